@@ -1,0 +1,42 @@
+# Concord — the commands a person (and CI) runs.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+UV_VERSION := 0.13.9
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-fast lint migrate seed bench screenshots clean
+
+$(STAMP): requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
+	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+# Web, background worker and scheduler on 127.0.0.1:8000. Without REDIS_URL the
+# worker uses a broker kept in files under var/ (no server needed).
+run: seed
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(VENV)/bin/honcho --procfile Procfile.dev start
+
+test: install
+	$(PY) manage.py collectstatic --noinput --verbosity 0 --settings=config.settings.test
+	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -x -q -m "not e2e and not worker" $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check . || true
+
+clean:
+	rm -rf $(VENV) var staticfiles db.sqlite3

@@ -1,0 +1,26 @@
+"""Celery application: tasks are found in each app's tasks.py; each app's
+``BEAT_SCHEDULE`` dict is merged into the periodic schedule."""
+import importlib
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+
+app = Celery("concord")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def _merge_app_schedules(sender, **kwargs):
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.tasks")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tasks":
+                raise
+            continue
+        sender.conf.beat_schedule.update(getattr(module, "BEAT_SCHEDULE", {}))

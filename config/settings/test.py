@@ -1,0 +1,15 @@
+"""Settings for the test suite: same database choice as base (DATABASE_URL or SQLite)."""
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+
+# A minimal business model for testing core plumbing (tables created without migrations).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405

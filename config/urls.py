@@ -1,0 +1,36 @@
+"""URL map. Pages of an organization live under /o/<org>/, its API under
+/api/v1/orgs/<org_slug>/; each app brings its own urls.py and api/urls.py."""
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from core.forms import SignInForm
+from core.views import healthz
+
+api_v1 = [
+    path("", include("core.api.urls")),
+    path("", include("risks.api.urls")),
+    path("", include("kpis.api.urls")),
+    path("", include("budgets.api.urls")),
+    path("", include("governance.api.urls")),
+]
+
+urlpatterns = [
+    path("", include("core.urls")),
+    path("o/<slug:org>/risks/", include("risks.urls")),
+    path("o/<slug:org>/kpis/", include("kpis.urls")),
+    path("o/<slug:org>/budget/", include("budgets.urls")),
+    path("o/<slug:org>/", include("governance.urls")),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="swagger-ui"),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]

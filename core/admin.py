@@ -1,0 +1,52 @@
+"""Technical admin site. History and sign-offs are shown read-only: they cannot
+be edited or deleted here either."""
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from .models import ApiToken, Membership, Organization, SignOff, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "full_name", "is_active", "is_staff"]
+    search_fields = ["email", "full_name"]
+    fieldsets = (
+        (None, {"fields": ("email", "password", "full_name")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "currency", "report_schedule"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+@admin.register(SignOff)
+class SignOffAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "purpose", "role", "signer", "decision", "signed_at", "voided_at"]
+    list_filter = ["purpose", "role", "decision"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]

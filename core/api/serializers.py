@@ -1,0 +1,68 @@
+from rest_framework import serializers
+
+from core.models import Membership, Organization, User
+from core.roles import Role
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name"]
+        read_only_fields = fields
+
+
+class MyMembershipSerializer(serializers.ModelSerializer):
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organization", "organization_name", "role"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = MyMembershipSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "email", "full_name", "memberships"]
+        read_only_fields = fields
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(required=False, min_value=1)
+    mfa_required_roles = serializers.ListField(
+        child=serializers.ChoiceField(choices=Role.choices), required=False
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "slug", "name", "currency", "fiscal_year_start_month", "risk_appetite", "medium_from", "high_from",
+            "critical_from", "report_schedule", "mfa_required_roles", "version", "updated_at",
+        ]
+        read_only_fields = ["slug", "updated_at"]
+
+    def validate(self, attrs):
+        org = self.instance
+        medium = attrs.get("medium_from", org.medium_from if org else 5)
+        high = attrs.get("high_from", org.high_from if org else 10)
+        critical = attrs.get("critical_from", org.critical_from if org else 17)
+        if not (medium < high < critical):
+            raise serializers.ValidationError({"high_from": "Level thresholds must increase: Medium < High < Critical."})
+        return attrs
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = UserSerializer(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["id", "user", "role", "created_at"]
+        read_only_fields = ["id", "user", "created_at"]
+
+
+class InviteSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    full_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
+    role = serializers.ChoiceField(choices=Role.choices)

@@ -1,0 +1,85 @@
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .models import Organization
+from .roles import Role
+
+class StyledFormMixin:
+    """Gives every widget its Bootstrap class and marks invalid fields, so forms
+    look the same everywhere without per-template markup."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = ""
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            classes = widget.attrs.get("class", "")
+            if css and css not in classes:
+                widget.attrs["class"] = f"{classes} {css}".strip()
+            if self.is_bound and name in self.errors:
+                widget.attrs["class"] += " is-invalid"
+                widget.attrs["aria-invalid"] = "true"
+            if field.help_text:
+                widget.attrs.setdefault("aria-describedby", f"id_{self.add_prefix(name)}_helptext")
+
+
+
+class SignInForm(StyledFormMixin, AuthenticationForm):
+    username = forms.EmailField(
+        label="E-mail", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+    error_messages = {
+        "invalid_login": "That e-mail and password do not match an account. Check both and try again.",
+        "inactive": "This account is inactive. Ask your organization admin.",
+    }
+
+
+class InviteForm(StyledFormMixin, forms.Form):
+    email = forms.EmailField(label="E-mail")
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.CONTRIBUTOR)
+
+
+class RoleForm(StyledFormMixin, forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    mfa_required_roles = forms.MultipleChoiceField(
+        choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        label="Roles that must use two-factor authentication",
+    )
+
+    class Meta:
+        model = Organization
+        fields = [
+            "name", "currency", "fiscal_year_start_month", "risk_appetite", "medium_from", "high_from",
+            "critical_from", "report_schedule", "mfa_required_roles",
+        ]
+        labels = {
+            "fiscal_year_start_month": "Fiscal year starts in month",
+            "risk_appetite": "Risk appetite (score)",
+            "medium_from": "Medium from score",
+            "high_from": "High from score",
+            "critical_from": "Critical from score",
+        }
+
+    def clean(self):
+        data = super().clean()
+        medium, high, critical = data.get("medium_from"), data.get("high_from"), data.get("critical_from")
+        if None not in (medium, high, critical) and not (medium < high < critical):
+            self.add_error("high_from", "Level thresholds must increase: Medium < High < Critical.")
+        return data
+
+
+class ApiTokenForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(label="Token name", max_length=80, help_text="What will use it, e.g. 'SIEM KPI push'.")
+

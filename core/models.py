@@ -1,0 +1,277 @@
+"""Tenancy and plumbing shared by every app: people, organizations, memberships,
+the base class of business objects, joint sign-offs and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from .roles import Perm, Role, roles_with
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. Signs in by e-mail; rights come from memberships, never from here."""
+
+    email = models.EmailField("e-mail address", unique=True)
+    full_name = models.CharField(max_length=150, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="Can open the technical admin site.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.email.split("@")[0]
+
+    @property
+    def initials(self) -> str:
+        parts = (self.full_name or self.email).replace("@", " ").split()
+        return "".join(p[0] for p in parts[:2]).upper()
+
+
+class ReportSchedule(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+
+
+class Organization(models.Model):
+    """A tenant. Every business object belongs to exactly one."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(
+        max_length=60,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lower-case letters, digits and hyphens.")],
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code such as USD or EUR.")],
+    )
+    fiscal_year_start_month = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Month in which the fiscal year starts (1 = January).",
+    )
+    risk_appetite = models.PositiveSmallIntegerField(
+        default=9, validators=[MinValueValidator(1), MaxValueValidator(25)],
+        help_text="Risks scoring above this (likelihood × impact) must be treated or jointly accepted.",
+    )
+    medium_from = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(2), MaxValueValidator(25)])
+    high_from = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(3), MaxValueValidator(25)])
+    critical_from = models.PositiveSmallIntegerField(default=17, validators=[MinValueValidator(4), MaxValueValidator(25)])
+    report_schedule = models.CharField(
+        max_length=12, choices=ReportSchedule.choices, default=ReportSchedule.QUARTERLY
+    )
+    mfa_required_roles = models.JSONField(
+        default=list, blank=True, help_text="Roles that must use two-factor authentication."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                name="org_level_thresholds_increase",
+                condition=models.Q(medium_from__lt=models.F("high_from"))
+                & models.Q(high_from__lt=models.F("critical_from")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def level_thresholds(self) -> tuple[int, int, int]:
+        return (self.medium_from, self.high_from, self.critical_from)
+
+
+class Membership(models.Model):
+    """A person's role in one organization. Roles live here, not on the user."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_one_role_per_org"),
+        ]
+        indexes = [models.Index(fields=["organization", "role"], name="membership_org_role")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.organization}"
+
+
+class OrgScopedQuerySet(models.QuerySet):
+    """The single visibility chokepoint: ``Model.objects.visible_to(user)``.
+
+    A row is visible when the user is a member of its organization with a role
+    that holds the model's ``view_permission``. Models with finer rules (the
+    board sees only submitted budgets, a contributor only their own requests)
+    override ``visible_to`` on their own queryset and call ``super()`` first.
+    """
+
+    def visible_to(self, user, perm: Perm | None = None):
+        perm = perm or self.model.view_permission
+        if user is None or not user.is_authenticated or perm is None:
+            return self.none()
+        orgs = Membership.objects.filter(user=user, role__in=roles_with(perm)).values("organization_id")
+        return self.filter(organization_id__in=orgs)
+
+    def in_org(self, organization):
+        return self.filter(organization=organization)
+
+
+class OrgScopedModel(models.Model):
+    """Base of every business object: one organization, timestamps, a version.
+
+    ``version`` grows by one on every change made through a service. It detects
+    concurrent edits (a stale version is refused) and tells which version of a
+    subject a sign-off was given for.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = OrgScopedQuerySet.as_manager()
+
+    # The permission a role needs to see rows of this model; None serves nobody.
+    view_permission: Perm | None = None
+
+    class Meta:
+        abstract = True
+
+
+class SignOffDecision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REJECT = "reject", "Reject"
+
+
+class SignOff(models.Model):
+    """One person's decision, in their role's capacity, on one version of a subject.
+
+    The same mechanism serves risk acceptance, budget submission, intake
+    decisions and RACI approval (``purpose`` tells them apart). A sign-off is
+    void once its subject changes (``voided_at``); it is never edited otherwise.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="signoffs")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    purpose = models.CharField(max_length=40)
+    subject_version = models.PositiveIntegerField()
+    role = models.CharField(max_length=20, choices=Role.choices)
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signoffs")
+    decision = models.CharField(max_length=10, choices=SignOffDecision.choices)
+    comment = models.TextField(blank=True)
+    signed_at = models.DateTimeField(default=timezone.now)
+    voided_at = models.DateTimeField(null=True, blank=True)
+    void_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        indexes = [
+            models.Index(fields=["content_type", "object_id", "purpose"], name="signoff_subject"),
+            models.Index(fields=["organization", "voided_at"], name="signoff_org_active"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "purpose", "role"],
+                condition=models.Q(voided_at__isnull=True),
+                name="signoff_one_active_per_role",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.get_decision_display().lower()}d {self.purpose}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.voided_at is None
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash is stored; the secret is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, help_text="What the token is for, e.g. 'SIEM KPI push'.")
+    prefix = models.CharField(max_length=12, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def generate_key() -> str:
+        return "cnc_" + secrets.token_urlsafe(32)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,102 @@
+"""Template helpers shared by every app."""
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes):
+    """The current query string with some parameters replaced (keeps filters and sort)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_link(context, field: str, label: str):
+    """A column header link that toggles ascending / descending sort on ``field``."""
+    request = context["request"]
+    current = request.GET.get("sort", "")
+    descending = current == f"-{field}"
+    active = current in (field, f"-{field}")
+    query = request.GET.copy()
+    query["sort"] = field if descending or not active else f"-{field}"
+    query.pop("page", None)
+    arrow = ("bi-caret-down-fill" if descending else "bi-caret-up-fill") if active else "bi-chevron-expand"
+    aria = ("descending" if descending else "ascending") if active else "none"
+    return format_html(
+        '<a class="sort-link{}" href="?{}" aria-sort="{}">{} <i class="bi {}" aria-hidden="true"></i></a>',
+        " active" if active else "", query.urlencode(), aria, label, arrow,
+    )
+
+
+@register.filter
+def money(value, currency: str = ""):
+    """1234567.5 → '1,234,568' (whole units; currency code appended when given)."""
+    if value in (None, ""):
+        return "—"
+    try:
+        amount = Decimal(value).quantize(Decimal("1"))
+    except (InvalidOperation, TypeError, ValueError):
+        return value
+    text = f"{amount:,.0f}"
+    return f"{text} {currency}".strip()
+
+
+@register.filter
+def compact_money(value, currency: str = ""):
+    """1234567 → '1.2M' for tiles and charts."""
+    if value in (None, ""):
+        return "—"
+    amount = float(value)
+    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(amount) >= limit:
+            return f"{amount / limit:.1f}{suffix} {currency}".strip()
+    return f"{amount:.0f} {currency}".strip()
+
+
+@register.filter
+def percent(value, digits: int = 0):
+    if value in (None, ""):
+        return "—"
+    return f"{float(value) * 100:.{int(digits)}f}%"
+
+
+LEVEL_CLASSES = {"low": "level-low", "medium": "level-medium", "high": "level-high", "critical": "level-critical"}
+
+
+@register.simple_tag
+def level_badge(level: str, score=None):
+    """Coloured badge for a risk level (low / medium / high / critical)."""
+    if not level:
+        return format_html('<span class="badge level-none">Not assessed</span>')
+    label = str(level).capitalize()
+    if score not in (None, ""):
+        return format_html('<span class="badge {}">{} · {}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label, score)
+    return format_html('<span class="badge {}">{}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label)
+
+
+STATUS_CLASSES = {"green": "status-green", "amber": "status-amber", "red": "status-red", "stale": "status-stale"}
+
+
+@register.simple_tag
+def status_dot(status: str, label: str = ""):
+    """Green / amber / red / stale indicator with text (never colour alone)."""
+    text = label or str(status or "unknown").capitalize()
+    return format_html('<span class="status-dot {}"><span aria-hidden="true"></span>{}</span>',
+                       STATUS_CLASSES.get(status, "status-stale"), text)
+
+
+@register.filter
+def get_item(mapping, key):
+    try:
+        return mapping.get(key)
+    except AttributeError:
+        return None

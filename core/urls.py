@@ -1,0 +1,19 @@
+"""Pages under /o/<org>/ that belong to core (people and settings)."""
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+
+urlpatterns = [
+    path("o/<slug:org>/", views.OrgHomeView.as_view(), name="org_home"),
+    path("o/<slug:org>/welcome/", views.OverviewView.as_view(), name="overview"),
+    path("o/<slug:org>/people/", views.MembersView.as_view(), name="members"),
+    path("o/<slug:org>/people/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
+    path("o/<slug:org>/people/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("o/<slug:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
+    path("", views.HomeView.as_view(), name="home"),
+    path("no-organization/", views.NoOrganizationView.as_view(), name="no_organization"),
+    path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
+    path("accounts/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
+]

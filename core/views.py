@@ -1,0 +1,195 @@
+"""Pages for signing in, switching organization, people, settings and tokens."""
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import connection
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from . import selectors, services
+from .errors import DomainError
+from .forms import ApiTokenForm, InviteForm, OrganizationSettingsForm, RoleForm
+from .mixins import OrgViewMixin, add_domain_error
+from .models import ApiToken, Membership
+from .permissions import membership_or_404, memberships_of
+from .roles import Perm, Role
+
+
+class HomeView(LoginRequiredMixin, View):
+    """Send a person to the organization they last used, or their first one."""
+
+    def get(self, request):
+        memberships = memberships_of(request.user)
+        if not memberships:
+            return redirect("core:no_organization")
+        slug = request.session.get("org")
+        if slug not in memberships:
+            slug = sorted(memberships.values(), key=lambda m: m.organization.name)[0].organization.slug
+        return redirect("core:org_home", org=slug)
+
+
+class NoOrganizationView(LoginRequiredMixin, TemplateView):
+    template_name = "core/no_organization.html"
+
+
+class OrgHomeView(LoginRequiredMixin, View):
+    """Each role lands where its work is."""
+
+    def get(self, request, org):
+        membership = membership_or_404(request.user, org)
+        request.session["org"] = membership.organization.slug
+        for url_name in settings.CONCORD_ROLE_HOME.get(membership.role, ()):
+            try:
+                return HttpResponseRedirect(reverse(url_name, kwargs={"org": membership.organization.slug}))
+            except NoReverseMatch:
+                continue
+        return redirect("core:overview", org=membership.organization.slug)
+
+
+class OverviewView(OrgViewMixin, TemplateView):
+    """A plain welcome page for roles whose own landing page is not there."""
+
+    template_name = "core/overview.html"
+    allow_any_member = True
+
+
+class MembersView(OrgViewMixin, FormView):
+    required_perm = Perm.MEMBERS_MANAGE
+    template_name = "core/members.html"
+    form_class = InviteForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["members"] = selectors.membership_list(organization=self.organization)
+        context["roles"] = Role.choices
+        context["admin_count"] = sum(1 for m in context["members"] if m.role == Role.ADMIN)
+        return context
+
+    def form_valid(self, form):
+        try:
+            membership = services.membership_invite(actor=self.request.user, organization=self.organization,
+                                                    **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Invitation sent to {membership.user.email}.")
+        return redirect("core:members", org=self.organization.slug)
+
+
+class MemberRoleView(OrgViewMixin, View):
+    required_perm = Perm.MEMBERS_MANAGE
+
+    def post(self, request, org, pk):
+        membership = get_object_or_404(Membership, pk=pk, organization=self.organization)
+        form = RoleForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a valid role.")
+        else:
+            try:
+                services.membership_change_role(actor=request.user, membership=membership,
+                                                role=form.cleaned_data["role"])
+                messages.success(request, f"{membership.user} is now {Role(form.cleaned_data['role']).label}.")
+            except DomainError as exc:
+                messages.error(request, exc.message)
+        return redirect("core:members", org=org)
+
+
+class MemberRemoveView(OrgViewMixin, TemplateView):
+    required_perm = Perm.MEMBERS_MANAGE
+    template_name = "core/member_confirm_remove.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["member"] = get_object_or_404(Membership.objects.select_related("user"), pk=self.kwargs["pk"],
+                                              organization=self.organization)
+        return context
+
+    def post(self, request, org, pk):
+        membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
+                                       organization=self.organization)
+        try:
+            services.membership_remove(actor=request.user, membership=membership)
+            messages.success(request, f"{membership.user} no longer has access to {self.organization.name}.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return redirect("core:members", org=org)
+
+
+class OrgSettingsView(OrgViewMixin, FormView):
+    required_perm = Perm.ORG_SETTINGS
+    template_name = "core/org_settings.html"
+    form_class = OrganizationSettingsForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.organization
+        kwargs.setdefault("initial", {})["version"] = self.organization.version
+        return kwargs
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.organization_update(actor=self.request.user, organization=self.organization,
+                                         expected_version=form.cleaned_data["version"], **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Settings saved.")
+        return redirect("core:org_settings", org=self.organization.slug)
+
+
+class ProfileView(LoginRequiredMixin, FormView):
+    """Your account: password and personal API tokens."""
+
+    template_name = "core/profile.html"
+    form_class = ApiTokenForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tokens"] = selectors.api_token_list(user=self.request.user)
+        context["new_token"] = self.request.session.pop("new_token", None)
+        return context
+
+    def form_valid(self, form):
+        try:
+            token, key = services.api_token_create(actor=self.request.user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        self.request.session["new_token"] = {"name": token.name, "key": key}
+        messages.success(self.request, "Token created. Copy it now: it will not be shown again.")
+        return redirect("core:profile")
+
+
+class TokenRevokeView(LoginRequiredMixin, View):
+    def post(self, request, pk):
+        token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+        services.api_token_revoke(actor=request.user, token=token)
+        messages.success(request, f"Token “{token.name}” revoked. Anything using it can no longer sign in.")
+        return redirect("core:profile")
+
+
+def healthz(request):
+    """Database and broker status, for load balancers and the compose health check."""
+    status = {"database": "ok", "broker": "ok"}
+    code = 200
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        status["database"] = f"error: {exc.__class__.__name__}"
+        code = 503
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
+        except Exception as exc:  # noqa: BLE001
+            status["broker"] = f"error: {exc.__class__.__name__}"
+            code = 503
+    else:
+        status["broker"] = "ok (file broker, no server)"
+    return JsonResponse(status, status=code)
