@@ -1,0 +1,1 @@
+"""Governance selectors, split by sub-domain: raci.py, intake.py, reports.py / dashboard.py."""

@@ -1,0 +1,2 @@
+BEAT_SCHEDULE: dict = {}
+__all__: list[str] = []

@@ -1,0 +1,1 @@
+"""Governance views, split by sub-domain: raci.py, intake.py, reports.py / dashboard.py."""
