@@ -1,1 +1,99 @@
-__all__: list[str] = []
+"""Alignment reports: a frozen, periodic picture of IT–security alignment for the board.
+
+A report belongs to one organization and one period. While it is a draft it
+can be rebuilt (the snapshot is replaced); once published it is immutable —
+the services refuse every edit and deletion, and the page and PDF are always
+rendered from the stored snapshot, never recomputed.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from core.models import OrgScopedModel, OrgScopedQuerySet
+from core.roles import Perm
+
+__all__ = ["AlignmentReport", "BuildStatus", "ReportStatus"]
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class BuildStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Building"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class AlignmentReportQuerySet(OrgScopedQuerySet):
+    def visible_to(self, user, perm: Perm | None = None):
+        """Published reports to whoever may read them (the board); drafts only
+        to roles that may see drafts (CIO and CISO)."""
+        published = super().visible_to(user, Perm.REPORT_VIEW_PUBLISHED).filter(status=ReportStatus.PUBLISHED)
+        drafts = super().visible_to(user, Perm.REPORT_VIEW_DRAFT)
+        return published | drafts
+
+    def published(self):
+        return self.filter(status=ReportStatus.PUBLISHED)
+
+
+class AlignmentReport(OrgScopedModel):
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=60, help_text="How people name the period, e.g. 'Q3 2026'.")
+    status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    snapshot = models.JSONField(default=dict, blank=True, help_text="Everything the report shows, frozen.")
+    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Alignment score 0–100, if measured.")
+    scheduled = models.BooleanField(default=False, help_text="Built by the schedule rather than by a person.")
+
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    generated_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    build_status = models.CharField(max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
+    build_progress = models.PositiveSmallIntegerField(default=0, help_text="0–100 while the report is built.")
+    build_step = models.CharField(max_length=120, blank=True)
+    build_attempts = models.PositiveSmallIntegerField(default=0)
+    failure_reason = models.TextField(blank=True)
+
+    objects = AlignmentReportQuerySet.as_manager()
+    # The snapshot and the build bookkeeping change often and are large: history
+    # records the decisions (generate, publish), not every progress tick.
+    history = HistoricalRecords(excluded_fields=["snapshot", "build_progress", "build_step"])
+    view_permission = Perm.REPORT_VIEW_PUBLISHED
+
+    class Meta:
+        ordering = ["-period_end", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "period_start", "period_end"],
+                                    name="report_one_per_org_period"),
+            models.CheckConstraint(name="report_period_ordered", condition=models.Q(period_start__lte=models.F("period_end"))),
+            models.CheckConstraint(name="report_progress_0_100", condition=models.Q(build_progress__lte=100)),
+            models.CheckConstraint(
+                name="report_published_is_ready",
+                condition=~models.Q(status="published") | models.Q(build_status="ready"),
+            ),
+        ]
+        indexes = [models.Index(fields=["organization", "status", "period_end"], name="report_org_status_end")]
+
+    def __str__(self) -> str:
+        return f"Alignment report {self.period_label}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == ReportStatus.PUBLISHED
+
+    @property
+    def is_ready(self) -> bool:
+        return self.build_status == BuildStatus.READY
+
+    @property
+    def is_building(self) -> bool:
+        return self.build_status in (BuildStatus.QUEUED, BuildStatus.RUNNING)
