@@ -1,0 +1,132 @@
+"""The register's filters and sort orders, shared by the register page, its
+exports, the API list and ``selectors.risk_register``. All state lives in the
+query string, so a filtered view can be bookmarked and shared."""
+from __future__ import annotations
+
+import django_filters
+from django.core.validators import RegexValidator
+from django.db.models import Exists, F, OuterRef, Q
+
+from core.models import Organization, User
+
+from . import scoring
+from .models import CsfFunction, Origin, Risk, RiskStatus
+
+LEVEL_CHOICES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low"),
+                 ("unassessed", "Not assessed")]
+STATUS_CHOICES = [("open", "All open (not accepted or closed)"), *RiskStatus.choices]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+APPETITE_CHOICES = [("above", "Above appetite"), ("within", "Within appetite")]
+MATRIX_CHOICES = [("inherent", "Inherent"), ("residual", "Target residual")]
+
+# sort key → (ordering expression(s)); "-key" reverses.
+SORTS = {
+    "reference": ("number",),
+    "title": ("title",),
+    "score": ("inherent_score",),
+    "residual": ("residual_score",),
+    "divergence": ("divergence_levels",),
+    "owner": ("owner__full_name",),
+    "status": ("status",),
+    "due": ("due_date",),
+    "review": ("next_review_date",),
+    "loss": ("expected_annual_loss",),
+    "updated": ("updated_at",),
+}
+DEFAULT_SORT = "-score"
+
+
+def _ordering(key: str):
+    descending = key.startswith("-")
+    fields = SORTS.get(key.lstrip("-")) or SORTS["score"]
+    exprs = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
+    return [*exprs, "number"]
+
+
+class RiskFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_q", label="Search")
+    level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, method="filter_level", label="Level")
+    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label="Status")
+    origin = django_filters.ChoiceFilter(choices=Origin.choices, label="Origin")
+    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label="Owner")
+    csf = django_filters.ModelChoiceFilter(queryset=CsfFunction.objects.all(), to_field_name="code",
+                                           method="filter_csf", label="CSF function")
+    divergent = django_filters.ChoiceFilter(choices=YES_NO, method="filter_divergent", label="Divergent")
+    appetite = django_filters.ChoiceFilter(choices=APPETITE_CHOICES, method="filter_appetite", label="Appetite")
+    matrix = django_filters.ChoiceFilter(choices=MATRIX_CHOICES, method="filter_noop", label="Heat map")
+    cell = django_filters.CharFilter(
+        method="filter_cell", label="Heat-map cell", help_text="likelihood-impact, each 1 to 5, e.g. 4-5",
+        validators=[RegexValidator(r"^[1-5]-[1-5]$", "Use likelihood-impact, each from 1 to 5, for example 4-5.")],
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=[(k, k) for k in SORTS] + [(f"-{k}", f"-{k}") for k in SORTS], method="filter_noop",
+        label="Sort", help_text="A column key; prefix with - for descending.",
+    )
+
+    class Meta:
+        model = Risk
+        fields = ["q", "level", "status", "origin", "owner", "csf", "divergent", "appetite", "matrix", "cell"]
+
+    def __init__(self, data=None, *args, organization: Organization | None = None, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        self.organization = organization
+        if organization is not None:
+            self.filters["owner"].queryset = User.objects.filter(memberships__organization=organization)
+        for field in self.form.fields.values():
+            field.required = False
+
+    # -- filters
+    def filter_noop(self, queryset, name, value):
+        return queryset
+
+    def filter_q(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(title__icontains=value) | Q(reference__iexact=value)
+                               | Q(impact_statement__icontains=value) | Q(affected_services__icontains=value))
+
+    def filter_level(self, queryset, name, value):
+        if value == "unassessed":
+            return queryset.filter(inherent_score__isnull=True)
+        low, high = scoring.score_range(scoring.Level[value.upper()], self.organization.level_thresholds)
+        return queryset.filter(inherent_score__gte=low, inherent_score__lte=high)
+
+    def filter_status(self, queryset, name, value):
+        if value == "open":
+            return queryset.exclude(status__in=(RiskStatus.ACCEPTED, RiskStatus.CLOSED))
+        return queryset.filter(status=value)
+
+    def filter_csf(self, queryset, name, value):
+        through = Risk.csf_categories.through
+        return queryset.filter(Exists(through.objects.filter(risk_id=OuterRef("pk"), csfcategory__function=value)))
+
+    def filter_divergent(self, queryset, name, value):
+        return queryset.filter(divergence_levels__gte=1) if value == "yes" else queryset.filter(divergence_levels=0)
+
+    def filter_appetite(self, queryset, name, value):
+        appetite = self.organization.risk_appetite
+        if value == "above":
+            return queryset.filter(inherent_score__gt=appetite)
+        return queryset.filter(inherent_score__lte=appetite)
+
+    def filter_cell(self, queryset, name, value):
+        likelihood, impact = map(int, value.split("-"))
+        residual = self.form.cleaned_data.get("matrix") == "residual"
+        prefix = "residual" if residual else "inherent"
+        # The heat map leaves closed risks out; so does the cell filter.
+        return queryset.exclude(status=RiskStatus.CLOSED).filter(
+            **{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
+        return queryset.order_by(*_ordering(sort or DEFAULT_SORT))
+
+    @property
+    def active_count(self) -> int:
+        """How many filters are in use (the sort does not count)."""
+        if not self.is_bound or not self.form.is_valid():
+            return 0
+        return sum(1 for k, v in self.form.cleaned_data.items() if k not in ("sort", "matrix") and v not in (None, ""))

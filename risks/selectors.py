@@ -1,0 +1,279 @@
+"""Every read of the risk register, scoped to the person or organization.
+
+Levels, divergence and appetite are computed in the database from the scores
+the services keep on each risk, using the organization's *current* thresholds,
+so filtering, sorting and counting cost a fixed number of queries.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Abs
+from django.utils import timezone
+
+from core.models import Organization, SignOff
+from core.permissions import signing_role
+from core.roles import Role
+from core.selectors import signoffs_waiting_for
+
+from . import scoring
+from .models import (
+    AnnexAControl,
+    Assessment,
+    CsfCategory,
+    CsfFunction,
+    Lens,
+    Mitigation,
+    MitigationStatus,
+    Risk,
+    RiskStatus,
+)
+
+OPEN_STATUSES = (RiskStatus.IDENTIFIED, RiskStatus.ASSESSED, RiskStatus.TREATMENT_PLANNED, RiskStatus.IN_TREATMENT)
+ACCEPTANCE = "acceptance"
+
+
+def _level_expr(field: str, organization: Organization):
+    """Level rank (0 low … 3 critical) of a score column, None when empty."""
+    return Case(
+        When(**{f"{field}__gte": organization.critical_from}, then=Value(3)),
+        When(**{f"{field}__gte": organization.high_from}, then=Value(2)),
+        When(**{f"{field}__gte": organization.medium_from}, then=Value(1)),
+        When(**{f"{field}__isnull": False}, then=Value(0)),
+        default=None, output_field=IntegerField(),
+    )
+
+
+def annotate_levels(queryset: QuerySet, organization: Organization) -> QuerySet:
+    """Adds ``level_rank``, ``residual_level_rank``, ``divergence_levels`` and
+    ``is_above_appetite`` (0/1) to a Risk queryset."""
+    return queryset.annotate(
+        level_rank=_level_expr("inherent_score", organization),
+        residual_level_rank=_level_expr("residual_score", organization),
+        cio_level_rank=_level_expr("cio_score", organization),
+        ciso_level_rank=_level_expr("ciso_score", organization),
+    ).annotate(
+        divergence_levels=Case(
+            When(is_agreed=True, then=Value(0)),
+            When(Q(cio_score__isnull=True) | Q(ciso_score__isnull=True), then=Value(0)),
+            default=Abs(F("cio_level_rank") - F("ciso_level_rank")), output_field=IntegerField(),
+        ),
+        is_above_appetite=Case(When(inherent_score__gt=organization.risk_appetite, then=Value(1)),
+                               default=Value(0), output_field=IntegerField()),
+    )
+
+
+def risk_base(user, organization: Organization) -> QuerySet:
+    """Risks of ``organization`` the user may see, with level annotations."""
+    queryset = Risk.objects.visible_to(user).filter(organization=organization)
+    return annotate_levels(queryset, organization)
+
+
+def risk_register(user, organization: Organization, filters: dict | None = None) -> QuerySet:
+    """The register as the user sees it, filtered and sorted by ``filters``
+    (the query parameters of the register page / API, see risks.filters).
+    Rows carry owner, CSF categories and the level annotations; iterating a
+    page costs two queries (rows, CSF categories) whatever its size."""
+    from .filters import RiskFilterSet
+
+    queryset = risk_base(user, organization).select_related("owner").prefetch_related(
+        Prefetch("csf_categories", queryset=CsfCategory.objects.only("code", "name", "function_id"))
+    )
+    filterset = RiskFilterSet(filters or {}, queryset=queryset, organization=organization)
+    return filterset.qs
+
+
+def risk_detail(user, organization: Organization, pk: int) -> Risk:
+    """One risk with everything its page shows. Raises Risk.DoesNotExist."""
+    return (
+        risk_base(user, organization)
+        .select_related("owner", "acceptance_requested_by")
+        .prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by", "confirmed_by")),
+            Prefetch("mitigations", queryset=Mitigation.objects.select_related("owner").order_by("due_date", "pk")),
+            Prefetch("csf_categories", queryset=CsfCategory.objects.select_related("function")),
+            "annex_a_controls",
+        )
+        .get(pk=pk)
+    )
+
+
+def lenses_of(risk: Risk) -> dict[str, Assessment | None]:
+    """{'cio': …, 'ciso': …, 'agreed': …} from a risk with prefetched assessments."""
+    by_lens = {a.lens: a for a in risk.assessments.all()}
+    return {lens: by_lens.get(lens) for lens in Lens.values}
+
+
+# --------------------------------------------------------------- heat map ----
+
+
+def risk_heatmap(user, organization: Organization, *, residual: bool = False,
+                 queryset: QuerySet | None = None) -> list[list[int]]:
+    """5×5 counts of open and accepted risks (closed ones excluded) by current
+    likelihood × impact: ``grid[likelihood - 1][impact - 1]``. One query."""
+    likelihood, impact = ("residual_likelihood", "residual_impact") if residual else (
+        "inherent_likelihood", "inherent_impact")
+    base = queryset if queryset is not None else Risk.objects.visible_to(user).filter(organization=organization)
+    rows = (
+        base.exclude(status=RiskStatus.CLOSED)
+        .filter(**{f"{likelihood}__isnull": False, f"{impact}__isnull": False})
+        .values(likelihood, impact).annotate(n=Count("pk")).order_by()
+    )
+    grid = [[0] * 5 for _ in range(5)]
+    for row in rows:
+        grid[row[likelihood] - 1][row[impact] - 1] = row["n"]
+    return grid
+
+
+@dataclass
+class HeatCell:
+    likelihood: int
+    impact: int
+    count: int
+    level: str
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+
+def heatmap_rows(grid: list[list[int]], organization: Organization) -> list[list[HeatCell]]:
+    """Rows for drawing: likelihood 5 at the top, impact 1 → 5 left to right."""
+    thresholds = organization.level_thresholds
+    return [
+        [HeatCell(likelihood, impact, grid[likelihood - 1][impact - 1],
+                  scoring.level_key(likelihood * impact, thresholds)) for impact in range(1, 6)]
+        for likelihood in range(5, 0, -1)
+    ]
+
+
+# ---------------------------------------------------------------- summary ----
+
+
+def risk_summary(organization: Organization) -> dict:
+    """Headline numbers for the dashboard and reports (one query):
+    ``by_level`` {low, medium, high, critical, unassessed} of open risks,
+    ``open_above_appetite``, ``divergent`` and ``divergent_share`` (0–1, of
+    risks assessed by both lenses), ``accepted``, ``open``, ``closed``, ``total``."""
+    qs = annotate_levels(Risk.objects.filter(organization=organization), organization)
+    is_open = Q(status__in=OPEN_STATUSES)
+    both = Q(cio_score__isnull=False, ciso_score__isnull=False) & ~Q(status=RiskStatus.CLOSED)
+    figures = qs.aggregate(
+        total=Count("pk"),
+        open=Count("pk", filter=is_open),
+        closed=Count("pk", filter=Q(status=RiskStatus.CLOSED)),
+        accepted=Count("pk", filter=Q(status=RiskStatus.ACCEPTED)),
+        open_above_appetite=Count("pk", filter=is_open & Q(inherent_score__gt=organization.risk_appetite)),
+        divergent=Count("pk", filter=both & Q(divergence_levels__gte=1)),
+        both_assessed=Count("pk", filter=both),
+        low=Count("pk", filter=is_open & Q(level_rank=0)),
+        medium=Count("pk", filter=is_open & Q(level_rank=1)),
+        high=Count("pk", filter=is_open & Q(level_rank=2)),
+        critical=Count("pk", filter=is_open & Q(level_rank=3)),
+        unassessed=Count("pk", filter=is_open & Q(inherent_score__isnull=True)),
+    )
+    by_level = {key: figures.pop(key) for key in ("low", "medium", "high", "critical", "unassessed")}
+    both_assessed = figures.pop("both_assessed")
+    share = (Decimal(figures["divergent"]) / both_assessed) if both_assessed else Decimal("0")
+    return {**figures, "by_level": by_level, "divergent_share": share, "both_assessed": both_assessed,
+            "appetite": organization.risk_appetite}
+
+
+def top_risks(organization: Organization, limit: int = 5) -> list[Risk]:
+    """The highest current scores among risks not closed (one query)."""
+    qs = annotate_levels(Risk.objects.filter(organization=organization), organization)
+    return list(qs.exclude(status=RiskStatus.CLOSED).filter(inherent_score__isnull=False)
+                .select_related("owner").order_by("-inherent_score", "-inherent_impact", "number")[:limit])
+
+
+def biggest_divergences(organization: Organization, limit: int = 5) -> list[Risk]:
+    """Risks where the CIO and the CISO are furthest apart, not yet agreed (one query).
+    Each row has ``divergence_levels``, ``cio_score`` and ``ciso_score``."""
+    qs = annotate_levels(Risk.objects.filter(organization=organization), organization)
+    return list(qs.exclude(status=RiskStatus.CLOSED).filter(divergence_levels__gte=1).select_related("owner")
+                .annotate(score_gap=Abs(F("cio_score") - F("ciso_score")))
+                .order_by("-divergence_levels", "-score_gap", "-inherent_score", "number")[:limit])
+
+
+def risks_needing_assessment(user, organization: Organization) -> QuerySet:
+    """For the CIO or the CISO: open risks their lens has not assessed yet, and
+    risks with an agreement proposal waiting for their confirmation. Empty for
+    other roles."""
+    role = signing_role(user, organization)
+    if role is None:
+        return Risk.objects.none()
+    own_missing = Q(cio_score__isnull=True) if role == Role.CIO else Q(ciso_score__isnull=True)
+    other = Lens.CISO if role == Role.CIO else Lens.CIO
+    proposals = Assessment.objects.filter(lens=Lens.AGREED, confirmed_at__isnull=True, proposed_role=other)
+    return (
+        risk_base(user, organization).filter(status__in=OPEN_STATUSES)
+        .filter(own_missing | Q(pk__in=proposals.values("risk_id")))
+        .select_related("owner").order_by("-inherent_score", "number")
+    )
+
+
+def pending_acceptances(organization: Organization) -> QuerySet:
+    """Risks with a joint acceptance requested and not yet in force."""
+    return (Risk.objects.filter(organization=organization, acceptance_expires_on__isnull=False)
+            .exclude(status__in=(RiskStatus.ACCEPTED, RiskStatus.CLOSED)).select_related("owner"))
+
+
+def acceptances_waiting_for(organization: Organization, role: str) -> list[Risk]:
+    """Risks whose joint acceptance waits for ``role``'s ("cio"/"ciso") signature
+    on their current version (two queries)."""
+    waiting = signoffs_waiting_for(organization=organization, role=role,
+                                   subjects_by_purpose={ACCEPTANCE: pending_acceptances(organization)})
+    return [risk for _purpose, risk in waiting]
+
+
+def accepted_risks(organization: Organization) -> QuerySet:
+    """Risks accepted jointly and in force, soonest expiry first."""
+    return (Risk.objects.filter(organization=organization, status=RiskStatus.ACCEPTED)
+            .select_related("owner").order_by("acceptance_expires_on"))
+
+
+def overdue_mitigations(organization: Organization) -> QuerySet:
+    return (Mitigation.objects.filter(organization=organization, due_date__lt=timezone.localdate(),
+                                      status__in=(MitigationStatus.PLANNED, MitigationStatus.IN_PROGRESS))
+            .select_related("risk", "owner").order_by("due_date"))
+
+
+def acceptance_signoffs(risks: list[Risk]) -> dict[int, dict[str, SignOff]]:
+    """Active acceptance sign-offs of many risks at once: {risk_id: {role: signoff}}."""
+    from django.contrib.contenttypes.models import ContentType
+
+    if not risks:
+        return {}
+    rows = SignOff.objects.filter(content_type=ContentType.objects.get_for_model(Risk), purpose=ACCEPTANCE,
+                                  object_id__in=[r.pk for r in risks], voided_at__isnull=True)
+    result: dict[int, dict[str, SignOff]] = {}
+    versions = {r.pk: r.version for r in risks}
+    for row in rows:
+        if versions.get(row.object_id) == row.subject_version:
+            result.setdefault(row.object_id, {})[row.role] = row
+    return result
+
+
+# ------------------------------------------------------------- catalogues ----
+
+
+def csf_functions() -> QuerySet:
+    return CsfFunction.objects.prefetch_related("categories")
+
+
+def csf_categories(search: str = "") -> QuerySet:
+    qs = CsfCategory.objects.select_related("function")
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(function__name__icontains=search))
+    return qs
+
+
+def annex_a_controls(search: str = "", theme: str = "") -> QuerySet:
+    qs = AnnexAControl.objects.all()
+    if theme:
+        qs = qs.filter(theme=theme)
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(title__icontains=search))
+    return qs
