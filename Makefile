@@ -40,3 +40,9 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3
+
+# Benchmark on PostgreSQL and Redis with production settings (docs/PERFORMANCE.md).
+# BENCH_ARGS: e.g. --reseed (rebuild the data), --duration 5, --pages dashboard,register
+BENCH_ARGS ?=
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
