@@ -1,0 +1,109 @@
+"""API shapes. Serializers check shape only; services enforce the rules."""
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from core.api.base import VersionedSerializerMixin
+from core.models import User
+
+from ..models import KPI, Measurement
+from ..selectors import STATUSES
+
+
+class KPISerializer(VersionedSerializerMixin, serializers.ModelSerializer):
+    owner = serializers.SlugRelatedField(
+        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True,
+        help_text="E-mail of a member of the organization.",
+    )
+    computed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = KPI
+        fields = ["id", "name", "key", "description", "domain", "unit", "direction", "target", "warning", "critical",
+                  "frequency", "owner", "csf_function", "computed", "version", "created_at", "updated_at"]
+        read_only_fields = ["id", "computed", "created_at", "updated_at"]
+        extra_kwargs = {"version": {"read_only": False, "required": False}}
+        # The service checks uniqueness with a clear message; skip DRF's generic validators.
+        validators: list = []
+
+    def get_fields(self):
+        fields = super().get_fields()
+        organization = self.context.get("organization")
+        if organization is not None:
+            fields["owner"].queryset = User.objects.filter(memberships__organization=organization)
+        return fields
+
+
+class MeasurementSerializer(serializers.ModelSerializer):
+    kpi_key = serializers.CharField(source="kpi.key", read_only=True)
+    kpi_name = serializers.CharField(source="kpi.name", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+
+    class Meta:
+        model = Measurement
+        fields = ["id", "kpi", "kpi_key", "kpi_name", "period", "value", "source", "note", "recorded_by",
+                  "created_at", "updated_at"]
+        read_only_fields = fields
+
+
+@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}],
+                      "description": "The KPI's number or its key."})
+class KpiRefField(serializers.JSONField):
+    pass
+
+
+class BulkItemSerializer(serializers.Serializer):
+    """Documentation of one item; items are validated together by the service."""
+
+    kpi = KpiRefField()
+    period = serializers.DateField(help_text="Any day of the period; filed under the period's first day.")
+    value = serializers.DecimalField(max_digits=18, decimal_places=4)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500)
+
+
+class BulkRequestSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=5000,
+                                  help_text="Up to 5,000 items {kpi, period, value, note}.")
+
+    class Meta:
+        # For the schema only: the real item shape.
+        ref_name = None
+
+
+class BulkResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    updated = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    source = serializers.CharField()
+
+
+class StatusCountsSerializer(serializers.Serializer):
+    green = serializers.IntegerField()
+    amber = serializers.IntegerField()
+    red = serializers.IntegerField()
+    stale = serializers.IntegerField()
+    total = serializers.IntegerField()
+
+
+class ScorecardSummarySerializer(serializers.Serializer):
+    it = StatusCountsSerializer()
+    security = StatusCountsSerializer()
+    joint = StatusCountsSerializer()
+    all = StatusCountsSerializer()
+
+
+class ScorecardRowSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="kpi.pk")
+    key = serializers.CharField(source="kpi.key")
+    name = serializers.CharField(source="kpi.name")
+    domain = serializers.CharField(source="kpi.domain")
+    unit = serializers.CharField(source="kpi.unit")
+    direction = serializers.CharField(source="kpi.direction")
+    target = serializers.DecimalField(max_digits=18, decimal_places=4)
+    latest_value = serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    latest_period = serializers.DateField(allow_null=True)
+    status = serializers.ChoiceField(choices=["green", "amber", "red"], allow_null=True)
+    display_status = serializers.ChoiceField(choices=list(STATUSES))
+    stale = serializers.BooleanField()
+    trend = serializers.ChoiceField(choices=["improving", "worsening", "flat"], allow_null=True)
+    sparkline = serializers.ListField(child=serializers.DecimalField(max_digits=18, decimal_places=4,
+                                                                     allow_null=True))

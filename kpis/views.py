@@ -1,0 +1,311 @@
+"""KPI pages: scorecard, KPI page, forms, starter library, import and export."""
+from __future__ import annotations
+
+import secrets
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from core.charts import AMBER, GREEN, GREY, RED, line_chart, sparkline
+from core.errors import DomainError
+from core.history import history_entries
+from core.mixins import OrgViewMixin, add_domain_error
+from core.roles import Perm
+from core.tabular import Sheet, csv_response, read_rows, xlsx_response
+
+from . import selectors, services
+from .forms import ImportForm, KPIForm, MeasurementFilterForm, MeasurementForm, ScorecardFilterForm
+from .library import library_entries
+from .models import Measurement
+from .status import period_label
+
+STATUS_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "stale": GREY}
+IMPORT_SESSION_KEY = "kpis_import"
+EXPORT_HEADERS = ["kpi", "kpi_name", "domain", "unit", "period", "value", "source", "note", "recorded_by",
+                  "updated_at"]
+
+
+class KpiViewMixin(OrgViewMixin):
+    required_perm = Perm.KPI_VIEW
+    post_perm = Perm.KPI_EDIT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = self.can(Perm.KPI_EDIT)
+        return context
+
+    def get_kpi(self):
+        return selectors.kpi_get(self.request.user, self.organization, self.kwargs["pk"])
+
+
+def _with_sparklines(groups):
+    for group in groups:
+        for row in group.rows:
+            row.sparkline_svg = sparkline(
+                [float(v) if v is not None else None for v in row.sparkline],
+                color=STATUS_COLOURS[row.display_status], label=f"{row.kpi.name}: last 12 periods",
+            )
+    return groups
+
+
+class ScorecardView(KpiViewMixin, TemplateView):
+    template_name = "kpis/kpi_scorecard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = ScorecardFilterForm(self.request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        groups = selectors.kpi_scorecard(self.request.user, self.organization, domain=filters.get("domain", ""),
+                                         status=filters.get("status", ""), search=filters.get("q", ""))
+        all_rows = [row for group in groups for row in group.rows]
+        counts = dict.fromkeys(selectors.STATUSES, 0)
+        for row in all_rows:
+            counts[row.display_status] += 1
+        context.update(groups=_with_sparklines(groups), filter_form=form, counts=counts, total=len(all_rows),
+                       filtered=bool(self.request.GET.get("q") or self.request.GET.get("domain")
+                                     or self.request.GET.get("status")))
+        return context
+
+
+def _chart(kpi, row):
+    labels, values = selectors.kpi_chart_series(kpi)
+    references = [("Target", float(kpi.target), GREEN), ("Warning", float(kpi.warning), AMBER),
+                  ("Critical", float(kpi.critical), RED)]
+    lo = 0.0 if kpi.unit == "percent" and float(kpi.critical) < 50 else None
+    return line_chart(labels, {kpi.name: [float(v) if v is not None else None for v in values]},
+                      reference_lines=references, y_min=lo, y_max=100.0 if kpi.unit == "percent" else None,
+                      title=f"{kpi.name}, last {len(labels)} periods")
+
+
+class KPIDetailView(KpiViewMixin, TemplateView):
+    template_name = "kpis/kpi_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        kpi = self.get_kpi()
+        row = selectors.kpi_row(kpi)
+        source_form = MeasurementFilterForm(self.request.GET or None)
+        measurements = selectors.kpi_measurements(kpi)
+        if source_form.is_valid() and source_form.cleaned_data.get("source"):
+            measurements = measurements.filter(source=source_form.cleaned_data["source"])
+        page_obj = Paginator(measurements, 24).get_page(self.request.GET.get("page"))
+        for m in page_obj:
+            m.status = kpi.status_of(m.value)
+            m.label = period_label(m.period, kpi.frequency)
+        context.update(
+            kpi=kpi, row=row, chart=_chart(kpi, row), page_obj=page_obj, source_form=source_form,
+            measurement_form=kwargs.get("measurement_form") or MeasurementForm(
+                initial={"period": timezone.localdate()}),
+            history=history_entries(kpi), value_changes=selectors.measurement_changes(kpi),
+        )
+        return context
+
+
+class KPIFormMixin(KpiViewMixin):
+    required_perm = Perm.KPI_EDIT
+    form_class = KPIForm
+    template_name = "kpis/kpi_form.html"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["organization"] = self.organization
+        return kwargs
+
+    def save(self, form):
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            kpi = self.save(form)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        return redirect("kpis:detail", org=self.organization.slug, pk=kpi.pk)
+
+
+class KPICreateView(KPIFormMixin, FormView):
+    def get_initial(self):
+        return {"domain": self.request.GET.get("domain", "joint"), "direction": "higher", "frequency": "monthly",
+                "unit": "percent"}
+
+    def save(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        kpi = services.kpi_create(actor=self.request.user, organization=self.organization, **data)
+        messages.success(self.request, f"“{kpi.name}” is on the scorecard. Record its first value below.")
+        return kpi
+
+
+class KPIEditView(KPIFormMixin, FormView):
+    def dispatch(self, request, *args, **kwargs):
+        self.kpi = None
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        self.kpi = self.kpi or self.get_kpi()
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = self.kpi
+        kwargs.setdefault("initial", {})["version"] = self.kpi.version
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kpi"] = self.kpi
+        return context
+
+    def save(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        if self.kpi.computed:
+            data.pop("key", None)
+        kpi = services.kpi_update(actor=self.request.user, kpi=self.kpi,
+                                  expected_version=form.cleaned_data.get("version"), **data)
+        messages.success(self.request, "KPI saved.")
+        return kpi
+
+
+class KPIDeleteView(KpiViewMixin, TemplateView):
+    required_perm = Perm.KPI_EDIT
+    template_name = "kpis/kpi_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kpi"] = self.get_kpi()
+        context["measurement_count"] = context["kpi"].measurements.count()
+        return context
+
+    def post(self, request, org, pk):
+        kpi = self.get_kpi()
+        services.kpi_delete(actor=request.user, kpi=kpi)
+        messages.success(request, f"“{kpi.name}” and its values were removed from the scorecard.")
+        return redirect("kpis:scorecard", org=org)
+
+
+class MeasurementCreateView(KpiViewMixin, FormView):
+    required_perm = Perm.KPI_EDIT
+    form_class = MeasurementForm
+    template_name = "kpis/measurement_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["kpi"] = self.get_kpi()
+        return context
+
+    def get_initial(self):
+        return {"period": timezone.localdate()}
+
+    def form_valid(self, form):
+        kpi = self.get_kpi()
+        try:
+            measurement, created = services.measurement_record(actor=self.request.user, kpi=kpi,
+                                                               **form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        label = period_label(measurement.period, kpi.frequency)
+        messages.success(self.request, f"Value for {label} {'recorded' if created else 'updated'}.")
+        return redirect("kpis:detail", org=self.organization.slug, pk=kpi.pk)
+
+
+class MeasurementDeleteView(KpiViewMixin, View):
+    def post(self, request, org, pk, measurement_pk):
+        kpi = self.get_kpi()
+        measurement = get_object_or_404(Measurement, pk=measurement_pk, kpi=kpi)
+        if kpi.computed:
+            messages.error(request, "Concord computes this KPI's values; they cannot be deleted by hand.")
+        else:
+            services.measurement_delete(actor=request.user, measurement=measurement)
+            messages.success(request, f"Value for {period_label(measurement.period, kpi.frequency)} deleted.")
+        return redirect("kpis:detail", org=org, pk=pk)
+
+
+class LibraryView(KpiViewMixin, TemplateView):
+    template_name = "kpis/kpi_library.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        added = dict(selectors.kpi_list(self.request.user, self.organization).exclude(key="")
+                     .values_list("key", "pk"))
+        entries = library_entries()
+        groups = []
+        for value, label in (("it", "IT"), ("security", "Security"), ("joint", "Joint")):
+            groups.append({"domain": value, "label": label,
+                           "entries": [(e, added.get(e.key)) for e in entries if e.domain == value]})
+        context.update(groups=groups, added_count=sum(1 for e in entries if e.key in added), total=len(entries))
+        return context
+
+
+class LibraryAddView(KpiViewMixin, View):
+    def post(self, request, org):
+        try:
+            kpi = services.kpi_add_from_library(actor=request.user, organization=self.organization,
+                                                key=request.POST.get("key", ""))
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("kpis:library", org=org)
+        messages.success(request, f"“{kpi.name}” added to the scorecard. Adjust its target and thresholds "
+                                  "to your organization if needed.")
+        return redirect(f"{reverse('kpis:library', kwargs={'org': org})}#lib-{kpi.key}")
+
+
+class ImportView(KpiViewMixin, FormView):
+    """Upload → every row checked → preview → confirm. Nothing is written until
+    the confirmation, and then all rows or none."""
+
+    required_perm = Perm.KPI_EDIT
+    form_class = ImportForm
+    template_name = "kpis/measurement_import.html"
+
+    def post(self, request, *args, **kwargs):
+        if "confirm" in request.POST:
+            return self.confirm(request)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            rows = read_rows(form.cleaned_data["file"], required_headers=("kpi", "period", "value"))
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        preview, errors = services.measurements_import_check(organization=self.organization, rows=rows)
+        token = ""
+        if not errors:
+            token = secrets.token_urlsafe(12)
+            self.request.session[IMPORT_SESSION_KEY] = {"token": token, "rows": rows}
+        return self.render_to_response(self.get_context_data(form=form, preview=preview, row_errors=errors,
+                                                             token=token, row_count=len(rows)))
+
+    def confirm(self, request):
+        stored = request.session.get(IMPORT_SESSION_KEY) or {}
+        if not stored or stored.get("token") != request.POST.get("token"):
+            messages.error(request, "This import expired. Upload the file again.")
+            return redirect("kpis:import", org=self.organization.slug)
+        try:
+            result = services.measurements_import(actor=request.user, organization=self.organization,
+                                                  rows=stored["rows"])
+        except services.BulkValidationError:
+            messages.error(request, "The data changed since the preview; nothing was imported. Upload again.")
+            return redirect("kpis:import", org=self.organization.slug)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        messages.success(request, f"Imported: {result.created} new value(s), {result.updated} updated, "
+                                  f"{result.unchanged} unchanged.")
+        return redirect("kpis:scorecard", org=self.organization.slug)
+
+
+class ExportView(KpiViewMixin, View):
+    def get(self, request, org):
+        rows = [
+            [m.kpi.key or m.kpi.pk, m.kpi.name, m.kpi.get_domain_display(), m.kpi.unit, m.period, m.value,
+             m.get_source_display(), m.note, str(m.recorded_by or ""), timezone.localtime(m.updated_at).replace(
+                 tzinfo=None)]
+            for m in selectors.measurement_list(request.user, self.organization).order_by("kpi__name", "period")
+        ]
+        stamp = timezone.localdate().isoformat()
+        if request.GET.get("format") == "xlsx":
+            return xlsx_response([Sheet("KPI values", EXPORT_HEADERS, rows, widths=(24, 40, 10, 10, 12, 12, 20,
+                                                                                     40, 24, 20))],
+                                 f"kpi-values-{org}-{stamp}.xlsx")
+        return csv_response(EXPORT_HEADERS, rows, f"kpi-values-{org}-{stamp}.csv")
