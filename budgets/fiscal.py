@@ -28,7 +28,12 @@ def fiscal_year_of(day: date, start_month: int) -> int:
     return day.year + 1 if day.month >= start_month else day.year
 
 
+def fiscal_year_span(year: int, start_month: int) -> str:
+    """'1 Jul 2026 – 30 Jun 2027'."""
+    start, end = fiscal_year_dates(year, start_month)
+    return f"{start.day} {start:%b %Y} – {end.day} {end:%b %Y}"
+
+
 def fiscal_year_label(year: int, start_month: int) -> str:
     """'FY2027 (1 Jul 2026 – 30 Jun 2027)'."""
-    start, end = fiscal_year_dates(year, start_month)
-    return f"FY{year} ({start.day} {start:%b %Y} – {end.day} {end:%b %Y})"
+    return f"FY{year} ({fiscal_year_span(year, start_month)})"

@@ -1,0 +1,315 @@
+"""Every read of the budget, scoped to the person (``visible_to``) and costing a
+fixed number of queries whatever the number of items."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from core.selectors import signoff_status, signoffs_waiting_for
+
+from . import money
+from .models import (
+    PRIORITY_RANK,
+    SIGNOFF_PURPOSE,
+    BudgetItem,
+    Category,
+    Domain,
+    ItemOption,
+    ItemRiskLink,
+    Kind,
+    Priority,
+    Proposal,
+    ProposalStatus,
+)
+
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
+
+
+# -------------------------------------------------------------- proposals ----
+
+
+def proposal_list(*, user, organization, status: str = ""):
+    """Proposals the person may see, newest year first, with item count and total."""
+    totals = (BudgetItem.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
+              .annotate(s=Sum("amount")).values("s"))
+    counts = (BudgetItem.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
+              .annotate(c=Count("pk")).values("c"))
+    qs = (Proposal.objects.visible_to(user).filter(organization=organization)
+          .annotate(total=Coalesce(Subquery(totals, output_field=MONEY_FIELD), ZERO),
+                    item_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
+          .order_by("-fiscal_year"))
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def proposal_get(*, user, organization, pk) -> Proposal:
+    """One visible proposal, or 404."""
+    return get_object_or_404(
+        Proposal.objects.visible_to(user).filter(organization=organization)
+        .select_related("submitted_by", "decided_by", "copied_from"), pk=pk,
+    )
+
+
+def previous_proposal(proposal: Proposal) -> Proposal | None:
+    return Proposal.objects.filter(organization_id=proposal.organization_id,
+                                   fiscal_year=proposal.fiscal_year - 1).first()
+
+
+# ------------------------------------------------------------------ items ----
+
+
+def _links_sum():
+    return (ItemRiskLink.objects.filter(item=OuterRef("pk")).order_by().values("item")
+            .annotate(s=Sum(F("loss_before") - F("loss_after"), output_field=MONEY_FIELD)).values("s"))
+
+
+def _count(model, **filters):
+    return (model.objects.filter(item=OuterRef("pk"), **filters).order_by().values("item")
+            .annotate(c=Count("pk")).values("c"))
+
+
+def items_with_figures(queryset=None):
+    """Items annotated with loss avoided, number of linked risks and options, the
+    chosen option's name and a sortable priority rank. One query."""
+    qs = queryset if queryset is not None else BudgetItem.objects.all()
+    chosen = ItemOption.objects.filter(item=OuterRef("pk"), is_chosen=True)
+    return qs.annotate(
+        loss_avoided=Coalesce(Subquery(_links_sum(), output_field=MONEY_FIELD), ZERO),
+        risk_count=Coalesce(Subquery(_count(ItemRiskLink), output_field=IntegerField()), 0),
+        option_count=Coalesce(Subquery(_count(ItemOption), output_field=IntegerField()), 0),
+        has_chosen_option=Exists(chosen),
+        chosen_option_name=Subquery(chosen.values("name")[:1]),
+        priority_rank=Case(*[When(priority=k, then=Value(v)) for k, v in PRIORITY_RANK.items()],
+                           default=Value(9), output_field=IntegerField()),
+    )
+
+
+ITEM_SORTS = {
+    "title": "title", "amount": "amount", "priority": "priority_rank", "domain": "domain",
+    "category": "category", "kind": "kind", "avoided": "loss_avoided",
+}
+
+
+def item_list(*, proposal: Proposal, filters: dict | None = None, sort: str = ""):
+    """The proposal's items for the items table: filtered, sorted (default: priority,
+    then largest amount), with mitigation and its risk loaded."""
+    filters = filters or {}
+    qs = items_with_figures(proposal.items.select_related("mitigation", "mitigation__risk"))
+    for name in ("domain", "category", "kind", "priority"):
+        if filters.get(name):
+            qs = qs.filter(**{name: filters[name]})
+    if filters.get("q"):
+        qs = qs.filter(Q(title__icontains=filters["q"]) | Q(justification__icontains=filters["q"]))
+    key = sort.lstrip("-")
+    if key in ITEM_SORTS:
+        prefix = "-" if sort.startswith("-") else ""
+        return qs.order_by(f"{prefix}{ITEM_SORTS[key]}", "pk")
+    return qs.order_by("priority_rank", "-amount", "pk")
+
+
+def item_figures(item, *, amortisation_years: int) -> dict:
+    """Annual cost and ROSI of one annotated item (pure maths on its values)."""
+    yearly = money.annual_cost(item.amount, item.kind, amortisation_years=amortisation_years)
+    return {"annual_cost": yearly,
+            "rosi": money.rosi(item.loss_avoided, yearly, has_risk=bool(item.risk_count))}
+
+
+def item_get(*, user, organization, pk) -> BudgetItem:
+    """One visible item with its proposal, options, risk links and their risks."""
+    qs = (BudgetItem.objects.visible_to(user).filter(organization=organization)
+          .select_related("proposal", "mitigation", "mitigation__risk")
+          .prefetch_related(Prefetch("options", ItemOption.objects.order_by("cost", "pk")),
+                            Prefetch("risk_links", ItemRiskLink.objects.select_related("risk"))))
+    return get_object_or_404(items_with_figures(qs), pk=pk)
+
+
+def option_get(*, user, organization, pk) -> ItemOption:
+    return get_object_or_404(ItemOption.objects.visible_to(user).filter(organization=organization)
+                             .select_related("item__proposal"), pk=pk)
+
+
+def link_get(*, user, organization, pk) -> ItemRiskLink:
+    return get_object_or_404(ItemRiskLink.objects.visible_to(user).filter(organization=organization)
+                             .select_related("item__proposal", "risk"), pk=pk)
+
+
+def linkable_risks(*, user, organization, item: BudgetItem | None = None):
+    """Risks of the register the person may see, not yet linked to ``item``."""
+    from risks.models import Risk
+
+    qs = Risk.objects.visible_to(user).filter(organization=organization).order_by("number")
+    if item is not None:
+        qs = qs.exclude(budget_links__item=item)
+    return qs
+
+
+def linkable_mitigations(*, user, organization):
+    from risks.models import Mitigation
+
+    return (Mitigation.objects.visible_to(user).filter(organization=organization)
+            .select_related("risk").order_by("risk__number", "title"))
+
+
+# ---------------------------------------------------------------- summary ----
+
+
+@dataclass
+class ProposalSummary:
+    """A proposal's totals, return and change against the previous year."""
+
+    summary: money.Summary
+    previous: Proposal | None = None
+    previous_total: Decimal | None = None
+    change: money.Change | None = None
+    domain_change: dict[str, money.Change] = field(default_factory=dict)
+    amortisation_years: int = money.DEFAULT_AMORTISATION_YEARS
+
+    @property
+    def domain_rows(self):
+        return [(Domain(k).label, k, v, self.domain_change.get(k)) for k, v in self.summary.by_domain.items()]
+
+    @property
+    def category_rows(self):
+        return [(Category(k).label, v) for k, v in self.summary.by_category.items()]
+
+    @property
+    def kind_rows(self):
+        return [(Kind(k).label, v) for k, v in self.summary.by_kind.items()]
+
+    @property
+    def priority_rows(self):
+        return [(Priority(k).label, v) for k, v in self.summary.by_priority.items()]
+
+
+def _figures(proposal_ids):
+    rows = (items_with_figures(BudgetItem.objects.filter(proposal_id__in=proposal_ids))
+            .values("proposal_id", "domain", "category", "kind", "priority", "amount", "loss_avoided",
+                    "risk_count", "option_count", "has_chosen_option").order_by())
+    by_proposal: dict[int, list[money.ItemFigures]] = {pk: [] for pk in proposal_ids}
+    for row in rows:
+        pk = row.pop("proposal_id")
+        by_proposal[pk].append(money.ItemFigures(**row))
+    return by_proposal
+
+
+def _summarise(figures, years: int) -> money.Summary:
+    return money.summarise(figures, amortisation_years=years, domains=Domain.values, categories=Category.values,
+                           kinds=Kind.values, priorities=Priority.values)
+
+
+def proposal_summary(proposal: Proposal, *, previous: Proposal | None | bool = True) -> ProposalSummary:
+    """Totals of ``proposal`` and the change against the previous fiscal year's
+    proposal (any status). Two queries: previous proposal, then all item figures."""
+    if previous is True:
+        previous = previous_proposal(proposal)
+    ids = [proposal.pk] + ([previous.pk] if previous else [])
+    figures = _figures(ids)
+    result = ProposalSummary(summary=_summarise(figures[proposal.pk], proposal.amortisation_years),
+                             previous=previous or None, amortisation_years=proposal.amortisation_years)
+    if previous:
+        before = _summarise(figures[previous.pk], previous.amortisation_years)
+        result.previous_total = before.total
+        result.change = money.change(result.summary.total, before.total)
+        result.domain_change = {k: money.change(v, before.by_domain.get(k, Decimal("0")))
+                                for k, v in result.summary.by_domain.items()}
+    else:
+        result.change = money.change(result.summary.total, None)
+    return result
+
+
+# ---------------------------------------------- for the dashboard / reports ----
+
+
+@dataclass
+class BudgetGlance:
+    proposal: Proposal | None
+    status: str = ""
+    status_label: str = ""
+    total: Decimal = Decimal("0")
+    by_domain: dict[str, Decimal] = field(default_factory=dict)
+    security_share: Decimal | None = None
+    cost_avoidance: Decimal = Decimal("0")
+    portfolio_rosi: Decimal | None = None
+    change: money.Change | None = None
+    signatures: object = None  # core.selectors.JointStatus
+    unfunded_musts: int = 0
+
+
+def current_proposal(organization) -> Proposal | None:
+    """The organization's current proposal: the one of the latest fiscal year."""
+    return Proposal.objects.filter(organization=organization).order_by("-fiscal_year").first()
+
+
+def budget_at_a_glance(organization) -> BudgetGlance:
+    """The current proposal (latest fiscal year) at a glance: status, totals by
+    domain, security share, cost avoidance, portfolio ROSI, change against last
+    year and the CIO's and CISO's submission signatures. At most four queries
+    (proposal, previous proposal, item figures, sign-offs); the caller checks
+    that the person may see the budget."""
+    proposal = current_proposal(organization)
+    if proposal is None:
+        return BudgetGlance(proposal=None)
+    result = proposal_summary(proposal)
+    s = result.summary
+    return BudgetGlance(
+        proposal=proposal, status=proposal.status, status_label=proposal.get_status_display(), total=s.total,
+        by_domain=s.by_domain, security_share=s.security_share, cost_avoidance=s.cost_avoidance,
+        portfolio_rosi=s.portfolio_rosi, change=result.change,
+        signatures=signoff_status(proposal, SIGNOFF_PURPOSE), unfunded_musts=s.unfunded_musts,
+    )
+
+
+@dataclass
+class RiskLinkage:
+    proposal: Proposal | None
+    security_total: Decimal = Decimal("0")
+    linked_total: Decimal = Decimal("0")
+
+    @property
+    def ratio(self) -> Decimal | None:
+        return money.share(self.linked_total, self.security_total)
+
+
+def budget_risk_linkage(organization) -> RiskLinkage:
+    """For the current proposal: the total of security and joint items, and the
+    part of it spent on items linked to at least one risk (for the alignment
+    score's budget-to-risk linkage). Two queries."""
+    proposal = current_proposal(organization)
+    if proposal is None:
+        return RiskLinkage(proposal=None)
+    linked = ItemRiskLink.objects.filter(item=OuterRef("pk"))
+    totals = (BudgetItem.objects.filter(proposal=proposal, domain__in=[Domain.SECURITY, Domain.JOINT])
+              .annotate(is_linked=Exists(linked))
+              .aggregate(total=Coalesce(Sum("amount"), ZERO),
+                         linked=Coalesce(Sum("amount", filter=Q(is_linked=True)), ZERO)))
+    return RiskLinkage(proposal=proposal, security_total=money.to_money(totals["total"]),
+                       linked_total=money.to_money(totals["linked"]))
+
+
+def proposals_waiting_for(organization, role: str) -> list[Proposal]:
+    """Proposals in joint review that ``role`` (cio / ciso) has not signed in
+    their current version. Two queries."""
+    candidates = list(Proposal.objects.filter(organization=organization, status=ProposalStatus.JOINT_REVIEW))
+    waiting = signoffs_waiting_for(organization=organization, role=role,
+                                   subjects_by_purpose={SIGNOFF_PURPOSE: candidates})
+    return [subject for _, subject in waiting]
