@@ -79,6 +79,11 @@ class ReportSchedule(models.TextChoices):
     QUARTERLY = "quarterly", "Quarterly"
 
 
+def default_mfa_required_roles() -> list[str]:
+    """New organizations require two-factor authentication from the CIO, CISO and admins."""
+    return [Role.CIO.value, Role.CISO.value, Role.ADMIN.value]
+
+
 class Organization(models.Model):
     """A tenant. Every business object belongs to exactly one."""
 
@@ -108,7 +113,7 @@ class Organization(models.Model):
         max_length=12, choices=ReportSchedule.choices, default=ReportSchedule.QUARTERLY
     )
     mfa_required_roles = models.JSONField(
-        default=list, blank=True, help_text="Roles that must use two-factor authentication."
+        default=default_mfa_required_roles, blank=True, help_text="Roles that must use two-factor authentication."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -275,3 +280,82 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Failed sign-in"
+    SIGN_OUT = "sign_out", "Signed out"
+    LOCKOUT = "lockout", "Locked out after failed attempts"
+    UNLOCK = "unlock", "Unlocked by an admin"
+    MFA_ENROLLED = "mfa_enrolled", "Two-factor authentication set up"
+    MFA_REMOVED = "mfa_removed", "Two-factor authentication removed"
+    MFA_FAILED = "mfa_failed", "Wrong two-factor code"
+    RECOVERY_CODES = "recovery_codes", "New recovery codes generated"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    MEMBER_ADDED = "member_added", "Person added"
+    MEMBER_REMOVED = "member_removed", "Person removed"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    TOKEN_FAILED = "token_failed", "Invalid API token used"
+    EXPORT = "export", "Data exported"
+    SETTINGS_CHANGED = "settings_changed", "Security settings changed"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Security events are written once: bulk updates and deletes are refused."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Security events cannot be changed.")
+
+    def delete(self):
+        raise PermissionError("Security events cannot be deleted.")
+
+
+class SecurityEvent(models.Model):
+    """One security-relevant event. Append-only: never updated, never deleted.
+
+    ``organization`` is set for events inside one organization (role change,
+    export); person-level events (sign-in, MFA, tokens) have none and show in
+    every organization the person belongs to. E-mails are copied so that the
+    record stays readable if the person is later removed.
+    """
+
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=30, choices=SecurityEventKind.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_email = models.CharField(max_length=254, blank=True, help_text="Who acted (or the e-mail tried).")
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_email = models.CharField(max_length=254, blank=True, help_text="The person the event is about.")
+    detail = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["organization", "created_at"], name="secevent_org_time"),
+            models.Index(fields=["actor", "created_at"], name="secevent_actor_time"),
+            models.Index(fields=["subject", "created_at"], name="secevent_subject_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.actor_email or 'unknown'}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Security events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Security events cannot be deleted.")

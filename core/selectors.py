@@ -17,6 +17,13 @@ def membership_list(*, organization: Organization):
     return Membership.objects.filter(organization=organization).select_related("user").order_by("role", "user__email")
 
 
+def users_with_mfa(user_ids) -> set[int]:
+    """Which of these people have a confirmed authenticator app (one query)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return set(TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True))
+
+
 def api_token_list(*, user):
     return ApiToken.objects.filter(user=user)
 

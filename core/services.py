@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from .audit import record_event
 from .errors import DomainError, NotAllowed
-from .models import ApiToken, Membership, Organization, SignOff, SignOffDecision, User
+from .models import ApiToken, Membership, Organization, SecurityEventKind, SignOff, SignOffDecision, User
 from .permissions import forget_memberships, signing_role
 from .roles import Role
 
@@ -154,6 +155,8 @@ def membership_invite(*, actor: User, organization: Organization, email: str, ro
         raise DomainError(f"{email} is already a member of {organization.name}.", field="email")
     membership = Membership(user=user, organization=organization, role=role)
     record_creation(membership, actor=actor)
+    record_event(SecurityEventKind.MEMBER_ADDED, actor=actor, organization=organization, subject=user,
+                 detail=f"Role: {Role(role).label}.")
     transaction.on_commit(
         lambda: _send_invitation(user=user, organization=organization, role=role, inviter=actor, new_user=new_user)
     )
@@ -169,9 +172,13 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         raise DomainError(
             "This is the organization's last admin. Make someone else admin first.", field="role"
         )
+    old_role = membership.role
     membership.role = role
     record_creation(membership, actor=actor)
     forget_memberships(membership.user)
+    if old_role != role:
+        record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=membership.organization,
+                     subject=membership.user, detail=f"{Role(old_role).label} → {Role(role).label}.")
     return membership
 
 
@@ -181,6 +188,8 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     if membership.role == Role.ADMIN and _admin_count(membership.organization) <= 1:
         raise DomainError("You cannot remove the organization's last admin. Make someone else admin first.")
     record_deletion(membership, actor=actor)
+    record_event(SecurityEventKind.MEMBER_REMOVED, actor=actor, organization=membership.organization,
+                 subject=membership.user, detail=f"Was {Role(membership.role).label}.")
 
 
 SETTINGS_FIELDS = (
@@ -197,6 +206,7 @@ def organization_update(*, actor: User, organization: Organization, expected_ver
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise DomainError(f"Unknown setting: {', '.join(sorted(unknown))}.")
+    old_mfa = sorted(org.mfa_required_roles or [])
     for name, value in changes.items():
         setattr(org, name, value)
     if not (org.medium_from < org.high_from < org.critical_from):
@@ -205,6 +215,10 @@ def organization_update(*, actor: User, organization: Organization, expected_ver
     org.version += 1
     org._history_user = actor
     org.save()
+    if "mfa_required_roles" in changes and sorted(org.mfa_required_roles or []) != old_mfa:
+        labels = ", ".join(Role(r).label for r in org.mfa_required_roles) or "no role"
+        record_event(SecurityEventKind.SETTINGS_CHANGED, actor=actor, organization=org,
+                     detail=f"Two-factor authentication now required for: {labels}.")
     return org
 
 
@@ -221,6 +235,7 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
         raise DomainError("You already have 20 active tokens. Revoke one first.", field="name")
     key = ApiToken.generate_key()
     token = ApiToken.objects.create(user=actor, name=name[:80], prefix=key[:10], key_hash=ApiToken.hash_key(key))
+    record_event(SecurityEventKind.TOKEN_CREATED, actor=actor, subject=actor, detail=f"“{token.name}” ({token.prefix}…)")
     return token, key
 
 
@@ -231,3 +246,5 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
+        record_event(SecurityEventKind.TOKEN_REVOKED, actor=actor, subject=actor,
+                     detail=f"“{token.name}” ({token.prefix}…)")

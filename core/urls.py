@@ -2,6 +2,8 @@
 from django.urls import path
 
 from . import views
+from .security import audit_views
+from .security import views as security_views
 
 app_name = "core"
 
@@ -11,9 +13,17 @@ urlpatterns = [
     path("o/<slug:org>/people/", views.MembersView.as_view(), name="members"),
     path("o/<slug:org>/people/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
     path("o/<slug:org>/people/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("o/<slug:org>/people/<int:pk>/unlock/", security_views.MemberUnlockView.as_view(), name="member_unlock"),
     path("o/<slug:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
+    path("o/<slug:org>/audit/", audit_views.AuditView.as_view(), name="audit"),
+    path("o/<slug:org>/audit/export.<str:fmt>", audit_views.AuditExportView.as_view(), name="audit_export"),
     path("", views.HomeView.as_view(), name="home"),
     path("no-organization/", views.NoOrganizationView.as_view(), name="no_organization"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
     path("accounts/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
+    path("accounts/two-factor/set-up/", security_views.MfaSetupView.as_view(), name="mfa_setup"),
+    path("accounts/two-factor/verify/", security_views.MfaVerifyView.as_view(), name="mfa_verify"),
+    path("accounts/two-factor/recovery-codes/", security_views.MfaRecoveryCodesView.as_view(),
+         name="mfa_recovery_codes"),
+    path("accounts/two-factor/remove/", security_views.MfaRemoveView.as_view(), name="mfa_remove"),
 ]

@@ -16,6 +16,7 @@ from .mixins import OrgViewMixin, add_domain_error
 from .models import ApiToken, Membership
 from .permissions import membership_or_404, memberships_of
 from .roles import Perm, Role
+from .security import lockout, mfa
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -63,9 +64,13 @@ class MembersView(OrgViewMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["members"] = selectors.membership_list(organization=self.organization)
+        members = list(selectors.membership_list(organization=self.organization))
+        context["members"] = members
         context["roles"] = Role.choices
-        context["admin_count"] = sum(1 for m in context["members"] if m.role == Role.ADMIN)
+        context["admin_count"] = sum(1 for m in members if m.role == Role.ADMIN)
+        context["mfa_enrolled"] = selectors.users_with_mfa([m.user_id for m in members])
+        context["locked"] = lockout.locked_usernames([m.user.email for m in members])
+        context["mfa_roles"] = set(self.organization.mfa_required_roles or [])
         return context
 
     def form_valid(self, form):
@@ -151,6 +156,11 @@ class ProfileView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         context["tokens"] = selectors.api_token_list(user=self.request.user)
         context["new_token"] = self.request.session.pop("new_token", None)
+        user = self.request.user
+        context["mfa"] = {
+            "enrolled": mfa.is_enrolled(user), "required": mfa.required_for(user),
+            "codes_left": mfa.recovery_codes_left(user),
+        }
         return context
 
     def form_valid(self, form):

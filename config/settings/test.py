@@ -13,3 +13,9 @@ STORAGES = {
 
 # A minimal business model for testing core plumbing (tables created without migrations).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
+
+# Tests sign people in with force_login (no second factor) and client.login
+# (no request, which Axes requires). The security tests switch both back on
+# with the ``settings`` fixture; see tests/security/.
+MFA_ENFORCED = False
+AXES_ENABLED = False

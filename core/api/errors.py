@@ -55,6 +55,6 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         code = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
         response.data = error_body(str(detail), code if isinstance(code, str) else "error")
-    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS:
+    if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and isinstance(exc, exceptions.Throttled):
         response.data["code"] = "throttled"
     return response

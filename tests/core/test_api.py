@@ -1,5 +1,5 @@
-from core.api.authentication import BearerTokenAuthentication  # noqa: F401
 from core import services
+from core.api.authentication import BearerTokenAuthentication  # noqa: F401
 from core.models import Membership
 from tests.contract import expect_api
 

@@ -1,0 +1,16 @@
+"""Security tests run with the protections the rest of the suite switches off
+(two-factor enforcement and Axes lockout; see config/settings/test.py)."""
+import pytest
+from django.core.cache import cache
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fuzz: schemathesis runs over the whole OpenAPI schema (part of make test)")
+
+
+@pytest.fixture
+def secure(settings):
+    settings.MFA_ENFORCED = True
+    settings.AXES_ENABLED = True
+    cache.clear()
+    return settings
