@@ -1,0 +1,322 @@
+"""Pages of the ownership (RACI) matrix: the grid, its cells (HTMX), exports,
+approval, and the parties and activities behind it."""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from core.errors import DomainError
+from core.history import history_entries
+from core.mixins import OrgViewMixin, add_domain_error
+from core.pdf import pdf_response, render_pdf
+from core.roles import Perm
+from core.selectors import signoff_panel
+from core.tabular import Sheet, xlsx_response
+
+from .. import raci_rules
+from ..forms.raci import ActivityForm, GridFilterForm, PartyForm
+from ..models import RaciActivity, RaciParty
+from ..raci_library import TEMPLATE_ACTIVITIES
+from ..selectors import raci as selectors
+from ..services import raci as services
+
+
+def _grid_filters(request) -> dict:
+    form = GridFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return {"form": form, "process_area": data.get("area", ""), "problem": data.get("problem", ""),
+            "search": data.get("q", "")}
+
+
+class RaciMixin(OrgViewMixin):
+    required_perm = Perm.RACI_VIEW
+    post_perm = Perm.RACI_EDIT
+
+    def grid_url(self):
+        return redirect("governance:raci", org=self.organization.slug)
+
+
+class RaciGridView(RaciMixin, TemplateView):
+    template_name = "governance/raci/grid.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filters = _grid_filters(self.request)
+        grid = selectors.raci_grid(organization=self.organization, user=self.request.user,
+                                   process_area=filters["process_area"], problem=filters["problem"],
+                                   search=filters["search"])
+        matrix = services.raci_matrix_get_or_create(organization=self.organization)
+        org = self.organization.slug
+        context.update(
+            grid=grid, summary=selectors.raci_summary(self.organization),
+            template_count=len(TEMPLATE_ACTIVITIES), filter_form=filters["form"], filtered=any(filters[k] for k in ("process_area", "problem",
+                                                                                       "search")),
+            can_edit=self.can(Perm.RACI_EDIT), matrix=matrix, history=history_entries(matrix, limit=15),
+            problem_labels=raci_rules.PROBLEM_LABELS, query=self.request.GET.urlencode(),
+            signoff=signoff_panel(
+                subject=matrix, purpose=services.APPROVAL_PURPOSE, user=self.request.user,
+                sign_url=reverse("governance:raci_sign", args=[org]),
+                withdraw_url=reverse("governance:raci_withdraw", args=[org]),
+                title="Joint approval of the matrix", can_sign=grid.total > 0,
+            ),
+        )
+        return context
+
+
+class RaciCellView(RaciMixin, View):
+    """POST: cycle one cell's letter. HTMX gets the updated row back."""
+
+    def post(self, request, org, activity_pk, party_pk):
+        activity = get_object_or_404(RaciActivity.objects.visible_to(request.user), pk=activity_pk,
+                                     organization=self.organization)
+        party = get_object_or_404(RaciParty.objects.visible_to(request.user), pk=party_pk,
+                                  organization=self.organization)
+        letter = request.POST.get("letter")
+        try:
+            if letter is None:
+                services.raci_cell_cycle(actor=request.user, activity=activity, party=party)
+            else:
+                services.raci_cell_set(actor=request.user, activity=activity, party=party, letter=letter)
+        except DomainError as exc:
+            if request.htmx:
+                return HttpResponse(exc.message, status=400)
+            messages.error(request, exc.message)
+            return self.grid_url()
+        if not request.htmx:
+            return self.grid_url()
+        row = selectors.raci_grid_row(activity=activity)
+        response = render(request, "governance/raci/_row.html", {"row": row, "org": self.organization,
+                                                                 "can_edit": True})
+        response["HX-Trigger"] = "raci-changed"
+        return response
+
+
+class RaciSummaryFragmentView(RaciMixin, TemplateView):
+    """The counters and approval badge above the grid, refreshed after each cell change."""
+
+    template_name = "governance/raci/_summary.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["summary"] = selectors.raci_summary(self.organization)
+        return context
+
+
+class RaciExportView(RaciMixin, View):
+    def get(self, request, org, fmt):
+        filters = _grid_filters(request)
+        grid = selectors.raci_grid(organization=self.organization, user=request.user,
+                                   process_area=filters["process_area"], problem=filters["problem"],
+                                   search=filters["search"])
+        stamp = timezone.localdate().isoformat()
+        if fmt == "xlsx":
+            headers = ["Activity", "Process area", "NIST CSF 2.0", *[p.name for p in grid.parties], "Check"]
+            rows = [[r.activity.name, r.activity.get_process_area_display(), r.activity.csf_category,
+                     *[letter for _, letter in r.cells], "; ".join(r.check.labels) or "OK"] for r in grid.rows]
+            widths = [40, 24, 12, *[max(8, min(18, len(p.name) + 2)) for p in grid.parties], 40]
+            return xlsx_response([Sheet("Ownership matrix", headers, rows, widths=widths)],
+                                 f"raci-{self.organization.slug}-{stamp}.xlsx")
+        matrix = selectors.raci_matrix(organization=self.organization)
+        pdf = render_pdf("governance/raci/matrix_pdf.html", {
+            "org": self.organization, "grid": grid, "matrix": matrix, "generated": timezone.now(),
+            "title": "Ownership matrix (RACI)",
+        })
+        return pdf_response(pdf, f"raci-{self.organization.slug}-{stamp}.pdf")
+
+
+class RaciTemplateApplyView(RaciMixin, View):
+    def post(self, request, org):
+        try:
+            added = services.raci_apply_template(actor=request.user, organization=self.organization)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return self.grid_url()
+        if added:
+            messages.success(request, f"Added {added} standard activities with their default owners. "
+                                      "Adjust the letters to how your organization works.")
+        else:
+            messages.info(request, "Every standard activity is already in your matrix.")
+        return self.grid_url()
+
+
+class RaciSignView(RaciMixin, View):
+    post_perm = Perm.SIGN
+
+    def post(self, request, org):
+        try:
+            services.raci_sign(actor=request.user, organization=self.organization,
+                               decision=request.POST.get("decision", "approve"),
+                               comment=request.POST.get("comment", ""))
+            messages.success(request, "Your sign-off on the matrix is recorded.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return self.grid_url()
+
+
+class RaciWithdrawView(RaciMixin, View):
+    post_perm = Perm.SIGN
+
+    def post(self, request, org):
+        try:
+            services.raci_withdraw(actor=request.user, organization=self.organization)
+            messages.success(request, "Your sign-off is withdrawn.")
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        return self.grid_url()
+
+
+# ----------------------------------------------------------------- parties ---
+
+
+class PartyListView(RaciMixin, FormView):
+    template_name = "governance/raci/party_list.html"
+    form_class = PartyForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organization": self.organization}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["parties"] = selectors.raci_party_list(organization=self.organization, user=self.request.user)
+        context["can_edit"] = self.can(Perm.RACI_EDIT)
+        return context
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            party = services.raci_party_create(actor=self.request.user, organization=self.organization, **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Party “{party.name}” added as a new column of the matrix.")
+        return redirect("governance:raci_parties", org=self.organization.slug)
+
+
+class PartyEditView(RaciMixin, FormView):
+    required_perm = Perm.RACI_EDIT
+    template_name = "governance/raci/party_form.html"
+    form_class = PartyForm
+
+    def get_object(self):
+        return get_object_or_404(RaciParty.objects.visible_to(self.request.user), pk=self.kwargs["pk"],
+                                 organization=self.organization)
+
+    def get_form_kwargs(self):
+        self.object = self.get_object()
+        kwargs = {**super().get_form_kwargs(), "organization": self.organization}
+        kwargs["initial"] = {"version": self.object.version, "name": self.object.name, "kind": self.object.kind,
+                             "description": self.object.description, "members": list(self.object.members.all())}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["party"] = self.object
+        context["history"] = history_entries(self.object)
+        return context
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.raci_party_update(actor=self.request.user, party=self.object,
+                                       expected_version=form.cleaned_data.get("version"), **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Party saved.")
+        return redirect("governance:raci_parties", org=self.organization.slug)
+
+
+class PartyDeleteView(RaciMixin, TemplateView):
+    required_perm = Perm.RACI_EDIT
+    template_name = "governance/raci/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        party = get_object_or_404(RaciParty, pk=self.kwargs["pk"], organization=self.organization)
+        context.update(object=party, kind="party", cells=party.assignments.count(),
+                       cancel_url="governance:raci_parties")
+        return context
+
+    def post(self, request, org, pk):
+        party = get_object_or_404(RaciParty, pk=pk, organization=self.organization)
+        services.raci_party_delete(actor=request.user, party=party)
+        messages.success(request, f"Party “{party.name}” and its column removed.")
+        return redirect("governance:raci_parties", org=org)
+
+
+# -------------------------------------------------------------- activities ---
+
+
+class ActivityCreateView(RaciMixin, FormView):
+    required_perm = Perm.RACI_EDIT
+    template_name = "governance/raci/activity_form.html"
+    form_class = ActivityForm
+
+    def get_initial(self):
+        return {"process_area": self.request.GET.get("area") or "governance"}
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            activity = services.raci_activity_create(actor=self.request.user, organization=self.organization,
+                                                     **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"“{activity.name}” added. Click its cells to assign R, A, C or I.")
+        return redirect(reverse("governance:raci", args=[self.organization.slug]) + f"#activity-{activity.pk}")
+
+
+class ActivityEditView(RaciMixin, FormView):
+    required_perm = Perm.RACI_EDIT
+    template_name = "governance/raci/activity_form.html"
+    form_class = ActivityForm
+
+    def get_form_kwargs(self):
+        self.object = get_object_or_404(RaciActivity.objects.visible_to(self.request.user), pk=self.kwargs["pk"],
+                                        organization=self.organization)
+        kwargs = super().get_form_kwargs()
+        kwargs["initial"] = {"version": self.object.version, "name": self.object.name,
+                             "process_area": self.object.process_area, "csf_category": self.object.csf_category,
+                             "description": self.object.description}
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["activity"] = self.object
+        context["history"] = history_entries(self.object)
+        return context
+
+    def form_valid(self, form):
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.raci_activity_update(actor=self.request.user, activity=self.object,
+                                          expected_version=form.cleaned_data.get("version"), **data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Activity saved.")
+        return redirect(reverse("governance:raci", args=[self.organization.slug]) + f"#activity-{self.object.pk}")
+
+
+class ActivityDeleteView(RaciMixin, TemplateView):
+    required_perm = Perm.RACI_EDIT
+    template_name = "governance/raci/confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        activity = get_object_or_404(RaciActivity, pk=self.kwargs["pk"], organization=self.organization)
+        context.update(object=activity, kind="activity", cells=activity.assignments.count(),
+                       cancel_url="governance:raci")
+        return context
+
+    def post(self, request, org, pk):
+        activity = get_object_or_404(RaciActivity, pk=pk, organization=self.organization)
+        services.raci_activity_delete(actor=request.user, activity=activity)
+        messages.success(request, f"Activity “{activity.name}” removed from the matrix.")
+        return redirect("governance:raci", org=org)

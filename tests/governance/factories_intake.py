@@ -1,0 +1,37 @@
+"""Intake test data: requests filed directly (bypassing e-mails) at a given time."""
+from datetime import datetime
+
+from django.utils import timezone
+
+from governance.models import IntakeRequest, IntakeStatus
+
+_counter = {"n": 0}
+
+
+def make_request(organization, requester, *, title="New CRM", tier="medium", sla_days=5,
+                 status=IntakeStatus.SUBMITTED, submitted_at: datetime | None = None, **extra) -> IntakeRequest:
+    _counter["n"] += 1
+    return IntakeRequest.objects.create(
+        organization=organization, requester=requester, reference=f"IR-{_counter['n']:03d}", title=title,
+        description="Replace the CRM.", business_value="Faster sales.", sponsor="COO", tier=tier,
+        sla_days=sla_days, status=status, submitted_at=submitted_at or timezone.now(), **extra,
+    )
+
+
+def filing_values(**overrides) -> dict:
+    values = {
+        "title": "Patient portal self-scheduling",
+        "description": "Let patients book appointments online.",
+        "business_value": "Fewer calls to the front desk.",
+        "sponsor": "Chief Operating Officer",
+        "target_date": None,
+        "estimated_cost": None,
+        "data_classification": "internal",
+        "personal_data": "none",
+        "internet_facing": False,
+        "third_party": False,
+        "changes_authentication": False,
+        "business_criticality": "low",
+    }
+    values.update(overrides)
+    return values
