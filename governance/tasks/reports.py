@@ -1,2 +1,50 @@
-BEAT_SCHEDULE: dict = {}
-__all__: list[str] = []
+"""Thin Celery tasks for alignment reports: build one, and the periodic
+dispatcher that requests each organization's report when its schedule is due."""
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.schedules import crontab
+
+from governance.services import reports as services
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRIES = 3
+
+
+
+@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, name="governance.build_alignment_report")
+def build_alignment_report(self, report_id: int) -> int | None:
+    """Build one report's snapshot; retried with exponential backoff; the last
+    failure's reason is stored on the report and shown on its page."""
+    try:
+        report = services.report_build(report_id=report_id)
+    except services.ReportNotFound:
+        logger.info("Alignment report %s was deleted before it was built.", report_id)
+        return None
+    except Exception as exc:  # any failure is recorded, then retried or given up
+        final = self.request.retries >= self.max_retries
+        reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        services.report_build_failed(report_id=report_id, reason=reason, final=final)
+        if final:
+            raise
+        raise self.retry(exc=exc, countdown=min(600, 10 * 2 ** self.request.retries)) from exc
+    return report.pk
+
+
+@shared_task(name="governance.dispatch_scheduled_reports")
+def dispatch_scheduled_reports() -> int:
+    """Request the reports whose period has closed (weekly, monthly or quarterly per organization)."""
+    return len(services.scheduled_reports_due())
+
+
+BEAT_SCHEDULE = {
+    "governance-scheduled-alignment-reports": {
+        "task": "governance.dispatch_scheduled_reports",
+        "schedule": crontab(minute=7),  # hourly: a closed period is picked up within the hour
+    },
+}
+
+__all__ = ["BEAT_SCHEDULE", "build_alignment_report", "dispatch_scheduled_reports"]

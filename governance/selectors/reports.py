@@ -1,0 +1,145 @@
+"""Reads of alignment reports, always through the visibility chokepoint:
+the board sees published reports only; drafts are invisible (404) to it."""
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+
+from governance import alignment
+from governance.models import AlignmentReport, BuildStatus, ReportStatus
+
+SORTS = {"period": "period_end", "-period": "-period_end", "score": "score", "-score": "-score",
+         "published": "published_at", "-published": "-published_at"}
+
+
+def report_list(*, user, organization, status: str = "", sort: str = ""):
+    qs = (AlignmentReport.objects.visible_to(user).filter(organization=organization)
+          .select_related("generated_by", "published_by").defer("snapshot"))
+    if status in ReportStatus.values:
+        qs = qs.filter(status=status)
+    return qs.order_by(SORTS.get(sort, "-period_end"), "-pk")
+
+
+def report_get(*, user, organization, pk: int) -> AlignmentReport:
+    return get_object_or_404(
+        AlignmentReport.objects.visible_to(user).filter(organization=organization)
+        .select_related("generated_by", "published_by", "organization"), pk=pk)
+
+
+def report_progress(*, user, organization, pk: int) -> AlignmentReport:
+    """The build bookkeeping only (the progress fragment polls this)."""
+    return get_object_or_404(
+        AlignmentReport.objects.visible_to(user).filter(organization=organization).defer("snapshot"), pk=pk)
+
+
+def reports_building(*, user, organization):
+    return list(AlignmentReport.objects.visible_to(user).filter(
+        organization=organization, build_status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING, BuildStatus.FAILED],
+        status=ReportStatus.DRAFT).defer("snapshot").order_by("-updated_at")[:3])
+
+
+def published_trend(*, organization, limit: int = 8) -> list[dict]:
+    """Scores of the latest published reports, oldest first (the dashboard's trend)."""
+    rows = (AlignmentReport.objects.published().filter(organization=organization)
+            .order_by("-period_end").values("id", "period_label", "period_end", "score")[:limit])
+    return [{"id": r["id"], "label": r["period_label"], "period_end": r["period_end"].isoformat(),
+             "score": r["score"]} for r in reversed(list(rows))]
+
+
+def _plural(count: int, one: str, many: str | None = None) -> str:
+    return f"{count} {one if count == 1 else (many or one + 's')}"
+
+
+def plain_summary(picture: dict) -> list[str]:
+    """The report's opening sentences, in plain words, from a picture or snapshot."""
+    score = picture["alignment"]["score"]
+    change = picture["alignment"].get("change")
+    risks, kpis, budget = picture["risks"], picture["kpis"], picture["budget"]
+    raci, intake, decisions = picture["raci"], picture["intake"], picture["decisions"]
+    lines = []
+    if score is None:
+        lines.append("There is not enough data yet to compute an alignment score.")
+    else:
+        band = {"good": "good", "fair": "fair", "poor": "weak"}[alignment.score_band(score)]
+        trend = "" if change is None else (
+            f", {abs(change)} points {'up' if change > 0 else 'down'} on the previous report" if change
+            else ", unchanged since the previous report")
+        lines.append(f"IT and security alignment is {band} at {score} out of 100{trend}.")
+    if risks["open"]:
+        lines.append(
+            f"{_plural(risks['open'], 'risk is', 'risks are')} open; "
+            f"{risks['levels']['critical']} critical and {risks['levels']['high']} high. "
+            f"{_plural(risks['above_appetite_count'], 'risk sits', 'risks sit')} above the agreed appetite "
+            f"and {_plural(risks['divergent_count'], 'risk is', 'risks are')} still assessed differently by the CIO "
+            f"and the CISO.")
+    if kpis["total"]:
+        lines.append(f"{kpis['green']} of {kpis['total']} KPIs are on target; {kpis['red']} are red and "
+                     f"{kpis['stale']} lack a recent measurement.")
+    if budget["proposal"]:
+        share = budget["security_share"]
+        share_text = f" Security and joint items make up {round(share * 100)}% of it." if share is not None else ""
+        lines.append(f"The FY{budget['proposal']['fiscal_year']} budget proposal is "
+                     f"{budget['proposal']['status'].lower()}.{share_text}")
+    if raci["activities"]:
+        lines.append(f"{raci['ok']} of {raci['activities']} activities have clear ownership"
+                     + (f"; {_plural(raci['problem_count'], 'needs', 'need')} attention." if raci["problem_count"]
+                        else "."))
+    if intake["open"] or intake["decided"]:
+        lines.append(f"{_plural(intake['open'], 'project request is', 'project requests are')} waiting for a "
+                     f"decision ({intake['breached']} past the SLA); {intake['decided_on_time']} of "
+                     f"{intake['decided']} recent decisions were on time.")
+    if decisions["pending"]:
+        lines.append(f"{_plural(decisions['pending'], 'joint decision is', 'joint decisions are')} waiting for a "
+                     f"signature.")
+    return lines
+
+
+# ------------------------------------------------------------ presentation ----
+
+def heatmap_rows(grid: list[list[int]], thresholds) -> list[dict]:
+    """The 5×5 grid (impact 5 at the top) with each cell's level, for the template."""
+    from risks import scoring
+
+    rows = []
+    for r, counts in enumerate(grid):
+        impact = 5 - r
+        cells = [{"likelihood": c + 1, "count": count, "score": impact * (c + 1),
+                  "level": scoring.level_key(impact * (c + 1), tuple(thresholds))} for c, count in enumerate(counts)]
+        rows.append({"impact": impact, "label": scoring.IMPACT_LABELS[impact], "cells": cells})
+    return rows
+
+
+def picture_charts(picture: dict, *, trend: list[dict], thresholds) -> dict:
+    """SVG charts (core.charts) for a live picture or a frozen snapshot: the same
+    markup on the dashboard, the report page and the PDF."""
+    from core import charts
+
+    score = picture["alignment"]["score"]
+    parts = picture["alignment"]["parts"]
+    kpis, budget = picture["kpis"], picture["budget"]
+    scored = [p for p in trend if p.get("score") is not None]
+    by_domain = budget.get("by_domain") or {}
+    return {
+        "gauge": charts.gauge(score or 0, label="Alignment") if score is not None else "",
+        "parts": charts.bar_chart([(p["label"], p["points"] or 0) for p in parts], width=560,
+                                  colors=[charts.GREEN if (p["points"] or 0) >= alignment.GOOD_FROM
+                                          else charts.AMBER if (p["points"] or 0) >= alignment.FAIR_FROM
+                                          else charts.RED if p["points"] is not None else charts.GREY
+                                          for p in parts],
+                                  value_format=lambda v: f"{v:.0f}", title="Alignment score by part"),
+        "trend": charts.line_chart([p["label"] for p in scored], {"Alignment score": [p["score"] for p in scored]},
+                                   y_min=0, y_max=100, height=220, title="Alignment score over time",
+                                   reference_lines=[("Good", alignment.GOOD_FROM, charts.GREEN)])
+        if len(scored) >= 2 else "",
+        "sparkline": charts.sparkline([p["score"] for p in scored], label="Alignment score trend"),
+        "kpis": charts.donut([("Green", kpis["green"]), ("Amber", kpis["amber"]), ("Red", kpis["red"]),
+                              ("Stale", kpis["stale"])], size=150, thickness=24,
+                             colors=[charts.GREEN, charts.AMBER, charts.RED, charts.GREY],
+                             center_label=f"{kpis['green']}/{kpis['total']}", title="KPI status")
+        if kpis["total"] else "",
+        "budget": charts.bar_chart([("IT", by_domain.get("it", 0)), ("Security", by_domain.get("security", 0)),
+                                    ("Joint", by_domain.get("joint", 0))], width=520,
+                                   colors=[charts.PALETTE[0], charts.PALETTE[4], charts.PALETTE[3]],
+                                   title="Budget by domain") if budget.get("total") else "",
+        "heatmap": heatmap_rows(picture["risks"]["heatmap"]["inherent"], thresholds),
+        "heatmap_residual": heatmap_rows(picture["risks"]["heatmap"]["residual"], thresholds),
+    }

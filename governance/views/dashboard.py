@@ -1,0 +1,53 @@
+"""The shared CIO–CISO dashboard and the page explaining the alignment method."""
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from core.mixins import OrgViewMixin
+from core.permissions import signing_role
+from core.roles import Perm
+from governance import alignment
+from governance.forms.reports import ReportGenerateForm
+from governance.selectors import reports as report_selectors
+from governance.selectors.dashboard import SIGNOFF_LIMIT_DAYS, shared_picture
+
+
+class DashboardView(OrgViewMixin, TemplateView):
+    """Alignment at a glance; every tile links to the list behind it."""
+
+    template_name = "governance/dashboard/dashboard.html"
+    required_perm = Perm.DASHBOARD_VIEW
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org, user = self.organization, self.request.user
+        role = signing_role(user, org)
+        picture = shared_picture(organization=org, user=user, role=role)
+        trend = report_selectors.published_trend(organization=org)
+        previous = next((p["score"] for p in reversed(trend) if p["score"] is not None), None)
+        context.update(
+            picture=picture,
+            score=picture["alignment"]["score"],
+            band=alignment.score_band(picture["alignment"]["score"]),
+            change=alignment.score_change(picture["alignment"]["score"], previous),
+            trend=trend,
+            charts=report_selectors.picture_charts(picture, trend=trend, thresholds=org.level_thresholds),
+            my_role=role,
+            building=report_selectors.reports_building(user=user, organization=org),
+            can_generate=self.can(Perm.REPORT_MANAGE),
+            generate_form=ReportGenerateForm(organization=org),
+        )
+        return context
+
+
+class AlignmentMethodView(OrgViewMixin, TemplateView):
+    """How the alignment score is computed, in plain words (for executives and the board)."""
+
+    template_name = "governance/dashboard/method.html"
+    required_perm = Perm.REPORT_VIEW_PUBLISHED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(parts=alignment.PARTS, good_from=alignment.GOOD_FROM, fair_from=alignment.FAIR_FROM,
+                       signoff_limit_days=SIGNOFF_LIMIT_DAYS, can_dashboard=self.can(Perm.DASHBOARD_VIEW))
+        return context

@@ -1,0 +1,175 @@
+"""Alignment reports: the list (the board's report room), a report, its PDF,
+its build progress, and the CIO/CISO actions generate, publish and delete."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.errors import DomainError
+from core.mixins import OrgViewMixin
+from core.pdf import pdf_response, render_pdf
+from core.roles import Perm
+from governance.forms.reports import ReportGenerateForm
+from governance.models import ReportStatus
+from governance.selectors import reports as selectors
+from governance.services import reports as services
+
+PAGE_SIZE = 20
+
+
+def report_context(report) -> dict:
+    """What the report page and the PDF render: the frozen snapshot only."""
+    snapshot = report.snapshot or {}
+    if not snapshot:
+        return {"snapshot": None}
+    thresholds = snapshot.get("organization", {}).get("thresholds") or report.organization.level_thresholds
+    built_at = snapshot.get("built_at")
+    return {
+        "snapshot": snapshot,
+        "built_at": datetime.fromisoformat(built_at) if built_at else None,
+        "charts": selectors.picture_charts(snapshot, trend=snapshot.get("trend", []), thresholds=thresholds),
+        "currency": snapshot.get("organization", {}).get("currency", report.organization.currency),
+    }
+
+
+class ReportListView(OrgViewMixin, TemplateView):
+    template_name = "governance/reports/report_list.html"
+    required_perm = Perm.REPORT_VIEW_PUBLISHED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "") if self.can(Perm.REPORT_VIEW_DRAFT) else ""
+        reports = selectors.report_list(user=self.request.user, organization=self.organization, status=status,
+                                        sort=self.request.GET.get("sort", ""))
+        page = Paginator(reports, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(page_obj=page, reports=page.object_list, status=status, statuses=ReportStatus.choices,
+                       can_manage=self.can(Perm.REPORT_MANAGE), can_see_drafts=self.can(Perm.REPORT_VIEW_DRAFT),
+                       generate_form=ReportGenerateForm(organization=self.organization))
+        return context
+
+
+class ReportDetailView(OrgViewMixin, TemplateView):
+    template_name = "governance/reports/report_detail.html"
+    required_perm = Perm.REPORT_VIEW_PUBLISHED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = selectors.report_get(user=self.request.user, organization=self.organization, pk=self.kwargs["pk"])
+        context.update(report=report, can_manage=self.can(Perm.REPORT_MANAGE), **report_context(report))
+        if self.can(Perm.REPORT_MANAGE):
+            from core.history import history_entries
+
+            context["history"] = history_entries(report)
+        return context
+
+
+class ReportProgressView(OrgViewMixin, TemplateView):
+    """The build progress fragment, polled by HTMX until the report is ready or failed."""
+
+    template_name = "governance/reports/_progress.html"
+    required_perm = Perm.REPORT_VIEW_DRAFT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report"] = selectors.report_progress(user=self.request.user, organization=self.organization,
+                                                      pk=self.kwargs["pk"])
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        report = context["report"]
+        # On the report's own page, reload once the build is over so the report shows.
+        if self.request.GET.get("reload") and not report.is_building:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ReportPdfView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_VIEW_PUBLISHED
+
+    def get(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        if not report.is_ready or not report.snapshot:
+            messages.error(request, "The PDF is available once the report has been built.")
+            return redirect("governance:report_detail", org=org, pk=pk)
+        context = {"report": report, "org": self.organization, **report_context(report)}
+        pdf = render_pdf("governance/reports/pdf.html", context)
+        slug = report.period_label.lower().replace(" ", "-").replace("–", "to")
+        return pdf_response(pdf, f"alignment-report-{self.organization.slug}-{slug}.pdf")
+
+
+class ReportGenerateView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def get(self, request, org):
+        return redirect("governance:report_list", org=org)
+
+    def post(self, request, org):
+        form = ReportGenerateForm(request.POST, organization=self.organization)
+        if not form.is_valid():
+            messages.error(request, "Choose the period to report on.")
+            return redirect("governance:report_list", org=org)
+        start, end, label = form.chosen_period()
+        try:
+            report = services.report_request(actor=request.user, organization=self.organization, period_start=start,
+                                             period_end=end, period_label=label)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("governance:report_list", org=org)
+        messages.success(request, f"The report for {report.period_label} is being built. It takes a few seconds.")
+        return redirect("governance:report_detail", org=org, pk=report.pk)
+
+
+class ReportRebuildView(OrgViewMixin, View):
+    """Rebuild a draft with today's data (a published report is refused by the service)."""
+
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def post(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        try:
+            services.report_request(actor=request.user, organization=self.organization,
+                                    period_start=report.period_start, period_end=report.period_end,
+                                    period_label=report.period_label)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, "The report is being rebuilt with today's data.")
+        return redirect("governance:report_detail", org=org, pk=pk)
+
+
+class ReportPublishView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def post(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        try:
+            services.report_publish(actor=request.user, report=report)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, f"Published. Board members have been e-mailed a link to {report.period_label}.")
+        return redirect("governance:report_detail", org=org, pk=pk)
+
+
+class ReportDeleteView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def post(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        try:
+            services.report_delete(actor=request.user, report=report)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("governance:report_detail", org=org, pk=pk)
+        messages.success(request, f"The draft for {report.period_label} was deleted.")
+        return redirect("governance:report_list", org=org)
