@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
+# Port of the web server started by `make run`.
+PORT ?= 8000
 
 .PHONY: install run test test-fast lint migrate seed bench screenshots clean
 
@@ -21,11 +23,12 @@ migrate: install
 seed: migrate
 	$(PY) manage.py seed_demo
 
-# Web, background worker and scheduler on 127.0.0.1:8000. Without REDIS_URL the
-# worker uses a broker kept in files under var/ (no server needed).
+# Web, background worker and scheduler on 127.0.0.1:$(PORT). Without REDIS_URL the
+# worker uses a broker kept in files under var/celery (no server needed).
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(VENV)/bin/honcho --procfile Procfile.dev start
+	@echo "Concord starts on http://127.0.0.1:$(PORT)/ (Ctrl+C stops web, worker and scheduler)."
+	$(VENV)/bin/honcho --procfile Procfile.dev start --port $(PORT)
 
 test: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0 --settings=config.settings.test
@@ -37,6 +40,11 @@ test-fast: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check . || true
+
+# Seeds the demo into a throwaway database, starts the app on a free port and
+# captures the main pages at desktop and phone widths into docs/screenshots/.
+screenshots: install
+	$(PY) tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) var staticfiles db.sqlite3

@@ -52,6 +52,20 @@ def broker(request):
     return None
 
 
+def _app_schedules() -> dict:
+    """Every ``BEAT_SCHEDULE`` declared in an app's tasks module."""
+    from django.apps import apps
+
+    schedules = {}
+    for config in apps.get_app_configs():
+        try:
+            module = importlib.import_module(f"{config.name}.tasks")
+        except ModuleNotFoundError:
+            continue
+        schedules.update(getattr(module, "BEAT_SCHEDULE", {}))
+    return schedules
+
+
 def test_worker_with_beat_consumes_a_task(broker, tmp_path):
     queue = f"platform-check-{uuid.uuid4().hex[:10]}"
     env = _env(broker)
@@ -59,7 +73,7 @@ def test_worker_with_beat_consumes_a_task(broker, tmp_path):
     schedule = tmp_path / "celerybeat-schedule"
     command = [
         str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--beat",
-        "--pool=solo", "--loglevel=INFO", f"--schedule={schedule}", "-Q", queue,
+        "--pool=solo", "--loglevel=DEBUG", f"--schedule={schedule}", "-Q", queue,
         "-n", f"{queue}@%h", "--without-mingle", "--without-gossip",
     ]
     with log.open("w") as out:
@@ -67,6 +81,9 @@ def test_worker_with_beat_consumes_a_task(broker, tmp_path):
     try:
         banner = _wait_for(log, "ready.", worker, 60)
         assert "beat: Starting" in banner
+        schedule_log = _wait_for(log, "beat: Ticking", worker, 30)
+        for name in _app_schedules():
+            assert f"<ScheduleEntry: {name} " in schedule_log, f"beat does not schedule {name}"
         assert ("filesystem://" if broker is None else "redis://") in banner
         token = uuid.uuid4().hex
         sent = subprocess.run([sys.executable, "-c", SEND, token, queue], cwd=ROOT, env=env,
@@ -85,18 +102,10 @@ def test_worker_with_beat_consumes_a_task(broker, tmp_path):
 
 
 def test_every_app_schedule_is_merged_into_beat():
-    from django.apps import apps
-
     from config.celery import app
 
     app.finalize(auto=True)
-    expected = {}
-    for config in apps.get_app_configs():
-        try:
-            module = importlib.import_module(f"{config.name}.tasks")
-        except ModuleNotFoundError:
-            continue
-        expected.update(getattr(module, "BEAT_SCHEDULE", {}))
+    expected = _app_schedules()
     assert set(expected) <= set(app.conf.beat_schedule)
     for name, entry in expected.items():
         assert app.conf.beat_schedule[name]["task"] == entry["task"]
