@@ -175,7 +175,7 @@ def kpi_measurements(kpi: KPI):
     return kpi.measurements.select_related("recorded_by").order_by("-period")
 
 
-def measurement_changes(kpi: KPI, *, limit: int = 20):
+def measurement_changes(kpi: KPI, *, limit: int = 10):
     """Recent changes to the KPI's values (who entered or corrected what), newest first."""
     return list(
         Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user")
