@@ -14,3 +14,10 @@ def secure(settings):
     settings.AXES_ENABLED = True
     cache.clear()
     return settings
+
+
+@pytest.fixture
+def axes_on(settings):
+    """Lockout on, two-factor enforcement off (for clients made with force_login)."""
+    settings.AXES_ENABLED = True
+    return settings
