@@ -45,15 +45,15 @@ def _ordering(key: str):
 
 class RiskFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
-    level = django_filters.ChoiceFilter(choices=LEVEL_CHOICES, method="filter_level", label="Level")
-    status = django_filters.ChoiceFilter(choices=STATUS_CHOICES, method="filter_status", label="Status")
-    origin = django_filters.ChoiceFilter(choices=Origin.choices, label="Origin")
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label="Owner")
-    csf = django_filters.ModelChoiceFilter(queryset=CsfFunction.objects.all(), to_field_name="code",
+    level = django_filters.ChoiceFilter(empty_label="Any", choices=LEVEL_CHOICES, method="filter_level", label="Level")
+    status = django_filters.ChoiceFilter(empty_label="Any", choices=STATUS_CHOICES, method="filter_status", label="Status")
+    origin = django_filters.ChoiceFilter(empty_label="Any", choices=Origin.choices, label="Origin")
+    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label="Owner", empty_label="Any")
+    csf = django_filters.ModelChoiceFilter(queryset=CsfFunction.objects.all(), to_field_name="code", empty_label="Any",
                                            method="filter_csf", label="CSF function")
-    divergent = django_filters.ChoiceFilter(choices=YES_NO, method="filter_divergent", label="Divergent")
-    appetite = django_filters.ChoiceFilter(choices=APPETITE_CHOICES, method="filter_appetite", label="Appetite")
-    matrix = django_filters.ChoiceFilter(choices=MATRIX_CHOICES, method="filter_noop", label="Heat map")
+    divergent = django_filters.ChoiceFilter(empty_label="Any", choices=YES_NO, method="filter_divergent", label="Divergent")
+    appetite = django_filters.ChoiceFilter(empty_label="Any", choices=APPETITE_CHOICES, method="filter_appetite", label="Appetite")
+    matrix = django_filters.ChoiceFilter(empty_label="Any", choices=MATRIX_CHOICES, method="filter_noop", label="Heat map")
     cell = django_filters.CharFilter(
         method="filter_cell", label="Heat-map cell", help_text="likelihood-impact, each 1 to 5, e.g. 4-5",
         validators=[RegexValidator(r"^[1-5]-[1-5]$", "Use likelihood-impact, each from 1 to 5, for example 4-5.")],
@@ -72,8 +72,9 @@ class RiskFilterSet(django_filters.FilterSet):
         self.organization = organization
         if organization is not None:
             self.filters["owner"].queryset = User.objects.filter(memberships__organization=organization)
-        for field in self.form.fields.values():
+        for name, field in self.form.fields.items():
             field.required = False
+            field.widget.attrs["class"] = "form-select form-select-sm" if name != "q" else "form-control form-control-sm"
 
     # -- filters
     def filter_noop(self, queryset, name, value):

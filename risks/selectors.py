@@ -71,18 +71,24 @@ def risk_base(user, organization: Organization) -> QuerySet:
     return annotate_levels(queryset, organization)
 
 
-def risk_register(user, organization: Organization, filters: dict | None = None) -> QuerySet:
-    """The register as the user sees it, filtered and sorted by ``filters``
-    (the query parameters of the register page / API, see risks.filters).
-    Rows carry owner, CSF categories and the level annotations; iterating a
-    page costs two queries (rows, CSF categories) whatever its size."""
+def risk_register_filterset(user, organization: Organization, filters=None):
+    """The register's filter set (its form drives the page's filter bar)."""
     from .filters import RiskFilterSet
 
     queryset = risk_base(user, organization).select_related("owner").prefetch_related(
         Prefetch("csf_categories", queryset=CsfCategory.objects.only("code", "name", "function_id"))
     )
-    filterset = RiskFilterSet(filters or {}, queryset=queryset, organization=organization)
-    return filterset.qs
+    return RiskFilterSet(filters or {}, queryset=queryset, organization=organization)
+
+
+def risk_register(user, organization: Organization, filters: dict | None = None) -> QuerySet:
+    """The register as the user sees it, filtered and sorted by ``filters``
+    (the query parameters of the register page / API, see risks.filters:
+    q, level, status, origin, owner, csf, divergent, appetite, matrix, cell,
+    sort). Rows carry owner, CSF categories and the annotations of
+    ``annotate_levels``; iterating a page costs two queries (rows, CSF
+    categories) whatever its size. Invalid filter values are ignored."""
+    return risk_register_filterset(user, organization, filters).qs
 
 
 def risk_detail(user, organization: Organization, pk: int) -> Risk:
@@ -137,6 +143,10 @@ class HeatCell:
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
+
+    @property
+    def key(self) -> str:
+        return f"{self.likelihood}-{self.impact}"
 
 
 def heatmap_rows(grid: list[list[int]], organization: Organization) -> list[list[HeatCell]]:

@@ -11,6 +11,7 @@ Rules kept here:
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -19,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.concurrency import lock_for_update
-from core.errors import DomainError, NotAllowed
+from core.errors import ConflictError, DomainError, NotAllowed
 from core.models import Membership, Organization, SignOffDecision, User
 from core.permissions import has_perm, signing_role
 from core.roles import Perm, Role
@@ -153,7 +154,7 @@ def _save_change(risk: Risk, *, actor: User | None, reason: str) -> None:
 
 
 @transaction.atomic
-def risk_update(*, actor: User, risk: Risk, expected_version: int | None, **values) -> Risk:
+def risk_update(*, actor: User, risk: Risk, expected_version: int | None, reason: str = "", **values) -> Risk:
     """Edit a risk's fields. Refused with ConflictError if someone saved it since
     ``expected_version``. Changing a risk voids its pending sign-offs."""
     _require_editor(actor, risk.organization)
@@ -166,7 +167,7 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int | None, **valu
         values.pop("status", None)  # leaving it as is; _save_change ends the acceptance
     _apply(risk, values)
     _check_risk(risk)
-    _save_change(risk, actor=actor, reason=values.pop("reason", "") or "Risk edited.")
+    _save_change(risk, actor=actor, reason=reason or "Risk edited.")
     _set_m2m(risk, values)
     return risk
 
@@ -470,3 +471,55 @@ def mitigation_delete(*, actor: User, mitigation: Mitigation, expected_version: 
     _require_editor(actor, mitigation.organization)
     mitigation = lock_for_update(Mitigation, pk=mitigation.pk, expected_version=expected_version)
     record_deletion(mitigation, actor=actor)
+
+
+# ----------------------------------------------------------------- import ----
+
+
+@dataclass
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+class ImportFailed(DomainError):
+    """The file has errors; nothing was written. ``errors``: "Row N, column: message"."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"Nothing was imported: {len(errors)} problem(s) in the file.", field="file")
+        self.errors = errors
+
+
+@transaction.atomic
+def risks_import(*, actor: User, organization: Organization, rows: list[dict],
+                 versions: dict[str, int] | None = None) -> ImportResult:
+    """Import every row or none. ``versions`` (reference → version seen at the
+    preview) makes a row fail if someone changed that risk since."""
+    from .importing import parse_rows
+
+    _require_editor(actor, organization)
+    parsed, errors = parse_rows(rows, organization)
+    if errors:
+        raise ImportFailed(errors)
+    result = ImportResult(0, 0, 0)
+    try:
+        for item in parsed:
+            if item.action == "create":
+                risk_create(actor=actor, organization=organization, **item.values)
+                result.created += 1
+            elif item.action == "update":
+                expected = (versions or {}).get(item.risk.reference)
+                risk_update(actor=actor, risk=item.risk, expected_version=expected, reason="Updated by import.",
+                            **item.values)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+    except DomainError as exc:
+        # Roll back the rows already written: all or nothing.
+        line = item.line
+        column = {"impact_statement": "business_impact", "owner": "owner_email"}.get(exc.field, exc.field or "row")
+        message = ("someone changed this risk since the preview; check it and import again."
+                   if isinstance(exc, ConflictError) else exc.message)
+        raise ImportFailed([f"Row {line}, {column}: {message}"]) from exc
+    return result
