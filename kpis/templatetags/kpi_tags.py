@@ -3,6 +3,7 @@ from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from kpis.models import UNIT_SUFFIX
 
@@ -36,7 +37,7 @@ def kpi_value(value, unit=""):
 @register.simple_tag
 def trend_badge(trend):
     if not trend:
-        return format_html('<span class="trend trend-none">No trend yet</span>')
+        return mark_safe('<span class="trend trend-none">No trend yet</span>')
     icon, css, label = TREND_ICONS[trend]
     return format_html('<span class="trend {}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>', css, icon,
                        label)
