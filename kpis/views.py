@@ -72,14 +72,14 @@ class ScorecardView(KpiViewMixin, TemplateView):
         return context
 
 
-def _chart(kpi, row):
-    labels, values = selectors.kpi_chart_series(kpi)
+def _chart(kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, height: int = 260):
+    labels, values = selectors.kpi_chart_series(kpi, periods=periods)
     references = [("Target", float(kpi.target), GREEN), ("Warning", float(kpi.warning), AMBER),
                   ("Critical", float(kpi.critical), RED)]
     lo = 0.0 if kpi.unit == "percent" and float(kpi.critical) < 50 else None
     return line_chart(labels, {kpi.name: [float(v) if v is not None else None for v in values]},
                       reference_lines=references, y_min=lo, y_max=100.0 if kpi.unit == "percent" else None,
-                      title=f"{kpi.name}, last {len(labels)} periods")
+                      title=f"{kpi.name}, last {len(labels)} periods", width=width, height=height)
 
 
 class KPIDetailView(KpiViewMixin, TemplateView):
@@ -98,7 +98,8 @@ class KPIDetailView(KpiViewMixin, TemplateView):
             m.status = kpi.status_of(m.value)
             m.label = period_label(m.period, kpi.frequency)
         context.update(
-            kpi=kpi, row=row, chart=_chart(kpi, row), page_obj=page_obj, source_form=source_form,
+            kpi=kpi, row=row, chart=_chart(kpi),
+            chart_small=_chart(kpi, periods=12, width=360, height=240), page_obj=page_obj, source_form=source_form,
             measurement_form=kwargs.get("measurement_form") or MeasurementForm(
                 initial={"period": timezone.localdate()}),
             history=history_entries(kpi), value_changes=selectors.measurement_changes(kpi),
