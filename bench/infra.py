@@ -112,6 +112,21 @@ def seed_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
+def static_is_stale() -> bool:
+    """Whether collectstatic must run: no manifest yet, or a project static file
+    missing from it or changed since (others keep adding files)."""
+    manifest = ROOT / "staticfiles" / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    known = json.loads(manifest.read_text()).get("paths", {})
+    for folder in (ROOT / "static", *ROOT.glob("*/static")):
+        for path in folder.rglob("*") if folder.is_dir() else ():
+            if path.is_file() and (str(path.relative_to(folder)) not in known or path.stat().st_mtime > built):
+                return True
+    return False
+
+
 def flush_redis() -> None:
     import redis
 

@@ -127,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     infra.ensure_wrk()
     env = base_env(secrets.token_urlsafe(64))
-    infra.log("collecting static files (production storage needs the manifest)")
-    infra.manage(env, "collectstatic", "--noinput", "-v0")
+    if infra.static_is_stale():
+        infra.log("collecting static files (production storage needs the manifest)")
+        infra.manage(env, "collectstatic", "--noinput", "-v0")
     results = {"generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                "machine": infra.machine(), "load": {"threads": args.threads, "connections": args.connections,
                                                     "duration_s": args.duration, "tool": "wrk"},

@@ -12,6 +12,7 @@ from importlib import import_module
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.utils.module_loading import import_string
 
 BENCH_DEVICE_NAME = "Benchmark"
 
@@ -28,11 +29,19 @@ def _verified_device(user):
     return device
 
 
+def _session_backend() -> str:
+    """The first backend that can load a user from a session (Axes's cannot)."""
+    for path in settings.AUTHENTICATION_BACKENDS:
+        if hasattr(import_string(path), "get_user"):
+            return path
+    raise RuntimeError("No authentication backend can load users from a session.")
+
+
 def session_cookie(user) -> str:
     """A new session signed in as ``user``: ``"<cookie name>=<session key>"``."""
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = user._meta.pk.value_to_string(user)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[BACKEND_SESSION_KEY] = _session_backend()
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     device = _verified_device(user)
     if device is not None:

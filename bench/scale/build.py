@@ -51,8 +51,10 @@ def _parts() -> list[tuple[str, Callable | None, str]]:
 
 def _sizes(ctx: Ctx, base: dict) -> dict:
     out = {k: ctx.n(v) for k, v in base.items()}
-    out["months"] = base["months"]  # history length is a shape, not a volume
-    out["raci_parties"] = base["raci_parties"]
+    # History length, parties, fiscal years and reported quarters are the
+    # shape, not the volume: they stay the same at every scale.
+    for key in ("months", "raci_parties", "proposals", "reports"):
+        out[key] = base[key]
     return out
 
 
@@ -74,7 +76,8 @@ def _seed_org(ctx: Ctx, people: OrgPeople, sizes: dict, parts, totals: dict) -> 
             totals[key] = totals.get(key, 0) + value
 
 
-def build(*, scale: float, seed: int, slug: str, say: Callable[[str], None]) -> dict:
+def build(*, scale: float, seed: int, slug: str, say: Callable[[str], None],
+          peers: int = SMALL_ORG_COUNT) -> dict:
     """Create everything in one transaction; returns row counts per kind."""
     if Organization.objects.filter(slug=slug).exists():
         raise ValueError(f"An organization '{slug}' already exists. Use an empty database or another --org-slug.")
@@ -91,12 +94,12 @@ def build(*, scale: float, seed: int, slug: str, say: Callable[[str], None]) -> 
         _seed_org(ctx, large, _sizes(ctx, LARGE), parts, large_totals)
         say(f"large organization {slug}: {_fmt(large_totals)} ({time.perf_counter() - started:.1f} s)")
         started = time.perf_counter()
-        for i in range(1, SMALL_ORG_COUNT + 1):
+        for i in range(1, peers + 1):
             small_slug = f"{slug}-peer-{i:02d}"
             small = make_org(ctx, slug=small_slug, name=f"Peer {i:02d} of {LARGE_ORG_NAME}", staff=SMALL_STAFF,
                              domain=f"{small_slug}.example")
             _seed_org(ctx, small, _sizes(ctx, SMALL), parts, small_totals)
-        say(f"{SMALL_ORG_COUNT} small organizations: {_fmt(small_totals)} ({time.perf_counter() - started:.1f} s)")
+        say(f"{peers} small organizations: {_fmt(small_totals)} ({time.perf_counter() - started:.1f} s)")
     return {"large": large_totals, "small": small_totals}
 
 
