@@ -79,7 +79,7 @@ def _history_part(label, model, history_model, organization, filters, start, end
         qs = qs.filter(history_date__gte=start)
     if end:
         qs = qs.filter(history_date__lt=end)
-    return qs.annotate(
+    return qs.order_by().annotate(
         a_at=Cast(F("history_date"), DateTimeField()),
         a_source=Value(label, output_field=CharField()),
         a_ref=Cast(F("history_id"), IntegerField()),
@@ -108,7 +108,7 @@ def _security_part(organization, filters, start, end):
         qs = qs.filter(created_at__gte=start)
     if end:
         qs = qs.filter(created_at__lt=end)
-    return qs.annotate(
+    return qs.order_by().annotate(
         a_at=Cast(F("created_at"), DateTimeField()),
         a_source=Value(SECURITY, output_field=CharField()),
         a_ref=Cast(F("id"), IntegerField()),
