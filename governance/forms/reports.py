@@ -4,16 +4,19 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from core.forms import StyledFormMixin
 from governance.services.reports import current_period, last_closed_period
 
 CURRENT, PREVIOUS = "current", "previous"
 
 
-class ReportGenerateForm(StyledFormMixin, forms.Form):
-    """Which period to build: the one in progress (to date) or the last closed one."""
+class ReportGenerateForm(forms.Form):
+    """Which period to build: the one in progress (to date) or the last closed one.
 
-    period = forms.ChoiceField(label="Period", choices=(), initial=CURRENT)
+    Not a StyledFormMixin form: that mixin validates on construction, before
+    the period choices (which depend on the organization) are known."""
+
+    period = forms.ChoiceField(label="Period", choices=(), initial=CURRENT,
+                               widget=forms.Select(attrs={"class": "form-select"}))
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,0 +1,110 @@
+"""The CIO–CISO dashboard: what it shows, for whom, and at a fixed query cost."""
+from datetime import date
+
+import pytest
+
+from core.services import signoff_sign
+from governance.selectors.dashboard import shared_picture
+from tests.contract import expect_page
+
+from .factories_reports import make_report, populate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_contract(client_as, org, people):
+    populate(org, people)
+    expect_page(client_as, f"/o/{org.slug}/dashboard/", allowed={"cio", "ciso"})
+
+
+def test_executives_land_on_the_dashboard_and_the_board_on_reports(client_as, org):
+    assert client_as("cio").get(f"/o/{org.slug}/")["Location"] == f"/o/{org.slug}/dashboard/"
+    assert client_as("board").get(f"/o/{org.slug}/")["Location"] == f"/o/{org.slug}/reports/"
+
+
+def test_empty_organization_shows_empty_states(client_as, org):
+    response = client_as("cio").get(f"/o/{org.slug}/dashboard/")
+    html = response.content.decode()
+    assert response.context["score"] is None
+    assert "No score yet" in html and "No open risks" in html and "The intake queue is empty" in html
+
+
+def test_dashboard_shows_every_tile_with_its_link(client_as, org, people):
+    populate(org, people)
+    response = client_as("cio").get(f"/o/{org.slug}/dashboard/")
+    html = response.content.decode()
+    picture = response.context["picture"]
+    assert response.context["score"] == picture["alignment"]["score"] is not None
+    for title in ("Alignment score", "What makes up the score", "Risk heat map", "Top risks", "Biggest divergences",
+                  "Above appetite", "KPI scorecard", "Budget at a glance", "Ownership gaps", "Intake queue",
+                  "Waiting for your signature"):
+        assert title in html, title
+    assert "Ransomware on clinical systems 0" in html
+    assert picture["risks"]["links"]["register"] and picture["risks"]["links"]["register"] in html
+    assert picture["kpis"]["links"]["scorecard"] in html
+    assert picture["intake"]["links"]["queue"] in html
+    assert picture["raci"]["links"]["matrix"] in html
+    assert 'href="#"' not in html  # every tile leads somewhere
+
+
+def test_trend_comes_from_published_reports(client_as, org, people):
+    make_report(org, label="Q1 2026", start=date(2026, 1, 1), end=date(2026, 3, 31), score=40)
+    make_report(org, label="Q2 2026", start=date(2026, 4, 1), end=date(2026, 6, 30), score=55)
+    make_report(org, label="Draft", start=date(2026, 7, 1), end=date(2026, 9, 30), score=90, status="draft")
+    populate(org, people)
+    context = client_as("ciso").get(f"/o/{org.slug}/dashboard/").context
+    assert [p["score"] for p in context["trend"]] == [40, 55]
+    assert context["change"] == context["score"] - 55
+
+
+def test_waiting_for_your_signature_is_per_role(org, people):
+    populate(org, people)
+    from budgets.models import Proposal
+
+    proposal = Proposal.objects.get(organization=org)
+    signoff_sign(actor=people["ciso"], subject=proposal, purpose="submission")
+    cio_view = shared_picture(organization=org, user=people["cio"], role="cio")["decisions"]
+    ciso_view = shared_picture(organization=org, user=people["ciso"], role="ciso")["decisions"]
+    cio_titles = [w["title"] for w in cio_view["mine"]]
+    ciso_titles = [w["title"] for w in ciso_view["mine"]]
+    assert "FY2027 budget" in cio_titles and "FY2027 budget" not in ciso_titles
+    assert "Project 2" in cio_titles and "Project 2" in ciso_titles  # a proposed intake decision: nobody signed yet
+    budget = next(w for w in cio_view["waiting"] if w["title"] == "FY2027 budget")
+    assert budget["waiting_on"] == ["cio"] and budget["kind"] == "Budget submission"
+
+
+def test_alignment_inputs_follow_the_data(org, people):
+    populate(org, people)
+    inputs = shared_picture(organization=org, user=people["cio"])["alignment"]["inputs"]
+    assert inputs["agreement"] == {"open_risks": 3, "divergent": 1, "not_assessed": 1}
+    assert inputs["accountability"] == {"activities": 5, "gaps": 1, "overlaps": 1}
+    assert inputs["kpis"] == {"green": 1, "amber": 1, "red": 1, "stale": 1}
+    assert inputs["linkage"] == {"security_budget": 400000.0, "linked_budget": 100000.0}
+    assert inputs["latency"]["decided"] == 1 and inputs["latency"]["decided_on_time"] == 1
+
+
+def test_query_count_is_pinned_and_flat(client_as, org, people, django_assert_max_num_queries):
+    url = f"/o/{org.slug}/dashboard/"
+    cio = client_as("cio")
+    populate(org, people, size=1)
+    with django_assert_max_num_queries(30) as small:
+        cio.get(url)
+    org2_people = people  # same organization, ten times the rows
+    from governance.models import RaciActivity, RaciParty
+    from risks.models import Risk
+
+    RaciActivity.objects.filter(organization=org).delete()
+    RaciParty.objects.filter(organization=org).delete()
+    Risk.objects.filter(organization=org).delete()
+    from budgets.models import Proposal
+    from governance.models import IntakeRequest
+    from kpis.models import KPI
+
+    Proposal.objects.filter(organization=org).delete()
+    IntakeRequest.objects.filter(organization=org).delete()
+    KPI.objects.filter(organization=org).delete()
+    populate(org, org2_people, size=10)
+    with django_assert_max_num_queries(len(small.captured_queries)) as large:
+        response = cio.get(url)
+    assert response.context["picture"]["risks"]["open"] == 30
+    assert len(large.captured_queries) == len(small.captured_queries)
