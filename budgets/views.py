@@ -111,7 +111,7 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             add_form=ItemForm(mitigations=selectors.linkable_mitigations(
                 user=self.request.user, organization=self.organization)) if can_edit else None,
             return_form=ReturnForm(), approve_form=ApproveForm(),
-            history=history_entries(proposal, limit=30),
+            history=history_entries(proposal, limit=40),
         )
         if self.can(Perm.BUDGET_VIEW):
             context["signoff"] = signoff_panel(

@@ -21,8 +21,8 @@ def rosi(value) -> str:
     """0.25 → '+25%'; None → 'n/a' (no quantified risk, or no cost)."""
     if value is None or value == "":
         return "n/a"
-    pct = Decimal(value) * 100
-    return f"{pct:+,.0f}%"
+    pct = (Decimal(value) * 100).quantize(Decimal("1"))
+    return f"{'−' if pct < 0 else '+'}{abs(pct):,.0f}%"
 
 
 @register.filter
