@@ -45,6 +45,7 @@ def _ordering(key: str):
 
 class RiskFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_q", label="Search")
+    search = django_filters.CharFilter(method="filter_q", label="Search (same as q)")
     level = django_filters.ChoiceFilter(empty_label="Any", choices=LEVEL_CHOICES, method="filter_level", label="Level")
     status = django_filters.ChoiceFilter(empty_label="Any", choices=STATUS_CHOICES, method="filter_status", label="Status")
     origin = django_filters.ChoiceFilter(empty_label="Any", choices=Origin.choices, label="Origin")
@@ -62,10 +63,14 @@ class RiskFilterSet(django_filters.FilterSet):
         choices=[(k, k) for k in SORTS] + [(f"-{k}", f"-{k}") for k in SORTS], method="filter_noop",
         label="Sort", help_text="A column key; prefix with - for descending.",
     )
+    ordering = django_filters.ChoiceFilter(
+        choices=[(k, k) for k in SORTS] + [(f"-{k}", f"-{k}") for k in SORTS], method="filter_noop",
+        label="Ordering (same as sort)",
+    )
 
     class Meta:
         model = Risk
-        fields = ["q", "level", "status", "origin", "owner", "csf", "divergent", "appetite", "matrix", "cell"]
+        fields = ["q", "search", "level", "status", "origin", "owner", "csf", "divergent", "appetite", "matrix", "cell"]
 
     def __init__(self, data=None, *args, organization: Organization | None = None, **kwargs):
         super().__init__(data, *args, **kwargs)
@@ -122,7 +127,8 @@ class RiskFilterSet(django_filters.FilterSet):
     @property
     def qs(self):
         queryset = super().qs
-        sort = self.form.cleaned_data.get("sort") if self.is_bound and self.form.is_valid() else ""
+        data = self.form.cleaned_data if self.is_bound and self.form.is_valid() else {}
+        sort = data.get("sort") or data.get("ordering")
         return queryset.order_by(*_ordering(sort or DEFAULT_SORT))
 
     @property
@@ -130,4 +136,4 @@ class RiskFilterSet(django_filters.FilterSet):
         """How many filters are in use (the sort does not count)."""
         if not self.is_bound or not self.form.is_valid():
             return 0
-        return sum(1 for k, v in self.form.cleaned_data.items() if k not in ("sort", "matrix") and v not in (None, ""))
+        return sum(1 for k, v in self.form.cleaned_data.items() if k not in ("sort", "ordering", "matrix") and v not in (None, ""))

@@ -266,7 +266,9 @@ def assessment_record(*, actor: User, risk: Risk, expected_version: int | None =
         record_creation(assessment, actor=actor)
     else:
         record_change(assessment, actor=actor, reason=f"{Lens(own).label} re-assessed the risk.")
-    reason = f"{Lens(own).label} assessment recorded."
+    reason = (f"{Lens(own).label} assessment recorded: inherent {clean['inherent_likelihood']} × "
+              f"{clean['inherent_impact']} = {assessment.inherent_score}, target residual "
+              f"{assessment.residual_score}.")
     agreed = Assessment.objects.filter(risk=risk, lens=Lens.AGREED).first()
     if agreed is not None:
         agreed._change_reason = f"The {Lens(own).label} changed their assessment, which reopens the agreement."

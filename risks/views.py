@@ -23,6 +23,7 @@ from .forms import AcceptanceRequestForm, AssessmentForm, DeclineForm, Mitigatio
 from .models import Lens, Mitigation, Risk, RiskStatus
 
 PAGE_SIZE = 25
+FILTER_FIELDS = ("level", "status", "origin", "owner", "csf", "divergent", "appetite")
 LEVEL_KEYS = {0: "low", 1: "medium", 2: "high", 3: "critical"}
 
 
@@ -61,7 +62,8 @@ class RegisterView(RiskPageMixin, TemplateView):
         _decorate(page.object_list, self.organization)
         data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
         context.update(
-            filter=filterset, form=filterset.form, page_obj=page, risks=page.object_list,
+            filter=filterset, form=filterset.form, page_obj=page,
+            filter_fields=[filterset.form[name] for name in FILTER_FIELDS], risks=page.object_list,
             active_filters=filterset.active_count, summary=selectors.risk_summary(self.organization),
             cell=data.get("cell"), matrix=data.get("matrix") or "inherent", query=self.request.GET.urlencode(),
         )
