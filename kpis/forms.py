@@ -29,6 +29,13 @@ class KPIForm(StyledFormMixin, forms.ModelForm):
             "full_name", "email")
         self.fields["owner"].empty_label = "No owner"
         self.fields["csf_function"].required = False
+        if self.instance.pk:
+            for name in ("target", "warning", "critical"):
+                self.initial[name] = format(getattr(self.instance, name).normalize(), "f")
+            if self.instance.measurements.exists():
+                for name in ("unit", "frequency"):
+                    self.fields[name].disabled = True
+                    self.fields[name].help_text = "Fixed once values are recorded."
         if self.instance.pk and self.instance.computed:
             self.fields["key"].disabled = True
             self.fields["key"].help_text = "Computed KPIs keep their key: Concord finds their function by it."
