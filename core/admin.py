@@ -3,7 +3,7 @@ be edited or deleted here either."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, Membership, Organization, SignOff, User
+from .models import ApiToken, Membership, Organization, SecurityEvent, SignOff, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -50,3 +50,13 @@ class SignOffAdmin(ReadOnlyAdmin):
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
     list_display = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAdmin):
+    """Append-only: visible to staff, never editable or deletable."""
+
+    list_display = ["created_at", "kind", "actor_email", "subject_email", "organization", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["actor_email", "subject_email", "detail"]
+    date_hierarchy = "created_at"

@@ -33,6 +33,15 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = audit_trail.kind_choices()
         self.fields["person"].choices = [("", "Anyone"), *audit_trail.people_choices(organization)]
+        # StyledFormMixin validated before the choices above existed: validate again.
+        self._errors = None
+        for name, field in self.fields.items():
+            attrs = field.widget.attrs
+            attrs["class"] = attrs.get("class", "").replace(" is-invalid", "")
+            attrs.pop("aria-invalid", None)
+            if self.is_bound and name in self.errors:
+                attrs["class"] += " is-invalid"
+                attrs["aria-invalid"] = "true"
 
     def clean(self):
         data = super().clean()
