@@ -33,7 +33,7 @@ class KPISerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         return fields
 
 
-class MeasurementSerializer(serializers.ModelSerializer):
+class KpiMeasurementSerializer(serializers.ModelSerializer):
     kpi_key = serializers.CharField(source="kpi.key", read_only=True)
     kpi_name = serializers.CharField(source="kpi.name", read_only=True)
     recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
@@ -51,7 +51,7 @@ class KpiRefField(serializers.JSONField):
     pass
 
 
-class BulkItemSerializer(serializers.Serializer):
+class KpiBulkItemSerializer(serializers.Serializer):
     """Documentation of one item; items are validated together by the service."""
 
     kpi = KpiRefField()
@@ -60,23 +60,14 @@ class BulkItemSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
-class BulkRequestSerializer(serializers.Serializer):
-    items = serializers.ListField(child=serializers.DictField(), allow_empty=False, max_length=5000,
-                                  help_text="Up to 5,000 items {kpi, period, value, note}.")
-
-    class Meta:
-        # For the schema only: the real item shape.
-        ref_name = None
-
-
-class BulkResultSerializer(serializers.Serializer):
+class KpiBulkResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
     source = serializers.CharField()
 
 
-class StatusCountsSerializer(serializers.Serializer):
+class KpiStatusCountsSerializer(serializers.Serializer):
     green = serializers.IntegerField()
     amber = serializers.IntegerField()
     red = serializers.IntegerField()
@@ -84,14 +75,14 @@ class StatusCountsSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class ScorecardSummarySerializer(serializers.Serializer):
-    it = StatusCountsSerializer()
-    security = StatusCountsSerializer()
-    joint = StatusCountsSerializer()
-    all = StatusCountsSerializer()
+class KpiScorecardSummarySerializer(serializers.Serializer):
+    it = KpiStatusCountsSerializer()
+    security = KpiStatusCountsSerializer()
+    joint = KpiStatusCountsSerializer()
+    all = KpiStatusCountsSerializer()
 
 
-class ScorecardRowSerializer(serializers.Serializer):
+class KpiScorecardRowSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="kpi.pk")
     key = serializers.CharField(source="kpi.key")
     name = serializers.CharField(source="kpi.name")

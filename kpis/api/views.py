@@ -18,12 +18,12 @@ from .. import selectors, services
 from ..filters import KPIFilter, MeasurementFilter
 from ..models import KPI, Measurement, Source
 from .serializers import (
-    BulkItemSerializer,
-    BulkResultSerializer,
+    KpiBulkItemSerializer,
+    KpiBulkResultSerializer,
+    KpiMeasurementSerializer,
+    KpiScorecardRowSerializer,
+    KpiScorecardSummarySerializer,
     KPISerializer,
-    MeasurementSerializer,
-    ScorecardRowSerializer,
-    ScorecardSummarySerializer,
 )
 
 MAX_BULK_ITEMS = 5000
@@ -113,7 +113,7 @@ class MeasurementViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
     """Values of the organization's KPIs, one per KPI per period."""
 
     queryset = Measurement.objects.all()
-    serializer_class = MeasurementSerializer
+    serializer_class = KpiMeasurementSerializer
     view_perm = Perm.KPI_VIEW
     action_perms = {"list": Perm.KPI_VIEW, "retrieve": Perm.KPI_VIEW, "bulk": Perm.KPI_EDIT}
     filterset_class = MeasurementFilter
@@ -134,8 +134,8 @@ class MeasurementViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
             "nothing is written and the answer lists each problem as `items[i].field`. A period that already has "
             "a value is updated; sending the same items again changes nothing. Values arrive with source `api`."
         ),
-        request=inline_serializer("MeasurementBulkRequest", {"items": BulkItemSerializer(many=True)}),
-        responses={200: BulkResultSerializer, 400: OpenApiResponse(ErrorSerializer, examples=[BULK_ERROR_EXAMPLE]),
+        request=inline_serializer("MeasurementBulkRequest", {"items": KpiBulkItemSerializer(many=True)}),
+        responses={200: KpiBulkResultSerializer, 400: OpenApiResponse(ErrorSerializer, examples=[BULK_ERROR_EXAMPLE]),
                    403: ErrorSerializer, 404: ErrorSerializer},
         examples=[BULK_EXAMPLE],
     )
@@ -152,7 +152,7 @@ class ScorecardViewSet(OrgScopedViewSet):
     """The joint scorecard: every KPI with its status, and counts by status."""
 
     queryset = KPI.objects.all()
-    serializer_class = ScorecardRowSerializer
+    serializer_class = KpiScorecardRowSerializer
     view_perm = Perm.KPI_VIEW
     action_perms = {"list": Perm.KPI_VIEW, "summary": Perm.KPI_VIEW}
     pagination_class = None
@@ -160,15 +160,15 @@ class ScorecardViewSet(OrgScopedViewSet):
 
     @extend_schema(summary="The scorecard", description="Every KPI with latest value, status, stale flag, trend "
                    "and the values of the last 12 periods (null where missing). Fixed cost whatever the data size.",
-                   responses={200: ScorecardRowSerializer(many=True)})
+                   responses={200: KpiScorecardRowSerializer(many=True)})
     def list(self, request, org_slug=None):
         groups = selectors.kpi_scorecard(request.user, self.organization)
         rows = [row for group in groups for row in group.rows]
-        return Response(ScorecardRowSerializer(rows, many=True).data)
+        return Response(KpiScorecardRowSerializer(rows, many=True).data)
 
     @extend_schema(summary="Scorecard summary", description="Counts of KPIs by status (green, amber, red, stale) "
                    "for each domain (it, security, joint) and for all KPIs. A stale KPI counts as stale.",
-                   responses={200: ScorecardSummarySerializer})
+                   responses={200: KpiScorecardSummarySerializer})
     @action(detail=False, methods=["get"])
     def summary(self, request, org_slug=None):
         return Response(selectors.scorecard_summary(self.organization))
