@@ -60,10 +60,13 @@ class RiskFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-def _risk_queryset(user, organization):
-    return selectors.risk_base(user, organization).select_related("owner").prefetch_related(
-        "csf_categories", "annex_a_controls",
-        Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by", "confirmed_by")))
+def _risk_queryset(user, organization, *, with_assessments=True):
+    queryset = selectors.risk_base(user, organization).select_related("owner").prefetch_related(
+        "csf_categories", "annex_a_controls")
+    if with_assessments:
+        queryset = queryset.prefetch_related(
+            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by", "confirmed_by")))
+    return queryset
 
 
 @extend_schema_view(
@@ -97,7 +100,7 @@ class RiskViewSet(OrgScopedModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Risk.objects.none()
-        return _risk_queryset(self.request.user, self.organization)
+        return _risk_queryset(self.request.user, self.organization, with_assessments=self.action != "list")
 
     def get_serializer_class(self):
         return s.RiskDetailSerializer if self.action != "list" else s.RiskSerializer
