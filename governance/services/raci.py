@@ -230,9 +230,9 @@ def raci_apply_template(*, actor: User, organization: Organization) -> int:
             record_creation(RaciAssignment(organization=organization, activity=activity, party=parties[kind],
                                            letter=letter), actor=actor)
         added += 1
-    matrix = _touch_matrix(organization, actor=actor, reason=f"Started from the template ({added} activities added)")
+    matrix = RaciMatrix.objects.select_for_update().get(pk=raci_matrix_get_or_create(organization=organization).pk)
     matrix.template_applied_at = timezone.now()
-    matrix.save(update_fields=["template_applied_at"])
+    record_change(matrix, actor=actor, reason=f"Started from the template ({added} activities added)")
     return added
 
 
