@@ -55,6 +55,8 @@ def run_wrk(url: str, *, cookies: list[str], threads: int, connections: int, dur
     if line is None:
         return {"missing": f"wrk failed: {(proc.stderr or proc.stdout).strip()[:200]}"}
     raw = json.loads(line.split(" ", 1)[1])
+    if not raw["requests"]:
+        return {"missing": f"no request completed within {duration} s", "requests": 0}
     seconds = raw["duration_us"] / 1e6
     errors = sum(raw[k] for k in raw if k.startswith("errors_"))
     return {"p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000, "p95_ms": raw["p95_us"] / 1000,
@@ -114,15 +116,16 @@ def seed_fingerprint() -> str:
 
 def static_is_stale() -> bool:
     """Whether collectstatic must run: no manifest yet, or a project static file
-    missing from it or changed since (others keep adding files)."""
+    missing from it (pages would fail). A file that only changed is served in
+    its collected version, which does not change what is measured, and saves
+    the minutes compressing takes."""
     manifest = ROOT / "staticfiles" / "staticfiles.json"
     if not manifest.exists():
         return True
-    built = manifest.stat().st_mtime
     known = json.loads(manifest.read_text()).get("paths", {})
     for folder in (ROOT / "static", *ROOT.glob("*/static")):
         for path in folder.rglob("*") if folder.is_dir() else ():
-            if path.is_file() and (str(path.relative_to(folder)) not in known or path.stat().st_mtime > built):
+            if path.is_file() and path.relative_to(folder).as_posix() not in known:
                 return True
     return False
 
@@ -181,6 +184,24 @@ def _wait_until_up(url: str, proc: subprocess.Popen, limit: float = 60) -> None:
         except OSError:
             time.sleep(0.3)
     raise SystemExit(f"gunicorn did not answer {url} within {limit:.0f} s")
+
+
+def wait_until_idle(port: int, limit: float = 120) -> float:
+    """Wait for requests still queued from the previous page to drain (wrk
+    stops, gunicorn's backlog does not), so they do not slow the next page:
+    idle once two health checks in a row answer within 50 ms."""
+    started = deadline = time.monotonic()
+    deadline += limit
+    quick = 0
+    while quick < 2 and time.monotonic() < deadline:
+        t = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=limit):  # noqa: S310
+                pass
+        except OSError:
+            time.sleep(0.2)
+        quick = quick + 1 if time.monotonic() - t < 0.05 else 0
+    return time.monotonic() - started
 
 
 def worker_rss_mb(master_pid: int) -> list[float]:

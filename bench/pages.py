@@ -27,7 +27,7 @@ PAGES: tuple[Page, ...] = (
     Page("register", "Risk register p.1", "cio", ("risks:register", "risks:risk_list", "risks:list")),
     Page("register_filtered", "Risk register filtered", "cio",
          ("risks:register", "risks:risk_list", "risks:list"),
-         query="status=assessed&category=cyber_attack&sort=-residual_score"),
+         query="status=open&level=high&origin=security&sort=-residual"),
     Page("register_deep", "Risk register p.100", "cio", ("risks:register", "risks:risk_list", "risks:list"),
          deep=True),
     Page("risk_detail", "Risk page", "cio", ("risks:detail", "risks:risk_detail"), obj="risk"),

@@ -73,13 +73,18 @@ def measure_pages(probe: dict, port: int, args) -> dict:
         url = f"http://127.0.0.1:{port}{found['path']}"
         # A short warm-up fills caches and opens the workers' database connections.
         infra.run_wrk(url, cookies=cookies, threads=1, connections=2, duration=1)
+        infra.wait_until_idle(port)
         figures = infra.run_wrk(url, cookies=cookies, threads=args.threads, connections=args.connections,
                                 duration=args.duration)
         if figures.get("non_2xx"):
             figures["missing"] = f"{figures['non_2xx']} responses were not 2xx"
         results[key] = {**found, **figures}
-        infra.log(f"  {key:<18} p50 {figures.get('p50_ms', 0):8.1f} ms  {figures.get('rps', 0):7.1f} req/s"
-                  f"  {found.get('queries')} queries")
+        infra.wait_until_idle(port)
+        if "missing" in figures:
+            infra.log(f"  {key:<18} {figures['missing']}")
+        else:
+            infra.log(f"  {key:<18} p50 {figures['p50_ms']:8.1f} ms  {figures['rps']:7.1f} req/s"
+                      f"  {found.get('queries')} queries")
     return results
 
 
