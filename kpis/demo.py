@@ -1,4 +1,4 @@
-"""Demo data: 20 KPIs with 24 months of plausible history for the demo
+"""Demo data: 20 KPIs (21 when no app computes intake time to decision) with 24 months of plausible history for the demo
 organization, a few red and a few stale. Idempotent: KPIs are found by key,
 values are upserted (a second run changes nothing)."""
 from __future__ import annotations
@@ -25,7 +25,7 @@ ENDINGS = {
     "critical_vulns_overdue": ("22", "9"), "mttr": ("30", "6"), "backup_restore_success": ("88", "100"),
     "intake_time_to_decision": ("34", "12"), "access_review_completion": ("60", "95"),
     "security_in_projects": ("55", "84"), "cyber_budget_share": ("6", "9.1"),
-    "cloud_cost_variance": ("18", "6"), "alerts_triaged_in_sla": ("80", "96"),
+    "cloud_cost_variance": ("18", "6"), "vendor_assessments_current": ("55", "88"), "alerts_triaged_in_sla": ("80", "96"),
 }
 # Latest periods left empty: these KPIs show as stale.
 MISSING_LATEST = {"backup_restore_success": 2, "access_review_completion": 1, "security_in_projects": 1}
@@ -37,6 +37,10 @@ EXTRA_KPIS = (
      "direction": "lower", "target": "5", "warning": "10", "critical": "20", "frequency": "monthly",
      "csf_function": "", "description": "How far the month's cloud bill exceeded the forecast: "
      "(actual − forecast) ÷ forecast × 100, 0 when under forecast."},
+    {"key": "vendor_assessments_current", "name": "Critical vendors with a current risk assessment",
+     "domain": "security", "unit": "percent", "direction": "higher", "target": "100", "warning": "90",
+     "critical": "75", "frequency": "quarterly", "csf_function": "GV", "description": "Share of critical "
+     "third parties whose security risk assessment is less than twelve months old at the end of the quarter."},
     {"key": "alerts_triaged_in_sla", "name": "Critical alerts triaged within SLA", "domain": "security",
      "unit": "percent", "direction": "higher", "target": "95", "warning": "90", "critical": "80",
      "frequency": "weekly", "csf_function": "DE", "description": "Share of critical security alerts the SOC "
@@ -66,7 +70,10 @@ def _ensure_kpis(organization, people) -> list[KPI]:
     existing = {k.key: k for k in KPI.objects.filter(organization=organization).exclude(key="")}
     owners = {"it": people[Role.CIO], "security": people[Role.CISO]}
     kpis = []
+    offered = {entry.key for entry in library_entries()}
     for entry in STARTER_LIBRARY:
+        if entry.key not in offered and entry.key not in existing:
+            continue  # replaced by a computed KPI of another app
         kpi = existing.get(entry.key) or services.kpi_add_from_library(
             actor=people[Role.CIO], organization=organization, key=entry.key)
         kpis.append(kpi)
@@ -96,6 +103,7 @@ def seed(organization, people) -> None:
                                           source=Source.API if kpi.key in API_FED else Source.MANUAL, today=today)
     # Computed KPIs registered by other apps: values follow once their data is seeded
     # (the refresh runs when the seeding transaction commits).
-    for entry in library_entries():
-        if entry.computed and not KPI.objects.filter(organization=organization, key=entry.key).exists():
-            services.kpi_add_from_library(actor=people[Role.CIO], organization=organization, key=entry.key)
+    for index, entry in enumerate(e for e in library_entries() if e.computed):
+        if not KPI.objects.filter(organization=organization, key=entry.key).exists():
+            kpi = services.kpi_add_from_library(actor=people[Role.CIO], organization=organization, key=entry.key)
+            KPI.objects.filter(pk=kpi.pk).update(owner=people[Role.CISO] if index % 2 else people[Role.CIO])

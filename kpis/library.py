@@ -107,6 +107,11 @@ STARTER_LIBRARY: tuple[LibraryKpi, ...] = (
 )
 
 
+# Starter KPIs that a computed KPI replaces once its app registers it: Concord
+# measures them from its own records, so offering both would duplicate them.
+SUPERSEDED_BY = {"intake_time_to_decision": "intake_median_days_to_decision"}
+
+
 def _from_registry() -> list[LibraryKpi]:
     return [
         LibraryKpi(key=spec.key, name=spec.name, description=spec.description, domain=spec.domain, unit=spec.unit,
@@ -118,10 +123,14 @@ def _from_registry() -> list[LibraryKpi]:
 
 def library_entries() -> list[LibraryKpi]:
     """Starter KPIs followed by computed ones; a computed KPI wins over a
-    starter KPI with the same key (its values come from Concord's data)."""
+    starter KPI with the same key or one it supersedes (its values come from
+    Concord's own data)."""
     computed = _from_registry()
     computed_keys = {entry.key for entry in computed}
-    return [entry for entry in STARTER_LIBRARY if entry.key not in computed_keys] + computed
+    return [
+        entry for entry in STARTER_LIBRARY
+        if entry.key not in computed_keys and SUPERSEDED_BY.get(entry.key) not in computed_keys
+    ] + computed
 
 
 def library_entry(key: str) -> LibraryKpi | None:

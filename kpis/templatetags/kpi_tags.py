@@ -41,3 +41,11 @@ def trend_badge(trend):
     icon, css, label = TREND_ICONS[trend]
     return format_html('<span class="trend {}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>', css, icon,
                        label)
+
+
+@register.filter
+def kpi_period(start, frequency):
+    """A period's human label: "Oct 2026", "Q4 2026", "Week of 3 Nov 2026"."""
+    from kpis.status import period_label
+
+    return period_label(start, frequency) if start else "—"
