@@ -3,6 +3,7 @@ against the benchmark database with production settings::
 
     python -m bench.probe pages --sessions 8     # URLs, sessions, query counts (JSON)
     python -m bench.probe report                 # alignment report build + PDF timing (JSON)
+    python -m bench.probe sql dashboard          # the SQL statements of one page
 
 It resolves each page of ``bench.pages`` for the large organization, signs in
 its CIO and a board member (sessions written straight to the session store,
@@ -166,6 +167,23 @@ def probe_report() -> dict:
     return time_alignment_report(org)
 
 
+def page_sql(key: str) -> dict:
+    """Every SQL statement of one page's warm request: to see where a count comes from."""
+    org = Organization.objects.get(slug=LARGE_ORG_SLUG)
+    people = _people(org)
+    clients = _clients(people)
+    page = next(p for p in PAGES if p.key == key)
+    objects = {page.obj: OBJECT_FINDERS[page.obj](org)} if page.obj else {}
+    path, why = _reverse(page, org, objects.get(page.obj))
+    if path is None:
+        return {"missing": why}
+    client = clients[page.role]
+    client.get(path, SERVER_NAME="127.0.0.1")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path, SERVER_NAME="127.0.0.1")
+    return {"path": path, "queries": [q["sql"][:300] for q in ctx.captured_queries]}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.probe")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,10 +191,14 @@ def main(argv: list[str]) -> int:
     pages.add_argument("--pages", default="", help="comma-separated page keys (default: all)")
     pages.add_argument("--sessions", type=int, default=8)
     sub.add_parser("report")
+    sql = sub.add_parser("sql", help="print the SQL of one page (python -m bench.probe sql dashboard)")
+    sql.add_argument("page", choices=[p.key for p in PAGES])
     args = parser.parse_args(argv)
     started = time.perf_counter()
     if args.command == "pages":
         out = probe_pages([k for k in args.pages.split(",") if k], args.sessions)
+    elif args.command == "sql":
+        out = page_sql(args.page)
     else:
         out = probe_report()
     out["probe_seconds"] = round(time.perf_counter() - started, 2)

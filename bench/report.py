@@ -177,3 +177,45 @@ def to_json(results: dict) -> str:
     rows = summarize(results)
     payload = {**results, "rows": rows, "targets": evaluate_targets(results, rows)}
     return json.dumps(payload, indent=2, sort_keys=False, default=str)
+
+
+def _md_cells(row: dict) -> list[str]:
+    cells = list(_cells(row))
+    cells[0] = row["label"]
+    return cells
+
+
+def format_markdown(results: dict) -> str:
+    """The figures section of docs/PERFORMANCE.md, from a saved run."""
+    rows = summarize(results)
+    machine = results.get("machine", {})
+    load = results.get("load", {})
+    out = [f"Run of {results.get('generated_at', '?')} — {machine.get('nproc')} CPUs "
+           f"({machine.get('cpu_model')}), {machine.get('memory_gb')} GB RAM, PostgreSQL "
+           f"{machine.get('postgresql')}, Redis {machine.get('redis')}, Python {machine.get('python')}; "
+           f"load average {machine.get('load_average')} before, {machine.get('load_average_after')} after; "
+           f"wrk {load.get('threads')} threads, {load.get('connections')} connections, "
+           f"{load.get('duration_s')} s per page.", "",
+           "| " + " | ".join(HEADERS) + " |", "|---" + "|---:" * (len(HEADERS) - 1) + "|"]
+    out += ["| " + " | ".join(_md_cells(r)) + " |" for r in rows]
+    missing = [r for r in rows if r["missing"]]
+    if missing:
+        out.append("")
+        out += [f"- {r['label']}: {r['missing']}" for r in missing]
+    report = results.get("report") or {}
+    out += ["", "Alignment report of the large organization: " + (
+        report["missing"] if "missing" in report else
+        f"build {_secs(report.get('build_seconds'))}, PDF {_secs(report.get('pdf_seconds'))} "
+        f"(second render {_secs(report.get('pdf_seconds_warm'))})") + ".",
+        "Gunicorn workers after the run: " + (", ".join(f"{v:.0f} MB" for v in results.get("rss_mb") or [])
+                                               or "not measured") + ".", ""]
+    for t in evaluate_targets(results, rows):
+        mark = {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
+        out.append(f"- {t['target']}: {mark} — {t['detail']}")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    import sys
+
+    print(format_markdown(json.loads(open(sys.argv[1] if len(sys.argv) > 1 else "bench-results/latest.json").read())))

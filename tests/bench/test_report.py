@@ -81,3 +81,15 @@ def test_json_holds_raw_figures_rows_and_targets():
     assert [r["key"] for r in payload["rows"]] == ["baseline", "dashboard", "register", "raci"]
     assert {t["target"] for t in payload["targets"]} == {
         "queries", "p50_ratio", "dashboard_share", "alignment_report", "worker_rss"}
+
+
+def test_markdown_for_the_docs():
+    results = _results(machine={"nproc": 2, "cpu_model": "Test CPU", "memory_gb": 24.0, "postgresql": "15.2",
+                                "redis": "7.0", "python": "3.11", "load_average": [1.0, 1, 1],
+                                "load_average_after": [2.0, 2, 2]},
+                       load={"threads": 2, "connections": 8, "duration_s": 10})
+    md = report.format_markdown(results)
+    assert "2 CPUs (Test CPU), 24.0 GB RAM, PostgreSQL 15.2, Redis 7.0" in md
+    assert "| Dashboard | 20.0 | 24.0 | 1.20 |" in md
+    assert "- RACI grid: page does not exist yet" in md
+    assert "- alignment_report: **not met** — build 3.20 s" in md
