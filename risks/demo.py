@@ -17,7 +17,8 @@ from .models import AnnexAControl, CsfCategory, Risk
 
 # title, impact, category, origin, owner role, services, CSF, Annex A,
 # CIO (L, I, residual L, residual I, why), CISO (same), loss (low, likely, high, per year) or None,
-# flow: "" | "agree" | "accept" | "close" | "cio_only" | "ciso_only" | "propose", mitigations
+# flow: "" | "agree" | "accept" | "pending" (acceptance waiting for the CISO) | "close" | "cio_only" |
+# "ciso_only" | "propose" (agreement waiting for the CIO), mitigations
 R = [
     ("Ransomware encrypts clinical and billing systems",
      "Clinics fall back to paper for up to two weeks; appointments, prescriptions and billing stop.",
@@ -130,7 +131,7 @@ R = [
      "Twelve servers run an OS without security updates; an easy target for ransomware.",
      "technology_obsolescence", "joint", "cio", "Lab", "PR.PS ID.AM", "8.8 8.19",
      (3, 3, 2, 2, "Planned for replacement next year."),
-     (4, 4, 2, 2, "Directly reachable from the clinical network."), None, "", []),
+     (4, 4, 2, 2, "Directly reachable from the clinical network."), None, "pending", []),
     ("GDPR and HIPAA records retention gaps",
      "Records are kept longer than allowed; a regulator finds it during an audit.",
      "compliance", "security", "ciso", "Records", "GV.OC GV.PO", "5.31 5.33 5.34",
@@ -263,6 +264,12 @@ def _flow(risk, flow: str, cio, ciso, today) -> None:
         risk.refresh_from_db()
         services.acceptance_sign(actor=cio, risk=risk, comment="Accepted while the mitigations land.")
         services.acceptance_sign(actor=ciso, risk=risk, comment="Agreed, with monthly progress review.")
+    elif flow == "pending" and risk.inherent_score and risk.inherent_score > risk.organization.risk_appetite:
+        services.acceptance_request(actor=cio, risk=risk, expires_on=today + timedelta(days=90),
+                                    justification="Servers are replaced in the lab refresh next quarter; isolating "
+                                                  "them now would stop sample processing.")
+        risk.refresh_from_db()
+        services.acceptance_sign(actor=cio, risk=risk, comment="Acceptable until the lab refresh.")
     elif flow == "close":
         services.risk_update(actor=cio, risk=risk, expected_version=risk.version, status="closed",
                              reason="Controls in place; closed at the quarterly review.")

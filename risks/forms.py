@@ -37,7 +37,9 @@ def revalidate(form) -> None:
 
 
 class CatalogueChoiceField(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
+        super().__init__(*args, **kwargs)
 
     def label_from_instance(self, obj):
         return f"{obj.code} — {obj.name if hasattr(obj, 'name') else obj.title}"
@@ -135,7 +137,8 @@ class AssessmentForm(StyledFormMixin, forms.Form):
 
 
 class DeclineForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000,
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why you decline (required)"}),
+                             required=False, max_length=2000,
                              label="Why (required when you decline the other's proposal)")
 
 
