@@ -21,7 +21,7 @@ from core.tabular import Sheet, csv_response, read_rows, xlsx_response
 from . import selectors, services
 from .forms import ImportForm, KPIForm, MeasurementFilterForm, MeasurementForm, ScorecardFilterForm
 from .library import library_entries
-from .models import Measurement
+from .models import NON_NEGATIVE_UNITS, Measurement
 from .status import period_label
 
 STATUS_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "stale": GREY}
@@ -76,9 +76,13 @@ def _chart(kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, hei
     labels, values = selectors.kpi_chart_series(kpi, periods=periods)
     references = [("Target", float(kpi.target), GREEN), ("Warning", float(kpi.warning), AMBER),
                   ("Critical", float(kpi.critical), RED)]
-    lo = 0.0 if kpi.unit == "percent" and float(kpi.critical) < 50 else None
+    numbers = [float(v) for v in values if v is not None] + [value for _, value, _ in references]
+    # Counts, durations and percentages cannot go below zero: start the axis there
+    # when the data sits near it, rather than at a meaningless negative tick.
+    near_zero = kpi.unit in NON_NEGATIVE_UNITS | {"percent"} and min(numbers) <= 0.3 * max(numbers)
+    top = 100.0 if kpi.unit == "percent" and max(numbers) > 90 else None
     return line_chart(labels, {kpi.name: [float(v) if v is not None else None for v in values]},
-                      reference_lines=references, y_min=lo, y_max=100.0 if kpi.unit == "percent" else None,
+                      reference_lines=references, y_min=0.0 if near_zero else None, y_max=top,
                       title=f"{kpi.name}, last {len(labels)} periods", width=width, height=height)
 
 
