@@ -26,6 +26,7 @@ from .status import period_label
 
 STATUS_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "stale": GREY}
 IMPORT_SESSION_KEY = "kpis_import"
+MAX_IMPORT_ROWS = 20_000
 EXPORT_HEADERS = ["kpi", "kpi_name", "domain", "unit", "period", "value", "source", "note", "recorded_by",
                   "updated_at"]
 
@@ -274,6 +275,9 @@ class ImportView(KpiViewMixin, FormView):
             rows = read_rows(form.cleaned_data["file"], required_headers=("kpi", "period", "value"))
         except DomainError as exc:
             add_domain_error(form, exc)
+            return self.form_invalid(form)
+        if len(rows) > MAX_IMPORT_ROWS:
+            form.add_error("file", f"The file has {len(rows):,} rows; import at most {MAX_IMPORT_ROWS:,} at a time.")
             return self.form_invalid(form)
         preview, errors = services.measurements_import_check(organization=self.organization, rows=rows)
         token = ""

@@ -208,3 +208,18 @@ def test_export_csv_and_xlsx_roundtrip(client_as, kpi):
 
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=1).value == "edr" and sheet.cell(row=2, column=6).value == 91
+
+
+def test_exported_xlsx_imports_back_unchanged(client_as, kpi):
+    client = client_as("ciso")
+    exported = client.get(url("export") + "?format=xlsx").content
+    upload = SimpleUploadedFile("values.xlsx", exported,
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = client.post(url("import"), {"file": upload})
+    assert response.status_code == 200 and not response.context["row_errors"]
+    assert [p.action for p in response.context["preview"]] == ["unchanged"]
+
+
+def test_import_refuses_other_file_types(client_as, kpi):
+    response = client_as("cio").post(url("import"), {"file": SimpleUploadedFile("values.pdf", b"%PDF-1.4")})
+    assert response.status_code == 200 and "Only .csv and .xlsx" in response.content.decode()
