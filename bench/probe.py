@@ -87,13 +87,17 @@ def _reverse(page: Page, org, obj_pk) -> tuple[str | None, str]:
     return None, "page does not exist yet (" + " / ".join(page.url_names) + ")"
 
 
-def _count(client: Client, path: str) -> tuple[int, int, int]:
-    """Status, cold and warm query counts (the second request finds caches warm)."""
+def _count(client: Client, path: str) -> tuple[int, int, int, int, float]:
+    """Status, cold and warm query counts (the second request finds caches
+    warm), the response's size (a page that grows with the data shows here) and
+    the warm request's time alone, in ms (no concurrency, no HTTP)."""
     with CaptureQueriesContext(connection) as cold:
         client.get(path, SERVER_NAME="127.0.0.1")
+    started = time.perf_counter()
     with CaptureQueriesContext(connection) as warm:
         response = client.get(path, SERVER_NAME="127.0.0.1")
-    return response.status_code, len(cold), len(warm)
+    took = (time.perf_counter() - started) * 1000
+    return response.status_code, len(cold), len(warm), len(response.content), took
 
 
 def _deep_path(client: Client, path: str) -> str:
@@ -150,12 +154,13 @@ def _probe_page(page: Page, org, objects: dict, clients: dict) -> dict:
     if page.deep:
         path = _deep_path(client, path)
     try:
-        status, cold, warm = _count(client, path)
+        status, cold, warm, size, took = _count(client, path)
     except Exception as exc:  # a page that crashes is reported, not fatal to the run
         return {"missing": f"error {type(exc).__name__}: {exc}"[:300], "path": path}
     if status != 200:
         return {"missing": f"HTTP {status}", "path": path}
-    return {"path": path, "role": page.role, "queries": warm, "queries_cold": cold}
+    return {"path": path, "role": page.role, "queries": warm, "queries_cold": cold, "bytes": size,
+            "single_ms": round(took, 1)}
 
 
 def probe_report() -> dict:

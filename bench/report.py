@@ -156,7 +156,7 @@ def format_table(results: dict) -> str:
     missing = [r for r in rows if r["missing"]]
     for r in missing:
         out.append(f'  {r["label"]}: {r["missing"]}')
-    report = results.get("report") or {}
+    report = results.get("report") or {"missing": "not measured"}
     out.append("")
     out.append("Alignment report (large organization): "
                + (report["missing"] if "missing" in report else
@@ -202,7 +202,7 @@ def format_markdown(results: dict) -> str:
     if missing:
         out.append("")
         out += [f"- {r['label']}: {r['missing']}" for r in missing]
-    report = results.get("report") or {}
+    report = results.get("report") or {"missing": "not measured"}
     out += ["", "Alignment report of the large organization: " + (
         report["missing"] if "missing" in report else
         f"build {_secs(report.get('build_seconds'))}, PDF {_secs(report.get('pdf_seconds'))} "
