@@ -185,6 +185,19 @@ def _md_cells(row: dict) -> list[str]:
     return cells
 
 
+def _detail_table(results: dict) -> list[str]:
+    """One request alone (test client, no concurrency) and the response size, per data set."""
+    small = results["datasets"].get("small", {}).get("pages", {})
+    large = results["datasets"].get("large", {}).get("pages", {})
+    out = ["| Page | one request alone, small / large ms | response small / large KB |", "|---|---:|---:|"]
+    for page in results["pages"]:
+        s, lg = small.get(page["key"]) or {}, large.get(page["key"]) or {}
+        alone = f'{_num(s.get("single_ms"), ".0f")} / {_num(lg.get("single_ms"), ".0f")}'
+        size = "{} / {}".format(*(_num(x.get("bytes") and x["bytes"] / 1024, ".0f") for x in (s, lg)))
+        out.append(f'| {page["label"]} | {alone} | {size} |')
+    return out
+
+
 def format_markdown(results: dict) -> str:
     """The figures section of docs/PERFORMANCE.md, from a saved run."""
     rows = summarize(results)
@@ -202,6 +215,7 @@ def format_markdown(results: dict) -> str:
     if missing:
         out.append("")
         out += [f"- {r['label']}: {r['missing']}" for r in missing]
+    out += ["", *_detail_table(results)]
     report = results.get("report") or {"missing": "not measured"}
     out += ["", "Alignment report of the large organization: " + (
         report["missing"] if "missing" in report else
