@@ -22,7 +22,6 @@ from ..models import (
     DataClassification,
     IntakeComment,
     IntakeCondition,
-    IntakeDecision,
     IntakeOption,
     IntakeRequest,
     IntakeSettings,
@@ -80,6 +79,12 @@ class RequestSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     estimated_cost = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True,
                                               min_value=0)
     clock = serializers.SerializerMethodField()
+    # Plain strings in the schema (the values are listed here) so their enum names
+    # do not collide with other apps' "status" and "decision" fields.
+    status = serializers.CharField(read_only=True, help_text="submitted, in_review, needs_info, approved, "
+                                                              "approved_with_conditions or rejected.")
+    proposed_decision = serializers.CharField(read_only=True, help_text="approved, approved_with_conditions, "
+                                                                        "rejected, or empty before a proposal.")
 
     class Meta:
         model = IntakeRequest
@@ -109,7 +114,7 @@ class QuestionSerializer(serializers.Serializer):
 
 
 class ProposalSerializer(serializers.Serializer):
-    decision = serializers.ChoiceField(choices=IntakeDecision.choices)
+    decision = serializers.CharField(max_length=30, help_text="approved, approved_with_conditions or rejected.")
     rationale = serializers.CharField(max_length=10000)
     version = serializers.IntegerField(required=False, min_value=1)
 
