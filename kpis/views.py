@@ -305,12 +305,19 @@ class ImportView(KpiViewMixin, FormView):
 
 
 class ExportView(KpiViewMixin, View):
+    """Every value of every KPI (or of one, with ?kpi=<number>), ready to re-import."""
+
+    def measurements(self, request):
+        measurements = selectors.measurement_list(request.user, self.organization).order_by("kpi__name", "period")
+        kpi = request.GET.get("kpi", "")
+        return measurements.filter(kpi_id=int(kpi)) if kpi.isdigit() else measurements
+
     def get(self, request, org):
         rows = [
             [m.kpi.key or m.kpi.pk, m.kpi.name, m.kpi.get_domain_display(), m.kpi.unit, m.period, m.value,
              m.get_source_display(), m.note, str(m.recorded_by or ""), timezone.localtime(m.updated_at).replace(
                  tzinfo=None)]
-            for m in selectors.measurement_list(request.user, self.organization).order_by("kpi__name", "period")
+            for m in self.measurements(request)
         ]
         stamp = timezone.localdate().isoformat()
         if request.GET.get("format") == "xlsx":

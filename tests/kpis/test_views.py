@@ -203,6 +203,11 @@ def test_export_csv_and_xlsx_roundtrip(client_as, kpi):
     text = response.content.decode("utf-8-sig")
     assert response["Content-Type"].startswith("text/csv")
     assert text.splitlines()[0].startswith("kpi,kpi_name") and "edr,EDR coverage" in text
+    other = KPIFactory(organization=kpi.organization, key="other")
+    MeasurementFactory(kpi=other, period=date(2025, 1, 1))
+    assert len(client.get(url("export") + "?format=csv").content.decode("utf-8-sig").splitlines()) == 3
+    one = client.get(url("export") + f"?format=csv&kpi={kpi.pk}").content.decode("utf-8-sig")
+    assert len(one.splitlines()) == 2 and "edr,EDR coverage" in one
     response = client.get(url("export") + "?format=xlsx")
     from openpyxl import load_workbook
 
