@@ -220,6 +220,21 @@ def worker_rss_mb(master_pid: int) -> list[float]:
     return sorted(sizes)
 
 
+def preflight() -> None:
+    """Stop early, with a plain message, when PostgreSQL or Redis is not there."""
+    import psycopg2
+    import redis
+
+    try:
+        _admin_connection().close()
+    except psycopg2.Error as exc:
+        raise SystemExit(f"PostgreSQL is not reachable at {PG_ADMIN_URL} (set BENCH_PG_URL): {exc}".strip())
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as exc:
+        raise SystemExit(f"Redis is not reachable at {REDIS_URL} (set BENCH_REDIS_URL): {exc}")
+
+
 # --------------------------------------------------------------- machine ----
 
 

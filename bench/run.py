@@ -130,6 +130,7 @@ def parse_args(argv: list[str] | None):
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    infra.preflight()
     infra.ensure_wrk()
     env = base_env(secrets.token_urlsafe(64))
     if infra.static_is_stale():
