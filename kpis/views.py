@@ -75,6 +75,8 @@ class ScorecardView(KpiViewMixin, TemplateView):
 
 def _chart(kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, height: int = 260):
     labels, values = selectors.kpi_chart_series(kpi, periods=periods)
+    if width < 500:  # a phone-sized chart has room for every fourth label only
+        labels = [label if i % 4 == 0 or i == len(labels) - 1 else "" for i, label in enumerate(labels)]
     references = [("Target", float(kpi.target), GREEN), ("Warning", float(kpi.warning), AMBER),
                   ("Critical", float(kpi.critical), RED)]
     numbers = [float(v) for v in values if v is not None] + [value for _, value, _ in references]
