@@ -51,9 +51,14 @@ def run_wrk(url: str, *, cookies: list[str], threads: int, connections: int, dur
            "-s", str(ROOT / "bench" / "wrk.lua"), url]
     env = {**os.environ, "BENCH_COOKIES": "|".join(cookies)}
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60)  # noqa: S603
-    line = next((x for x in proc.stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
+    return parse_wrk(proc.stdout, proc.stderr, duration)
+
+
+def parse_wrk(stdout: str, stderr: str, duration: int) -> dict:
+    """The figures of bench/wrk.lua's JSON line: latencies in ms, throughput in requests/s."""
+    line = next((x for x in stdout.splitlines() if x.startswith("BENCH_JSON ")), None)
     if line is None:
-        return {"missing": f"wrk failed: {(proc.stderr or proc.stdout).strip()[:200]}"}
+        return {"missing": f"wrk failed: {(stderr or stdout).strip()[:200]}"}
     raw = json.loads(line.split(" ", 1)[1])
     if not raw["requests"]:
         return {"missing": f"no request completed within {duration} s", "requests": 0}
