@@ -11,6 +11,8 @@ import argparse
 import datetime as dt
 import os
 import secrets
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -106,6 +108,13 @@ def run_dataset(label: str, env: dict, args) -> dict:
     if label == "large" and not args.skip_report:
         infra.log("large: timing the alignment report and its PDF")
         data["report"] = infra.probe(env, "report", timeout=600)
+    if label == "large":
+        explain = Path(args.out).with_name("explain-large.md")
+        explain.parent.mkdir(parents=True, exist_ok=True)
+        proc = subprocess.run([sys.executable, "-m", "bench.explain"], cwd=infra.ROOT, env=env,  # noqa: S603
+                              capture_output=True, text=True, timeout=600)
+        explain.write_text(proc.stdout or proc.stderr)
+        infra.log(f"large: register plans and indexes written to {explain}")
     return data
 
 
