@@ -10,8 +10,10 @@ from django.db.models import Exists, F, OuterRef, Q
 from core.models import Organization, User
 
 from . import scoring
-from .models import CsfFunction, Origin, Risk, RiskStatus
+from .catalogues import read_csf
+from .models import Origin, Risk, RiskStatus
 
+CSF_FUNCTION_CHOICES = [(code, f"{code} {name}") for code, name, _text in read_csf()["functions"]]
 LEVEL_CHOICES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low"),
                  ("unassessed", "Not assessed")]
 STATUS_CHOICES = [("open", "All open (not accepted or closed)"), *RiskStatus.choices]
@@ -50,7 +52,7 @@ class RiskFilterSet(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(empty_label="Any", choices=STATUS_CHOICES, method="filter_status", label="Status")
     origin = django_filters.ChoiceFilter(empty_label="Any", choices=Origin.choices, label="Origin")
     owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label="Owner", empty_label="Any")
-    csf = django_filters.ModelChoiceFilter(queryset=CsfFunction.objects.all(), to_field_name="code", empty_label="Any",
+    csf = django_filters.ChoiceFilter(choices=CSF_FUNCTION_CHOICES, empty_label="Any",
                                            method="filter_csf", label="CSF function")
     divergent = django_filters.ChoiceFilter(empty_label="Any", choices=YES_NO, method="filter_divergent", label="Divergent")
     appetite = django_filters.ChoiceFilter(empty_label="Any", choices=APPETITE_CHOICES, method="filter_appetite", label="Appetite")
@@ -105,7 +107,8 @@ class RiskFilterSet(django_filters.FilterSet):
 
     def filter_csf(self, queryset, name, value):
         through = Risk.csf_categories.through
-        return queryset.filter(Exists(through.objects.filter(risk_id=OuterRef("pk"), csfcategory__function=value)))
+        return queryset.filter(Exists(through.objects.filter(risk_id=OuterRef("pk"),
+                                                             csfcategory__function__code=value)))
 
     def filter_divergent(self, queryset, name, value):
         return queryset.filter(divergence_levels__gte=1) if value == "yes" else queryset.filter(divergence_levels=0)

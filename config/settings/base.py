@@ -238,7 +238,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "core.roles.Role", "ReportScheduleEnum": "core.models.ReportSchedule"},
+    "ENUM_NAME_OVERRIDES": {"RoleEnum": "core.roles.Role", "ReportScheduleEnum": "core.models.ReportSchedule",
+                            "RiskStatusEnum": "risks.models.RiskStatus",
+                            "RiskCategoryEnum": "risks.models.RiskCategory",
+                            "MitigationStatusEnum": "risks.models.MitigationStatus",
+                            "DomainEnum": "risks.models.Origin"},
 }
 
 LOGGING = {

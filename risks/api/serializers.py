@@ -11,6 +11,7 @@ from risks import scoring
 from risks.models import (
     AnnexAControl,
     Assessment,
+    ControlTheme,
     CsfCategory,
     Lens,
     Mitigation,
@@ -21,6 +22,12 @@ from risks.models import (
     RiskStatus,
     Treatment,
 )
+
+
+def inline_choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A choice field declared explicitly, so read and write shapes name the
+    same enum (see ENUM_NAME_OVERRIDES for the register's enums)."""
+    return serializers.ChoiceField(choices=choices, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -46,6 +53,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     assessed_by = PersonSerializer(read_only=True)
     confirmed_by = PersonSerializer(read_only=True)
     risk = serializers.IntegerField(source="risk_id", read_only=True)
+    lens = inline_choice(Lens.choices, read_only=True)
 
     class Meta:
         model = Assessment
@@ -59,6 +67,10 @@ class RiskSerializer(serializers.ModelSerializer):
     """A risk as the register shows it. Levels use the organization's thresholds."""
 
     owner = PersonSerializer(read_only=True)
+    category = inline_choice(RiskCategory.choices, read_only=True)
+    origin = inline_choice(Origin.choices, read_only=True)
+    status = inline_choice(RiskStatus.choices, read_only=True)
+    treatment = inline_choice(Treatment.choices + [("", "Not chosen")], read_only=True)
     csf_categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     annex_a_controls = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     level = serializers.SerializerMethodField(help_text="Level of the current inherent score.")
@@ -115,12 +127,12 @@ class RiskWriteSerializer(serializers.Serializer):
 
     title = serializers.CharField(max_length=200)
     impact_statement = serializers.CharField(help_text="What happens to the business if this occurs.")
-    category = serializers.ChoiceField(choices=RiskCategory.choices)
-    origin = serializers.ChoiceField(choices=Origin.choices)
+    category = inline_choice(RiskCategory.choices)
+    origin = inline_choice(Origin.choices)
     owner = MemberField(help_text="Id of a member of the organization.")
-    status = serializers.ChoiceField(choices=[c for c in RiskStatus.choices if c[0] != RiskStatus.ACCEPTED],
-                                     required=False, help_text="'accepted' is reached only by joint sign-off.")
-    treatment = serializers.ChoiceField(choices=Treatment.choices, required=False, allow_blank=True)
+    status = inline_choice([c for c in RiskStatus.choices if c[0] != RiskStatus.ACCEPTED],
+                           required=False, help_text="'accepted' is reached only by joint sign-off.")
+    treatment = inline_choice(Treatment.choices, required=False, allow_blank=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     next_review_date = serializers.DateField(required=False, allow_null=True)
     affected_services = serializers.CharField(required=False, allow_blank=True, max_length=500)
@@ -149,7 +161,7 @@ class RatingsSerializer(serializers.Serializer):
 
 
 class AssessmentWriteSerializer(RatingsSerializer):
-    lens = serializers.ChoiceField(choices=[Lens.CIO, Lens.CISO], required=False, help_text=(
+    lens = inline_choice([(Lens.CIO, "CIO"), (Lens.CISO, "CISO")], required=False, help_text=(
         "Optional; must be your own lens (the CIO writes the CIO lens, the CISO the CISO lens)."))
     version = serializers.IntegerField(required=False, min_value=1, help_text="The risk's version you read.")
 
@@ -171,7 +183,7 @@ class VersionSerializer(serializers.Serializer):
 class MitigationSerializer(serializers.ModelSerializer):
     risk = serializers.PrimaryKeyRelatedField(queryset=Risk.objects.none())
     owner = MemberField()
-    status = serializers.ChoiceField(choices=MitigationStatus.choices, required=False)
+    status = inline_choice(MitigationStatus.choices, required=False)
     is_overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False, min_value=1, help_text=(
         "On change: the version you read; a stale one answers 409."))
@@ -203,7 +215,7 @@ class HeatCellSerializer(serializers.Serializer):
 
 
 class HeatmapSerializer(serializers.Serializer):
-    matrix = serializers.ChoiceField(choices=["inherent", "residual"])
+    matrix = inline_choice([("inherent", "Inherent"), ("residual", "Target residual")])
     total = serializers.IntegerField()
     cells = HeatCellSerializer(many=True)
 
@@ -218,6 +230,8 @@ class CsfCategorySerializer(serializers.ModelSerializer):
 
 
 class AnnexAControlSerializer(serializers.ModelSerializer):
+    theme = inline_choice(ControlTheme.choices, read_only=True)
+
     class Meta:
         model = AnnexAControl
         fields = ["code", "title", "theme"]
