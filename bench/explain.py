@@ -40,8 +40,8 @@ def _plan(sql: str, params) -> tuple[float, str]:
         lines = [row[0] for row in cur.fetchall()]
     took = next((float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+)", line))), 0.0)
     scans = sorted({m.group(0) for line in lines
-                    if (m := re.search(r"(Seq Scan|Index Scan|Index Only Scan|Bitmap Index Scan)"
-                                       r"( Backward)?( using \w+)? on risks_risk\b", line))})
+                    if (m := re.search(r"(Seq Scan|Index Scan|Index Only Scan)( Backward)?( using \w+)? on risks_risk\b"
+                                       r"|Bitmap Index Scan on risks?_\w+", line))})
     return took, "; ".join(scans) or "—"
 
 
