@@ -5,6 +5,7 @@
 """
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -39,6 +40,9 @@ def error_body(detail: str, code: str, errors: dict | None = None) -> dict:
 def exception_handler(exc, context):
     if isinstance(exc, DomainError):
         return Response(error_body(exc.message, exc.code, exc.as_field_errors()), status=exc.status_code)
+    if isinstance(exc, (OverflowError, DataError)):
+        # A filter or id far outside what the database stores (e.g. ?kpi=1e300): the request is bad, not the server.
+        return Response(error_body("A number in the request is out of range.", "invalid"), status=400)
     if isinstance(exc, DjangoValidationError):
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         return Response(error_body("Some fields are not valid.", "invalid", errors), status=400)
