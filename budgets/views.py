@@ -111,15 +111,17 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             add_form=ItemForm(mitigations=selectors.linkable_mitigations(
                 user=self.request.user, organization=self.organization)) if can_edit else None,
             return_form=ReturnForm(), approve_form=ApproveForm(),
-            history=history_entries(proposal, limit=40),
         )
-        if self.can(Perm.BUDGET_VIEW):
-            context["signoff"] = signoff_panel(
-                subject=proposal, purpose=SIGNOFF_PURPOSE, user=self.request.user, title="Joint sign-off for submission",
-                sign_url=reverse("budgets:proposal_sign", args=[self.organization.slug, proposal.pk]),
-                withdraw_url=reverse("budgets:proposal_withdraw", args=[self.organization.slug, proposal.pk]),
-                can_sign=proposal.status == ProposalStatus.JOINT_REVIEW,
-            )
+        # The board reads the submitted document and its signatures, not the working history.
+        context["show_history"] = self.can(Perm.BUDGET_VIEW)
+        if context["show_history"]:
+            context["history"] = history_entries(proposal, limit=40)
+        context["signoff"] = signoff_panel(
+            subject=proposal, purpose=SIGNOFF_PURPOSE, user=self.request.user, title="Joint sign-off for submission",
+            sign_url=reverse("budgets:proposal_sign", args=[self.organization.slug, proposal.pk]),
+            withdraw_url=reverse("budgets:proposal_withdraw", args=[self.organization.slug, proposal.pk]),
+            can_sign=proposal.status == ProposalStatus.JOINT_REVIEW,
+        )
         return context
 
 

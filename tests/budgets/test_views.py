@@ -285,3 +285,10 @@ def test_proposal_list_query_count_is_flat(client_as, org, django_assert_max_num
         _fill(ProposalFactory(organization=org, fiscal_year=year), 3)
     with django_assert_max_num_queries(12):
         assert client.get("/o/acme/budget/").status_code == 200
+
+
+def test_board_reads_signatures_but_not_working_history(client_as, submitted, people):
+    page = client_as("board").get(f"/o/acme/budget/{submitted.pk}/").content.decode()
+    assert "Joint sign-off for submission" in page and "Approve as" not in page
+    assert 'id="history-title"' not in page
+    assert 'id="history-title"' in client_as("cio").get(f"/o/acme/budget/{submitted.pk}/").content.decode()
