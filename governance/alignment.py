@@ -41,23 +41,24 @@ class PartDefinition:
     key: str
     label: str
     weight: float
+    short: str  # for chart axes
     measures: str  # one plain sentence for the method page
 
 
 PARTS: tuple[PartDefinition, ...] = (
-    PartDefinition(AGREEMENT, "Assessment agreement", 0.25,
+    PartDefinition(AGREEMENT, "Assessment agreement", 0.25, "Agreement",
                    "Share of open risks that both the CIO and the CISO have assessed and that show no divergence "
                    "(their scores differ by less than one level)."),
-    PartDefinition(ACCOUNTABILITY, "Accountability coverage", 0.20,
+    PartDefinition(ACCOUNTABILITY, "Accountability coverage", 0.20, "Accountability",
                    "Share of activities in the ownership (RACI) matrix with exactly one accountable party and at "
                    "least one responsible party — no gaps, no overlaps."),
-    PartDefinition(KPI_HEALTH, "KPI health", 0.20,
+    PartDefinition(KPI_HEALTH, "KPI health", 0.20, "KPI health",
                    "Share of the joint KPI scorecard that is on target: green counts fully, amber counts half, "
                    "red and stale KPIs (no recent measurement) count nothing."),
-    PartDefinition(LATENCY, "Decision latency", 0.20,
+    PartDefinition(LATENCY, "Decision latency", 0.20, "Decision latency",
                    "Share of project intake decisions taken within their SLA, plus pending requests and joint "
                    "sign-offs that are still within their time limit."),
-    PartDefinition(LINKAGE, "Budget-to-risk linkage", 0.15,
+    PartDefinition(LINKAGE, "Budget-to-risk linkage", 0.15, "Budget linkage",
                    "Share of the security and joint budget spent on items that reduce at least one named risk."),
 )
 DEFINITIONS = {part.key: part for part in PARTS}

@@ -160,13 +160,12 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         """The PDF, rendered from the frozen snapshot (identical to what was published)."""
         from core.errors import DomainError
         from core.pdf import pdf_response, render_pdf
-        from governance.views.reports import report_context
+        from governance.views.reports import pdf_context
 
         report = self.get_object()
         if not report.is_ready or not report.snapshot:
             raise DomainError("The PDF is available once the report has been built.", code="not_ready")
-        pdf = render_pdf("governance/reports/pdf.html",
-                         {"report": report, "org": self.organization, **report_context(report)})
+        pdf = render_pdf("governance/reports/pdf.html", pdf_context(report))
         return pdf_response(pdf, f"alignment-report-{self.organization.slug}-{report.pk}.pdf")
 
 

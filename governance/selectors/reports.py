@@ -77,8 +77,8 @@ def plain_summary(picture: dict) -> list[str]:
     if budget["proposal"]:
         share = budget["security_share"]
         share_text = f" Security and joint items make up {round(share * 100)}% of it." if share is not None else ""
-        lines.append(f"The FY{budget['proposal']['fiscal_year']} budget proposal is "
-                     f"{budget['proposal']['status'].lower()}.{share_text}")
+        lines.append(f"The FY{budget['proposal']['fiscal_year']} budget proposal is at the "
+                     f"“{budget['proposal']['status'].lower()}” stage.{share_text}")
     if raci["activities"]:
         lines.append(f"{raci['ok']} of {raci['activities']} activities have clear ownership"
                      + (f"; {_plural(raci['problem_count'], 'needs', 'need')} attention." if raci["problem_count"]
@@ -108,6 +108,11 @@ def heatmap_rows(grid: list[list[int]], thresholds) -> list[dict]:
     return rows
 
 
+def _short(part: dict) -> str:
+    definition = alignment.DEFINITIONS.get(part["key"])
+    return definition.short if definition and definition.short else part["label"]
+
+
 def picture_charts(picture: dict, *, trend: list[dict], thresholds) -> dict:
     """SVG charts (core.charts) for a live picture or a frozen snapshot: the same
     markup on the dashboard, the report page and the PDF."""
@@ -120,13 +125,15 @@ def picture_charts(picture: dict, *, trend: list[dict], thresholds) -> dict:
     by_domain = budget.get("by_domain") or {}
     return {
         "gauge": charts.gauge(score or 0, label="Alignment") if score is not None else "",
-        "parts": charts.bar_chart([(p["label"], p["points"] or 0) for p in parts], width=560,
+        "parts": charts.bar_chart([(_short(p), p["points"] or 0) for p in parts], width=560,
                                   colors=[charts.GREEN if (p["points"] or 0) >= alignment.GOOD_FROM
                                           else charts.AMBER if (p["points"] or 0) >= alignment.FAIR_FROM
                                           else charts.RED if p["points"] is not None else charts.GREY
                                           for p in parts],
                                   value_format=lambda v: f"{v:.0f}", title="Alignment score by part"),
-        "trend": charts.line_chart([p["label"] for p in scored], {"Alignment score": [p["score"] for p in scored]},
+        # A blank last label keeps the latest period's label clear of the right edge.
+        "trend": charts.line_chart([p["label"] for p in scored] + [""],
+                                   {"Alignment score": [p["score"] for p in scored] + [None]},
                                    y_min=0, y_max=100, height=220, title="Alignment score over time",
                                    reference_lines=[("Good", alignment.GOOD_FROM, charts.GREEN)])
         if len(scored) >= 2 else "",
@@ -136,10 +143,11 @@ def picture_charts(picture: dict, *, trend: list[dict], thresholds) -> dict:
                              colors=[charts.GREEN, charts.AMBER, charts.RED, charts.GREY],
                              center_label=f"{kpis['green']}/{kpis['total']}", title="KPI status")
         if kpis["total"] else "",
-        "budget": charts.bar_chart([("IT", by_domain.get("it", 0)), ("Security", by_domain.get("security", 0)),
-                                    ("Joint", by_domain.get("joint", 0))], width=520,
-                                   colors=[charts.PALETTE[0], charts.PALETTE[4], charts.PALETTE[3]],
-                                   title="Budget by domain") if budget.get("total") else "",
+        "budget": charts.donut([("IT", by_domain.get("it", 0)), ("Security", by_domain.get("security", 0)),
+                                ("Joint", by_domain.get("joint", 0))], size=150, thickness=24,
+                               colors=[charts.PALETTE[0], charts.PALETTE[4], charts.PALETTE[3]],
+                               center_label=f"{round((budget.get('security_share') or 0) * 100)}%",
+                               title="Budget by domain; centre: security and joint share") if budget.get("total") else "",
         "heatmap": heatmap_rows(picture["risks"]["heatmap"]["inherent"], thresholds),
         "heatmap_residual": heatmap_rows(picture["risks"]["heatmap"]["residual"], thresholds),
     }

@@ -37,6 +37,16 @@ def report_context(report) -> dict:
     }
 
 
+def pdf_context(report) -> dict:
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    # WeasyPrint reads the report's own print rules from the file (base_url is the project folder).
+    stylesheet = Path(finders.find("css/dashboard.css")).resolve().as_uri()
+    return {"report": report, "org": report.organization, "pdf_stylesheet": stylesheet, **report_context(report)}
+
+
 class ReportListView(OrgViewMixin, TemplateView):
     template_name = "governance/reports/report_list.html"
     required_perm = Perm.REPORT_VIEW_PUBLISHED
@@ -97,8 +107,7 @@ class ReportPdfView(OrgViewMixin, View):
         if not report.is_ready or not report.snapshot:
             messages.error(request, "The PDF is available once the report has been built.")
             return redirect("governance:report_detail", org=org, pk=pk)
-        context = {"report": report, "org": self.organization, **report_context(report)}
-        pdf = render_pdf("governance/reports/pdf.html", context)
+        pdf = render_pdf("governance/reports/pdf.html", pdf_context(report))
         slug = report.period_label.lower().replace(" ", "-").replace("–", "to")
         return pdf_response(pdf, f"alignment-report-{self.organization.slug}-{slug}.pdf")
 
