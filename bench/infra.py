@@ -145,8 +145,12 @@ def flush_redis() -> None:
 
 
 def manage(env: dict, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,  # noqa: S603
-                          check=True, timeout=timeout, text=True, capture_output=True)
+    proc = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,  # noqa: S603
+                          timeout=timeout, text=True, capture_output=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{tail}")
+    return proc
 
 
 def probe(env: dict, *args: str, timeout: int = 900) -> dict:
