@@ -177,4 +177,4 @@ class MitigationForm(StyledFormMixin, forms.ModelForm):
 
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label="CSV or Excel file",
-                           help_text="Use the columns of the register export. Up to a few thousand rows.")
+                           help_text="Use the columns of the register export; up to 5,000 rows.")
