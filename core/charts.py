@@ -84,7 +84,9 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]],
     step = max(1, len(labels) // 8)
     for i, label in enumerate(labels):
         if i % step == 0 or i == len(labels) - 1:
-            parts.append(f'<text x="{x_of(i):.1f}" y="{height - 12}" font-size="11" text-anchor="middle" '
+            # The first and last labels hug the plot edges so they are never clipped.
+            anchor = "start" if i == 0 else "end" if i == len(labels) - 1 else "middle"
+            parts.append(f'<text x="{x_of(i):.1f}" y="{height - 12}" font-size="11" text-anchor="{anchor}" '
                          f'fill="#5b6678">{escape(str(label))}</text>')
     for label, value, color in reference_lines:
         y = y_of(float(value))
