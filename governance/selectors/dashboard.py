@@ -142,8 +142,9 @@ def risk_section(*, organization, user=None) -> dict:
         "above_appetite": [_risk_row(r, organization, thresholds) for r in above[:LIST_LIMIT]],
         "links": {
             "register": register,
-            "divergent": f"{register}?divergent=1" if register else "",
-            "above_appetite": f"{register}?above_appetite=1" if register else "",
+            # The register's own filters (risks.filters.RiskFilterSet).
+            "divergent": f"{register}?divergent=yes" if register else "",
+            "above_appetite": f"{register}?appetite=above&status=open" if register else "",
             "heatmap": _first_url(("risks:heatmap",), organization) or register,
         },
     }
@@ -244,7 +245,7 @@ def raci_section(*, organization, user=None) -> dict:
         "activities": summary.activities, "ok": summary.ok, "gaps": structural - summary.overlaps,
         "overlaps": summary.overlaps, "problem_count": len(problems), "problems": problems[:LIST_LIMIT],
         "coverage": summary.coverage,
-        "links": {"matrix": matrix, "problems": f"{matrix}?problems=1" if matrix else ""},
+        "links": {"matrix": matrix, "problems": f"{matrix}?problem=any" if matrix else ""},
     }
 
 

@@ -108,3 +108,16 @@ def test_query_count_is_pinned_and_flat(client_as, org, people, django_assert_ma
         response = cio.get(url)
     assert response.context["picture"]["risks"]["open"] == 30
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_every_tile_link_opens_its_filtered_list(client_as, org, people):
+    populate(org, people)
+    cio = client_as("cio")
+    picture = cio.get(f"/o/{org.slug}/dashboard/").context["picture"]
+    links = [url for section in ("risks", "kpis", "raci", "intake", "budget")
+             for url in picture[section]["links"].values()]
+    links += [r["url"] for r in picture["risks"]["top"]] + [picture["budget"]["proposal"]["url"]]
+    assert "?appetite=above&status=open" in picture["risks"]["links"]["above_appetite"]
+    assert picture["risks"]["links"]["divergent"].endswith("?divergent=yes")
+    for url in links:
+        assert url and cio.get(url).status_code == 200, url
