@@ -4,31 +4,46 @@ from django.contrib.auth.forms import AuthenticationForm
 from .models import Organization
 from .roles import Role
 
+
 class StyledFormMixin:
     """Gives every widget its Bootstrap class and marks invalid fields, so forms
-    look the same everywhere without per-template markup."""
+    look the same everywhere without per-template markup.
+
+    Invalid marks are added after validation (in ``full_clean``), never while the
+    form is being built, so subclasses can still set choices in ``__init__``.
+    """
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                css = ""
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                css = "form-select"
-            else:
-                css = "form-control"
+            css = self._widget_class(widget)
             classes = widget.attrs.get("class", "")
-            if css and css not in classes:
+            if css and css not in classes.split():
                 widget.attrs["class"] = f"{classes} {css}".strip()
-            if self.is_bound and name in self.errors:
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
             if field.help_text:
                 widget.attrs.setdefault("aria-describedby", f"id_{self.add_prefix(name)}_helptext")
 
+    @staticmethod
+    def _widget_class(widget) -> str:
+        if isinstance(widget, forms.CheckboxInput):
+            return "form-check-input"
+        if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
+            return ""
+        if isinstance(widget, (forms.Select, forms.SelectMultiple)):
+            return "form-select"
+        return "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            attrs = field.widget.attrs
+            if "is-invalid" not in attrs.get("class", "").split():
+                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+            attrs["aria-invalid"] = "true"
 
 
 class SignInForm(StyledFormMixin, AuthenticationForm):

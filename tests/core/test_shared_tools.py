@@ -69,3 +69,24 @@ def test_pdf_renders_text():
     pdf = render_pdf("pdf/base.html", {})
     assert pdf.startswith(b"%PDF")
     assert PdfReader(io.BytesIO(pdf)).pages
+
+
+def test_styled_form_marks_errors_after_validation_only():
+    from django import forms
+
+    from core.forms import StyledFormMixin
+
+    class PickForm(StyledFormMixin, forms.Form):
+        colour = forms.ChoiceField(choices=[], widget=forms.RadioSelect)
+        name = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields["colour"].choices = [("red", "Red")]  # set after the mixin ran
+
+    form = PickForm(data={"colour": "red", "name": ""})
+    assert "is-invalid" not in form.fields["name"].widget.attrs["class"]
+    assert not form.is_valid() and set(form.errors) == {"name"}
+    assert "is-invalid" in form.fields["name"].widget.attrs["class"]
+    bad = PickForm(data={"colour": "blue", "name": "x"})
+    assert not bad.is_valid() and "colour" in bad.errors  # radio errors do not crash
