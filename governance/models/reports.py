@@ -7,6 +7,8 @@ rendered from the stored snapshot, never recomputed.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -15,6 +17,8 @@ from core.models import OrgScopedModel, OrgScopedQuerySet
 from core.roles import Perm
 
 __all__ = ["AlignmentReport", "BuildStatus", "ReportStatus"]
+
+STALLED_AFTER = timedelta(minutes=15)
 
 
 class ReportStatus(models.TextChoices):
@@ -97,3 +101,11 @@ class AlignmentReport(OrgScopedModel):
     @property
     def is_building(self) -> bool:
         return self.build_status in (BuildStatus.QUEUED, BuildStatus.RUNNING)
+
+    @property
+    def is_stalled(self) -> bool:
+        """Building, but no progress for a long while (a worker died or none is running)."""
+        from django.utils import timezone
+
+        return self.is_building and self.updated_at is not None and (
+            timezone.now() - self.updated_at > STALLED_AFTER)

@@ -75,7 +75,7 @@ def report_request(*, actor: User | None, organization: Organization, period_sta
     if report is not None and report.is_published:
         raise DomainError(f"The report for {report.period_label} is already published and cannot be rebuilt.",
                           field="period_start", code="published")
-    if report is not None and report.build_status == BuildStatus.RUNNING and not scheduled:
+    if report is not None and report.build_status == BuildStatus.RUNNING and not report.is_stalled:
         raise DomainError(f"The report for {report.period_label} is being built right now. Wait for it to finish.",
                           code="building")
     fields = {"period_label": label, "build_status": BuildStatus.QUEUED, "build_progress": 0,
@@ -100,9 +100,10 @@ def report_request(*, actor: User | None, organization: Organization, period_sta
 
 def _set_progress(report_id: int, percent: int, step: str) -> None:
     # A plain UPDATE outside the snapshot write: in a worker it is committed at
-    # once, so the page polling the report sees it move.
+    # once, so the page polling the report sees it move (updated_at tells a
+    # live build from a stalled one).
     AlignmentReport.objects.filter(pk=report_id).update(build_progress=min(max(percent, 0), 100),
-                                                        build_step=step[:120])
+                                                        build_step=step[:120], updated_at=timezone.now())
 
 
 def _trend(report: AlignmentReport, score: int | None) -> list[dict]:
@@ -192,8 +193,10 @@ def _board_members(organization: Organization):
                                is_active=True).order_by("email")
 
 
-def _notify_board(report: AlignmentReport) -> None:
-    """E-mail each board member a link to the report (never its content)."""
+def report_notify_board(*, report_id: int) -> int:
+    """E-mail each board member a link to a published report (never its content).
+    Called by a task after publishing; returns the number of e-mails sent."""
+    report = AlignmentReport.objects.select_related("organization").get(pk=report_id, status=ReportStatus.PUBLISHED)
     link = settings.SITE_URL + reverse("governance:report_detail", args=[report.organization.slug, report.pk])
     messages = []
     for person in _board_members(report.organization):
@@ -202,8 +205,7 @@ def _notify_board(report: AlignmentReport) -> None:
                                  "link": link})
         messages.append((f"{report.organization.name}: alignment report {report.period_label} is ready",
                          body, None, [person.email]))
-    if messages:
-        send_mass_mail(messages, fail_silently=False)
+    return send_mass_mail(messages, fail_silently=False) if messages else 0
 
 
 @transaction.atomic
@@ -220,7 +222,11 @@ def report_publish(*, actor: User, report: AlignmentReport) -> AlignmentReport:
     report.published_by = actor
     report.published_at = timezone.now()
     record_change(report, actor=actor, reason="Published")
-    transaction.on_commit(lambda: _notify_board(report))
+    from governance.tasks.reports import notify_board_of_report
+
+    # After commit, through the worker: a mail server hiccup is retried there
+    # and never undoes or fails the publication itself.
+    transaction.on_commit(lambda: notify_board_of_report.delay(report.pk))
     return report
 
 
@@ -232,7 +238,7 @@ def report_delete(*, actor: User, report: AlignmentReport) -> None:
     if report.is_published:
         raise DomainError("A published report cannot be deleted: the board relies on it as it was published.",
                           code="published")
-    if report.build_status == BuildStatus.RUNNING:
+    if report.build_status == BuildStatus.RUNNING and not report.is_stalled:
         raise DomainError("The report is being built right now. Delete it once the build has finished.")
     record_deletion(report, actor=actor)
 
@@ -252,9 +258,11 @@ def scheduled_reports_due(*, today: date | None = None) -> list[AlignmentReport]
     requested = []
     for organization in Organization.objects.filter(memberships__role__in=[Role.CIO, Role.CISO]).distinct():
         start, end, label = last_closed_period(organization.report_schedule, today)
-        exists = AlignmentReport.objects.filter(organization=organization, period_start=start, period_end=end)
-        if exists.filter(build_status__in=[BuildStatus.READY, BuildStatus.QUEUED, BuildStatus.RUNNING]).exists() \
-                or exists.filter(status=ReportStatus.PUBLISHED).exists():
+        existing = AlignmentReport.objects.filter(organization=organization, period_start=start,
+                                                  period_end=end).defer("snapshot").first()
+        # Done, or under way: nothing to do. A failed or stalled build is tried again.
+        if existing is not None and (existing.is_published or existing.is_ready
+                                     or (existing.is_building and not existing.is_stalled)):
             continue
         requested.append(report_request(actor=None, organization=organization, period_start=start, period_end=end,
                                         period_label=label, scheduled=True))

@@ -34,6 +34,13 @@ def build_alignment_report(self, report_id: int) -> int | None:
     return report.pk
 
 
+@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=900, retry_jitter=True,
+             max_retries=5, name="governance.notify_board_of_report")
+def notify_board_of_report(self, report_id: int) -> int:
+    """E-mail board members a link to a newly published report (retried if the mail server is down)."""
+    return services.report_notify_board(report_id=report_id)
+
+
 @shared_task(name="governance.dispatch_scheduled_reports")
 def dispatch_scheduled_reports() -> int:
     """Request the reports whose period has closed (weekly, monthly or quarterly per organization)."""
@@ -47,4 +54,4 @@ BEAT_SCHEDULE = {
     },
 }
 
-__all__ = ["BEAT_SCHEDULE", "build_alignment_report", "dispatch_scheduled_reports"]
+__all__ = ["BEAT_SCHEDULE", "build_alignment_report", "dispatch_scheduled_reports", "notify_board_of_report"]

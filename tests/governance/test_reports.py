@@ -188,3 +188,32 @@ def test_beat_schedule_runs_the_dispatcher_hourly():
 def test_periods(schedule, today, current, closed):
     assert services.current_period(schedule, today)[:2] == current
     assert services.last_closed_period(schedule, today)[:2] == closed
+
+
+def test_a_running_build_blocks_rebuilds_until_it_stalls(org, people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    AlignmentReport.objects.filter(pk=report.pk).update(build_status=BuildStatus.RUNNING, updated_at=timezone.now())
+    with pytest.raises(DomainError, match="being built right now"):
+        services.report_request(actor=people["ciso"], organization=org, enqueue=False)
+    with pytest.raises(DomainError, match="being built right now"):
+        services.report_delete(actor=people["ciso"], report=AlignmentReport.objects.get(pk=report.pk))
+    AlignmentReport.objects.filter(pk=report.pk).update(updated_at=timezone.now() - timedelta(minutes=20))
+    assert AlignmentReport.objects.get(pk=report.pk).is_stalled
+    again = services.report_request(actor=people["ciso"], organization=org, enqueue=False)
+    assert again.pk == report.pk and again.build_status == BuildStatus.QUEUED and not again.is_stalled
+
+
+def test_schedule_retries_failed_builds_but_not_running_ones(org, people, other_org,
+                                                              django_capture_on_commit_callbacks):
+    start, end, label = services.last_closed_period(org.report_schedule, date(2026, 11, 23))
+    failed = make_report(org, label=label, start=start, end=end, score=None, status=ReportStatus.DRAFT)
+    AlignmentReport.objects.filter(pk=failed.pk).update(build_status=BuildStatus.FAILED, failure_reason="boom")
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.scheduled_reports_due(today=date(2026, 11, 23))
+    assert failed.pk in [r.pk for r in made]
+    failed.refresh_from_db()
+    assert failed.is_ready and failed.failure_reason == ""
