@@ -121,3 +121,20 @@ def test_every_tile_link_opens_its_filtered_list(client_as, org, people):
     assert picture["risks"]["links"]["divergent"].endswith("?divergent=yes")
     for url in links:
         assert url and cio.get(url).status_code == 200, url
+
+
+def test_dashboard_follows_reports_being_built(client_as, org, people):
+    from governance.services import reports as services
+
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    html = client_as("ciso").get(f"/o/{org.slug}/dashboard/").content.decode()
+    assert f'hx-get="/o/{org.slug}/reports/{report.pk}/progress/"' in html
+    assert "Waiting for a worker" in html
+
+
+def test_method_page_explains_every_part(client_as, org):
+    from governance.alignment import PARTS
+
+    html = client_as("board").get(f"/o/{org.slug}/alignment/method/").content.decode()
+    for part in PARTS:
+        assert part.label in html and part.measures in html
