@@ -16,7 +16,7 @@ from .models import Origin, Risk, RiskStatus
 CSF_FUNCTION_CHOICES = [(code, f"{code} {name}") for code, name, _text in read_csf()["functions"]]
 LEVEL_CHOICES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low"),
                  ("unassessed", "Not assessed")]
-STATUS_CHOICES = [("open", "All open (not accepted or closed)"), *RiskStatus.choices]
+STATUS_CHOICES = [("open", "All open"), *RiskStatus.choices]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 APPETITE_CHOICES = [("above", "Above appetite"), ("within", "Within appetite")]
 MATRIX_CHOICES = [("inherent", "Inherent"), ("residual", "Target residual")]
