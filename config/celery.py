@@ -2,10 +2,16 @@
 ``BEAT_SCHEDULE`` dict is merged into the periodic schedule."""
 import importlib
 import os
+import sys
+from pathlib import Path
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+# Development settings by default for the `celery` command only. This module is
+# imported by config/__init__.py, i.e. before config/wsgi.py can pick its own
+# default (production): a default set here for every process would win there.
+if "celery" in Path(sys.argv[0]).parts[-2:]:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 
 app = Celery("concord")
 app.config_from_object("django.conf:settings", namespace="CELERY")

@@ -23,8 +23,10 @@ print(result.id)
 
 
 def _env(redis_url: str | None) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER")}
-    env["DJANGO_SETTINGS_MODULE"] = "config.settings.base"  # what `make run` uses
+    """The environment of `make run`: no settings module named (the celery
+    command defaults to the development settings), no eager tasks."""
+    unset = ("REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     if redis_url:
         env["REDIS_URL"] = redis_url
     return env
@@ -79,17 +81,18 @@ def test_worker_with_beat_consumes_a_task(broker, tmp_path):
     with log.open("w") as out:
         worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
-        banner = _wait_for(log, "ready.", worker, 60)
+        banner = _wait_for(log, "ready.", worker, 180)
         assert "beat: Starting" in banner
-        schedule_log = _wait_for(log, "beat: Ticking", worker, 30)
+        schedule_log = _wait_for(log, "beat: Ticking", worker, 60)
         for name in _app_schedules():
             assert f"<ScheduleEntry: {name} " in schedule_log, f"beat does not schedule {name}"
         assert ("filesystem://" if broker is None else "redis://") in banner
         token = uuid.uuid4().hex
-        sent = subprocess.run([sys.executable, "-c", SEND, token, queue], cwd=ROOT, env=env,
+        sender_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+        sent = subprocess.run([sys.executable, "-c", SEND, token, queue], cwd=ROOT, env=sender_env,
                               capture_output=True, text=True, timeout=60, check=True)
         task_id = sent.stdout.strip().splitlines()[-1]
-        done = _wait_for(log, f"celery.accumulate[{task_id}] succeeded", worker, 30)
+        done = _wait_for(log, f"celery.accumulate[{task_id}] succeeded", worker, 90)
         assert token in done
         assert list(tmp_path.glob("celerybeat-schedule*")), "beat keeps its schedule in the given file"
     finally:
