@@ -143,6 +143,8 @@ def _record_name(record) -> str:
 def _value(record, field_obj, value) -> str:
     if value in (None, ""):
         return "—"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if field_obj.choices:
         value = dict(field_obj.flatchoices).get(value, value)
     text = str(value)
@@ -214,12 +216,11 @@ def _change_rows(label, records, users) -> dict[tuple[str, int], AuditRow]:
 def _security_rows(refs) -> dict[tuple[str, int], AuditRow]:
     rows = {}
     for event in SecurityEvent.objects.filter(id__in=refs):
-        details = [event.detail] if event.detail else []
-        if event.subject_email and event.subject_email != event.actor_email:
-            details.insert(0, f"About {event.subject_email}")
+        about = event.subject_email if event.subject_email and event.subject_email != event.actor_email else ""
+        what = " · ".join(part for part in (f"About {about}" if about else "", event.detail) if part)
         rows[(SECURITY, event.id)] = AuditRow(
-            at=event.created_at, category="security", action=event.get_kind_display(), what="Security",
-            who=event.actor_email or "Unknown", details=details, ip_address=event.ip_address or "",
+            at=event.created_at, category="security", action=event.get_kind_display(), what=what,
+            who=event.actor_email or "Unknown", ip_address=event.ip_address or "",
             kind=event.kind,
         )
     return rows
