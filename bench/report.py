@@ -124,6 +124,12 @@ def _secs(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} s"
 
 
+def _share(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return "<1%" if value < 0.01 else format(value, ".0%")
+
+
 def _num(value: float | None, fmt: str) -> str:
     return "—" if value is None else format(value, fmt)
 
@@ -139,7 +145,7 @@ def _cells(row: dict) -> tuple[str, ...]:
         return (row["label"], "missing", "", "", "", "", "", queries)
     return (row["label"], _num(row["small_p50_ms"], ".1f"), _num(row["large_p50_ms"], ".1f"),
             _num(row["ratio"], ".2f"), _num(row["large_p95_ms"], ".1f"), _num(row["large_rps"], ".1f"),
-            _num(row["share_of_baseline"], ".0%"), queries)
+            _share(row["share_of_baseline"]), queries)
 
 
 def format_table(results: dict) -> str:
