@@ -93,8 +93,9 @@ def _share_target(rows: list[dict]) -> dict:
     if not dash or dash["share_of_baseline"] is None:
         return _target("dashboard_share", None, "dashboard or baseline not measured")
     share = dash["share_of_baseline"]
+    shown = f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
     return _target("dashboard_share", share >= MIN_DASHBOARD_SHARE,
-                   f"{share:.0%} of the baseline (target ≥ {MIN_DASHBOARD_SHARE:.0%})")
+                   f"{shown} of the baseline (target ≥ {MIN_DASHBOARD_SHARE:.0%})")
 
 
 def _report_target(report: dict | None) -> dict:
