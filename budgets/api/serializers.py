@@ -18,8 +18,8 @@ class BudgetProposalSerializer(serializers.ModelSerializer):
     item_count = serializers.IntegerField(read_only=True)
     total = serializers.DecimalField(read_only=True, **MONEY)
     currency = serializers.CharField(source="organization.currency", read_only=True)
-    submitted_by = serializers.CharField(source="submitted_by.email", read_only=True, default=None)
-    decided_by = serializers.CharField(source="decided_by.email", read_only=True, default=None)
+    submitted_by = serializers.CharField(source="submitted_by.email", read_only=True, default=None, allow_null=True)
+    decided_by = serializers.CharField(source="decided_by.email", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Proposal
