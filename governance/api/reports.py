@@ -21,6 +21,8 @@ CURRENT, PREVIOUS = "current", "previous"
 
 
 class ReportSerializer(serializers.ModelSerializer):
+    # Plain text rather than an enum: "status" choice sets of other apps would collide in the schema.
+    status = serializers.CharField(read_only=True, help_text="'draft' (CIO and CISO only) or 'published'.")
     generated_by = serializers.CharField(source="generated_by.email", read_only=True, default=None)
     published_by = serializers.CharField(source="published_by.email", read_only=True, default=None)
 
