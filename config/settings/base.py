@@ -242,7 +242,8 @@ SPECTACULAR_SETTINGS = {
                             "RiskStatusEnum": "risks.models.RiskStatus",
                             "RiskCategoryEnum": "risks.models.RiskCategory",
                             "MitigationStatusEnum": "risks.models.MitigationStatus",
-                            "DomainEnum": "risks.models.Origin"},
+                            "DomainEnum": "risks.models.Origin",
+                            "ProposalStatusEnum": "budgets.models.ProposalStatus"},
 }
 
 LOGGING = {
