@@ -1,0 +1,30 @@
+"""Small helpers shared by the journeys in tests/e2e/journeys/ (the fixtures
+themselves — browser, signed-in tabs, axe — live in tests/e2e/conftest.py)."""
+from __future__ import annotations
+
+import re
+
+from django.urls import reverse
+
+
+def path(name: str, org, **kwargs) -> str:
+    """A URL path inside ``org`` (the tabs have the live server as base URL)."""
+    return reverse(name, kwargs={"org": org.slug, **kwargs})
+
+
+def submit(page, button, *, name: str | None = None) -> None:
+    """Click a submit button (a locator, or a role=button name) and wait for the next page."""
+    locator = page.get_by_role("button", name=button, exact=False) if isinstance(button, str) else button
+    with page.expect_navigation():
+        locator.click()
+
+
+def expect_message(page, text: str) -> None:
+    """The flash message / alert after a post names what happened."""
+    alerts = page.locator(".alert, [role=alert], [role=status]").filter(has_text=re.compile(re.escape(text), re.I))
+    assert alerts.count() >= 1, f"no message containing {text!r} on {page.url}:\n" + page.locator("main").inner_text()[:2000]
+
+
+def no_horizontal_overflow(page, width: int) -> None:
+    scroll = page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= width + 1, f"{page.url} is {scroll}px wide on a {width}px screen"
