@@ -11,9 +11,10 @@ Fixtures for journeys (mark each module ``pytestmark = E2E``):
     axe_check(page)                              # fails on serious/critical issues
     url("core:members", org="acme")              # absolute live-server URL
 
-Every tab fails its test on a JavaScript error, a CSP violation or a server
-error (5xx) seen while the test ran. Chromium is never downloaded: CI installs
-Debian's package (``.ci/run``); without it these tests are skipped.
+Playwright and the browser live for one test module. Every tab fails its test
+on a JavaScript error, a CSP violation or a server error (5xx) seen while the
+test ran. Chromium is never downloaded: CI installs Debian's package
+(``.ci/run``); without it these tests are skipped.
 """
 from __future__ import annotations
 
@@ -26,11 +27,8 @@ from django.conf import settings as django_settings
 from django.templatetags.static import static
 from django.urls import reverse
 
-# Playwright's sync API keeps an asyncio loop in this thread; Django would then
-# refuse ORM calls from the test body although they are plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = shutil.which("chromium")
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -47,21 +45,30 @@ TIMEOUT_MS = 15_000
 E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def _playwright():
+    """Playwright for one test module. Its sync API keeps an asyncio loop running
+    in this thread, and Django then refuses ORM calls (the tests' own and the
+    database set-up's) although they are plain synchronous calls: allow them
+    while the loop runs, and only then, so other tests keep Django's guard."""
     if not CHROMIUM:
         pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
     from playwright.sync_api import sync_playwright
 
+    previous = os.environ.get(ASYNC_UNSAFE)
+    os.environ[ASYNC_UNSAFE] = "true"
     manager = sync_playwright()
-    playwright = manager.start()
     try:
-        yield playwright
+        yield manager.start()
     finally:
         manager.__exit__(None, None, None)
+        if previous is None:
+            os.environ.pop(ASYNC_UNSAFE, None)
+        else:
+            os.environ[ASYNC_UNSAFE] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(_playwright):
     browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     yield browser
