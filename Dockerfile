@@ -24,7 +24,9 @@ WORKDIR /app
 COPY requirements.lock ./
 RUN pip install -r requirements.lock
 
-COPY --chown=concord:concord . .
+# The code stays owned by root: the app user writes only under var/ (uploads,
+# the scheduler's state).
+COPY . .
 
 # Static files are collected into the image (WhiteNoise serves them). The
 # production settings insist on a secret key even for this step; this one is
@@ -33,7 +35,7 @@ RUN SECRET_KEY="collectstatic-only-$(python -c 'import secrets; print(secrets.to
     ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p var/media var/beat \
-    && chown -R concord:concord var staticfiles
+    && chown -R concord:concord var
 
 USER concord
 EXPOSE 8000

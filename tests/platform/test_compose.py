@@ -181,3 +181,12 @@ def test_dockerignore_keeps_local_state_out_and_the_code_in():
     assert "core" in project_apps
     for app in project_apps:
         assert not _ignored(app, patterns), app
+
+
+def test_the_app_user_writes_only_under_var(dockerfile_instructions):
+    copies = [args for kind, args in dockerfile_instructions if kind == "COPY"]
+    assert all("--chown" not in args for args in copies), "code stays owned by root"
+    chowns = [args for kind, args in dockerfile_instructions if kind == "RUN" and "chown" in args]
+    assert chowns and all(args.rstrip().endswith("chown -R concord:concord var") for args in chowns)
+    users = [args for kind, args in dockerfile_instructions if kind == "USER"]
+    assert users == ["concord"]
