@@ -133,8 +133,9 @@ def export_organization(organization: Organization) -> dict:
             for ct_field, _fk in schema["gfks"]:
                 fields[ct_field] = content_types.get(fields[ct_field])
             for name, kind in schema["m2m"].items():
+                fields[name] = sorted(fields.get(name, []))  # the database returns them in no set order
                 if kind == "user":
-                    user_ids.update(fields.get(name, []))
+                    user_ids.update(fields[name])
         data["schema"][label] = schema
         data["models"][label] = [{"id": r["pk"], "fields": r["fields"]} for r in records]
     users = User.objects.filter(models.Q(pk__in=user_ids) | models.Q(memberships__organization=organization))

@@ -94,23 +94,28 @@ def _score(model, token: str) -> float:
     return 0
 
 
-def _tokens_for(endpoint: Endpoint, kwarg: str) -> str:
-    url_tokens = endpoint.name.split(":")[-1].split("_")
+def _tokens_for(endpoint: Endpoint, kwarg: str) -> list[str]:
+    """Words that name the model behind a URL argument: the argument's own name
+    (``measurement_pk``), the path segment before it (``risks/<pk>``), the URL name."""
+    tokens = []
     stem = re.sub(r"_?pk$", "", kwarg)
-    if kwarg == "pk" or not stem:
-        return url_tokens[0]
-    if kwarg == "item" and len(url_tokens) > 1:
-        return url_tokens[1]
-    return stem
+    if stem and kwarg not in ("pk", "id"):
+        tokens.append(stem)
+    before = re.search(rf"([a-z-]+)/(?:<(?:\w+:)?{kwarg}>|\(\?P<{kwarg}>)", endpoint.route)
+    if before:
+        tokens.append(before.group(1).rstrip("s").replace("-", ""))
+    url_tokens = endpoint.name.split(":")[-1].split("_")
+    tokens.append(url_tokens[1] if kwarg == "item" and len(url_tokens) > 1 else url_tokens[0])
+    return tokens
 
 
-def _objects(model, organization, user, limit=3):
+def _objects(model, organization, user, limit=2):
     if model is ApiToken:
         return list(ApiToken.objects.filter(user=user)[:limit])
     return list(model._default_manager.filter(organization=organization).order_by("pk")[:limit])
 
 
-def kwarg_candidates(endpoint: Endpoint, organization, user, limit: int = 12):
+def kwarg_candidates(endpoint: Endpoint, organization, user, limit: int = 30):
     """Possible kwargs for the endpoint, most likely first (at most ``limit``)."""
     app_label = endpoint.namespace.split(":")[-1] if endpoint.namespace else "core"
     if app_label == "api":
@@ -126,41 +131,42 @@ def kwarg_candidates(endpoint: Endpoint, organization, user, limit: int = 12):
         elif k not in int_names:
             fixed[k] = STR_GUESSES.get(k, ["x"])
     models = org_models(app_label)
-    per_int = {}
-    for k in int_names:
-        token = _tokens_for(endpoint, k)
-        ranked = sorted(models, key=lambda m, t=token: -_score(m, t))[:4]
-        per_int[k] = ranked
     results = []
-    for model_combo in itertools.product(*[per_int[k] for k in int_names]) if int_names else [()]:
-        for kw in _fill_ints(int_names, model_combo, organization, user):
+    if not int_names:
+        return [dict(zip(fixed, combo, strict=True)) for combo in itertools.product(*fixed.values())][:limit]
+    # The last int argument is the most specific row; the ones before it are its parents.
+    last = int_names[-1]
+    tokens = _tokens_for(endpoint, last)
+    ranked = sorted(models, key=lambda m: -max(_score(m, t) for t in tokens))
+    for model in ranked:
+        for values in _fill_ints(endpoint, int_names, model, models, organization, user):
             for fixed_combo in itertools.product(*fixed.values()):
-                results.append({**dict(zip(fixed, fixed_combo, strict=True)), **kw})
+                results.append({**dict(zip(fixed, fixed_combo, strict=True)), **values})
                 if len(results) >= limit:
                     return results
     return results
 
 
-def _fill_ints(int_names, model_combo, organization, user):
-    """Values for the int kwargs; the most specific object fills its parents through its FKs."""
-    if not int_names:
-        yield {}
-        return
-    last_model = model_combo[-1]
+def _fill_ints(endpoint, int_names, last_model, models, organization, user):
+    """Values for the int kwargs: the row for the last one, its parents through its FKs."""
     for obj in _objects(last_model, organization, user):
         values = {int_names[-1]: obj.pk}
-        for k, model in zip(int_names[:-1], model_combo[:-1], strict=True):
-            fk = next((f for f in last_model._meta.concrete_fields if f.is_relation and f.related_model is model),
-                      None)
-            if fk is not None:
-                values[k] = getattr(obj, fk.attname)
+        for k in int_names[:-1]:
+            tokens = _tokens_for(endpoint, k)
+            fks = [f for f in last_model._meta.concrete_fields if f.is_relation and f.related_model in models]
+            fks.sort(key=lambda f: -max(_score(f.related_model, t) for t in tokens))
+            if fks:
+                values[k] = getattr(obj, fks[0].attname)
             else:
-                parent = _objects(model, organization, user, limit=1)
-                if not parent:
+                parent = [m for m in models if m is not last_model]
+                parent.sort(key=lambda m: -max(_score(m, t) for t in tokens))
+                rows = _objects(parent[0], organization, user, limit=1) if parent else []
+                if not rows:
                     break
-                values[k] = parent[0].pk
+                values[k] = rows[0].pk
         else:
-            yield values
+            if all(v is not None for v in values.values()):
+                yield values
 
 
 def _api_app(endpoint: Endpoint) -> str:
