@@ -63,14 +63,15 @@ def axe_serious(page, static_url: str) -> list[dict]:
     return found
 
 
-def assert_accessible(page, static_url: str) -> None:
-    """No serious/critical axe-core findings; the known shared defects are raised
-    separately (KnownSharedDefect) once everything else is clean."""
-    found = axe_serious(page, static_url)
-    own = [f for f in found if not _is_known_shared(f["rule"], f["html"])]
-    shared = [f for f in found if _is_known_shared(f["rule"], f["html"])]
+def assert_accessible(findings: list[dict]) -> None:
+    """No serious/critical finding (from ``axe_serious``, each with its "page");
+    the known shared defects are raised separately (KnownSharedDefect), and only
+    once everything else is clean."""
+    own = [f for f in findings if not _is_known_shared(f["rule"], f["html"])]
+    shared = [f for f in findings if _is_known_shared(f["rule"], f["html"])]
     describe = lambda items: "\n".join(  # noqa: E731
-        f"- [{f['impact']}] {f['rule']}: {f['help']} at {f['target']}: {f['html'][:120]}" for f in items)
-    assert not own, f"accessibility problems on {page.url}:\n{describe(own)}"
+        f"- {f['page']}: [{f['impact']}] {f['rule']}: {f['help']} at {f['target']}: {f['html'][:120]}"
+        for f in items)
+    assert not own, f"accessibility problems:\n{describe(own)}"
     if shared:
-        raise KnownSharedDefect(f"shared accessibility defects on {page.url}:\n{describe(shared)}")
+        raise KnownSharedDefect(f"shared accessibility defects:\n{describe(shared)}")
