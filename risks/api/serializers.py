@@ -51,7 +51,7 @@ class AssessmentSerializer(serializers.ModelSerializer):
     inherent_score = serializers.IntegerField(read_only=True)
     residual_score = serializers.IntegerField(read_only=True)
     assessed_by = PersonSerializer(read_only=True)
-    confirmed_by = PersonSerializer(read_only=True)
+    confirmed_by = PersonSerializer(read_only=True, allow_null=True)
     risk = serializers.IntegerField(source="risk_id", read_only=True)
     lens = inline_choice(Lens.choices, read_only=True)
 
