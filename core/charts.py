@@ -105,10 +105,11 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]],
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
 
-def bar_chart(items: Sequence[tuple[str, float]], *, width: int = 520, bar_height: int = 22, colors: Sequence[str] = (),
+def bar_chart(items: Sequence[tuple[str, float]], *, width: int = 400, bar_height: int = 22, colors: Sequence[str] = (),
               value_format=_fmt, title: str = "") -> SafeString:
     """Horizontal bars with labels and values, largest scale = longest value."""
-    label_w, value_w, gap = 150, 70, 8
+    # A narrow viewBox keeps labels readable when the chart sits in a small card.
+    label_w, value_w, gap = 110, 64, 8
     height = max(1, len(items)) * (bar_height + gap) + gap
     top = max((float(v) for _, v in items), default=0.0) or 1.0
     parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or "Bar chart")}">'
@@ -118,10 +119,10 @@ def bar_chart(items: Sequence[tuple[str, float]], *, width: int = 520, bar_heigh
         w = max(0.0, (width - label_w - value_w) * float(value) / top)
         color = colors[i % len(colors)] if colors else PALETTE[i % len(PALETTE)]
         parts.append(
-            f'<text x="{label_w - 8}" y="{y + bar_height * 0.7:.1f}" font-size="12" text-anchor="end" fill="{INK}">'
+            f'<text x="{label_w - 8}" y="{y + bar_height * 0.7:.1f}" font-size="13" text-anchor="end" fill="{INK}">'
             f"{escape(str(label))}</text>"
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_height}" rx="3" fill="{color}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + bar_height * 0.7:.1f}" font-size="12" fill="{INK}">'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + bar_height * 0.7:.1f}" font-size="13" fill="{INK}">'
             f"{escape(value_format(float(value)))}</text>"
         )
     parts.append("</svg>")
