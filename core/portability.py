@@ -21,6 +21,7 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from .errors import DomainError
@@ -30,6 +31,16 @@ FORMAT = "concord-organization-export"
 VERSION = 1
 USER_FIELDS = ("email", "full_name", "password", "is_active", "date_joined", "last_login")
 _SKIP_APPS = {"admin", "auth", "contenttypes", "sessions", "axes", "otp_totp", "otp_static", "django_otp"}
+
+
+class ExportEncoder(DjangoJSONEncoder):
+    """JSON for exports: times keep their microseconds (Django's encoder cuts
+    them to milliseconds, which would make the round trip inexact)."""
+
+    def default(self, o):
+        if hasattr(o, "isoformat") and hasattr(o, "microsecond") and hasattr(o, "hour"):
+            return o.isoformat()
+        return super().default(o)
 
 
 def _is_historical(model) -> bool:

@@ -2,10 +2,9 @@
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.core.serializers.json import DjangoJSONEncoder
 
 from core.models import Organization
-from core.portability import export_organization
+from core.portability import ExportEncoder, export_organization
 
 
 class Command(BaseCommand):
@@ -19,7 +18,7 @@ class Command(BaseCommand):
         organization = Organization.objects.filter(slug=slug).first()
         if organization is None:
             raise CommandError(f"No organization with the short name “{slug}”.")
-        text = json.dumps(export_organization(organization), cls=DjangoJSONEncoder, indent=1, sort_keys=True)
+        text = json.dumps(export_organization(organization), cls=ExportEncoder, indent=1, sort_keys=True)
         if output:
             with open(output, "w", encoding="utf-8") as handle:
                 handle.write(text)
