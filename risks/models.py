@@ -213,16 +213,9 @@ class Risk(OrgScopedModel):
         indexes = [
             models.Index(fields=["organization", "status"], name="risk_org_status"),
             models.Index(fields=["organization", "inherent_score"], name="risk_org_score"),
-            # The register's default and most used sorts read straight from an index
-            # (organization first, then the sort column, then the reference tiebreaker).
-            models.Index(models.F("organization"), models.F("inherent_score").desc(nulls_last=True),
-                         models.F("number"), name="risk_org_score_desc"),
-            models.Index(models.F("organization"), models.F("residual_score").desc(nulls_last=True),
-                         models.F("number"), name="risk_org_residual_desc"),
-            models.Index(models.F("organization"), models.F("due_date").asc(nulls_last=True),
-                         models.F("number"), name="risk_org_due"),
-            models.Index(models.F("organization"), models.F("next_review_date").asc(nulls_last=True),
-                         models.F("number"), name="risk_org_review"),
+            # The register's sort indexes (score, residual, due and review dates with
+            # NULLS LAST) are created by migration 0003 on PostgreSQL only: SQLite
+            # cannot index NULLS LAST, and the demo database does not need them.
             models.Index(fields=["organization", "origin"], name="risk_org_origin"),
             models.Index(fields=["organization", "owner"], name="risk_org_owner"),
         ]
