@@ -131,7 +131,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=10 
 SESSION_IDLE_SECONDS = env.int("SESSION_IDLE_SECONDS", default=8 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_MAX_SECONDS = env.int("SESSION_MAX_SECONDS", default=24 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle-timeout middleware refreshes the session (and so the cookie) at most
+# once a minute; saving it on every request would cost a write per page.
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the page, not the cookie.

@@ -17,6 +17,9 @@ _LAST_SEEN = "concord_last_seen"
 _SIGNED_IN_AT = "concord_signed_in_at"
 
 
+_STAMP_EVERY_SECONDS = 60
+
+
 class IdleTimeoutMiddleware:
     """Signs a person out after ``SESSION_IDLE_SECONDS`` without a request, and
     after ``SESSION_MAX_SECONDS`` since sign-in whatever the activity.
@@ -42,7 +45,9 @@ class IdleTimeoutMiddleware:
                 if not request.path.startswith("/api/"):
                     messages.info(request, "You were signed out after a period without activity. Sign in again.")
                     return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
-            else:
+            elif _LAST_SEEN not in session or now - last_seen >= _STAMP_EVERY_SECONDS:
+                # Refreshing the stamp at most once a minute keeps the idle limit
+                # accurate without a session write (a query) on every request.
                 session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -127,6 +127,22 @@ def test_sessions_expire_after_inactivity(client, people, settings):
     assert client.get("/o/acme/welcome/")["Location"].startswith("/accounts/login/")
 
 
+def test_activity_stamp_is_written_at_most_once_a_minute(client, people):
+    client.force_login(people["cio"])
+    client.get("/o/acme/welcome/")
+    first = client.session["concord_last_seen"]
+    session = client.session
+    session["concord_last_seen"] = first - 30  # a request 30 s ago: no new write needed
+    session.save()
+    client.get("/o/acme/welcome/")
+    assert client.session["concord_last_seen"] == first - 30
+    session = client.session
+    session["concord_last_seen"] = first - 61  # over a minute: the stamp moves on
+    session.save()
+    client.get("/o/acme/welcome/")
+    assert client.session["concord_last_seen"] >= first
+
+
 def test_sessions_end_after_the_maximum_age_even_when_active(client, people, settings):
     settings.SESSION_MAX_SECONDS = 3600
     client.force_login(people["cio"])
