@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -30,10 +31,13 @@ def sort_link(context, field: str, label: str):
     query["sort"] = field if descending or not active else f"-{field}"
     query.pop("page", None)
     arrow = ("bi-caret-down-fill" if descending else "bi-caret-up-fill") if active else "bi-chevron-expand"
-    aria = ("descending" if descending else "ascending") if active else "none"
+    # aria-sort belongs on the column header, which this tag does not render, so the
+    # sort state is spoken as hidden text inside the link instead.
+    state = ("sorted descending" if descending else "sorted ascending") if active else "sort"
     return format_html(
-        '<a class="sort-link{}" href="?{}" aria-sort="{}">{} <i class="bi {}" aria-hidden="true"></i></a>',
-        " active" if active else "", query.urlencode(), aria, label, arrow,
+        '<a class="sort-link{}" href="?{}">{} <i class="bi {}" aria-hidden="true"></i>'
+        '<span class="visually-hidden"> ({})</span></a>',
+        " active" if active else "", query.urlencode(), label, arrow, state,
     )
 
 
@@ -76,7 +80,7 @@ LEVEL_CLASSES = {"low": "level-low", "medium": "level-medium", "high": "level-hi
 def level_badge(level: str, score=None):
     """Coloured badge for a risk level (low / medium / high / critical)."""
     if not level:
-        return format_html('<span class="badge level-none">Not assessed</span>')
+        return mark_safe('<span class="badge level-none">Not assessed</span>')  # noqa: S308 - constant markup
     label = str(level).capitalize()
     if score not in (None, ""):
         return format_html('<span class="badge {}">{} · {}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label, score)

@@ -11,7 +11,7 @@ from risks.models import Risk
 from tests.governance.factories_reports import populate
 
 from ..conftest import E2E, PHONE
-from ..journey_helpers import KnownSharedDefect, assert_accessible, axe_serious, no_horizontal_overflow, path
+from ..journey_helpers import assert_accessible, axe_serious, no_horizontal_overflow, path
 
 pytestmark = E2E
 
@@ -87,14 +87,6 @@ def _seed(org, people) -> None:
     report_services.report_publish(actor=people["cio"], report=report)
 
 
-SHARED_DEFECTS = pytest.mark.xfail(
-    strict=True, raises=KnownSharedDefect,
-    reason="shared core defects: .btn-outline-secondary/.btn-outline-danger text on the #f4f6fa page background "
-           "is 4.33:1 (< 4.5:1, static/css/concord.css) and core's sort_link tag puts aria-sort on <a> instead "
-           "of the <th> (core/templatetags/concord.py); every other serious finding still fails the test")
-
-
-@SHARED_DEFECTS
 def test_main_pages_have_no_serious_accessibility_violations(signed_in_page, people, org):
     """One tab per role; all findings of the eight pages are reported together."""
     _seed(org, people)
