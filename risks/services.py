@@ -173,10 +173,38 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int | None, reason
 
 
 @transaction.atomic
+def _dependents_elsewhere(risk: Risk) -> list[str]:
+    """Records of other apps that point at this risk (e.g. budget items that
+    claim to reduce it). Found through Django's relations, so risks needs no
+    knowledge of the apps built on top of it; history tables do not count."""
+    found = []
+    for relation in risk._meta.related_objects:
+        model = relation.related_model
+        if model._meta.app_label == Risk._meta.app_label or hasattr(model, "instance_type"):
+            continue
+        if not (relation.one_to_many or relation.one_to_one):
+            continue
+        count = model._default_manager.filter(**{relation.field.name: risk}).count()
+        if count:
+            found.append(f"{count} {model._meta.verbose_name_plural if count > 1 else model._meta.verbose_name}")
+    return found
+
+
 def risk_delete(*, actor: User, risk: Risk, expected_version: int | None = None) -> None:
-    """Delete a risk (its reference number is never handed out again)."""
+    """Delete a risk (its reference number is never handed out again).
+
+    Refused while other records depend on it: deleting would silently change
+    them (a budget item would lose the risk it was justified by). Close the risk
+    instead, which keeps it on record."""
     _require_editor(actor, risk.organization)
     risk = lock_for_update(Risk, pk=risk.pk, expected_version=expected_version)
+    dependents = _dependents_elsewhere(risk)
+    if dependents:
+        raise DomainError(
+            f"{risk.reference} cannot be deleted: {', '.join(dependents)} depend on it. "
+            "Close the risk instead; it stays on record.",
+            code="protected",
+        )
     signoffs_void(subject=risk, reason="The risk was deleted.")
     for mitigation in risk.mitigations.all():
         record_deletion(mitigation, actor=actor)

@@ -293,3 +293,18 @@ def test_dashboard_selectors_without_any_proposal(org):
     assert selectors.budget_at_a_glance(org).proposal is None
     assert selectors.budget_risk_linkage(org).ratio is None
     assert selectors.proposals_waiting_for(org, "cio") == []
+
+
+def test_a_risk_a_budget_item_depends_on_cannot_be_deleted(people, org, proposal):
+    from risks import services as risk_services
+    from risks.models import Risk
+
+    risk = make_risk(org, people["cio"])
+    make_link(ItemFactory(proposal=proposal), risk)
+    with pytest.raises(DomainError, match="cannot be deleted: 1 .*Close the risk instead") as error:
+        risk_services.risk_delete(actor=people["cio"], risk=risk)
+    assert error.value.code == "protected"
+    assert Risk.objects.filter(pk=risk.pk).exists() and ItemRiskLink.objects.filter(risk=risk).count() == 1
+    ItemRiskLink.objects.filter(risk=risk).delete()
+    risk_services.risk_delete(actor=people["cio"], risk=risk)  # nothing depends on it any more
+    assert not Risk.objects.filter(pk=risk.pk).exists()
