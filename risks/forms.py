@@ -18,24 +18,6 @@ def member_choices(organization):
     return User.objects.filter(memberships__organization=organization).order_by("full_name", "email")
 
 
-def revalidate(form) -> None:
-    """core's StyledFormMixin reads ``form.errors`` in ``__init__``, which
-    validates the data before our ``__init__`` narrows the owner list to the
-    organization's members. Forget that early result so validation runs again
-    with the narrowed list (otherwise any user id would be accepted)."""
-    if not form.is_bound:
-        return
-    form._errors = None
-    if hasattr(form, "cleaned_data"):
-        del form.cleaned_data
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            if "is-invalid" not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
-
-
 class CatalogueChoiceField(forms.ModelMultipleChoiceField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}))
@@ -85,7 +67,6 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
         for name in ("loss_low", "loss_most_likely", "loss_high"):
             self.fields[name].widget.attrs.update(min="0", step="1")
         self.fields["events_per_year"].widget.attrs.update(min="0", step="0.01")
-        revalidate(self)
 
     def clean(self):
         data = super().clean()
@@ -167,7 +148,6 @@ class MitigationForm(StyledFormMixin, forms.ModelForm):
         self.fields["cost"].widget.attrs.update(min="0", step="1")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
-        revalidate(self)
 
     def service_values(self) -> dict:
         data = dict(self.cleaned_data)

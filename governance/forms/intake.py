@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import StyledFormMixin
 from core.models import User
 
 from ..models import (
@@ -11,7 +12,6 @@ from ..models import (
     Tier,
 )
 from ..models.intake import IntakeStatus
-from .raci import StyledFormMixin
 
 YES_NO = [(True, "Yes"), (False, "No")]
 

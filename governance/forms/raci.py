@@ -1,41 +1,10 @@
 from django import forms
 
+from core.forms import StyledFormMixin
 from core.models import User
 
 from .. import raci_rules
 from ..models import CSF_CATEGORIES, PartyKind, ProcessArea
-
-
-class StyledFormMixin:
-    """Bootstrap classes like core.forms.StyledFormMixin, but marks invalid fields
-    after validation instead of validating inside ``__init__`` (which would run
-    before subclasses set their querysets and choices)."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple, forms.RadioSelect)):
-                css = ""
-            elif isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
-                css = "form-select"
-            else:
-                css = "form-control"
-            classes = widget.attrs.get("class", "")
-            if css and css not in classes:
-                widget.attrs["class"] = f"{classes} {css}".strip()
-            if field.help_text:
-                widget.attrs.setdefault("aria-describedby", f"id_{self.add_prefix(name)}_helptext")
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                attrs = self.fields[name].widget.attrs
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
-                attrs["aria-invalid"] = "true"
 
 
 class PartyForm(StyledFormMixin, forms.Form):
