@@ -12,8 +12,10 @@ import os
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management import call_command
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation import GenerationMode
@@ -31,11 +33,20 @@ CHECKS = [not_a_server_error, response_schema_conformance]
 
 @pytest.fixture
 def fuzz_target(db):
-    call_command("seed_demo", stdout=io.StringIO())
-    cio = User.objects.get(email="cio@northwind.example")
-    _, key = services.api_token_create(actor=cio, name="schemathesis")
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
-    return schema, {"Authorization": f"Bearer {key}"}, Organization.objects.get(slug=DEMO_ORG["slug"])
+    # Requests through the raw WSGI handler would close the test's database
+    # connection at the end of each request (Django's test client avoids this the
+    # same way): inside the test transaction that drops it on PostgreSQL.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        call_command("seed_demo", stdout=io.StringIO())
+        cio = User.objects.get(email="cio@northwind.example")
+        _, key = services.api_token_create(actor=cio, name="schemathesis")
+        schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+        yield schema, {"Authorization": f"Bearer {key}"}, Organization.objects.get(slug=DEMO_ORG["slug"])
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _fuzz(operation, mode, headers, slug, failures):
