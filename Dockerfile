@@ -19,10 +19,11 @@ RUN groupadd --system --gid 10001 concord \
 
 WORKDIR /app
 
-# Exact versions from the lock file, installed before the code so that this
-# layer is reused when only the code changes.
-COPY requirements.lock ./
-RUN pip install -r requirements.lock
+# Exact versions from the production lock file (the app's dependencies only, no
+# test tools), installed before the code so that this layer is reused when only
+# the code changes.
+COPY requirements-production.lock ./
+RUN pip install -r requirements-production.lock
 
 # The code stays owned by root: the app user writes only under var/ (uploads,
 # the scheduler's state).

@@ -59,3 +59,25 @@ def test_gunicorn_entry_point_refuses_to_start_without_a_secret_key():
     result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        if "==" in line and not line.lstrip().startswith("#"):
+            name, version = line.strip().split("==", 1)
+            pins[name.lower()] = version
+    return pins
+
+
+def test_the_image_installs_the_production_lock_without_test_tools():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install -r requirements-production.lock" in dockerfile
+    production, full = _pins(ROOT / "requirements-production.lock"), _pins(ROOT / "requirements.lock")
+    # Same versions as the development lock (it is compiled with it as a constraint)...
+    assert {name: full.get(name) for name in production} == production
+    # ...and none of the test and audit tools.
+    for tool in ("pytest", "pytest-django", "factory-boy", "playwright", "schemathesis", "ruff", "pip-audit"):
+        assert tool not in production, tool
+    for needed in ("django", "celery", "gunicorn", "weasyprint", "psycopg2-binary"):
+        assert needed in production, needed
