@@ -37,7 +37,10 @@ class OrgViewMixin(LoginRequiredMixin):
             needed = self.post_perm or self.required_perm
             if needed is None or not has_perm(request.user, self.organization, needed):
                 raise PermissionDenied("Your role does not allow this action.")
-        request.session["org"] = self.organization.slug
+        # Remember the organization for the home redirect; write only on a
+        # change, or every page view would cost a session save (three queries).
+        if request.session.get("org") != self.organization.slug:
+            request.session["org"] = self.organization.slug
         return super().dispatch(request, *args, **kwargs)
 
     def can(self, perm: Perm) -> bool:

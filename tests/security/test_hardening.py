@@ -143,6 +143,21 @@ def test_activity_stamp_is_written_at_most_once_a_minute(client, people):
     assert client.session["concord_last_seen"] >= first
 
 
+def test_a_repeated_page_view_does_not_write_the_session(client, people):
+    """Remembering the current organization must not cost a session save per page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people["cio"])
+    client.get("/o/acme/welcome/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/o/acme/welcome/").status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]
+              and not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
+    assert client.session["org"] == "acme"
+
+
 def test_sessions_end_after_the_maximum_age_even_when_active(client, people, settings):
     settings.SESSION_MAX_SECONDS = 3600
     client.force_login(people["cio"])
