@@ -1,8 +1,9 @@
 """Every read of KPIs and measurements, scoped to the person asking.
 
-The scorecard and its summary cost a fixed number of queries whatever the
-number of KPIs or measurements: one for the KPIs, one for the recent values
-of all of them (a window function keeps the last few per KPI)."""
+The scorecard costs a fixed number of queries whatever the number of KPIs or
+measurements: one for every KPI's latest value (status counts, status filter
+and the order of the rows come from it), one for the KPIs shown and one for
+their recent values (a window function keeps the last few per KPI)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import F, Window
+from django.core.paginator import Page, Paginator
+from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -20,7 +22,11 @@ from .models import KPI, Domain, Measurement
 
 SPARKLINE_PERIODS = 12
 CHART_PERIODS = 24
+SCORECARD_PAGE_SIZE = 25
 STATUSES = ("green", "amber", "red", "stale")
+DOMAIN_ORDER = {value: index for index, value in enumerate(Domain.values)}
+ENTRY_FIELDS = ("pk", "domain", "frequency", "direction", "target", "warning", "critical", "latest_period",
+                "latest_value")
 
 
 @dataclass
@@ -42,29 +48,71 @@ class ScorecardRow:
         self.target = self.kpi.target
 
 
+@dataclass(slots=True)
+class ScorecardEntry:
+    """A KPI's place and status on the scorecard, from its latest value alone."""
+
+    pk: int
+    domain: str
+    display_status: str
+
+
 @dataclass
 class DomainGroup:
     domain: str
     label: str
     rows: list[ScorecardRow]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return _count(self.rows)
+    counts: dict[str, int]  # over every KPI of the group that matches, not only the rows shown
+    continued: bool = False  # its first rows are on an earlier page
 
 
-def _count(rows) -> dict[str, int]:
+@dataclass
+class ScorecardPage:
+    """One page of the scorecard: its groups, the paginator's page and the counts of all matching KPIs."""
+
+    groups: list[DomainGroup]
+    page_obj: Page
+    counts: dict[str, int]
+
+
+def _count(items) -> dict[str, int]:
+    """Counts by displayed status (plus total) of rows or entries."""
     counts = dict.fromkeys(STATUSES, 0)
-    for row in rows:
-        counts[row.display_status] += 1
-    counts["total"] = len(rows)
+    for item in items:
+        counts[item.display_status] += 1
+    counts["total"] = len(items)
     return counts
 
 
-def _recent_values(organization, *, per_kpi: int) -> dict[int, list[tuple[date, Decimal]]]:
-    """The last ``per_kpi`` values of every KPI of the organization, newest first, in one query."""
+def _with_latest(kpis):
+    """Each KPI's latest period and value: two index probes per KPI on (kpi, -period)."""
+    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
+    return kpis.annotate(latest_period=Subquery(latest.values("period")[:1]),
+                         latest_value=Subquery(latest.values("value")[:1]))
+
+
+def _entries(kpis, today: date) -> list[ScorecardEntry]:
+    """The KPIs of ``kpis`` in scorecard order (IT, security, joint; by name), each
+    with the status of its latest value. One query, no measurement beyond the latest."""
+    expected: dict[str, date] = {}
+    entries = []
+    for pk, domain, frequency, direction, target, warning, critical, period, value in (
+        _with_latest(kpis).order_by("name").values_list(*ENTRY_FIELDS)
+    ):
+        if frequency not in expected:
+            expected[frequency] = kpi_status.latest_expected_period(today, frequency)
+        colour = kpi_status.status_for(value, direction=direction, target=target, warning=warning,
+                                       critical=critical)
+        stale = period is None or period < expected[frequency]
+        entries.append(ScorecardEntry(pk=pk, domain=domain, display_status=kpi_status.display_status(colour, stale)))
+    entries.sort(key=lambda entry: DOMAIN_ORDER.get(entry.domain, len(DOMAIN_ORDER)))  # stable: names stay sorted
+    return entries
+
+
+def _recent_values(kpi_ids: list[int], *, per_kpi: int) -> dict[int, list[tuple[date, Decimal]]]:
+    """The last ``per_kpi`` values of each of these KPIs, newest first, in one query."""
     ranked = (
-        Measurement.objects.filter(organization=organization)
+        Measurement.objects.filter(kpi_id__in=kpi_ids).order_by()
         .annotate(rank=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period").desc()))
         .filter(rank__lte=per_kpi)
         .values_list("kpi_id", "period", "value")
@@ -77,12 +125,14 @@ def _recent_values(organization, *, per_kpi: int) -> dict[int, list[tuple[date, 
     return values
 
 
-def build_row(kpi: KPI, recent: list[tuple[date, Decimal]], today: date) -> ScorecardRow:
-    """Scorecard row from a KPI and its recent (period, value) pairs, newest first."""
+def build_row(kpi: KPI, recent: list[tuple[date, Decimal]], today: date, *,
+              periods: list[date] | None = None) -> ScorecardRow:
+    """Scorecard row from a KPI and its recent (period, value) pairs, newest first.
+    ``periods``: the KPI's frequency's last 12 expected periods, when the caller has them."""
     latest_period, latest_value = recent[0] if recent else (None, None)
     status = kpi.status_of(latest_value)
     stale = kpi_status.is_stale(latest_period, frequency=kpi.frequency, today=today)
-    periods = kpi_status.recent_periods(today, kpi.frequency, SPARKLINE_PERIODS)
+    periods = periods or kpi_status.recent_periods(today, kpi.frequency, SPARKLINE_PERIODS)
     if latest_period and latest_period > periods[-1]:  # the current period is already in
         periods = periods[1:] + [latest_period]
     by_period = dict(recent)
@@ -96,43 +146,83 @@ def build_row(kpi: KPI, recent: list[tuple[date, Decimal]], today: date) -> Scor
     )
 
 
-def _rows(kpis: list[KPI], organization, today: date | None) -> list[ScorecardRow]:
-    today = today or timezone.localdate()
-    recent = _recent_values(organization, per_kpi=SPARKLINE_PERIODS + 1) if kpis else {}
-    return [build_row(kpi, recent.get(kpi.pk, []), today) for kpi in kpis]
+def _rows(entries: list[ScorecardEntry], organization, today: date) -> list[ScorecardRow]:
+    """Full rows (owner, trend, sparkline) for these entries only, in their order. Two queries."""
+    if not entries:
+        return []
+    ids = [entry.pk for entry in entries]
+    kpis = KPI.objects.filter(organization=organization).select_related("owner").in_bulk(ids)
+    recent = _recent_values(ids, per_kpi=SPARKLINE_PERIODS + 1)
+    periods = {frequency: kpi_status.recent_periods(today, frequency, SPARKLINE_PERIODS)
+               for frequency in {kpi.frequency for kpi in kpis.values()}}
+    return [build_row(kpis[pk], recent.get(pk, []), today, periods=periods[kpis[pk].frequency])
+            for pk in ids if pk in kpis]
 
 
-def kpi_scorecard(user, organization, *, today: date | None = None, domain: str = "",
-                  status: str = "", search: str = "") -> list[DomainGroup]:
-    """The scorecard: the KPIs ``user`` may see in ``organization``, grouped IT /
-    security / joint, each with status, latest value, target, trend, a 12-period
-    sparkline and a stale flag. Two queries whatever the data size.
-
-    ``domain``, ``status`` (green / amber / red / stale) and ``search`` (in the
-    name) narrow it down; groups without rows are kept so pages can say so."""
-    kpis = KPI.objects.visible_to(user).filter(organization=organization).select_related("owner")
+def _matching(user, organization, *, domain: str, search: str):
+    kpis = KPI.objects.visible_to(user).filter(organization=organization)
     if domain:
         kpis = kpis.filter(domain=domain)
     if search:
         kpis = kpis.filter(name__icontains=search)
-    rows = _rows(list(kpis.order_by("name")), organization, today)
+    return kpis
+
+
+def kpi_scorecard(user, organization, *, today: date | None = None, domain: str = "",
+                  status: str = "", search: str = "") -> list[DomainGroup]:
+    """The whole scorecard (for the API): the KPIs ``user`` may see in
+    ``organization``, grouped IT / security / joint, each with status, latest
+    value, target, trend, a 12-period sparkline and a stale flag. Three queries
+    whatever the data size. Pages use :func:`kpi_scorecard_page` instead.
+
+    ``domain``, ``status`` (green / amber / red / stale) and ``search`` (in the
+    name) narrow it down; groups without rows are kept so pages can say so."""
+    today = today or timezone.localdate()
+    entries = _entries(_matching(user, organization, domain=domain, search=search), today)
     if status:
-        rows = [row for row in rows if row.display_status == status]
-    groups = []
+        entries = [entry for entry in entries if entry.display_status == status]
+    rows = _rows(entries, organization, today)
+    return [
+        DomainGroup(domain=value, label=label, rows=[r for r in rows if r.kpi.domain == value],
+                    counts=_count([e for e in entries if e.domain == value]))
+        for value, label in Domain.choices if not domain or value == domain
+    ]
+
+
+def kpi_scorecard_page(user, organization, *, page=None, per_page: int = SCORECARD_PAGE_SIZE,
+                       today: date | None = None, domain: str = "", status: str = "",
+                       search: str = "") -> ScorecardPage:
+    """One page of the scorecard: filters first, then ``per_page`` KPIs across
+    the domain groups (in order). Counts cover every matching KPI; sparklines
+    and trends are read for the KPIs of the page only. Three queries."""
+    today = today or timezone.localdate()
+    entries = _entries(_matching(user, organization, domain=domain, search=search), today)
+    if status:
+        entries = [entry for entry in entries if entry.display_status == status]
+    page_obj = Paginator(entries, per_page).get_page(page)
+    rows = _rows(list(page_obj.object_list), organization, today)
+    groups, before = [], 0
     for value, label in Domain.choices:
         if domain and value != domain:
             continue
-        groups.append(DomainGroup(domain=value, label=label, rows=[r for r in rows if r.kpi.domain == value]))
-    return groups
+        in_group = [entry for entry in entries if entry.domain == value]
+        shown = [row for row in rows if row.kpi.domain == value]
+        # an empty group is said so once, on the page where it would have started
+        home_page = max(1, -(-before // per_page))
+        if shown or (not in_group and home_page == page_obj.number):
+            groups.append(DomainGroup(domain=value, label=label, rows=shown, counts=_count(in_group),
+                                      continued=bool(shown) and before < page_obj.start_index() - 1))
+        before += len(in_group)
+    return ScorecardPage(groups=groups, page_obj=page_obj, counts=_count(entries))
 
 
 def scorecard_summary(organization, *, today: date | None = None) -> dict[str, dict[str, int]]:
     """Counts by status (green / amber / red / stale, plus total) for each domain
-    ("it", "security", "joint") and for all KPIs ("all"). Two queries.
-    A stale KPI counts as stale, not in its last colour."""
-    rows = _rows(list(KPI.objects.filter(organization=organization)), organization, today)
-    summary = {value: _count([r for r in rows if r.kpi.domain == value]) for value in Domain.values}
-    summary["all"] = _count(rows)
+    ("it", "security", "joint") and for all KPIs ("all"). One query, reading each
+    KPI's latest value only. A stale KPI counts as stale, not in its last colour."""
+    entries = _entries(KPI.objects.filter(organization=organization), today or timezone.localdate())
+    summary = {value: _count([e for e in entries if e.domain == value]) for value in Domain.values}
+    summary["all"] = _count(entries)
     return summary
 
 

@@ -55,19 +55,19 @@ def _with_sparklines(groups):
 
 
 class ScorecardView(KpiViewMixin, TemplateView):
+    """The scorecard, a page of KPIs at a time; the counts cover every KPI that matches the filters."""
+
     template_name = "kpis/kpi_scorecard.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = ScorecardFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
-        groups = selectors.kpi_scorecard(self.request.user, self.organization, domain=filters.get("domain", ""),
-                                         status=filters.get("status", ""), search=filters.get("q", ""))
-        all_rows = [row for group in groups for row in group.rows]
-        counts = dict.fromkeys(selectors.STATUSES, 0)
-        for row in all_rows:
-            counts[row.display_status] += 1
-        context.update(groups=_with_sparklines(groups), filter_form=form, counts=counts, total=len(all_rows),
+        scorecard = selectors.kpi_scorecard_page(
+            self.request.user, self.organization, page=self.request.GET.get("page"),
+            domain=filters.get("domain", ""), status=filters.get("status", ""), search=filters.get("q", ""))
+        context.update(groups=_with_sparklines(scorecard.groups), page_obj=scorecard.page_obj, filter_form=form,
+                       counts=scorecard.counts, total=scorecard.counts["total"],
                        filtered=bool(self.request.GET.get("q") or self.request.GET.get("domain")
                                      or self.request.GET.get("status")))
         return context
