@@ -45,10 +45,11 @@ def test_sqlite_is_the_default_without_database_url():
 
 
 def test_postgres_gets_persistent_connections():
-    code = "from config.settings import base; d=base.DATABASES['default']; print(d['ENGINE'], d['CONN_MAX_AGE'])"
+    code = ("from config.settings import base; d=base.DATABASES['default']; "
+            "print(d['ENGINE'], d['CONN_MAX_AGE'], d['OPTIONS']['options'].replace(' ', ''))")
     env = {**os.environ, "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/concord"}
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["django.db.backends.postgresql", "600"]
+    assert out.stdout.split() == ["django.db.backends.postgresql", "600", "-cjit=off"]
 
 
 def test_redis_url_switches_cache_and_broker():
