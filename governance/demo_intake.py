@@ -24,7 +24,7 @@ from .models import (
     IntakeRequest,
     IntakeStatus,
 )
-from .services.intake import DECISION_PURPOSE, intake_settings_get
+from .services.intake import DECISION_PURPOSE, intake_settings_get, intake_sla_refresh
 
 # title, sponsor, cost, (classification, personal data, internet, third party, auth, criticality),
 # status, calendar days since filing, decided after (days) or None
@@ -158,3 +158,5 @@ def seed_intake(organization, people) -> None:
             request.save()
             signoff_sign(actor=cio, subject=request, purpose=DECISION_PURPOSE, comment="Good to go with SSO.")
         request.save()
+    # The trails above were written directly: store every request's SLA moments as the services would.
+    intake_sla_refresh(organization=organization, requests=IntakeRequest.objects.filter(organization=organization))

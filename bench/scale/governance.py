@@ -77,8 +77,12 @@ def _raci(ctx: Ctx, people: OrgPeople, n_activities: int, n_parties: int) -> dic
 
 
 def _intake(ctx: Ctx, people: OrgPeople, count: int) -> dict:
+    """Requests in every state. Their stored SLA moments are computed as the
+    services compute them; a request waiting for information has its running
+    pause (asked on the first response)."""
     from governance import intake_rules
-    from governance.models import IntakeRequest, IntakeSettings, IntakeStatus
+    from governance.models import IntakePause, IntakeRequest, IntakeSettings, IntakeStatus
+    from governance.services.intake import apply_sla_moments, request_sla_moments
 
     rng, org, now = ctx.rng, people.org, timezone.now()
     sla = IntakeSettings.objects.create(organization=org)
@@ -96,16 +100,22 @@ def _intake(ctx: Ctx, people: OrgPeople, count: int) -> dict:
         status = rng.choices(statuses, weights=(15, 15, 5, 40, 10, 15))[0]
         submitted = now - timedelta(days=rng.randint(1, 720), hours=rng.randint(0, 23))
         decided = status in (IntakeStatus.APPROVED, IntakeStatus.APPROVED_WITH_CONDITIONS, IntakeStatus.REJECTED)
-        rows.append(IntakeRequest(
+        first_response = submitted + timedelta(days=1) if status != IntakeStatus.SUBMITTED else None
+        request = IntakeRequest(
             organization=org, reference=f"IR-{i + 1:03d}", title=f"Project {i + 1}: {rng.choice(OBJECTS)} platform",
             description="A new platform for the business unit.", business_value="Faster service for customers.",
             sponsor="Chief Operating Officer", requester=rng.choice(requesters), tier=tier,
-            sla_days=sla.sla_for(tier), status=status, submitted_at=submitted,
-            first_response_at=submitted + timedelta(days=1) if status != IntakeStatus.SUBMITTED else None,
+            sla_days=sla.sla_for(tier), status=status, submitted_at=submitted, first_response_at=first_response,
             proposed_decision=status if decided else "",
             decision_rationale="Fits the architecture; risks are understood." if decided else "",
-            decided_at=submitted + timedelta(days=rng.randint(2, 15)) if decided else None, **answers))
+            decided_at=min(submitted + timedelta(days=rng.randint(2, 15)), now) if decided else None, **answers)
+        pauses = [(first_response, None)] if status == IntakeStatus.NEEDS_INFO else []
+        apply_sla_moments(request, request_sla_moments(request, at_risk_percent=sla.at_risk_percent, pauses=pauses,
+                                                       now=now))
+        rows.append(request)
     created = bulk(IntakeRequest, rows)
+    bulk(IntakePause, (IntakePause(organization=org, request=r, started_at=r.first_response_at)
+                       for r in created if r.status == IntakeStatus.NEEDS_INFO))
     _decision_signoffs(people, [r for r in created if r.decided_at], now)
     return {"intake_requests": len(created)}
 

@@ -154,7 +154,7 @@ class IntakeRequestViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retri
     ordering = ["-submitted_at"]
 
     def get_queryset(self):
-        return super().get_queryset().select_related("requester").prefetch_related("pauses")
+        return super().get_queryset().select_related("requester")
 
     def get_serializer_class(self):
         return RequestSerializer if self.action == "list" else RequestDetailSerializer

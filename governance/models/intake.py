@@ -152,9 +152,22 @@ class IntakeRequest(OrgScopedModel):
     first_response_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     breach_notified_at = models.DateTimeField(null=True, blank=True)
+    # The SLA clock as lists need it, so that they filter, count and sort by SLA
+    # state in the database (intake_rules.sla_moments). Derived from the fields
+    # above and the pauses; the intake services keep them current on every change.
+    sla_due_at = models.DateTimeField(
+        "SLA breached after", null=True, blank=True, editable=False,
+        help_text="While the clock runs: the SLA is breached once this moment is past.")
+    sla_at_risk_at = models.DateTimeField(
+        "SLA at risk from", null=True, blank=True, editable=False,
+        help_text="While the clock runs: the request is at risk from this moment.")
+    sla_elapsed_days = models.FloatField(
+        "Business days counted", null=True, blank=True, editable=False,
+        help_text="While the clock stands still (waiting for the requester, or decided): the business days it "
+                  "counted. Once decided, the time to decision.")
 
     objects = IntakeRequestQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["sla_due_at", "sla_at_risk_at", "sla_elapsed_days"])
     view_permission = Perm.INTAKE_FILE
 
     class Meta:
@@ -165,6 +178,12 @@ class IntakeRequest(OrgScopedModel):
         indexes = [
             models.Index(fields=["organization", "status"], name="intake_org_status"),
             models.Index(fields=["organization", "requester"], name="intake_org_requester"),
+            # The queue's default order (most urgent first) and the breach alert
+            # read running clocks in this order; the newest-first lists, the
+            # recent decisions and the decision figures of a period use the others.
+            models.Index(fields=["organization", "sla_due_at"], name="intake_org_sla_due"),
+            models.Index(fields=["organization", "-submitted_at"], name="intake_org_submitted"),
+            models.Index(fields=["organization", "decided_at"], name="intake_org_decided"),
         ]
 
     def __str__(self) -> str:

@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import IntegerField, Max
+from django.db.models.functions import Cast, Substr
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -88,10 +90,15 @@ def reviewer_emails(organization: Organization) -> list[str]:
                 .values_list("user__email", flat=True))
 
 
-def _set_status(request: IntakeRequest, status: str, *, actor: User, reason: str, note: str = "") -> None:
+def _set_status(request: IntakeRequest, status: str, *, actor: User, reason: str, note: str = "",
+                clock_changed: bool = False) -> None:
+    """Change the status and save. ``clock_changed``: the SLA clock stopped or
+    started again (pause, answer), so its stored moments are recomputed."""
     previous = request.status
     request.status = status
     now = timezone.now()
+    if clock_changed:
+        _store_sla(request, now=now)
     if request.first_response_at is None and status != IntakeStatus.SUBMITTED and actor != request.requester:
         request.first_response_at = now
     record_change(request, actor=actor, reason=reason)
@@ -105,6 +112,65 @@ def _set_status(request: IntakeRequest, status: str, *, actor: User, reason: str
 
 def _close_pauses(request: IntakeRequest, when: datetime) -> None:
     IntakePause.objects.filter(request=request, ended_at__isnull=True).update(ended_at=when)
+
+
+# -------------------------------------------------------------- SLA clock ---
+
+
+def _local_pauses(pauses) -> list[tuple[datetime, datetime | None]]:
+    return [(timezone.localtime(start), timezone.localtime(end) if end else None) for start, end in pauses]
+
+
+def request_sla_moments(request: IntakeRequest, *, at_risk_percent: int, pauses, now: datetime
+                        ) -> intake_rules.SlaMoments:
+    """The SLA moments ``request`` should store, given its ``pauses`` as
+    (started_at, ended_at or None) pairs. Pure: no query (seeders use it too)."""
+    return intake_rules.sla_moments(
+        submitted_at=timezone.localtime(request.submitted_at), sla_days=request.sla_days,
+        at_risk_percent=at_risk_percent, now=timezone.localtime(now), pauses=_local_pauses(pauses),
+        decided_at=timezone.localtime(request.decided_at) if request.decided_at else None,
+        paused=request.status == IntakeStatus.NEEDS_INFO)
+
+
+def apply_sla_moments(request: IntakeRequest, moments: intake_rules.SlaMoments) -> None:
+    """Copy ``moments`` onto the request's stored SLA fields (not saved)."""
+    request.sla_due_at, request.sla_at_risk_at = moments.due_at, moments.at_risk_at
+    request.sla_elapsed_days = moments.elapsed_days
+
+
+def _store_sla(request: IntakeRequest, *, now: datetime | None = None, settings_row: IntakeSettings | None = None,
+               pauses=None) -> None:
+    """Set the request's stored SLA moments from its current state (the caller
+    saves it). Reads the pauses and the settings unless given."""
+    if pauses is None:
+        pauses = IntakePause.objects.filter(request_id=request.pk).values_list("started_at", "ended_at")
+    settings_row = settings_row or intake_settings_get(organization=request.organization)
+    moments = request_sla_moments(request, at_risk_percent=settings_row.at_risk_percent, pauses=pauses,
+                                  now=now or timezone.now())
+    apply_sla_moments(request, moments)
+
+
+def intake_sla_refresh(*, organization: Organization, requests=None, now: datetime | None = None) -> int:
+    """Recompute and save the stored SLA moments of ``requests`` (default: the
+    organization's open requests). Four queries whatever their number: the
+    settings, the requests, their pauses, one bulk update. For data written
+    outside the services (imports, fixtures) and after the at-risk threshold
+    changes."""
+    settings_row = intake_settings_get(organization=organization)
+    rows = list(IntakeRequest.objects.filter(organization=organization, status__in=OPEN_STATUSES)
+                if requests is None else requests)
+    if not rows:
+        return 0
+    pauses: dict[int, list] = {row.pk: [] for row in rows}
+    for request_id, start, end in (IntakePause.objects.filter(request_id__in=list(pauses))
+                                   .values_list("request_id", "started_at", "ended_at")):
+        pauses[request_id].append((start, end))
+    now = now or timezone.now()
+    for row in rows:
+        apply_sla_moments(row, request_sla_moments(row, at_risk_percent=settings_row.at_risk_percent,
+                                                   pauses=pauses[row.pk], now=now))
+    IntakeRequest.objects.bulk_update(rows, ["sla_due_at", "sla_at_risk_at", "sla_elapsed_days"])
+    return len(rows)
 
 
 # --------------------------------------------------------------- settings ---
@@ -132,7 +198,12 @@ def intake_settings_update(*, actor: User, organization: Organization, expected_
         raise DomainError("Higher tiers get a deeper review: the SLAs must not shrink from low to medium to high.",
                           field="sla_medium_days")
     obj.full_clean(exclude=["organization"])
+    threshold_changed = obj.at_risk_percent != current.at_risk_percent
     record_change(obj, actor=actor, reason="Intake SLAs changed")
+    if threshold_changed:
+        # Open requests keep the SLA days they were triaged with; only the
+        # moment they turn at risk moves with the threshold.
+        intake_sla_refresh(organization=organization)
     return obj
 
 
@@ -167,20 +238,25 @@ def _clean_request_fields(values: dict) -> dict:
     return cleaned
 
 
-def _apply_triage(request: IntakeRequest) -> None:
+def _apply_triage(request: IntakeRequest) -> IntakeSettings:
+    """Tier and SLA from the answers; returns the organization's settings."""
     result = intake_rules.tier_for(
         data_classification=request.data_classification, personal_data=request.personal_data,
         internet_facing=request.internet_facing, third_party=request.third_party,
         changes_authentication=request.changes_authentication, business_criticality=request.business_criticality,
     )
+    settings_row = intake_settings_get(organization=request.organization)
     request.tier = result.tier
-    request.sla_days = intake_settings_get(organization=request.organization).sla_for(result.tier)
+    request.sla_days = settings_row.sla_for(result.tier)
+    return settings_row
 
 
 def _next_reference(organization: Organization) -> str:
-    numbers = [int(ref[3:]) for ref in IntakeRequest.objects.filter(organization=organization)
-               .values_list("reference", flat=True) if ref[3:].isdigit()]
-    return f"IR-{(max(numbers) if numbers else 0) + 1:03d}"
+    """IR-001, IR-002, …: one past the highest number, found by the database in
+    one query. The caller holds the organization's row lock."""
+    top = (IntakeRequest.objects.filter(organization=organization, reference__regex=r"^IR-[0-9]+$")
+           .aggregate(top=Max(Cast(Substr("reference", 4), output_field=IntegerField())))["top"])
+    return f"IR-{(top or 0) + 1:03d}"
 
 
 @transaction.atomic
@@ -194,7 +270,7 @@ def intake_request_create(*, actor: User, organization: Organization, submitted_
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
     request = IntakeRequest(organization=organization, requester=actor, reference=_next_reference(organization),
                             submitted_at=submitted_at or timezone.now(), status=IntakeStatus.SUBMITTED, **cleaned)
-    _apply_triage(request)
+    _store_sla(request, settings_row=_apply_triage(request), pauses=())
     record_creation(request, actor=actor)
     _notify_requester(request, actor=actor, note="We have received your request.")
     _notify(reviewer_emails(organization), f"New intake request {request.reference}: {request.title}",
@@ -213,7 +289,7 @@ def intake_request_update(*, actor: User, request: IntakeRequest, expected_versi
     _require_open(request)
     for name, value in _clean_request_fields(values).items():
         setattr(request, name, value)
-    _apply_triage(request)
+    _store_sla(request, settings_row=_apply_triage(request))
     record_change(request, actor=actor, reason="Request details changed")
     return request
 
@@ -246,7 +322,8 @@ def intake_request_information(*, actor: User, request: IntakeRequest, question:
     IntakeComment.objects.create(organization=request.organization, request=request, author=actor,
                                  kind=CommentKind.INFO_REQUEST, body=question)
     IntakePause.objects.create(organization=request.organization, request=request, started_at=now)
-    _set_status(request, IntakeStatus.NEEDS_INFO, actor=actor, reason="Information requested", note=question)
+    _set_status(request, IntakeStatus.NEEDS_INFO, actor=actor, reason="Information requested", note=question,
+                clock_changed=True)
     return request
 
 
@@ -268,7 +345,7 @@ def intake_comment_add(*, actor: User, request: IntakeRequest, body: str) -> Int
                                            kind=CommentKind.ANSWER if answering else CommentKind.COMMENT, body=body)
     if answering:
         _close_pauses(request, timezone.now())
-        _set_status(request, IntakeStatus.IN_REVIEW, actor=actor, reason="Requester answered")
+        _set_status(request, IntakeStatus.IN_REVIEW, actor=actor, reason="Requester answered", clock_changed=True)
         _notify(reviewer_emails(request.organization), f"[{request.reference}] The requester answered",
                 "governance/intake/email/answered.txt", {"request": request, "comment": comment,
                                                           "url": _request_url(request)})
@@ -401,6 +478,7 @@ def _finalize(request: IntakeRequest, *, actor: User) -> None:
     request.status = request.proposed_decision
     request.decided_at = now
     request.first_response_at = request.first_response_at or now
+    _store_sla(request, now=now)
     # Saved without a new version: the sign-offs stay attached to what was decided.
     record_creation(request, actor=actor)
     IntakeComment.objects.create(organization=request.organization, request=request, author=actor,
@@ -422,24 +500,18 @@ def intake_withdraw_signoff(*, actor: User, request: IntakeRequest) -> None:
 @transaction.atomic
 def intake_flag_breaches(*, now: datetime | None = None) -> int:
     """Flag open requests whose decision SLA has just been breached and e-mail
-    the organization's reviewers (once per request). Returns how many."""
-    from ..selectors.intake import request_clock
+    the organization's reviewers (once per request). Returns how many. Reads
+    only the newly breached requests, found by their stored SLA moments."""
+    from ..selectors.intake import breached_q
 
     now = now or timezone.now()
-    candidates = (IntakeRequest.objects.filter(status__in=OPEN_STATUSES, breach_notified_at__isnull=True)
-                  .select_related("organization").prefetch_related("pauses"))
-    settings_by_org: dict[int, IntakeSettings] = {}
+    newly_breached = (IntakeRequest.objects.filter(status__in=OPEN_STATUSES, breach_notified_at__isnull=True)
+                      .filter(breached_q(now)).select_related("organization").order_by("organization_id", "pk"))
     flagged: dict[int, list[IntakeRequest]] = {}
-    for request in candidates:
-        org_settings = settings_by_org.get(request.organization_id)
-        if org_settings is None:
-            org_settings = settings_by_org[request.organization_id] = intake_settings_get(
-                organization=request.organization)
-        clock = request_clock(request, org_settings, now=now)
-        if clock.sla_status == intake_rules.BREACHED:
-            request.breach_notified_at = now
-            request.save(update_fields=["breach_notified_at"])
-            flagged.setdefault(request.organization_id, []).append(request)
+    for request in newly_breached:
+        request.breach_notified_at = now
+        request.save(update_fields=["breach_notified_at"])
+        flagged.setdefault(request.organization_id, []).append(request)
     for requests in flagged.values():
         organization = requests[0].organization
         _notify(reviewer_emails(organization),

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -45,19 +46,24 @@ class IntakeListView(IntakeMixin, TemplateView):
         form = forms.QueueFilterForm(self.request.GET or None)
         data = form.cleaned_data if form.is_valid() else {}
         status = data.get("status") or ("open" if self.is_reviewer else "all")
-        rows = selectors.intake_request_list(
+        settings = services.intake_settings_get(organization=self.organization)
+        now = timezone.now()
+        requests = selectors.intake_request_list(
             user=self.request.user, organization=self.organization, status="" if status == "all" else status,
             tier=data.get("tier", ""), sla=data.get("sla", ""), search=data.get("q", ""),
-            sort=data.get("sort") or "sla")
-        page = Paginator(rows, 25).get_page(self.request.GET.get("page"))
+            sort=data.get("sort") or "sla", now=now, settings=settings)
+        page = Paginator(requests, 25).get_page(self.request.GET.get("page"))
         context.update(
-            filter_form=form, status=status, page_obj=page, rows=page.object_list, is_reviewer=self.is_reviewer,
+            filter_form=form, status=status, page_obj=page, is_reviewer=self.is_reviewer,
+            rows=selectors.queue_rows(page.object_list, settings=settings, now=now),
             filtered=any(data.get(k) for k in ("tier", "sla", "q")) or status not in ("open", "all"),
             sla_labels=intake_rules.SLA_LABELS,
         )
         if self.is_reviewer:
-            context["summary"] = selectors.intake_queue_summary(self.organization)
-            context["settings"] = services.intake_settings_get(organization=self.organization)
+            context["summary"] = selectors.intake_overview(
+                organization=self.organization, user=self.request.user, now=now, window_days=90,
+                at_risk_percent=settings.at_risk_percent)
+            context["settings"] = settings
         return context
 
 

@@ -86,13 +86,19 @@ def make_raci(org, *, clean: int, gaps: int = 0, overlaps: int = 0) -> None:
 
 def make_intake(org, requester, *, number: int, days_ago: float, status: str = "submitted", sla_days: int = 5,
                 decided_after: float | None = None, proposed_decision: str = "") -> IntakeRequest:
+    from governance.services.intake import intake_sla_refresh
+
     submitted = timezone.now() - timedelta(days=days_ago)
-    return IntakeRequest.objects.create(
+    request = IntakeRequest.objects.create(
         organization=org, reference=f"IN-{number:03d}", title=f"Project {number}", description="A new portal.",
         business_value="Fewer calls.", sponsor="COO", requester=requester, sla_days=sla_days, status=status,
         submitted_at=submitted, proposed_decision=proposed_decision,
         decided_at=submitted + timedelta(days=decided_after) if decided_after is not None else None,
     )
+    # Created directly, not through the services: fill the stored SLA moments as they would.
+    intake_sla_refresh(organization=org, requests=[request])
+    request.refresh_from_db()
+    return request
 
 
 def populate(org, people, *, size: int = 1) -> None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from governance.demo_intake import seed_intake
 from governance.demo_raci import seed_raci
 from governance.models import IntakeRequest, IntakeStatus, RaciActivity
-from governance.selectors.intake import intake_queue_summary, intake_waiting_for
+from governance.selectors.intake import intake_overview, intake_waiting_for
 from governance.selectors.raci import raci_summary, raci_waiting_for
 from kpis.registry import registered_computed_kpis
 
@@ -30,7 +30,7 @@ def test_demo_seeds_intake_in_every_state_without_mail(org, people):
     requests = IntakeRequest.objects.filter(organization=org)
     assert 20 <= requests.count() <= 30
     assert set(requests.values_list("status", flat=True)) == set(IntakeStatus.values)
-    summary = intake_queue_summary(org)
+    summary = intake_overview(organization=org)
     assert summary["breached"] >= 2 and summary["median_days_to_decision"] is not None
     assert intake_waiting_for(org, "ciso")
     assert mail.outbox == []
