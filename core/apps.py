@@ -7,6 +7,8 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         # Security events are recorded from Django's and Axes' auth signals.
-        from . import audit
+        from . import audit, cache
 
         audit.connect_signals()
+        # Every change of an organization's data bumps its cache version.
+        cache.connect_signals()

@@ -15,6 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from .audit import record_event
+from .cache import bump_org_version
 from .errors import DomainError, NotAllowed
 from .models import ApiToken, Membership, Organization, SecurityEventKind, SignOff, SignOffDecision, User
 from .permissions import forget_memberships, signing_role
@@ -108,15 +109,18 @@ def signoff_withdraw(*, actor: User, subject, purpose: str) -> None:
     updated = SignOff.objects.filter(
         **_subject_filter(subject, purpose), role=role, signer=actor, voided_at__isnull=True
     ).update(voided_at=timezone.now(), void_reason=f"Withdrawn by {actor}.")
+    bump_org_version(subject.organization_id)  # .update() sends no signal: dashboards must re-read
     if not updated:
         raise DomainError("You have no sign-off to withdraw here.")
 
 
 def signoffs_void(*, subject, purpose: str | None = None, reason: str = "The signed record was changed.") -> int:
     """Void the active sign-offs on ``subject`` (all purposes unless one is named)."""
-    return SignOff.objects.filter(**_subject_filter(subject, purpose), voided_at__isnull=True).update(
+    voided = SignOff.objects.filter(**_subject_filter(subject, purpose), voided_at__isnull=True).update(
         voided_at=timezone.now(), void_reason=reason[:200]
     )
+    bump_org_version(subject.organization_id)  # .update() sends no signal: dashboards must re-read
+    return voided
 
 
 # ---------------------------------------------------------------- people -----

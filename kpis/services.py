@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.cache import bump_org_version
 from core.concurrency import lock_for_update
 from core.errors import DomainError
 from core.models import Organization
@@ -222,6 +223,7 @@ def measurements_bulk_upsert(*, actor, organization: Organization, items: list[d
         Measurement.objects.bulk_update(to_update, ["value", "note", "source", "recorded_by", "version",
                                                     "updated_at"], batch_size=500)
         Measurement.history.bulk_history_create(to_update, update=True, default_user=actor)
+    bump_org_version(organization.pk)  # bulk writes send no signal: dashboards must re-read
     return BulkResult(created=len(to_create), updated=len(to_update), unchanged=len(unchanged),
                       measurements=to_create + to_update + unchanged)
 

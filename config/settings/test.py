@@ -19,3 +19,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 # with the ``settings`` fixture; see tests/security/.
 MFA_ENFORCED = False
 AXES_ENABLED = False
+
+# Parallel test processes share one Redis but each has its own database, where
+# the same ids recur: keep their cached figures apart.
+CACHES["default"]["KEY_PREFIX"] = "test-" + env.str("PYTEST_XDIST_WORKER", default="main")  # noqa: F405

@@ -14,34 +14,48 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import OuterRef, Subquery, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from budgets.models import BOARD_VISIBLE_STATUSES, BudgetItem, ItemRiskLink, Proposal, ProposalStatus
-from core.models import SignOff
+from core import cache as org_cache
+from core.models import SignOff, SignOffDecision
 from core.roles import Role
-from governance import alignment, intake_rules, raci_rules
+from governance import alignment, raci_rules
 from governance.models import (
-    IntakePause,
     IntakeRequest,
-    IntakeSettings,
-    IntakeStatus,
     RaciActivity,
     RaciAssignment,
+    RaciMatrix,
 )
-from governance.models.intake import DECIDED_STATUSES, OPEN_STATUSES
+from governance.models.intake import OPEN_STATUSES
+from governance.selectors import reports as report_selectors
 from kpis import status as kpi_status
 from kpis.models import KPI, Measurement
 from risks import scoring
+from risks import selectors as risk_selectors
 from risks.models import Risk, RiskStatus
 
 TOP_RISKS = 5
 TOP_DIVERGENCES = 5
 LIST_LIMIT = 8
+# The dashboard lists the first few KPIs needing attention (reports list every KPI).
+KPI_ITEMS = 5
 # A joint decision one executive signed and the other has not touched for
 # longer than this counts against decision latency.
 SIGNOFF_LIMIT_DAYS = 14
@@ -74,72 +88,57 @@ def _first_url(names, organization, *args, query: str = "") -> str:
 
 # ---------------------------------------------------------------- risks ----
 
-RISK_FIELDS = ("id", "reference", "title", "impact_statement", "status", "origin", "inherent_likelihood",
-               "inherent_impact", "inherent_score", "residual_likelihood", "residual_impact", "residual_score",
-               "cio_score", "ciso_score", "is_agreed", "expected_annual_loss", "owner__full_name", "owner__email")
-
-
-def _risk_row(row: dict, organization, thresholds) -> dict:
+def _risk_row(risk: Risk, organization, thresholds) -> dict:
+    owner = risk.owner
     return {
-        "id": row["id"],
-        "reference": row["reference"],
-        "title": row["title"],
-        "impact": row["impact_statement"],
-        "status": RiskStatus(row["status"]).label,
-        "origin": row["origin"],
-        "score": row["inherent_score"],
-        "level": scoring.level_key(row["inherent_score"], thresholds),
-        "residual_score": row["residual_score"],
-        "residual_level": scoring.level_key(row["residual_score"], thresholds),
-        "cio_score": row["cio_score"],
-        "ciso_score": row["ciso_score"],
-        "levels_apart": scoring.divergence(row["cio_score"], row["ciso_score"], thresholds),
-        "expected_annual_loss": float(row["expected_annual_loss"]) if row["expected_annual_loss"] is not None else None,
-        "owner": row["owner__full_name"] or row["owner__email"],
-        "url": _first_url(("risks:detail", "risks:risk_detail"), organization, row["id"]),
+        "id": risk.pk,
+        "reference": risk.reference,
+        "title": risk.title,
+        "impact": risk.impact_statement,
+        "status": RiskStatus(risk.status).label,
+        "origin": risk.origin,
+        "score": risk.inherent_score,
+        "level": scoring.level_key(risk.inherent_score, thresholds),
+        "residual_score": risk.residual_score,
+        "residual_level": scoring.level_key(risk.residual_score, thresholds),
+        "cio_score": risk.cio_score,
+        "ciso_score": risk.ciso_score,
+        "levels_apart": scoring.divergence(risk.cio_score, risk.ciso_score, thresholds),
+        "expected_annual_loss": float(risk.expected_annual_loss) if risk.expected_annual_loss is not None else None,
+        "owner": (owner.full_name or owner.email) if owner else None,
+        "url": _first_url(("risks:detail", "risks:risk_detail"), organization, risk.pk),
     }
 
 
-def _heat_grid(rows, lkey: str, ikey: str) -> list[list[int]]:
-    """5×5 counts, impact rows from 5 (top) to 1, likelihood columns 1 to 5."""
-    grid = [[0] * 5 for _ in range(5)]
-    for row in rows:
-        likelihood, impact = row[lkey], row[ikey]
-        if likelihood and impact:
-            grid[5 - impact][likelihood - 1] += 1
-    return grid
+def _impact_rows(grid: list[list[int]]) -> list[list[int]]:
+    """``grid[likelihood - 1][impact - 1]`` (risks.selectors) as the picture's
+    rows: impact from 5 (top) to 1, likelihood columns 1 to 5."""
+    return [[grid[likelihood][4 - row] for likelihood in range(5)] for row in range(5)]
 
 
 def risk_section(*, organization, user=None) -> dict:
-    """Heat map, levels, top risks, divergences, risks above appetite. One query."""
+    """Heat map, levels, top risks, divergences, risks above appetite of the
+    risks not closed. Five queries (one aggregate, one GROUP BY, three short lists)."""
     thresholds = organization.level_thresholds
-    rows = list(_scope(Risk, organization, user).exclude(status=RiskStatus.CLOSED)
-                .order_by("-inherent_score", "number").values(*RISK_FIELDS))
-    divergent = [r for r in rows if scoring.is_divergent(r["cio_score"], r["ciso_score"], thresholds,
-                                                          agreed=r["is_agreed"])]
-    not_assessed = [r for r in rows if not r["is_agreed"] and (r["cio_score"] is None or r["ciso_score"] is None)]
-    above = [r for r in rows if scoring.above_appetite(r["inherent_score"], organization.risk_appetite)
-             and r["status"] != RiskStatus.ACCEPTED]
-    levels = {"critical": 0, "high": 0, "medium": 0, "low": 0, "": 0}
-    for r in rows:
-        levels[scoring.level_key(r["inherent_score"], thresholds)] += 1
-    divergent.sort(key=lambda r: (-scoring.divergence(r["cio_score"], r["ciso_score"], thresholds),
-                                  -(r["inherent_score"] or 0)))
+    scope = _scope(Risk, organization, user)
+    figures = risk_selectors.not_closed_summary(organization, queryset=scope)
+    heatmaps = risk_selectors.risk_heatmaps(organization, queryset=scope)
+    rows = {
+        "top": risk_selectors.top_risks(organization, TOP_RISKS, queryset=scope),
+        "divergences": risk_selectors.biggest_divergences(organization, TOP_DIVERGENCES, queryset=scope),
+        "above_appetite": risk_selectors.risks_above_appetite(organization, LIST_LIMIT, queryset=scope),
+    }
     register = _first_url(("risks:register",), organization)
     return {
-        "open": len(rows),
+        "open": figures["open"],
         "appetite": organization.risk_appetite,
-        "levels": {"critical": levels["critical"], "high": levels["high"], "medium": levels["medium"],
-                   "low": levels["low"], "not_assessed": levels[""]},
-        "divergent_count": len(divergent),
-        "not_assessed_count": len(not_assessed),
-        "above_appetite_count": len(above),
-        "expected_annual_loss": float(sum((r["expected_annual_loss"] or Decimal(0)) for r in rows)),
-        "heatmap": {"inherent": _heat_grid(rows, "inherent_likelihood", "inherent_impact"),
-                    "residual": _heat_grid(rows, "residual_likelihood", "residual_impact")},
-        "top": [_risk_row(r, organization, thresholds) for r in rows if r["inherent_score"]][:TOP_RISKS],
-        "divergences": [_risk_row(r, organization, thresholds) for r in divergent[:TOP_DIVERGENCES]],
-        "above_appetite": [_risk_row(r, organization, thresholds) for r in above[:LIST_LIMIT]],
+        "levels": figures["levels"],
+        "divergent_count": figures["divergent"],
+        "not_assessed_count": figures["missing_lens"],
+        "above_appetite_count": figures["above_appetite"],
+        "expected_annual_loss": float(figures["expected_annual_loss"]),
+        "heatmap": {"inherent": _impact_rows(heatmaps["inherent"]), "residual": _impact_rows(heatmaps["residual"])},
+        **{key: [_risk_row(r, organization, thresholds) for r in risks] for key, risks in rows.items()},
         "links": {
             "register": register,
             # The register's own filters (risks.filters.RiskFilterSet).
@@ -152,8 +151,21 @@ def risk_section(*, organization, user=None) -> dict:
 
 # ----------------------------------------------------------------- KPIs ----
 
-def kpi_section(*, organization, user=None, today=None) -> dict:
-    """Scorecard: each KPI's latest value, status (stale wins) and counts. One query."""
+def _kpi_item(row: dict, shown: str, organization) -> dict:
+    return {
+        "id": row["id"], "name": row["name"], "domain": row["domain"], "unit": row["unit"],
+        "status": shown, "target": float(row["target"]),
+        "value": float(row["latest_value"]) if row["latest_value"] is not None else None,
+        "period": row["latest_period"].isoformat() if row["latest_period"] else None,
+        "url": _first_url(("kpis:detail", "kpis:kpi_detail"), organization, row["id"]),
+    }
+
+
+def kpi_section(*, organization, user=None, today=None, item_limit: int | None = None) -> dict:
+    """Scorecard: each KPI's status from its latest value (stale wins), the
+    counts by status, and the items worst first: ``item_limit`` of them, all by
+    default (a report lists every KPI). One query: one narrow row per KPI with
+    its latest measurement, the colours from kpis.status (the one place they live)."""
     today = today or timezone.localdate()
     latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
     rows = list(_scope(KPI, organization, user).annotate(
@@ -162,22 +174,17 @@ def kpi_section(*, organization, user=None, today=None) -> dict:
     ).order_by("domain", "name").values("id", "name", "domain", "unit", "direction", "target", "warning", "critical",
                                         "frequency", "latest_period", "latest_value"))
     counts = {kpi_status.GREEN: 0, kpi_status.AMBER: 0, kpi_status.RED: 0, kpi_status.STALE: 0}
-    items = []
+    ranked = []
     for row in rows:
         colour = kpi_status.status_for(row["latest_value"], direction=row["direction"], target=row["target"],
                                        warning=row["warning"], critical=row["critical"])
         stale = kpi_status.is_stale(row["latest_period"], frequency=row["frequency"], today=today)
         shown = kpi_status.display_status(colour, stale)
         counts[shown] += 1
-        items.append({
-            "id": row["id"], "name": row["name"], "domain": row["domain"], "unit": row["unit"],
-            "status": shown, "target": float(row["target"]),
-            "value": float(row["latest_value"]) if row["latest_value"] is not None else None,
-            "period": row["latest_period"].isoformat() if row["latest_period"] else None,
-            "url": _first_url(("kpis:detail", "kpis:kpi_detail"), organization, row["id"]),
-        })
+        ranked.append((shown, row))
     order = {kpi_status.RED: 0, kpi_status.STALE: 1, kpi_status.AMBER: 2, kpi_status.GREEN: 3}
-    items.sort(key=lambda k: (order[k["status"]], k["name"]))
+    ranked.sort(key=lambda pair: (order[pair[0]], pair[1]["name"]))
+    items = [_kpi_item(row, shown, organization) for shown, row in ranked[:item_limit]]
     scorecard = _first_url(("kpis:scorecard",), organization)
     return {
         "total": len(rows), **counts, "items": items,
@@ -204,8 +211,8 @@ def budget_section(*, organization, user=None) -> dict:
     items = BudgetItem.objects.filter(proposal_id=proposal["id"])
     by_domain = {row["domain"]: float(row["total"] or 0)
                  for row in items.values("domain").annotate(total=Sum("amount")).order_by()}
-    linked = (items.filter(domain__in=SECURITY_DOMAINS)
-              .filter(pk__in=ItemRiskLink.objects.values("item_id")).aggregate(total=Sum("amount"))["total"])
+    tied = Exists(ItemRiskLink.objects.filter(item_id=OuterRef("pk")))
+    linked = items.filter(tied, domain__in=SECURITY_DOMAINS).aggregate(total=Sum("amount"))["total"]
     total = sum(by_domain.values())
     security_total = sum(by_domain.get(d, 0.0) for d in SECURITY_DOMAINS)
     return {
@@ -225,77 +232,67 @@ def budget_section(*, organization, user=None) -> dict:
 
 # ------------------------------------------------------------------ RACI ----
 
+def _raci_counts(activities):
+    """Each activity with the letter counts the RACI rules need (one GROUP BY)."""
+    cell = "assignments__"
+    return activities.annotate(
+        accountable=Count("assignments", filter=Q(**{f"{cell}letter": "A"})),
+        responsible=Count("assignments", filter=Q(**{f"{cell}letter": "R"})),
+        cio_accountable=Count("assignments", filter=Q(**{f"{cell}letter": "A", f"{cell}party__kind": "cio"})),
+        ciso_accountable=Count("assignments", filter=Q(**{f"{cell}letter": "A", f"{cell}party__kind": "ciso"})),
+        executives=Count("assignments", filter=Q(**{f"{cell}party__kind__in": ("cio", "ciso")})),
+    )
+
+
+# raci_rules in SQL: exactly one A and at least one R (structurally sound) …
+_RACI_SOUND = Q(accountable=1, responsible__gte=1)
+# … and no CIO / CISO conflict either (no problem at all).
+_RACI_CLEAN = _RACI_SOUND & ~Q(cio_accountable__gt=0, ciso_accountable__gt=0) & Q(executives__gt=0)
+
+
 def raci_section(*, organization, user=None) -> dict:
-    """Activities with gaps or overlaps (the RACI rules). Two queries."""
-    activities = list(_scope(RaciActivity, organization, user).order_by("position", "name").values("id", "name"))
-    cells = defaultdict(list)
-    for row in _scope(RaciAssignment, organization, user).values("activity_id", "party__kind", "letter"):
+    """Activities with gaps or overlaps (the RACI rules), counted in the
+    database. Three queries: the counts, the first problem activities, their cells."""
+    activities = _raci_counts(_scope(RaciActivity, organization, user))
+    totals = activities.aggregate(
+        activities=Count("pk"), ok=Count("pk", filter=_RACI_SOUND),
+        overlaps=Count("pk", filter=Q(accountable__gt=1)), problems=Count("pk", filter=~_RACI_CLEAN),
+    )
+    first = activities.exclude(_RACI_CLEAN).order_by("position", "name")[:LIST_LIMIT]
+    shown = list(first.values("id", "name"))
+    cells = defaultdict(list)  # the cells of those activities, labelled by the RACI rules themselves
+    for row in RaciAssignment.objects.filter(activity__in=first.values("pk")).values(
+            "activity_id", "party__kind", "letter"):
         cells[row["activity_id"]].append((row["party__kind"], row["letter"]))
-    problems, checks = [], []
-    for activity in activities:
-        check = raci_rules.check_activity(cells.get(activity["id"], []))
-        checks.append(check)
-        if not check.ok:
-            problems.append({"id": activity["id"], "name": activity["name"], "problems": check.labels,
-                             "overlap": check.is_overlap})
-    summary = raci_rules.summarize(checks)
-    structural = summary.activities - summary.ok  # no A, several A or no R
+    problems = []
+    for activity in shown:
+        check = raci_rules.check_activity(cells[activity["id"]])
+        problems.append({"id": activity["id"], "name": activity["name"], "problems": check.labels,
+                         "overlap": check.is_overlap})
+    structural = totals["activities"] - totals["ok"]  # no A, several A or no R
     matrix = _first_url(("governance:raci",), organization)
     return {
-        "activities": summary.activities, "ok": summary.ok, "gaps": structural - summary.overlaps,
-        "overlaps": summary.overlaps, "problem_count": len(problems), "problems": problems[:LIST_LIMIT],
-        "coverage": summary.coverage,
+        "activities": totals["activities"], "ok": totals["ok"], "gaps": structural - totals["overlaps"],
+        "overlaps": totals["overlaps"], "problem_count": totals["problems"], "problems": problems,
+        "coverage": totals["ok"] / totals["activities"] if totals["activities"] else None,
         "links": {"matrix": matrix, "problems": f"{matrix}?problem=any" if matrix else ""},
     }
 
 
 # ---------------------------------------------------------------- intake ----
 
-def _elapsed(request: dict, pauses, end) -> float:
-    start = timezone.localtime(request["submitted_at"])
-    return intake_rules.business_days(start, timezone.localtime(end),
-                                      [(timezone.localtime(s), e and timezone.localtime(e)) for s, e in pauses])
-
-
 def intake_section(*, organization, user=None, now=None) -> dict:
-    """Open requests with their SLA clocks, decisions taken on time. Four queries."""
-    now = now or timezone.now()
-    settings_row = IntakeSettings.objects.filter(organization=organization).first()
-    at_risk = settings_row.at_risk_percent if settings_row else 75
-    base = _scope(IntakeRequest, organization, user)
-    fields = ("id", "reference", "title", "tier", "sla_days", "status", "submitted_at", "decided_at")
-    open_rows = list(base.filter(status__in=OPEN_STATUSES).order_by("submitted_at").values(*fields))
-    since = now - timedelta(days=LATENCY_WINDOW_DAYS)
-    decided_rows = list(base.filter(status__in=DECIDED_STATUSES, decided_at__gte=since).values(*fields))
-    pauses = defaultdict(list)
-    ids = [r["id"] for r in open_rows + decided_rows]
-    for p in IntakePause.objects.filter(request_id__in=ids).values("request_id", "started_at", "ended_at"):
-        pauses[p["request_id"]].append((p["started_at"], p["ended_at"]))
-    queue, states = [], {intake_rules.ON_TRACK: 0, intake_rules.AT_RISK: 0, intake_rules.BREACHED: 0}
-    for row in open_rows:
-        elapsed = _elapsed(row, pauses[row["id"]], now)
-        state = intake_rules.sla_status(elapsed, row["sla_days"], at_risk_percent=at_risk)
-        states[state] += 1
-        queue.append({"id": row["id"], "reference": row["reference"], "title": row["title"], "tier": row["tier"],
-                      "status": row["status"], "sla_days": row["sla_days"], "elapsed_days": round(elapsed, 1),
-                      "left_days": round(row["sla_days"] - elapsed, 1), "sla_state": state,
-                      "sla_label": intake_rules.SLA_LABELS[state],
-                      "used": round(min(intake_rules.sla_used_share(elapsed, row["sla_days"]), 1.0), 2),
-                      "url": _first_url(("governance:intake_detail",), organization, row["id"])})
-    queue.sort(key=lambda q: q["left_days"])
-    decided_days = [(_elapsed(r, pauses[r["id"]], r["decided_at"]), r["sla_days"]) for r in decided_rows]
+    """Open requests by SLA state with the most urgent few, decisions taken on
+    time: ``governance.selectors.intake.intake_overview`` (four queries)."""
+    from governance.selectors.intake import intake_overview
+
+    overview = intake_overview(organization=organization, user=user, now=now, window_days=LATENCY_WINDOW_DAYS,
+                               list_limit=LIST_LIMIT)
     listing = _first_url(("governance:intake_list",), organization)
-    decided_rows.sort(key=lambda r: r["decided_at"], reverse=True)
-    recent = [{"reference": r["reference"], "title": r["title"], "decision": IntakeStatus(r["status"]).label,
-               "decided_at": r["decided_at"].isoformat(), "tier": r["tier"],
-               "url": _first_url(("governance:intake_detail",), organization, r["id"])} for r in decided_rows]
-    return {
-        "open": len(open_rows), **states, "queue": queue[:LIST_LIMIT],
-        "decided": len(decided_rows), "decided_on_time": sum(1 for d, sla in decided_days if d <= sla),
-        "median_days_to_decision": intake_rules.median_days(d for d, _ in decided_days),
-        "recent_decisions": recent[:LIST_LIMIT],
-        "links": {"queue": listing, "breached": f"{listing}?sla=breached" if listing else ""},
-    }
+    keys = ("open", "on_track", "at_risk", "breached", "queue", "decided", "decided_on_time",
+            "median_days_to_decision", "recent_decisions")
+    return {**{key: overview[key] for key in keys},
+            "links": {"queue": listing, "breached": f"{listing}?sla=breached" if listing else ""}}
 
 
 # ------------------------------------------------------ joint decisions ----
@@ -327,50 +324,84 @@ def decisions_section(*, organization, user=None, role: str | None = None, now=N
     Waiting: budget proposals in joint review, risk acceptances requested,
     intake requests with a proposed decision, plus anything one executive
     signed that the other has not. ``role`` (cio / ciso) narrows "waiting"
-    to what that role has not signed. A fixed number of queries (one per kind).
+    to what that role has not signed. Counted in the database and listed
+    ``LIST_LIMIT`` at a time: one query per kind of subject, plus one for kinds
+    of subjects other than the usual four.
     """
     now = now or timezone.now()
-    active = list(SignOff.objects.filter(organization=organization, voided_at__isnull=True)
-                  .values("content_type_id", "object_id", "role", "signed_at", "decision"))
-    signed = defaultdict(dict)
-    for row in active:
-        signed[(row["content_type_id"], row["object_id"])][row["role"]] = row
-    candidates = {}
-    for qs in (
-        _scope(Proposal, organization, user).filter(status=ProposalStatus.JOINT_REVIEW),
-        _scope(Risk, organization, user).filter(acceptance_expires_on__isnull=False)
-        .exclude(status__in=[RiskStatus.ACCEPTED, RiskStatus.CLOSED]),
-        _scope(IntakeRequest, organization, user).filter(status__in=OPEN_STATUSES).exclude(proposed_decision=""),
-    ):
-        ct = ContentType.objects.get_for_model(qs.model)
-        for subject in qs:
-            candidates[(ct.pk, subject.pk)] = subject
-    # Anything else one role signed and the other has not (e.g. the RACI matrix).
-    missing = defaultdict(list)
-    for key, by_role in signed.items():
-        if key not in candidates and len(by_role) == 1:
-            missing[key[0]].append(key[1])
-    for ct_id, ids in missing.items():
+    kinds = [
+        (_scope(Proposal, organization, user), Q(status=ProposalStatus.JOINT_REVIEW)),
+        (_scope(Risk, organization, user), Q(acceptance_expires_on__isnull=False)
+         & ~Q(status__in=[RiskStatus.ACCEPTED, RiskStatus.CLOSED])),
+        (_scope(IntakeRequest, organization, user), Q(status__in=OPEN_STATUSES) & ~Q(proposed_decision="")),
+        (_scope(RaciMatrix, organization, user), None),
+    ]
+    known = [ContentType.objects.get_for_model(qs.model).pk for qs, _ in kinds]
+    # Anything else one role signed and the other has not (a kind of subject added later).
+    others = (SignOff.objects.filter(organization=organization, voided_at__isnull=True)
+              .exclude(content_type_id__in=known).order_by().values_list("content_type_id", flat=True).distinct())
+    for ct_id in others:
         model = ContentType.objects.get_for_id(ct_id).model_class()
-        if model is None or not hasattr(model.objects, "visible_to"):
-            continue
-        for subject in _scope(model, organization, user).filter(pk__in=ids):
-            candidates[(ct_id, subject.pk)] = subject
-    waiting, overdue = [], 0
-    for key, subject in candidates.items():
-        by_role = signed.get(key, {})
-        waiting_on = [r.value for r in (Role.CIO, Role.CISO) if r.value not in by_role]
-        if not waiting_on or any(s["decision"] == "reject" for s in by_role.values()):
-            continue
-        since = min((s["signed_at"] for s in by_role.values()), default=None) or getattr(subject, "updated_at", None)
-        row = _decision_row(subject, organization, waiting_on=waiting_on, since=since, now=now)
-        overdue += int(row["age_days"] is not None and row["age_days"] > SIGNOFF_LIMIT_DAYS)
-        waiting.append(row)
-    waiting.sort(key=lambda w: w["since"] or "")
+        if model is not None and hasattr(model.objects, "visible_to"):
+            kinds.append((_scope(model, organization, user), None))
+    cut = now - timedelta(days=SIGNOFF_LIMIT_DAYS + 1)  # age_days > SIGNOFF_LIMIT_DAYS
+    totals = {"pending": 0, "overdue": 0, "mine": 0}
+    rows = []
+    for order, (queryset, candidate) in enumerate(kinds):
+        subjects = _waiting_subjects(queryset, organization, candidate=candidate, role=role, cut=cut)
+        if subjects:  # every row carries its kind's totals
+            totals = {key: totals[key] + getattr(subjects[0], f"total_{key}") for key in totals}
+        rows += [(subject.since, order, subject.pk, subject) for subject in subjects]
+    rows.sort(key=lambda r: r[:3])
+    waiting = [_decision_row(subject, organization, waiting_on=_waiting_on(subject), since=subject.since, now=now)
+               for *_, subject in rows]
     mine = [w for w in waiting if role in w["waiting_on"]] if role else waiting
-    return {"pending": len(waiting), "overdue": overdue, "waiting": waiting[:LIST_LIMIT * 2],
-            "for_role": role, "mine": mine[:LIST_LIMIT], "mine_count": len(mine),
+    return {"pending": totals["pending"], "overdue": totals["overdue"], "waiting": waiting[:LIST_LIMIT * 2],
+            "for_role": role, "mine": mine[:LIST_LIMIT], "mine_count": totals["mine"],
             "limit_days": SIGNOFF_LIMIT_DAYS}
+
+
+def _waiting_on(subject) -> list[str]:
+    return [r for r, signed in ((Role.CIO.value, subject.cio_signed), (Role.CISO.value, subject.ciso_signed))
+            if not signed]
+
+
+def _waiting_subjects(queryset, organization, *, candidate: Q | None, role: str | None, cut) -> list:
+    """Subjects of one model waiting for a signature (one query): candidates
+    (``candidate``) and subjects one role signed, neither signed by both nor
+    rejected; the first ``2 × LIST_LIMIT`` by waiting time plus the first
+    ``LIST_LIMIT`` waiting for ``role``. Each carries ``cio_signed``,
+    ``ciso_signed``, ``since`` (first signature, else last change) and the
+    totals ``total_pending``, ``total_overdue`` (since ≤ ``cut``), ``total_mine``."""
+    ct_id = ContentType.objects.get_for_model(queryset.model).pk
+    active = SignOff.objects.filter(organization=organization, content_type_id=ct_id, voided_at__isnull=True)
+    own = active.filter(object_id=OuterRef("pk"))
+    # The few rows to look at, as one semi-join (a UNION rather than an OR, which
+    # PostgreSQL would estimate at a large share of the table, paying the
+    # sign-off subqueries below for each of them, JIT compilation included).
+    ids = active.order_by().values("object_id")
+    if candidate is not None:
+        ids = queryset.filter(candidate).order_by().values("pk").union(ids, all=True)
+    queryset = queryset.filter(pk__in=ids).annotate(
+        cio_signed=Exists(own.filter(role=Role.CIO)),
+        ciso_signed=Exists(own.filter(role=Role.CISO)),
+        rejected=Exists(own.filter(decision=SignOffDecision.REJECT)),
+        since=Coalesce(Subquery(own.order_by("signed_at").values("signed_at")[:1]), F("updated_at")),
+    ).filter(rejected=False).exclude(cio_signed=True, ciso_signed=True)
+    one_signed = Q(cio_signed=True) | Q(ciso_signed=True)
+    queryset = queryset.filter(one_signed if candidate is None else candidate | one_signed)
+    mine = Q(pk__isnull=False)  # without a role, everything waiting counts as the reader's
+    if role in (Role.CIO, Role.CISO):
+        mine = Q(cio_signed=False) if role == Role.CIO else Q(ciso_signed=False)
+    by_age = [F("since").asc(), F("pk").asc()]
+    return list(queryset.annotate(
+        total_pending=Window(Count("pk")),
+        total_overdue=Window(Count("pk", filter=Q(since__lte=cut))),
+        total_mine=Window(Count("pk", filter=mine)),
+        position=Window(RowNumber(), order_by=by_age),
+        mine_position=Window(RowNumber(), partition_by=[ExpressionWrapper(mine, output_field=BooleanField())],
+                             order_by=by_age),
+    ).filter(Q(position__lte=LIST_LIMIT * 2) | (mine & Q(mine_position__lte=LIST_LIMIT))).order_by(*by_age))
 
 
 # -------------------------------------------------------------- combined ----
@@ -390,15 +421,18 @@ def alignment_inputs(*, risks: dict, kpis: dict, budget: dict, raci: dict, intak
     }
 
 
-def shared_picture(*, organization, user=None, role: str | None = None, progress=None) -> dict:
-    """Every section plus the alignment score, as plain values.
+def shared_picture(*, organization, user=None, role: str | None = None, progress=None,
+                   kpi_items: int | None = None) -> dict:
+    """Every section plus the alignment score, as plain values, read fresh.
 
     ``progress(percent, step)`` is called between sections (report builds show it).
+    ``kpi_items`` caps the KPIs listed (the dashboard shows a few; a report all).
     """
     progress = progress or (lambda percent, step: None)
     steps = (
         ("risks", "Reading the risk register", lambda: risk_section(organization=organization, user=user)),
-        ("kpis", "Reading the KPI scorecard", lambda: kpi_section(organization=organization, user=user)),
+        ("kpis", "Reading the KPI scorecard",
+         lambda: kpi_section(organization=organization, user=user, item_limit=kpi_items)),
         ("budget", "Reading the budget", lambda: budget_section(organization=organization, user=user)),
         ("raci", "Checking the ownership matrix", lambda: raci_section(organization=organization, user=user)),
         ("intake", "Timing the intake queue", lambda: intake_section(organization=organization, user=user)),
@@ -414,3 +448,23 @@ def shared_picture(*, organization, user=None, role: str | None = None, progress
     picture["alignment"] = alignment.compute(**inputs).as_dict()
     picture["alignment"]["inputs"] = inputs
     return picture
+
+
+def dashboard_data(*, organization, user, role: str | None, member_role: str) -> dict:
+    """The dashboard's picture, alignment trend and charts, cached (core.cache)
+    under the organization's data version, the viewer, their membership and
+    signing roles and the day: any change of the organization's data shows at
+    once; time-based figures (SLA clocks, ages, staleness) refresh with the
+    cache timeout. Reports never use this: they freeze fresh figures.
+
+    ``cache_key`` is the key it is cached under (None without a cache): the
+    page caches its rendered body under the same key."""
+    def compute() -> dict:
+        picture = shared_picture(organization=organization, user=user, role=role, kpi_items=KPI_ITEMS)
+        trend = report_selectors.published_trend(organization=organization)
+        charts = report_selectors.picture_charts(picture, trend=trend, thresholds=organization.level_thresholds)
+        return {"picture": picture, "trend": trend, "charts": charts}
+
+    name = f"dashboard:{user.pk}:{member_role}:{role or '-'}:{timezone.localdate().isoformat()}"
+    data, key = org_cache.cached_for_org_keyed(organization.pk, name, compute)
+    return {**data, "cache_key": key}

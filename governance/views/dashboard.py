@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
+from core.cache import DEFAULT_TIMEOUT
 from core.mixins import OrgViewMixin
 from core.permissions import signing_role
 from core.roles import Perm
 from governance import alignment
 from governance.forms.reports import ReportGenerateForm
 from governance.selectors import reports as report_selectors
-from governance.selectors.dashboard import SIGNOFF_LIMIT_DAYS, shared_picture
+from governance.selectors.dashboard import SIGNOFF_LIMIT_DAYS, dashboard_data
 
 
 class DashboardView(OrgViewMixin, TemplateView):
@@ -22,8 +23,9 @@ class DashboardView(OrgViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         org, user = self.organization, self.request.user
         role = signing_role(user, org)
-        picture = shared_picture(organization=org, user=user, role=role)
-        trend = report_selectors.published_trend(organization=org)
+        # Picture, trend and charts: cached per organization data version and viewer.
+        data = dashboard_data(organization=org, user=user, role=role, member_role=self.membership.role)
+        picture, trend = data["picture"], data["trend"]
         previous = next((p["score"] for p in reversed(trend) if p["score"] is not None), None)
         context.update(
             picture=picture,
@@ -31,7 +33,10 @@ class DashboardView(OrgViewMixin, TemplateView):
             band=alignment.score_band(picture["alignment"]["score"]),
             change=alignment.score_change(picture["alignment"]["score"], previous),
             trend=trend,
-            charts=report_selectors.picture_charts(picture, trend=trend, thresholds=org.level_thresholds),
+            charts=data["charts"],
+            # The body of the page is cached under the same key as its data.
+            cache_key=data["cache_key"],
+            cache_timeout=DEFAULT_TIMEOUT,
             my_role=role,
             building=report_selectors.reports_building(user=user, organization=org),
             can_generate=self.can(Perm.REPORT_MANAGE),
