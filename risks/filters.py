@@ -38,10 +38,17 @@ SORTS = {
 DEFAULT_SORT = "-score"
 
 
+# Columns that are never NULL: sorted without NULLS LAST, so that an ascending
+# index read backwards serves the descending order (see migration 0004).
+NOT_NULL_SORTS = {"number", "title", "status", "updated_at"}
+
+
 def _ordering(key: str):
     descending = key.startswith("-")
     fields = SORTS.get(key.lstrip("-")) or SORTS["score"]
-    exprs = [F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields]
+    nulls = [None if f in NOT_NULL_SORTS else True for f in fields]
+    exprs = [F(f).desc(nulls_last=n) if descending else F(f).asc(nulls_last=n)
+             for f, n in zip(fields, nulls, strict=True)]
     return [*exprs, "number"]
 
 

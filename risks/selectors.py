@@ -9,10 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Abs
 from django.utils import timezone
 
+from core.cache import cached_for_org
 from core.models import Organization, SignOff
 from core.permissions import signing_role
 from core.roles import Role
@@ -91,6 +92,14 @@ def risk_register(user, organization: Organization, filters: dict | None = None)
     return risk_register_filterset(user, organization, filters).qs
 
 
+def register_summary(organization: Organization) -> dict:
+    """``risk_summary`` for the register's and the heat map's tiles and the
+    API's summary: one aggregate over every risk of the organization, cached
+    until any of its data changes (``core.cache``), so these pages do not
+    read the whole register on each request."""
+    return cached_for_org(organization.pk, "risks:summary", lambda: risk_summary(organization))
+
+
 def risk_detail(user, organization: Organization, pk: int) -> Risk:
     """One risk with everything its page shows. Raises Risk.DoesNotExist."""
     return (
@@ -115,6 +124,20 @@ def lenses_of(risk: Risk) -> dict[str, Assessment | None]:
 # --------------------------------------------------------------- heat map ----
 
 
+def _scoped(organization: Organization, queryset: QuerySet | None) -> QuerySet:
+    """``queryset`` (risks a person may see) or every risk of the organization."""
+    return queryset if queryset is not None else Risk.objects.filter(organization=organization)
+
+
+def _grid(rows, likelihood: str, impact: str) -> list[list[int]]:
+    """5×5 counts from GROUP BY rows: ``grid[likelihood - 1][impact - 1]``."""
+    grid = [[0] * 5 for _ in range(5)]
+    for row in rows:
+        if row[likelihood] and row[impact]:
+            grid[row[likelihood] - 1][row[impact] - 1] += row["n"]
+    return grid
+
+
 def risk_heatmap(user, organization: Organization, *, residual: bool = False,
                  queryset: QuerySet | None = None) -> list[list[int]]:
     """5×5 counts of open and accepted risks (closed ones excluded) by current
@@ -127,10 +150,17 @@ def risk_heatmap(user, organization: Organization, *, residual: bool = False,
         .filter(**{f"{likelihood}__isnull": False, f"{impact}__isnull": False})
         .values(likelihood, impact).annotate(n=Count("pk")).order_by()
     )
-    grid = [[0] * 5 for _ in range(5)]
-    for row in rows:
-        grid[row[likelihood] - 1][row[impact] - 1] = row["n"]
-    return grid
+    return _grid(rows, likelihood, impact)
+
+
+def risk_heatmaps(organization: Organization, *, queryset: QuerySet | None = None) -> dict[str, list[list[int]]]:
+    """Both heat maps of the risks not closed, ``{"inherent": grid, "residual":
+    grid}`` as in ``risk_heatmap``, from one GROUP BY query (at most 625 rows)."""
+    fields = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
+    rows = list(_scoped(organization, queryset).exclude(status=RiskStatus.CLOSED)
+                .values(*fields).annotate(n=Count("pk")).order_by())
+    return {"inherent": _grid(rows, "inherent_likelihood", "inherent_impact"),
+            "residual": _grid(rows, "residual_likelihood", "residual_impact")}
 
 
 @dataclass
@@ -162,12 +192,13 @@ def heatmap_rows(grid: list[list[int]], organization: Organization) -> list[list
 # ---------------------------------------------------------------- summary ----
 
 
-def risk_summary(organization: Organization) -> dict:
-    """Headline numbers for the dashboard and reports (one query):
+def risk_summary(organization: Organization, *, queryset: QuerySet | None = None) -> dict:
+    """Headline numbers for the register and the API (one query):
     ``by_level`` {low, medium, high, critical, unassessed} of open risks,
     ``open_above_appetite``, ``divergent`` and ``divergent_share`` (0–1, of
-    risks assessed by both lenses), ``accepted``, ``open``, ``closed``, ``total``."""
-    qs = annotate_levels(Risk.objects.filter(organization=organization), organization)
+    risks assessed by both lenses), ``accepted``, ``open``, ``closed``, ``total``.
+    ``queryset`` narrows the risks counted (e.g. to those a person may see)."""
+    qs = annotate_levels(_scoped(organization, queryset), organization)
     is_open = Q(status__in=OPEN_STATUSES)
     both = Q(cio_score__isnull=False, ciso_score__isnull=False) & ~Q(status=RiskStatus.CLOSED)
     figures = qs.aggregate(
@@ -191,20 +222,57 @@ def risk_summary(organization: Organization) -> dict:
             "appetite": organization.risk_appetite}
 
 
-def top_risks(organization: Organization, limit: int = 5) -> list[Risk]:
-    """The highest current scores among risks not closed (one query)."""
-    qs = annotate_levels(Risk.objects.filter(organization=organization), organization)
+def not_closed_summary(organization: Organization, *, queryset: QuerySet | None = None) -> dict:
+    """The dashboard's figures over every risk not closed (open and accepted),
+    in one conditional aggregate: ``open`` (their number), ``levels``
+    {critical, high, medium, low, not_assessed} by current score, ``divergent``
+    (a level or more apart, not agreed), ``missing_lens`` (not agreed and a lens
+    missing), ``above_appetite`` (score above the appetite, not accepted) and
+    ``expected_annual_loss`` (their sum, a Decimal)."""
+    qs = annotate_levels(_scoped(organization, queryset), organization).exclude(status=RiskStatus.CLOSED)
+    figures = qs.aggregate(
+        open=Count("pk"),
+        critical=Count("pk", filter=Q(level_rank=3)),
+        high=Count("pk", filter=Q(level_rank=2)),
+        medium=Count("pk", filter=Q(level_rank=1)),
+        low=Count("pk", filter=Q(level_rank=0)),
+        not_assessed=Count("pk", filter=Q(inherent_score__isnull=True)),
+        divergent=Count("pk", filter=Q(divergence_levels__gte=1)),
+        missing_lens=Count("pk", filter=Q(is_agreed=False) & (Q(cio_score__isnull=True) | Q(ciso_score__isnull=True))),
+        above_appetite=Count("pk", filter=Q(inherent_score__gt=organization.risk_appetite)
+                             & ~Q(status=RiskStatus.ACCEPTED)),
+        expected_annual_loss=Sum("expected_annual_loss"),
+    )
+    levels = {key: figures.pop(key) for key in ("critical", "high", "medium", "low", "not_assessed")}
+    return {**figures, "levels": levels, "expected_annual_loss": figures["expected_annual_loss"] or Decimal(0)}
+
+
+def top_risks(organization: Organization, limit: int = 5, *, queryset: QuerySet | None = None) -> list[Risk]:
+    """The highest current scores among risks not closed (one query); on equal
+    scores the higher impact first, then the register's order."""
+    qs = annotate_levels(_scoped(organization, queryset), organization)
     return list(qs.exclude(status=RiskStatus.CLOSED).filter(inherent_score__isnull=False)
                 .select_related("owner").order_by("-inherent_score", "-inherent_impact", "number")[:limit])
 
 
-def biggest_divergences(organization: Organization, limit: int = 5) -> list[Risk]:
+def biggest_divergences(organization: Organization, limit: int = 5, *,
+                        queryset: QuerySet | None = None) -> list[Risk]:
     """Risks where the CIO and the CISO are furthest apart, not yet agreed (one query).
     Each row has ``divergence_levels``, ``cio_score`` and ``ciso_score``."""
-    qs = annotate_levels(Risk.objects.filter(organization=organization), organization)
+    qs = annotate_levels(_scoped(organization, queryset), organization)
     return list(qs.exclude(status=RiskStatus.CLOSED).filter(divergence_levels__gte=1).select_related("owner")
                 .annotate(score_gap=Abs(F("cio_score") - F("ciso_score")))
                 .order_by("-divergence_levels", "-score_gap", "-inherent_score", "number")[:limit])
+
+
+def risks_above_appetite(organization: Organization, limit: int = 8, *,
+                         queryset: QuerySet | None = None) -> list[Risk]:
+    """Risks not closed nor accepted scoring above the appetite, highest first,
+    in the register's order (one query)."""
+    qs = annotate_levels(_scoped(organization, queryset), organization)
+    return list(qs.exclude(status__in=(RiskStatus.CLOSED, RiskStatus.ACCEPTED))
+                .filter(inherent_score__gt=organization.risk_appetite).select_related("owner")
+                .order_by("-inherent_score", "number")[:limit])
 
 
 def risks_needing_assessment(user, organization: Organization) -> QuerySet:

@@ -4,7 +4,6 @@ heat map and the "needs my assessment" queue. Workflow POSTs are in
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -21,6 +20,7 @@ from . import scoring, selectors, services
 from .filters import LEVEL_CHOICES
 from .forms import AcceptanceRequestForm, AssessmentForm, DeclineForm, MitigationForm, RiskForm
 from .models import Lens, Mitigation, Risk, RiskStatus
+from .pagination import RegisterPaginator
 
 PAGE_SIZE = 25
 FILTER_FIELDS = ("level", "status", "origin", "owner", "csf", "divergent", "appetite")
@@ -58,13 +58,14 @@ class RegisterView(RiskPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = selectors.risk_register_filterset(self.request.user, self.organization, self.request.GET)
-        page = Paginator(filterset.qs, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        page = RegisterPaginator(filterset.qs, PAGE_SIZE, organization=self.organization).get_page(
+            self.request.GET.get("page"))
         _decorate(page.object_list, self.organization)
         data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
         context.update(
             filter=filterset, form=filterset.form, page_obj=page,
             filter_fields=[filterset.form[name] for name in FILTER_FIELDS], risks=page.object_list,
-            active_filters=filterset.active_count, summary=selectors.risk_summary(self.organization),
+            active_filters=filterset.active_count, summary=selectors.register_summary(self.organization),
             cell=data.get("cell"), matrix=data.get("matrix") or "inherent", query=self.request.GET.urlencode(),
         )
         return context
@@ -278,7 +279,7 @@ class HeatMapView(RiskPageMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(_heat_context(self.request.user, self.organization))
-        context["summary"] = selectors.risk_summary(self.organization)
+        context["summary"] = selectors.register_summary(self.organization)
         context["levels"] = [(k, label) for k, label in LEVEL_CHOICES if k != "unassessed"]
         return context
 

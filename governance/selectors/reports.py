@@ -45,6 +45,18 @@ def published_trend(*, organization, limit: int = 8) -> list[dict]:
              "score": r["score"]} for r in reversed(list(rows))]
 
 
+KPI_ROWS_ON_PAGE = 15
+
+
+def kpi_rows_for_page(kpis: dict, limit: int = KPI_ROWS_ON_PAGE) -> dict:
+    """The report page's KPI table: the first ``limit`` items of a snapshot's
+    scorecard (stored worst first: red, stale, amber, green) and how many more
+    there are. The page stays the same size however many KPIs the organization
+    has; the PDF lists them all."""
+    items = kpis.get("items") or []
+    return {"rows": items[:limit], "more": max(len(items) - limit, 0), "total": len(items)}
+
+
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 

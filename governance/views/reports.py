@@ -71,6 +71,8 @@ class ReportDetailView(OrgViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         report = selectors.report_get(user=self.request.user, organization=self.organization, pk=self.kwargs["pk"])
         context.update(report=report, can_manage=self.can(Perm.REPORT_MANAGE), **report_context(report))
+        if context["snapshot"]:
+            context["kpi_table"] = selectors.kpi_rows_for_page(context["snapshot"].get("kpis") or {})
         if self.can(Perm.REPORT_MANAGE):
             from core.history import history_entries
 

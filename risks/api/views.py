@@ -24,6 +24,7 @@ from core.selectors import signoff_log
 from risks import selectors, services
 from risks.filters import RiskFilterSet
 from risks.models import AnnexAControl, Assessment, CsfCategory, Mitigation, Risk
+from risks.pagination import RegisterApiPagination
 
 from . import serializers as s
 
@@ -87,6 +88,7 @@ class RiskViewSet(OrgScopedModelViewSet):
 
     queryset = Risk.objects.none()
     serializer_class = s.RiskSerializer
+    pagination_class = RegisterApiPagination
     filter_backends = [RiskFilterBackend]
     filterset_class = RiskFilterSet
     view_perm = READ
@@ -234,7 +236,7 @@ class RiskViewSet(OrgScopedModelViewSet):
                    responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"])
     def summary(self, request, *args, **kwargs):
-        data = selectors.risk_summary(self.organization)
+        data = dict(selectors.register_summary(self.organization))
         data["divergent_share"] = float(round(data["divergent_share"], 4))
         return Response(data)
 

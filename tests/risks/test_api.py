@@ -56,15 +56,17 @@ def test_list_query_count_is_the_same_at_10_and_500_risks(client_as, org, people
     from .test_pages import _make_many
 
     client = client_as("cio", api=True)
-    _make_many(org, people, 10)
-    client.get(f"{BASE}/risks/")
-    with django_assert_max_num_queries(10) as small:
-        assert client.get(f"{BASE}/risks/?page_size=500&sort=-score").status_code == 200
-    _make_many(org, people, 490)
-    with django_assert_max_num_queries(10) as large:
-        response = client.get(f"{BASE}/risks/?page_size=500&sort=-score")
+    client.get(f"{BASE}/risks/")  # warm caches (content types, sessions)
+    counts = {}
+    for size, more in (("small", 10), ("large", 490)):
+        _make_many(org, people, more)
+        with django_assert_max_num_queries(10) as cold:  # the total is counted after a change…
+            assert client.get(f"{BASE}/risks/?page_size=500&sort=-score").status_code == 200
+        with django_assert_max_num_queries(9) as warm:  # …and then read from the cache
+            response = client.get(f"{BASE}/risks/?page_size=500&sort=-score")
+        counts[size] = (len(cold.captured_queries), len(warm.captured_queries))
     assert response.status_code == 200 and response.data["count"] == 500 and len(response.data["results"]) == 500
-    assert len(small.captured_queries) == len(large.captured_queries)
+    assert counts["small"] == counts["large"] and counts["small"][1] == counts["small"][0] - 1
 
 
 def test_create_validates_and_returns_the_risk(client_as, org, people):
