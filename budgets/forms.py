@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
 from core.forms import StyledFormMixin
@@ -13,6 +14,40 @@ from .fiscal import fiscal_year_of
 from .models import BudgetItem, Category, Domain, ItemOption, ItemRiskLink, Kind, Priority, Proposal
 
 MONEY_ATTRS = {"inputmode": "decimal", "step": "0.01", "min": "0"}
+CHOICES_SHOWN = 20  # rows a long choice list (mitigations, risks) puts on the page; search finds the rest
+
+
+def _as_pk(value) -> int | None:
+    text = str(getattr(value, "pk", value) or "")
+    return int(text) if text.isdigit() else None
+
+
+def choice_options(rows, *, label, empty_label=None, selected=None) -> list[tuple]:
+    """(value, label) pairs of a bounded choice list: the empty choice, the
+    selected row (kept even when a search does not match it), then ``rows``."""
+    options = [("", empty_label)] if empty_label is not None else []
+    if selected is not None:
+        options.append((selected.pk, label(selected)))
+    return options + [(r.pk, label(r)) for r in rows if selected is None or r.pk != selected.pk]
+
+
+def bound_choices(form, name: str, search_url: str) -> None:
+    """Let ``form[name]`` choose among thousands of rows without listing them:
+    the page shows the current choice and the first CHOICES_SHOWN rows (one
+    query), a search box beside it (``search_url``) fetches others. Validation
+    still accepts any row of the field's queryset."""
+    field = form.fields[name]
+    queryset = field.queryset
+    pk = _as_pk(form[name].value())
+    if pk is not None:
+        first = Case(When(pk=pk, then=Value(0)), default=Value(1), output_field=IntegerField())
+        queryset = queryset.order_by(first, *queryset.query.order_by)
+    rows = list(queryset[:CHOICES_SHOWN + 1])
+    selected = rows[0] if rows and pk is not None and rows[0].pk == pk else None
+    field.search_url = search_url
+    field.more_choices = len(rows) > CHOICES_SHOWN
+    field.widget.choices = choice_options(rows[:CHOICES_SHOWN], label=field.label_from_instance,
+                                          empty_label=field.empty_label, selected=selected)
 
 
 def _revalidate(form) -> None:
@@ -60,6 +95,18 @@ class ProposalEditForm(StyledFormMixin, forms.ModelForm):
         widgets = {"summary": forms.Textarea(attrs={"rows": 5})}
 
 
+NO_MITIGATION = "None"
+NO_RISK = "---------"
+
+
+def mitigation_label(mitigation) -> str:
+    return f"{mitigation.risk.reference} · {mitigation.title}"
+
+
+def risk_label(risk) -> str:
+    return f"{risk.reference} · {risk.title}"
+
+
 class ItemForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -72,12 +119,14 @@ class ItemForm(StyledFormMixin, forms.ModelForm):
         }
         labels = {"kind": "CapEx / OpEx", "mitigation": "Mitigation it funds"}
 
-    def __init__(self, *args, mitigations=None, has_options=False, **kwargs):
+    def __init__(self, *args, mitigations=None, has_options=False, search_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mitigation"].queryset = mitigations if mitigations is not None else \
             self.fields["mitigation"].queryset.none()
-        self.fields["mitigation"].label_from_instance = lambda m: f"{m.risk.reference} · {m.title}"
-        self.fields["mitigation"].empty_label = "None"
+        self.fields["mitigation"].label_from_instance = mitigation_label
+        self.fields["mitigation"].empty_label = NO_MITIGATION
+        if search_url:
+            bound_choices(self, "mitigation", search_url)
         if has_options:
             self.fields["amount"].disabled = True
             self.fields["amount"].help_text = "Follows the chosen option. Change it on the item's page."
@@ -140,10 +189,13 @@ class LinkForm(StyledFormMixin, forms.ModelForm):
         widgets = {"loss_after": forms.NumberInput(attrs=MONEY_ATTRS)}
         labels = {"loss_after": "Expected annual loss after"}
 
-    def __init__(self, *args, risks=None, **kwargs):
+    def __init__(self, *args, risks=None, search_url="", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["risk"].queryset = risks
-        self.fields["risk"].label_from_instance = lambda r: f"{r.reference} · {r.title}"
+        self.fields["risk"].label_from_instance = risk_label
+        self.fields["risk"].empty_label = NO_RISK
+        if search_url:
+            bound_choices(self, "risk", search_url)
         _revalidate(self)
 
     def clean(self):

@@ -16,7 +16,18 @@ from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
 
 from . import presenters, selectors, services
-from .forms import ItemForm, LinkEditForm, LinkForm, OptionForm
+from .forms import (
+    CHOICES_SHOWN,
+    NO_MITIGATION,
+    NO_RISK,
+    ItemForm,
+    LinkEditForm,
+    LinkForm,
+    OptionForm,
+    choice_options,
+    mitigation_label,
+    risk_label,
+)
 
 
 def _refresh(request, url: str):
@@ -34,6 +45,17 @@ class ItemMixin(OrgViewMixin):
 
     def mitigations(self):
         return selectors.linkable_mitigations(user=self.request.user, organization=self.organization)
+
+    def item_form(self, *args, **kwargs) -> ItemForm:
+        """The item form, its mitigation a bounded list with a search box."""
+        return ItemForm(*args, mitigations=self.mitigations(), **kwargs,
+                        search_url=reverse("budgets:mitigation_choices", args=[self.organization.slug]))
+
+    def link_form(self, item, *args, **kwargs) -> LinkForm:
+        """The form linking a risk to ``item``, its risk a bounded list with a search box."""
+        risks = selectors.linkable_risks(user=self.request.user, organization=self.organization, item=item)
+        return LinkForm(*args, risks=risks, **kwargs,
+                        search_url=reverse("budgets:risk_choices", args=[self.organization.slug, item.pk]))
 
     def load_item(self):
         self.item = selectors.item_get(user=self.request.user, organization=self.organization, pk=self.kwargs["pk"])
@@ -54,11 +76,11 @@ class ItemCreateView(ItemMixin, View):
 
     def get(self, request, org, pk):
         proposal = selectors.proposal_get(user=request.user, organization=self.organization, pk=pk)
-        return self._render(ItemForm(mitigations=self.mitigations()), proposal)
+        return self._render(self.item_form(), proposal)
 
     def post(self, request, org, pk):
         proposal = selectors.proposal_get(user=request.user, organization=self.organization, pk=pk)
-        form = ItemForm(request.POST, mitigations=self.mitigations())
+        form = self.item_form(request.POST)
         if form.is_valid():
             try:
                 item = services.item_create(actor=request.user, proposal=proposal, **form.service_data())
@@ -83,14 +105,12 @@ class ItemEditView(ItemMixin, View):
 
     def get(self, request, org, pk):
         item = self.load_item()
-        form = ItemForm(instance=item, initial={"version": item.version}, mitigations=self.mitigations(),
-                        has_options=item.option_count > 0)
+        form = self.item_form(instance=item, initial={"version": item.version}, has_options=item.option_count > 0)
         return self._render(form, item)
 
     def post(self, request, org, pk):
         item = self.load_item()
-        form = ItemForm(request.POST, instance=item, mitigations=self.mitigations(),
-                        has_options=item.option_count > 0)
+        form = self.item_form(request.POST, instance=item, has_options=item.option_count > 0)
         if form.is_valid():
             try:
                 services.item_update(actor=request.user, item=item, expected_version=form.cleaned_data["version"],
@@ -157,8 +177,7 @@ class ItemDetailView(ItemMixin, TemplateView):
         )
         if can_edit:
             context["option_form"] = kwargs.get("option_form") or OptionForm()
-            risks = selectors.linkable_risks(user=self.request.user, organization=self.organization, item=item)
-            context["link_form"] = kwargs.get("link_form") or LinkForm(risks=risks)
+            context["link_form"] = kwargs.get("link_form") or self.link_form(item)
         return context
 
 
@@ -184,8 +203,7 @@ class LinkCreateView(ItemDetailView):
 
     def post(self, request, org, pk):
         item = self.load_item()
-        risks = selectors.linkable_risks(user=request.user, organization=self.organization, item=item)
-        form = LinkForm(request.POST, risks=risks)
+        form = self.link_form(item, request.POST)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -299,3 +317,53 @@ class LinkDeleteView(_PartActionView):
     def act(self, link):
         services.link_delete(actor=self.request.user, link=link)
         return f"{link.risk.reference} is no longer linked to this item."
+
+
+class _ChoicesView(ItemMixin, View):
+    """The options of a bounded choice list that match a search, for HTMX to put
+    into the list's <select>: the empty choice, the current one (``<field>=pk``,
+    kept so that searching never drops it), then the first CHOICES_SHOWN matches."""
+
+    required_perm = Perm.BUDGET_EDIT
+    field_name = ""
+    empty_label = None
+
+    def label(self, row) -> str:
+        raise NotImplementedError
+
+    def rows(self, search: str = ""):
+        raise NotImplementedError
+
+    def get(self, request, org, **kwargs):
+        rows = list(self.rows(request.GET.get("q", ""))[:CHOICES_SHOWN + 1])
+        current = request.GET.get(self.field_name, "")
+        selected = self.rows().filter(pk=current).first() if current.isdigit() else None
+        return render(request, "budgets/partials/choice_options.html", {
+            "options": choice_options(rows[:CHOICES_SHOWN], label=self.label, empty_label=self.empty_label,
+                                      selected=selected),
+            "selected": str(selected.pk) if selected else "", "more": len(rows) > CHOICES_SHOWN, "none": not rows,
+        })
+
+
+class MitigationChoicesView(_ChoicesView):
+    field_name = "mitigation"
+    empty_label = NO_MITIGATION
+    label = staticmethod(mitigation_label)
+
+    def rows(self, search: str = ""):
+        return selectors.linkable_mitigations(user=self.request.user, organization=self.organization,
+                                              search=search)
+
+
+class RiskChoicesView(_ChoicesView):
+    field_name = "risk"
+    empty_label = NO_RISK
+    label = staticmethod(risk_label)
+
+    def get(self, request, org, pk):
+        self.load_item()
+        return super().get(request, org)
+
+    def rows(self, search: str = ""):
+        return selectors.linkable_risks(user=self.request.user, organization=self.organization, item=self.item,
+                                        search=search)

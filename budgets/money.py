@@ -162,8 +162,34 @@ def summarise(items: Iterable[ItemFigures], *, amortisation_years: int = DEFAULT
             summary.risk_linked_annual_cost += yearly
             summary.cost_avoidance += to_money(item.loss_avoided)
         summary.unfunded_musts += is_unfunded_must(item)
+    return _with_ratios(summary)
+
+
+def _with_ratios(summary: Summary) -> Summary:
+    """Fill in the security share and the portfolio return from the totals."""
     security = summary.by_domain.get("security", ZERO) + summary.by_domain.get("joint", ZERO)
     summary.security_share = share(security, summary.total)
     summary.portfolio_rosi = rosi(summary.cost_avoidance, summary.risk_linked_annual_cost,
                                   has_risk=summary.risk_linked_annual_cost > ZERO)
     return summary
+
+
+def from_cents(cents) -> Decimal:
+    """Whole cents (an integer summed by the database) as money."""
+    return to_money(Decimal(int(cents or 0)).scaleb(-2))
+
+
+def summary_from_totals(*, total, by_domain: dict, by_category: dict, by_kind: dict, by_priority: dict,
+                        annual_cost, risk_linked_annual_cost, cost_avoidance, item_count: int = 0,
+                        unfunded_musts: int = 0) -> Summary:
+    """The same Summary as ``summarise``, from totals the database already added up
+    (each annual cost rounded per item, as ``annual_cost`` does)."""
+    return _with_ratios(Summary(
+        total=to_money(total), by_domain={k: to_money(v) for k, v in by_domain.items()},
+        by_category={k: to_money(v) for k, v in by_category.items()},
+        by_kind={k: to_money(v) for k, v in by_kind.items()},
+        by_priority={k: to_money(v) for k, v in by_priority.items()},
+        annual_cost=to_money(annual_cost), risk_linked_annual_cost=to_money(risk_linked_annual_cost),
+        cost_avoidance=to_money(cost_avoidance), item_count=int(item_count or 0),
+        unfunded_musts=int(unfunded_musts or 0),
+    ))

@@ -2,14 +2,17 @@
 fixed number of queries whatever the number of items."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
@@ -20,10 +23,11 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Cast, Coalesce, Round
 from django.shortcuts import get_object_or_404
 
-from core.selectors import signoff_status, signoffs_waiting_for
+from core.roles import Role
+from core.selectors import JointStatus, signoff_log, signoff_status, signoffs_waiting_for
 
 from . import money
 from .models import (
@@ -70,9 +74,21 @@ def proposal_get(*, user, organization, pk) -> Proposal:
     )
 
 
-def previous_proposal(proposal: Proposal) -> Proposal | None:
-    return Proposal.objects.filter(organization_id=proposal.organization_id,
-                                   fiscal_year=proposal.fiscal_year - 1).first()
+SIGNOFF_LOG_LENGTH = 20
+SIGNING_ROLES = (Role.CIO, Role.CISO)
+
+
+def proposal_signoffs(proposal: Proposal) -> tuple[JointStatus, list]:
+    """The CIO's and CISO's sign-offs in force for the proposal's current version,
+    and the newest SIGNOFF_LOG_LENGTH sign-offs ever given (void ones included),
+    in one query: those in force first (at most one per role), then the newest."""
+    in_force = Q(voided_at__isnull=True, subject_version=proposal.version)
+    rows = list(signoff_log(proposal, SIGNOFF_PURPOSE)
+                .annotate(in_force=Case(When(in_force, then=Value(True)), default=Value(False)))
+                .order_by("-in_force", "-signed_at", "-pk")[:SIGNOFF_LOG_LENGTH + len(SIGNING_ROLES)])
+    by_role = {row.role: row for row in rows if row.in_force}
+    log = sorted(rows, key=lambda row: (row.signed_at, row.pk), reverse=True)[:SIGNOFF_LOG_LENGTH]
+    return JointStatus(cio=by_role.get(Role.CIO), ciso=by_role.get(Role.CISO)), log
 
 
 # ------------------------------------------------------------------ items ----
@@ -112,9 +128,10 @@ ITEM_SORTS = {
 
 def item_list(*, proposal: Proposal, filters: dict | None = None, sort: str = ""):
     """The proposal's items for the items table: filtered, sorted (default: priority,
-    then largest amount), with mitigation and its risk loaded."""
+    then largest amount), each with its figures (loss avoided, counts of risks and
+    options, chosen option), computed only for the rows of the page asked for."""
     filters = filters or {}
-    qs = items_with_figures(proposal.items.select_related("mitigation", "mitigation__risk"))
+    qs = items_with_figures(proposal.items.all())
     for name in ("domain", "category", "kind", "priority"):
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})
@@ -153,21 +170,34 @@ def link_get(*, user, organization, pk) -> ItemRiskLink:
                              .select_related("item__proposal", "risk"), pk=pk)
 
 
-def linkable_risks(*, user, organization, item: BudgetItem | None = None):
-    """Risks of the register the person may see, not yet linked to ``item``."""
+def linkable_risks(*, user, organization, item: BudgetItem | None = None, search: str = ""):
+    """Risks of the register the person may see, not yet linked to ``item``;
+    ``search`` matches the reference or the title."""
     from risks.models import Risk
 
     qs = Risk.objects.visible_to(user).filter(organization=organization).order_by("number")
     if item is not None:
         qs = qs.exclude(budget_links__item=item)
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(reference__icontains=search) | Q(title__icontains=search))
     return qs
 
 
-def linkable_mitigations(*, user, organization):
+def linkable_mitigations(*, user, organization, search: str = ""):
+    """Mitigations of the register the person may see, with their risk;
+    ``search`` matches the mitigation's title or its risk's reference or title."""
     from risks.models import Mitigation
 
-    return (Mitigation.objects.visible_to(user).filter(organization=organization)
-            .select_related("risk").order_by("risk__number", "title"))
+    # Naming the risk's organization too lets the database walk the register's
+    # (organization, number) index and stop at the first rows asked for.
+    qs = (Mitigation.objects.visible_to(user).filter(organization=organization, risk__organization=organization)
+          .select_related("risk").order_by("risk__number", "title"))
+    search = search.strip()
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(risk__reference__icontains=search)
+                       | Q(risk__title__icontains=search))
+    return qs
 
 
 # ---------------------------------------------------------------- summary ----
@@ -201,36 +231,81 @@ class ProposalSummary:
         return [(Priority(k).label, v) for k, v in self.summary.by_priority.items()]
 
 
-def _figures(proposal_ids):
-    rows = (items_with_figures(BudgetItem.objects.filter(proposal_id__in=proposal_ids))
-            .values("proposal_id", "domain", "category", "kind", "priority", "amount", "loss_avoided",
-                    "risk_count", "option_count", "has_chosen_option").order_by())
-    by_proposal: dict[int, list[money.ItemFigures]] = {pk: [] for pk in proposal_ids}
-    for row in rows:
-        pk = row.pop("proposal_id")
-        by_proposal[pk].append(money.ItemFigures(**row))
-    return by_proposal
+SUMMARY_BUCKETS = {"domain": Domain.values, "category": Category.values, "kind": Kind.values,
+                   "priority": Priority.values}
 
 
-def _summarise(figures, years: int) -> money.Summary:
-    return money.summarise(figures, amortisation_years=years, domains=Domain.values, categories=Category.values,
-                           kinds=Kind.values, priorities=Priority.values)
+def _cents(expression):
+    """Money as whole cents, so that a CapEx item's annual cost rounds half-up
+    exactly as ``money.annual_cost`` does, on every database (SQLite divides floats)."""
+    return Cast(Round(ExpressionWrapper(expression * Value(100), output_field=MONEY_FIELD)), BigIntegerField())
+
+
+@functools.cache
+def _proposals_with_totals():
+    """Proposals annotated with the totals of all their items, added up by the
+    database in one pass (one row per proposal, also without items): amounts by
+    domain, category, kind and priority, annual cost (CapEx spread over the
+    proposal's years, rounded half-up per item), the part of it on items that
+    reduce a risk, the loss those avoid, and must-haves not funded.
+
+    Built once per process and only filtered (cloned) by each caller: Django
+    takes longer to assemble these twenty aggregates than the database takes to
+    compute them."""
+    columns = ("id", "amount", "kind", *SUMMARY_BUCKETS)
+    amount = _cents(F("i_amount"))
+    years = F("amortisation_years")
+    annual = Case(When(i_kind=Kind.CAPEX, then=(amount * 2 + years) / (years * 2)), default=amount,
+                  output_field=BigIntegerField())
+    item = OuterRef("items__id")
+    has_risk = Q(Exists(ItemRiskLink.objects.filter(item_id=item)))
+    avoided = (ItemRiskLink.objects.filter(item_id=item).order_by().values("item_id")
+               .annotate(s=Sum(F("loss_before") - F("loss_after"), output_field=MONEY_FIELD)).values("s"))
+    not_chosen = Q(Exists(ItemOption.objects.filter(item_id=item))) & ~Q(
+        Exists(ItemOption.objects.filter(item_id=item, is_chosen=True)))
+    totals = {
+        "t_count": Count("i_id"), "t_total": Sum("i_amount"), "t_annual": Sum(annual),
+        "t_linked_annual": Sum(annual, filter=has_risk),
+        "t_avoided": Sum(Subquery(avoided, output_field=MONEY_FIELD), filter=has_risk),
+        "t_unfunded": Count("i_id", filter=Q(i_priority=Priority.MUST) & (Q(i_amount=0) | not_chosen)),
+    }
+    for name, values in SUMMARY_BUCKETS.items():
+        totals.update({f"t_{name}_{value}": Sum("i_amount", filter=Q(**{f"i_{name}": value})) for value in values})
+    return (Proposal.objects.alias(**{f"i_{column}": F(f"items__{column}") for column in dict.fromkeys(columns)})
+            .annotate(**totals).order_by())
+
+
+def _summary_of(row: Proposal) -> money.Summary:
+    buckets = {name: {value: getattr(row, f"t_{name}_{value}") or 0 for value in values}
+               for name, values in SUMMARY_BUCKETS.items()}
+    return money.summary_from_totals(
+        total=row.t_total or 0, by_domain=buckets["domain"], by_category=buckets["category"],
+        by_kind=buckets["kind"], by_priority=buckets["priority"], annual_cost=money.from_cents(row.t_annual),
+        risk_linked_annual_cost=money.from_cents(row.t_linked_annual), cost_avoidance=row.t_avoided or 0,
+        item_count=row.t_count, unfunded_musts=row.t_unfunded,
+    )
 
 
 def proposal_summary(proposal: Proposal, *, previous: Proposal | None | bool = True) -> ProposalSummary:
     """Totals of ``proposal`` and the change against the previous fiscal year's
-    proposal (any status). Two queries: previous proposal, then all item figures."""
+    proposal (any status), added up by the database over all items. One query,
+    which also finds the previous year's proposal."""
+    years = [proposal.fiscal_year]
     if previous is True:
-        previous = previous_proposal(proposal)
-    ids = [proposal.pk] + ([previous.pk] if previous else [])
-    figures = _figures(ids)
-    result = ProposalSummary(summary=_summarise(figures[proposal.pk], proposal.amortisation_years),
-                             previous=previous or None, amortisation_years=proposal.amortisation_years)
-    if previous:
-        before = _summarise(figures[previous.pk], previous.amortisation_years)
-        result.previous_total = before.total
-        result.change = money.change(result.summary.total, before.total)
-        result.domain_change = {k: money.change(v, before.by_domain.get(k, Decimal("0")))
+        years.append(proposal.fiscal_year - 1)
+    elif previous:
+        years.append(previous.fiscal_year)
+    rows = _proposals_with_totals().filter(organization_id=proposal.organization_id, fiscal_year__in=years)
+    found = {row.pk: row for row in rows}
+    current = found.pop(proposal.pk)
+    before = next(iter(found.values()), None)
+    result = ProposalSummary(summary=_summary_of(current), previous=before,
+                             amortisation_years=proposal.amortisation_years)
+    if before is not None:
+        before_summary = _summary_of(before)
+        result.previous_total = before_summary.total
+        result.change = money.change(result.summary.total, before_summary.total)
+        result.domain_change = {k: money.change(v, before_summary.by_domain.get(k, Decimal("0")))
                                 for k, v in result.summary.by_domain.items()}
     else:
         result.change = money.change(result.summary.total, None)
@@ -263,8 +338,8 @@ def current_proposal(organization) -> Proposal | None:
 def budget_at_a_glance(organization) -> BudgetGlance:
     """The current proposal (latest fiscal year) at a glance: status, totals by
     domain, security share, cost avoidance, portfolio ROSI, change against last
-    year and the CIO's and CISO's submission signatures. At most four queries
-    (proposal, previous proposal, item figures, sign-offs); the caller checks
+    year and the CIO's and CISO's submission signatures. Three queries
+    (proposal, figures of this and last year, sign-offs); the caller checks
     that the person may see the budget."""
     proposal = current_proposal(organization)
     if proposal is None:

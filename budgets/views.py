@@ -17,14 +17,13 @@ from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
 from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
-from core.selectors import signoff_panel
 
 from . import exports, presenters, selectors, services
 from .fiscal import fiscal_year_span
 from .forms import ApproveForm, ItemFilterForm, ItemForm, ProposalCreateForm, ProposalEditForm, ReturnForm
-from .models import SIGNOFF_PURPOSE, ProposalStatus
+from .models import ProposalStatus
 
-ITEMS_PER_PAGE = 50
+ITEMS_PER_PAGE = 25  # like the risk register and the intake queue
 
 
 class ProposalMixin(OrgViewMixin):
@@ -41,6 +40,7 @@ class ProposalMixin(OrgViewMixin):
         if self.proposal is None:
             self.proposal = selectors.proposal_get(user=self.request.user, organization=self.organization,
                                                    pk=self.kwargs["pk"])
+            self.proposal.organization = self.organization  # the proposal was looked up in it
         return self.proposal
 
     def proposal_url(self, proposal=None) -> str:
@@ -91,38 +91,51 @@ class ProposalCreateView(OrgViewMixin, FormView):
 
 
 class ProposalDetailView(ProposalMixin, TemplateView):
+    """Summary and charts over all items (added up by the database), one page of
+    the items table, sign-off and history: the same number of queries for ten
+    items or thousands."""
+
     template_name = "budgets/proposal_detail.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         proposal = self.get_proposal()
-        filters = ItemFilterForm(self.request.GET or None)
-        sort = self.request.GET.get("sort", "")
-        active_filters = {k: v for k, v in filters.filters().items() if v}
-        items = selectors.item_list(proposal=proposal, filters=active_filters, sort=sort)
-        page = Paginator(items, ITEMS_PER_PAGE).get_page(self.request.GET.get("page"))
-        can_edit = self.can(Perm.BUDGET_EDIT) and proposal.is_editable
         context.update(presenters.proposal_context(proposal, organization=self.organization))
-        context.update(
-            filter_form=filters, filtered=bool(active_filters), page_obj=page, sort=sort,
-            rows=presenters.item_rows(page.object_list, proposal.amortisation_years),
-            can_edit=can_edit, can_decide=self.can(Perm.BUDGET_DECIDE),
-            can_manage=self.can(Perm.BUDGET_EDIT), can_export_xlsx=self.can(Perm.BUDGET_VIEW),
-            add_form=ItemForm(mitigations=selectors.linkable_mitigations(
-                user=self.request.user, organization=self.organization)) if can_edit else None,
-            return_form=ReturnForm(), approve_form=ApproveForm(),
-        )
+        can_edit = self.can(Perm.BUDGET_EDIT) and proposal.is_editable
+        context.update(self.items_context(proposal, context["summary"].item_count), can_edit=can_edit,
+                       can_decide=self.can(Perm.BUDGET_DECIDE), can_manage=self.can(Perm.BUDGET_EDIT),
+                       can_export_xlsx=self.can(Perm.BUDGET_VIEW), return_form=ReturnForm(),
+                       approve_form=ApproveForm(), add_form=self.add_form() if can_edit else None)
         # The board reads the submitted document and its signatures, not the working history.
         context["show_history"] = self.can(Perm.BUDGET_VIEW)
         if context["show_history"]:
             context["history"] = history_entries(proposal, limit=40)
-        context["signoff"] = signoff_panel(
-            subject=proposal, purpose=SIGNOFF_PURPOSE, user=self.request.user, title="Joint sign-off for submission",
+        context["signoff"] = presenters.signoff_panel(
+            proposal, user=self.request.user, organization=self.organization,
             sign_url=reverse("budgets:proposal_sign", args=[self.organization.slug, proposal.pk]),
             withdraw_url=reverse("budgets:proposal_withdraw", args=[self.organization.slug, proposal.pk]),
             can_sign=proposal.status == ProposalStatus.JOINT_REVIEW,
         )
         return context
+
+    def items_context(self, proposal, item_count: int) -> dict:
+        """One page of the filtered, sorted items table."""
+        filters = ItemFilterForm(self.request.GET or None)
+        sort = self.request.GET.get("sort", "")
+        active_filters = {k: v for k, v in filters.filters().items() if v}
+        paginator = Paginator(selectors.item_list(proposal=proposal, filters=active_filters, sort=sort),
+                              ITEMS_PER_PAGE)
+        if not active_filters:
+            paginator.count = item_count  # the summary counted them already
+        page = paginator.get_page(self.request.GET.get("page"))
+        return {"filter_form": filters, "filtered": bool(active_filters), "page_obj": page, "sort": sort,
+                "rows": presenters.item_rows(page.object_list, proposal.amortisation_years)}
+
+    def add_form(self) -> ItemForm:
+        """The inline "add an item" form; its mitigation list is bounded, with a search."""
+        mitigations = selectors.linkable_mitigations(user=self.request.user, organization=self.organization)
+        return ItemForm(mitigations=mitigations, search_url=reverse("budgets:mitigation_choices",
+                                                                    args=[self.organization.slug]))
 
 
 class ProposalEditView(ProposalMixin, FormView):

@@ -71,6 +71,8 @@ PAGES = {
     "kpis:measurement_delete": (P.KPI_VIEW, P.KPI_EDIT),
     "budgets:proposal_list": (P.BUDGET_VIEW_SUBMITTED, None),
     "budgets:proposal_create": (P.BUDGET_EDIT, None),
+    "budgets:mitigation_choices": (P.BUDGET_EDIT, None),
+    "budgets:risk_choices": (P.BUDGET_EDIT, None),
     "budgets:proposal_detail": (P.BUDGET_VIEW_SUBMITTED, None),
     "budgets:proposal_edit": (P.BUDGET_EDIT, P.BUDGET_EDIT),
     "budgets:proposal_delete": (P.BUDGET_EDIT, P.BUDGET_EDIT),
