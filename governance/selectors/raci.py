@@ -1,15 +1,33 @@
-"""Every read of the ownership matrix. The grid costs a fixed number of queries
-(parties, activities, assignments) whatever its size."""
+"""Every read of the ownership matrix.
+
+The grid and the summary need every activity's check, so they read the whole
+matrix: each table once — activities (the narrow columns the grid shows), the
+cells as plain values, the CIO and CISO parties — into a ``MatrixState`` of
+plain values, cached under the organization's data version (core.cache: any
+saved or deleted party, activity or cell makes a new version). Only the page of
+rows on screen becomes ``GridRow`` objects with one entry per party."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Q, Value, When
+
+from core.cache import cached_for_org
 from core.models import Organization
-from core.selectors import signoff_status, signoffs_waiting_for
+from core.permissions import has_perm, signing_role
+from core.roles import Role
+from core.selectors import JointStatus, signoff_log, signoff_status, signoffs_waiting_for
 
 from .. import raci_rules
 from ..models import RaciActivity, RaciAssignment, RaciMatrix, RaciParty
 from ..services.raci import APPROVAL_PURPOSE
+
+PAGE_SIZE = 25
+SIGNOFF_LOG_LENGTH = 20
+# What the grid, its rows and the exports show of an activity (not its
+# description), in the model's field order: ``Model.from_db`` expects it.
+GRID_COLUMNS = ("id", "organization_id", "name", "process_area", "csf_category", "position")
 
 
 @dataclass
@@ -22,9 +40,11 @@ class GridRow:
 @dataclass
 class Grid:
     parties: list[RaciParty]
-    rows: list[GridRow]
+    rows: list[GridRow]  # the requested page of matching rows, or every matching row without a page
     summary: raci_rules.MatrixSummary  # over the whole matrix, not just the filtered rows
-    total: int
+    total: int  # activities in the matrix
+    matched: int  # activities that match the filters, on every page
+    page: Page | None = None
 
 
 def _letters_by_activity(organization: Organization) -> dict[int, dict[int, str]]:
@@ -35,9 +55,55 @@ def _letters_by_activity(organization: Organization) -> dict[int, dict[int, str]
     return letters
 
 
-def _row(activity: RaciActivity, parties: list[RaciParty], letters: dict[int, str]) -> GridRow:
+def _check(letters: dict[int, str], executives: dict[int, str]) -> raci_rules.ActivityCheck:
+    """``raci_rules.check_activity`` of one row (party id → letter of its filled
+    cells), counted with list and dict operations rather than cell by cell, as
+    every activity is checked whenever the matrix is read. ``executives`` maps
+    the CIO and CISO parties' ids to their kind."""
+    found = list(letters.values())
+    executive_letters: dict[str, set[str]] = {"cio": set(), "ciso": set()}
+    for party_id, kind in executives.items():
+        if party_id in letters:
+            executive_letters[kind].add(letters[party_id])
+    return raci_rules.check_counts(accountable=found.count("A"), responsible=found.count("R"),
+                                   cio_letters=executive_letters["cio"], ciso_letters=executive_letters["ciso"])
+
+
+@dataclass
+class MatrixState:
+    """The whole matrix as plain values, in grid order: what the checks, the
+    counters, the filters and the page of rows are computed from."""
+
+    activities: list[tuple]  # GRID_COLUMNS of each activity
+    letters: dict[int, dict[int, str]]  # activity id → party id → letter, filled cells only
+    checks: list[raci_rules.ActivityCheck]  # one per activity
+
+
+def _read_matrix_state(organization: Organization) -> MatrixState:
+    executives = dict(RaciParty.objects.filter(organization=organization, kind__in=("cio", "ciso")).values_list(
+        "pk", "kind"))
+    activities = list(raci_activity_list(organization=organization).values_list(*GRID_COLUMNS))
+    letters = _letters_by_activity(organization)
+    checks = [_check(letters.get(activity[0], {}), executives) for activity in activities]
+    return MatrixState(activities=activities, letters=letters, checks=checks)
+
+
+# Holds MatrixState's shape: change it with the dataclass, so that no process
+# reads a state pickled by an older release.
+_STATE_CACHE_NAME = "raci:matrix-state:1"
+
+
+def raci_matrix_state(organization: Organization) -> MatrixState:
+    """Three queries when the organization's data changed since it was last
+    read (or without a cache), none otherwise."""
+    return cached_for_org(organization.pk, _STATE_CACHE_NAME, lambda: _read_matrix_state(organization))
+
+
+def _row(activity: RaciActivity, parties: list[RaciParty], letters: dict[int, str],
+         check: raci_rules.ActivityCheck | None = None) -> GridRow:
     cells = [(party, letters.get(party.pk, "")) for party in parties]
-    check = raci_rules.check_activity((party.kind, letter) for party, letter in cells)
+    if check is None:
+        check = raci_rules.check_activity((party.kind, letter) for party, letter in cells)
     return GridRow(activity=activity, cells=cells, check=check)
 
 
@@ -51,25 +117,43 @@ def raci_activity_list(*, organization: Organization, user=None):
     return qs.filter(organization=organization).order_by("position", "name")
 
 
-def raci_grid(*, organization: Organization, user, process_area: str = "", problem: str = "",
-              search: str = "") -> Grid:
-    """The matrix for the grid page and the exports. ``problem`` is one of the
-    raci_rules problem codes, or "any" for every row that breaks a rule."""
-    parties = list(RaciParty.objects.visible_to(user).filter(organization=organization).order_by("position", "name"))
-    activities = list(raci_activity_list(organization=organization, user=user))
-    letters = _letters_by_activity(organization)
-    rows = [_row(a, parties, letters.get(a.pk, {})) for a in activities]
-    summary = raci_rules.summarize(row.check for row in rows)
-    if process_area:
-        rows = [r for r in rows if r.activity.process_area == process_area]
-    if search:
-        needle = search.lower()
-        rows = [r for r in rows if needle in r.activity.name.lower() or needle in r.activity.csf_category.lower()]
+def _matches(activity: tuple, check: raci_rules.ActivityCheck, *, process_area: str, problem: str,
+             needle: str) -> bool:
+    _, _, name, area, csf_category, _ = activity
+    if process_area and area != process_area:
+        return False
+    if needle and needle not in name.lower() and needle not in csf_category.lower():
+        return False
     if problem == "any":
-        rows = [r for r in rows if not r.check.ok]
-    elif problem:
-        rows = [r for r in rows if problem in r.check.problems]
-    return Grid(parties=parties, rows=rows, summary=summary, total=len(activities))
+        return not check.ok
+    return not problem or problem in check.problems
+
+
+def raci_grid(*, organization: Organization, user, process_area: str = "", problem: str = "",
+              search: str = "", page: int | str | None = None, per_page: int = PAGE_SIZE) -> Grid:
+    """The matrix for the grid page (one ``page`` of rows) and the exports
+    (``page=None``: every matching row). ``problem`` is one of the raci_rules
+    problem codes, or "any" for every row that breaks a rule. The parties, and
+    the ``MatrixState``: at most four queries whatever the size of the matrix
+    or the page."""
+    parties = list(RaciParty.objects.visible_to(user).filter(organization=organization).order_by("position", "name"))
+    if has_perm(user, organization, RaciActivity.view_permission):
+        state = raci_matrix_state(organization)
+    else:
+        state = MatrixState(activities=[], letters={}, checks=[])
+    needle = search.lower()
+    matching = [(activity, check) for activity, check in zip(state.activities, state.checks, strict=True)
+                if _matches(activity, check, process_area=process_area, problem=problem, needle=needle)]
+    page_obj = None
+    shown = matching
+    if page is not None:
+        page_obj = Paginator(matching, per_page).get_page(page)
+        shown = page_obj.object_list
+    db = RaciActivity.objects.db
+    rows = [_row(RaciActivity.from_db(db, GRID_COLUMNS, activity), parties, state.letters.get(activity[0], {}),
+                 check) for activity, check in shown]
+    return Grid(parties=parties, rows=rows, summary=raci_rules.summarize(state.checks),
+                total=len(state.activities), matched=len(matching), page=page_obj)
 
 
 def raci_grid_row(*, activity: RaciActivity) -> GridRow:
@@ -79,28 +163,19 @@ def raci_grid_row(*, activity: RaciActivity) -> GridRow:
     return _row(activity, parties, letters)
 
 
+def raci_activity_page(*, activity: RaciActivity, per_page: int = PAGE_SIZE) -> int:
+    """The page of the unfiltered grid that shows ``activity`` (one count)."""
+    before = RaciActivity.objects.filter(organization_id=activity.organization_id).filter(
+        Q(position__lt=activity.position) | Q(position=activity.position, name__lt=activity.name)).count()
+    return before // per_page + 1
+
+
 def raci_matrix(*, organization: Organization) -> RaciMatrix | None:
     return RaciMatrix.objects.filter(organization=organization).first()
 
 
-def raci_summary(organization: Organization) -> dict:
-    """The matrix's health for the dashboard and the alignment report.
-
-    Returns ``{"activities", "ok", "gaps", "overlaps", "no_responsible",
-    "cio_ciso_conflicts", "problems", "coverage" (0–1 or None), "approved",
-    "matrix_version"}``. Gaps are activities without an A, overlaps those with
-    several; ``approved`` is True when CIO and CISO both approved the current
-    version. Five queries whatever the size of the matrix.
-    """
-    parties = dict(RaciParty.objects.filter(organization=organization).values_list("pk", "kind"))
-    cells: dict[int, list[tuple[str, str]]] = {}
-    for activity_id, party_id, letter in RaciAssignment.objects.filter(organization=organization).values_list(
-            "activity_id", "party_id", "letter"):
-        cells.setdefault(activity_id, []).append((parties.get(party_id, ""), letter))
-    activity_ids = RaciActivity.objects.filter(organization=organization).values_list("pk", flat=True)
-    summary = raci_rules.summarize(raci_rules.check_activity(cells.get(pk, [])) for pk in activity_ids)
-    matrix = raci_matrix(organization=organization)
-    approved = bool(matrix and summary.activities and signoff_status(matrix, APPROVAL_PURPOSE).approved)
+def _summary_dict(summary: raci_rules.MatrixSummary, matrix: RaciMatrix | None, status: JointStatus | None) -> dict:
+    approved = bool(matrix and summary.activities and status is not None and status.approved)
     return {
         "activities": summary.activities,
         "ok": summary.ok,
@@ -112,6 +187,60 @@ def raci_summary(organization: Organization) -> dict:
         "coverage": summary.coverage,
         "approved": approved,
         "matrix_version": matrix.version if matrix else None,
+    }
+
+
+def raci_summary(organization: Organization) -> dict:
+    """The matrix's health for the grid's counters, the dashboard and the alignment report.
+
+    Returns ``{"activities", "ok", "gaps", "overlaps", "no_responsible",
+    "cio_ciso_conflicts", "problems", "coverage" (0–1 or None), "approved",
+    "matrix_version"}``. Gaps are activities without an A, overlaps those with
+    several; ``approved`` is True when CIO and CISO both approved the current
+    version. The ``MatrixState``, the matrix and its sign-offs: at most five
+    queries whatever the size of the matrix.
+    """
+    summary = raci_rules.summarize(raci_matrix_state(organization).checks)
+    matrix = raci_matrix(organization=organization)
+    status = signoff_status(matrix, APPROVAL_PURPOSE) if matrix and summary.activities else None
+    return _summary_dict(summary, matrix, status)
+
+
+def raci_grid_summary(grid: Grid, matrix: RaciMatrix, status: JointStatus) -> dict:
+    """``raci_summary``'s dict from what the grid page has already read (no query)."""
+    return _summary_dict(grid.summary, matrix, status)
+
+
+def raci_signoffs(matrix: RaciMatrix) -> tuple[JointStatus, list]:
+    """The joint status of the matrix's current version and its sign-off log
+    (the newest ``SIGNOFF_LOG_LENGTH``), from one query: the active sign-offs
+    (at most one per role) come first, then the newest void ones; together
+    they hold the newest sign-offs whatever their state."""
+    rows = list(signoff_log(matrix, APPROVAL_PURPOSE)
+                .annotate(void=Case(When(voided_at__isnull=True, then=Value(0)), default=Value(1)))
+                .order_by("void", "-signed_at")[:SIGNOFF_LOG_LENGTH + 2])
+    current = {s.role: s for s in rows if s.voided_at is None and s.subject_version == matrix.version}
+    log = sorted(rows, key=lambda s: s.signed_at, reverse=True)[:SIGNOFF_LOG_LENGTH]
+    return JointStatus(cio=current.get(Role.CIO), ciso=current.get(Role.CISO)), log
+
+
+def raci_signoff_panel(*, matrix: RaciMatrix, user, sign_url: str, withdraw_url: str, title: str,
+                       can_sign: bool) -> dict:
+    """Context for includes/signoff_panel.html (the keys of core.selectors.signoff_panel)
+    from one read of the matrix's sign-offs (``raci_signoffs``)."""
+    status, log = raci_signoffs(matrix)
+    my_role = signing_role(user, matrix.organization)
+    return {
+        "status": status,
+        "status_rows": [(Role.CIO.value, "CIO", status.cio), (Role.CISO.value, "CISO", status.ciso)],
+        "my_signing_role": my_role,
+        "my_signoff": status.for_role(my_role) if my_role else None,
+        "sign_url": sign_url,
+        "withdraw_url": withdraw_url,
+        "title": title,
+        "purpose": APPROVAL_PURPOSE,
+        "can_sign": can_sign,
+        "signoff_log": log,
     }
 
 

@@ -32,6 +32,7 @@ def raci_matrix_get_or_create(*, organization: Organization) -> RaciMatrix:
     matrix = RaciMatrix.objects.filter(organization=organization).first()
     if matrix is None:
         matrix, _ = RaciMatrix.objects.get_or_create(organization=organization)
+    matrix.organization = organization  # the caller's object: reading it back costs no query
     return matrix
 
 

@@ -15,7 +15,6 @@ from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
 from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
-from core.selectors import signoff_panel
 from core.tabular import Sheet, xlsx_response
 
 from .. import raci_rules
@@ -29,8 +28,15 @@ from ..services import raci as services
 def _grid_filters(request) -> dict:
     form = GridFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    return {"form": form, "process_area": data.get("area", ""), "problem": data.get("problem", ""),
-            "search": data.get("q", "")}
+    filters = {"process_area": data.get("area", ""), "problem": data.get("problem", ""), "search": data.get("q", "")}
+    return {"form": form, "filtered": any(filters.values()), **filters}
+
+
+def _activity_url(activity: RaciActivity, org: str) -> str:
+    """The grid's page that shows the activity, scrolled to its row."""
+    page = selectors.raci_activity_page(activity=activity)
+    query = f"?page={page}" if page > 1 else ""
+    return reverse("governance:raci", args=[org]) + f"{query}#activity-{activity.pk}"
 
 
 class RaciMixin(OrgViewMixin):
@@ -42,28 +48,31 @@ class RaciMixin(OrgViewMixin):
 
 
 class RaciGridView(RaciMixin, TemplateView):
+    """The grid, one page of activities at a time; the counters and the checks
+    cover the whole matrix. A fixed number of queries whatever its size."""
+
     template_name = "governance/raci/grid.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filters = _grid_filters(self.request)
+        # First, as creating the matrix (once) changes the organization's data and so its cached state.
+        matrix = services.raci_matrix_get_or_create(organization=self.organization)
         grid = selectors.raci_grid(organization=self.organization, user=self.request.user,
                                    process_area=filters["process_area"], problem=filters["problem"],
-                                   search=filters["search"])
-        matrix = services.raci_matrix_get_or_create(organization=self.organization)
+                                   search=filters["search"], page=self.request.GET.get("page") or 1)
         org = self.organization.slug
+        signoff = selectors.raci_signoff_panel(
+            matrix=matrix, user=self.request.user, sign_url=reverse("governance:raci_sign", args=[org]),
+            withdraw_url=reverse("governance:raci_withdraw", args=[org]), title="Joint approval of the matrix",
+            can_sign=grid.total > 0)
+        export_query = self.request.GET.copy()
+        export_query.pop("page", None)
         context.update(
-            grid=grid, summary=selectors.raci_summary(self.organization),
-            template_count=len(TEMPLATE_ACTIVITIES), filter_form=filters["form"], filtered=any(filters[k] for k in ("process_area", "problem",
-                                                                                       "search")),
+            grid=grid, page_obj=grid.page, summary=selectors.raci_grid_summary(grid, matrix, signoff["status"]),
+            template_count=len(TEMPLATE_ACTIVITIES), filter_form=filters["form"], filtered=filters["filtered"],
             can_edit=self.can(Perm.RACI_EDIT), matrix=matrix, history=history_entries(matrix, limit=15),
-            problem_labels=raci_rules.PROBLEM_LABELS, query=self.request.GET.urlencode(),
-            signoff=signoff_panel(
-                subject=matrix, purpose=services.APPROVAL_PURPOSE, user=self.request.user,
-                sign_url=reverse("governance:raci_sign", args=[org]),
-                withdraw_url=reverse("governance:raci_withdraw", args=[org]),
-                title="Joint approval of the matrix", can_sign=grid.total > 0,
-            ),
+            problem_labels=raci_rules.PROBLEM_LABELS, query=export_query.urlencode(), signoff=signoff,
         )
         return context
 
@@ -90,8 +99,8 @@ class RaciCellView(RaciMixin, View):
         if not request.htmx:
             return self.grid_url()
         row = selectors.raci_grid_row(activity=activity)
-        response = render(request, "governance/raci/_row.html", {"row": row, "org": self.organization,
-                                                                 "can_edit": True})
+        response = render(request, "governance/raci/_rows.html", {"rows": [row], "org": self.organization,
+                                                                  "can_edit": True})
         response["HX-Trigger"] = "raci-changed"
         return response
 
@@ -125,6 +134,7 @@ class RaciExportView(RaciMixin, View):
         pdf = render_pdf("governance/raci/matrix_pdf.html", {
             "org": self.organization, "grid": grid, "matrix": matrix, "generated": timezone.now(),
             "title": "Ownership matrix (RACI)",
+            "filtered": filters["filtered"],
         })
         return pdf_response(pdf, f"raci-{self.organization.slug}-{stamp}.pdf")
 
@@ -269,7 +279,7 @@ class ActivityCreateView(RaciMixin, FormView):
             add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"“{activity.name}” added. Click its cells to assign R, A, C or I.")
-        return redirect(reverse("governance:raci", args=[self.organization.slug]) + f"#activity-{activity.pk}")
+        return redirect(_activity_url(activity, self.organization.slug))
 
 
 class ActivityEditView(RaciMixin, FormView):
@@ -295,13 +305,13 @@ class ActivityEditView(RaciMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.raci_activity_update(actor=self.request.user, activity=self.object,
-                                          expected_version=form.cleaned_data.get("version"), **data)
+            activity = services.raci_activity_update(actor=self.request.user, activity=self.object,
+                                                     expected_version=form.cleaned_data.get("version"), **data)
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Activity saved.")
-        return redirect(reverse("governance:raci", args=[self.organization.slug]) + f"#activity-{self.object.pk}")
+        return redirect(_activity_url(activity, self.organization.slug))
 
 
 class ActivityDeleteView(RaciMixin, TemplateView):

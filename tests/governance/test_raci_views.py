@@ -227,8 +227,15 @@ def _big_matrix(org, cio, n):
         RaciActivityFactory(organization=org, name=f"Extra activity {i}")
 
 
-@pytest.mark.parametrize("size", [25, 200])
-def test_grid_query_count_is_flat(client_as, org, cio, size, django_assert_max_num_queries):
+# Session, user and membership, then parties, the matrix, its history and its
+# sign-offs: one query each. The whole matrix's activities and cells come from
+# the cache once read (three more queries after a change). Signed in with a
+# two-factor device, as in the benchmark, the device's query makes 8.
+GRID_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [3, 200])
+def test_grid_query_count_is_flat(client_as, org, cio, size, django_assert_num_queries):
     if size < len(TEMPLATE_ACTIVITIES):
         standard_parties(org)
         for i in range(size):
@@ -236,17 +243,20 @@ def test_grid_query_count_is_flat(client_as, org, cio, size, django_assert_max_n
     else:
         _big_matrix(org, cio, size)
     client = client_as("cio")
-    with django_assert_max_num_queries(26):
-        response = client.get(url("raci", org))
+    client.get(url("raci", org))  # the first request also loads content types and the like
+    with django_assert_num_queries(GRID_QUERIES):
+        response = client.get(url("raci", org), {"page": 2})
     assert response.status_code == 200
-    assert response.content.decode().count('class="raci-activity-name"') == size
+    assert response.content.decode().count('class="raci-activity-name"') == min(size, 25)
 
 
 def test_summary_selector_query_count(org, cio, django_assert_num_queries):
     _big_matrix(org, cio, 60)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(5):  # CIO/CISO parties, activities, cells, the matrix, its sign-offs
         summary = raci_summary(org)
     assert summary["activities"] == 60 and summary["gaps"] == 30
+    with django_assert_num_queries(2):  # the matrix state is cached until the organization's data changes
+        assert raci_summary(org) == summary
 
 
 def test_sign_needs_activities(org, cio):
