@@ -209,7 +209,7 @@ class RiskViewSet(OrgScopedModelViewSet):
 
     @extend_schema(summary="Every acceptance sign-off on the risk, voided ones included",
                    responses={200: SignOffSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def signoffs(self, request, *args, **kwargs):
         rows = signoff_log(self.get_object(), services.ACCEPTANCE)
         return Response(SignOffSerializer(rows, many=True).data)

@@ -176,7 +176,6 @@ def test_reports_read_fresh_figures_not_the_cache(client_as, org, people):
     _get(client_as("cio"), org)  # cached
     # A write that bypasses every signal and bump: only an uncached read can see it.
     Risk.objects.filter(organization=org, title="Ransomware on clinical systems 0").update(title="Fresh title")
-    assert _risks(client_as("cio"), org)["top"][0]["title"] == "Ransomware on clinical systems 0"
     report = report_services.report_request(actor=people["cio"], organization=org, enqueue=False)
     built = report_services.report_build(report_id=report.pk)
     assert built.snapshot["risks"]["top"][0]["title"] == "Fresh title"

@@ -134,9 +134,9 @@ def test_dockerfile_base_libraries_and_user(dockerfile_instructions):
 def test_dockerfile_installs_exactly_the_lock_file(dockerfile_instructions):
     runs = [args for kind, args in dockerfile_instructions if kind == "RUN"]
     installs = [args for args in runs if "pip install" in args]
-    assert installs == ["pip install -r requirements.lock"]
+    assert installs == ["pip install -r requirements-production.lock"]
     copies = [args for kind, args in dockerfile_instructions if kind == "COPY"]
-    lock_copy = copies.index("requirements.lock ./")
+    lock_copy = copies.index("requirements-production.lock ./")
     code_copy = next(i for i, args in enumerate(copies) if args.endswith(". ."))
     assert lock_copy < code_copy, "the lock file is copied (and installed) before the code"
     assert any("collectstatic" in args for args in runs)
