@@ -3,7 +3,10 @@
 The scorecard costs a fixed number of queries whatever the number of KPIs or
 measurements: one for every KPI's latest value (status counts, status filter
 and the order of the rows come from it), one for the KPIs shown and one for
-their recent values (a window function keeps the last few per KPI)."""
+their recent values (a window function keeps the last few per KPI). The first
+of these is cached per organization and day until any of its data changes
+(``core.cache``), so the scorecard and the dashboard do not reread every KPI's
+latest value on each view."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -16,6 +19,10 @@ from django.db.models import F, OuterRef, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+
+from core.cache import cached_for_org
+from core.permissions import has_perm
+from core.roles import Perm
 
 from . import status as kpi_status
 from .models import KPI, Domain, Measurement
@@ -109,6 +116,24 @@ def _entries(kpis, today: date) -> list[ScorecardEntry]:
     return entries
 
 
+def _org_entries(organization, today: date) -> list[ScorecardEntry]:
+    """``_entries`` of every KPI of the organization, cached until its data
+    changes (and per day, since staleness depends on the date)."""
+    return cached_for_org(organization.pk, f"kpis:entries:{today.isoformat()}",
+                          lambda: _entries(KPI.objects.filter(organization=organization), today))
+
+
+def _visible_entries(user, organization, today: date, *, domain: str, search: str) -> list[ScorecardEntry]:
+    """Entries of the KPIs ``user`` may see, narrowed by domain and name. A
+    name search reads the database; everything else comes from ``_org_entries``."""
+    if search:
+        return _entries(_matching(user, organization, domain=domain, search=search), today)
+    if not has_perm(user, organization, Perm.KPI_VIEW):
+        return []
+    entries = _org_entries(organization, today)
+    return [entry for entry in entries if entry.domain == domain] if domain else entries
+
+
 def _recent_values(kpi_ids: list[int], *, per_kpi: int) -> dict[int, list[tuple[date, Decimal]]]:
     """The last ``per_kpi`` values of each of these KPIs, newest first, in one query."""
     ranked = (
@@ -178,7 +203,7 @@ def kpi_scorecard(user, organization, *, today: date | None = None, domain: str 
     ``domain``, ``status`` (green / amber / red / stale) and ``search`` (in the
     name) narrow it down; groups without rows are kept so pages can say so."""
     today = today or timezone.localdate()
-    entries = _entries(_matching(user, organization, domain=domain, search=search), today)
+    entries = _visible_entries(user, organization, today, domain=domain, search=search)
     if status:
         entries = [entry for entry in entries if entry.display_status == status]
     rows = _rows(entries, organization, today)
@@ -196,7 +221,7 @@ def kpi_scorecard_page(user, organization, *, page=None, per_page: int = SCORECA
     the domain groups (in order). Counts cover every matching KPI; sparklines
     and trends are read for the KPIs of the page only. Three queries."""
     today = today or timezone.localdate()
-    entries = _entries(_matching(user, organization, domain=domain, search=search), today)
+    entries = _visible_entries(user, organization, today, domain=domain, search=search)
     if status:
         entries = [entry for entry in entries if entry.display_status == status]
     page_obj = Paginator(entries, per_page).get_page(page)
@@ -219,8 +244,8 @@ def kpi_scorecard_page(user, organization, *, page=None, per_page: int = SCORECA
 def scorecard_summary(organization, *, today: date | None = None) -> dict[str, dict[str, int]]:
     """Counts by status (green / amber / red / stale, plus total) for each domain
     ("it", "security", "joint") and for all KPIs ("all"). One query, reading each
-    KPI's latest value only. A stale KPI counts as stale, not in its last colour."""
-    entries = _entries(KPI.objects.filter(organization=organization), today or timezone.localdate())
+    KPI's latest value only (cached, see ``_org_entries``). A stale KPI counts as stale, not in its last colour."""
+    entries = _org_entries(organization, today or timezone.localdate())
     summary = {value: _count([e for e in entries if e.domain == value]) for value in Domain.values}
     summary["all"] = _count(entries)
     return summary

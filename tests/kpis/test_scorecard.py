@@ -8,9 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from kpis import selectors
+from kpis import selectors, services
 from kpis.models import Measurement
 from kpis.status import latest_expected_period, shift_period
+from tests.conftest import OUTSIDER
 
 from .factories import KPIFactory
 
@@ -120,3 +121,32 @@ def test_page_links_keep_the_filters(client_as, org):
     assert "?domain=security&amp;q=KPI&amp;page=1" in body
     tiles = client.get(url(query="?status=green&page=2")).content.decode()
     assert 'href="?status=red"' in tiles  # a status tile starts again at the first page
+
+
+def test_the_cached_statuses_follow_a_new_value_at_once(client_as, org, cio):
+    """The status of every KPI is cached per organization; recording a value
+    must show on the very next view, not five minutes later."""
+    fresh = latest_expected_period(date.today(), "monthly")
+    kpi = make_kpis(org, 1, fresh=fresh, value=D(97))[0]
+    client = client_as("cio")
+    assert '<div class="tile-value text-green">1</div>' in client.get(url()).content.decode()
+    services.measurement_record(actor=cio, kpi=kpi, period=fresh, value=D(50))
+    body = client.get(url()).content.decode()
+    assert '<div class="tile-value text-green">0</div>' in body
+    assert '<div class="tile-value text-red">1</div>' in body
+
+
+def test_someone_outside_the_organization_gets_no_kpis(org, people):
+    make_kpis(org, 3)
+    selectors.scorecard_summary(org, today=TODAY)  # the organization's statuses are now cached
+    page = selectors.kpi_scorecard_page(people[OUTSIDER], org, today=TODAY)
+    assert page.counts["total"] == 0 and not [row for group in page.groups for row in group.rows]
+
+
+def test_rows_escape_what_people_typed(client_as, org):
+    fresh = latest_expected_period(date.today(), "monthly")
+    kpi = make_kpis(org, 1, fresh=fresh, prefix='<b onmouseover="x">Uptime & \'SLA\'</b>')[0]
+    body = client_as("ciso").get(url()).content.decode()
+    assert "<b onmouseover" not in body
+    assert "&lt;b onmouseover=&quot;x&quot;&gt;Uptime &amp; &#x27;SLA&#x27;&lt;/b&gt; 000</a>" in body
+    assert f'href="{reverse("kpis:detail", args=["acme", kpi.pk])}"' in body
