@@ -16,7 +16,7 @@ def _rss_mb() -> float:
 def time_alignment_report(org) -> dict:
     try:
         from governance.services.reports import report_build, report_delete, report_request
-        from governance.views.reports import report_context
+        from governance.views.reports import pdf_context
     except ImportError as exc:
         return {"missing": f"governance report services not available: {exc}"}
     from core.pdf import render_pdf
@@ -29,7 +29,7 @@ def time_alignment_report(org) -> dict:
     report = report_build(report_id=draft.pk)
     build = time.perf_counter() - started
     rss_build = _rss_mb()
-    context = {"report": report, "org": org, **report_context(report)}
+    context = pdf_context(report)  # what the PDF view and the API render
     started = time.perf_counter()
     pdf = render_pdf("governance/reports/pdf.html", context)
     first_pdf = time.perf_counter() - started
