@@ -96,11 +96,14 @@ def signoffs_waiting_for(*, organization: Organization, role: str, subjects_by_p
 
 
 def signoff_panel(*, subject, purpose: str, user, sign_url: str, withdraw_url: str = "", title: str = "",
-                  can_sign: bool = True) -> dict:
-    """Context for templates/includes/signoff_panel.html."""
+                  can_sign: bool = True, status: JointStatus | None = None, log: list | None = None) -> dict:
+    """Context for templates/includes/signoff_panel.html. ``status`` and
+    ``log``: the subject's joint status and newest sign-offs, when the caller
+    has read them already (e.g. both from one query)."""
     from .permissions import signing_role
 
-    status = signoff_status(subject, purpose)
+    if status is None:
+        status = signoff_status(subject, purpose)
     my_role = signing_role(user, subject.organization)
     return {
         "status": status,
@@ -112,5 +115,5 @@ def signoff_panel(*, subject, purpose: str, user, sign_url: str, withdraw_url: s
         "title": title,
         "purpose": purpose,
         "can_sign": can_sign,
-        "signoff_log": list(signoff_log(subject, purpose)[:20]),
+        "signoff_log": log if log is not None else list(signoff_log(subject, purpose)[:20]),
     }

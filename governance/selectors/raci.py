@@ -15,9 +15,9 @@ from django.db.models import Case, Q, Value, When
 
 from core.cache import cached_for_org
 from core.models import Organization
-from core.permissions import has_perm, signing_role
+from core.permissions import has_perm
 from core.roles import Role
-from core.selectors import JointStatus, signoff_log, signoff_status, signoffs_waiting_for
+from core.selectors import JointStatus, signoff_log, signoff_panel, signoff_status, signoffs_waiting_for
 
 from .. import raci_rules
 from ..models import RaciActivity, RaciAssignment, RaciMatrix, RaciParty
@@ -226,22 +226,11 @@ def raci_signoffs(matrix: RaciMatrix) -> tuple[JointStatus, list]:
 
 def raci_signoff_panel(*, matrix: RaciMatrix, user, sign_url: str, withdraw_url: str, title: str,
                        can_sign: bool) -> dict:
-    """Context for includes/signoff_panel.html (the keys of core.selectors.signoff_panel)
-    from one read of the matrix's sign-offs (``raci_signoffs``)."""
+    """Context for includes/signoff_panel.html from one read of the matrix's
+    sign-offs (``raci_signoffs``)."""
     status, log = raci_signoffs(matrix)
-    my_role = signing_role(user, matrix.organization)
-    return {
-        "status": status,
-        "status_rows": [(Role.CIO.value, "CIO", status.cio), (Role.CISO.value, "CISO", status.ciso)],
-        "my_signing_role": my_role,
-        "my_signoff": status.for_role(my_role) if my_role else None,
-        "sign_url": sign_url,
-        "withdraw_url": withdraw_url,
-        "title": title,
-        "purpose": APPROVAL_PURPOSE,
-        "can_sign": can_sign,
-        "signoff_log": log,
-    }
+    return signoff_panel(subject=matrix, purpose=APPROVAL_PURPOSE, user=user, sign_url=sign_url,
+                         withdraw_url=withdraw_url, title=title, can_sign=can_sign, status=status, log=log)
 
 
 def raci_waiting_for(organization: Organization, role: str) -> list[RaciMatrix]:
