@@ -124,3 +124,22 @@ def test_request_page_query_count(client_as, org, people, own_request, django_as
     client.get(url("intake_detail", org, own_request.pk))
     with django_assert_max_num_queries(30):
         assert client.get(url("intake_detail", org, own_request.pk)).status_code == 200
+
+
+def test_queue_rows_show_each_clock_and_escape_what_people_typed(client_as, org, people):
+    now = timezone.now()
+    running = make_request(org, people["contributor"], title='<img src=x onerror="alert(1)"> & \'CRM\'',
+                           sla_days=10, submitted_at=now)
+    make_request(org, people["contributor"], title="Waiting on vendor", submitted_at=now - timedelta(days=3),
+                 status=IntakeStatus.NEEDS_INFO, pauses=((now - timedelta(days=1), None),))
+    make_request(org, people["contributor"], title="Approved one", status=IntakeStatus.APPROVED, decided_at=now,
+                 submitted_at=now - timedelta(days=2))
+    html = client_as("cio").get(url("intake_list", org), {"status": "all"}).content.decode()
+    assert "<img src=x" not in html
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#x27;CRM&#x27;</a>" in html
+    assert people["contributor"].display_name in html
+    assert f'<tr data-href="{url("intake_detail", org, running.pk)}">' in html
+    assert "On track · 0.0 of 10 d" in html or "On track · 0 of 10 d" in html
+    assert "Paused ·" in html and "Decided in" in html
+    mine = client_as("contributor").get(url("intake_list", org), {"status": "all"}).content.decode()
+    assert f"{people['contributor'].display_name} · sponsor" not in mine  # filers are not shown their own name
