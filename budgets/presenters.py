@@ -6,12 +6,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core import charts
-from core.permissions import signing_role
-from core.roles import Role
 
 from . import selectors
 from .fiscal import fiscal_year_dates, fiscal_year_label
-from .models import SIGNOFF_PURPOSE, Domain, Kind, ProposalStatus
+from .models import Domain, Kind, ProposalStatus
 
 DOMAIN_COLORS = {Domain.IT: "#2f6fde", Domain.SECURITY: "#c8372d", Domain.JOINT: "#8a4fd8"}
 KIND_COLORS = {Kind.CAPEX: "#1aa3b8", Kind.OPEX: "#c98a00"}
@@ -83,20 +81,6 @@ def proposal_context(proposal, *, organization) -> dict:
         "fiscal_end": end,
         "steps": workflow_steps(proposal.status),
         "status_badge": STATUS_BADGES.get(proposal.status, "text-bg-secondary"),
-    }
-
-
-def signoff_panel(proposal, *, user, organization, sign_url: str, withdraw_url: str, can_sign: bool) -> dict:
-    """Context of templates/includes/signoff_panel.html (as core.selectors.signoff_panel
-    gives it) from one query: the sign-offs in force and the recent log together."""
-    status, log = selectors.proposal_signoffs(proposal)
-    my_role = signing_role(user, organization)
-    return {
-        "status": status,
-        "status_rows": [(Role.CIO.value, "CIO", status.cio), (Role.CISO.value, "CISO", status.ciso)],
-        "my_signing_role": my_role, "my_signoff": status.for_role(my_role) if my_role else None,
-        "sign_url": sign_url, "withdraw_url": withdraw_url, "title": "Joint sign-off for submission",
-        "purpose": SIGNOFF_PURPOSE, "can_sign": can_sign, "signoff_log": log,
     }
 
 

@@ -27,7 +27,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.shortcuts import get_object_or_404
 
 from core.roles import Role
-from core.selectors import JointStatus, signoff_log, signoff_status, signoffs_waiting_for
+from core.selectors import JointStatus, signoff_status, signoffs_waiting_for, signoffs_with_log
 
 from . import money
 from .models import (
@@ -79,16 +79,9 @@ SIGNING_ROLES = (Role.CIO, Role.CISO)
 
 
 def proposal_signoffs(proposal: Proposal) -> tuple[JointStatus, list]:
-    """The CIO's and CISO's sign-offs in force for the proposal's current version,
-    and the newest SIGNOFF_LOG_LENGTH sign-offs ever given (void ones included),
-    in one query: those in force first (at most one per role), then the newest."""
-    in_force = Q(voided_at__isnull=True, subject_version=proposal.version)
-    rows = list(signoff_log(proposal, SIGNOFF_PURPOSE)
-                .annotate(in_force=Case(When(in_force, then=Value(True)), default=Value(False)))
-                .order_by("-in_force", "-signed_at", "-pk")[:SIGNOFF_LOG_LENGTH + len(SIGNING_ROLES)])
-    by_role = {row.role: row for row in rows if row.in_force}
-    log = sorted(rows, key=lambda row: (row.signed_at, row.pk), reverse=True)[:SIGNOFF_LOG_LENGTH]
-    return JointStatus(cio=by_role.get(Role.CIO), ciso=by_role.get(Role.CISO)), log
+    """The CIO's and CISO's sign-offs in force for the proposal's current version
+    and the newest SIGNOFF_LOG_LENGTH sign-offs ever given, in one query."""
+    return signoffs_with_log(proposal, SIGNOFF_PURPOSE, log_length=SIGNOFF_LOG_LENGTH)
 
 
 # ------------------------------------------------------------------ items ----

@@ -17,11 +17,12 @@ from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
 from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
+from core.selectors import signoff_panel
 
 from . import exports, presenters, selectors, services
 from .fiscal import fiscal_year_span
 from .forms import ApproveForm, ItemFilterForm, ItemForm, ProposalCreateForm, ProposalEditForm, ReturnForm
-from .models import ProposalStatus
+from .models import SIGNOFF_PURPOSE, ProposalStatus
 
 ITEMS_PER_PAGE = 25  # like the risk register and the intake queue
 
@@ -110,8 +111,8 @@ class ProposalDetailView(ProposalMixin, TemplateView):
         context["show_history"] = self.can(Perm.BUDGET_VIEW)
         if context["show_history"]:
             context["history"] = history_entries(proposal, limit=40)
-        context["signoff"] = presenters.signoff_panel(
-            proposal, user=self.request.user, organization=self.organization,
+        context["signoff"] = signoff_panel(
+            subject=proposal, purpose=SIGNOFF_PURPOSE, user=self.request.user, title="Joint sign-off for submission",
             sign_url=reverse("budgets:proposal_sign", args=[self.organization.slug, proposal.pk]),
             withdraw_url=reverse("budgets:proposal_withdraw", args=[self.organization.slug, proposal.pk]),
             can_sign=proposal.status == ProposalStatus.JOINT_REVIEW,

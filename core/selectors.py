@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import Case, Q, Value, When
 
 from .models import ApiToken, Membership, Organization, SignOff, SignOffDecision
 from .roles import Role
@@ -64,6 +65,23 @@ def signoff_status(subject, purpose: str) -> JointStatus:
     return JointStatus(cio=by_role.get(Role.CIO), ciso=by_role.get(Role.CISO))
 
 
+SIGNOFF_LOG_LENGTH = 20
+
+
+def signoffs_with_log(subject, purpose: str, *, log_length: int = SIGNOFF_LOG_LENGTH) -> tuple[JointStatus, list]:
+    """The CIO's and CISO's sign-offs in force for the subject's current version
+    (as ``signoff_status``) and the newest ``log_length`` sign-offs ever given,
+    void ones included (as ``signoff_log``), in one query: those in force come
+    first (at most one per role), then the newest."""
+    in_force = Q(voided_at__isnull=True, subject_version=subject.version)
+    rows = list(signoff_log(subject, purpose)
+                .annotate(in_force=Case(When(in_force, then=Value(True)), default=Value(False)))
+                .order_by("-in_force", "-signed_at", "-pk")[:log_length + 2])
+    by_role = {row.role: row for row in rows if row.in_force}
+    log = sorted(rows, key=lambda row: (row.signed_at, row.pk), reverse=True)[:log_length]
+    return JointStatus(cio=by_role.get(Role.CIO), ciso=by_role.get(Role.CISO)), log
+
+
 def is_jointly_approved(subject, purpose: str) -> bool:
     return signoff_status(subject, purpose).approved
 
@@ -96,14 +114,12 @@ def signoffs_waiting_for(*, organization: Organization, role: str, subjects_by_p
 
 
 def signoff_panel(*, subject, purpose: str, user, sign_url: str, withdraw_url: str = "", title: str = "",
-                  can_sign: bool = True, status: JointStatus | None = None, log: list | None = None) -> dict:
-    """Context for templates/includes/signoff_panel.html. ``status`` and
-    ``log``: the subject's joint status and newest sign-offs, when the caller
-    has read them already (e.g. both from one query)."""
+                  can_sign: bool = True) -> dict:
+    """Context for templates/includes/signoff_panel.html. One query for the
+    sign-offs (``signoffs_with_log``)."""
     from .permissions import signing_role
 
-    if status is None:
-        status = signoff_status(subject, purpose)
+    status, log = signoffs_with_log(subject, purpose)
     my_role = signing_role(user, subject.organization)
     return {
         "status": status,
@@ -115,5 +131,5 @@ def signoff_panel(*, subject, purpose: str, user, sign_url: str, withdraw_url: s
         "title": title,
         "purpose": purpose,
         "can_sign": can_sign,
-        "signoff_log": log if log is not None else list(signoff_log(subject, purpose)[:20]),
+        "signoff_log": log,
     }

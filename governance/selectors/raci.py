@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, Q, Value, When
+from django.db.models import Q
 
 from core.cache import cached_for_org
 from core.models import Organization
 from core.permissions import has_perm
-from core.roles import Role
-from core.selectors import JointStatus, signoff_log, signoff_panel, signoff_status, signoffs_waiting_for
+from core.selectors import JointStatus, signoff_status, signoffs_waiting_for, signoffs_with_log
 
 from .. import raci_rules
 from ..models import RaciActivity, RaciAssignment, RaciMatrix, RaciParty
@@ -212,25 +211,8 @@ def raci_grid_summary(grid: Grid, matrix: RaciMatrix, status: JointStatus) -> di
 
 
 def raci_signoffs(matrix: RaciMatrix) -> tuple[JointStatus, list]:
-    """The joint status of the matrix's current version and its sign-off log
-    (the newest ``SIGNOFF_LOG_LENGTH``), from one query: the active sign-offs
-    (at most one per role) come first, then the newest void ones; together
-    they hold the newest sign-offs whatever their state."""
-    rows = list(signoff_log(matrix, APPROVAL_PURPOSE)
-                .annotate(void=Case(When(voided_at__isnull=True, then=Value(0)), default=Value(1)))
-                .order_by("void", "-signed_at")[:SIGNOFF_LOG_LENGTH + 2])
-    current = {s.role: s for s in rows if s.voided_at is None and s.subject_version == matrix.version}
-    log = sorted(rows, key=lambda s: s.signed_at, reverse=True)[:SIGNOFF_LOG_LENGTH]
-    return JointStatus(cio=current.get(Role.CIO), ciso=current.get(Role.CISO)), log
-
-
-def raci_signoff_panel(*, matrix: RaciMatrix, user, sign_url: str, withdraw_url: str, title: str,
-                       can_sign: bool) -> dict:
-    """Context for includes/signoff_panel.html from one read of the matrix's
-    sign-offs (``raci_signoffs``)."""
-    status, log = raci_signoffs(matrix)
-    return signoff_panel(subject=matrix, purpose=APPROVAL_PURPOSE, user=user, sign_url=sign_url,
-                         withdraw_url=withdraw_url, title=title, can_sign=can_sign, status=status, log=log)
+    """The joint status of the matrix's current version and its sign-off log, in one query."""
+    return signoffs_with_log(matrix, APPROVAL_PURPOSE, log_length=SIGNOFF_LOG_LENGTH)
 
 
 def raci_waiting_for(organization: Organization, role: str) -> list[RaciMatrix]:

@@ -15,6 +15,7 @@ from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
 from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
+from core.selectors import signoff_panel
 from core.tabular import Sheet, xlsx_response
 
 from .. import raci_rules
@@ -23,6 +24,7 @@ from ..models import RaciActivity, RaciParty
 from ..raci_library import TEMPLATE_ACTIVITIES
 from ..selectors import raci as selectors
 from ..services import raci as services
+from ..services.raci import APPROVAL_PURPOSE
 
 
 def _grid_filters(request) -> dict:
@@ -62,8 +64,8 @@ class RaciGridView(RaciMixin, TemplateView):
                                    process_area=filters["process_area"], problem=filters["problem"],
                                    search=filters["search"], page=self.request.GET.get("page") or 1)
         org = self.organization.slug
-        signoff = selectors.raci_signoff_panel(
-            matrix=matrix, user=self.request.user, sign_url=reverse("governance:raci_sign", args=[org]),
+        signoff = signoff_panel(
+            subject=matrix, purpose=APPROVAL_PURPOSE, user=self.request.user, sign_url=reverse("governance:raci_sign", args=[org]),
             withdraw_url=reverse("governance:raci_withdraw", args=[org]), title="Joint approval of the matrix",
             can_sign=grid.total > 0)
         export_query = self.request.GET.copy()
