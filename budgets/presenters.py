@@ -68,7 +68,7 @@ def workflow_steps(status: str) -> list[dict]:
 
 def proposal_context(proposal, *, organization) -> dict:
     """Everything the proposal page and the PDF show above the items."""
-    result = selectors.proposal_summary(proposal)
+    result = selectors.proposal_summary_cached(proposal)
     start, end = fiscal_year_dates(proposal.fiscal_year, organization.fiscal_year_start_month)
     return {
         "proposal": proposal,

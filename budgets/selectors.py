@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Round
 from django.shortcuts import get_object_or_404
 
+from core.cache import cached_for_org
 from core.roles import Role
 from core.selectors import JointStatus, signoff_status, signoffs_waiting_for, signoffs_with_log
 
@@ -303,6 +304,14 @@ def proposal_summary(proposal: Proposal, *, previous: Proposal | None | bool = T
     else:
         result.change = money.change(result.summary.total, None)
     return result
+
+
+def proposal_summary_cached(proposal: Proposal) -> ProposalSummary:
+    """``proposal_summary`` for the proposal's page and its PDF: cached until any
+    of the organization's data changes (``core.cache``), so the page does not add
+    up every item of this and last year's proposals on each view."""
+    return cached_for_org(proposal.organization_id, f"budgets:summary:{proposal.pk}:{proposal.version}",
+                          lambda: proposal_summary(proposal))
 
 
 # ---------------------------------------------- for the dashboard / reports ----

@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 # Proposal page: the signed-in request's own statements (session, user, membership)
 # plus proposal, summary, one page of items, mitigation choices, history and sign-offs.
-PROPOSAL_PAGE_QUERIES = 9
+PROPOSAL_PAGE_QUERIES = 8  # the totals come from the cache once the page has been seen
 
 
 def _reference_summary(proposal) -> money.Summary:
@@ -137,7 +137,8 @@ def test_proposal_page_costs_the_same_queries_for_3_or_300_items(client_as, org,
     _links_and_options(small, org, people["cio"], every=1, first_risk=1001)
     _links_and_options(large, org, people["cio"], every=3, first_risk=2001)
     client = client_as("cio")
-    client.get(f"/o/acme/budget/{small.pk}/")  # warm caches (content types, sessions)
+    for proposal in (small, large):  # warm caches (content types, sessions, each proposal's totals)
+        client.get(f"/o/acme/budget/{proposal.pk}/")
     counts = {}
     for name, proposal in (("small", small), ("large", large)):
         counts[name], page = _page(client, f"/o/acme/budget/{proposal.pk}/")
@@ -234,3 +235,16 @@ def test_sign_offs_in_force_are_found_behind_a_long_log(client_as, org, people):
     assert len(log) == selectors.SIGNOFF_LOG_LENGTH and status.ciso not in log
     page = client_as("cio").get(f"/o/acme/budget/{proposal.pk}/").content.decode()
     assert "1 of 2 signed" in page and "Fine by security." in page
+
+
+def test_cached_totals_follow_an_item_change_at_once(client_as, org, people):
+    proposal = ProposalFactory(organization=org, fiscal_year=2027)
+    item = ItemFactory(organization=org, proposal=proposal, amount=D("1000"))
+    client = client_as("cio")
+    url = f"/o/acme/budget/{proposal.pk}/"
+    assert client.get(url).context["summary"].total == D("1000")
+    services.item_update(actor=people["cio"], item=item, expected_version=item.version, amount=D("2500"))
+    assert client.get(url).context["summary"].total == D("2500")
+    services.item_create(actor=people["cio"], proposal=proposal, title="Second", amount=D("500"), domain="it",
+                         category="software", kind="opex", priority="should")
+    assert client.get(url).context["summary"].total == D("3000")
