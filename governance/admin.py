@@ -63,8 +63,15 @@ class IntakeRequestAdmin(SimpleHistoryAdmin):
     list_display = ("reference", "title", "organization", "tier", "status", "submitted_at", "decided_at")
     list_filter = ("status", "tier", "organization")
     search_fields = ("reference", "title", "requester__email")
-    readonly_fields = ("reference", "requester", "tier", "sla_days", "submitted_at", "first_response_at",
-                       "decided_at", "breach_notified_at", "version")
+    # The workflow (status, decision), the triage answers that set the tier and
+    # the stored SLA moments change only through the app, which keeps them
+    # consistent with each other, the sign-offs and the queue; here staff can
+    # correct the wording.
+    readonly_fields = ("organization", "reference", "requester", "data_classification", "personal_data",
+                       "internet_facing", "third_party", "changes_authentication", "business_criticality", "tier",
+                       "sla_days", "status", "proposed_decision", "decision_rationale", "submitted_at",
+                       "first_response_at", "decided_at", "breach_notified_at", "sla_due_at", "sla_at_risk_at",
+                       "sla_elapsed_days", "version")
     inlines = [OptionInline, ConditionInline]
 
 

@@ -143,3 +143,12 @@ def test_queue_rows_show_each_clock_and_escape_what_people_typed(client_as, org,
     assert "Paused ·" in html and "Decided in" in html
     mine = client_as("contributor").get(url("intake_list", org), {"status": "all"}).content.decode()
     assert f"{people['contributor'].display_name} · sponsor" not in mine  # filers are not shown their own name
+
+
+def test_admin_can_correct_the_wording_but_not_the_workflow_or_the_clock(admin_client, org, people, own_request):
+    page = admin_client.get(f"/admin/governance/intakerequest/{own_request.pk}/change/")
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    assert {"title", "description", "sponsor"} <= set(form.fields)
+    assert not {"status", "proposed_decision", "data_classification", "sla_due_at", "sla_elapsed_days",
+                "organization"} & set(form.fields)
