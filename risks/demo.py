@@ -289,7 +289,8 @@ def seed(organization, people) -> None:
                   "csf_categories": _ids(CsfCategory, csf), "annex_a_controls": _ids(AnnexAControl, annex, "A."),
                   "treatment": "mitigate" if mitigations else "",
                   "due_date": today + timedelta(days=30 + 7 * (index % 20)),
-                  "next_review_date": today + timedelta(days=14 + 5 * (index % 12))}
+                  # every seventh risk missed its review (the CIO's and CISO's queues show them)
+                  "next_review_date": today + timedelta(days=-(4 + index) if index % 7 == 3 else 14 + 5 * (index % 12))}
         if loss:
             values.update(loss_low=Decimal(loss[0]), loss_most_likely=Decimal(loss[1]), loss_high=Decimal(loss[2]),
                           events_per_year=Decimal(loss[3]))

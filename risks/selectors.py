@@ -312,6 +312,13 @@ def accepted_risks(organization: Organization) -> QuerySet:
             .select_related("owner").order_by("acceptance_expires_on"))
 
 
+def reviews_overdue(organization: Organization, *, today=None) -> QuerySet:
+    """Risks not closed whose next review date has passed, longest overdue first."""
+    due = Risk.objects.filter(organization=organization, next_review_date__lt=today or timezone.localdate())
+    return (annotate_levels(due.exclude(status=RiskStatus.CLOSED), organization)
+            .select_related("owner").order_by("next_review_date", "number"))
+
+
 def overdue_mitigations(organization: Organization) -> QuerySet:
     return (Mitigation.objects.filter(organization=organization, due_date__lt=timezone.localdate(),
                                       status__in=(MitigationStatus.PLANNED, MitigationStatus.IN_PROGRESS))

@@ -284,9 +284,12 @@ class HeatMapView(RiskPageMixin, TemplateView):
         return context
 
 
+QUEUE_LIST_LENGTH = 10
+
+
 class MyQueueView(RiskPageMixin, TemplateView):
     """What waits for me: risks my lens has not assessed, agreements to
-    confirm, and acceptances waiting for my signature."""
+    confirm, acceptances waiting for my signature, reviews that are due."""
 
     template_name = "risks/my_queue.html"
 
@@ -302,4 +305,7 @@ class MyQueueView(RiskPageMixin, TemplateView):
         context.update(needing=needing, waiting=waiting,
                        accepted=list(selectors.accepted_risks(self.organization)[:10]),
                        overdue=list(selectors.overdue_mitigations(self.organization)[:10]))
+        reviews = list(selectors.reviews_overdue(self.organization)[:QUEUE_LIST_LENGTH + 1])
+        _decorate(reviews, self.organization)
+        context.update(reviews=reviews[:QUEUE_LIST_LENGTH], more_reviews=len(reviews) > QUEUE_LIST_LENGTH)
         return context

@@ -246,3 +246,33 @@ def test_empty_register_explains_what_to_do(client_as, org, people):
     html = client_as("cio").get("/o/acme/risks/").content.decode()
     assert "The register is empty" in html
     assert Role.CIO
+
+
+def test_my_queue_lists_overdue_reviews_longest_overdue_first(client_as, org, people):
+    today = timezone.localdate()
+    late = make_risk(org, people["cio"], title="Vendor access review")
+    later = make_risk(org, people["cio"], title="Backup restore drill")
+    make_risk(org, people["cio"], title="Reviewed next month", next_review_date=today + timedelta(days=30))
+    closed = make_risk(org, people["cio"], title="Retired mainframe")
+    Risk.objects.filter(pk=late.pk).update(next_review_date=today - timedelta(days=3))
+    Risk.objects.filter(pk=later.pk).update(next_review_date=today - timedelta(days=40))
+    Risk.objects.filter(pk=closed.pk).update(next_review_date=today - timedelta(days=9), status=RiskStatus.CLOSED)
+    html = client_as("ciso").get("/o/acme/risks/my-queue/").content.decode()
+    section = html.split('id="reviews-title"')[1].split("</section>")[0]
+    assert section.index("Backup restore drill") < section.index("Vendor access review")
+    assert "Reviewed next month" not in section and "Retired mainframe" not in section
+    assert "All risks by review date" not in section
+
+
+def test_my_queue_says_when_no_review_is_overdue(client_as, org, people):
+    make_risk(org, people["cio"], title="Fresh risk")
+    html = client_as("cio").get("/o/acme/risks/my-queue/").content.decode()
+    assert "No review is overdue." in html
+
+
+def test_my_queue_shows_ten_overdue_reviews_and_links_to_the_rest(client_as, org, people):
+    risks = [make_risk(org, people["cio"], title=f"Overdue review {n:02d}") for n in range(11)]
+    Risk.objects.filter(pk__in=[r.pk for r in risks]).update(next_review_date=timezone.localdate() - timedelta(days=1))
+    html = client_as("cio").get("/o/acme/risks/my-queue/").content.decode()
+    section = html.split('id="reviews-title"')[1].split("</section>")[0]
+    assert section.count("Overdue review ") == 10 and "/o/acme/risks/?sort=review" in section
