@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core.cache import bump_org_version
 from core.concurrency import lock_for_update
 from core.errors import DomainError, NotAllowed
 from core.models import Membership, Organization, User
@@ -170,6 +171,7 @@ def intake_sla_refresh(*, organization: Organization, requests=None, now: dateti
         apply_sla_moments(row, request_sla_moments(row, at_risk_percent=settings_row.at_risk_percent,
                                                    pauses=pauses[row.pk], now=now))
     IntakeRequest.objects.bulk_update(rows, ["sla_due_at", "sla_at_risk_at", "sla_elapsed_days"])
+    bump_org_version(organization.pk)  # bulk writes send no signal: dashboards must re-read
     return len(rows)
 
 

@@ -270,3 +270,12 @@ def test_data_migration_fills_existing_requests(org, people, queue):
             assert abs(request.sla_at_risk_at - at_risk) < timedelta(milliseconds=1)
         else:
             assert request.sla_elapsed_days == pytest.approx(elapsed, abs=1e-6)
+
+
+def test_refreshing_the_stored_moments_invalidates_cached_figures(org, people):
+    from core.cache import org_version
+
+    make_request(org, people["contributor"])
+    before = org_version(org.pk)
+    services.intake_sla_refresh(organization=org)
+    assert org_version(org.pk) != before
