@@ -303,8 +303,8 @@ class MyQueueView(RiskPageMixin, TemplateView):
         waiting = selectors.acceptances_waiting_for(self.organization, role) if role else []
         _decorate(waiting, self.organization)
         context.update(needing=needing, waiting=waiting,
-                       accepted=list(selectors.accepted_risks(self.organization)[:10]),
-                       overdue=list(selectors.overdue_mitigations(self.organization)[:10]))
+                       accepted=list(selectors.accepted_risks(self.organization)[:QUEUE_LIST_LENGTH]),
+                       overdue=list(selectors.overdue_mitigations(self.organization)[:QUEUE_LIST_LENGTH]))
         reviews = list(selectors.reviews_overdue(self.organization)[:QUEUE_LIST_LENGTH + 1])
         _decorate(reviews, self.organization)
         context.update(reviews=reviews[:QUEUE_LIST_LENGTH], more_reviews=len(reviews) > QUEUE_LIST_LENGTH)
