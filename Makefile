@@ -34,8 +34,9 @@ test: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0 --settings=config.settings.test
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# Unit and integration layers only (no sweeps, scale, worker or browser runs).
 test-fast: install
-	$(PY) -m pytest -x -q -m "not e2e and not worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadgroup -q -m "unit or integration" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

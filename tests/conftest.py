@@ -1,6 +1,7 @@
 """Shared fixtures: an organization with one person per role, a second
 organization (for isolation checks), and ``client_as(role)``."""
 import pytest
+from django.core.cache import cache
 from django.test import Client
 from rest_framework.test import APIClient
 
@@ -52,3 +53,37 @@ def client_as(people):
         return client
 
     return make
+
+
+# ------------------------------------------------------------------ layers ---
+# Each test gets one layer marker, so `make test-fast` can pick unit and
+# integration tests and leave the slow sweeps, scale, worker and browser runs to
+# `make test`. A module may set its own marker (pytestmark); otherwise the layer
+# follows from what the test uses.
+_LAYER_MARKERS = ("sweep", "fuzz", "scale", "worker", "e2e")
+_SWEEP_MODULES = ("test_permission_matrix", "test_schemathesis")
+_SCALE_MODULES = ("test_scale", "test_seed_scale", "test_reports_page_scale")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if any(item.get_closest_marker(name) for name in _LAYER_MARKERS):
+            continue
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in _SWEEP_MODULES:
+            item.add_marker(pytest.mark.sweep)
+        elif module in _SCALE_MODULES:
+            item.add_marker(pytest.mark.scale)
+        elif item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.integration)
+        else:
+            item.add_marker(pytest.mark.unit)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts and ends with an empty cache, so cached figures never
+    leak from one test into the next (results must not depend on order)."""
+    cache.clear()
+    yield
+    cache.clear()

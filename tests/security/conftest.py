@@ -4,10 +4,6 @@ import pytest
 from django.core.cache import cache
 
 
-def pytest_configure(config):
-    config.addinivalue_line("markers", "fuzz: schemathesis runs over the whole OpenAPI schema (part of make test)")
-
-
 @pytest.fixture
 def secure(settings):
     settings.MFA_ENFORCED = True
