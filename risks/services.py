@@ -308,24 +308,24 @@ def assessment_record(*, actor: User, risk: Risk, expected_version: int | None =
     return assessment
 
 
-def _lens_now(actor: User, risk: Risk, own: str) -> str:
+def _lens_now(actor: User, risk: Risk) -> str:
     """The actor's lens read from their membership under a row lock (after the
     risk's lock): a role changed a moment ago counts, never a cached one."""
     role = signing_role_locked(actor=actor, organization=risk.organization)
-    if role is None or Lens(role) != own:
-        raise ConflictError("Your role in this organization changed. Reload the page.")
-    return own
+    if role is None:
+        raise NotAllowed("Only the CIO and the CISO assess risks, each in their own lens.")
+    return Lens.CIO if role == Role.CIO else Lens.CISO
 
 
 @transaction.atomic
 def agreement_propose(*, actor: User, risk: Risk, rationale: str, **ratings) -> Assessment:
     """Propose the agreed assessment; it counts once the other lens confirms."""
-    own = _lens_of(actor, risk.organization)
+    _lens_of(actor, risk.organization)
     clean = _check_ratings(ratings)
     if not (rationale or "").strip():
         raise DomainError("Say what you both agree on and why.", field="rationale")
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
-    _lens_now(actor, risk, own)
+    own = _lens_now(actor, risk)
     if risk.cio_score is None or risk.ciso_score is None:
         raise DomainError("Both the CIO and the CISO assess the risk before an agreement can be proposed.")
     existing = Assessment.objects.filter(risk=risk, lens=Lens.AGREED).first()
@@ -347,9 +347,9 @@ def agreement_confirm(*, actor: User, risk: Risk) -> Assessment:
     """The other lens confirms the proposal; the register then uses it. The
     agreed assessment is a joint decision: the confirmer is another person than
     the proposer, holding the other role now."""
-    own = _lens_of(actor, risk.organization)
+    _lens_of(actor, risk.organization)
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
-    _lens_now(actor, risk, own)
+    own = _lens_now(actor, risk)
     proposal = (Assessment.objects.select_for_update()
                 .filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=True).first())
     if proposal is None:
