@@ -173,7 +173,6 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int | None, reason
     return risk
 
 
-@transaction.atomic
 def _dependents_elsewhere(risk: Risk) -> list[str]:
     """Records of other apps that point at this risk (e.g. budget items that
     claim to reduce it). Found through Django's relations, so risks needs no
@@ -191,6 +190,7 @@ def _dependents_elsewhere(risk: Risk) -> list[str]:
     return found
 
 
+@transaction.atomic
 def risk_delete(*, actor: User, risk: Risk, expected_version: int | None = None) -> None:
     """Delete a risk (its reference number is never handed out again).
 

@@ -10,7 +10,6 @@ from core import selectors, services
 from core.errors import DomainError, NotAllowed
 from core.models import ApiToken, Membership, SecurityEvent, SecurityEventKind, SignOff
 from core.roles import Role
-from tests.factories import member
 from tests.testapp.models import Document
 
 
