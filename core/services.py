@@ -65,7 +65,7 @@ def _lock_subject(subject):
     """Lock the subject's row: every sign path serializes on it. Refused if the
     subject changed since the caller read it (they would sign what they never saw)."""
     model = subject._meta.concrete_model
-    locked = model._default_manager.select_for_update().filter(pk=subject.pk).first()
+    locked = model._default_manager.select_for_update(of=("self",)).filter(pk=subject.pk).order_by("pk").first()
     if locked is None:
         raise DomainError("This record no longer exists.")
     if subject.version is not None and locked.version != subject.version:
@@ -79,7 +79,8 @@ def signing_role_locked(*, actor: User, organization: Organization) -> Role | No
     role changed a moment ago (in another request) is seen, never a cached one."""
     if getattr(actor, "pk", None) is None:
         return None
-    membership = Membership.objects.select_for_update().filter(user=actor, organization=organization).first()
+    membership = (Membership.objects.select_for_update(of=("self",))
+                  .filter(user=actor, organization=organization).order_by("pk").first())
     if membership is None or membership.role not in SIGNING_ROLES or not role_has(membership.role, Perm.SIGN):
         return None
     return Role(membership.role)
@@ -229,7 +230,7 @@ def _members_manager(actor: User, organization: Organization) -> None:
 def _lock_org(organization: Organization) -> None:
     """Role changes in one organization queue on its row (FOR NO KEY UPDATE: a
     sign-off being written, which only references the row, is not blocked)."""
-    Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
+    Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).order_by("pk").first()
 
 
 def _check_single_holder(organization: Organization, role: str) -> None:
@@ -331,7 +332,8 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         raise DomainError("Choose a role.", field="role")
     _members_manager(actor, membership.organization)
     _lock_org(membership.organization)
-    membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organization")
+                  .get(pk=membership.pk))
     organization = membership.organization
     if membership.user_id == actor.pk:
         raise NotAllowed("You cannot change your own role. Another admin can: nobody gives themselves a role.",
@@ -378,14 +380,14 @@ def membership_hand_over(*, actor: User, organization: Organization, role: str, 
         raise DomainError(f"The outgoing {label} cannot keep the role they hand over.", field="outgoing_role")
     _members_manager(actor, organization)
     _lock_org(organization)
-    holder = (Membership.objects.select_for_update().select_related("user")
-              .filter(organization=organization, role=role).first())
+    holder = (Membership.objects.select_for_update(of=("self",)).select_related("user")
+              .filter(organization=organization, role=role).order_by("pk").first())
     if holder is None:
         raise DomainError(f"{organization.name} has no {label} to hand over from. Give someone the role on the "
                           "People page.", field="role")
     if successor is None or successor.organization_id != organization.pk:
         raise DomainError("Choose a member of this organization as the successor.", field="successor")
-    successor = Membership.objects.select_for_update().select_related("user").get(pk=successor.pk)
+    successor = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=successor.pk)
     if successor.pk == holder.pk:
         raise DomainError(f"{holder.user} is already the {label}. Choose someone else.", field="successor")
     if actor.pk in (successor.user_id, holder.user_id):
@@ -433,7 +435,8 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     the CISO leave through a hand over (they are never left without a successor)."""
     _members_manager(actor, membership.organization)
     _lock_org(membership.organization)
-    membership = Membership.objects.select_for_update().select_related("user", "organization").get(pk=membership.pk)
+    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organization")
+                  .get(pk=membership.pk))
     organization = membership.organization
     if membership.role == Role.ADMIN and _admin_count(organization) <= 1:
         raise DomainError("You cannot remove the organization's last admin. Make someone else admin first.")

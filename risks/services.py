@@ -350,8 +350,8 @@ def agreement_confirm(*, actor: User, risk: Risk) -> Assessment:
     _lens_of(actor, risk.organization)
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     own = _lens_now(actor, risk)
-    proposal = (Assessment.objects.select_for_update()
-                .filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=True).first())
+    proposal = (Assessment.objects.select_for_update(of=("self",))
+                .filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=True).order_by("pk").first())
     if proposal is None:
         raise DomainError("There is no proposed agreement waiting to be confirmed.")
     if proposal.assessed_by_id == actor.pk:
