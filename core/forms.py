@@ -71,7 +71,8 @@ class HandOverForm(StyledFormMixin, forms.Form):
 
     successor = forms.TypedChoiceField(coerce=int, label="Successor",
                                        help_text="A member of this organization who takes the role over.")
-    outgoing_role = forms.ChoiceField(required=False, label="The outgoing person then",
+    LEAVES = "leave"
+    outgoing_role = forms.ChoiceField(label="The outgoing person then",
                                       help_text="Their new role here, or leave the organization.")
 
     def __init__(self, *args, members=(), role: str = "", actor=None, **kwargs):
@@ -80,9 +81,13 @@ class HandOverForm(StyledFormMixin, forms.Form):
             (m.pk, f"{m.user.display_name} ({m.user.email}), now {m.get_role_display()}")
             for m in members if m.role != role and m.user_id != getattr(actor, "pk", None)
         ]
-        self.fields["outgoing_role"].choices = [("", "Leaves the organization")] + [
+        self.fields["outgoing_role"].choices = [("", "Choose")] + [
             (value, f"Becomes {label}") for value, label in Role.choices if value != role
-        ]
+        ] + [(self.LEAVES, "Leaves the organization")]
+
+    def clean_outgoing_role(self):
+        value = self.cleaned_data["outgoing_role"]
+        return None if value == self.LEAVES else value
 
 
 class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):

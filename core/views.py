@@ -135,7 +135,7 @@ class MemberHandOverView(OrgViewMixin, FormView):
         try:
             new = services.membership_hand_over(actor=self.request.user, organization=self.organization, role=role,
                                                 successor=successor,
-                                                outgoing_role=form.cleaned_data["outgoing_role"] or None)
+                                                outgoing_role=form.cleaned_data["outgoing_role"])
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)

@@ -215,6 +215,10 @@ def test_hand_over_page(client_as, org, people):
                            {"successor": _m(org, people["contributor"]).pk, "outgoing_role": "board"})
     assert response.status_code == 302
     assert _m(org, people["contributor"]).role == Role.CISO and _m(org, people["ciso"]).role == Role.BOARD
+    response = client.post("/o/acme/people/hand-over/cio/", {"successor": _m(org, people["board"]).pk})
+    assert response.status_code == 200 and _m(org, people["cio"]).role == Role.CIO  # say what happens to them
+    client.post("/o/acme/people/hand-over/cio/", {"successor": _m(org, people["board"]).pk, "outgoing_role": "leave"})
+    assert not Membership.objects.filter(organization=org, user=people["cio"]).exists()
     # the acting admin is not offered as successor, and is refused if sent anyway
     response = client.post("/o/acme/people/hand-over/ciso/",
                            {"successor": _m(org, people["admin"]).pk, "outgoing_role": "board"})
