@@ -30,8 +30,17 @@ class UserAdmin(BaseUserAdmin):
 
 
 class MembershipInline(admin.TabularInline):
+    """People can be added here to set up an organization; roles change only on
+    the People page (hand over, voided sign-offs, revoked tokens, audit, e-mail)."""
+
     model = Membership
     extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Organization)

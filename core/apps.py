@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class CoreConfig(AppConfig):
@@ -12,3 +13,5 @@ class CoreConfig(AppConfig):
         audit.connect_signals()
         # Every change of an organization's data bumps its cache version.
         cache.connect_signals()
+        # Each app's joint_decisions.py registers its joint decisions (core.joint).
+        autodiscover_modules("joint_decisions")

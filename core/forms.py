@@ -66,6 +66,30 @@ class RoleForm(StyledFormMixin, forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
 
 
+class HandOverForm(StyledFormMixin, forms.Form):
+    """Hand the CIO or CISO role to a successor (core.services.membership_hand_over)."""
+
+    successor = forms.TypedChoiceField(coerce=int, label="Successor",
+                                       help_text="A member of this organization who takes the role over.")
+    LEAVES = "leave"
+    outgoing_role = forms.ChoiceField(label="The outgoing person then",
+                                      help_text="Their new role here, or leave the organization.")
+
+    def __init__(self, *args, members=(), role: str = "", actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].choices = [("", "Choose a person")] + [
+            (m.pk, f"{m.user.display_name} ({m.user.email}), now {m.get_role_display()}")
+            for m in members if m.role != role and m.user_id != getattr(actor, "pk", None)
+        ]
+        self.fields["outgoing_role"].choices = [("", "Choose")] + [
+            (value, f"Becomes {label}") for value, label in Role.choices if value != role
+        ] + [(self.LEAVES, "Leaves the organization")]
+
+    def clean_outgoing_role(self):
+        value = self.cleaned_data["outgoing_role"]
+        return None if value == self.LEAVES else value
+
+
 class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     mfa_required_roles = forms.MultipleChoiceField(

@@ -154,6 +154,13 @@ class Membership(models.Model):
         ordering = ["organization__name", "user__email"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="membership_one_role_per_org"),
+            # Separation of duties: at most one CIO and one CISO at a time; a
+            # successor takes the role over in one step (core.services.membership_hand_over).
+            models.UniqueConstraint(
+                fields=["organization", "role"],
+                condition=models.Q(role__in=["cio", "ciso"]),
+                name="membership_one_cio_one_ciso",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "role"], name="membership_org_role")]
 
@@ -241,6 +248,12 @@ class SignOff(models.Model):
                 fields=["content_type", "object_id", "purpose", "role"],
                 condition=models.Q(voided_at__isnull=True),
                 name="signoff_one_active_per_role",
+            ),
+            # Separation of duties: one person gives at most one of a joint decision's signatures.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "purpose", "signer"],
+                condition=models.Q(voided_at__isnull=True),
+                name="signoff_one_active_per_signer",
             ),
         ]
 

@@ -38,7 +38,9 @@ class JointStatus:
 
     @property
     def approved(self) -> bool:
-        return all(s is not None and s.decision == SignOffDecision.APPROVE for s in (self.cio, self.ciso))
+        """Both approved, and they are two different people (separation of duties)."""
+        return (all(s is not None and s.decision == SignOffDecision.APPROVE for s in (self.cio, self.ciso))
+                and self.cio.signer_id != self.ciso.signer_id)
 
     @property
     def rejected(self) -> bool:

@@ -6,20 +6,22 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from . import joint
 from .audit import record_event
 from .cache import bump_org_version
-from .errors import DomainError, NotAllowed
+from .errors import ConflictError, DomainError, NotAllowed
 from .models import ApiToken, Membership, Organization, SecurityEventKind, SignOff, SignOffDecision, User
-from .permissions import forget_memberships, signing_role
-from .roles import Role
+from .permissions import forget_memberships, has_perm
+from .roles import SIGNING_ROLES, Perm, Role, role_has
 
 # ---------------------------------------------------------------- changes ----
 
@@ -59,6 +61,39 @@ def _subject_filter(subject, purpose: str | None):
     return filters
 
 
+def _lock_subject(subject):
+    """Lock the subject's row: every sign path serializes on it. Refused if the
+    subject changed since the caller read it (they would sign what they never saw)."""
+    model = subject._meta.concrete_model
+    locked = model._default_manager.select_for_update(of=("self",)).filter(pk=subject.pk).order_by("pk").first()
+    if locked is None:
+        raise DomainError("This record no longer exists.")
+    if subject.version is not None and locked.version != subject.version:
+        raise ConflictError()
+    return locked
+
+
+def signing_role_locked(*, actor: User, organization: Organization) -> Role | None:
+    """The capacity in which ``actor`` signs here, read from their membership
+    under a row lock: a concurrent role change and a signature serialize, and a
+    role changed a moment ago (in another request) is seen, never a cached one."""
+    if getattr(actor, "pk", None) is None:
+        return None
+    membership = (Membership.objects.select_for_update(of=("self",))
+                  .filter(user=actor, organization=organization).order_by("pk").first())
+    if membership is None or membership.role not in SIGNING_ROLES or not role_has(membership.role, Perm.SIGN):
+        return None
+    return Role(membership.role)
+
+
+def _check_registered(subject, purpose: str) -> None:
+    if joint.lookup(subject, purpose) is None:
+        raise ImproperlyConfigured(
+            f"Sign-off purpose {purpose!r} on {joint.model_label(subject)} is not a registered joint decision. "
+            "Register it in the app's joint_decisions.py (see core.joint)."
+        )
+
+
 @transaction.atomic
 def signoff_sign(
     *, actor: User, subject, purpose: str, decision: str = SignOffDecision.APPROVE, comment: str = "",
@@ -67,10 +102,16 @@ def signoff_sign(
     """Record ``actor``'s decision on the current version of ``subject``.
 
     The actor signs in their own capacity only: a CIO cannot sign as CISO.
-    Signing twice for the same purpose is refused; withdraw first.
+    Signing twice for the same purpose is refused; withdraw first. A joint
+    decision needs two different people: whoever gave one signature cannot
+    give the other, whatever role they hold now. The subject's row and the
+    signer's membership are locked, so concurrent signatures and role changes
+    serialize; a race the locks cannot see is refused by the database.
     """
-    organization = subject.organization
-    role = signing_role(actor, organization)
+    _check_registered(subject, purpose)
+    locked = _lock_subject(subject)
+    organization = locked.organization
+    role = signing_role_locked(actor=actor, organization=organization)
     if role is None:
         raise NotAllowed("Only the CIO or the CISO of this organization can sign.")
     if as_role is not None and as_role != role:
@@ -82,34 +123,45 @@ def signoff_sign(
         raise DomainError("Choose approve or reject.", field="decision")
     if decision == SignOffDecision.REJECT and not comment.strip():
         raise DomainError("Say why you reject, so the other signer knows what to change.", field="comment")
-    existing = SignOff.objects.select_for_update().filter(
-        **_subject_filter(subject, purpose), role=role, voided_at__isnull=True
-    )
-    if existing.exists():
+    active = list(SignOff.objects.select_for_update().filter(**_subject_filter(locked, purpose), voided_at__isnull=True))
+    if any(s.role == role for s in active):
         raise DomainError(
             f"The {Role(role).label} has already signed this. Withdraw that sign-off to sign again.",
             field="decision",
         )
-    return SignOff.objects.create(
-        organization=organization,
-        content_type=ContentType.objects.get_for_model(subject, for_concrete_model=True),
-        object_id=subject.pk,
-        purpose=purpose,
-        subject_version=subject.version,
-        role=role,
-        signer=actor,
-        decision=decision,
-        comment=comment.strip(),
-    )
+    mine = next((s for s in active if s.signer_id == actor.pk), None)
+    if mine is not None:
+        raise DomainError(
+            f"You already signed this as {Role(mine.role).label}. A joint decision needs two different people, "
+            "each in their own role.",
+            field="decision", code="same_signer",
+        )
+    try:
+        with transaction.atomic():
+            return SignOff.objects.create(
+                organization=organization,
+                content_type=ContentType.objects.get_for_model(locked, for_concrete_model=True),
+                object_id=locked.pk,
+                purpose=purpose,
+                subject_version=locked.version,
+                role=role,
+                signer=actor,
+                decision=decision,
+                comment=comment.strip(),
+            )
+    except IntegrityError:
+        raise ConflictError("Someone signed this at the same moment. Reload to see where it stands.",
+                            field="decision") from None
 
 
 @transaction.atomic
 def signoff_withdraw(*, actor: User, subject, purpose: str) -> None:
-    role = signing_role(actor, subject.organization)
+    locked = _lock_subject(subject)
+    role = signing_role_locked(actor=actor, organization=locked.organization)
     updated = SignOff.objects.filter(
-        **_subject_filter(subject, purpose), role=role, signer=actor, voided_at__isnull=True
+        **_subject_filter(locked, purpose), role=role, signer=actor, voided_at__isnull=True
     ).update(voided_at=timezone.now(), void_reason=f"Withdrawn by {actor}.")
-    bump_org_version(subject.organization_id)  # .update() sends no signal: dashboards must re-read
+    bump_org_version(locked.organization_id)  # .update() sends no signal: dashboards must re-read
     if not updated:
         raise DomainError("You have no sign-off to withdraw here.")
 
@@ -157,43 +209,247 @@ def membership_invite(*, actor: User, organization: Organization, email: str, ro
         user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
     elif Membership.objects.filter(user=user, organization=organization).exists():
         raise DomainError(f"{email} is already a member of {organization.name}.", field="email")
+    _check_single_holder(organization, role)
     membership = Membership(user=user, organization=organization, role=role)
     record_creation(membership, actor=actor)
     record_event(SecurityEventKind.MEMBER_ADDED, actor=actor, organization=organization, subject=user,
                  detail=f"Role: {Role(role).label}.")
+    _notify_role_change(organization=organization, actor=actor, recipients=_executive_emails(organization),
+                        summary=f"{user} ({user.email}) was added to {organization.name} as {Role(role).label}.")
     transaction.on_commit(
         lambda: _send_invitation(user=user, organization=organization, role=role, inviter=actor, new_user=new_user)
     )
     return membership
 
 
+def _members_manager(actor: User, organization: Organization) -> None:
+    if not has_perm(actor, organization, Perm.MEMBERS_MANAGE):
+        raise NotAllowed("Only an organization admin manages people and their roles.")
+
+
+def _lock_org(organization: Organization) -> None:
+    """Role changes in one organization queue on its row (FOR NO KEY UPDATE: a
+    sign-off being written, which only references the row, is not blocked)."""
+    Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).order_by("pk").first()
+
+
+def _check_single_holder(organization: Organization, role: str) -> None:
+    """At most one CIO and one CISO: a second one is refused, naming the field."""
+    if role not in SIGNING_ROLES:
+        return
+    holder = Membership.objects.filter(organization=organization, role=role).select_related("user").first()
+    if holder is not None:
+        label = Role(role).label
+        raise DomainError(
+            f"{holder.user} is already the {label} of {organization.name}, and an organization has one {label} "
+            f"at a time. Use “Hand over” on the People page to pass the role to someone else.",
+            field="role", code="one_holder",
+        )
+
+
+def _require_not_signing(membership: Membership, what: str) -> None:
+    if membership.role in SIGNING_ROLES:
+        label = Role(membership.role).label
+        raise DomainError(
+            f"{membership.user} is the organization's {label}. Before they can be {what}, use “Hand over” to "
+            f"give the {label} role to a successor: it is never left empty by accident.",
+            field="role", code="hand_over_required",
+        )
+
+
+def _executive_emails(organization: Organization) -> set[str]:
+    return set(Membership.objects.filter(organization=organization, role__in=SIGNING_ROLES)
+               .values_list("user__email", flat=True))
+
+
+def _notify_role_change(*, organization: Organization, actor: User, recipients: set[str], summary: str) -> None:
+    """Tell the CIO and the CISO (before and after the change), after commit.
+    A failing mail server never undoes or fails the committed change."""
+    recipients = sorted(r for r in recipients if r)
+    if not recipients:
+        return
+    body = render_to_string("core/email/role_changed.txt", {
+        "organization": organization, "actor": actor, "summary": summary,
+        "link": settings.SITE_URL + reverse("core:audit", args=[organization.slug]),
+    })
+    subject = f"[{organization.name}] People and roles changed in Concord"
+    transaction.on_commit(lambda: send_mail(subject, body, None, recipients), robust=True)
+
+
+def _void_in_flight(*, organization: Organization, user: User, role: str, reason: str) -> int:
+    """Void ``user``'s active sign-offs given as ``role`` in decisions still in
+    flight, and withdraw their other parts (see core.joint). A decision taken
+    while they held the role stays on record: it was made by two people then."""
+    to_void = []
+    signoffs = SignOff.objects.filter(organization=organization, signer=user, role=role,
+                                      voided_at__isnull=True).select_related("content_type")
+    for signoff in signoffs:
+        ct = signoff.content_type
+        decision = joint.lookup_label(f"{ct.app_label}.{ct.model}", signoff.purpose)
+        model = ct.model_class()
+        subject = model._default_manager.filter(pk=signoff.object_id).first() if model else None
+        if (decision is not None and subject is not None and signoff.subject_version == subject.version
+                and decision.is_complete(subject)):
+            continue
+        to_void.append(signoff.pk)
+    voided = 0
+    if to_void:
+        voided = SignOff.objects.filter(pk__in=to_void).update(voided_at=timezone.now(), void_reason=reason[:200])
+        bump_org_version(organization.pk)  # .update() sends no signal: dashboards must re-read
+    for decision in joint.registered():
+        if decision.withdraw_person is not None:
+            voided += decision.withdraw_person(organization=organization, user=user, role=role, reason=reason)
+    return voided
+
+
+def _after_role_change(*, actor: User, organization: Organization, user: User, old_role: str,
+                       new_role: str | None) -> int:
+    """What every role change does: void the old capacity's sign-offs in
+    flight, revoke the person's API tokens, forget cached memberships."""
+    voided = 0
+    if old_role in SIGNING_ROLES and new_role != old_role:
+        now = f"now {Role(new_role).label}" if new_role else "no longer a member"
+        voided = _void_in_flight(organization=organization, user=user, role=old_role,
+                                 reason=f"Void: {user} is {now}, so no longer signs as {Role(old_role).label}.")
+    api_tokens_revoke_all(user=user, actor=actor,
+                          reason=f"Role changed in {organization.name}" if new_role else f"Removed from {organization.name}")
+    forget_memberships(user)
+    return voided
+
+
+def _voided_note(voided: int) -> str:
+    if not voided:
+        return ""
+    return f" {voided} sign-off{'s' if voided != 1 else ''} in flight voided."
+
+
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    """Change a member's role. Nobody changes their own role; the CIO and the
+    CISO change only through a hand over; the old capacity's sign-offs in
+    flight are voided, the person's API tokens revoked, the CIO and CISO told."""
     if role not in Role.values:
         raise DomainError("Choose a role.", field="role")
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role == Role.ADMIN and role != Role.ADMIN and _admin_count(membership.organization) <= 1:
+    _members_manager(actor, membership.organization)
+    _lock_org(membership.organization)
+    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organization")
+                  .get(pk=membership.pk))
+    organization = membership.organization
+    if membership.user_id == actor.pk:
+        raise NotAllowed("You cannot change your own role. Another admin can: nobody gives themselves a role.",
+                         field="role")
+    old_role = membership.role
+    if old_role == role:
+        return membership
+    if membership.role == Role.ADMIN and _admin_count(organization) <= 1:
         raise DomainError(
             "This is the organization's last admin. Make someone else admin first.", field="role"
         )
-    old_role = membership.role
+    _require_not_signing(membership, "given another role")
+    _check_single_holder(organization, role)
+    recipients = _executive_emails(organization)
     membership.role = role
+    membership._change_reason = f"Role changed from {Role(old_role).label} to {Role(role).label}."
     record_creation(membership, actor=actor)
-    forget_memberships(membership.user)
-    if old_role != role:
-        record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=membership.organization,
-                     subject=membership.user, detail=f"{Role(old_role).label} → {Role(role).label}.")
+    voided = _after_role_change(actor=actor, organization=organization, user=membership.user, old_role=old_role,
+                                new_role=role)
+    summary = f"{membership.user} ({membership.user.email}): {Role(old_role).label} → {Role(role).label}."
+    record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=organization, subject=membership.user,
+                 detail=f"{Role(old_role).label} → {Role(role).label}.{_voided_note(voided)}")
+    _notify_role_change(organization=organization, actor=actor, recipients=recipients | _executive_emails(organization),
+                        summary=summary + _voided_note(voided))
     return membership
 
 
 @transaction.atomic
+def membership_hand_over(*, actor: User, organization: Organization, role: str, successor: Membership,
+                         outgoing_role: str | None = None) -> Membership:
+    """Hand the CIO or CISO role from its holder to ``successor`` in one step.
+
+    The holder takes ``outgoing_role`` (or leaves the organization when it is
+    empty). What either of them had signed in their old capacity and is still
+    in flight is voided; both lose their API tokens; the CIO and CISO are told.
+    """
+    if role not in SIGNING_ROLES:
+        raise DomainError("Only the CIO and the CISO roles are handed over.", field="role")
+    outgoing_role = outgoing_role or None
+    if outgoing_role is not None and outgoing_role not in Role.values:
+        raise DomainError("Choose the outgoing person's new role, or remove them.", field="outgoing_role")
+    label = Role(role).label
+    if outgoing_role == role:
+        raise DomainError(f"The outgoing {label} cannot keep the role they hand over.", field="outgoing_role")
+    _members_manager(actor, organization)
+    _lock_org(organization)
+    holder = (Membership.objects.select_for_update(of=("self",)).select_related("user")
+              .filter(organization=organization, role=role).order_by("pk").first())
+    if holder is None:
+        raise DomainError(f"{organization.name} has no {label} to hand over from. Give someone the role on the "
+                          "People page.", field="role")
+    if successor is None or successor.organization_id != organization.pk:
+        raise DomainError("Choose a member of this organization as the successor.", field="successor")
+    successor = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=successor.pk)
+    if successor.pk == holder.pk:
+        raise DomainError(f"{holder.user} is already the {label}. Choose someone else.", field="successor")
+    if actor.pk in (successor.user_id, holder.user_id):
+        raise NotAllowed("You cannot hand a role to or from yourself. Another admin can: nobody gives themselves "
+                         "a role.", field="successor")
+    if successor.role == Role.ADMIN and _admin_count(organization) <= 1:
+        raise DomainError(f"{successor.user} is the organization's last admin. Make someone else admin first.",
+                          field="successor")
+    if outgoing_role in SIGNING_ROLES:
+        _check_single_holder(organization, outgoing_role)
+    recipients = _executive_emails(organization)
+    successor_old = successor.role
+    if outgoing_role is None:
+        holder._change_reason = f"Handed the {label} role over to {successor.user} and left the organization."
+        record_deletion(holder, actor=actor)
+    else:
+        holder.role = outgoing_role
+        holder._change_reason = f"Handed the {label} role over to {successor.user}."
+        record_creation(holder, actor=actor)
+    successor.role = role
+    successor._change_reason = f"Took the {label} role over from {holder.user}."
+    record_creation(successor, actor=actor)
+    voided = _after_role_change(actor=actor, organization=organization, user=holder.user, old_role=role,
+                                new_role=outgoing_role)
+    voided += _after_role_change(actor=actor, organization=organization, user=successor.user,
+                                 old_role=successor_old, new_role=role)
+    handed = f"{label} role handed over from {holder.user.email} to {successor.user.email}."
+    if outgoing_role is None:
+        record_event(SecurityEventKind.MEMBER_REMOVED, actor=actor, organization=organization, subject=holder.user,
+                     detail=f"Was {label}. {handed}")
+    else:
+        record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=organization, subject=holder.user,
+                     detail=f"{label} → {Role(outgoing_role).label}. {handed}")
+    record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=organization, subject=successor.user,
+                 detail=f"{Role(successor_old).label} → {label}. {handed}{_voided_note(voided)}")
+    after = f"{holder.user} is now {Role(outgoing_role).label}." if outgoing_role else f"{holder.user} left."
+    _notify_role_change(organization=organization, actor=actor, recipients=recipients | _executive_emails(organization),
+                        summary=f"{handed} {after}{_voided_note(voided)}")
+    return successor
+
+
+@transaction.atomic
 def membership_remove(*, actor: User, membership: Membership) -> None:
-    membership = Membership.objects.select_for_update().get(pk=membership.pk)
-    if membership.role == Role.ADMIN and _admin_count(membership.organization) <= 1:
+    """Take a person out of the organization. The last admin stays; the CIO and
+    the CISO leave through a hand over (they are never left without a successor)."""
+    _members_manager(actor, membership.organization)
+    _lock_org(membership.organization)
+    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organization")
+                  .get(pk=membership.pk))
+    organization = membership.organization
+    if membership.role == Role.ADMIN and _admin_count(organization) <= 1:
         raise DomainError("You cannot remove the organization's last admin. Make someone else admin first.")
+    _require_not_signing(membership, "removed")
+    recipients = _executive_emails(organization)
     record_deletion(membership, actor=actor)
-    record_event(SecurityEventKind.MEMBER_REMOVED, actor=actor, organization=membership.organization,
+    _after_role_change(actor=actor, organization=organization, user=membership.user, old_role=membership.role,
+                       new_role=None)
+    record_event(SecurityEventKind.MEMBER_REMOVED, actor=actor, organization=organization,
                  subject=membership.user, detail=f"Was {Role(membership.role).label}.")
+    _notify_role_change(organization=organization, actor=actor, recipients=recipients,
+                        summary=f"{membership.user} ({membership.user.email}), {Role(membership.role).label}, "
+                                f"was removed from {organization.name}.")
 
 
 SETTINGS_FIELDS = (
@@ -252,3 +508,17 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
         token.save(update_fields=["revoked_at"])
         record_event(SecurityEventKind.TOKEN_REVOKED, actor=actor, subject=actor,
                      detail=f"“{token.name}” ({token.prefix}…)")
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, user: User, reason: str, actor: User | None = None) -> int:
+    """Revoke every active API token of ``user`` (role change, removal, password
+    change), each recorded as a security event saying why. Returns how many."""
+    tokens = list(ApiToken.objects.filter(user=user, revoked_at__isnull=True))
+    if not tokens:
+        return 0
+    ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())
+    for token in tokens:
+        record_event(SecurityEventKind.TOKEN_REVOKED, actor=actor or user, subject=user,
+                     detail=f"“{token.name}” ({token.prefix}…): {reason}."[:500])
+    return len(tokens)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("o/<slug:org>/people/", views.MembersView.as_view(), name="members"),
     path("o/<slug:org>/people/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
     path("o/<slug:org>/people/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("o/<slug:org>/people/hand-over/<str:role>/", views.MemberHandOverView.as_view(), name="member_hand_over"),
     path("o/<slug:org>/people/<int:pk>/unlock/", security_views.MemberUnlockView.as_view(), name="member_unlock"),
     path("o/<slug:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
     path("o/<slug:org>/audit/", audit_views.AuditView.as_view(), name="audit"),

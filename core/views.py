@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import connection
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.views import View
@@ -11,11 +11,11 @@ from django.views.generic import FormView, TemplateView
 
 from . import selectors, services
 from .errors import DomainError
-from .forms import ApiTokenForm, InviteForm, OrganizationSettingsForm, RoleForm
+from .forms import ApiTokenForm, HandOverForm, InviteForm, OrganizationSettingsForm, RoleForm
 from .mixins import OrgViewMixin, add_domain_error
 from .models import ApiToken, Membership
 from .permissions import membership_or_404, memberships_of
-from .roles import Perm, Role
+from .roles import SIGNING_ROLES, Perm, Role
 from .security import lockout, mfa
 
 
@@ -66,7 +66,9 @@ class MembersView(OrgViewMixin, FormView):
         context = super().get_context_data(**kwargs)
         members = list(selectors.membership_list(organization=self.organization))
         context["members"] = members
-        context["roles"] = Role.choices
+        context["roles"] = [(v, label) for v, label in Role.choices if v not in SIGNING_ROLES or
+                            not any(m.role == v for m in members)]
+        context["signing_roles"] = [r.value for r in SIGNING_ROLES]
         context["admin_count"] = sum(1 for m in members if m.role == Role.ADMIN)
         context["mfa_enrolled"] = selectors.users_with_mfa([m.user_id for m in members])
         context["locked"] = lockout.locked_usernames([m.user.email for m in members])
@@ -100,6 +102,46 @@ class MemberRoleView(OrgViewMixin, View):
             except DomainError as exc:
                 messages.error(request, exc.message)
         return redirect("core:members", org=org)
+
+
+class MemberHandOverView(OrgViewMixin, FormView):
+    """Hand the CIO or CISO role over to a successor, in one confirmed step."""
+
+    required_perm = Perm.MEMBERS_MANAGE
+    template_name = "core/member_hand_over.html"
+    form_class = HandOverForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs.get("role") not in SIGNING_ROLES:
+            raise Http404("Only the CIO and the CISO roles are handed over.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        self.members = list(selectors.membership_list(organization=self.organization))
+        kwargs.update(members=self.members, role=self.kwargs["role"], actor=self.request.user)
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        role = self.kwargs["role"]
+        context["role_label"] = Role(role).label
+        context["holder"] = next((m for m in self.members if m.role == role), None)
+        return context
+
+    def form_valid(self, form):
+        role = self.kwargs["role"]
+        successor = next((m for m in self.members if m.pk == form.cleaned_data["successor"]), None)
+        try:
+            new = services.membership_hand_over(actor=self.request.user, organization=self.organization, role=role,
+                                                successor=successor,
+                                                outgoing_role=form.cleaned_data["outgoing_role"])
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{new.user} is now the {Role(role).label}. Sign-offs still in flight from "
+                                       "the old roles were voided; the CIO and the CISO have been told.")
+        return redirect("core:members", org=self.organization.slug)
 
 
 class MemberRemoveView(OrgViewMixin, TemplateView):

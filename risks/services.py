@@ -29,6 +29,7 @@ from core.services import (
     record_change,
     record_creation,
     record_deletion,
+    signing_role_locked,
     signoff_sign,
     signoff_withdraw,
     signoffs_void,
@@ -172,7 +173,6 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int | None, reason
     return risk
 
 
-@transaction.atomic
 def _dependents_elsewhere(risk: Risk) -> list[str]:
     """Records of other apps that point at this risk (e.g. budget items that
     claim to reduce it). Found through Django's relations, so risks needs no
@@ -190,6 +190,7 @@ def _dependents_elsewhere(risk: Risk) -> list[str]:
     return found
 
 
+@transaction.atomic
 def risk_delete(*, actor: User, risk: Risk, expected_version: int | None = None) -> None:
     """Delete a risk (its reference number is never handed out again).
 
@@ -307,14 +308,24 @@ def assessment_record(*, actor: User, risk: Risk, expected_version: int | None =
     return assessment
 
 
+def _lens_now(actor: User, risk: Risk) -> str:
+    """The actor's lens read from their membership under a row lock (after the
+    risk's lock): a role changed a moment ago counts, never a cached one."""
+    role = signing_role_locked(actor=actor, organization=risk.organization)
+    if role is None:
+        raise NotAllowed("Only the CIO and the CISO assess risks, each in their own lens.")
+    return Lens.CIO if role == Role.CIO else Lens.CISO
+
+
 @transaction.atomic
 def agreement_propose(*, actor: User, risk: Risk, rationale: str, **ratings) -> Assessment:
     """Propose the agreed assessment; it counts once the other lens confirms."""
-    own = _lens_of(actor, risk.organization)
+    _lens_of(actor, risk.organization)
     clean = _check_ratings(ratings)
     if not (rationale or "").strip():
         raise DomainError("Say what you both agree on and why.", field="rationale")
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
+    own = _lens_now(actor, risk)
     if risk.cio_score is None or risk.ciso_score is None:
         raise DomainError("Both the CIO and the CISO assess the risk before an agreement can be proposed.")
     existing = Assessment.objects.filter(risk=risk, lens=Lens.AGREED).first()
@@ -333,12 +344,19 @@ def agreement_propose(*, actor: User, risk: Risk, rationale: str, **ratings) -> 
 
 @transaction.atomic
 def agreement_confirm(*, actor: User, risk: Risk) -> Assessment:
-    """The other lens confirms the proposal; the register then uses it."""
-    own = _lens_of(actor, risk.organization)
+    """The other lens confirms the proposal; the register then uses it. The
+    agreed assessment is a joint decision: the confirmer is another person than
+    the proposer, holding the other role now."""
+    _lens_of(actor, risk.organization)
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
-    proposal = Assessment.objects.filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=True).first()
+    own = _lens_now(actor, risk)
+    proposal = (Assessment.objects.select_for_update(of=("self",))
+                .filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=True).order_by("pk").first())
     if proposal is None:
         raise DomainError("There is no proposed agreement waiting to be confirmed.")
+    if proposal.assessed_by_id == actor.pk:
+        raise NotAllowed("You proposed this agreement; another person, in the other role, confirms it.",
+                         code="same_signer")
     if proposal.proposed_role == own:
         raise NotAllowed("You proposed this agreement; the other lens confirms it.")
     proposal.confirmed_by, proposal.confirmed_at = actor, timezone.now()
@@ -360,6 +378,20 @@ def agreement_decline(*, actor: User, risk: Risk, reason: str = "") -> None:
     verb = "withdrew" if proposal.proposed_role == own else "declined"
     proposal._change_reason = f"The {Lens(own).label} {verb} the proposal. {reason}".strip()
     record_deletion(proposal, actor=actor)
+
+
+def agreements_withdraw_for(*, organization: Organization, user: User, role: str, reason: str) -> int:
+    """Withdraw the proposed (unconfirmed) agreements ``user`` made as ``role``:
+    their role changed, so the proposal no longer speaks for that lens. Called
+    by core when a role changes (see risks/joint_decisions.py)."""
+    proposals = Assessment.objects.filter(organization=organization, lens=Lens.AGREED, confirmed_at__isnull=True,
+                                          assessed_by=user, proposed_role=role)
+    count = 0
+    for proposal in proposals:
+        proposal._change_reason = reason[:100]
+        record_deletion(proposal, actor=None)
+        count += 1
+    return count
 
 
 # ------------------------------------------------------------- acceptance ----

@@ -66,3 +66,11 @@ class InviteSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
     role = serializers.ChoiceField(choices=Role.choices)
+
+
+class HandOverSerializer(serializers.Serializer):
+    role = serializers.ChoiceField(choices=[Role.CIO, Role.CISO], help_text="The role handed over.")
+    successor = serializers.IntegerField(min_value=1, help_text="Membership id of the person taking the role over.")
+    outgoing_role = serializers.ChoiceField(
+        choices=Role.choices, required=False, allow_null=True, default=None,
+        help_text="The outgoing holder's new role; null to take them out of the organization.")

@@ -1,15 +1,18 @@
 """API for the current user, organizations and memberships."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core import selectors, services
+from core.errors import DomainError
 from core.models import Membership, Organization
 from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
 from .base import OrgScopedViewSet
 from .serializers import (
+    HandOverSerializer,
     InviteSerializer,
     MembershipSerializer,
     MeSerializer,
@@ -70,6 +73,7 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         "create": Perm.MEMBERS_MANAGE,
         "partial_update": Perm.MEMBERS_MANAGE,
         "destroy": Perm.MEMBERS_MANAGE,
+        "hand_over": Perm.MEMBERS_MANAGE,
     }
     filterset_fields = ["role"]
     search_fields = ["user__email", "user__full_name"]
@@ -104,3 +108,19 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         """Remove a member from the organization (never the last admin)."""
         services.membership_remove(actor=request.user, membership=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=HandOverSerializer, responses={200: MembershipSerializer})
+    @action(detail=False, methods=["post"], url_path="hand-over")
+    def hand_over(self, request, *args, **kwargs):
+        """Hand the CIO or CISO role over to a successor in one step (the outgoing
+        holder takes ``outgoing_role``, or leaves). Answers with the successor's membership."""
+        payload = HandOverSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        successor = selectors.membership_list(organization=self.organization).filter(pk=data["successor"]).first()
+        if successor is None:
+            raise DomainError("Choose a member of this organization as the successor.", field="successor")
+        membership = services.membership_hand_over(actor=request.user, organization=self.organization,
+                                                   role=data["role"], successor=successor,
+                                                   outgoing_role=data["outgoing_role"])
+        return Response(MembershipSerializer(membership).data)

@@ -23,6 +23,7 @@ STR_GUESSES = {
     "decision": ["approve", "return", "reject"],
     "uidb64": ["MQ"],
     "token": ["set-password"],
+    "role": ["cio", "ciso"],
 }
 
 

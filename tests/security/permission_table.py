@@ -26,6 +26,7 @@ PAGES = {
     "core:members": (P.MEMBERS_MANAGE, None),
     "core:member_role": (P.MEMBERS_MANAGE, None),
     "core:member_remove": (P.MEMBERS_MANAGE, None),
+    "core:member_hand_over": (P.MEMBERS_MANAGE, None),
     "core:member_unlock": (P.MEMBERS_MANAGE, None),
     "core:org_settings": (P.ORG_SETTINGS, None),
     "core:audit": (P.AUDIT_VIEW, None),
@@ -212,6 +213,7 @@ API_OPERATIONS = {
     "orgs_memberships_retrieve": P.MEMBERS_MANAGE,  # GET /api/v1/orgs/{org_slug}/memberships/{id}/
     "orgs_memberships_partial_update": P.MEMBERS_MANAGE,  # PATCH /api/v1/orgs/{org_slug}/memberships/{id}/
     "orgs_memberships_destroy": P.MEMBERS_MANAGE,  # DELETE /api/v1/orgs/{org_slug}/memberships/{id}/
+    "orgs_memberships_hand_over_create": P.MEMBERS_MANAGE,  # POST /api/v1/orgs/{org_slug}/memberships/hand-over/
     "orgs_raci_activities_list": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/activities/
     "orgs_raci_activities_create": P.RACI_EDIT,  # POST /api/v1/orgs/{org_slug}/raci/activities/
     "orgs_raci_activities_retrieve": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/activities/{id}/
