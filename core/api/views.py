@@ -9,6 +9,7 @@ from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
 from .base import OrgScopedViewSet
+from .permissions import TokenScopePermission
 from .serializers import (
     InviteSerializer,
     MembershipSerializer,
@@ -21,7 +22,7 @@ class MeView(generics.RetrieveAPIView):
     """The signed-in person and their role in each organization."""
 
     serializer_class = MeSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
 
     def get_object(self):
         return self.request.user
@@ -32,7 +33,8 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     """Organizations you belong to. Settings can be changed by admins, CIO and CISO."""
 
     serializer_class = OrganizationSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
+    security_fields = ("mfa_required_roles",)  # who must use two-factor: needs the 'security' scope
     lookup_field = "slug"
     lookup_url_kwarg = "org_slug"
     http_method_names = ["get", "patch", "head", "options"]
@@ -71,6 +73,7 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         "partial_update": Perm.MEMBERS_MANAGE,
         "destroy": Perm.MEMBERS_MANAGE,
     }
+    token_scopes = {"create": "security", "partial_update": "security", "destroy": "security"}
     filterset_fields = ["role"]
     search_fields = ["user__email", "user__full_name"]
     ordering_fields = ["role", "created_at", "user__email"]
