@@ -12,7 +12,7 @@ permission chokepoint does this for session calls that sign or change security).
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.shortcuts import redirect
@@ -61,7 +61,9 @@ def return_to(request) -> str:
     the form was on for a POST (a POST is never replayed)."""
     if request.method in SAFE_METHODS:
         return request.get_full_path()
-    return safe_target(request, request.META.get("HTTP_REFERER"), reverse("core:home"))
+    referer = safe_target(request, request.META.get("HTTP_REFERER"), reverse("core:home"))
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 def confirm_url(request, next_url: str | None = None) -> str:
