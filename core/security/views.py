@@ -21,6 +21,7 @@ from .forms import MfaCodeForm, MfaVerifyForm
 from .stepup import StepUpRequiredMixin
 
 _CODES_KEY = "mfa_new_recovery_codes"
+_CONTINUE_KEY = "mfa_continue_to"
 
 
 def _safe_next(request, default: str) -> str:
@@ -61,6 +62,8 @@ class MfaSetupView(LoginRequiredMixin, FormView):
             add_domain_error(form, exc)
             return self.form_invalid(form)
         self.request.session[_CODES_KEY] = codes
+        # Sent here by step-up: after saving the codes, go back to where the person was.
+        self.request.session[_CONTINUE_KEY] = _safe_next(self.request, reverse("core:home"))
         messages.success(self.request, "Two-factor authentication is on. Keep your recovery codes safe.")
         return redirect("core:mfa_recovery_codes")
 
@@ -131,6 +134,7 @@ class MfaRecoveryCodesView(StepUpRequiredMixin, LoginRequiredMixin, TemplateView
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["codes"] = self.request.session.pop(_CODES_KEY, None)
+        context["continue_url"] = self.request.session.pop(_CONTINUE_KEY, None) or reverse("core:home")
         context["left"] = mfa.recovery_codes_left(self.request.user)
         return context
 

@@ -219,3 +219,21 @@ def test_a_sign_token_needs_no_step_up(step_up_on, cio, raci_matrix):
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
     assert api.post("/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"}).status_code == 200
+
+
+def test_after_setting_up_a_second_factor_the_person_returns_and_can_sign(step_up_on, client_as, cio, raci_matrix):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client = client_as("cio")
+    setup_url = client.post("/o/acme/raci/sign/", {"decision": "approve"},
+                            HTTP_REFERER="http://testserver/o/acme/raci/")["Location"]
+    assert setup_url.startswith("/accounts/two-factor/set-up/")
+    client.get(setup_url)
+    device = TOTPDevice.objects.get(user=cio, confirmed=False)
+    response = client.post(setup_url, {"code": totp_code(device)})
+    assert response["Location"] == "/accounts/two-factor/recovery-codes/"
+    page = client.get(response["Location"]).content.decode()
+    assert 'href="/o/acme/raci/">I have saved them' in page
+    # Setting it up was a fresh check.
+    assert client.post("/o/acme/raci/sign/", {"decision": "approve"}).status_code == 302
+    assert SignOff.objects.filter(signer=cio).exists()
