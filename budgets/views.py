@@ -232,6 +232,7 @@ class ProposalDecisionView(ProposalMixin, View):
 class ProposalSignView(ProposalMixin, View):
     required_perm = Perm.BUDGET_VIEW
     post_perm = Perm.SIGN
+    step_up_required = True
 
     def post(self, request, org, pk):
         try:
@@ -247,6 +248,7 @@ class ProposalSignView(ProposalMixin, View):
 class ProposalWithdrawView(ProposalMixin, View):
     required_perm = Perm.BUDGET_VIEW
     post_perm = Perm.SIGN
+    step_up_required = True
 
     def post(self, request, org, pk):
         try:

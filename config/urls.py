@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from core.forms import SignInForm
+from core.security import password as password_views
 from core.views import healthz
 
 api_v1 = [
@@ -27,6 +28,11 @@ urlpatterns = [
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),
         name="login",
     ),
+    # Concord's protections on Django's password pages (token revocation, reset throttling).
+    path("accounts/password_change/", password_views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
+    path("accounts/reset/<uidb64>/<token>/", password_views.PasswordResetConfirmView.as_view(),
+         name="password_reset_confirm"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -28,6 +28,19 @@ class UserAdmin(BaseUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
 
+    def user_change_password(self, request, id, form_url=""):
+        """A password set here revokes the person's API tokens, as on the password pages."""
+        from django.contrib.admin.utils import unquote
+
+        from .services import api_tokens_revoke_all
+
+        response = super().user_change_password(request, id, form_url)
+        changed = request.method == "POST" and response.status_code == 302
+        if changed and response["Location"] != request.get_full_path():
+            api_tokens_revoke_all(user=self.get_object(request, unquote(id)),
+                                  reason="the password was changed in the admin site.")
+        return response
+
 
 class MembershipInline(admin.TabularInline):
     """People can be added here to set up an organization; roles change only on

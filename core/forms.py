@@ -1,7 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxValueValidator
 
-from .models import Organization
+from .models import Organization, TokenScope
 from .roles import Role
 
 
@@ -121,4 +123,23 @@ class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):
 
 class ApiTokenForm(StyledFormMixin, forms.Form):
     name = forms.CharField(label="Token name", max_length=80, help_text="What will use it, e.g. 'SIEM KPI push'.")
+    scopes = forms.MultipleChoiceField(
+        label="It may also", required=False, widget=forms.CheckboxSelectMultiple,
+        choices=[(s.value, s.label) for s in TokenScope if s != TokenScope.READ],
+        help_text="Every token can read what you can read. Anything more asks you to confirm it's you first.",
+    )
+    days = forms.IntegerField(label="Expires after (days)", min_value=1, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["days"].initial = settings.API_TOKEN_DEFAULT_DAYS
+        self.fields["days"].max_value = settings.API_TOKEN_MAX_DAYS
+        self.fields["days"].validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
+        self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
+        self.fields["days"].help_text = f"At most {settings.API_TOKEN_MAX_DAYS} days."
+
+    @property
+    def elevated(self) -> bool:
+        """True if the token would do more than read (needs a fresh second factor)."""
+        return bool(self.cleaned_data.get("scopes"))
 

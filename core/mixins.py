@@ -15,11 +15,15 @@ class OrgViewMixin(LoginRequiredMixin):
     ``required_perm`` is needed to see the page at all (404 without it: the page
     is invisible to that role). ``post_perm`` is needed to change anything
     (403 without it). A view that names no ``required_perm`` serves nobody.
+    ``step_up_required`` asks for a fresh second factor before any change.
     """
 
     required_perm: Perm | None = None
     post_perm: Perm | None = None
     allow_any_member = False  # pages every member may read, e.g. the welcome page
+    # Signing a joint decision or changing security settings: a change (POST)
+    # needs a recent second-factor check (core/security/stepup.py).
+    step_up_required = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -37,6 +41,12 @@ class OrgViewMixin(LoginRequiredMixin):
             needed = self.post_perm or self.required_perm
             if needed is None or not has_perm(request.user, self.organization, needed):
                 raise PermissionDenied("Your role does not allow this action.")
+            if self.step_up_required:
+                from .security.stepup import required_response
+
+                response = required_response(request)
+                if response is not None:
+                    return response
         # Remember the organization for the home redirect; write only on a
         # change, or every page view would cost a session save (three queries).
         if request.session.get("org") != self.organization.slug:

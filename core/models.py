@@ -265,8 +265,24 @@ class SignOff(models.Model):
         return self.voided_at is None
 
 
+class TokenScope(models.TextChoices):
+    """What a personal API token may do. ``read`` is always included."""
+
+    READ = "read", "Read"
+    WRITE = "write", "Change data"
+    SIGN = "sign", "Sign joint decisions"
+    SECURITY = "security", "Manage security (people, roles, two-factor settings)"
+
+
+def default_token_scopes() -> list[str]:
+    return [TokenScope.READ.value]
+
+
 class ApiToken(models.Model):
-    """A personal API token. Only a hash is stored; the secret is shown once."""
+    """A personal API token. Only a hash is stored; the secret is shown once.
+
+    A token carries scopes (read-only unless its owner chose more) and always
+    expires (``API_TOKEN_DEFAULT_DAYS`` unless its owner chose otherwise)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=80, help_text="What the token is for, e.g. 'SIEM KPI push'.")
@@ -275,12 +291,21 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    scopes = models.JSONField(default=default_token_scopes)
+    expires_at = models.DateTimeField()
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def has_scope(self, scope: str) -> bool:
+        return scope in (self.scopes or [])
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()
 
     @staticmethod
     def hash_key(key: str) -> str:
@@ -292,7 +317,7 @@ class ApiToken(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        return self.revoked_at is None and not self.is_expired
 
 
 class SecurityEventKind(models.TextChoices):

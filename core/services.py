@@ -3,6 +3,8 @@ organization settings and API tokens. Each takes the acting user, validates,
 and records history in the same transaction."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
@@ -19,7 +21,16 @@ from . import joint
 from .audit import record_event
 from .cache import bump_org_version
 from .errors import ConflictError, DomainError, NotAllowed
-from .models import ApiToken, Membership, Organization, SecurityEventKind, SignOff, SignOffDecision, User
+from .models import (
+    ApiToken,
+    Membership,
+    Organization,
+    SecurityEventKind,
+    SignOff,
+    SignOffDecision,
+    TokenScope,
+    User,
+)
 from .permissions import forget_memberships, has_perm
 from .roles import SIGNING_ROLES, Perm, Role, role_has
 
@@ -485,17 +496,42 @@ def organization_update(*, actor: User, organization: Organization, expected_ver
 # ---------------------------------------------------------------- tokens -----
 
 
+def _token_scopes(scopes) -> list[str]:
+    chosen = set(scopes or ()) | {TokenScope.READ.value}
+    unknown = chosen - set(TokenScope.values)
+    if unknown:
+        raise DomainError(f"Unknown scope: {', '.join(sorted(unknown))}.", field="scopes")
+    return [s for s in TokenScope.values if s in chosen]
+
+
+def _token_days(days) -> int:
+    if days is None:
+        return settings.API_TOKEN_DEFAULT_DAYS
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
+        raise DomainError(f"Choose a lifetime between 1 and {settings.API_TOKEN_MAX_DAYS} days.", field="days")
+    return days
+
+
 @transaction.atomic
-def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; the secret is returned once and never stored."""
+def api_token_create(*, actor: User, name: str, scopes: list[str] | None = None,
+                     days: int | None = None) -> tuple[ApiToken, str]:
+    """Create a personal API token; the secret is returned once and never stored.
+
+    The token is read-only unless ``scopes`` names more, and expires after
+    ``days`` (``API_TOKEN_DEFAULT_DAYS`` by default, at most ``API_TOKEN_MAX_DAYS``).
+    Callers check the step-up before asking for more than ``read``."""
     name = (name or "").strip()
     if not name:
         raise DomainError("Give the token a name, e.g. what will use it.", field="name")
-    if ApiToken.objects.filter(user=actor, revoked_at__isnull=True).count() >= 20:
+    scopes = _token_scopes(scopes)
+    days = _token_days(days)
+    if ApiToken.objects.filter(user=actor, revoked_at__isnull=True, expires_at__gt=timezone.now()).count() >= 20:
         raise DomainError("You already have 20 active tokens. Revoke one first.", field="name")
     key = ApiToken.generate_key()
-    token = ApiToken.objects.create(user=actor, name=name[:80], prefix=key[:10], key_hash=ApiToken.hash_key(key))
-    record_event(SecurityEventKind.TOKEN_CREATED, actor=actor, subject=actor, detail=f"“{token.name}” ({token.prefix}…)")
+    token = ApiToken.objects.create(user=actor, name=name[:80], prefix=key[:10], key_hash=ApiToken.hash_key(key),
+                                    scopes=scopes, expires_at=timezone.now() + timedelta(days=days))
+    record_event(SecurityEventKind.TOKEN_CREATED, actor=actor, subject=actor,
+                 detail=f"“{token.name}” ({token.prefix}…), scopes: {', '.join(scopes)}, {days} days.")
     return token, key
 
 

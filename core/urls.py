@@ -27,4 +27,5 @@ urlpatterns = [
     path("accounts/two-factor/recovery-codes/", security_views.MfaRecoveryCodesView.as_view(),
          name="mfa_recovery_codes"),
     path("accounts/two-factor/remove/", security_views.MfaRemoveView.as_view(), name="mfa_remove"),
+    path("accounts/confirm/", security_views.StepUpView.as_view(), name="step_up"),
 ]

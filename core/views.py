@@ -6,6 +6,7 @@ from django.db import connection
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
+from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
@@ -16,7 +17,7 @@ from .mixins import OrgViewMixin, add_domain_error
 from .models import ApiToken, Membership
 from .permissions import membership_or_404, memberships_of
 from .roles import SIGNING_ROLES, Perm, Role
-from .security import lockout, mfa
+from .security import lockout, mfa, stepup
 
 
 class HomeView(LoginRequiredMixin, View):
@@ -59,6 +60,7 @@ class OverviewView(OrgViewMixin, TemplateView):
 
 class MembersView(OrgViewMixin, FormView):
     required_perm = Perm.MEMBERS_MANAGE
+    step_up_required = True
     template_name = "core/members.html"
     form_class = InviteForm
 
@@ -88,6 +90,7 @@ class MembersView(OrgViewMixin, FormView):
 
 class MemberRoleView(OrgViewMixin, View):
     required_perm = Perm.MEMBERS_MANAGE
+    step_up_required = True
 
     def post(self, request, org, pk):
         membership = get_object_or_404(Membership, pk=pk, organization=self.organization)
@@ -108,6 +111,7 @@ class MemberHandOverView(OrgViewMixin, FormView):
     """Hand the CIO or CISO role over to a successor, in one confirmed step."""
 
     required_perm = Perm.MEMBERS_MANAGE
+    step_up_required = True
     template_name = "core/member_hand_over.html"
     form_class = HandOverForm
 
@@ -146,6 +150,7 @@ class MemberHandOverView(OrgViewMixin, FormView):
 
 class MemberRemoveView(OrgViewMixin, TemplateView):
     required_perm = Perm.MEMBERS_MANAGE
+    step_up_required = True
     template_name = "core/member_confirm_remove.html"
 
     def get_context_data(self, **kwargs):
@@ -167,6 +172,7 @@ class MemberRemoveView(OrgViewMixin, TemplateView):
 
 class OrgSettingsView(OrgViewMixin, FormView):
     required_perm = Perm.ORG_SETTINGS
+    step_up_required = True  # the page holds the two-factor requirement per role
     template_name = "core/org_settings.html"
     form_class = OrganizationSettingsForm
 
@@ -189,7 +195,8 @@ class OrgSettingsView(OrgViewMixin, FormView):
 
 
 class ProfileView(LoginRequiredMixin, FormView):
-    """Your account: password and personal API tokens."""
+    """Your account: password and personal API tokens. A token that may do more
+    than read needs a recent second-factor check (step-up)."""
 
     template_name = "core/profile.html"
     form_class = ApiTokenForm
@@ -206,12 +213,18 @@ class ProfileView(LoginRequiredMixin, FormView):
         return context
 
     def form_valid(self, form):
+        if form.elevated:
+            response = stepup.required_response(self.request, reverse("core:profile"))
+            if response is not None:
+                return response
         try:
-            token, key = services.api_token_create(actor=self.request.user, name=form.cleaned_data["name"])
+            token, key = services.api_token_create(actor=self.request.user, name=form.cleaned_data["name"],
+                                                   scopes=form.cleaned_data["scopes"], days=form.cleaned_data["days"])
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        self.request.session["new_token"] = {"name": token.name, "key": key}
+        self.request.session["new_token"] = {"name": token.name, "key": key,
+                                             "expires": date_format(token.expires_at, "j M Y")}
         messages.success(self.request, "Token created. Copy it now: it will not be shown again.")
         return redirect("core:profile")
 

@@ -114,6 +114,7 @@ class AcceptanceRequestView(RiskActionView):
 
 class AcceptanceSignView(RiskActionView):
     anchor = "acceptance"
+    step_up_required = True
 
     def post(self, request, *args, **kwargs):
         try:
@@ -127,6 +128,7 @@ class AcceptanceSignView(RiskActionView):
 
 class AcceptanceWithdrawView(RiskActionView):
     anchor = "acceptance"
+    step_up_required = True
 
     def post(self, request, *args, **kwargs):
         try:

@@ -152,15 +152,23 @@ MFA_DEFAULT_REQUIRED_ROLES = ["cio", "ciso", "admin"]
 # "Remember this device": opt-in at each verification, for this many days (0 = never offered).
 MFA_REMEMBER_DAYS = env.int("MFA_REMEMBER_DAYS", default=30)
 MFA_RECOVERY_CODES = 10
+# Step-up ("sudo mode"): signing a joint decision or changing security settings
+# needs a second-factor check within this many seconds (on outside tests).
+STEP_UP_ENFORCED = env.bool("STEP_UP_ENFORCED", default=True)
+STEP_UP_MAX_AGE = env.int("STEP_UP_MAX_AGE", default=2 * 60 * 60)
+# Personal API tokens expire: the default lifetime and the longest one a person may choose.
+API_TOKEN_DEFAULT_DAYS = env.int("API_TOKEN_DEFAULT_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="Concord")
 
-# Sign-in protection (django-axes): after AXES_FAILURE_LIMIT failures, the
-# account and the address are each refused for LOCKOUT_MINUTES (an admin can
-# unlock sooner). API token failures count against the address.
+# Sign-in protection (django-axes): after AXES_FAILURE_LIMIT failures for one
+# account from one client address, that pair is refused for LOCKOUT_MINUTES (an
+# admin can unlock sooner). Bad API tokens count per address; valid tokens are
+# never refused because of them (core/security/lockout.py).
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("LOCKOUT_FAILURES", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOCKOUT_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.security.lockout.lockout_response"
@@ -218,7 +226,11 @@ REST_FRAMEWORK = {
         "core.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "core.api.permissions.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle", "core.api.throttling.UserRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -231,6 +243,17 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# API rate limits (core/api/throttling.py): per API token and per signed-in
+# person, as "<number>/<second|min|hour|day>". Over the limit: 429 with Retry-After.
+API_THROTTLE_ENABLED = env.bool("API_THROTTLE_ENABLED", default=True)
+API_RATE_LIMITS = {
+    "token": env("API_RATE_TOKEN", default="120/min"),
+    "user": env("API_RATE_USER", default="300/min"),
+}
+# Password-reset requests (core/security/password.py): per client address and per
+# e-mail address typed, as "<number>/<period>". The answer is the same either way.
+PASSWORD_RESET_RATE_ADDRESS = env("PASSWORD_RESET_RATE_ADDRESS", default="10/hour")
+PASSWORD_RESET_RATE_EMAIL = env("PASSWORD_RESET_RATE_EMAIL", default="3/hour")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Concord API",
     "DESCRIPTION": (

@@ -19,6 +19,10 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
 # with the ``settings`` fixture; see tests/security/.
 MFA_ENFORCED = False
 AXES_ENABLED = False
+# Step-up and API rate limits likewise: tests/security/ switches them on.
+STEP_UP_ENFORCED = False
+API_THROTTLE_ENABLED = False
+PASSWORD_RESET_RATE_ADDRESS = PASSWORD_RESET_RATE_EMAIL = None
 
 # Each test process keeps its own in-memory cache: tests may clear it, and
 # parallel processes (each with its own database, where the same ids recur)

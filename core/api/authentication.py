@@ -1,5 +1,6 @@
 """Personal API tokens: ``Authorization: Bearer <token>``."""
 from django.utils import timezone
+from django.utils.formats import date_format
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
@@ -16,6 +17,11 @@ class TokenLockedOut(exceptions.APIException):
 
 
 class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """A valid token is always accepted: failures from the same address (someone
+    else's bad tokens) never lock it out. Unknown and revoked tokens count as
+    failures against the caller's address; after too many, bad tokens from
+    that address answer 429. Expired tokens are refused (401) and say so."""
+
     keyword = "Bearer"
 
     def authenticate(self, request):
@@ -28,18 +34,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             key = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("The token is not valid.")
-        django_request = getattr(request, "_request", request)
-        if not lockout.token_attempt_allowed(django_request, key):
-            raise TokenLockedOut()
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.user.is_active:
+        token = ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_key(key)).first()
+        if token is None or token.revoked_at is not None or not token.user.is_active:
+            if not lockout.token_attempt_allowed(getattr(request, "_request", request)):
+                raise TokenLockedOut()
             self.on_failure(request, key)
             raise exceptions.AuthenticationFailed("The token is not valid or has been revoked.")
         now = timezone.now()
+        if token.expires_at <= now:
+            raise exceptions.AuthenticationFailed(
+                f"This token expired on {date_format(token.expires_at, 'j M Y')}. "
+                "Create a new one on your profile page.", code="token_expired",
+            )
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return token.user, token
@@ -57,4 +63,12 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
     name = "bearerAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "http", "scheme": "bearer", "description": "A personal API token from your profile page."}
+        return {
+            "type": "http", "scheme": "bearer",
+            "description": (
+                "A personal API token from your profile page. Tokens expire (90 days unless chosen otherwise) and "
+                "carry scopes: `read` (safe methods), `write` (changes), `sign` (signing or withdrawing a joint "
+                "decision) and `security` (people, roles and two-factor settings). A call outside the token's "
+                "scopes answers 403 naming the missing scope. Too many calls answer 429 with Retry-After."
+            ),
+        }

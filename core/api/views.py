@@ -11,6 +11,7 @@ from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
 from .base import OrgScopedViewSet
+from .permissions import TokenScopePermission
 from .serializers import (
     HandOverSerializer,
     InviteSerializer,
@@ -24,7 +25,7 @@ class MeView(generics.RetrieveAPIView):
     """The signed-in person and their role in each organization."""
 
     serializer_class = MeSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
 
     def get_object(self):
         return self.request.user
@@ -35,7 +36,8 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     """Organizations you belong to. Settings can be changed by admins, CIO and CISO."""
 
     serializer_class = OrganizationSerializer
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
+    security_fields = ("mfa_required_roles",)  # who must use two-factor: needs the 'security' scope
     lookup_field = "slug"
     lookup_url_kwarg = "org_slug"
     http_method_names = ["get", "patch", "head", "options"]
@@ -75,6 +77,7 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         "destroy": Perm.MEMBERS_MANAGE,
         "hand_over": Perm.MEMBERS_MANAGE,
     }
+    token_scopes = {"create": "security", "partial_update": "security", "destroy": "security"}
     filterset_fields = ["role"]
     search_fields = ["user__email", "user__full_name"]
     ordering_fields = ["role", "created_at", "user__email"]

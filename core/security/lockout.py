@@ -1,11 +1,20 @@
-"""Sign-in protection with django-axes: after repeated failures an account and
-an address are each refused for a while (settings ``LOCKOUT_FAILURES`` and
-``LOCKOUT_MINUTES``). The same counter covers bad API tokens (by address).
+"""Sign-in protection with django-axes: after repeated failures for one account
+from one client address, that account is refused from that address for a while
+(settings ``LOCKOUT_FAILURES`` and ``LOCKOUT_MINUTES``). Keying on the pair, not
+on the address alone, means that behind a reverse proxy or a shared office
+address one person's mistakes never lock out their colleagues, and nobody can
+lock the CIO out from elsewhere. The real client address is read from
+X-Forwarded-For when ``TRUSTED_PROXY_COUNT`` proxies are trusted.
+
+Bad API tokens count per address under one name; valid tokens are never
+checked against that counter.
 
 Answers never tell whether an account exists: a locked-out unknown e-mail gets
 the same message as a locked-out real one.
 """
 from __future__ import annotations
+
+import ipaddress
 
 from django.conf import settings
 from django.contrib.auth.signals import user_login_failed
@@ -18,6 +27,7 @@ LOCKED_MESSAGE = (
     "account and from this address. Try again later, or ask your organization admin to unlock it now."
 )
 TOKEN_PREFIX = "api-token:"
+TOKEN_USERNAME = "api-token"
 
 
 def client_ip(request) -> str | None:
@@ -26,9 +36,18 @@ def client_ip(request) -> str | None:
     proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
     if proxies:
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if p.strip()]
-        if len(forwarded) >= proxies:
+        if len(forwarded) >= proxies and _valid_ip(forwarded[-proxies]):
             return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    return remote if remote and _valid_ip(remote) else None
+
+
+def _valid_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def normalized_username(request, credentials) -> str | None:
@@ -60,26 +79,29 @@ def lockout_response(request, original_response=None, credentials=None):
 # ------------------------------------------------------------ API tokens ----
 
 
-def token_credentials(key: str) -> dict:
-    # Only the public prefix is kept: the secret never reaches the attempts table.
-    return {"username": TOKEN_PREFIX + (key or "")[:10]}
+def token_credentials() -> dict:
+    # Every bad token from an address counts under one name, so the counter is
+    # per address; valid tokens are never checked against it.
+    return {"username": TOKEN_USERNAME}
 
 
-def token_attempt_allowed(request, key: str) -> bool:
+def token_attempt_allowed(request) -> bool:
+    """False once bad tokens from this address reached the limit."""
     if not settings.AXES_ENABLED:
         return True
     from axes.handlers.proxy import AxesProxyHandler
 
-    return AxesProxyHandler.is_allowed(request, token_credentials(key))
+    return AxesProxyHandler.is_allowed(request, token_credentials())
 
 
 def token_failed(request, key: str) -> None:
-    """Count a bad token against the caller's address and record it."""
+    """Count a bad token against the caller's address and record it (only the
+    public prefix: the secret never reaches the attempts table or the log)."""
     from core.audit import record_event
     from core.models import SecurityEventKind
 
-    user_login_failed.send(sender=__name__, credentials=token_credentials(key), request=request)
-    record_event(SecurityEventKind.TOKEN_FAILED, identifier=token_credentials(key)["username"], request=request)
+    user_login_failed.send(sender=__name__, credentials=token_credentials(), request=request)
+    record_event(SecurityEventKind.TOKEN_FAILED, identifier=TOKEN_PREFIX + (key or "")[:10], request=request)
 
 
 # ---------------------------------------------------------------- unlock ----

@@ -81,6 +81,7 @@ def _enrolment_complete(*, user: User, device: TOTPDevice, request) -> list[str]
     codes = _new_recovery_codes(user)
     if request is not None:
         otp_login(request, device)
+        _mark_step_up(request)
     record_event(SecurityEventKind.MFA_ENROLLED, actor=user, subject=user, request=request)
     return codes
 
@@ -128,6 +129,7 @@ def verify(*, user: User, code: str, request=None):
                           "or one of your recovery codes.", field="code")
     if request is not None:
         otp_login(request, matched)
+        _mark_step_up(request)
     if used_recovery:
         record_event(SecurityEventKind.RECOVERY_CODE_USED, actor=user, subject=user, request=request,
                      detail=f"{recovery_codes_left(user)} recovery codes left.")
@@ -141,6 +143,12 @@ def remove(*, actor: User, user: User, request=None) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record_event(SecurityEventKind.MFA_REMOVED, actor=actor, subject=user, request=request)
+
+
+def _mark_step_up(request) -> None:
+    from .stepup import mark
+
+    mark(request)
 
 
 def qr_svg(device: TOTPDevice) -> str:

@@ -2,6 +2,7 @@
 removal) and the admin's unlock action on the People page."""
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import get_object_or_404, redirect
@@ -15,10 +16,12 @@ from core.mixins import OrgViewMixin, add_domain_error
 from core.models import Membership
 from core.roles import Perm
 
-from . import lockout, mfa
+from . import lockout, mfa, stepup
 from .forms import MfaCodeForm, MfaVerifyForm
+from .stepup import StepUpRequiredMixin
 
 _CODES_KEY = "mfa_new_recovery_codes"
+_CONTINUE_KEY = "mfa_continue_to"
 
 
 def _safe_next(request, default: str) -> str:
@@ -59,6 +62,8 @@ class MfaSetupView(LoginRequiredMixin, FormView):
             add_domain_error(form, exc)
             return self.form_invalid(form)
         self.request.session[_CODES_KEY] = codes
+        # Sent here by step-up: after saving the codes, go back to where the person was.
+        self.request.session[_CONTINUE_KEY] = _safe_next(self.request, reverse("core:home"))
         messages.success(self.request, "Two-factor authentication is on. Keep your recovery codes safe.")
         return redirect("core:mfa_recovery_codes")
 
@@ -93,7 +98,35 @@ class MfaVerifyView(LoginRequiredMixin, FormView):
         return response
 
 
-class MfaRecoveryCodesView(LoginRequiredMixin, TemplateView):
+class StepUpView(LoginRequiredMixin, FormView):
+    """"Confirm it's you": a fresh code before signing or changing security settings."""
+
+    template_name = "registration/step_up.html"
+    form_class = MfaCodeForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not mfa.is_enrolled(request.user):
+            return redirect(stepup.confirm_url(request, _safe_next(request, reverse("core:home"))))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["next"] = _safe_next(self.request, "")
+        minutes = settings.STEP_UP_MAX_AGE // 60
+        context["window"] = f"{minutes // 60} hours" if minutes >= 120 else f"{minutes} minutes"
+        return context
+
+    def form_valid(self, form):
+        try:
+            mfa.verify(user=self.request.user, code=form.cleaned_data["code"], request=self.request)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you. You can go ahead.")
+        return redirect(_safe_next(self.request, reverse("core:home")))
+
+
+class MfaRecoveryCodesView(StepUpRequiredMixin, LoginRequiredMixin, TemplateView):
     """Shows new recovery codes once; POST generates a new set (old ones stop working)."""
 
     template_name = "registration/mfa_recovery_codes.html"
@@ -101,6 +134,7 @@ class MfaRecoveryCodesView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["codes"] = self.request.session.pop(_CODES_KEY, None)
+        context["continue_url"] = self.request.session.pop(_CONTINUE_KEY, None) or reverse("core:home")
         context["left"] = mfa.recovery_codes_left(self.request.user)
         return context
 
@@ -144,6 +178,7 @@ class MemberUnlockView(OrgViewMixin, View):
     """An admin lets a person who was locked out sign in again at once."""
 
     required_perm = Perm.MEMBERS_MANAGE
+    step_up_required = True
 
     def post(self, request, org, pk):
         membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,

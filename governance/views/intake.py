@@ -291,6 +291,7 @@ class ProposeView(IntakeActionView):
 
 class SignView(IntakeActionView):
     post_perm = Perm.SIGN
+    step_up_required = True
     anchor = "#decision"
 
     def perform(self, obj):
@@ -303,6 +304,7 @@ class SignView(IntakeActionView):
 
 class WithdrawView(IntakeActionView):
     post_perm = Perm.SIGN
+    step_up_required = True
     success = "Your sign-off is withdrawn."
     anchor = "#decision"
 

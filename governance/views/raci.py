@@ -158,6 +158,7 @@ class RaciTemplateApplyView(RaciMixin, View):
 
 class RaciSignView(RaciMixin, View):
     post_perm = Perm.SIGN
+    step_up_required = True
 
     def post(self, request, org):
         try:
@@ -172,6 +173,7 @@ class RaciSignView(RaciMixin, View):
 
 class RaciWithdrawView(RaciMixin, View):
     post_perm = Perm.SIGN
+    step_up_required = True
 
     def post(self, request, org):
         try:

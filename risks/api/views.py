@@ -98,6 +98,7 @@ class RiskViewSet(OrgScopedModelViewSet):
         "agreement": EDIT, "agreement_confirm": EDIT, "agreement_decline": EDIT, "acceptance": EDIT,
         "acceptance_sign": EDIT, "acceptance_withdraw": EDIT, "acceptance_end": EDIT,
     }
+    token_scopes = {"acceptance_sign": "sign", "acceptance_withdraw": "sign"}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -77,9 +77,11 @@ def browser(_playwright):
 
 @pytest.fixture(autouse=True)
 def _real_sign_in_rules(settings):
-    """The test settings switch two-factor off for the Django test client;
-    browsers go through the real pages, so it is on here as in production."""
+    """The test settings switch two-factor and step-up off for the Django test
+    client; browsers go through the real pages, so they are on here as in
+    production (signing in with a code counts as a fresh check)."""
     settings.MFA_ENFORCED = True
+    settings.STEP_UP_ENFORCED = True
 
 
 @pytest.fixture

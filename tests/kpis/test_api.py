@@ -25,7 +25,7 @@ def kpi(org):
 
 
 def token_client(user):
-    _, secret = api_token_create(actor=user, name="SIEM push")
+    _, secret = api_token_create(actor=user, name="SIEM push", scopes=["write"])
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client

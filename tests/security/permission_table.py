@@ -39,6 +39,7 @@ PAGES = {
     "core:mfa_verify": (AUTHENTICATED, None),
     "core:mfa_recovery_codes": (AUTHENTICATED, None),
     "core:mfa_remove": (AUTHENTICATED, None),
+    "core:step_up": (AUTHENTICATED, None),
     "risks:register": (P.RISK_VIEW, None),
     "risks:create": (P.RISK_VIEW, P.RISK_EDIT),
     "risks:heatmap": (P.RISK_VIEW, None),

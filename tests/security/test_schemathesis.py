@@ -41,7 +41,7 @@ def fuzz_target(db):
     try:
         call_command("seed_demo", stdout=io.StringIO())
         cio = User.objects.get(email="cio@northwind.example")
-        _, key = services.api_token_create(actor=cio, name="schemathesis")
+        _, key = services.api_token_create(actor=cio, name="schemathesis", scopes=["write", "sign", "security"])
         schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
         yield schema, {"Authorization": f"Bearer {key}"}, Organization.objects.get(slug=DEMO_ORG["slug"])
     finally:

@@ -40,6 +40,7 @@ def test_ciso_pushes_kpi_values_with_a_token_and_the_scorecard_shows_them(signed
     ciso = signed_in_page("ciso")
     ciso.goto(reverse("core:profile"))
     ciso.get_by_label("Token name").fill("SIEM KPI push")
+    ciso.get_by_label("Change data").check()  # a new token only reads unless the person picks more
     submit(ciso, "Create token")
     token = ciso.locator("#new-token").inner_text().strip()
     assert len(token) >= 20
