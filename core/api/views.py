@@ -45,12 +45,16 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def get_object(self):
         return membership_or_404(self.request.user, self.kwargs["org_slug"]).organization
 
-    def perform_update(self, serializer):
-        org = serializer.instance
-        if not has_perm(self.request.user, org, Perm.ORG_SETTINGS):
+    def update(self, request, *args, **kwargs):
+        # Refuse a role without the right before reading the input: it learns nothing from validation.
+        if not has_perm(request.user, self.get_object(), Perm.ORG_SETTINGS):
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Your role does not allow changing organization settings.")
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        org = serializer.instance
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         serializer.instance = services.organization_update(
