@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.models import Membership, Organization, User
+from core.models import Invitation, Membership, Organization, User
 from core.roles import Role
 
 
@@ -66,3 +66,27 @@ class InviteSerializer(serializers.Serializer):
     email = serializers.EmailField()
     full_name = serializers.CharField(required=False, allow_blank=True, max_length=150, default="")
     role = serializers.ChoiceField(choices=Role.choices)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation waiting for the person's answer (the membership exists once they accept)."""
+
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    inviter = serializers.EmailField(source="inviter.email", read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "organization", "organization_name", "email", "role", "inviter", "created_at", "expires_at",
+                  "status"]
+        read_only_fields = fields
+
+    def get_status(self, obj) -> str:
+        if obj.accepted_at:
+            return "accepted"
+        if obj.declined_at:
+            return "declined"
+        if obj.cancelled_at:
+            return "cancelled"
+        return "pending" if obj.is_pending else "expired"

@@ -1,18 +1,21 @@
 """API for the current user, organizations and memberships."""
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import selectors, services
-from core.models import Membership, Organization
+from core import invitations, selectors, services
+from core.models import Invitation, Membership, Organization
 from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
 from .base import OrgScopedViewSet
 from .serializers import (
+    InvitationSerializer,
     InviteSerializer,
     MembershipSerializer,
     MeSerializer,
+    MyMembershipSerializer,
     OrganizationSerializer,
 )
 
@@ -84,14 +87,11 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
             return Membership.objects.none()
         return selectors.membership_list(organization=self.organization)
 
-    @extend_schema(request=InviteSerializer, responses={201: MembershipSerializer})
+    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
     def create(self, request, *args, **kwargs):
-        """Invite a person by e-mail with a role."""
-        payload = InviteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        membership = services.membership_invite(actor=request.user, organization=self.organization,
-                                                **payload.validated_data)
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        """Invite a person by e-mail with a role: the same answer whether or not the address
+        has an account. The membership exists once the person accepts."""
+        return _invite(request, self.organization)
 
     def partial_update(self, request, *args, **kwargs):
         """Change a member's role."""
@@ -107,4 +107,66 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     def destroy(self, request, *args, **kwargs):
         """Remove a member from the organization (never the last admin)."""
         services.membership_remove(actor=request.user, membership=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+def _invite(request, organization):
+    payload = InviteSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    invitation = services.membership_invite(actor=request.user, organization=organization, **payload.validated_data)
+    return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Invitations of an organization waiting for an answer (organization admins)."""
+
+    serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()
+    view_perm = Perm.MEMBERS_MANAGE
+    action_perms = {"list": Perm.MEMBERS_MANAGE, "retrieve": Perm.MEMBERS_MANAGE, "create": Perm.MEMBERS_MANAGE,
+                    "destroy": Perm.MEMBERS_MANAGE}
+    search_fields = ["email"]
+    ordering_fields = ["created_at", "email"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return Invitation.objects.pending().filter(organization=self.organization).select_related(
+            "organization", "inviter")
+
+    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Invite a person by e-mail with a role (same as POST memberships/)."""
+        return _invite(request, self.organization)
+
+    def destroy(self, request, *args, **kwargs):
+        """Cancel an invitation."""
+        invitations.invitation_cancel(actor=request.user, invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Invitations addressed to you, waiting for your answer."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return Invitation.objects.pending().for_email(self.request.user.email).select_related(
+            "organization", "inviter")
+
+    @extend_schema(request=None, responses={200: MyMembershipSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept: you become a member with the invitation's role."""
+        membership = invitations.invitation_accept(user=request.user, invitation=self.get_object())
+        return Response(MyMembershipSerializer(membership).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline: nothing changes, and the organization sees the invitation declined."""
+        invitations.invitation_decline(user=request.user, invitation=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
