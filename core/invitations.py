@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -71,9 +71,13 @@ def invitation_create(*, actor: User, organization: Organization, email: str, ro
         raise DomainError(ALREADY_INVITED, field="email")
     open_ones.update(cancelled_at=now)  # expired: make room for the new one
     token = secrets.token_urlsafe(32)
-    invitation = Invitation.objects.create(
-        organization=organization, email=email, role=role, full_name=(full_name or "").strip()[:150],
-        inviter=actor, token_hash=Invitation.hash_token(token), expires_at=now + timedelta(days=valid_days()))
+    try:
+        with transaction.atomic():  # two admins inviting the same address at once: one wins
+            invitation = Invitation.objects.create(
+                organization=organization, email=email, role=role, full_name=(full_name or "").strip()[:150],
+                inviter=actor, token_hash=Invitation.hash_token(token), expires_at=now + timedelta(days=valid_days()))
+    except IntegrityError:
+        raise DomainError(ALREADY_INVITED, field="email") from None
     record_event(SecurityEventKind.MEMBER_INVITED, actor=actor, organization=organization,
                  detail=f"{email} invited as {Role(role).label}.")
     transaction.on_commit(lambda: _send(invitation, token))

@@ -12,6 +12,8 @@ some rows (the board sees only submitted budgets and published reports, a
 contributor only their own intake requests).
 
 A new page or operation without an entry here fails the matrix test.
+This table follows core.roles; tests/security/test_design_role_table.py pins
+core.roles itself to DESIGN.md's role table.
 """
 from core.roles import Perm as P
 

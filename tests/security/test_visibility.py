@@ -79,8 +79,16 @@ def business(org, people):
                                                    **filing_values(title=INTAKE_TITLE))
     client = Client()
     client.force_login(cio)
-    for url in ("/o/acme/risks/export/?format=csv", f"/o/acme/risks/{risk.pk}/"):
-        client.get(url)
+    client.get("/o/acme/risks/export/?format=csv")
+    # Every download the CIO can make is recorded as a security event the admin sees:
+    # whatever an export records must not carry business content.
+    for endpoint in all_endpoints():
+        if endpoint.is_api or not re.search(r"export|pdf|xlsx|csv", endpoint.name or ""):
+            continue
+        if endpoint.name.startswith("core:"):
+            continue
+        for kwargs in kwarg_candidates(endpoint, org, cio)[:2] if endpoint.kwarg_names else [{}]:
+            client.get(build_path(endpoint, kwargs))
     return {"risk": risk, "intake": intake, "kpi": kpi}
 
 
