@@ -3,7 +3,7 @@ be edited or deleted here either."""
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import ApiToken, Membership, Organization, SecurityEvent, SignOff, User
+from .models import ApiToken, Invitation, Membership, Organization, SecurityEvent, SignOff, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -82,3 +82,14 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["actor_email", "subject_email", "detail"]
     date_hierarchy = "created_at"
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    """Answered by the invited person, cancelled on the People page: read-only here."""
+
+    list_display = ["organization", "email", "role", "created_at", "expires_at", "accepted_at", "declined_at",
+                    "cancelled_at"]
+    list_filter = ["role"]
+    search_fields = ["email"]
+    exclude = ["token_hash"]

@@ -46,9 +46,17 @@ class AuditRow:
     kind: str = ""
 
 
-def history_models() -> list[tuple[str, type, type]]:
+def history_models(*, viewer=None, organization: Organization | None = None) -> list[tuple[str, type, type]]:
     """(label, model, historical model) for every model with history that
-    belongs to an organization, found through the app registry."""
+    belongs to an organization, found through the app registry.
+
+    With ``viewer``, only the models whose rows the viewer may see in
+    ``organization`` (the model's ``view_permission``): an admin's trail holds
+    memberships and settings, never business content. Models without a
+    ``view_permission`` (organization, memberships) are the audit's own.
+    """
+    from .permissions import has_perm
+
     found = []
     for model in apps.get_models():
         manager_attr = getattr(model._meta, "simple_history_manager_attribute", None)
@@ -56,6 +64,9 @@ def history_models() -> list[tuple[str, type, type]]:
             continue
         field_names = {f.name for f in model._meta.get_fields()}
         if model is not Organization and "organization" not in field_names:
+            continue
+        perm = getattr(model, "view_permission", None)
+        if viewer is not None and perm is not None and not has_perm(viewer, organization, perm):
             continue
         found.append((model._meta.label_lower, model, getattr(model, manager_attr).model))
     return found
@@ -116,12 +127,14 @@ def _security_part(organization, filters, start, end):
     ).values_list("a_at", "a_source", "a_ref", "a_action")
 
 
-def audit_queryset(*, organization: Organization, filters: AuditFilters):
-    """A UNION of (at, source, ref, action) rows, newest first; slice it to page."""
+def audit_queryset(*, organization: Organization, filters: AuditFilters, viewer=None):
+    """A UNION of (at, source, ref, action) rows, newest first; slice it to page.
+    With ``viewer``, changes only to what the viewer may see (``history_models``)."""
     start, end = _bounds(filters)
     parts = []
     if filters.kind in ("", CHANGES):
-        parts += [_history_part(*m, organization, filters, start, end) for m in history_models()]
+        parts += [_history_part(*m, organization, filters, start, end)
+                  for m in history_models(viewer=viewer, organization=organization)]
     if filters.kind != CHANGES:
         parts.append(_security_part(organization, filters, start, end))
     first, *rest = parts

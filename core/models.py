@@ -339,6 +339,60 @@ class SecurityEventKind(models.TextChoices):
     TOKEN_FAILED = "token_failed", "Invalid API token used"
     EXPORT = "export", "Data exported"
     SETTINGS_CHANGED = "settings_changed", "Security settings changed"
+    MEMBER_INVITED = "member_invited", "Person invited"
+    INVITATION_DECLINED = "invitation_declined", "Invitation declined"
+    INVITATION_CANCELLED = "invitation_cancelled", "Invitation cancelled"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True,
+                           expires_at__gt=timezone.now())
+
+    def for_email(self, email: str):
+        return self.filter(email__iexact=(email or "").strip())
+
+
+class Invitation(models.Model):
+    """An invitation to join an organization with a role. The membership is
+    created only when the invited person accepts; until then the inviter sees a
+    pending invitation, whether or not the address already has an account.
+    Only a hash of the e-mailed token is stored."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField("e-mail address")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    full_name = models.CharField(max_length=150, blank=True, help_text="Suggested name for a new account.")
+    inviter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    declined_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"], name="invitation_one_open_per_address",
+                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} to {self.organization} as {self.get_role_display()}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @property
+    def is_pending(self) -> bool:
+        return not (self.accepted_at or self.declined_at or self.cancelled_at) and self.expires_at > timezone.now()
 
 
 class AppendOnlyQuerySet(models.QuerySet):

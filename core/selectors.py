@@ -135,3 +135,10 @@ def signoff_panel(*, subject, purpose: str, user, sign_url: str, withdraw_url: s
         "can_sign": can_sign,
         "signoff_log": log,
     }
+
+
+def invitation_list(*, organization):
+    """The organization's invitations still waiting for an answer, newest first."""
+    from .models import Invitation
+
+    return list(Invitation.objects.pending().filter(organization=organization).select_related("inviter"))

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
@@ -14,8 +13,6 @@ from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 
 from . import joint
 from .audit import record_event
@@ -193,43 +190,29 @@ def _admin_count(organization: Organization) -> int:
     return Membership.objects.filter(organization=organization, role=Role.ADMIN).count()
 
 
-def _send_invitation(*, user: User, organization: Organization, role: str, inviter: User, new_user: bool) -> None:
-    context = {"user": user, "organization": organization, "role": Role(role).label, "inviter": inviter,
-               "site_url": settings.SITE_URL}
-    if new_user:
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        context["link"] = settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
-    else:
-        context["link"] = settings.SITE_URL + reverse("core:org_home", args=[organization.slug])
-    body = render_to_string("core/email/invitation.txt", context)
-    send_mail(f"You are invited to {organization.name} on Concord", body, None, [user.email])
+@transaction.atomic
+def membership_invite(*, actor: User, organization: Organization, email: str, role: str, full_name: str = ""):
+    """Invite a person by e-mail with a role. The answer is the same whether or
+    not the address already has an account: a pending ``Invitation``; the
+    membership exists once the person accepts (``core.invitations``)."""
+    from .invitations import invitation_create
+
+    return invitation_create(actor=actor, organization=organization, email=email, role=role, full_name=full_name)
 
 
 @transaction.atomic
-def membership_invite(*, actor: User, organization: Organization, email: str, role: str, full_name: str = "") -> Membership:
-    """Add a person by e-mail with a role; new people get a link to set a password."""
-    email = (email or "").strip().lower()
-    if not email:
-        raise DomainError("Enter the person's e-mail address.", field="email")
+def membership_add(*, actor: User, organization: Organization, user: User, role: str, detail: str = "") -> Membership:
+    """The one path that creates a membership (an accepted invitation), with its security event."""
     if role not in Role.values:
         raise DomainError("Choose a role.", field="role")
-    user = User.objects.filter(email__iexact=email).first()
-    new_user = user is None
-    if new_user:
-        user = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
-    elif Membership.objects.filter(user=user, organization=organization).exists():
-        raise DomainError(f"{email} is already a member of {organization.name}.", field="email")
     _check_single_holder(organization, role)
     membership = Membership(user=user, organization=organization, role=role)
     record_creation(membership, actor=actor)
     record_event(SecurityEventKind.MEMBER_ADDED, actor=actor, organization=organization, subject=user,
-                 detail=f"Role: {Role(role).label}.")
+                 detail=detail or f"Role: {Role(role).label}.")
+    forget_memberships(user)
     _notify_role_change(organization=organization, actor=actor, recipients=_executive_emails(organization),
-                        summary=f"{user} ({user.email}) was added to {organization.name} as {Role(role).label}.")
-    transaction.on_commit(
-        lambda: _send_invitation(user=user, organization=organization, role=role, inviter=actor, new_user=new_user)
-    )
+                        summary=f"{user} ({user.email}) joined {organization.name} as {Role(role).label}.")
     return membership
 
 

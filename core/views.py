@@ -10,7 +10,7 @@ from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from . import selectors, services
+from . import invitations, selectors, services
 from .errors import DomainError
 from .forms import ApiTokenForm, HandOverForm, InviteForm, OrganizationSettingsForm, RoleForm
 from .mixins import OrgViewMixin, add_domain_error
@@ -24,6 +24,9 @@ class HomeView(LoginRequiredMixin, View):
     """Send a person to the organization they last used, or their first one."""
 
     def get(self, request):
+        if invitations.pending_for(request.user) and not request.session.get("invitations_seen"):
+            request.session["invitations_seen"] = True  # shown once after sign-in; always under Your invitations
+            return redirect("core:my_invitations")
         memberships = memberships_of(request.user)
         if not memberships:
             return redirect("core:no_organization")
@@ -75,16 +78,17 @@ class MembersView(OrgViewMixin, FormView):
         context["mfa_enrolled"] = selectors.users_with_mfa([m.user_id for m in members])
         context["locked"] = lockout.locked_usernames([m.user.email for m in members])
         context["mfa_roles"] = set(self.organization.mfa_required_roles or [])
+        context["invitations"] = selectors.invitation_list(organization=self.organization)
         return context
 
     def form_valid(self, form):
         try:
-            membership = services.membership_invite(actor=self.request.user, organization=self.organization,
+            invitation = services.membership_invite(actor=self.request.user, organization=self.organization,
                                                     **form.cleaned_data)
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Invitation sent to {membership.user.email}.")
+        messages.success(self.request, f"Invitation sent to {invitation.email}. They join once they accept.")
         return redirect("core:members", org=self.organization.slug)
 
 

@@ -1,6 +1,8 @@
 """Filter sets shared by the API lists (and usable by pages)."""
 import django_filters
 
+from core.members import MemberFilter
+
 from .models import KPI, CsfFunction, Direction, Domain, Frequency, Measurement, Source, Unit
 
 
@@ -12,6 +14,7 @@ class KPIFilter(django_filters.FilterSet):
     csf_function = django_filters.ChoiceFilter(choices=[c for c in CsfFunction.choices if c[0]])
     computed = django_filters.BooleanFilter()
     key = django_filters.CharFilter()
+    owner = MemberFilter(help_text="Id of a member of the organization.")
 
     class Meta:
         model = KPI

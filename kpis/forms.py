@@ -2,7 +2,7 @@
 from django import forms
 
 from core.forms import StyledFormMixin
-from core.models import User
+from core.members import MemberChoiceField, members_of
 
 from .models import KPI, Domain, Source
 from .selectors import STATUSES
@@ -13,6 +13,7 @@ class KPIForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = KPI
+        field_classes = {"owner": MemberChoiceField}
         fields = ["name", "description", "domain", "unit", "direction", "target", "warning", "critical",
                   "frequency", "owner", "csf_function", "key"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
@@ -25,8 +26,7 @@ class KPIForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.filter(memberships__organization=organization).order_by(
-            "full_name", "email")
+        self.fields["owner"].queryset = members_of(organization)
         self.fields["owner"].empty_label = "No owner"
         self.fields["csf_function"].required = False
         if self.instance.pk:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from core.cache import bump_org_version
 from core.concurrency import lock_for_update
 from core.errors import DomainError
+from core.members import require_member
 from core.models import Organization
 from core.services import record_change, record_creation, record_deletion
 
@@ -71,8 +72,7 @@ def _check_kpi(organization: Organization, data: dict, *, instance: KPI | None =
     for field in ("target", "warning", "critical"):
         data[field] = Decimal(str(data[field]).strip()).quantize(Decimal("0.0001"))
     owner = data.get("owner")
-    if owner is not None and not owner.memberships.filter(organization=organization).exists():
-        raise DomainError("The owner must be a member of this organization.", field="owner")
+    require_member(owner, organization, field="owner", required=False)
 
 
 @transaction.atomic

@@ -7,11 +7,12 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.db.models import Exists, F, OuterRef, Q
 
-from core.models import Organization, User
+from core.members import MemberFilter, members_of
+from core.models import Organization
 
 from . import scoring
 from .catalogues import read_csf
-from .models import Origin, Risk, RiskStatus
+from .models import Mitigation, Origin, Risk, RiskStatus
 
 CSF_FUNCTION_CHOICES = [(code, f"{code} {name}") for code, name, _text in read_csf()["functions"]]
 LEVEL_CHOICES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low"),
@@ -58,7 +59,7 @@ class RiskFilterSet(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(empty_label="Any", choices=LEVEL_CHOICES, method="filter_level", label="Level")
     status = django_filters.ChoiceFilter(empty_label="Any", choices=STATUS_CHOICES, method="filter_status", label="Status")
     origin = django_filters.ChoiceFilter(empty_label="Any", choices=Origin.choices, label="Origin")
-    owner = django_filters.ModelChoiceFilter(queryset=User.objects.none(), label="Owner", empty_label="Any")
+    owner = MemberFilter(label="Owner", empty_label="Any")
     csf = django_filters.ChoiceFilter(choices=CSF_FUNCTION_CHOICES, empty_label="Any",
                                            method="filter_csf", label="CSF function")
     divergent = django_filters.ChoiceFilter(empty_label="Any", choices=YES_NO, method="filter_divergent", label="Divergent")
@@ -85,7 +86,7 @@ class RiskFilterSet(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         self.organization = organization
         if organization is not None:
-            self.filters["owner"].queryset = User.objects.filter(memberships__organization=organization)
+            self.filters["owner"].queryset = members_of(organization)
         for name, field in self.form.fields.items():
             field.required = False
             field.widget.attrs["class"] = "form-select form-select-sm" if name != "q" else "form-control form-control-sm"
@@ -147,3 +148,13 @@ class RiskFilterSet(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return 0
         return sum(1 for k, v in self.form.cleaned_data.items() if k not in ("sort", "ordering", "matrix") and v not in (None, ""))
+
+
+class MitigationFilterSet(django_filters.FilterSet):
+    """The mitigation list's filters (API): an owner outside the organization is refused like an unknown one."""
+
+    owner = MemberFilter(help_text="Id of a member of the organization.")
+
+    class Meta:
+        model = Mitigation
+        fields = ["risk", "status", "owner"]

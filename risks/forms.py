@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from core.forms import StyledFormMixin
+from core.members import MemberChoiceField
 from core.models import User
 
 from . import scoring
@@ -38,6 +39,7 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
 
     class Meta:
         model = Risk
+        field_classes = {"owner": MemberChoiceField}
         fields = [
             "title", "impact_statement", "category", "origin", "owner", "status", "treatment", "due_date",
             "next_review_date", "affected_services", "csf_categories", "annex_a_controls", "loss_low",
@@ -56,7 +58,6 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = member_choices(organization)
-        self.fields["owner"].label_from_instance = lambda u: f"{u.display_name} ({u.email})"
         current = self.instance.status if self.instance.pk else None
         self.fields["status"].choices = [
             (value, label) for value, label in RiskStatus.choices
@@ -139,12 +140,12 @@ class MitigationForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Mitigation
         fields = ["title", "description", "owner", "status", "due_date", "cost"]
+        field_classes = {"owner": MemberChoiceField}
         widgets = {"description": forms.Textarea(attrs={"rows": 3}), "due_date": DATE}
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = member_choices(organization)
-        self.fields["owner"].label_from_instance = lambda u: f"{u.display_name} ({u.email})"
         self.fields["cost"].widget.attrs.update(min="0", step="1")
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from core.members import NOT_A_MEMBER
 from core.models import Organization, User
 
 from . import scoring
@@ -166,7 +167,7 @@ def _parse_refs(row: dict, line: int, errors: RowErrors, values: dict, lookups: 
     if not email:
         errors.add(line, "owner_email", "is required.")
     elif values["owner"] is None:
-        errors.add(line, "owner_email", f"{email} is not a member of this organization.")
+        errors.add(line, "owner_email", NOT_A_MEMBER)
     csf, controls = [], []
     for code in _split_codes(row.get("csf_categories", "")):
         (csf.append(lookups.csf[code]) if code in lookups.csf

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from core.concurrency import lock_for_update
 from core.errors import ConflictError, DomainError, NotAllowed
-from core.models import Membership, Organization, SignOffDecision, User
+from core.members import require_member
+from core.models import Organization, SignOffDecision, User
 from core.permissions import has_perm, signing_role
 from core.roles import Perm, Role
 from core.selectors import signoff_status
@@ -61,8 +62,7 @@ def _require_editor(actor: User, organization: Organization) -> None:
 def _check_member(user, organization: Organization, field: str = "owner") -> None:
     if user is None:
         raise DomainError("Choose an owner.", field=field)
-    if not Membership.objects.filter(user=user, organization=organization).exists():
-        raise DomainError(f"{user} is not a member of {organization.name}. Choose a member as owner.", field=field)
+    require_member(user, organization, field=field)
 
 
 def _check_loss_estimate(values: dict) -> None:

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from core.models import Membership, Organization, User
+from core.models import Invitation, Membership, Organization, User
 from core.roles import Role
 
 
@@ -74,3 +74,27 @@ class HandOverSerializer(serializers.Serializer):
     outgoing_role = serializers.ChoiceField(
         choices=Role.choices, required=False, allow_null=True, default=None,
         help_text="The outgoing holder's new role; null to take them out of the organization.")
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation waiting for the person's answer (the membership exists once they accept)."""
+
+    organization = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    inviter = serializers.EmailField(source="inviter.email", read_only=True, allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "organization", "organization_name", "email", "role", "inviter", "created_at", "expires_at",
+                  "status"]
+        read_only_fields = fields
+
+    def get_status(self, obj) -> str:
+        if obj.accepted_at:
+            return "accepted"
+        if obj.declined_at:
+            return "declined"
+        if obj.cancelled_at:
+            return "cancelled"
+        return "pending" if obj.is_pending else "expired"

@@ -4,9 +4,9 @@ from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import selectors, services
+from core import invitations, selectors, services
 from core.errors import DomainError
-from core.models import Membership, Organization
+from core.models import Invitation, Membership, Organization
 from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
@@ -14,9 +14,11 @@ from .base import OrgScopedViewSet
 from .permissions import TokenScopePermission
 from .serializers import (
     HandOverSerializer,
+    InvitationSerializer,
     InviteSerializer,
     MembershipSerializer,
     MeSerializer,
+    MyMembershipSerializer,
     OrganizationSerializer,
 )
 
@@ -50,12 +52,16 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def get_object(self):
         return membership_or_404(self.request.user, self.kwargs["org_slug"]).organization
 
-    def perform_update(self, serializer):
-        org = serializer.instance
-        if not has_perm(self.request.user, org, Perm.ORG_SETTINGS):
+    def update(self, request, *args, **kwargs):
+        # Refuse a role without the right before reading the input: it learns nothing from validation.
+        if not has_perm(request.user, self.get_object(), Perm.ORG_SETTINGS):
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Your role does not allow changing organization settings.")
+        return super().update(request, *args, **kwargs)
+
+    def perform_update(self, serializer):
+        org = serializer.instance
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         serializer.instance = services.organization_update(
@@ -77,7 +83,8 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         "destroy": Perm.MEMBERS_MANAGE,
         "hand_over": Perm.MEMBERS_MANAGE,
     }
-    token_scopes = {"create": "security", "partial_update": "security", "destroy": "security"}
+    token_scopes = {"create": "security", "partial_update": "security", "destroy": "security",
+                    "hand_over": "security"}
     filterset_fields = ["role"]
     search_fields = ["user__email", "user__full_name"]
     ordering_fields = ["role", "created_at", "user__email"]
@@ -87,14 +94,11 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
             return Membership.objects.none()
         return selectors.membership_list(organization=self.organization)
 
-    @extend_schema(request=InviteSerializer, responses={201: MembershipSerializer})
+    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
     def create(self, request, *args, **kwargs):
-        """Invite a person by e-mail with a role."""
-        payload = InviteSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        membership = services.membership_invite(actor=request.user, organization=self.organization,
-                                                **payload.validated_data)
-        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+        """Invite a person by e-mail with a role: the same answer whether or not the address
+        has an account. The membership exists once the person accepts."""
+        return _invite(request, self.organization)
 
     def partial_update(self, request, *args, **kwargs):
         """Change a member's role."""
@@ -127,3 +131,67 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
                                                    role=data["role"], successor=successor,
                                                    outgoing_role=data["outgoing_role"])
         return Response(MembershipSerializer(membership).data)
+
+
+def _invite(request, organization):
+    payload = InviteSerializer(data=request.data)
+    payload.is_valid(raise_exception=True)
+    invitation = services.membership_invite(actor=request.user, organization=organization, **payload.validated_data)
+    return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
+
+
+class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
+    """Invitations of an organization waiting for an answer (organization admins)."""
+
+    serializer_class = InvitationSerializer
+    queryset = Invitation.objects.none()
+    view_perm = Perm.MEMBERS_MANAGE
+    action_perms = {"list": Perm.MEMBERS_MANAGE, "retrieve": Perm.MEMBERS_MANAGE, "create": Perm.MEMBERS_MANAGE,
+                    "destroy": Perm.MEMBERS_MANAGE}
+    token_scopes = {"create": "security", "destroy": "security"}
+    search_fields = ["email"]
+    ordering_fields = ["created_at", "email"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return Invitation.objects.pending().filter(organization=self.organization).select_related(
+            "organization", "inviter")
+
+    @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Invite a person by e-mail with a role (same as POST memberships/)."""
+        return _invite(request, self.organization)
+
+    def destroy(self, request, *args, **kwargs):
+        """Cancel an invitation."""
+        invitations.invitation_cancel(actor=request.user, invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Invitations addressed to you, waiting for your answer."""
+
+    serializer_class = InvitationSerializer
+    permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
+    token_scopes = {"accept": "security", "decline": "security"}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        return Invitation.objects.pending().for_email(self.request.user.email).select_related(
+            "organization", "inviter")
+
+    @extend_schema(request=None, responses={200: MyMembershipSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Accept: you become a member with the invitation's role."""
+        membership = invitations.invitation_accept(user=request.user, invitation=self.get_object())
+        return Response(MyMembershipSerializer(membership).data)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """Decline: nothing changes, and the organization sees the invitation declined."""
+        invitations.invitation_decline(user=request.user, invitation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -62,7 +62,8 @@ class AuditView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = AuditFilterForm(self.request.GET or None, organization=self.organization)
-        rows = audit_trail.audit_queryset(organization=self.organization, filters=form.filters())
+        rows = audit_trail.audit_queryset(organization=self.organization, filters=form.filters(),
+                                          viewer=self.request.user)
         page_obj = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
             form=form, page_obj=page_obj, entries=audit_trail.describe(list(page_obj.object_list)),
@@ -81,7 +82,8 @@ class AuditExportView(OrgViewMixin, View):
         if fmt not in ("csv", "xlsx"):
             raise Http404("Unknown format.")
         form = AuditFilterForm(request.GET or None, organization=self.organization)
-        rows = audit_trail.audit_queryset(organization=self.organization, filters=form.filters())
+        rows = audit_trail.audit_queryset(organization=self.organization, filters=form.filters(),
+                                          viewer=self.request.user)
         lines = []
         picked = list(rows[:EXPORT_LIMIT])
         for start in range(0, len(picked), 500):

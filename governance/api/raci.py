@@ -17,7 +17,7 @@ from core.api.base import (
     SignRequestSerializer,
     VersionedSerializerMixin,
 )
-from core.models import Membership, User
+from core.members import MemberField
 from core.roles import Perm
 from core.selectors import signoff_log
 
@@ -33,22 +33,12 @@ READ, EDIT = Perm.RACI_VIEW, Perm.RACI_EDIT
 class PartySerializer(VersionedSerializerMixin, serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=PartyKind.choices, default=PartyKind.OTHER)
     description = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    members = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=User.objects.all(),
-                                                 help_text="User ids of members of the organization.")
+    members = MemberField(many=True, required=False, help_text="User ids of members of the organization.")
 
     class Meta:
         model = RaciParty
         fields = ["id", "name", "kind", "description", "members", "position", "version", "updated_at"]
         read_only_fields = ["id", "position", "updated_at"]
-
-    def validate_members(self, value):
-        organization = self.context["organization"]
-        ids = {u.pk for u in value}
-        known = set(Membership.objects.filter(organization=organization, user_id__in=ids)
-                    .values_list("user_id", flat=True))
-        if ids - known:
-            raise serializers.ValidationError("Only members of this organization can be linked to a party.")
-        return value
 
 
 class ActivitySerializer(VersionedSerializerMixin, serializers.ModelSerializer):

@@ -1,6 +1,7 @@
 from django import forms
 
 from core.forms import StyledFormMixin
+from core.members import MemberChoiceField, members_of
 from core.models import User
 
 from ..models import (
@@ -108,7 +109,7 @@ class RiskFromRequestForm(StyledFormMixin, forms.Form):
                                        widget=forms.Textarea(attrs={"rows": 3}))
     category = forms.ChoiceField(choices=[])
     origin = forms.ChoiceField(choices=[])
-    owner = forms.ModelChoiceField(queryset=User.objects.none())
+    owner = MemberChoiceField(queryset=User.objects.none())
 
     def __init__(self, *args, organization, **kwargs):
         from risks.models import Origin, RiskCategory
@@ -117,8 +118,7 @@ class RiskFromRequestForm(StyledFormMixin, forms.Form):
         self.fields["category"].choices = RiskCategory.choices
         self.fields["origin"].choices = Origin.choices
         self.fields["origin"].initial = "joint"
-        self.fields["owner"].queryset = User.objects.filter(memberships__organization=organization).order_by(
-            "full_name", "email")
+        self.fields["owner"].queryset = members_of(organization)
 
 
 class IntakeSettingsForm(StyledFormMixin, forms.ModelForm):

@@ -1,6 +1,7 @@
 from django import forms
 
 from core.forms import StyledFormMixin
+from core.members import MemberMultipleChoiceField, members_of
 from core.models import User
 
 from .. import raci_rules
@@ -13,14 +14,13 @@ class PartyForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of party", choices=PartyKind.choices, initial=PartyKind.OTHER,
                              help_text="Concord recognises the CIO and CISO parties for its CIO/CISO check.")
     description = forms.CharField(max_length=200, required=False)
-    members = forms.ModelMultipleChoiceField(queryset=User.objects.none(), required=False,
+    members = MemberMultipleChoiceField(queryset=User.objects.none(), required=False,
                                              widget=forms.CheckboxSelectMultiple,
                                              help_text="Optional: the people who act for this party.")
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["members"].queryset = User.objects.filter(memberships__organization=organization).order_by(
-            "full_name", "email")
+        self.fields["members"].queryset = members_of(organization)
 
 
 class ActivityForm(StyledFormMixin, forms.Form):

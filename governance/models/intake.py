@@ -293,7 +293,8 @@ class IntakeRiskLink(OrgScopedModel):
     risk_title = models.CharField(max_length=200)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    view_permission = Perm.INTAKE_FILE
+    # Register content: a requester who may not read the register never sees it.
+    view_permission = Perm.RISK_VIEW
 
     class Meta:
         ordering = ["created_at", "pk"]

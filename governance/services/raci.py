@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from core.concurrency import lock_for_update
 from core.errors import DomainError
-from core.models import Membership, Organization, User
+from core.members import require_members
+from core.models import Organization, User
 from core.services import record_change, record_creation, record_deletion, signoff_sign, signoff_withdraw
 
 from .. import raci_rules
@@ -53,12 +54,7 @@ def _clean_text(value: str, *, field: str, label: str, max_length: int, required
 
 
 def _check_members(organization: Organization, members) -> list[User]:
-    members = list(members or [])
-    ids = {m.pk for m in members}
-    found = set(Membership.objects.filter(organization=organization, user_id__in=ids).values_list("user_id", flat=True))
-    if ids - found:
-        raise DomainError("Only members of this organization can be linked to a party.", field="members")
-    return members
+    return require_members(members, organization, field="members")
 
 
 # ----------------------------------------------------------------- parties ---

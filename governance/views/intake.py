@@ -147,6 +147,8 @@ class IntakeDetailView(IntakeMixin, TemplateView):
                 title="Joint decision", can_sign=obj.is_open and bool(obj.proposed_decision),
             ),
         )
+        # Linked risks are register content: only for those who may read the register.
+        context["linked_risks"] = list(obj.risk_links.all()) if self.can(Perm.RISK_VIEW) else None
         if reviewer and obj.is_decided:
             context["risk_form"] = _risk_form(self.organization)
         return context

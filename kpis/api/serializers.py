@@ -3,17 +3,14 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.base import VersionedSerializerMixin
-from core.models import User
+from core.members import MemberEmailField
 
 from ..models import KPI, Measurement
 from ..selectors import STATUSES
 
 
 class KPISerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    owner = serializers.SlugRelatedField(
-        slug_field="email", queryset=User.objects.all(), required=False, allow_null=True,
-        help_text="E-mail of a member of the organization.",
-    )
+    owner = MemberEmailField(required=False, allow_null=True, help_text="E-mail of a member of the organization.")
     computed = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -24,13 +21,6 @@ class KPISerializer(VersionedSerializerMixin, serializers.ModelSerializer):
         extra_kwargs = {"version": {"read_only": False, "required": False}}
         # The service checks uniqueness with a clear message; skip DRF's generic validators.
         validators: list = []
-
-    def get_fields(self):
-        fields = super().get_fields()
-        organization = self.context.get("organization")
-        if organization is not None:
-            fields["owner"].queryset = User.objects.filter(memberships__organization=organization)
-        return fields
 
 
 class KpiMeasurementSerializer(serializers.ModelSerializer):

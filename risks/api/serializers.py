@@ -2,11 +2,9 @@
 in ``risks.services``."""
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from core.models import User
+from core.members import MemberField
 from risks import scoring
 from risks.models import (
     AnnexAControl,
@@ -28,17 +26,6 @@ def inline_choice(choices, **kwargs) -> serializers.ChoiceField:
     """A choice field declared explicitly, so read and write shapes name the
     same enum (see ENUM_NAME_OVERRIDES for the register's enums)."""
     return serializers.ChoiceField(choices=choices, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.INT)
-class MemberField(serializers.PrimaryKeyRelatedField):
-    """A person by id; only members of the URL's organization are accepted."""
-
-    def get_queryset(self):
-        organization = self.context.get("organization")
-        if organization is None:
-            return User.objects.none()
-        return User.objects.filter(memberships__organization=organization)
 
 
 class PersonSerializer(serializers.Serializer):

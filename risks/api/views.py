@@ -22,7 +22,7 @@ from core.api.base import (
 from core.roles import Perm
 from core.selectors import signoff_log
 from risks import selectors, services
-from risks.filters import RiskFilterSet
+from risks.filters import MitigationFilterSet, RiskFilterSet
 from risks.models import AnnexAControl, Assessment, CsfCategory, Mitigation, Risk
 from risks.pagination import RegisterApiPagination
 
@@ -273,7 +273,7 @@ class AssessmentViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
 class MitigationViewSet(OrgScopedModelViewSet):
     queryset = Mitigation.objects.none()
     serializer_class = s.MitigationSerializer
-    filterset_fields = ["risk", "status", "owner"]
+    filterset_class = MitigationFilterSet
     ordering_fields = ["due_date", "cost", "status"]
     search_fields = ["title", "description"]
     view_perm = READ

@@ -249,8 +249,10 @@ def test_create_linked_risk_from_a_decided_request(client_as, org, people):
     risk = Risk.objects.get(organization=org, title="Vendor holds patient data")
     link = request.risk_links.get()
     assert (link.risk_id, link.risk_reference) == (risk.pk, risk.reference)
+    assert risk.reference in client_as("cio").get(detail(org, request.pk)).content.decode()
+    # The requester does not read the register: the linked risk is not shown to them (issue 16).
     html = client_as("contributor").get(detail(org, request.pk)).content.decode()
-    assert risk.reference in html
+    assert risk.reference not in html and risk.title not in html
 
 
 def test_risk_cannot_be_raised_from_an_open_request(org, people):

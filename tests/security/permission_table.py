@@ -12,6 +12,8 @@ some rows (the board sees only submitted budgets and published reports, a
 contributor only their own intake requests).
 
 A new page or operation without an entry here fails the matrix test.
+This table follows core.roles; tests/security/test_design_role_table.py pins
+core.roles itself to DESIGN.md's role table.
 """
 from core.roles import Perm as P
 
@@ -28,6 +30,11 @@ PAGES = {
     "core:member_remove": (P.MEMBERS_MANAGE, None),
     "core:member_hand_over": (P.MEMBERS_MANAGE, None),
     "core:member_unlock": (P.MEMBERS_MANAGE, None),
+    "core:invitation_cancel": (P.MEMBERS_MANAGE, None),
+    "core:invitation": (PUBLIC, None),
+    "core:my_invitations": (AUTHENTICATED, None),
+    "core:my_invitation_accept": (AUTHENTICATED, None),
+    "core:my_invitation_decline": (AUTHENTICATED, None),
     "core:org_settings": (P.ORG_SETTINGS, None),
     "core:audit": (P.AUDIT_VIEW, None),
     "core:audit_export": (P.AUDIT_VIEW, None),
@@ -209,6 +216,13 @@ API_OPERATIONS = {
     "orgs_kpis_measurements_bulk_create": P.KPI_EDIT,  # POST /api/v1/orgs/{org_slug}/kpis/measurements/bulk/
     "orgs_kpis_scorecard_list": P.KPI_VIEW,  # GET /api/v1/orgs/{org_slug}/kpis/scorecard/
     "orgs_kpis_scorecard_summary_retrieve": P.KPI_VIEW,  # GET /api/v1/orgs/{org_slug}/kpis/scorecard/summary/
+    "me_invitations_list": AUTHENTICATED,  # GET /api/v1/me/invitations/
+    "me_invitations_accept_create": AUTHENTICATED,  # POST /api/v1/me/invitations/{id}/accept/
+    "me_invitations_decline_create": AUTHENTICATED,  # POST /api/v1/me/invitations/{id}/decline/
+    "orgs_invitations_list": P.MEMBERS_MANAGE,  # GET /api/v1/orgs/{org_slug}/invitations/
+    "orgs_invitations_create": P.MEMBERS_MANAGE,  # POST /api/v1/orgs/{org_slug}/invitations/
+    "orgs_invitations_retrieve": P.MEMBERS_MANAGE,  # GET /api/v1/orgs/{org_slug}/invitations/{id}/
+    "orgs_invitations_destroy": P.MEMBERS_MANAGE,  # DELETE /api/v1/orgs/{org_slug}/invitations/{id}/
     "orgs_memberships_list": P.MEMBERS_MANAGE,  # GET /api/v1/orgs/{org_slug}/memberships/
     "orgs_memberships_create": P.MEMBERS_MANAGE,  # POST /api/v1/orgs/{org_slug}/memberships/
     "orgs_memberships_retrieve": P.MEMBERS_MANAGE,  # GET /api/v1/orgs/{org_slug}/memberships/{id}/

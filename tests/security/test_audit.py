@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core import services
 from core.audit import record_export
-from core.models import Membership, SecurityEvent, SecurityEventKind
+from core.models import Membership, SecurityEvent, SecurityEventKind, User
 from tests.contract import expect_page
 from tests.factories import member
 
@@ -30,12 +30,15 @@ def test_sign_in_failed_sign_in_and_sign_out_are_recorded(client, people):
 
 def test_people_and_token_changes_are_recorded(org, people):
     admin, cio = people["admin"], people["cio"]
-    membership = services.membership_invite(actor=admin, organization=org, email="new@acme.test", role="board")
+    services.membership_invite(actor=admin, organization=org, email="new@acme.test", role="board")
+    membership = services.membership_add(actor=admin, organization=org, role="board",
+                                         user=User.objects.create_user(email="new@acme.test"))
     services.membership_change_role(actor=admin, membership=membership, role="contributor")
     services.membership_remove(actor=admin, membership=membership)
     token, _ = services.api_token_create(actor=cio, name="SIEM")
     services.api_token_revoke(actor=cio, token=token)
-    assert _kinds(organization=org) >= {SecurityEventKind.MEMBER_ADDED, SecurityEventKind.ROLE_CHANGED,
+    assert _kinds(organization=org) >= {SecurityEventKind.MEMBER_INVITED, SecurityEventKind.MEMBER_ADDED,
+                                        SecurityEventKind.ROLE_CHANGED,
                                         SecurityEventKind.MEMBER_REMOVED}
     role_change = SecurityEvent.objects.get(kind=SecurityEventKind.ROLE_CHANGED)
     assert role_change.subject_email == "new@acme.test" and "Board member → Contributor" in role_change.detail
@@ -96,12 +99,12 @@ def test_audit_lists_changes_and_security_events_of_this_organization_only(clien
     services.organization_update(actor=people["cio"], organization=org, expected_version=org.version,
                                  risk_appetite=12)
     services.membership_invite(actor=people["admin"], organization=org, email="new@acme.test", role="board")
-    services.membership_invite(actor=people["outsider"], organization=other_org, email="spy@globex.test",
-                               role="board")
+    services.membership_invite(actor=member(other_org, "admin", email="admin@globex.test"), organization=other_org,
+                               email="spy@globex.test", role="board")
     record_export(people["outsider"], other_org, "Globex secrets")
     page = client_as("ciso").get("/o/acme/audit/").content.decode()
     assert "Risk appetite: 9 → 12" in page
-    assert "Person added" in page and "new@acme.test" in page
+    assert "Person invited" in page and "new@acme.test" in page
     assert "spy@globex.test" not in page and "Globex secrets" not in page
 
 
