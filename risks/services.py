@@ -190,6 +190,7 @@ def _dependents_elsewhere(risk: Risk) -> list[str]:
     return found
 
 
+@transaction.atomic
 def risk_delete(*, actor: User, risk: Risk, expected_version: int | None = None) -> None:
     """Delete a risk (its reference number is never handed out again).
 
