@@ -8,7 +8,7 @@ from core.models import Membership, Organization
 from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
-from .base import OrgScopedViewSet
+from .base import OrgScopedViewSet, check_version_input
 from .serializers import (
     InviteSerializer,
     MembershipSerializer,
@@ -44,6 +44,10 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
 
     def get_object(self):
         return membership_or_404(self.request.user, self.kwargs["org_slug"]).organization
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_version_input(request, versioned=True)
 
     def perform_update(self, serializer):
         org = serializer.instance
