@@ -2,10 +2,11 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
 from ..concurrency import VERSION_MISSING, parse_version
 from ..errors import DomainError
-from ..validation import is_one_line_field, validate_one_line, validate_text
+from ..validation import is_one_line_field, text_problem, validate_one_line, validate_text
 from .permissions import OrgRolePermission
 
 ORG_SLUG_PARAMETER = OpenApiParameter(
@@ -39,6 +40,7 @@ class OrgScopedViewSetMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         check_version_input(request, versioned=self.versioned_writes())
+        check_text_input(request, model=self.queryset.model if self.queryset is not None else None)
 
     def versioned_writes(self) -> bool:
         """Whether PUT/PATCH here edit a versioned record (one with a ``version``)."""
@@ -71,6 +73,46 @@ def guard_serializer_text(serializer) -> None:
         validator = validate_one_line if is_one_line_field(field) else validate_text
         if validator not in field.validators:
             field.validators = [*field.validators, validator]
+
+
+def _one_line_model_field(model, name: str) -> bool:
+    from django.db import models
+
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except Exception:  # noqa: BLE001 - not a model field: judged as free text
+        return False
+    return isinstance(field, models.CharField)
+
+
+def _strings(value, path: str):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in list(value.items())[:10_000]:
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value[:10_000]):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def check_text_input(request, *, model) -> None:
+    """Every text a write sends is checked before any serializer or service sees
+    it: NUL and control characters are refused (line breaks and tabs only in
+    free text; a model's CharField is one line). 400 naming each field."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    data = request.data
+    errors: dict[str, list[str]] = {}
+    items = data.items() if isinstance(data, dict) else [("items", data)] if isinstance(data, list) else []
+    for key, value in items:
+        one_line = isinstance(value, str) and _one_line_model_field(model, key)
+        for path, text in _strings(value, str(key)):
+            problem = text_problem(text, one_line=one_line)
+            if problem:
+                errors.setdefault(path, []).append(f"This field {problem}")
+    if errors:
+        raise ValidationError(errors)
 
 
 def check_version_input(request, *, versioned: bool) -> None:

@@ -8,7 +8,7 @@ from core.models import Membership, Organization
 from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
-from .base import OrgScopedViewSet, check_version_input
+from .base import OrgScopedViewSet, check_text_input, check_version_input
 from .serializers import (
     InviteSerializer,
     MembershipSerializer,
@@ -48,6 +48,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         check_version_input(request, versioned=True)
+        check_text_input(request, model=Organization)
 
     def perform_update(self, serializer):
         org = serializer.instance
