@@ -298,11 +298,13 @@ def intake_request_update(*, actor: User, request: IntakeRequest, expected_versi
     if actor != request.requester and not has_perm(actor, request.organization, Perm.INTAKE_REVIEW):
         raise NotAllowed("Only the requester or a reviewer can change this request.")
     _require_open(request)
-    for name, value in _clean_request_fields(values).items():
+    changes = {name: value for name, value in _clean_request_fields(values).items()
+               if getattr(request, name) != value}
+    if not changes:
+        return request  # nothing the person can see changed: same version, sign-offs stay
+    for name, value in changes.items():
         setattr(request, name, value)
     _store_sla(request, settings_row=_apply_triage(request))
-    if is_unchanged(request):
-        return request
     record_change(request, actor=actor, reason="Request details changed")
     return request
 
