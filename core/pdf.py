@@ -13,6 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
@@ -37,7 +38,10 @@ def static_file_for(url: str) -> Path:
     path = unquote(parts.path)
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if path.startswith(static_prefix):
-        found = finders.find(path[len(static_prefix):])
+        try:
+            found = finders.find(path[len(static_prefix):])
+        except SuspiciousFileOperation:
+            found = None
         if found:
             path = found
     resolved = Path(path).resolve()
