@@ -239,3 +239,12 @@ def test_bad_values_typed_into_the_risk_form_are_refused(client_as, people):
     response = client_as("cio").post("/o/acme/risks/new/", body)
     assert response.status_code in (200, 400) and "title" in response.context["form"].errors
     assert not Risk.objects.exists()
+
+
+def test_an_oversized_upload_is_refused_before_its_body_is_read(client_as, settings, kpi):
+    settings.IMPORT_MAX_BYTES = 1000
+    big = SimpleUploadedFile("big.csv", b"kpi,period,value\n" + b"edr,2026-01-01,90\n" * 100_000)  # 1.8 MB
+    response = client_as("cio").post("/o/acme/kpis/import/", {"file": big})
+    assert response.status_code == 400 and b"larger than" in response.content
+    assert response.context is None  # answered by the gate: no view ran, no form parsed the body
+    assert not Measurement.objects.exists()
