@@ -248,3 +248,31 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(client_as, setti
     assert response.status_code == 400 and b"larger than" in response.content
     assert response.context is None  # answered by the gate: no view ran, no form parsed the body
     assert not Measurement.objects.exists()
+
+
+OUT_OF_RANGE = {
+    "option-score": ("options", {"name": "Plan B", "cost": "10", "timeline_weeks": 4, "security_score": 99},
+                     "security_score"),
+    "option-weeks": ("options", {"name": "Plan B", "cost": "10", "timeline_weeks": 10**12, "security_score": 3},
+                     "timeline_weeks"),
+    "option-cost-nan": ("options", {"name": "Plan B", "cost": "NaN", "timeline_weeks": 4, "security_score": 3},
+                        "cost"),
+    "option-cost-huge": ("options", {"name": "Plan B", "cost": "1e40", "timeline_weeks": 4, "security_score": 3},
+                         "cost"),
+    "item-amount-inf": ("items", {"title": "X", "domain": "it", "category": "software", "kind": "opex",
+                                  "amount": "Infinity", "priority": "must"}, "amount"),
+}
+
+
+@pytest.mark.parametrize("case", list(OUT_OF_RANGE))
+def test_out_of_range_numbers_in_budget_writes_are_400(client_as, org, case):
+    from budgets.models import BudgetItem, ItemOption
+    from tests.budgets.factories import ItemFactory, ProposalFactory
+
+    item = ItemFactory(proposal=ProposalFactory(organization=org))
+    resource, body, field = OUT_OF_RANGE[case]
+    body = {**body, "item" if resource == "options" else "proposal": item.pk if resource == "options"
+            else item.proposal.pk}
+    response = client_as("cio", api=True).post(f"/api/v1/orgs/acme/budget/{resource}/", body, format="json")
+    assert response.status_code == 400 and field in response.json()["errors"], response.content[:300]
+    assert not ItemOption.objects.exists() and BudgetItem.objects.count() == 1
