@@ -73,8 +73,9 @@ def parse_decimal(raw, *, max_digits: int, decimal_places: int, min_value: Decim
 def is_one_line_field(field) -> bool:
     """Whether a form or serializer CharField holds one line (a title, a name)
     rather than free text: judged by its widget or style and its length."""
-    widget = getattr(field, "widget", None)
-    if widget is not None and getattr(widget, "input_type", None) is None and widget.__class__.__name__ == "Textarea":
+    from django.forms import Textarea
+
+    if isinstance(getattr(field, "widget", None), Textarea):
         return False
     style = getattr(field, "style", None) or {}
     if style.get("base_template") == "textarea.html":
