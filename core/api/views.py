@@ -45,17 +45,14 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
     def get_object(self):
         return membership_or_404(self.request.user, self.kwargs["org_slug"]).organization
 
-    def initial(self, request, *args, **kwargs):
-        super().initial(request, *args, **kwargs)
-        check_version_input(request, versioned=True)
-        check_text_input(request, model=Organization)
-
     def perform_update(self, serializer):
         org = serializer.instance
         if not has_perm(self.request.user, org, Perm.ORG_SETTINGS):
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Your role does not allow changing organization settings.")
+        check_version_input(self.request, versioned=True)
+        check_text_input(self.request, model=Organization)
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         serializer.instance = services.organization_update(
