@@ -159,3 +159,28 @@ def test_page_delete_with_a_malformed_version_is_refused_not_a_500(client_as, or
     response = client_as("cio").post(f"/o/acme/risks/{risk.pk}/delete/", {"version": "abc"})
     assert response.status_code < 500
     assert risk.__class__.objects.filter(pk=risk.pk).exists()
+
+
+def test_every_edit_page_carries_the_version_it_shows(client_as, records, org):
+    """The hidden field the edit now requires is on every edit page, filled with the record's version."""
+    import re
+
+    risk, mitigation = records["risk"][1], records["mitigation"][1]
+    pages = {
+        f"/o/acme/risks/{risk.pk}/edit/": risk,
+        f"/o/acme/risks/{risk.pk}/mitigations/{mitigation.pk}/edit/": mitigation,
+        f"/o/acme/kpis/{records['kpi'][1].pk}/edit/": records["kpi"][1],
+        f"/o/acme/budget/{records['proposal'][1].pk}/edit/": records["proposal"][1],
+        f"/o/acme/budget/items/{records['item'][1].pk}/edit/": records["item"][1],
+        f"/o/acme/budget/options/{records['option'][1].pk}/edit/": records["option"][1],
+        f"/o/acme/budget/risk-links/{records['risk-link'][1].pk}/edit/": records["risk-link"][1],
+        f"/o/acme/intake/{records['intake'][1].pk}/edit/": records["intake"][1],
+        "/o/acme/intake/settings/": records["intake-settings"][1],
+        f"/o/acme/raci/parties/{records['raci-party'][1].pk}/": records["raci-party"][1],
+        f"/o/acme/raci/activities/{records['raci-activity'][1].pk}/": records["raci-activity"][1],
+        "/o/acme/settings/": org,
+    }
+    for url, obj in pages.items():
+        role = "contributor" if "/intake/" in url and "settings" not in url else "cio"
+        html = client_as(role).get(url).content.decode()
+        assert re.search(rf'name="version" value="{obj.version}"', html), url
