@@ -3,8 +3,20 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator
 
+from .concurrency import VERSION_MALFORMED, VERSION_MISSING
 from .models import Organization, TokenScope
 from .roles import Role
+from .validation import is_one_line_field, validate_one_line, validate_text
+
+
+def guard_text_field(field) -> None:
+    """Refuse NUL and control characters in a text field: one-line fields
+    (titles, names) refuse line breaks and tabs too."""
+    if not isinstance(field, forms.CharField) or isinstance(field, forms.EmailField):
+        return
+    validator = validate_one_line if is_one_line_field(field) else validate_text
+    if validator not in field.validators:
+        field.validators.append(validator)
 
 
 class StyledFormMixin:
@@ -17,7 +29,9 @@ class StyledFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._require_version_when_editing()
         for name, field in self.fields.items():
+            guard_text_field(field)
             widget = field.widget
             css = self._widget_class(widget)
             classes = widget.attrs.get("class", "")
@@ -25,6 +39,20 @@ class StyledFormMixin:
                 widget.attrs["class"] = f"{classes} {css}".strip()
             if field.help_text:
                 widget.attrs.setdefault("aria-describedby", f"id_{self.add_prefix(name)}_helptext")
+
+    def _require_version_when_editing(self) -> None:
+        """An edit form carries the version the person read (hidden field): when
+        the form edits an existing record, a post without it is refused, never
+        saved over someone else's change."""
+        field = self.fields.get("version")
+        if field is None:
+            return
+        instance = getattr(self, "instance", None)
+        editing = (instance is not None and instance.pk is not None) or self.initial.get("version") is not None
+        if editing:
+            field.required = True
+            field.error_messages["required"] = VERSION_MISSING
+            field.error_messages["invalid"] = VERSION_MALFORMED
 
     @staticmethod
     def _widget_class(widget) -> str:

@@ -1,5 +1,6 @@
-"""Security headers Django 5.2 does not set by itself."""
+"""Security headers Django 5.2 does not set by itself, and the upload size gate."""
 from django.conf import settings
+from django.http import HttpResponse
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -21,3 +22,28 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
+
+
+class UploadSizeLimitMiddleware:
+    """Refuse an upload larger than any import may be from its declared length,
+    before anything reads its body (CSRF checks and form parsing would read it
+    all first). Listed before CsrfViewMiddleware."""
+
+    OVERHEAD = 1024 * 1024  # the form's other fields and multipart boundaries
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH") and request.content_type == "multipart/form-data":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            limit = settings.IMPORT_MAX_BYTES
+            if length > limit + self.OVERHEAD:
+                return HttpResponse(
+                    f"The file is larger than {limit / (1024 * 1024):g} MB. Split it and import the parts.",
+                    status=400, content_type="text/plain; charset=utf-8",
+                )
+        return self.get_response(request)

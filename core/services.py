@@ -33,6 +33,30 @@ from .roles import SIGNING_ROLES, Perm, Role, role_has
 
 # ---------------------------------------------------------------- changes ----
 
+_BOOKKEEPING_FIELDS = ("version", "created_at", "updated_at")
+
+
+def is_unchanged(subject: models.Model) -> bool:
+    """True when ``subject``'s field values equal its stored row (version and
+    timestamps aside): an edit that changes nothing must not bump the version,
+    write history or void sign-offs. Many-to-many fields are the caller's to compare."""
+    if subject.pk is None:
+        return False
+    fields = [f for f in subject._meta.concrete_fields if f.name not in _BOOKKEEPING_FIELDS]
+    stored = type(subject)._default_manager.filter(pk=subject.pk).values(*[f.attname for f in fields]).first()
+    if stored is None:
+        return False
+    for f in fields:
+        value = getattr(subject, f.attname)
+        try:
+            value = f.to_python(value)
+        except Exception:  # noqa: BLE001 - a value the field cannot read is a change (validation reports it)
+            return False
+        if value != stored[f.attname]:
+            return False
+    return True
+
+
 
 def record_change(subject: models.Model, *, actor, reason: str = "", void_signoffs: bool = True) -> None:
     """Save a changed business object: next version, history entry by ``actor``,
@@ -466,6 +490,8 @@ def organization_update(*, actor: User, organization: Organization, expected_ver
     if not (org.medium_from < org.high_from < org.critical_from):
         raise DomainError("Level thresholds must increase: Medium < High < Critical.", field="high_from")
     org.full_clean()
+    if is_unchanged(org):
+        return org
     org.version += 1
     org._history_user = actor
     org.save()

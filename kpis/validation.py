@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.db.models import Q
 
 from core.errors import DomainError
+from core.validation import text_problem
 
 from . import status as kpi_status
 from .models import KPI, NON_NEGATIVE_UNITS, Unit
@@ -120,26 +121,39 @@ class CleanItem:
     note: str
 
 
+MAX_ID = 2**63 - 1
+
+
+def _as_id(ref) -> int | None:
+    """A KPI number given as a number or as digits (None if it is not one)."""
+    if isinstance(ref, int) and not isinstance(ref, bool):
+        return ref if 0 < ref <= MAX_ID else -1
+    if isinstance(ref, str) and ref.strip().isascii() and ref.strip().isdigit():
+        return int(ref.strip()) if len(ref.strip()) <= 18 else -1
+    return None
+
+
 def _kpi_lookup(organization, items: list) -> tuple[dict[int, KPI], dict[str, KPI]]:
     """Every KPI the items name, in one query (by id or by key)."""
     ids, keys = set(), set()
     for item in items:
         ref = item.get("kpi") if isinstance(item, dict) else None
-        if isinstance(ref, int) and not isinstance(ref, bool):
-            ids.add(ref)
-        elif isinstance(ref, str) and ref.strip():
-            (ids.add(int(ref)) if ref.strip().isdigit() else keys.add(ref.strip()))
+        number = _as_id(ref)
+        if number is not None:
+            ids.add(number) if number > 0 else None
+        elif isinstance(ref, str) and ref.strip() and len(ref) <= 200 and text_problem(ref, one_line=True) is None:
+            keys.add(ref.strip())
     kpis = list(KPI.objects.filter(Q(pk__in=ids) | Q(key__in=keys), organization=organization)) if ids or keys \
         else []
     return {k.pk: k for k in kpis}, {k.key: k for k in kpis if k.key}
 
 
 def _resolve(ref, by_id, by_key) -> KPI | None:
-    if isinstance(ref, int) and not isinstance(ref, bool):
-        return by_id.get(ref)
+    number = _as_id(ref)
+    if number is not None:
+        return by_id.get(number)
     if isinstance(ref, str):
-        ref = ref.strip()
-        return by_id.get(int(ref)) if ref.isdigit() else by_key.get(ref)
+        return by_key.get(ref.strip())
     return None
 
 
@@ -167,7 +181,10 @@ def clean_measurement_items(organization, items: list, *, today: date,
 
 
 def _clean_item(index, item, by_id, by_key, today, allow_computed, clean) -> list[ItemError]:
-    errors = []
+    errors = [ItemError(index, name, problem) for name in ("kpi", "period", "value", "note")
+              if (problem := text_problem(item.get(name), one_line=name != "note"))]
+    if errors:
+        return errors
     kpi = _resolve(item.get("kpi"), by_id, by_key)
     if kpi is None:
         errors.append(ItemError(index, "kpi", "No KPI with this id or key in this organization."))

@@ -272,14 +272,15 @@ class ImportView(KpiViewMixin, FormView):
             return self.confirm(request)
         return super().post(request, *args, **kwargs)
 
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
     def form_valid(self, form):
         try:
-            rows = read_rows(form.cleaned_data["file"], required_headers=("kpi", "period", "value"))
+            rows = read_rows(form.cleaned_data["file"], required_headers=("kpi", "period", "value"),
+                             max_rows=MAX_IMPORT_ROWS)
         except DomainError as exc:
             add_domain_error(form, exc)
-            return self.form_invalid(form)
-        if len(rows) > MAX_IMPORT_ROWS:
-            form.add_error("file", f"The file has {len(rows):,} rows; import at most {MAX_IMPORT_ROWS:,} at a time.")
             return self.form_invalid(form)
         preview, errors = services.measurements_import_check(organization=self.organization, rows=rows)
         token = ""
@@ -287,7 +288,8 @@ class ImportView(KpiViewMixin, FormView):
             token = secrets.token_urlsafe(12)
             self.request.session[IMPORT_SESSION_KEY] = {"token": token, "rows": rows}
         return self.render_to_response(self.get_context_data(form=form, preview=preview, row_errors=errors,
-                                                             token=token, row_count=len(rows)))
+                                                             token=token, row_count=len(rows)),
+                                       status=400 if errors else 200)
 
     def confirm(self, request):
         stored = request.session.get(IMPORT_SESSION_KEY) or {}

@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from core.members import NOT_A_MEMBER
 from core.models import Organization, User
+from core.validation import parse_decimal, text_problem
 
 from . import scoring
 from .models import AnnexAControl, CsfCategory, Origin, Risk, RiskCategory, RiskStatus, Treatment
@@ -103,17 +104,17 @@ def _date(value: str) -> date | None:
         raise ValueError("use a date like 2026-12-31") from None
 
 
-def _amount(value: str) -> Decimal | None:
-    value = value.strip().replace(",", "").replace(" ", "")
+# (max_digits, decimal_places) of each model field: a number that does not fit is
+# refused on its row, never sent to the database.
+AMOUNT_DIGITS = {"loss_low": (14, 2), "loss_most_likely": (14, 2), "loss_high": (14, 2), "events_per_year": (7, 3)}
+
+
+def _amount(value: str, column: str) -> Decimal | None:
+    value = value.strip()
     if not value:
         return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise ValueError("use a number such as 25000 or 0.5") from None
-    if amount < 0 or not amount.is_finite():
-        raise ValueError("must be zero or more")
-    return amount.quantize(Decimal("0.001")) if amount.as_tuple().exponent < -2 else amount
+    max_digits, places = AMOUNT_DIGITS[column]
+    return parse_decimal(value, max_digits=max_digits, decimal_places=places, min_value=Decimal(0))
 
 
 def _split_codes(value: str) -> list[str]:
@@ -129,6 +130,23 @@ class _Lookups:
         self.controls = {c.code.upper(): c for c in AnnexAControl.objects.all()}
         self.risks = {r.reference.upper(): r for r in Risk.objects.filter(organization=organization)
                       .prefetch_related("csf_categories", "annex_a_controls")}
+
+
+ONE_LINE_COLUMNS = ("reference", "title", "category", "origin", "owner_email", "status", "treatment", "due_date",
+                    "next_review_date", "affected_services", "csf_categories", "annex_a_controls", "loss_low",
+                    "loss_most_likely", "loss_high", "events_per_year")
+
+
+def _control_characters(row: dict, line: int, errors: RowErrors) -> bool:
+    """Refuse NUL and control characters in every cell (line breaks only in the
+    business impact); True when the row has any."""
+    found = False
+    for column, text in row.items():
+        problem = text_problem(text, one_line=column in ONE_LINE_COLUMNS)
+        if problem:
+            errors.add(line, column, problem)
+            found = True
+    return found
 
 
 def _parse_text(row: dict, line: int, errors: RowErrors, values: dict) -> None:
@@ -188,7 +206,7 @@ def _parse_numbers(row: dict, line: int, errors: RowErrors, values: dict) -> Non
     amounts = ("loss_low", "loss_most_likely", "loss_high", "events_per_year")
     for column in amounts:
         try:
-            values[column] = _amount(row.get(column, ""))
+            values[column] = _amount(row.get(column, ""), column)
         except ValueError as exc:
             errors.add(line, column, str(exc) + ".")
     given = [c for c in amounts if values.get(c) is not None]
@@ -224,6 +242,9 @@ def parse_rows(rows: list[dict], organization: Organization) -> tuple[list[Parse
             errors.add(index, "reference", f"{reference} is also on row {seen[reference]}.")
         seen.setdefault(reference, index) if reference else None
         values: dict = {}
+        if _control_characters(row, index, errors):
+            parsed.append(ParsedRow(line=index, values=values, risk=existing))
+            continue
         _parse_text(row, index, errors, values)
         _parse_choices(row, index, errors, values, existing)
         _parse_refs(row, index, errors, values, lookups)

@@ -27,6 +27,7 @@ from core.permissions import has_perm, signing_role
 from core.roles import Perm, Role
 from core.selectors import signoff_status
 from core.services import (
+    is_unchanged,
     record_change,
     record_creation,
     record_deletion,
@@ -99,6 +100,11 @@ def _apply(risk: Risk, values: dict) -> None:
             setattr(risk, name, value.strip() if isinstance(value, str) else value)
 
 
+def _m2m_changes(risk: Risk, values: dict) -> list[str]:
+    return [name for name in RISK_M2M if name in values and values[name] is not None
+            and {getattr(o, "pk", o) for o in values[name]} != set(getattr(risk, name).values_list("pk", flat=True))]
+
+
 def _set_m2m(risk: Risk, values: dict) -> None:
     for name in RISK_M2M:
         if name in values and values[name] is not None:
@@ -168,6 +174,8 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int | None, reason
         values.pop("status", None)  # leaving it as is; _save_change ends the acceptance
     _apply(risk, values)
     _check_risk(risk)
+    if is_unchanged(risk) and not _m2m_changes(risk, values):
+        return risk  # nothing to record: same version, sign-offs stay
     _save_change(risk, actor=actor, reason=reason or "Risk edited.")
     _set_m2m(risk, values)
     return risk
@@ -524,6 +532,8 @@ def mitigation_update(*, actor: User, mitigation: Mitigation, expected_version: 
     mitigation = lock_for_update(Mitigation, pk=mitigation.pk, expected_version=expected_version)
     _apply_mitigation(mitigation, values)
     _check_mitigation(mitigation)
+    if is_unchanged(mitigation):
+        return mitigation
     record_change(mitigation, actor=actor, reason="Mitigation edited.")
     return mitigation
 

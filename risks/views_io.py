@@ -57,7 +57,8 @@ class ImportView(RiskPageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            rows = read_rows(form.cleaned_data["file"], required_headers=importing.REQUIRED_HEADERS)
+            rows = read_rows(form.cleaned_data["file"], required_headers=importing.REQUIRED_HEADERS,
+                             max_rows=importing.MAX_ROWS)
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -2,7 +2,11 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
+from rest_framework.exceptions import ValidationError
 
+from ..concurrency import VERSION_MISSING, parse_version
+from ..errors import DomainError
+from ..validation import is_one_line_field, text_problem, validate_one_line, validate_text
 from .permissions import OrgRolePermission
 
 ORG_SLUG_PARAMETER = OpenApiParameter(
@@ -33,10 +37,98 @@ class OrgScopedViewSetMixin:
             return self.queryset.model.objects.none() if self.queryset is not None else self.model.objects.none()
         return self.base_queryset()
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        check_version_input(request, versioned=self.versioned_writes())
+        check_text_input(request, model=self.queryset.model if self.queryset is not None else None)
+
+    def versioned_writes(self) -> bool:
+        """Whether PUT/PATCH here edit a versioned record (one with a ``version``)."""
+        model = self.queryset.model if self.queryset is not None else getattr(self, "model", None)
+        return model is not None and any(f.name == "version" for f in model._meta.concrete_fields)
+
+    def get_serializer(self, *args, **kwargs):
+        serializer = super().get_serializer(*args, **kwargs)
+        guard_serializer_text(serializer)
+        return serializer
+
     def get_serializer_context(self):
         context = super().get_serializer_context()
         context["organization"] = self.organization
         return context
+
+
+def guard_serializer_text(serializer) -> None:
+    """Refuse NUL and control characters in the serializer's writable text
+    fields (one-line fields refuse line breaks and tabs too)."""
+    target = getattr(serializer, "child", serializer)
+    fields = getattr(target, "fields", None)
+    if fields is None:
+        return
+    for field in fields.values():
+        if field.read_only or not isinstance(field, serializers.CharField):
+            continue
+        if isinstance(field, (serializers.EmailField, serializers.URLField, serializers.RegexField)):
+            continue
+        validator = validate_one_line if is_one_line_field(field) else validate_text
+        if validator not in field.validators:
+            field.validators = [*field.validators, validator]
+
+
+def _one_line_model_field(model, name: str) -> bool:
+    from django.db import models
+
+    try:
+        field = model._meta.get_field(name) if model is not None else None
+    except Exception:  # noqa: BLE001 - not a model field: judged as free text
+        return False
+    return isinstance(field, models.CharField)
+
+
+def _strings(value, path: str):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in list(value.items())[:10_000]:
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value[:10_000]):
+            yield from _strings(item, f"{path}[{index}]")
+
+
+def check_text_input(request, *, model) -> None:
+    """Every text a write sends is checked before any serializer or service sees
+    it: NUL and control characters are refused (line breaks and tabs only in
+    free text; a model's CharField is one line). 400 naming each field."""
+    if request.method not in ("POST", "PUT", "PATCH"):
+        return
+    data = request.data
+    errors: dict[str, list[str]] = {}
+    items = data.items() if isinstance(data, dict) else [("items", data)] if isinstance(data, list) else []
+    for key, value in items:
+        one_line = isinstance(value, str) and _one_line_model_field(model, key)
+        for path, text in _strings(value, str(key)):
+            problem = text_problem(text, one_line=one_line)
+            if problem:
+                errors.setdefault(path, []).append(f"This field {problem}")
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_version_input(request, *, versioned: bool) -> None:
+    """No silent last-write-wins: a PUT or PATCH of a versioned record must send
+    the ``version`` it read, and a ``version`` sent anywhere must be a version
+    number. Both answer 400 naming ``version``."""
+    if "version" in request.query_params:
+        parse_version(request.query_params["version"])
+    if request.method not in ("PUT", "PATCH", "POST", "DELETE"):
+        return
+    data = request.data
+    sent = isinstance(data, dict) and "version" in data and data["version"] not in (None, "")
+    if sent:
+        parse_version(data["version"])
+    elif versioned and request.method in ("PUT", "PATCH"):
+        raise DomainError(VERSION_MISSING, field="version")
 
 
 class OrgScopedViewSet(OrgScopedViewSetMixin, viewsets.GenericViewSet):

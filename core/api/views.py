@@ -10,7 +10,7 @@ from core.models import Invitation, Membership, Organization
 from core.permissions import has_perm, membership_or_404
 from core.roles import Perm
 
-from .base import OrgScopedViewSet
+from .base import OrgScopedViewSet, check_text_input, check_version_input
 from .permissions import TokenScopePermission
 from .serializers import (
     HandOverSerializer,
@@ -58,6 +58,8 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixi
             from rest_framework.exceptions import PermissionDenied
 
             raise PermissionDenied("Your role does not allow changing organization settings.")
+        check_version_input(request, versioned=True)
+        check_text_input(request, model=Organization)
         return super().update(request, *args, **kwargs)
 
     def perform_update(self, serializer):

@@ -28,7 +28,14 @@ from core.models import Membership, Organization, User
 from core.permissions import has_perm
 from core.roles import Perm, Role
 from core.selectors import signoff_status
-from core.services import record_change, record_creation, record_deletion, signoff_sign, signoff_withdraw
+from core.services import (
+    is_unchanged,
+    record_change,
+    record_creation,
+    record_deletion,
+    signoff_sign,
+    signoff_withdraw,
+)
 
 from .. import intake_rules
 from ..models import (
@@ -200,6 +207,8 @@ def intake_settings_update(*, actor: User, organization: Organization, expected_
         raise DomainError("Higher tiers get a deeper review: the SLAs must not shrink from low to medium to high.",
                           field="sla_medium_days")
     obj.full_clean(exclude=["organization"])
+    if is_unchanged(obj):
+        return obj
     threshold_changed = obj.at_risk_percent != current.at_risk_percent
     record_change(obj, actor=actor, reason="Intake SLAs changed")
     if threshold_changed:
@@ -289,7 +298,11 @@ def intake_request_update(*, actor: User, request: IntakeRequest, expected_versi
     if actor != request.requester and not has_perm(actor, request.organization, Perm.INTAKE_REVIEW):
         raise NotAllowed("Only the requester or a reviewer can change this request.")
     _require_open(request)
-    for name, value in _clean_request_fields(values).items():
+    changes = {name: value for name, value in _clean_request_fields(values).items()
+               if getattr(request, name) != value}
+    if not changes:
+        return request  # nothing the person can see changed: same version, sign-offs stay
+    for name, value in changes.items():
         setattr(request, name, value)
     _store_sla(request, settings_row=_apply_triage(request))
     record_change(request, actor=actor, reason="Request details changed")

@@ -11,7 +11,14 @@ from core.concurrency import lock_for_update
 from core.errors import DomainError
 from core.members import require_members
 from core.models import Organization, User
-from core.services import record_change, record_creation, record_deletion, signoff_sign, signoff_withdraw
+from core.services import (
+    is_unchanged,
+    record_change,
+    record_creation,
+    record_deletion,
+    signoff_sign,
+    signoff_withdraw,
+)
 
 from .. import raci_rules
 from ..models import (
@@ -90,8 +97,11 @@ def raci_party_update(*, actor: User, party: RaciParty, expected_version: int | 
     party.name, party.kind = name, kind
     party.description = _clean_text(description, field="description", label="description", max_length=200,
                                     required=False)
+    members = _check_members(party.organization, members)
+    if is_unchanged(party) and {m.pk for m in members} == set(party.members.values_list("pk", flat=True)):
+        return party
     record_change(party, actor=actor, void_signoffs=False)
-    party.members.set(_check_members(party.organization, members))
+    party.members.set(members)
     _touch_matrix(party.organization, actor=actor, reason=f"Party changed: {name}")
     return party
 
@@ -145,6 +155,8 @@ def raci_activity_update(*, actor: User, activity: RaciActivity, expected_versio
         raise DomainError(f"An activity called “{fields['name']}” already exists.", field="name")
     for key, value in fields.items():
         setattr(activity, key, value)
+    if is_unchanged(activity):
+        return activity
     record_change(activity, actor=actor, void_signoffs=False)
     _touch_matrix(activity.organization, actor=actor, reason=f"Activity changed: {activity.name}")
     return activity

@@ -92,7 +92,8 @@ def test_item_crud_and_field_errors(client_as, data):
     assert ok.status_code == 200
     stale = client.patch(f"{API}/items/{item_id}/", {"title": "Mine", "version": body["version"]}, format="json")
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
-    moved = client.patch(f"{API}/items/{item_id}/", {"proposal": data["submitted"].pk}, format="json")
+    moved = client.patch(f"{API}/items/{item_id}/", {"proposal": data["submitted"].pk, "version": body["version"] + 1},
+                         format="json")
     assert moved.status_code == 400 and "proposal" in moved.json()["errors"]
     assert client.delete(f"{API}/items/{item_id}/").status_code == 204
 
@@ -123,7 +124,8 @@ def test_risk_links(client_as, data, org, people):
     created = client.post(f"{API}/risk-links/", {"item": data["item"].pk, "risk": risk.pk, "loss_after": "20000"},
                           format="json")
     assert created.status_code == 201 and created.json()["loss_before"] == "80000.00"
-    bad = client.patch(f"{API}/risk-links/{created.json()['id']}/", {"loss_after": "90000"}, format="json")
+    bad = client.patch(f"{API}/risk-links/{created.json()['id']}/", {"loss_after": "90000", "version": 1},
+                       format="json")
     assert bad.status_code == 400 and "loss_after" in bad.json()["errors"]
 
 
@@ -144,9 +146,11 @@ def test_workflow_through_the_api(client_as, data):
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
     approved = cio.post(f"{API}/proposals/{pid}/approve/", {"note": "OK"}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    locked = cio.patch(f"{API}/proposals/{pid}/", {"title": "Changed"}, format="json")
+    locked = cio.patch(f"{API}/proposals/{pid}/", {"title": "Changed", "version": approved.json()["version"]},
+                       format="json")
     assert locked.status_code == 400 and locked.json()["code"] == "read_only"
-    item = cio.patch(f"{API}/items/{data['item'].pk}/", {"title": "Changed"}, format="json")
+    item = cio.patch(f"{API}/items/{data['item'].pk}/", {"title": "Changed", "version": data["item"].version},
+                     format="json")
     assert item.status_code == 400 and "read-only" in item.json()["detail"]
 
 
@@ -156,7 +160,8 @@ def test_change_after_signing_voids_through_api(client_as, data):
     cio.post(f"{API}/proposals/{pid}/start-review/", {}, format="json")
     cio.post(f"{API}/proposals/{pid}/sign/", {}, format="json")
     assert len(cio.get(f"{API}/proposals/{pid}/").json()["signoffs"]) == 1
-    cio.patch(f"{API}/items/{data['item'].pk}/", {"justification": "Updated"}, format="json")
+    cio.patch(f"{API}/items/{data['item'].pk}/", {"justification": "Updated", "version": data["item"].version},
+              format="json")
     assert cio.get(f"{API}/proposals/{pid}/").json()["signoffs"] == []
 
 

@@ -38,9 +38,11 @@ def test_organization_detail_contract(client_as):
 
 
 def test_organization_settings_update(client_as, org):
-    response = client_as("board", api=True).patch("/api/v1/orgs/acme/", {"risk_appetite": 12}, format="json")
+    response = client_as("board", api=True).patch("/api/v1/orgs/acme/", {"risk_appetite": 12, "version": 1},
+                                                  format="json")
     assert response.status_code == 403
-    response = client_as("cio", api=True).patch("/api/v1/orgs/acme/", {"high_from": 3}, format="json")
+    response = client_as("cio", api=True).patch("/api/v1/orgs/acme/", {"high_from": 3, "version": 1},
+                                                                format="json")
     assert response.status_code == 400 and "high_from" in response.json()["errors"]
     response = client_as("cio", api=True).patch("/api/v1/orgs/acme/", {"risk_appetite": 12, "version": 1},
                                                 format="json")

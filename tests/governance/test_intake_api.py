@@ -107,7 +107,8 @@ def test_settings_api(client_as):
 
 def test_decided_request_cannot_be_changed(client_as, org, people):
     decided = make_request(org, people["contributor"], status=IntakeStatus.APPROVED)
-    response = client_as("contributor", api=True).patch(f"{BASE}/requests/{decided.pk}/", {"title": "x"},
+    response = client_as("contributor", api=True).patch(f"{BASE}/requests/{decided.pk}/",
+                                                        {"title": "x", "version": decided.version},
                                                         format="json")
     assert response.status_code == 400 and "status" in response.json()["errors"]
 

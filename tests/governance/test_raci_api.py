@@ -97,7 +97,8 @@ def test_party_crud_and_member_check(client_as, org, people):
                                                 "members": [people["contributor"].pk]}, format="json")
     assert response.status_code == 201
     pk = response.json()["id"]
-    response = client.patch(f"{BASE}/parties/{pk}/", {"kind": "legal_privacy"}, format="json")
+    response = client.patch(f"{BASE}/parties/{pk}/", {"kind": "legal_privacy", "version": response.json()["version"]},
+                            format="json")
     assert response.status_code == 200 and response.json()["members"] == [people["contributor"].pk]
     assert client.delete(f"{BASE}/parties/{pk}/").status_code == 204
     assert not RaciParty.objects.filter(pk=pk).exists()

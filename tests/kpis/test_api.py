@@ -41,7 +41,8 @@ def test_contract_of_read_endpoints(client_as, kpi):
 def test_contract_of_write_endpoints(client_as, kpi):
     expect_api(client_as, f"{BASE}measurements/bulk/", allowed=EXECUTIVES, method="post",
                data={"items": [{"kpi": "edr", "period": "2025-02-01", "value": "90"}]}, ok_status=(200,))
-    expect_api(client_as, f"{BASE}{kpi.pk}/", allowed=EXECUTIVES, method="patch", data={"target": "97"})
+    expect_api(client_as, f"{BASE}{kpi.pk}/", allowed=EXECUTIVES, method="patch",
+               data={"target": "97", "version": kpi.version}, ok_status=(200, 409))
     body = {"name": "New", "domain": "it", "unit": "count", "direction": "lower", "target": "0", "warning": "1",
             "critical": "2", "frequency": "weekly"}
     response = client_as("board", api=True).post(BASE, body, format="json")

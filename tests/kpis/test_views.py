@@ -227,4 +227,4 @@ def test_exported_xlsx_imports_back_unchanged(client_as, kpi):
 
 def test_import_refuses_other_file_types(client_as, kpi):
     response = client_as("cio").post(url("import"), {"file": SimpleUploadedFile("values.pdf", b"%PDF-1.4")})
-    assert response.status_code == 200 and "Only .csv and .xlsx" in response.content.decode()
+    assert response.status_code == 400 and "Only .csv and .xlsx" in response.content.decode()

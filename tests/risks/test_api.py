@@ -45,11 +45,11 @@ def test_every_write_endpoint_is_invisible_to_other_roles(client_as, risk, path)
 
 
 def test_patch_and_delete_keep_the_contract(client_as, risk):
-    expect_api(client_as, f"{BASE}/risks/{risk.pk}/", allowed=EXECS, method="patch", data={"title": "Renamed"},
-               ok_status=(200, 409))
+    expect_api(client_as, f"{BASE}/risks/{risk.pk}/", allowed=EXECS, method="patch",
+               data={"title": "Renamed", "version": risk.version}, ok_status=(200, 409))
     mitigation = risk.mitigations.get()
     expect_api(client_as, f"{BASE}/risk-mitigations/{mitigation.pk}/", allowed=EXECS, method="patch",
-               data={"title": "Renamed"}, ok_status=(200,))
+               data={"title": "Renamed", "version": mitigation.version}, ok_status=(200, 409))
 
 
 def test_list_query_count_is_the_same_at_10_and_500_risks(client_as, org, people, django_assert_max_num_queries):
