@@ -115,8 +115,9 @@ def pdf_context(proposal) -> dict:
     groups = [(label, [r for r in rows if r.item.priority == code]) for code, label in Priority.choices]
     context = presenters.proposal_context(proposal, organization=organization)
     signatures = signoff_status(proposal, SIGNOFF_PURPOSE)
+    state_label, state_date = selectors.proposal_state_date(proposal)  # the date of its current state
     context.update(
-        org=organization, groups=groups, rows=rows, generated_at=timezone.now(),
+        state_label=state_label, state_date=state_date, org=organization, groups=groups, rows=rows, generated_at=timezone.now(),
         linked_rows=[r for r in rows if r.item.risk_links.all()],
         signature_rows=[("CIO", signatures.cio), ("CISO", signatures.ciso)],
     )

@@ -12,8 +12,9 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     from weasyprint import CSS, HTML  # imported lazily: heavy, and only PDFs need it
 
     html = render_to_string(template_name, context)
-    stylesheet = finders.find("css/pdf.css")
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=[CSS(filename=stylesheet)])
+    # pdf.css, then the components shared with the pages (the one heat map).
+    sheets = [CSS(filename=finders.find(name)) for name in ("css/pdf.css", "css/heatmap.css")]
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(stylesheets=sheets)
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

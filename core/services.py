@@ -108,7 +108,7 @@ def signoff_withdraw(*, actor: User, subject, purpose: str) -> None:
     role = signing_role(actor, subject.organization)
     updated = SignOff.objects.filter(
         **_subject_filter(subject, purpose), role=role, signer=actor, voided_at__isnull=True
-    ).update(voided_at=timezone.now(), void_reason=f"Withdrawn by {actor}.")
+    ).update(voided_at=timezone.now(), void_reason=f"{SignOff.WITHDRAWN_PREFIX} {actor}.")
     bump_org_version(subject.organization_id)  # .update() sends no signal: dashboards must re-read
     if not updated:
         raise DomainError("You have no sign-off to withdraw here.")

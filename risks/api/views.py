@@ -21,7 +21,7 @@ from core.api.base import (
 )
 from core.roles import Perm
 from core.selectors import signoff_log
-from risks import selectors, services
+from risks import heatmap, selectors, services
 from risks.filters import RiskFilterSet
 from risks.models import AnnexAControl, Assessment, CsfCategory, Mitigation, Risk
 from risks.pagination import RegisterApiPagination
@@ -226,10 +226,10 @@ class RiskViewSet(OrgScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def heatmap(self, request, *args, **kwargs):
         residual = request.query_params.get("matrix") == "residual"
-        grid = selectors.risk_heatmap(request.user, self.organization, residual=residual)
-        cells = [{"likelihood": c.likelihood, "impact": c.impact, "score": c.score, "level": c.level,
-                  "count": c.count} for row in selectors.heatmap_rows(grid, self.organization) for c in row]
-        return Response({"matrix": "residual" if residual else "inherent", "total": sum(map(sum, grid)),
+        drawn = selectors.heatmap_picture(request.user, self.organization, residual=residual)
+        cells = [{key: c[key] for key in ("likelihood", "impact", "score", "level", "count")}
+                 for row in heatmap.rows(drawn, self.organization.level_thresholds) for c in row["cells"]]
+        return Response({"matrix": "residual" if residual else "inherent", "total": heatmap.total(drawn),
                          "cells": cells})
 
     @extend_schema(summary="Headline counts: by level, above appetite, divergent, accepted",
