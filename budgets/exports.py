@@ -3,6 +3,7 @@ numbers with currency formatting, no formulas) and the board-ready PDF's context
 from __future__ import annotations
 
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -29,7 +30,7 @@ def _items_for_export(proposal):
 
 
 def _percent(ratio):
-    return None if ratio is None else round(float(ratio) * 100, 2)
+    return None if ratio is None else (ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def item_sheet(proposal, items) -> Sheet:

@@ -347,18 +347,20 @@ def proposal_state_date(proposal: Proposal) -> tuple[str, object]:
     after which the status stayed what it is (read from the change history, one
     query). Never an earlier state's date: a proposal returned and back in
     joint review shows when it came back, not when it was first submitted."""
-    label = ProposalStatus(proposal.status).label
+    label = ProposalStatus(proposal.status).label  # "Draft"
     if proposal.status == ProposalStatus.SUBMITTED and proposal.submitted_at:
         return "Submitted to the board on", proposal.submitted_at
     if proposal.status in (ProposalStatus.APPROVED, ProposalStatus.RETURNED) and proposal.decided_at:
-        return f"{label} by the board on", proposal.decided_at
+        return ("Approved by the board on" if proposal.status == ProposalStatus.APPROVED
+                else "Returned by the board on"), proposal.decided_at
     since = None
     for status, changed in proposal.history.order_by("-history_date", "-history_id").values_list(
             "status", "history_date"):
         if status != proposal.status:
             break
         since = changed
-    return f"{label} since", since or proposal.updated_at
+    return ("In joint review since" if proposal.status == ProposalStatus.JOINT_REVIEW else f"{label} since",
+            since or proposal.updated_at)
 
 
 def proposals_in_review(organization):

@@ -10,7 +10,6 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -123,7 +122,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, currency: str = "") -> bytes:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="1D3F72")
         for row in spec.rows:
-            ws.append([float(v) if isinstance(v, Decimal) else v for v in row])
+            ws.append(list(row))  # Decimals are written exactly (openpyxl stores their text), never as floats
         for col in spec.money_columns:
             for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
                 cell.number_format = money_format

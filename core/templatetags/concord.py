@@ -73,7 +73,9 @@ def compact_money(value, currency: str = ""):
 def percent(value, digits: int = 0):
     if value in (None, ""):
         return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    ratio = Decimal(repr(value) if isinstance(value, float) else str(value))
+    places = Decimal(1).scaleb(-int(digits))
+    return f"{(ratio * 100).quantize(places, rounding=ROUND_HALF_UP)}%"
 
 
 LEVEL_CLASSES = {"low": "level-low", "medium": "level-medium", "high": "level-high", "critical": "level-critical"}
