@@ -250,7 +250,9 @@ def alignment_inputs(*, risks: dict, kpis: dict, budget: dict, raci: dict, intak
     return {
         "agreement": {"open_risks": risks["open"], "divergent": risks["divergent_count"],
                       "not_assessed": min(risks["not_assessed_count"], risks["open"] - risks["divergent_count"])},
-        "accountability": {"activities": raci["activities"], "gaps": raci["gaps"], "overlaps": raci["overlaps"]},
+        # The score's "gaps": no accountable or no responsible party (raci_rules), overlaps counted apart.
+        "accountability": {"activities": raci["activities"], "gaps": raci["activities"] - raci["ok"] - raci["overlaps"],
+                           "overlaps": raci["overlaps"]},
         "kpis": {"green": kpis["green"], "amber": kpis["amber"], "red": kpis["red"], "stale": kpis["stale"]},
         "latency": {"decided": intake["decided"], "decided_on_time": intake["decided_on_time"],
                     "pending": intake["open"] + decisions["pending"],
