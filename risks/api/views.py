@@ -19,6 +19,7 @@ from core.api.base import (
     SignOffSerializer,
     SignRequestSerializer,
 )
+from core.money import money_text
 from core.roles import Perm
 from core.selectors import signoff_log
 from risks import heatmap, selectors, services
@@ -233,11 +234,16 @@ class RiskViewSet(OrgScopedModelViewSet):
                          "cells": cells})
 
     @extend_schema(summary="Headline counts: by level, above appetite, divergent, accepted",
+                   description="``open``: identified, assessed, treatment planned or in treatment (accepted risks "
+                   "are not open; see ``accepted``). ``by_level`` counts open risks; ``open_above_appetite`` and "
+                   "``divergent`` are open risks too (docs/DEFINITIONS.md). ``expected_annual_loss`` (open risks) "
+                   "is money as text with two decimals.",
                    responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"])
     def summary(self, request, *args, **kwargs):
         data = dict(selectors.register_summary(self.organization))
         data["divergent_share"] = float(round(data["divergent_share"], 4))
+        data["expected_annual_loss"] = money_text(data["expected_annual_loss"])
         return Response(data)
 
 
