@@ -3,6 +3,7 @@ numbers with currency formatting, no formulas) and the board-ready PDF's context
 from __future__ import annotations
 
 import io
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 from django.http import HttpResponse
@@ -29,7 +30,7 @@ def _items_for_export(proposal):
 
 
 def _percent(ratio):
-    return None if ratio is None else round(float(ratio) * 100, 2)
+    return None if ratio is None else (ratio * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def item_sheet(proposal, items) -> Sheet:
@@ -115,8 +116,9 @@ def pdf_context(proposal) -> dict:
     groups = [(label, [r for r in rows if r.item.priority == code]) for code, label in Priority.choices]
     context = presenters.proposal_context(proposal, organization=organization)
     signatures = signoff_status(proposal, SIGNOFF_PURPOSE)
+    state_label, state_date = selectors.proposal_state_date(proposal)  # the date of its current state
     context.update(
-        org=organization, groups=groups, rows=rows, generated_at=timezone.now(),
+        state_label=state_label, state_date=state_date, org=organization, groups=groups, rows=rows, generated_at=timezone.now(),
         linked_rows=[r for r in rows if r.item.risk_links.all()],
         signature_rows=[("CIO", signatures.cio), ("CISO", signatures.ciso)],
     )

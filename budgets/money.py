@@ -21,20 +21,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
+from core.money import CENT, to_money  # the one rounding of amounts (re-exported)
+
 RATIO = Decimal("0.0001")
 ZERO = Decimal("0")
 DEFAULT_AMORTISATION_YEARS = 3
 
 CAPEX, OPEX = "capex", "opex"
-
-
-def to_money(value) -> Decimal:
-    """A Decimal rounded half-up to the cent. Accepts Decimal, int or numeric text;
-    refuses floats, which cannot hold money exactly."""
-    if isinstance(value, float):
-        raise TypeError("Money must not be a float; pass a Decimal or text.")
-    return Decimal(value if value is not None else 0).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def annual_cost(amount, kind: str, *, amortisation_years: int = DEFAULT_AMORTISATION_YEARS) -> Decimal:

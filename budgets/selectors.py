@@ -27,11 +27,13 @@ from django.db.models.functions import Cast, Coalesce, Round
 from django.shortcuts import get_object_or_404
 
 from core.cache import cached_for_org
+from core.money import money_text
 from core.roles import Role
 from core.selectors import JointStatus, signoff_status, signoffs_waiting_for, signoffs_with_log
 
 from . import money
 from .models import (
+    BOARD_VISIBLE_STATUSES,
     PRIORITY_RANK,
     SIGNOFF_PURPOSE,
     BudgetItem,
@@ -337,6 +339,79 @@ def current_proposal(organization) -> Proposal | None:
     return Proposal.objects.filter(organization=organization).order_by("-fiscal_year").first()
 
 
+def proposal_state_date(proposal: Proposal) -> tuple[str, object]:
+    """**The date a document shows** (docs/DEFINITIONS.md): the date the proposal
+    entered its current state, with the words for it, e.g. ("In joint review
+    since", <datetime>). Submitted: when it went to the board; approved or
+    returned: the board's decision; draft or joint review: the first change
+    after which the status stayed what it is (read from the change history, one
+    query). Never an earlier state's date: a proposal returned and back in
+    joint review shows when it came back, not when it was first submitted."""
+    label = ProposalStatus(proposal.status).label  # "Draft"
+    if proposal.status == ProposalStatus.SUBMITTED and proposal.submitted_at:
+        return "Submitted to the board on", proposal.submitted_at
+    if proposal.status in (ProposalStatus.APPROVED, ProposalStatus.RETURNED) and proposal.decided_at:
+        return ("Approved by the board on" if proposal.status == ProposalStatus.APPROVED
+                else "Returned by the board on"), proposal.decided_at
+    since = None
+    for status, changed in proposal.history.order_by("-history_date", "-history_id").values_list(
+            "status", "history_date"):
+        if status != proposal.status:
+            break
+        since = changed
+    return ("In joint review since" if proposal.status == ProposalStatus.JOINT_REVIEW else f"{label} since",
+            since or proposal.updated_at)
+
+
+def proposals_in_review(organization):
+    """Proposals waiting for the joint submission sign-off."""
+    return Proposal.objects.filter(organization=organization, status=ProposalStatus.JOINT_REVIEW)
+
+
+def proposal_scope(organization, user=None):
+    """Proposals ``user`` may see, or every proposal of the organization."""
+    if user is None:
+        return Proposal.objects.in_org(organization)
+    return Proposal.objects.visible_to(user).filter(organization=organization)
+
+
+def budget_overview(organization, *, user=None) -> dict:
+    """The latest fiscal year's proposal ``user`` may see (the board: once
+    submitted), for the dashboard and reports, as plain JSON-ready values with
+    money as text (``core.money.money_text``): ``total``, ``by_domain`` {it,
+    security, joint}, ``security_total`` (security and joint), ``linked_total``
+    (security and joint items that reduce a risk), ``security_share``,
+    ``cost_avoidance`` and ``portfolio_rosi`` (ratios as text with four
+    places), all from ``proposal_summary``: the figures of the proposal page
+    and its PDF. Four queries."""
+    proposal = proposal_scope(organization, user).order_by("-fiscal_year", "-pk").first()
+    empty = {"proposal": None, "total": money_text(0), "by_domain": {}, "security_total": money_text(0),
+             "linked_total": money_text(0), "security_share": None, "cost_avoidance": money_text(0),
+             "portfolio_rosi": None}
+    if proposal is None:
+        return empty
+    s = proposal_summary(proposal, previous=False).summary
+    security_total = s.by_domain.get(Domain.SECURITY, money.ZERO) + s.by_domain.get(Domain.JOINT, money.ZERO)
+    state_label, state_date = proposal_state_date(proposal)
+    return {
+        "proposal": {"id": proposal.pk, "fiscal_year": proposal.fiscal_year, "title": proposal.title,
+                     "status": proposal.get_status_display(), "status_key": proposal.status,
+                     "with_board": proposal.status in BOARD_VISIBLE_STATUSES,
+                     "state_label": state_label, "state_date": state_date.isoformat() if state_date else None},
+        "total": money_text(s.total),
+        "by_domain": {key: money_text(s.by_domain.get(key, money.ZERO)) for key in Domain.values},
+        "security_total": money_text(security_total),
+        "linked_total": money_text(budget_risk_linkage(organization, proposal=proposal).linked_total),
+        "security_share": _ratio_text(s.security_share),
+        "cost_avoidance": money_text(s.cost_avoidance),
+        "portfolio_rosi": _ratio_text(s.portfolio_rosi),
+    }
+
+
+def _ratio_text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def budget_at_a_glance(organization) -> BudgetGlance:
     """The current proposal (latest fiscal year) at a glance: status, totals by
     domain, security share, cost avoidance, portfolio ROSI, change against last
@@ -367,11 +442,11 @@ class RiskLinkage:
         return money.share(self.linked_total, self.security_total)
 
 
-def budget_risk_linkage(organization) -> RiskLinkage:
-    """For the current proposal: the total of security and joint items, and the
-    part of it spent on items linked to at least one risk (for the alignment
-    score's budget-to-risk linkage). Two queries."""
-    proposal = current_proposal(organization)
+def budget_risk_linkage(organization, *, proposal: Proposal | None = None) -> RiskLinkage:
+    """For ``proposal`` (the current one by default): the total of security and
+    joint items, and the part of it spent on items linked to at least one risk
+    (for the alignment score's budget-to-risk linkage). Two queries."""
+    proposal = proposal or current_proposal(organization)
     if proposal is None:
         return RiskLinkage(proposal=None)
     linked = ItemRiskLink.objects.filter(item=OuterRef("pk"))

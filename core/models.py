@@ -264,6 +264,21 @@ class SignOff(models.Model):
     def is_active(self) -> bool:
         return self.voided_at is None
 
+    # core.services.signoff_withdraw records a withdrawal as a void with this reason.
+    WITHDRAWN_PREFIX = "Withdrawn by"
+
+    @property
+    def state(self) -> str:
+        """"in_force", "voided" (the subject changed after signing) or
+        "withdrawn" (by the signer): the one definition (docs/DEFINITIONS.md)."""
+        if self.voided_at is None:
+            return "in_force"
+        return "withdrawn" if self.void_reason.startswith(self.WITHDRAWN_PREFIX) else "voided"
+
+    @property
+    def state_label(self) -> str:
+        return {"in_force": "In force", "voided": "Voided", "withdrawn": "Withdrawn"}[self.state]
+
 
 class TokenScope(models.TextChoices):
     """What a personal API token may do. ``read`` is always included."""

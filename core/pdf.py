@@ -69,10 +69,10 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     from weasyprint import CSS, HTML  # imported lazily: heavy, and only PDFs need it
 
     html = render_to_string(template_name, context)
-    stylesheet = finders.find("css/pdf.css")
     fetcher = _fetcher()
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(
-        stylesheets=[CSS(filename=stylesheet, url_fetcher=fetcher)])
+    # pdf.css, then the components shared with the pages (the one heat map).
+    sheets = [CSS(filename=finders.find(name), url_fetcher=fetcher) for name in ("css/pdf.css", "css/heatmap.css")]
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(stylesheets=sheets)
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

@@ -192,7 +192,7 @@ def signoff_withdraw(*, actor: User, subject, purpose: str) -> None:
     role = signing_role_locked(actor=actor, organization=locked.organization)
     updated = SignOff.objects.filter(
         **_subject_filter(locked, purpose), role=role, signer=actor, voided_at__isnull=True
-    ).update(voided_at=timezone.now(), void_reason=f"Withdrawn by {actor}.")
+    ).update(voided_at=timezone.now(), void_reason=f"{SignOff.WITHDRAWN_PREFIX} {actor}.")
     bump_org_version(locked.organization_id)  # .update() sends no signal: dashboards must re-read
     if not updated:
         raise DomainError("You have no sign-off to withdraw here.")

@@ -13,7 +13,6 @@ import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.http import HttpResponse
@@ -253,8 +252,6 @@ def safe_cell(value):
 
 
 def _xlsx_value(value):
-    if isinstance(value, Decimal):
-        return float(value)
     value = safe_cell(value)
     if isinstance(value, str):
         return _XLSX_ILLEGAL.sub("", value)
@@ -295,7 +292,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, currency: str = "") -> bytes:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="1D3F72")
         for row_number, row in enumerate(spec.rows, start=2):
-            _write_row(ws, row_number, row)
+            _write_row(ws, row_number, row)  # Decimals are written exactly, never as floats
         for col in spec.money_columns:
             for (cell,) in ws.iter_rows(min_row=2, min_col=col + 1, max_col=col + 1):
                 cell.number_format = money_format

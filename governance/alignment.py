@@ -155,7 +155,8 @@ def accountability_coverage(*, activities: int, gaps: int, overlaps: int) -> Par
     clean = activities - gaps - overlaps
     return _part(ACCOUNTABILITY, value, inputs,
                  f"{clean} of {activities} activities have exactly one accountable and at least one responsible "
-                 f"party ({gaps} with gaps, {overlaps} with several accountable parties).")
+                 f"party ({gaps} missing an accountable or a responsible party, {overlaps} with several "
+                 f"accountable parties).")
 
 
 def kpi_health(*, green: int, amber: int, red: int, stale: int) -> PartResult:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import copy
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
 
+from core.money import money_text
 from core.roles import Role
 from core.services import record_creation
 from governance import alignment
@@ -44,7 +46,7 @@ def _earlier_inputs(inputs: dict, share: float) -> dict:
     d = past["latency"]
     d["decided_on_time"] -= _fewer(d["decided_on_time"], share)
     b = past["linkage"]
-    b["linked_budget"] = round(b["linked_budget"] * share, 2)
+    b["linked_budget"] = money_text(Decimal(str(b["linked_budget"])) * Decimal(str(share)))
     return past
 
 

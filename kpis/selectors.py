@@ -101,16 +101,13 @@ def _with_latest(kpis):
 def _entries(kpis, today: date) -> list[ScorecardEntry]:
     """The KPIs of ``kpis`` in scorecard order (IT, security, joint; by name), each
     with the status of its latest value. One query, no measurement beyond the latest."""
-    expected: dict[str, date] = {}
     entries = []
     for pk, domain, frequency, direction, target, warning, critical, period, value in (
         _with_latest(kpis).order_by("name").values_list(*ENTRY_FIELDS)
     ):
-        if frequency not in expected:
-            expected[frequency] = kpi_status.latest_expected_period(today, frequency)
         colour = kpi_status.status_for(value, direction=direction, target=target, warning=warning,
                                        critical=critical)
-        stale = period is None or period < expected[frequency]
+        stale = kpi_status.is_stale(period, frequency=frequency, today=today)
         entries.append(ScorecardEntry(pk=pk, domain=domain, display_status=kpi_status.display_status(colour, stale)))
     entries.sort(key=lambda entry: DOMAIN_ORDER.get(entry.domain, len(DOMAIN_ORDER)))  # stable: names stay sorted
     return entries
@@ -296,3 +293,47 @@ def measurement_changes(kpi: KPI, *, limit: int = 10):
         Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
+
+
+# ---------------------------------------------- for the dashboard / reports ----
+
+WORST_FIRST = {kpi_status.RED: 0, kpi_status.STALE: 1, kpi_status.AMBER: 2, kpi_status.GREEN: 3}
+
+
+def number_text(value: Decimal | None) -> str | None:
+    """A KPI value or threshold as exact JSON text without trailing zeros ("93.5")."""
+    if value is None:
+        return None
+    text = format(Decimal(value).normalize(), "f")
+    return text
+
+
+def kpi_overview(organization, *, user=None, today: date | None = None, item_limit: int | None = None) -> dict:
+    """The scorecard for the dashboard and reports, as plain JSON-ready values:
+    ``total`` and the counts by status (``green``, ``amber``, ``red``,
+    ``stale``: ``kpi_status.display_status``, the one status shown and
+    counted), and the KPIs worst first (``item_limit`` of them, all by
+    default), each with value, target and status together (numbers as exact
+    text). Scoped to what ``user`` may see, or the whole organization. One query."""
+    today = today or timezone.localdate()
+    kpis = KPI.objects.in_org(organization) if user is None else (
+        KPI.objects.visible_to(user).filter(organization=organization))
+    rows = list(_with_latest(kpis).order_by("domain", "name").values(
+        "id", "name", "domain", "unit", "direction", "target", "warning", "critical", "frequency",
+        "latest_period", "latest_value"))
+    counts = dict.fromkeys(STATUSES, 0)
+    ranked = []
+    for row in rows:
+        colour = kpi_status.status_for(row["latest_value"], direction=row["direction"], target=row["target"],
+                                       warning=row["warning"], critical=row["critical"])
+        stale = kpi_status.is_stale(row["latest_period"], frequency=row["frequency"], today=today)
+        shown = kpi_status.display_status(colour, stale)
+        counts[shown] += 1
+        ranked.append((shown, row))
+    ranked.sort(key=lambda pair: (WORST_FIRST[pair[0]], pair[1]["name"]))
+    items = [{"id": row["id"], "name": row["name"], "domain": row["domain"], "unit": row["unit"],
+              "direction": row["direction"], "status": shown, "target": number_text(row["target"]),
+              "warning": number_text(row["warning"]), "value": number_text(row["latest_value"]),
+              "period": row["latest_period"].isoformat() if row["latest_period"] else None}
+             for shown, row in ranked[:item_limit]]
+    return {"total": len(rows), **counts, "items": items}

@@ -3,15 +3,17 @@
 Plain values in, plain values out; no database. Every page, API answer and
 report derives a KPI's colour from here, so the rules live in one place.
 
-Status rules (``direction`` says which way is better):
+Status rules (docs/DEFINITIONS.md, "KPI status"; ``direction`` says which way
+is better), implemented once in ``status_for``:
 
-* a value that meets the target is always green;
-* otherwise a value at or beyond the critical threshold is red;
-* otherwise a value at or beyond the warning threshold is amber;
-* anything else (between target and warning: within tolerance) is green.
+* **green**: the value meets the target;
+* **amber**: the target is missed, but the value is inside the tolerance
+  (warning) line, the line included;
+* **red**: the value is beyond the warning line.
 
-For "higher is better" thresholds run critical ≤ warning ≤ target; for
-"lower is better" target ≤ warning ≤ critical.
+The critical threshold does not colour a KPI; it scales the trend. For "higher
+is better" thresholds run critical ≤ warning ≤ target; for "lower is better"
+target ≤ warning ≤ critical.
 """
 from __future__ import annotations
 
@@ -105,20 +107,18 @@ def thresholds_consistent(direction: str, target: Decimal, warning: Decimal, cri
 
 def status_for(value: Decimal | None, *, direction: str, target: Decimal, warning: Decimal,
                critical: Decimal) -> str | None:
-    """Green, amber or red for one value (None when there is no value)."""
+    """Green (target met), amber (missed, inside the warning line) or red
+    (beyond it) for one value; None when there is no value. ``critical`` is
+    accepted for symmetry with the KPI's fields and does not change the colour."""
     if value is None:
         return None
     if direction == "higher":
         if value >= target:
             return GREEN
-        if value <= critical:
-            return RED
-        return AMBER if value <= warning else GREEN
+        return AMBER if value >= warning else RED
     if value <= target:
         return GREEN
-    if value >= critical:
-        return RED
-    return AMBER if value >= warning else GREEN
+    return AMBER if value <= warning else RED
 
 
 def trend_for(values: Sequence[Decimal], *, direction: str, target: Decimal, critical: Decimal,

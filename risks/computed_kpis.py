@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from kpis.registry import computed_kpi
 
-from .models import Risk, RiskStatus
-from .selectors import OPEN_STATUSES, annotate_levels
+from .models import Risk
+from .selectors import above_appetite_q, annotate_levels, divergent_q, open_q
 
 
 def risks_as_of(organization, day: date):
@@ -40,7 +40,7 @@ def open_risks_above_appetite(organization, period_start: date, period_end: date
     rows = risks_as_of(organization, period_end)
     figures = rows.aggregate(
         total=Count("pk"),
-        above=Count("pk", filter=Q(status__in=OPEN_STATUSES, inherent_score__gt=organization.risk_appetite)),
+        above=Count("pk", filter=above_appetite_q(organization)),
     )
     if not figures["total"]:
         return None
@@ -49,16 +49,15 @@ def open_risks_above_appetite(organization, period_start: date, period_end: date
 
 @computed_kpi(
     key="divergent_risk_assessments", name="Divergent risk assessments",
-    description="Share of risks assessed by both the CIO and the CISO (not closed) whose two views are a level "
+    description="Share of open risks assessed by both the CIO and the CISO whose two views are a level "
                 "or more apart and not yet agreed, at the end of the period.",
     unit="percent", direction="lower", domain="joint", frequency="monthly", target=10, warning=25, critical=40,
     csf_function="GV",
 )
 def divergent_risk_assessments(organization, period_start: date, period_end: date) -> Decimal | None:
     rows = annotate_levels(risks_as_of(organization, period_end), organization)
-    both = Q(cio_score__isnull=False, ciso_score__isnull=False) & ~Q(status=RiskStatus.CLOSED)
-    figures = rows.aggregate(both=Count("pk", filter=both),
-                             divergent=Count("pk", filter=both & Q(divergence_levels__gte=1)))
+    both = open_q() & Q(cio_score__isnull=False, ciso_score__isnull=False)
+    figures = rows.aggregate(both=Count("pk", filter=both), divergent=Count("pk", filter=divergent_q()))
     if not figures["both"]:
         return None
     share = Decimal(figures["divergent"]) * 100 / figures["both"]

@@ -13,6 +13,7 @@ from core.models import Organization
 from . import scoring
 from .catalogues import read_csf
 from .models import Mitigation, Origin, Risk, RiskStatus
+from .selectors import above_appetite_q, divergent_q, open_q
 
 CSF_FUNCTION_CHOICES = [(code, f"{code} {name}") for code, name, _text in read_csf()["functions"]]
 LEVEL_CHOICES = [("critical", "Critical"), ("high", "High"), ("medium", "Medium"), ("low", "Low"),
@@ -110,7 +111,7 @@ class RiskFilterSet(django_filters.FilterSet):
 
     def filter_status(self, queryset, name, value):
         if value == "open":
-            return queryset.exclude(status__in=(RiskStatus.ACCEPTED, RiskStatus.CLOSED))
+            return queryset.filter(open_q())
         return queryset.filter(status=value)
 
     def filter_csf(self, queryset, name, value):
@@ -119,20 +120,19 @@ class RiskFilterSet(django_filters.FilterSet):
                                                              csfcategory__function__code=value)))
 
     def filter_divergent(self, queryset, name, value):
-        return queryset.filter(divergence_levels__gte=1) if value == "yes" else queryset.filter(divergence_levels=0)
+        return queryset.filter(divergent_q()) if value == "yes" else queryset.exclude(divergent_q())
 
     def filter_appetite(self, queryset, name, value):
-        appetite = self.organization.risk_appetite
         if value == "above":
-            return queryset.filter(inherent_score__gt=appetite)
-        return queryset.filter(inherent_score__lte=appetite)
+            return queryset.filter(above_appetite_q(self.organization))
+        return queryset.filter(open_q()).exclude(above_appetite_q(self.organization))
 
     def filter_cell(self, queryset, name, value):
         likelihood, impact = map(int, value.split("-"))
         residual = self.form.cleaned_data.get("matrix") == "residual"
         prefix = "residual" if residual else "inherent"
-        # The heat map leaves closed risks out; so does the cell filter.
-        return queryset.exclude(status=RiskStatus.CLOSED).filter(
+        # The heat map counts open risks only; so does the cell filter.
+        return queryset.filter(open_q()).filter(
             **{f"{prefix}_likelihood": likelihood, f"{prefix}_impact": impact})
 
     @property

@@ -6,7 +6,6 @@ so filtering, sorting and counting cost a fixed number of queries.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, QuerySet, Sum, Value, When
@@ -15,11 +14,12 @@ from django.utils import timezone
 
 from core.cache import cached_for_org
 from core.models import Organization, SignOff
+from core.money import money_text
 from core.permissions import signing_role
 from core.roles import Role
 from core.selectors import signoffs_waiting_for
 
-from . import scoring
+from . import heatmap, scoring
 from .models import (
     AnnexAControl,
     Assessment,
@@ -34,6 +34,30 @@ from .models import (
 
 OPEN_STATUSES = (RiskStatus.IDENTIFIED, RiskStatus.ASSESSED, RiskStatus.TREATMENT_PLANNED, RiskStatus.IN_TREATMENT)
 ACCEPTANCE = "acceptance"
+
+
+# ------------------------------------------------------------ definitions ----
+# docs/DEFINITIONS.md: each figure of the register is defined once, here, and
+# every page, API answer, report and PDF counts through these three functions.
+
+
+def open_q() -> Q:
+    """**Open risk**: identified, assessed, treatment planned or in treatment.
+    Accepted risks (jointly accepted, in force until their expiry) and closed
+    risks are not open; accepted risks are counted on their own."""
+    return Q(status__in=OPEN_STATUSES)
+
+
+def above_appetite_q(organization: Organization) -> Q:
+    """**Above appetite**: an open risk whose current score (agreed, else the
+    higher of the two lenses) is strictly above the organization's appetite."""
+    return open_q() & Q(inherent_score__gt=organization.risk_appetite)
+
+
+def divergent_q() -> Q:
+    """**Divergent**: an open risk whose CIO and CISO scores are a level or more
+    apart and not yet agreed. Needs ``annotate_levels``' ``divergence_levels``."""
+    return open_q() & Q(divergence_levels__gte=1)
 
 
 def _level_expr(field: str, organization: Organization):
@@ -61,7 +85,7 @@ def annotate_levels(queryset: QuerySet, organization: Organization) -> QuerySet:
             When(Q(cio_score__isnull=True) | Q(ciso_score__isnull=True), then=Value(0)),
             default=Abs(F("cio_level_rank") - F("ciso_level_rank")), output_field=IntegerField(),
         ),
-        is_above_appetite=Case(When(inherent_score__gt=organization.risk_appetite, then=Value(1)),
+        is_above_appetite=Case(When(above_appetite_q(organization), then=Value(1)),
                                default=Value(0), output_field=IntegerField()),
     )
 
@@ -140,13 +164,13 @@ def _grid(rows, likelihood: str, impact: str) -> list[list[int]]:
 
 def risk_heatmap(user, organization: Organization, *, residual: bool = False,
                  queryset: QuerySet | None = None) -> list[list[int]]:
-    """5×5 counts of open and accepted risks (closed ones excluded) by current
-    likelihood × impact: ``grid[likelihood - 1][impact - 1]``. One query."""
+    """5×5 counts of open risks (``open_q``) by current likelihood × impact:
+    ``grid[likelihood - 1][impact - 1]``. One query."""
     likelihood, impact = ("residual_likelihood", "residual_impact") if residual else (
         "inherent_likelihood", "inherent_impact")
     base = queryset if queryset is not None else Risk.objects.visible_to(user).filter(organization=organization)
     rows = (
-        base.exclude(status=RiskStatus.CLOSED)
+        base.filter(open_q())
         .filter(**{f"{likelihood}__isnull": False, f"{impact}__isnull": False})
         .values(likelihood, impact).annotate(n=Count("pk")).order_by()
     )
@@ -154,124 +178,131 @@ def risk_heatmap(user, organization: Organization, *, residual: bool = False,
 
 
 def risk_heatmaps(organization: Organization, *, queryset: QuerySet | None = None) -> dict[str, list[list[int]]]:
-    """Both heat maps of the risks not closed, ``{"inherent": grid, "residual":
+    """Both heat maps of the open risks, ``{"inherent": grid, "residual":
     grid}`` as in ``risk_heatmap``, from one GROUP BY query (at most 625 rows)."""
     fields = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
-    rows = list(_scoped(organization, queryset).exclude(status=RiskStatus.CLOSED)
+    rows = list(_scoped(organization, queryset).filter(open_q())
                 .values(*fields).annotate(n=Count("pk")).order_by())
     return {"inherent": _grid(rows, "inherent_likelihood", "inherent_impact"),
             "residual": _grid(rows, "residual_likelihood", "residual_impact")}
 
 
-@dataclass
-class HeatCell:
-    likelihood: int
-    impact: int
-    count: int
-    level: str
-
-    @property
-    def score(self) -> int:
-        return self.likelihood * self.impact
-
-    @property
-    def key(self) -> str:
-        return f"{self.likelihood}-{self.impact}"
-
-
-def heatmap_rows(grid: list[list[int]], organization: Organization) -> list[list[HeatCell]]:
-    """Rows for drawing: likelihood 5 at the top, impact 1 → 5 left to right."""
-    thresholds = organization.level_thresholds
-    return [
-        [HeatCell(likelihood, impact, grid[likelihood - 1][impact - 1],
-                  scoring.level_key(likelihood * impact, thresholds)) for impact in range(1, 6)]
-        for likelihood in range(5, 0, -1)
-    ]
+def heatmap_picture(user, organization: Organization, *, residual: bool = False) -> list[list[int]]:
+    """``risk_heatmap`` as ``risks.heatmap.picture`` rows (impact 5 at the top)."""
+    return heatmap.picture(risk_heatmap(user, organization, residual=residual))
 
 
 # ---------------------------------------------------------------- summary ----
 
 
 def risk_summary(organization: Organization, *, queryset: QuerySet | None = None) -> dict:
-    """Headline numbers for the register and the API (one query):
-    ``by_level`` {low, medium, high, critical, unassessed} of open risks,
-    ``open_above_appetite``, ``divergent`` and ``divergent_share`` (0–1, of
-    risks assessed by both lenses), ``accepted``, ``open``, ``closed``, ``total``.
+    """The register's headline figures, the one source of every page, API
+    answer, report and PDF that shows them (docs/DEFINITIONS.md), in one query:
+    ``open`` (``open_q``), ``by_level`` {critical, high, medium, low,
+    unassessed} of open risks by current score, ``open_above_appetite``
+    (``above_appetite_q``), ``divergent`` (``divergent_q``) and
+    ``divergent_share`` (0–1, of open risks assessed by both lenses),
+    ``missing_lens`` (open, not agreed, a lens missing), ``accepted``,
+    ``closed``, ``total`` and ``expected_annual_loss`` of open risks (Decimal).
     ``queryset`` narrows the risks counted (e.g. to those a person may see)."""
     qs = annotate_levels(_scoped(organization, queryset), organization)
-    is_open = Q(status__in=OPEN_STATUSES)
-    both = Q(cio_score__isnull=False, ciso_score__isnull=False) & ~Q(status=RiskStatus.CLOSED)
+    is_open = open_q()
+    both = is_open & Q(cio_score__isnull=False, ciso_score__isnull=False)
     figures = qs.aggregate(
         total=Count("pk"),
         open=Count("pk", filter=is_open),
         closed=Count("pk", filter=Q(status=RiskStatus.CLOSED)),
         accepted=Count("pk", filter=Q(status=RiskStatus.ACCEPTED)),
-        open_above_appetite=Count("pk", filter=is_open & Q(inherent_score__gt=organization.risk_appetite)),
-        divergent=Count("pk", filter=both & Q(divergence_levels__gte=1)),
+        open_above_appetite=Count("pk", filter=above_appetite_q(organization)),
+        divergent=Count("pk", filter=divergent_q()),
         both_assessed=Count("pk", filter=both),
-        low=Count("pk", filter=is_open & Q(level_rank=0)),
-        medium=Count("pk", filter=is_open & Q(level_rank=1)),
-        high=Count("pk", filter=is_open & Q(level_rank=2)),
+        missing_lens=Count("pk", filter=is_open & Q(is_agreed=False)
+                           & (Q(cio_score__isnull=True) | Q(ciso_score__isnull=True))),
         critical=Count("pk", filter=is_open & Q(level_rank=3)),
+        high=Count("pk", filter=is_open & Q(level_rank=2)),
+        medium=Count("pk", filter=is_open & Q(level_rank=1)),
+        low=Count("pk", filter=is_open & Q(level_rank=0)),
         unassessed=Count("pk", filter=is_open & Q(inherent_score__isnull=True)),
+        expected_annual_loss=Sum("expected_annual_loss", filter=is_open),
     )
-    by_level = {key: figures.pop(key) for key in ("low", "medium", "high", "critical", "unassessed")}
-    both_assessed = figures.pop("both_assessed")
+    by_level = {key: figures.pop(key) for key in ("critical", "high", "medium", "low", "unassessed")}
+    both_assessed = figures["both_assessed"]
     share = (Decimal(figures["divergent"]) / both_assessed) if both_assessed else Decimal("0")
-    return {**figures, "by_level": by_level, "divergent_share": share, "both_assessed": both_assessed,
+    return {**figures, "by_level": by_level, "divergent_share": share,
+            "expected_annual_loss": figures["expected_annual_loss"] or Decimal(0),
             "appetite": organization.risk_appetite}
 
 
-def not_closed_summary(organization: Organization, *, queryset: QuerySet | None = None) -> dict:
-    """The dashboard's figures over every risk not closed (open and accepted),
-    in one conditional aggregate: ``open`` (their number), ``levels``
-    {critical, high, medium, low, not_assessed} by current score, ``divergent``
-    (a level or more apart, not agreed), ``missing_lens`` (not agreed and a lens
-    missing), ``above_appetite`` (score above the appetite, not accepted) and
-    ``expected_annual_loss`` (their sum, a Decimal)."""
-    qs = annotate_levels(_scoped(organization, queryset), organization).exclude(status=RiskStatus.CLOSED)
-    figures = qs.aggregate(
-        open=Count("pk"),
-        critical=Count("pk", filter=Q(level_rank=3)),
-        high=Count("pk", filter=Q(level_rank=2)),
-        medium=Count("pk", filter=Q(level_rank=1)),
-        low=Count("pk", filter=Q(level_rank=0)),
-        not_assessed=Count("pk", filter=Q(inherent_score__isnull=True)),
-        divergent=Count("pk", filter=Q(divergence_levels__gte=1)),
-        missing_lens=Count("pk", filter=Q(is_agreed=False) & (Q(cio_score__isnull=True) | Q(ciso_score__isnull=True))),
-        above_appetite=Count("pk", filter=Q(inherent_score__gt=organization.risk_appetite)
-                             & ~Q(status=RiskStatus.ACCEPTED)),
-        expected_annual_loss=Sum("expected_annual_loss"),
-    )
-    levels = {key: figures.pop(key) for key in ("critical", "high", "medium", "low", "not_assessed")}
-    return {**figures, "levels": levels, "expected_annual_loss": figures["expected_annual_loss"] or Decimal(0)}
+def risk_scope(organization: Organization, user=None) -> QuerySet:
+    """Risks ``user`` may see, or every risk of the organization."""
+    if user is None:
+        return Risk.objects.in_org(organization)
+    return Risk.objects.visible_to(user).filter(organization=organization)
+
+
+def risk_digest(risk: Risk, organization: Organization) -> dict:
+    """One risk as plain, JSON-ready values for the dashboard and reports
+    (money as text in whole cents, see core.money)."""
+    thresholds = organization.level_thresholds
+    owner = risk.owner
+    return {
+        "id": risk.pk, "reference": risk.reference, "title": risk.title, "impact": risk.impact_statement,
+        "status": RiskStatus(risk.status).label, "origin": risk.origin, "score": risk.inherent_score,
+        "level": scoring.level_key(risk.inherent_score, thresholds), "residual_score": risk.residual_score,
+        "residual_level": scoring.level_key(risk.residual_score, thresholds),
+        "cio_score": risk.cio_score, "ciso_score": risk.ciso_score,
+        "levels_apart": scoring.divergence(risk.cio_score, risk.ciso_score, thresholds),
+        "expected_annual_loss": money_text(risk.expected_annual_loss),
+        "owner": (owner.full_name or owner.email) if owner else None,
+    }
+
+
+def risk_overview(organization: Organization, *, user=None, top: int = 5, divergences: int = 5,
+                  above: int = 8) -> dict:
+    """Everything the dashboard and the report show of the register, as plain
+    values: the ``risk_summary`` figures, both heat maps (``risks.heatmap.picture``)
+    and the top, most divergent and above-appetite risks (``risk_digest``).
+    Scoped to what ``user`` may see, or the whole organization. Five queries."""
+    scope = risk_scope(organization, user)
+    figures = risk_summary(organization, queryset=scope)
+    grids = risk_heatmaps(organization, queryset=scope)
+    lists = {"top": top_risks(organization, top, queryset=scope),
+             "divergences": biggest_divergences(organization, divergences, queryset=scope),
+             "above_appetite": risks_above_appetite(organization, above, queryset=scope)}
+    return {
+        "open": figures["open"], "accepted": figures["accepted"], "appetite": organization.risk_appetite,
+        "levels": figures["by_level"], "divergent_count": figures["divergent"],
+        "not_assessed_count": figures["missing_lens"], "above_appetite_count": figures["open_above_appetite"],
+        "expected_annual_loss": money_text(figures["expected_annual_loss"]),
+        "heatmap": {"inherent": heatmap.picture(grids["inherent"]), "residual": heatmap.picture(grids["residual"])},
+        **{key: [risk_digest(risk, organization) for risk in risks] for key, risks in lists.items()},
+    }
 
 
 def top_risks(organization: Organization, limit: int = 5, *, queryset: QuerySet | None = None) -> list[Risk]:
-    """The highest current scores among risks not closed (one query); on equal
+    """The highest current scores among open risks (one query); on equal
     scores the higher impact first, then the register's order."""
     qs = annotate_levels(_scoped(organization, queryset), organization)
-    return list(qs.exclude(status=RiskStatus.CLOSED).filter(inherent_score__isnull=False)
+    return list(qs.filter(open_q(), inherent_score__isnull=False)
                 .select_related("owner").order_by("-inherent_score", "-inherent_impact", "number")[:limit])
 
 
 def biggest_divergences(organization: Organization, limit: int = 5, *,
                         queryset: QuerySet | None = None) -> list[Risk]:
-    """Risks where the CIO and the CISO are furthest apart, not yet agreed (one query).
-    Each row has ``divergence_levels``, ``cio_score`` and ``ciso_score``."""
+    """Divergent risks (``divergent_q``), the CIO and the CISO furthest apart
+    first (one query). Each row has ``divergence_levels``, ``cio_score`` and ``ciso_score``."""
     qs = annotate_levels(_scoped(organization, queryset), organization)
-    return list(qs.exclude(status=RiskStatus.CLOSED).filter(divergence_levels__gte=1).select_related("owner")
+    return list(qs.filter(divergent_q()).select_related("owner")
                 .annotate(score_gap=Abs(F("cio_score") - F("ciso_score")))
                 .order_by("-divergence_levels", "-score_gap", "-inherent_score", "number")[:limit])
 
 
 def risks_above_appetite(organization: Organization, limit: int = 8, *,
                          queryset: QuerySet | None = None) -> list[Risk]:
-    """Risks not closed nor accepted scoring above the appetite, highest first,
-    in the register's order (one query)."""
+    """Risks above the appetite (``above_appetite_q``), highest first, in the
+    register's order (one query)."""
     qs = annotate_levels(_scoped(organization, queryset), organization)
-    return list(qs.exclude(status__in=(RiskStatus.CLOSED, RiskStatus.ACCEPTED))
-                .filter(inherent_score__gt=organization.risk_appetite).select_related("owner")
+    return list(qs.filter(above_appetite_q(organization)).select_related("owner")
                 .order_by("-inherent_score", "number")[:limit])
 
 
@@ -286,7 +317,7 @@ def risks_needing_assessment(user, organization: Organization) -> QuerySet:
     other = Lens.CISO if role == Role.CIO else Lens.CIO
     proposals = Assessment.objects.filter(lens=Lens.AGREED, confirmed_at__isnull=True, proposed_role=other)
     return (
-        risk_base(user, organization).filter(status__in=OPEN_STATUSES)
+        risk_base(user, organization).filter(open_q())
         .filter(own_missing | Q(pk__in=proposals.values("risk_id")))
         .select_related("owner").order_by("-inherent_score", "number")
     )

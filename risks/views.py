@@ -16,7 +16,7 @@ from core.permissions import signing_role
 from core.roles import Perm
 from core.selectors import signoff_panel
 
-from . import scoring, selectors, services
+from . import heatmap, scoring, selectors, services
 from .filters import LEVEL_CHOICES
 from .forms import AcceptanceRequestForm, AssessmentForm, DeclineForm, MitigationForm, RiskForm
 from .models import Lens, Mitigation, Risk, RiskStatus
@@ -262,11 +262,10 @@ class MitigationFormView(RiskPageMixin, FormView):
 
 
 def _heat_context(user, organization) -> dict:
+    thresholds = organization.level_thresholds
     return {
-        "inherent_rows": selectors.heatmap_rows(selectors.risk_heatmap(user, organization), organization),
-        "residual_rows": selectors.heatmap_rows(selectors.risk_heatmap(user, organization, residual=True),
-                                                organization),
-        "likelihood_labels": scoring.LIKELIHOOD_LABELS, "impact_labels": scoring.IMPACT_LABELS,
+        "inherent_rows": heatmap.rows(selectors.heatmap_picture(user, organization), thresholds),
+        "residual_rows": heatmap.rows(selectors.heatmap_picture(user, organization, residual=True), thresholds),
     }
 
 

@@ -2,18 +2,15 @@
 from decimal import Decimal
 
 from django import template
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 register = template.Library()
 
 
 @register.simple_tag
 def risk_url(org, risk) -> str:
-    """The risk's page in the register, or "" if the register has no such page."""
-    try:
-        return reverse("risks:detail", args=[org.slug, risk.pk])
-    except NoReverseMatch:
-        return ""
+    """The risk's page in the register."""
+    return reverse("risks:detail", args=[org.slug, risk.pk])
 
 
 @register.filter

@@ -170,6 +170,12 @@ class SignOffSerializer(serializers.Serializer):
     comment = serializers.CharField(read_only=True)
     signed_at = serializers.DateTimeField(read_only=True)
     subject_version = serializers.IntegerField(read_only=True)
+    state = serializers.ChoiceField(
+        choices=["in_force", "voided", "withdrawn"], read_only=True,
+        help_text="in_force; voided (the signed record changed after signing: see voided_at, void_reason); "
+                  "withdrawn (by the signer, at voided_at).")
+    voided_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    void_reason = serializers.CharField(read_only=True)
 
 
 class SignRequestSerializer(serializers.Serializer):

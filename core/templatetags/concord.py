@@ -1,9 +1,11 @@
 """Template helpers shared by every app."""
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from core.money import whole_units
 
 register = template.Library()
 
@@ -47,7 +49,7 @@ def money(value, currency: str = ""):
     if value in (None, ""):
         return "—"
     try:
-        amount = Decimal(value).quantize(Decimal("1"))
+        amount = whole_units(value)  # core.money: the one rounding for display
     except (InvalidOperation, TypeError, ValueError):
         return value
     text = f"{amount:,.0f}"
@@ -59,18 +61,21 @@ def compact_money(value, currency: str = ""):
     """1234567 → '1.2M' for tiles and charts."""
     if value in (None, ""):
         return "—"
-    amount = float(value)
-    for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+    amount = Decimal(repr(value) if isinstance(value, float) else value)
+    for limit, suffix in ((10 ** 9, "B"), (10 ** 6, "M"), (10 ** 3, "k")):
         if abs(amount) >= limit:
-            return f"{amount / limit:.1f}{suffix} {currency}".strip()
-    return f"{amount:.0f} {currency}".strip()
+            short = (amount / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            return f"{short}{suffix} {currency}".strip()
+    return f"{whole_units(amount)} {currency}".strip()
 
 
 @register.filter
 def percent(value, digits: int = 0):
     if value in (None, ""):
         return "—"
-    return f"{float(value) * 100:.{int(digits)}f}%"
+    ratio = Decimal(repr(value) if isinstance(value, float) else str(value))
+    places = Decimal(1).scaleb(-int(digits))
+    return f"{(ratio * 100).quantize(places, rounding=ROUND_HALF_UP)}%"
 
 
 LEVEL_CLASSES = {"low": "level-low", "medium": "level-medium", "high": "level-high", "critical": "level-critical"}
@@ -104,3 +109,14 @@ def get_item(mapping, key):
         return mapping.get(key)
     except AttributeError:
         return None
+
+
+@register.filter
+def isodate(value):
+    """An ISO 8601 date or moment stored as text (report snapshots) as a date or
+    datetime for the ``date`` filter; other values pass through."""
+    from django.utils.dateparse import parse_date, parse_datetime
+
+    if not isinstance(value, str):
+        return value
+    return parse_datetime(value) or parse_date(value) or value

@@ -74,7 +74,18 @@ DASHBOARD_SCHEMA = inline_serializer("DashboardSummary", fields={
     "alignment": serializers.JSONField(help_text="Score 0–100 (or null), band, and each part's value, weight, "
                                                  "inputs and explanation."),
     "trend": serializers.JSONField(help_text="Scores of the latest published reports, oldest first."),
-    "risks": serializers.JSONField(), "kpis": serializers.JSONField(), "budget": serializers.JSONField(),
+    "risks": serializers.JSONField(help_text=(
+        "Open risks (identified, assessed, treatment planned, in treatment; accepted risks are counted apart in "
+        "'accepted'): 'open', 'levels' {critical, high, medium, low, unassessed}, 'above_appetite_count', "
+        "'divergent_count', 'heatmap' {inherent, residual}: rows of counts, impact 5 first, likelihood 1 to 5. "
+        "Money ('expected_annual_loss') is text with two decimals. See docs/DEFINITIONS.md.")),
+    "kpis": serializers.JSONField(help_text=(
+        "Counts by status (green: target met; amber: missed, inside the warning line; red: beyond it; stale) and "
+        "the KPIs worst first with value, target and status; numbers as exact text.")),
+    "budget": serializers.JSONField(help_text=(
+        "The latest proposal you may see: money as text with two decimals (e.g. \"1250000.00\"): 'total', "
+        "'by_domain' {it, security, joint}, 'security_total', 'linked_total', 'cost_avoidance'; ratios as text "
+        "with four decimals: 'security_share', 'portfolio_rosi' (null when undefined).")),
     "raci": serializers.JSONField(), "intake": serializers.JSONField(),
     "decisions": serializers.JSONField(help_text="Joint decisions waiting for a signature; 'mine' for your role."),
 })

@@ -12,44 +12,25 @@ organization (``in_org``) — it is the organization's own report.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import timedelta
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import (
-    BooleanField,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Window,
-)
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
-from budgets.models import BOARD_VISIBLE_STATUSES, BudgetItem, ItemRiskLink, Proposal, ProposalStatus
+from budgets import selectors as budget_selectors
 from core import cache as org_cache
 from core.models import SignOff, SignOffDecision
 from core.roles import Role
-from governance import alignment, raci_rules
-from governance.models import (
-    IntakeRequest,
-    RaciActivity,
-    RaciAssignment,
-    RaciMatrix,
-)
+from governance import alignment
+from governance.models import IntakeRequest, RaciMatrix
 from governance.models.intake import OPEN_STATUSES
+from governance.selectors import raci as raci_selectors
 from governance.selectors import reports as report_selectors
-from kpis import status as kpi_status
-from kpis.models import KPI, Measurement
-from risks import scoring
+from kpis import selectors as kpi_selectors
 from risks import selectors as risk_selectors
-from risks.models import Risk, RiskStatus
 
 TOP_RISKS = 5
 TOP_DIVERGENCES = 5
@@ -61,7 +42,6 @@ KPI_ITEMS = 5
 SIGNOFF_LIMIT_DAYS = 14
 # Decisions taken within this many days count for decision latency.
 LATENCY_WINDOW_DAYS = 180
-SECURITY_DOMAINS = ("security", "joint")
 
 
 def _scope(model, organization, user=None):
@@ -71,212 +51,69 @@ def _scope(model, organization, user=None):
 
 
 def _url(name: str, organization, *args, query: str = "") -> str:
-    try:
-        url = reverse(name, args=[organization.slug, *args])
-    except NoReverseMatch:
-        return ""
+    url = reverse(name, args=[organization.slug, *args])
     return f"{url}?{query}" if query else url
 
 
-def _first_url(names, organization, *args, query: str = "") -> str:
-    for name in names:
-        url = _url(name, organization, *args, query=query)
-        if url:
-            return url
-    return ""
-
+# Each section below composes the summary its domain owns (risks, kpis and
+# budgets selectors; the RACI and intake selectors of governance) and adds the
+# links the pages need: no figure is computed here (docs/DEFINITIONS.md).
 
 # ---------------------------------------------------------------- risks ----
 
-def _risk_row(risk: Risk, organization, thresholds) -> dict:
-    owner = risk.owner
-    return {
-        "id": risk.pk,
-        "reference": risk.reference,
-        "title": risk.title,
-        "impact": risk.impact_statement,
-        "status": RiskStatus(risk.status).label,
-        "origin": risk.origin,
-        "score": risk.inherent_score,
-        "level": scoring.level_key(risk.inherent_score, thresholds),
-        "residual_score": risk.residual_score,
-        "residual_level": scoring.level_key(risk.residual_score, thresholds),
-        "cio_score": risk.cio_score,
-        "ciso_score": risk.ciso_score,
-        "levels_apart": scoring.divergence(risk.cio_score, risk.ciso_score, thresholds),
-        "expected_annual_loss": float(risk.expected_annual_loss) if risk.expected_annual_loss is not None else None,
-        "owner": (owner.full_name or owner.email) if owner else None,
-        "url": _first_url(("risks:detail", "risks:risk_detail"), organization, risk.pk),
-    }
-
-
-def _impact_rows(grid: list[list[int]]) -> list[list[int]]:
-    """``grid[likelihood - 1][impact - 1]`` (risks.selectors) as the picture's
-    rows: impact from 5 (top) to 1, likelihood columns 1 to 5."""
-    return [[grid[likelihood][4 - row] for likelihood in range(5)] for row in range(5)]
-
-
 def risk_section(*, organization, user=None) -> dict:
-    """Heat map, levels, top risks, divergences, risks above appetite of the
-    risks not closed. Five queries (one aggregate, one GROUP BY, three short lists)."""
-    thresholds = organization.level_thresholds
-    scope = _scope(Risk, organization, user)
-    figures = risk_selectors.not_closed_summary(organization, queryset=scope)
-    heatmaps = risk_selectors.risk_heatmaps(organization, queryset=scope)
-    rows = {
-        "top": risk_selectors.top_risks(organization, TOP_RISKS, queryset=scope),
-        "divergences": risk_selectors.biggest_divergences(organization, TOP_DIVERGENCES, queryset=scope),
-        "above_appetite": risk_selectors.risks_above_appetite(organization, LIST_LIMIT, queryset=scope),
-    }
-    register = _first_url(("risks:register",), organization)
+    """``risks.selectors.risk_overview``: the register's figures, heat maps and
+    short lists, with links to the register. Five queries."""
+    overview = risk_selectors.risk_overview(organization, user=user, top=TOP_RISKS, divergences=TOP_DIVERGENCES,
+                                            above=LIST_LIMIT)
+    for key in ("top", "divergences", "above_appetite"):
+        for row in overview[key]:
+            row["url"] = _url("risks:detail", organization, row["id"])
+    register = _url("risks:register", organization)
     return {
-        "open": figures["open"],
-        "appetite": organization.risk_appetite,
-        "levels": figures["levels"],
-        "divergent_count": figures["divergent"],
-        "not_assessed_count": figures["missing_lens"],
-        "above_appetite_count": figures["above_appetite"],
-        "expected_annual_loss": float(figures["expected_annual_loss"]),
-        "heatmap": {"inherent": _impact_rows(heatmaps["inherent"]), "residual": _impact_rows(heatmaps["residual"])},
-        **{key: [_risk_row(r, organization, thresholds) for r in risks] for key, risks in rows.items()},
+        **overview,
         "links": {
             "register": register,
-            # The register's own filters (risks.filters.RiskFilterSet).
-            "divergent": f"{register}?divergent=yes" if register else "",
-            "above_appetite": f"{register}?appetite=above&status=open" if register else "",
-            "heatmap": _first_url(("risks:heatmap",), organization) or register,
+            # The register's own filters (risks.filters.RiskFilterSet): the same definitions.
+            "divergent": f"{register}?divergent=yes",
+            "above_appetite": f"{register}?appetite=above&status=open",
+            "accepted": f"{register}?status=accepted",
+            "heatmap": _url("risks:heatmap", organization),
         },
     }
 
 
 # ----------------------------------------------------------------- KPIs ----
 
-def _kpi_item(row: dict, shown: str, organization) -> dict:
-    return {
-        "id": row["id"], "name": row["name"], "domain": row["domain"], "unit": row["unit"],
-        "status": shown, "target": float(row["target"]),
-        "value": float(row["latest_value"]) if row["latest_value"] is not None else None,
-        "period": row["latest_period"].isoformat() if row["latest_period"] else None,
-        "url": _first_url(("kpis:detail", "kpis:kpi_detail"), organization, row["id"]),
-    }
-
-
 def kpi_section(*, organization, user=None, today=None, item_limit: int | None = None) -> dict:
-    """Scorecard: each KPI's status from its latest value (stale wins), the
-    counts by status, and the items worst first: ``item_limit`` of them, all by
-    default (a report lists every KPI). One query: one narrow row per KPI with
-    its latest measurement, the colours from kpis.status (the one place they live)."""
-    today = today or timezone.localdate()
-    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
-    rows = list(_scope(KPI, organization, user).annotate(
-        latest_period=Subquery(latest.values("period")[:1]),
-        latest_value=Subquery(latest.values("value")[:1]),
-    ).order_by("domain", "name").values("id", "name", "domain", "unit", "direction", "target", "warning", "critical",
-                                        "frequency", "latest_period", "latest_value"))
-    counts = {kpi_status.GREEN: 0, kpi_status.AMBER: 0, kpi_status.RED: 0, kpi_status.STALE: 0}
-    ranked = []
-    for row in rows:
-        colour = kpi_status.status_for(row["latest_value"], direction=row["direction"], target=row["target"],
-                                       warning=row["warning"], critical=row["critical"])
-        stale = kpi_status.is_stale(row["latest_period"], frequency=row["frequency"], today=today)
-        shown = kpi_status.display_status(colour, stale)
-        counts[shown] += 1
-        ranked.append((shown, row))
-    order = {kpi_status.RED: 0, kpi_status.STALE: 1, kpi_status.AMBER: 2, kpi_status.GREEN: 3}
-    ranked.sort(key=lambda pair: (order[pair[0]], pair[1]["name"]))
-    items = [_kpi_item(row, shown, organization) for shown, row in ranked[:item_limit]]
-    scorecard = _first_url(("kpis:scorecard",), organization)
-    return {
-        "total": len(rows), **counts, "items": items,
-        "links": {"scorecard": scorecard, "red": f"{scorecard}?status=red" if scorecard else "",
-                  "stale": f"{scorecard}?status=stale" if scorecard else ""},
-    }
+    """``kpis.selectors.kpi_overview`` (counts by status, the KPIs worst first
+    with value, target and status) with links to the scorecard. One query."""
+    overview = kpi_selectors.kpi_overview(organization, user=user, today=today, item_limit=item_limit)
+    for item in overview["items"]:
+        item["url"] = _url("kpis:detail", organization, item["id"])
+    scorecard = _url("kpis:scorecard", organization)
+    return {**overview, "links": {"scorecard": scorecard, "red": f"{scorecard}?status=red",
+                                  "stale": f"{scorecard}?status=stale"}}
 
 
 # --------------------------------------------------------------- budget ----
 
-def _current_proposal(organization, user):
-    """The latest fiscal year's proposal the reader may see; the board's own
-    view (submitted ones) is the same chokepoint."""
-    qs = _scope(Proposal, organization, user)
-    return qs.order_by("-fiscal_year", "-pk").values("id", "fiscal_year", "title", "status").first()
-
-
 def budget_section(*, organization, user=None) -> dict:
-    """The current proposal: totals by domain, security share, money tied to risks. Three queries."""
-    proposal = _current_proposal(organization, user)
-    if proposal is None:
-        return {"proposal": None, "total": 0, "by_domain": {}, "security_total": 0, "linked_total": 0,
-                "security_share": None, "links": {"proposals": _first_url(("budgets:proposal_list",), organization)}}
-    items = BudgetItem.objects.filter(proposal_id=proposal["id"])
-    by_domain = {row["domain"]: float(row["total"] or 0)
-                 for row in items.values("domain").annotate(total=Sum("amount")).order_by()}
-    tied = Exists(ItemRiskLink.objects.filter(item_id=OuterRef("pk")))
-    linked = items.filter(tied, domain__in=SECURITY_DOMAINS).aggregate(total=Sum("amount"))["total"]
-    total = sum(by_domain.values())
-    security_total = sum(by_domain.get(d, 0.0) for d in SECURITY_DOMAINS)
-    return {
-        "proposal": {"id": proposal["id"], "fiscal_year": proposal["fiscal_year"], "title": proposal["title"],
-                     "status": ProposalStatus(proposal["status"]).label,
-                     "with_board": proposal["status"] in BOARD_VISIBLE_STATUSES,
-                     "url": _first_url(("budgets:proposal_detail", "budgets:detail"), organization, proposal["id"])},
-        "total": total,
-        "by_domain": {"it": by_domain.get("it", 0.0), "security": by_domain.get("security", 0.0),
-                      "joint": by_domain.get("joint", 0.0)},
-        "security_total": security_total,
-        "linked_total": float(linked or 0),
-        "security_share": (security_total / total) if total else None,
-        "links": {"proposals": _first_url(("budgets:proposal_list",), organization)},
-    }
+    """``budgets.selectors.budget_overview`` (money as text, exact) with links."""
+    overview = budget_selectors.budget_overview(organization, user=user)
+    if overview["proposal"]:
+        overview["proposal"]["url"] = _url("budgets:proposal_detail", organization, overview["proposal"]["id"])
+    return {**overview, "links": {"proposals": _url("budgets:proposal_list", organization)}}
 
 
 # ------------------------------------------------------------------ RACI ----
 
-def _raci_counts(activities):
-    """Each activity with the letter counts the RACI rules need (one GROUP BY)."""
-    cell = "assignments__"
-    return activities.annotate(
-        accountable=Count("assignments", filter=Q(**{f"{cell}letter": "A"})),
-        responsible=Count("assignments", filter=Q(**{f"{cell}letter": "R"})),
-        cio_accountable=Count("assignments", filter=Q(**{f"{cell}letter": "A", f"{cell}party__kind": "cio"})),
-        ciso_accountable=Count("assignments", filter=Q(**{f"{cell}letter": "A", f"{cell}party__kind": "ciso"})),
-        executives=Count("assignments", filter=Q(**{f"{cell}party__kind__in": ("cio", "ciso")})),
-    )
-
-
-# raci_rules in SQL: exactly one A and at least one R (structurally sound) …
-_RACI_SOUND = Q(accountable=1, responsible__gte=1)
-# … and no CIO / CISO conflict either (no problem at all).
-_RACI_CLEAN = _RACI_SOUND & ~Q(cio_accountable__gt=0, ciso_accountable__gt=0) & Q(executives__gt=0)
-
-
 def raci_section(*, organization, user=None) -> dict:
-    """Activities with gaps or overlaps (the RACI rules), counted in the
-    database. Three queries: the counts, the first problem activities, their cells."""
-    activities = _raci_counts(_scope(RaciActivity, organization, user))
-    totals = activities.aggregate(
-        activities=Count("pk"), ok=Count("pk", filter=_RACI_SOUND),
-        overlaps=Count("pk", filter=Q(accountable__gt=1)), problems=Count("pk", filter=~_RACI_CLEAN),
-    )
-    first = activities.exclude(_RACI_CLEAN).order_by("position", "name")[:LIST_LIMIT]
-    shown = list(first.values("id", "name"))
-    cells = defaultdict(list)  # the cells of those activities, labelled by the RACI rules themselves
-    for row in RaciAssignment.objects.filter(activity__in=first.values("pk")).values(
-            "activity_id", "party__kind", "letter"):
-        cells[row["activity_id"]].append((row["party__kind"], row["letter"]))
-    problems = []
-    for activity in shown:
-        check = raci_rules.check_activity(cells[activity["id"]])
-        problems.append({"id": activity["id"], "name": activity["name"], "problems": check.labels,
-                         "overlap": check.is_overlap})
-    structural = totals["activities"] - totals["ok"]  # no A, several A or no R
-    matrix = _first_url(("governance:raci",), organization)
-    return {
-        "activities": totals["activities"], "ok": totals["ok"], "gaps": structural - totals["overlaps"],
-        "overlaps": totals["overlaps"], "problem_count": totals["problems"], "problems": problems,
-        "coverage": totals["ok"] / totals["activities"] if totals["activities"] else None,
-        "links": {"matrix": matrix, "problems": f"{matrix}?problem=any" if matrix else ""},
-    }
+    """``governance.selectors.raci.raci_overview`` (gaps, overlaps and the first
+    problem activities, by the RACI rules) with links to the matrix."""
+    overview = raci_selectors.raci_overview(organization, user=user, limit=LIST_LIMIT)
+    matrix = _url("governance:raci", organization)
+    return {**overview, "links": {"matrix": matrix, "problems": f"{matrix}?problem=any"}}
 
 
 # ---------------------------------------------------------------- intake ----
@@ -288,34 +125,34 @@ def intake_section(*, organization, user=None, now=None) -> dict:
 
     overview = intake_overview(organization=organization, user=user, now=now, window_days=LATENCY_WINDOW_DAYS,
                                list_limit=LIST_LIMIT)
-    listing = _first_url(("governance:intake_list",), organization)
+    listing = _url("governance:intake_list", organization)
     keys = ("open", "on_track", "at_risk", "breached", "queue", "decided", "decided_on_time",
             "median_days_to_decision", "recent_decisions")
     return {**{key: overview[key] for key in keys},
-            "links": {"queue": listing, "breached": f"{listing}?sla=breached" if listing else ""}}
+            "links": {"queue": listing, "breached": f"{listing}?sla=breached"}}
 
 
 # ------------------------------------------------------ joint decisions ----
 
-def _subject_kind(model) -> tuple[str, tuple[str, ...], str]:
-    """(label, detail URL names, fallback list URL name) for a sign-off subject."""
+def _subject_kind(model) -> tuple[str, str, str]:
+    """(label, detail URL name, list URL name) for a sign-off subject."""
     return {
-        "risk": ("Risk acceptance", ("risks:detail", "risks:risk_detail"), "risks:register"),
-        "proposal": ("Budget submission", ("budgets:proposal_detail", "budgets:detail"), "budgets:proposal_list"),
-        "intakerequest": ("Intake decision", ("governance:intake_detail",), "governance:intake_list"),
-        "racimatrix": ("Ownership matrix approval", (), "governance:raci"),
-    }.get(model._meta.model_name, (str(model._meta.verbose_name).capitalize(), (), ""))
+        "risk": ("Risk acceptance", "risks:detail", "risks:register"),
+        "proposal": ("Budget submission", "budgets:proposal_detail", "budgets:proposal_list"),
+        "intakerequest": ("Intake decision", "governance:intake_detail", "governance:intake_list"),
+        "racimatrix": ("Ownership matrix approval", "", "governance:raci"),
+    }.get(model._meta.model_name, (str(model._meta.verbose_name).capitalize(), "", ""))
 
 
 def _decision_row(subject, organization, *, waiting_on: list[str], since, now) -> dict:
-    label, detail_names, list_name = _subject_kind(type(subject))
-    url = _first_url(detail_names, organization, subject.pk) if detail_names else ""
+    label, detail_name, list_name = _subject_kind(type(subject))
+    url = (_url(detail_name, organization, subject.pk) if detail_name
+           else _url(list_name, organization) if list_name else "")
     reference = getattr(subject, "reference", "") or ""
     title = getattr(subject, "title", "") or str(subject)
     return {"kind": label, "reference": reference, "title": title, "waiting_on": waiting_on,
             "since": since.isoformat() if since else None,
-            "age_days": (now - since).days if since else None,
-            "url": url or _first_url((list_name,), organization)}
+            "age_days": (now - since).days if since else None, "url": url}
 
 
 def decisions_section(*, organization, user=None, role: str | None = None, now=None) -> dict:
@@ -330,9 +167,10 @@ def decisions_section(*, organization, user=None, role: str | None = None, now=N
     """
     now = now or timezone.now()
     kinds = [
-        (_scope(Proposal, organization, user), Q(status=ProposalStatus.JOINT_REVIEW)),
-        (_scope(Risk, organization, user), Q(acceptance_expires_on__isnull=False)
-         & ~Q(status__in=[RiskStatus.ACCEPTED, RiskStatus.CLOSED])),
+        (budget_selectors.proposal_scope(organization, user),
+         Q(pk__in=budget_selectors.proposals_in_review(organization).values("pk"))),
+        (risk_selectors.risk_scope(organization, user),
+         Q(pk__in=risk_selectors.pending_acceptances(organization).values("pk"))),
         (_scope(IntakeRequest, organization, user), Q(status__in=OPEN_STATUSES) & ~Q(proposed_decision="")),
         (_scope(RaciMatrix, organization, user), None),
     ]
@@ -412,7 +250,9 @@ def alignment_inputs(*, risks: dict, kpis: dict, budget: dict, raci: dict, intak
     return {
         "agreement": {"open_risks": risks["open"], "divergent": risks["divergent_count"],
                       "not_assessed": min(risks["not_assessed_count"], risks["open"] - risks["divergent_count"])},
-        "accountability": {"activities": raci["activities"], "gaps": raci["gaps"], "overlaps": raci["overlaps"]},
+        # The score's "gaps": no accountable or no responsible party (raci_rules), overlaps counted apart.
+        "accountability": {"activities": raci["activities"], "gaps": raci["activities"] - raci["ok"] - raci["overlaps"],
+                           "overlaps": raci["overlaps"]},
         "kpis": {"green": kpis["green"], "amber": kpis["amber"], "red": kpis["red"], "stale": kpis["stale"]},
         "latency": {"decided": intake["decided"], "decided_on_time": intake["decided_on_time"],
                     "pending": intake["open"] + decisions["pending"],

@@ -16,6 +16,7 @@ from django.db.models import Q
 from core.cache import cached_for_org
 from core.models import Organization
 from core.permissions import has_perm
+from core.roles import Perm
 from core.selectors import JointStatus, signoff_status, signoffs_waiting_for, signoffs_with_log
 
 from .. import raci_rules
@@ -225,3 +226,22 @@ def raci_waiting_for(organization: Organization, role: str) -> list[RaciMatrix]:
     waiting = signoffs_waiting_for(organization=organization, role=role,
                                    subjects_by_purpose={APPROVAL_PURPOSE: [matrix]})
     return [subject for _, subject in waiting]
+
+
+def raci_overview(organization: Organization, *, user=None, limit: int = 8) -> dict:
+    """The matrix's health for the dashboard and reports, as plain values:
+    the counts of ``raci_rules.summarize`` (``gaps``: activities without an
+    Accountable; ``overlaps``: with several; ``problem_count``: activities
+    with any problem) and the first ``limit`` activities with a problem, in
+    grid order. Empty for a person who may not see the matrix. The same
+    cached ``MatrixState`` as the grid page: its counters and these agree."""
+    if user is not None and not has_perm(user, organization, Perm.RACI_VIEW):
+        state = MatrixState(activities=[], letters={}, checks=[])
+    else:
+        state = raci_matrix_state(organization)
+    summary = raci_rules.summarize(state.checks)
+    problems = [{"id": activity[0], "name": activity[2], "problems": check.labels, "overlap": check.is_overlap}
+                for activity, check in zip(state.activities, state.checks, strict=True) if not check.ok]
+    return {"activities": summary.activities, "ok": summary.ok, "gaps": summary.gaps,
+            "overlaps": summary.overlaps, "no_responsible": summary.no_responsible,
+            "problem_count": len(problems), "problems": problems[:limit], "coverage": summary.coverage}

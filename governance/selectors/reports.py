@@ -2,10 +2,13 @@
 the board sees published reports only; drafts are invisible (404) to it."""
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.shortcuts import get_object_or_404
 
 from governance import alignment
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
+from risks import heatmap
 
 SORTS = {"period": "period_end", "-period": "-period_end", "score": "score", "-score": "-score",
          "published": "published_at", "-published": "-published_at"}
@@ -57,6 +60,12 @@ def kpi_rows_for_page(kpis: dict, limit: int = KPI_ROWS_ON_PAGE) -> dict:
     return {"rows": items[:limit], "more": max(len(items) - limit, 0), "total": len(items)}
 
 
+def _share_percent(share) -> int:
+    """A ratio (text, Decimal or a float of an older snapshot) as whole percent, half up."""
+    value = Decimal(str(share or 0)) * 100
+    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
@@ -88,7 +97,7 @@ def plain_summary(picture: dict) -> list[str]:
                      f"{kpis['stale']} lack a recent measurement.")
     if budget["proposal"]:
         share = budget["security_share"]
-        share_text = f" Security and joint items make up {round(share * 100)}% of it." if share is not None else ""
+        share_text = f" Security and joint items make up {_share_percent(share)}% of it." if share is not None else ""
         lines.append(f"The FY{budget['proposal']['fiscal_year']} budget proposal is at the "
                      f"“{budget['proposal']['status'].lower()}” stage.{share_text}")
     if raci["activities"]:
@@ -107,17 +116,14 @@ def plain_summary(picture: dict) -> list[str]:
 
 # ------------------------------------------------------------ presentation ----
 
-def heatmap_rows(grid: list[list[int]], thresholds) -> list[dict]:
-    """The 5×5 grid (impact 5 at the top) with each cell's level, for the template."""
-    from risks import scoring
+def heatmap_rows(drawn: list[list[int]], thresholds) -> list[dict]:
+    """A snapshot's heat map (``risks.heatmap.picture``) as the one component's rows."""
+    return heatmap.rows(drawn, tuple(thresholds))
 
-    rows = []
-    for r, counts in enumerate(grid):
-        impact = 5 - r
-        cells = [{"likelihood": c + 1, "count": count, "score": impact * (c + 1),
-                  "level": scoring.level_key(impact * (c + 1), tuple(thresholds))} for c, count in enumerate(counts)]
-        rows.append({"impact": impact, "label": scoring.IMPACT_LABELS[impact], "cells": cells})
-    return rows
+
+def _amount(value) -> float:
+    """An amount (text or Decimal in a snapshot) as a float for chart geometry only."""
+    return float(Decimal(str(value or 0)))
 
 
 def _short(part: dict) -> str:
@@ -155,11 +161,12 @@ def picture_charts(picture: dict, *, trend: list[dict], thresholds) -> dict:
                              colors=[charts.GREEN, charts.AMBER, charts.RED, charts.GREY],
                              center_label=f"{kpis['green']}/{kpis['total']}", title="KPI status")
         if kpis["total"] else "",
-        "budget": charts.donut([("IT", by_domain.get("it", 0)), ("Security", by_domain.get("security", 0)),
-                                ("Joint", by_domain.get("joint", 0))], size=150, thickness=24,
+        "budget": charts.donut([("IT", _amount(by_domain.get("it"))), ("Security", _amount(by_domain.get("security"))),
+                                ("Joint", _amount(by_domain.get("joint")))], size=150, thickness=24,
                                colors=[charts.PALETTE[0], charts.PALETTE[4], charts.PALETTE[3]],
-                               center_label=f"{round((budget.get('security_share') or 0) * 100)}%",
-                               title="Budget by domain; centre: security and joint share") if budget.get("total") else "",
+                               center_label=f"{_share_percent(budget.get('security_share'))}%",
+                               title="Budget by domain; centre: security and joint share")
+        if _amount(budget.get("total")) else "",
         "heatmap": heatmap_rows(picture["risks"]["heatmap"]["inherent"], thresholds),
         "heatmap_residual": heatmap_rows(picture["risks"]["heatmap"]["residual"], thresholds),
     }

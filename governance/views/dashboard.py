@@ -8,6 +8,7 @@ from core.mixins import OrgViewMixin
 from core.permissions import signing_role
 from core.roles import Perm
 from governance import alignment
+from governance.definitions import definitions_html
 from governance.forms.reports import ReportGenerateForm
 from governance.selectors import reports as report_selectors
 from governance.selectors.dashboard import SIGNOFF_LIMIT_DAYS, dashboard_data
@@ -54,5 +55,6 @@ class AlignmentMethodView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(parts=alignment.PARTS, good_from=alignment.GOOD_FROM, fair_from=alignment.FAIR_FROM,
-                       signoff_limit_days=SIGNOFF_LIMIT_DAYS, can_dashboard=self.can(Perm.DASHBOARD_VIEW))
+                       signoff_limit_days=SIGNOFF_LIMIT_DAYS, can_dashboard=self.can(Perm.DASHBOARD_VIEW),
+                       definitions_html=definitions_html())
         return context

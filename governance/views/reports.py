@@ -14,6 +14,7 @@ from core.errors import DomainError
 from core.mixins import OrgViewMixin
 from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
+from governance.definitions import definitions_html
 from governance.forms.reports import ReportGenerateForm
 from governance.models import ReportStatus
 from governance.selectors import reports as selectors
@@ -44,7 +45,8 @@ def pdf_context(report) -> dict:
 
     # WeasyPrint reads the report's own print rules from the file (base_url is the project folder).
     stylesheet = Path(finders.find("css/dashboard.css")).resolve().as_uri()
-    return {"report": report, "org": report.organization, "pdf_stylesheet": stylesheet, **report_context(report)}
+    return {"report": report, "org": report.organization, "pdf_stylesheet": stylesheet,
+            "definitions_html": definitions_html(), **report_context(report)}
 
 
 class ReportListView(OrgViewMixin, TemplateView):

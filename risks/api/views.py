@@ -19,9 +19,10 @@ from core.api.base import (
     SignOffSerializer,
     SignRequestSerializer,
 )
+from core.money import money_text
 from core.roles import Perm
 from core.selectors import signoff_log
-from risks import selectors, services
+from risks import heatmap, selectors, services
 from risks.filters import MitigationFilterSet, RiskFilterSet
 from risks.models import AnnexAControl, Assessment, CsfCategory, Mitigation, Risk
 from risks.pagination import RegisterApiPagination
@@ -227,18 +228,23 @@ class RiskViewSet(OrgScopedModelViewSet):
     @action(detail=False, methods=["get"])
     def heatmap(self, request, *args, **kwargs):
         residual = request.query_params.get("matrix") == "residual"
-        grid = selectors.risk_heatmap(request.user, self.organization, residual=residual)
-        cells = [{"likelihood": c.likelihood, "impact": c.impact, "score": c.score, "level": c.level,
-                  "count": c.count} for row in selectors.heatmap_rows(grid, self.organization) for c in row]
-        return Response({"matrix": "residual" if residual else "inherent", "total": sum(map(sum, grid)),
+        drawn = selectors.heatmap_picture(request.user, self.organization, residual=residual)
+        cells = [{key: c[key] for key in ("likelihood", "impact", "score", "level", "count")}
+                 for row in heatmap.rows(drawn, self.organization.level_thresholds) for c in row["cells"]]
+        return Response({"matrix": "residual" if residual else "inherent", "total": heatmap.total(drawn),
                          "cells": cells})
 
     @extend_schema(summary="Headline counts: by level, above appetite, divergent, accepted",
+                   description="``open``: identified, assessed, treatment planned or in treatment (accepted risks "
+                   "are not open; see ``accepted``). ``by_level`` counts open risks; ``open_above_appetite`` and "
+                   "``divergent`` are open risks too (docs/DEFINITIONS.md). ``expected_annual_loss`` (open risks) "
+                   "is money as text with two decimals.",
                    responses={200: OpenApiTypes.OBJECT})
     @action(detail=False, methods=["get"])
     def summary(self, request, *args, **kwargs):
         data = dict(selectors.register_summary(self.organization))
         data["divergent_share"] = float(round(data["divergent_share"], 4))
+        data["expected_annual_loss"] = money_text(data["expected_annual_loss"])
         return Response(data)
 
 

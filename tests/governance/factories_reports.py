@@ -113,7 +113,7 @@ def populate(org, people, *, size: int = 1) -> None:
         make_risk(org, owner, number=base + 4, cio=(1, 2), ciso=(1, 2), status=RiskStatus.CLOSED)
         base += 4
         make_kpi(org, name=f"Availability {n}", value=99)
-        make_kpi(org, name=f"EDR coverage {n}", value=85)
+        make_kpi(org, name=f"EDR coverage {n}", value=92)  # amber: missed, inside the warning line
         make_kpi(org, name=f"Patch time {n}", value=70)
         make_kpi(org, name=f"Phishing {n}")
         make_intake(org, people["contributor"], number=3 * n + 1, days_ago=1)

@@ -84,7 +84,7 @@ def test_alignment_inputs_follow_the_data(org, people):
     assert inputs["agreement"] == {"open_risks": 3, "divergent": 1, "not_assessed": 1}
     assert inputs["accountability"] == {"activities": 5, "gaps": 1, "overlaps": 1}
     assert inputs["kpis"] == {"green": 1, "amber": 1, "red": 1, "stale": 1}
-    assert inputs["linkage"] == {"security_budget": 400000.0, "linked_budget": 100000.0}
+    assert inputs["linkage"] == {"security_budget": "400000.00", "linked_budget": "100000.00"}  # money as text
     assert inputs["latency"]["decided"] == 1 and inputs["latency"]["decided_on_time"] == 1
 
 

@@ -36,7 +36,7 @@ def make_kpis(org, count, *, domain="security", value=D(97), periods=14, prefix=
 
 def test_summary_counts_every_kpi_from_the_latest_values_in_one_query(org, other_org, django_assert_num_queries):
     make_kpis(org, 2, domain="it", value=D(99), prefix="Up")  # green
-    make_kpis(org, 1, domain="it", value=D(85), prefix="Watch")  # amber
+    make_kpis(org, 1, domain="it", value=D(92), prefix="Watch")  # amber: missed, inside the warning line
     make_kpis(org, 3, domain="security", value=D(50), prefix="Down")  # red
     make_kpis(org, 1, domain="joint", value=D(99), prefix="Old", fresh=shift_period(FRESH, "monthly", -2))  # stale
     KPIFactory(organization=org, domain="joint", name="Never measured")  # stale

@@ -11,19 +11,18 @@ LOWER = {"direction": "lower", "target": D(5), "warning": D(10), "critical": D(2
 
 
 @pytest.mark.parametrize("value, expected", [
-    (D(100), "green"), (D(95), "green"),  # meets target
-    (D("94.99"), "green"), (D("90.01"), "green"),  # within tolerance
-    (D(90), "amber"), (D("80.01"), "amber"),  # at or past warning
-    (D(80), "red"), (D(0), "red"),  # at or past critical
+    (D(100), "green"), (D(95), "green"),  # meets the target
+    (D("94.99"), "amber"), (D("90.01"), "amber"), (D(90), "amber"),  # missed, inside the warning line
+    (D("89.99"), "red"), (D("80.01"), "red"), (D(80), "red"), (D(0), "red"),  # beyond the warning line
 ])
 def test_status_higher_is_better(value, expected):
     assert s.status_for(value, **HIGHER) == expected
 
 
 @pytest.mark.parametrize("value, expected", [
-    (D(0), "green"), (D(5), "green"), (D("5.01"), "green"), (D("9.99"), "green"),
-    (D(10), "amber"), (D("19.99"), "amber"),
-    (D(20), "red"), (D(500), "red"),
+    (D(0), "green"), (D(5), "green"),
+    (D("5.01"), "amber"), (D("9.99"), "amber"), (D(10), "amber"),
+    (D("10.01"), "red"), (D("19.99"), "red"), (D(20), "red"), (D(500), "red"),
 ])
 def test_status_lower_is_better(value, expected):
     assert s.status_for(value, **LOWER) == expected
@@ -35,7 +34,7 @@ def test_status_none_without_value():
 
 def test_meeting_target_is_green_even_when_thresholds_coincide():
     assert s.status_for(D(0), direction="lower", target=D(0), warning=D(0), critical=D(3)) == "green"
-    assert s.status_for(D(1), direction="lower", target=D(0), warning=D(0), critical=D(3)) == "amber"
+    assert s.status_for(D(1), direction="lower", target=D(0), warning=D(0), critical=D(3)) == "red"
     assert s.status_for(D(100), direction="higher", target=D(100), warning=D(100), critical=D(100)) == "green"
     assert s.status_for(D(99), direction="higher", target=D(100), warning=D(100), critical=D(100)) == "red"
 
