@@ -25,7 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from .errors import DomainError
-from .models import Organization, SecurityEvent, User
+from .models import Organization, OutboxJob, SecurityEvent, User
 
 FORMAT = "concord-organization-export"
 VERSION = 1
@@ -51,7 +51,7 @@ def _candidates():
     for model in apps.get_models():
         if model._meta.app_label in _SKIP_APPS or _is_historical(model) or model._meta.proxy:
             continue
-        if model in (Organization, User, SecurityEvent):
+        if model in (Organization, User, SecurityEvent, OutboxJob):  # OutboxJob: queued work, not data
             continue
         yield model
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from . import outbox
 from .audit import record_event
 from .cache import bump_org_version
 from .errors import DomainError, NotAllowed
@@ -130,9 +131,15 @@ def _admin_count(organization: Organization) -> int:
     return Membership.objects.filter(organization=organization, role=Role.ADMIN).count()
 
 
-def _send_invitation(*, user: User, organization: Organization, role: str, inviter: User, new_user: bool) -> None:
-    context = {"user": user, "organization": organization, "role": Role(role).label, "inviter": inviter,
-               "site_url": settings.SITE_URL}
+def invitation_send(*, membership_id: int, inviter_id: int | None, new_user: bool) -> int:
+    """E-mail a new member their invitation (run by a task after the membership commits)."""
+    membership = Membership.objects.select_related("user", "organization").filter(pk=membership_id).first()
+    if membership is None or not membership.user.is_active:
+        return 0  # removed before the e-mail went out
+    user, organization = membership.user, membership.organization
+    inviter = User.objects.filter(pk=inviter_id).first() if inviter_id else None
+    context = {"user": user, "organization": organization, "role": Role(membership.role).label,
+               "inviter": inviter, "site_url": settings.SITE_URL}
     if new_user:
         uid = urlsafe_base64_encode(force_bytes(user.pk))
         token = default_token_generator.make_token(user)
@@ -140,7 +147,7 @@ def _send_invitation(*, user: User, organization: Organization, role: str, invit
     else:
         context["link"] = settings.SITE_URL + reverse("core:org_home", args=[organization.slug])
     body = render_to_string("core/email/invitation.txt", context)
-    send_mail(f"You are invited to {organization.name} on Concord", body, None, [user.email])
+    return send_mail(f"You are invited to {organization.name} on Concord", body, None, [user.email])
 
 
 @transaction.atomic
@@ -161,9 +168,8 @@ def membership_invite(*, actor: User, organization: Organization, email: str, ro
     record_creation(membership, actor=actor)
     record_event(SecurityEventKind.MEMBER_ADDED, actor=actor, organization=organization, subject=user,
                  detail=f"Role: {Role(role).label}.")
-    transaction.on_commit(
-        lambda: _send_invitation(user=user, organization=organization, role=role, inviter=actor, new_user=new_user)
-    )
+    outbox.enqueue("core.send_invitation", organization=organization, membership_id=membership.pk,
+                   inviter_id=actor.pk if actor else None, new_user=new_user)
     return membership
 
 
