@@ -185,7 +185,7 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Concord <concord@localho
 # Redis when REDIS_URL is set: cache and Celery broker. Otherwise an in-process
 # cache and a broker kept in files under var/celery (no server needed).
 REDIS_URL = env("REDIS_URL", default="")
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(env("VAR_DIR", default="") or BASE_DIR / "var")
 # Problems with var/ (e.g. not writable) are reported by a system check and in
 # the log at start (core.checks), and by /healthz — never as a crash here.
 VAR_DIR_PROBLEMS: list[str] = []
