@@ -35,7 +35,7 @@ test: install
 	$(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -x -q -m "not e2e and not worker" $(PYTEST_ARGS)
+	$(PY) -m pytest -x -q -m "not e2e and not worker and not faults" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
