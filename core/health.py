@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 
+from .middleware import SecurityHeadersMiddleware
+
 PATHS = ("/livez", "/healthz")
 
 
@@ -74,10 +76,19 @@ class HealthCheckMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        # The same security headers as every other response (CSP and the rest).
+        self.secured = SecurityHeadersMiddleware(self._answer)
+
+    @staticmethod
+    def _answer(request):
+        response = livez() if request.path == "/livez" else healthz()
+        response["Cache-Control"] = "no-store"
+        response["X-Frame-Options"] = "DENY"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Referrer-Policy"] = settings.SECURE_REFERRER_POLICY
+        return response
 
     def __call__(self, request):
-        if request.path == "/livez":
-            return livez()
-        if request.path == "/healthz":
-            return healthz()
+        if request.path in PATHS:
+            return self.secured(request)
         return self.get_response(request)
