@@ -29,6 +29,18 @@ def record(name: str) -> None:
     Heartbeat.objects.update_or_create(name=name[:200], defaults={"beat_at": timezone.now()})
 
 
+def _drop_stale_connection(*, failed: bool = False) -> None:
+    """Long-lived processes: drop a connection the database closed (restart,
+    idle timeout) so the next write opens a fresh one. Never inside a
+    transaction: that connection is not ours to close."""
+    if connection.in_atomic_block:
+        return
+    if failed:
+        connection.close()
+    else:
+        close_old_connections()
+
+
 def _age(moment) -> int | None:
     return None if moment is None else int((timezone.now() - moment).total_seconds())
 
@@ -56,11 +68,11 @@ class _WorkerBeat(threading.Thread):
     def run(self):
         while not self.stopped.is_set():
             try:
-                close_old_connections()
+                _drop_stale_connection()
                 record(WORKER_PREFIX + self.hostname)
             except Exception:  # noqa: BLE001 - the database may be away: try again later
                 logger.warning("could not record the worker's heartbeat", exc_info=True)
-                connection.close()
+                _drop_stale_connection(failed=True)
             self.stopped.wait(settings.HEARTBEAT_INTERVAL_SECONDS)
         connection.close()
 
@@ -93,10 +105,10 @@ class TickRecordingScheduler(PersistentScheduler):
         interval = timedelta(seconds=settings.HEARTBEAT_INTERVAL_SECONDS)
         if self._last_recorded is None or now - self._last_recorded >= interval:
             try:
-                close_old_connections()
+                _drop_stale_connection()
                 record(SCHEDULER)
                 self._last_recorded = now
             except Exception:  # noqa: BLE001
                 logger.warning("could not record the scheduler's tick", exc_info=True)
-                connection.close()
+                _drop_stale_connection(failed=True)
         return min(super().tick(*args, **kwargs), settings.HEARTBEAT_INTERVAL_SECONDS)
