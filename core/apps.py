@@ -15,3 +15,8 @@ class CoreConfig(AppConfig):
         cache.connect_signals()
         # Each app's joint_decisions.py registers its joint decisions (core.joint).
         autodiscover_modules("joint_decisions")
+        # Background work: outbox bookkeeping and heartbeats (Celery signals),
+        # and a clear message at start when var/ cannot be written.
+        from . import checks, heartbeat, outbox  # noqa: F401
+
+        checks.report_at_start()

@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from . import outbox
 from .audit import record_event
 from .errors import DomainError, NotAllowed
 from .models import Invitation, Membership, Organization, SecurityEventKind, User
@@ -37,15 +38,24 @@ def valid_days() -> int:
     return int(getattr(settings, "CONCORD_INVITATION_DAYS", 14))
 
 
-def _send(invitation: Invitation, token: str) -> None:
+def invitation_send(*, invitation_id: int) -> int:
+    """E-mail a pending invitation (run by the worker, retried until the mail
+    server answers). The link's secret is minted here, at sending time, so it is
+    never stored with the queued job; a resend makes the older link void."""
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("organization", "inviter")
+                      .filter(pk=invitation_id).first())
+        if invitation is None or not invitation.is_pending:
+            return 0  # answered, cancelled or expired before the e-mail went out
+        invitation.token_hash = Invitation.hash_token(token)
+        invitation.save(update_fields=["token_hash"])
     context = {"invitation": invitation, "organization": invitation.organization, "inviter": invitation.inviter,
                "role": invitation.get_role_display(),
                "link": settings.SITE_URL + reverse("core:invitation", args=[token])}
     body = render_to_string("core/email/invitation.txt", context)
-    try:
-        send_mail(f"You are invited to {invitation.organization.name} on Concord", body, None, [invitation.email])
-    except Exception:  # noqa: BLE001 - the invitation is committed; the inviter can cancel and send again
-        logger.exception("Could not send invitation %s", invitation.pk)
+    return send_mail(f"You are invited to {invitation.organization.name} on Concord", body, None,
+                     [invitation.email], fail_silently=False)
 
 
 @transaction.atomic
@@ -73,7 +83,7 @@ def invitation_create(*, actor: User, organization: Organization, email: str, ro
     if any(inv.expires_at > now for inv in open_ones):
         raise DomainError(ALREADY_INVITED, field="email")
     open_ones.update(cancelled_at=now)  # expired: make room for the new one
-    token = secrets.token_urlsafe(32)
+    token = secrets.token_urlsafe(32)  # never sent: the worker mints the e-mailed link's secret
     try:
         with transaction.atomic():  # two admins inviting the same address at once: one wins
             invitation = Invitation.objects.create(
@@ -83,7 +93,7 @@ def invitation_create(*, actor: User, organization: Organization, email: str, ro
         raise DomainError(ALREADY_INVITED, field="email") from None
     record_event(SecurityEventKind.MEMBER_INVITED, actor=actor, organization=organization,
                  detail=f"{email} invited as {Role(role).label}.")
-    transaction.on_commit(lambda: _send(invitation, token))
+    outbox.enqueue("core.send_invitation", organization=organization, invitation_id=invitation.pk)
     return invitation
 
 

@@ -466,3 +466,6 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Security events cannot be deleted.")
+
+
+from .models_outbox import Heartbeat, OutboxJob  # noqa: E402,F401  (durable background work)

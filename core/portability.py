@@ -25,7 +25,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
 from .errors import DomainError
-from .models import Invitation, Organization, SecurityEvent, User
+from .models import Invitation, Organization, OutboxJob, SecurityEvent, User
 
 FORMAT = "concord-organization-export"
 VERSION = 1
@@ -51,8 +51,8 @@ def _candidates():
     for model in apps.get_models():
         if model._meta.app_label in _SKIP_APPS or _is_historical(model) or model._meta.proxy:
             continue
-        if model in (Organization, User, SecurityEvent, Invitation):
-            continue  # Invitation: pending links are credentials, not organization data
+        if model in (Organization, User, SecurityEvent, Invitation, OutboxJob):
+            continue  # Invitation: pending links are credentials; OutboxJob: queued work, not data
         yield model
 
 

@@ -8,13 +8,12 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from . import joint
+from . import joint, outbox
 from .audit import record_event
 from .cache import bump_org_version
 from .errors import ConflictError, DomainError, NotAllowed
@@ -291,7 +290,8 @@ def _notify_role_change(*, organization: Organization, actor: User, recipients: 
         "link": settings.SITE_URL + reverse("core:audit", args=[organization.slug]),
     })
     subject = f"[{organization.name}] People and roles changed in Concord"
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients), robust=True)
+    outbox.enqueue("core.send_email", organization=organization, subject=subject, body=body,
+                   recipients=sorted(recipients))
 
 
 def _void_in_flight(*, organization: Organization, user: User, role: str, reason: str) -> int:

@@ -2,15 +2,14 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db import connection
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.formats import date_format
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from . import invitations, selectors, services
+from . import health, invitations, selectors, services
 from .errors import DomainError
 from .forms import ApiTokenForm, HandOverForm, InviteForm, OrganizationSettingsForm, RoleForm
 from .mixins import OrgViewMixin, add_domain_error
@@ -242,23 +241,11 @@ class TokenRevokeView(LoginRequiredMixin, View):
 
 
 def healthz(request):
-    """Database and broker status, for load balancers and the compose health check."""
-    status = {"database": "ok", "broker": "ok"}
-    code = 200
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
-        status["database"] = f"error: {exc.__class__.__name__}"
-        code = 503
-    if settings.REDIS_URL:
-        try:
-            import redis
+    """Database, broker, worker and scheduler status (normally answered by
+    core.health.HealthCheckMiddleware before any other middleware)."""
+    return health.healthz()
 
-            redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2).ping()
-        except Exception as exc:  # noqa: BLE001
-            status["broker"] = f"error: {exc.__class__.__name__}"
-            code = 503
-    else:
-        status["broker"] = "ok (file broker, no server)"
-    return JsonResponse(status, status=code)
+
+def livez(request):
+    """The process answers; touches nothing (see core.health)."""
+    return health.livez()

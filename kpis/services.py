@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import outbox
 from core.cache import bump_org_version
 from core.concurrency import lock_for_update
 from core.errors import DomainError
@@ -138,7 +139,9 @@ def kpi_add_from_library(*, actor, organization: Organization, key: str) -> KPI:
         owner=None, csf_function=entry.csf_function,
     )
     if entry.computed:
-        transaction.on_commit(lambda: computed_kpis_refresh(organization=organization, keys=[key]))
+        # Its first value is computed by the worker, after commit (core.outbox).
+        outbox.enqueue("kpis.tasks.refresh_computed_kpi", organization=organization,
+                       key=f"kpis.refresh:{organization.pk}:{key}", organization_id=organization.pk, kpi_key=key)
     return kpi
 
 

@@ -17,3 +17,14 @@ BEAT_SCHEDULE = {
 def refresh_computed_kpis(self) -> int:
     """Recompute every organization's computed KPIs; returns the number of values written."""
     return services.computed_kpis_refresh_all()
+
+
+@shared_task(name="kpis.tasks.refresh_computed_kpi", autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
+def refresh_computed_kpi(*, organization_id: int, kpi_key: str) -> int:
+    """Compute one newly added computed KPI's values (queued when it is added)."""
+    from core.models import Organization
+
+    organization = Organization.objects.filter(pk=organization_id).first()
+    if organization is None:
+        return 0
+    return services.computed_kpis_refresh(organization=organization, keys=[kpi_key])

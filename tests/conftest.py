@@ -60,7 +60,7 @@ def client_as(people):
 # integration tests and leave the slow sweeps, scale, worker and browser runs to
 # `make test`. A module may set its own marker (pytestmark); otherwise the layer
 # follows from what the test uses.
-_LAYER_MARKERS = ("sweep", "fuzz", "scale", "worker", "e2e")
+_LAYER_MARKERS = ("sweep", "fuzz", "scale", "worker", "faults", "e2e")
 _SWEEP_MODULES = ("test_permission_matrix", "test_schemathesis")
 _SCALE_MODULES = ("test_scale", "test_seed_scale", "test_reports_page_scale")
 

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /livez and /healthz answer without sessions, sign-in or redirects.
+    "core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.UploadSizeLimitMiddleware",
@@ -197,11 +199,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Concord <concord@localho
 # Redis when REDIS_URL is set: cache and Celery broker. Otherwise an in-process
 # cache and a broker kept in files under var/celery (no server needed).
 REDIS_URL = env("REDIS_URL", default="")
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(env("VAR_DIR", default="") or BASE_DIR / "var")
+# Problems with var/ (e.g. not writable) are reported by a system check and in
+# the log at start (core.checks), and by /healthz — never as a crash here.
+VAR_DIR_PROBLEMS: list[str] = []
+# The longest task (an alignment report build) is stopped after this many
+# seconds; the broker hands an unacknowledged task to another worker only
+# after the visibility timeout, so that one is longer.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=30 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = max(CELERY_TASK_TIME_LIMIT - 60, 30)
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_TASK_TIME_LIMIT + 30 * 60)
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+                                       "socket_connect_timeout": 3, "socket_timeout": 10}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -214,10 +226,16 @@ else:
         "store_processed": False,
     }
     for _folder in ("queue", "processed", "control"):
-        (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+        try:
+            (_broker_dir / _folder).mkdir(parents=True, exist_ok=True)
+        except OSError as _exc:
+            VAR_DIR_PROBLEMS.append(f"{_broker_dir / _folder}: {_exc.strerror or _exc}")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker process killed mid-task (OOM, SIGKILL) puts its task back on the queue.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -226,6 +244,24 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks to this schedule in its own tasks module's
 # ``BEAT_SCHEDULE``; config/celery.py merges them.
 CELERY_BEAT_SCHEDULE: dict = {}
+# Beat records each tick (the scheduler's heartbeat shown by /healthz).
+CELERY_BEAT_SCHEDULER = "core.heartbeat:TickRecordingScheduler"
+CELERY_BEAT_MAX_LOOP_INTERVAL = 60
+
+# Durable background work (core.outbox): jobs not picked up by a worker are
+# handed to the broker again every OUTBOX_DISPATCH_INTERVAL_SECONDS; a job
+# handed over but still not started after OUTBOX_REDISPATCH_AFTER_SECONDS is
+# sent again (the broker lost it). Finished jobs are kept a few days.
+OUTBOX_DISPATCH_INTERVAL_SECONDS = env.int("OUTBOX_DISPATCH_INTERVAL_SECONDS", default=30)
+OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=10 * 60)
+OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
+# Worker and scheduler heartbeats (/healthz): written every interval, stale after.
+HEARTBEAT_INTERVAL_SECONDS = env.int("HEARTBEAT_INTERVAL_SECONDS", default=30)
+HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=180)
+# A report build with no progress for this long is retried automatically.
+REPORT_STALL_MINUTES = env.int("REPORT_STALL_MINUTES", default=15)
+# Closed periods the schedule catches up at most (per organization) after downtime.
+REPORT_CATCH_UP_PERIODS = env.int("REPORT_CATCH_UP_PERIODS", default=12)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -18,7 +18,12 @@ from core.roles import Perm
 
 __all__ = ["AlignmentReport", "BuildStatus", "ReportStatus"]
 
-STALLED_AFTER = timedelta(minutes=15)
+STALLED_AFTER = timedelta(minutes=15)  # the default of settings.REPORT_STALL_MINUTES
+
+
+def stalled_after() -> timedelta:
+    """How long a build may show no progress before it counts as stalled (and is retried)."""
+    return timedelta(minutes=getattr(settings, "REPORT_STALL_MINUTES", 15))
 
 
 class ReportStatus(models.TextChoices):
@@ -108,4 +113,4 @@ class AlignmentReport(OrgScopedModel):
         from django.utils import timezone
 
         return self.is_building and self.updated_at is not None and (
-            timezone.now() - self.updated_at > STALLED_AFTER)
+            timezone.now() - self.updated_at > stalled_after())

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
@@ -21,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbox
 from core.cache import bump_org_version
 from core.concurrency import lock_for_update
 from core.errors import DomainError, NotAllowed
@@ -84,7 +84,8 @@ def _notify(recipients: list[str], subject: str, template: str, context: dict) -
     if not recipients:
         return
     body = render_to_string(template, context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, recipients))
+    # Sent by the worker after commit, retried while the mail server is away (core.outbox).
+    outbox.enqueue("core.send_email", subject=subject, body=body, recipients=recipients)
 
 
 def _notify_requester(request: IntakeRequest, *, actor: User, note: str = "") -> None:

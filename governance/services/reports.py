@@ -6,15 +6,16 @@ refuses, and pages and PDF render the stored snapshot only.
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from core import outbox
 from core.errors import DomainError, NotAllowed
 from core.models import Organization, User
 from core.permissions import has_perm
@@ -25,6 +26,7 @@ from governance.selectors.dashboard import shared_picture
 from kpis import status as periods
 
 SNAPSHOT_SCHEMA = 1
+MAX_BUILD_ATTEMPTS = 6  # starts of one build (redeliveries and stall retries included) before giving up
 TREND_LENGTH = 8  # earlier published reports shown in a report's trend
 
 
@@ -70,8 +72,7 @@ def report_request(*, actor: User | None, organization: Organization, period_sta
     if period_start > period_end:
         raise DomainError("The period must start before it ends.", field="period_start")
     label = (period_label or f"{period_start:%-d %b %Y} – {period_end:%-d %b %Y}")[:60]
-    report = (AlignmentReport.objects.select_for_update()
-              .filter(organization=organization, period_start=period_start, period_end=period_end).first())
+    report = _locked_report(organization, period_start, period_end)
     if report is not None and report.is_published:
         raise DomainError(f"The report for {report.period_label} is already published and cannot be rebuilt.",
                           field="period_start", code="published")
@@ -81,19 +82,47 @@ def report_request(*, actor: User | None, organization: Organization, period_sta
     fields = {"period_label": label, "build_status": BuildStatus.QUEUED, "build_progress": 0,
               "build_step": "Waiting for a worker", "failure_reason": "", "build_attempts": 0,
               "generated_by": actor, "scheduled": scheduled}
+    created = None
     if report is None:
-        report = AlignmentReport(organization=organization, period_start=period_start, period_end=period_end,
-                                 **fields)
-        record_creation(report, actor=actor)
-    else:
+        created = _create_report(organization=organization, period_start=period_start, period_end=period_end,
+                                 actor=actor, fields=fields)
+        report = created or _locked_report(organization, period_start, period_end)
+    if created is None:  # it existed, or a concurrent request created it first: reset it
         for name, value in fields.items():
             setattr(report, name, value)
         record_change(report, actor=actor, reason="Rebuilt on request" if actor else "Rebuilt by the schedule")
     if enqueue:
-        from governance.tasks.reports import build_alignment_report
-
-        transaction.on_commit(lambda: build_alignment_report.delay(report.pk))
+        enqueue_build(report)
     return report
+
+
+def _locked_report(organization: Organization, period_start: date, period_end: date) -> AlignmentReport | None:
+    return (AlignmentReport.objects.select_for_update()
+            .filter(organization=organization, period_start=period_start, period_end=period_end).first())
+
+
+def _create_report(*, organization: Organization, period_start: date, period_end: date, actor: User | None,
+                   fields: dict) -> AlignmentReport | None:
+    """Create the period's report, or None when someone else created it first
+    (the unique constraint decides; losing that race is not an error)."""
+    report = AlignmentReport(organization=organization, period_start=period_start, period_end=period_end,
+                             **fields)
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction survives a lost race
+            record_creation(report, actor=actor)
+    except IntegrityError:
+        if not AlignmentReport.objects.filter(organization=organization, period_start=period_start,
+                                              period_end=period_end).exists():
+            raise
+        return None
+    return report
+
+
+def enqueue_build(report: AlignmentReport) -> None:
+    """Queue the report's build with the change (core.outbox): it survives a broker
+    outage and is handed to a worker after commit. One waiting build per report."""
+    outbox.enqueue("governance.build_alignment_report", key=f"report-build:{report.pk}",
+                   organization=report.organization, report_id=report.pk)
 
 
 # ---------------------------------------------------------------- build ----
@@ -154,6 +183,10 @@ def report_build(*, report_id: int) -> AlignmentReport:
         raise ReportNotFound(report_id)
     if report.is_published:
         return report  # a published snapshot is never recomputed
+    if report.build_attempts >= MAX_BUILD_ATTEMPTS:
+        report_build_failed(report_id=report_id, final=True,
+                            reason=f"it was started {report.build_attempts} times without finishing")
+        return report
     AlignmentReport.objects.filter(pk=report_id).update(
         build_status=BuildStatus.RUNNING, build_attempts=report.build_attempts + 1, failure_reason="")
     _set_progress(report_id, 5, "Starting")
@@ -222,11 +255,10 @@ def report_publish(*, actor: User, report: AlignmentReport) -> AlignmentReport:
     report.published_by = actor
     report.published_at = timezone.now()
     record_change(report, actor=actor, reason="Published")
-    from governance.tasks.reports import notify_board_of_report
-
-    # After commit, through the worker: a mail server hiccup is retried there
-    # and never undoes or fails the publication itself.
-    transaction.on_commit(lambda: notify_board_of_report.delay(report.pk))
+    # Recorded with the publication, sent by the worker after commit (core.outbox):
+    # a broker or mail server outage is retried there and never undoes or fails it.
+    outbox.enqueue("governance.notify_board_of_report", key=f"report-notify:{report.pk}",
+                   organization=report.organization, report_id=report.pk)
     return report
 
 
@@ -251,20 +283,76 @@ def report_refuse_change(*, report: AlignmentReport) -> None:
 
 # ------------------------------------------------------------- schedule ----
 
+def _periods_due(organization: Organization, today: date) -> list[tuple[date, date, str]]:
+    """The closed periods the schedule owes a report, oldest first: every one
+    after the latest report (of any kind) up to the last closed period, at most
+    ``REPORT_CATCH_UP_PERIODS``; only the last closed one when there is no report yet."""
+    schedule = organization.report_schedule
+    last_start, last_end, _ = last_closed_period(schedule, today)
+    latest_end = (AlignmentReport.objects.filter(organization=organization, period_end__lte=last_end)
+                  .order_by("-period_end").values_list("period_end", flat=True).first())
+    earliest = periods.shift_period(last_start, schedule, 1 - max(settings.REPORT_CATCH_UP_PERIODS, 1))
+    start = last_start if latest_end is None else min(
+        max(periods.align_period(latest_end + timedelta(days=1), schedule), earliest), last_start)
+    due = []
+    while start <= last_start:
+        due.append((start, periods.period_end(start, schedule), periods.period_label(start, schedule)))
+        start = periods.shift_period(start, schedule, 1)
+    return due
+
+
+def _schedule_period(organization: Organization, start: date, end: date, label: str) -> AlignmentReport | None:
+    """Request one closed period's report unless it exists (a failed build is
+    tried again). Safe against other schedulers running at the same moment."""
+    with transaction.atomic():
+        existing = _locked_report(organization, start, end)
+        if existing is None:
+            fields = {"period_label": label, "build_status": BuildStatus.QUEUED, "build_step": "Waiting for a worker",
+                      "scheduled": True}
+            report = _create_report(organization=organization, period_start=start, period_end=end, actor=None,
+                                    fields=fields)
+            if report is not None:
+                enqueue_build(report)
+            return report
+        if existing.is_published or existing.build_status != BuildStatus.FAILED:
+            return None  # done or under way (a stalled build is retried by reports_retry_stalled)
+        return report_request(actor=None, organization=organization, period_start=start, period_end=end,
+                              period_label=label, scheduled=True)
+
+
 def scheduled_reports_due(*, today: date | None = None) -> list[AlignmentReport]:
-    """Request the report of each organization's last closed period if it has
-    none yet. Run periodically (hourly); safe to run as often as you like."""
+    """Request every closed period's report that is missing, oldest first (so
+    a scheduler that was down catches up). Run periodically (hourly); safe to
+    run as often as you like, in several processes at once."""
     today = today or timezone.localdate()
     requested = []
     for organization in Organization.objects.filter(memberships__role__in=[Role.CIO, Role.CISO]).distinct():
-        start, end, label = last_closed_period(organization.report_schedule, today)
-        existing = AlignmentReport.objects.filter(organization=organization, period_start=start,
-                                                  period_end=end).defer("snapshot").first()
-        # Done, or under way: nothing to do. A failed or stalled build is tried again.
-        if existing is not None and (existing.is_published or existing.is_ready
-                                     or (existing.is_building and not existing.is_stalled)):
-            continue
-        requested.append(report_request(actor=None, organization=organization, period_start=start, period_end=end,
-                                        period_label=label, scheduled=True))
+        for start, end, label in _periods_due(organization, today):
+            report = _schedule_period(organization, start, end, label)
+            if report is not None:
+                requested.append(report)
     return requested
 
+
+def reports_retry_stalled(*, now=None) -> list[int]:
+    """Queue again every draft build without progress for ``REPORT_STALL_MINUTES``
+    (its worker died or the message was lost), with the reason on the report.
+    Run periodically; rows another process is handling are skipped."""
+    now = now or timezone.now()
+    minutes = settings.REPORT_STALL_MINUTES
+    stalled = dict(status=ReportStatus.DRAFT, build_status__in=[BuildStatus.QUEUED, BuildStatus.RUNNING],
+                   updated_at__lt=now - timedelta(minutes=minutes))
+    retried = []
+    for report_id in AlignmentReport.objects.filter(**stalled).values_list("pk", flat=True):
+        with transaction.atomic():
+            report = (AlignmentReport.objects.select_for_update(skip_locked=True).filter(pk=report_id, **stalled)
+                      .select_related("organization").defer("snapshot").first())
+            if report is None:
+                continue
+            AlignmentReport.objects.filter(pk=report_id).update(
+                build_status=BuildStatus.QUEUED, build_step="Retrying: no progress", updated_at=now,
+                failure_reason=f"No progress for {minutes} minutes (the worker building it may have stopped): "
+                               f"retried automatically at {timezone.localtime(now):%H:%M}.")
+            enqueue_build(report)
+            retried.append(report_id)
+    return retried

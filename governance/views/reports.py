@@ -135,7 +135,7 @@ class ReportGenerateView(OrgViewMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("governance:report_list", org=org)
-        messages.success(request, f"The report for {report.period_label} is being built. It takes a few seconds.")
+        messages.success(request, f"The report for {report.period_label} is queued and is built in the background; this page shows its progress.")
         return redirect("governance:report_detail", org=org, pk=report.pk)
 
 
@@ -154,7 +154,7 @@ class ReportRebuildView(OrgViewMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "The report is being rebuilt with today's data.")
+            messages.success(request, "The rebuild with today's data is queued; this page shows its progress.")
         return redirect("governance:report_detail", org=org, pk=pk)
 
 
@@ -169,7 +169,7 @@ class ReportPublishView(OrgViewMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Published. Board members have been e-mailed a link to {report.period_label}.")
+            messages.success(request, f"Published. An e-mail with a link to {report.period_label} is queued for the board members.")
         return redirect("governance:report_detail", org=org, pk=pk)
 
 

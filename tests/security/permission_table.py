@@ -153,6 +153,7 @@ PAGES = {
     "password_reset_confirm": (PUBLIC, None),
     "password_reset_complete": (PUBLIC, None),
     "healthz": (PUBLIC, None),
+    "livez": (PUBLIC, None),
 }
 API_OPERATIONS = {
     "me_retrieve": AUTHENTICATED,  # GET /api/v1/me/

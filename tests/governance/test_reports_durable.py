@@ -1,0 +1,164 @@
+"""Reports that nothing loses: builds and the board's e-mail are queued in the
+outbox with the change, the schedule catches up every missed period exactly
+once, stalled builds are retried with the reason shown, and a build whose
+database connection died records its failure on a fresh one."""
+import threading
+from datetime import date, timedelta
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.utils import timezone
+
+from core.models import OutboxJob
+from governance.models import AlignmentReport, BuildStatus, ReportStatus
+from governance.services import reports as services
+from governance.tasks.reports import build_alignment_report
+
+from .factories_reports import make_report, populate
+
+
+def _monthly(org):
+    org.report_schedule = "monthly"
+    org.save()
+
+
+@pytest.mark.django_db
+def test_a_requested_build_is_queued_with_the_report(org, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_request(actor=people["cio"], organization=org)
+    job = OutboxJob.objects.get(task="governance.build_alignment_report")
+    assert job.kwargs == {"report_id": report.pk} and job.key == f"report-build:{report.pk}"
+    assert job.organization == org and job.done_at is not None
+    report.refresh_from_db()
+    assert report.is_ready
+
+
+@pytest.mark.django_db
+def test_publishing_queues_the_board_email(org, people, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        report = services.report_request(actor=people["cio"], organization=org)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.report_publish(actor=people["ciso"], report=AlignmentReport.objects.get(pk=report.pk))
+    job = OutboxJob.objects.get(task="governance.notify_board_of_report")
+    assert job.done_at is not None
+    assert [m.to for m in mail.outbox] == [[people["board"].email]]
+
+
+@pytest.mark.django_db
+def test_the_schedule_catches_up_every_missed_period_oldest_first(org, people, other_org,
+                                                                   django_capture_on_commit_callbacks):
+    _monthly(org)
+    make_report(org, label="Jul 2026", start=date(2026, 7, 1), end=date(2026, 7, 31))
+    with django_capture_on_commit_callbacks(execute=True):
+        made = services.scheduled_reports_due(today=date(2026, 11, 5))
+    acme = [r.period_label for r in made if r.organization == org]
+    assert acme == ["Aug 2026", "Sep 2026", "Oct 2026"]
+    assert all(r.is_ready for r in AlignmentReport.objects.filter(organization=org, scheduled=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.scheduled_reports_due(today=date(2026, 11, 6)) == []
+    assert AlignmentReport.objects.filter(organization=org).count() == 4
+    assert OutboxJob.objects.filter(task="governance.build_alignment_report", organization=org).count() == 3
+
+
+@pytest.mark.django_db
+def test_catching_up_is_bounded(org, people, settings):
+    settings.REPORT_CATCH_UP_PERIODS = 2
+    _monthly(org)
+    make_report(org, label="Jan 2026", start=date(2026, 1, 1), end=date(2026, 1, 31))
+    made = services.scheduled_reports_due(today=date(2026, 11, 5))
+    assert [r.period_label for r in made if r.organization == org] == ["Sep 2026", "Oct 2026"]
+
+
+@pytest.mark.django_db
+def test_a_stalled_build_is_retried_with_the_reason_shown(org, people, client_as, settings,
+                                                           django_capture_on_commit_callbacks):
+    settings.REPORT_STALL_MINUTES = 15
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    AlignmentReport.objects.filter(pk=report.pk).update(build_status=BuildStatus.RUNNING, build_attempts=1,
+                                                        updated_at=timezone.now() - timedelta(minutes=10))
+    assert services.reports_retry_stalled() == []  # not yet
+    AlignmentReport.objects.filter(pk=report.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        assert services.reports_retry_stalled() == [report.pk]
+    report.refresh_from_db()
+    assert report.build_status == BuildStatus.QUEUED and not report.is_stalled
+    assert report.failure_reason.startswith("No progress for 15 minutes")
+    page = client_as("cio").get(f"/o/acme/reports/{report.pk}/progress/")
+    assert "No progress for 15 minutes" in page.content.decode()
+    for callback in callbacks:
+        callback()
+    report.refresh_from_db()
+    assert report.is_ready and report.failure_reason == "" and report.build_attempts == 2
+
+
+@pytest.mark.django_db
+def test_a_build_started_too_often_fails_with_the_reason(org, people):
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    AlignmentReport.objects.filter(pk=report.pk).update(build_attempts=services.MAX_BUILD_ATTEMPTS)
+    build_alignment_report.apply(kwargs={"report_id": report.pk})
+    report.refresh_from_db()
+    assert report.build_status == BuildStatus.FAILED and "started 6 times" in report.failure_reason
+
+
+@pytest.mark.django_db
+def test_a_redelivered_build_rebuilds_the_same_report(org, people):
+    populate(org, people)
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    first = build_alignment_report.apply(kwargs={"report_id": report.pk}, task_id="outbox-1").get()
+    again = build_alignment_report.apply(kwargs={"report_id": report.pk}, task_id="outbox-1").get()
+    assert first == again == report.pk
+    assert AlignmentReport.objects.filter(organization=org).count() == 1
+    assert AlignmentReport.objects.get(pk=report.pk).is_ready
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_failure_path_uses_a_fresh_database_connection(org, people, monkeypatch):
+    if connection.vendor != "postgresql":
+        pytest.skip("the dead-connection path is PostgreSQL's (SQLite has no server to lose)")
+
+    def lose_the_server(*args, **kwargs):
+        connection.connection.close()  # as when PostgreSQL restarts under the worker
+        AlignmentReport.objects.count()
+
+    monkeypatch.setattr(services, "build_snapshot", lose_the_server)
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry):
+        build_alignment_report.apply(kwargs={"report_id": report.pk}, throw=True)
+    report.refresh_from_db()
+    assert report.build_status == BuildStatus.QUEUED and "InterfaceError" in report.failure_reason
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_schedulers_request_each_period_once(org, people, other_org):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent connections and row locks (PostgreSQL)")
+    _monthly(org)
+    make_report(org, label="Jul 2026", start=date(2026, 7, 1), end=date(2026, 7, 31))
+    workers, errors, made = 4, [], []
+    barrier = threading.Barrier(workers)
+
+    def schedule():
+        try:
+            barrier.wait(timeout=10)
+            made.extend(r.pk for r in services.scheduled_reports_due(today=date(2026, 11, 5)))
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=schedule) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert errors == []
+    labels = sorted(AlignmentReport.objects.filter(organization=org).values_list("period_label", flat=True))
+    assert labels == ["Aug 2026", "Jul 2026", "Oct 2026", "Sep 2026"]
+    assert len(made) == len(set(made)) == 4  # three for acme, one for globex: each requested by one scheduler
+    builds = OutboxJob.objects.filter(task="governance.build_alignment_report")
+    assert builds.count() == 4
+    assert all(r.is_ready for r in AlignmentReport.objects.filter(scheduled=True))
+    assert AlignmentReport.objects.filter(status=ReportStatus.PUBLISHED).count() == 1
