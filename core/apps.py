@@ -12,3 +12,7 @@ class CoreConfig(AppConfig):
         audit.connect_signals()
         # Every change of an organization's data bumps its cache version.
         cache.connect_signals()
+        # Each app's export_jobs.py registers the exports the worker prepares (core/exports.py).
+        from django.utils.module_loading import autodiscover_modules
+
+        autodiscover_modules("export_jobs")

@@ -212,6 +212,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Each app adds its periodic tasks to this schedule in its own tasks module's
 # ``BEAT_SCHEDULE``; config/celery.py merges them.
 CELERY_BEAT_SCHEDULE: dict = {}
+# Exports (PDF, XLSX) of up to this many rows are made in the request; larger
+# ones are prepared by the Celery worker and downloaded from a progress page
+# (core/exports.py, docs/OPERATIONS.md "Heavy exports").
+EXPORTS_SYNC_MAX_ROWS = env.int("EXPORTS_SYNC_MAX_ROWS", default=200)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
