@@ -29,7 +29,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connection, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -170,7 +170,8 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
         return None
     except Exception as exc:  # noqa: BLE001 - recorded on the job, shown on its page, logged in full
         logger.exception("Export job %s (%s) failed", job_id, job.kind)
-        close_old_connections()  # the failure may have been the database connection itself
+        if not connection.in_atomic_block:
+            close_old_connections()  # the failure may have been the connection itself: the next query reconnects
         _finish_failed(job_id, f"The export could not be prepared ({type(exc).__name__}). Try again; if it "
                                "fails again, ask your administrator to look at the worker's log.")
         return None
@@ -184,7 +185,7 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
 
 @transaction.atomic
 def _start(job_id: int) -> ExportJob | None:
-    job = ExportJob.objects.select_for_update().select_related("organization", "requested_by").filter(
+    job = ExportJob.objects.select_for_update(of=("self",)).select_related("organization", "requested_by").filter(
         pk=job_id).first()
     if job is None or job.status in (ExportJobStatus.DONE, ExportJobStatus.FAILED):
         return None

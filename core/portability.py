@@ -148,8 +148,8 @@ def _rows_for(model, organization, exported_ids, schema):
 def export_organization(organization: Organization) -> dict:
     """Everything of ``organization``, read from one consistent snapshot."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
-        # SQLite serialises writers (a read transaction sees one state), and an
-        # enclosing transaction (tests) already fixes what is read.
+        # SQLite: one read transaction sees one state of the file. Inside a
+        # caller's transaction the isolation level is already the caller's choice.
         with transaction.atomic():
             return _export(organization)
     with transaction.atomic():
@@ -159,6 +159,7 @@ def export_organization(organization: Organization) -> dict:
 
 
 def _export(organization: Organization) -> dict:
+    organization = Organization.objects.get(pk=organization.pk)  # as of the snapshot
     order = exported_models()
     included = set(order)
     data = {"format": FORMAT, "version": VERSION, "schema": {}, "models": {},
