@@ -41,5 +41,7 @@ RUN SECRET_KEY="collectstatic-only-$(python -c 'import secrets; print(secrets.to
 USER concord
 EXPOSE 8000
 
+# Each worker is replaced after about 1,000 requests (the jitter staggers them),
+# so that memory stays under 300 MB per worker; heavy PDFs run in the Celery worker.
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "2", \
-     "--access-logfile", "-", "--timeout", "60"]
+     "--access-logfile", "-", "--timeout", "60", "--max-requests", "1000", "--max-requests-jitter", "100"]

@@ -6,11 +6,10 @@ import io
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.utils import timezone
 
 from core.selectors import signoff_status
-from core.tabular import XLSX_MIME, Sheet, xlsx_bytes
+from core.tabular import Sheet, xlsx_bytes
 
 from . import presenters, selectors
 from .models import SIGNOFF_PURPOSE, ItemRiskLink, Priority
@@ -97,14 +96,6 @@ def _format_summary(data: bytes, currency: str) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-def proposal_xlsx_response(proposal) -> HttpResponse:
-    response = HttpResponse(proposal_xlsx(proposal), content_type=XLSX_MIME)
-    response["Content-Disposition"] = (
-        f'attachment; filename="budget-FY{proposal.fiscal_year}-{proposal.organization.slug}.xlsx"'
-    )
-    return response
 
 
 def pdf_context(proposal) -> dict:

@@ -13,13 +13,13 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.errors import DomainError
+from core.exports import export_or_queue
 from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
-from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
 from core.selectors import signoff_panel
 
-from . import exports, presenters, selectors, services
+from . import export_jobs, presenters, selectors, services
 from .fiscal import fiscal_year_span
 from .forms import ApproveForm, ItemFilterForm, ItemForm, ProposalCreateForm, ProposalEditForm, ReturnForm
 from .models import SIGNOFF_PURPOSE, ProposalStatus
@@ -263,7 +263,8 @@ class ProposalXlsxView(ProposalMixin, View):
     required_perm = Perm.BUDGET_VIEW
 
     def get(self, request, org, pk):
-        return exports.proposal_xlsx_response(self.get_proposal())
+        proposal = self.get_proposal()
+        return export_or_queue(request, self.organization, key=export_jobs.XLSX, parameters={"proposal": proposal.pk})
 
 
 class ProposalPdfView(ProposalMixin, View):
@@ -271,5 +272,4 @@ class ProposalPdfView(ProposalMixin, View):
 
     def get(self, request, org, pk):
         proposal = self.get_proposal()
-        pdf = render_pdf("budgets/proposal_pdf.html", exports.pdf_context(proposal))
-        return pdf_response(pdf, f"budget-FY{proposal.fiscal_year}-{self.organization.slug}.pdf")
+        return export_or_queue(request, self.organization, key=export_jobs.PDF, parameters={"proposal": proposal.pk})

@@ -20,3 +20,5 @@ class CoreConfig(AppConfig):
         from . import checks, heartbeat, outbox  # noqa: F401
 
         checks.report_at_start()
+        # Each app's export_jobs.py registers the exports the worker prepares (core/exports.py).
+        autodiscover_modules("export_jobs")

@@ -3,8 +3,18 @@
 Which models: every model with a foreign key to ``Organization`` (found through
 the app registry, so new apps are included without registration), plus models
 that depend on those through foreign keys (e.g. a row that belongs to a risk),
-and the people who are members or are referred to. Change history and security
-events are the source instance's own log: they are not carried over.
+and the people who are members or are referred to, with each record's change
+history (core/portability_history.py) and the organization's security events.
+Two-factor devices are not exported (their secrets stay on the source
+instance): after a restore, people set up two-factor authentication again at
+their next sign-in (see README, "Backup and restore").
+
+The export reads one consistent snapshot: on PostgreSQL a REPEATABLE READ,
+read-only transaction, so rows written while it runs are either all in the file
+or all out of it. The import validates every row as the services would (the
+model's own checks: choices, ranges, constraints, plus the domain rules each
+app registers with ``register_row_check``) and writes nothing if any row fails;
+the message names the row and the field.
 
 How references travel: people by e-mail, the organization by its slug, content
 types by "app.model", rows of exported models by their source id (remapped on
@@ -21,14 +31,28 @@ from django.apps import apps
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.exceptions import ValidationError
+from django.core.serializers.base import DeserializationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
+from . import portability_history as history
 from .errors import DomainError
-from .models import Invitation, Organization, OutboxJob, SecurityEvent, User
+from .models import ExportJob, Invitation, Organization, OutboxJob, SecurityEvent, User
 
 FORMAT = "concord-organization-export"
-VERSION = 1
+VERSION = 2
+SECURITY_EVENT_FIELDS = ("kind", "actor_email", "subject_email", "detail", "ip_address", "user_agent", "created_at")
+
+# label -> functions(obj) returning [(field, message)]: domain rules beyond the model's own checks.
+_ROW_CHECKS: dict[str, list] = defaultdict(list)
+
+
+def register_row_check(label: str, check) -> None:
+    """Let an app add a domain rule checked on each imported row of ``label``
+    ("app.model"): ``check(obj)`` returns a list of (field, message)."""
+    if check not in _ROW_CHECKS[label]:
+        _ROW_CHECKS[label].append(check)
 USER_FIELDS = ("email", "full_name", "password", "is_active", "date_joined", "last_login")
 _SKIP_APPS = {"admin", "auth", "contenttypes", "sessions", "axes", "otp_totp", "otp_static", "django_otp"}
 
@@ -51,8 +75,8 @@ def _candidates():
     for model in apps.get_models():
         if model._meta.app_label in _SKIP_APPS or _is_historical(model) or model._meta.proxy:
             continue
-        if model in (Organization, User, SecurityEvent, Invitation, OutboxJob):
-            continue  # Invitation: pending links are credentials; OutboxJob: queued work, not data
+        if model in (Organization, User, SecurityEvent, Invitation, OutboxJob, ExportJob):
+            continue  # Invitation: pending links are credentials; jobs are queued work, not data
         yield model
 
 
@@ -122,6 +146,20 @@ def _rows_for(model, organization, exported_ids, schema):
 
 
 def export_organization(organization: Organization) -> dict:
+    """Everything of ``organization``, read from one consistent snapshot."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        # SQLite: one read transaction sees one state of the file. Inside a
+        # caller's transaction the isolation level is already the caller's choice.
+        with transaction.atomic():
+            return _export(organization)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return _export(organization)
+
+
+def _export(organization: Organization) -> dict:
+    organization = Organization.objects.get(pk=organization.pk)  # as of the snapshot
     order = exported_models()
     included = set(order)
     data = {"format": FORMAT, "version": VERSION, "schema": {}, "models": {},
@@ -149,13 +187,31 @@ def export_organization(organization: Organization) -> dict:
                     user_ids.update(fields[name])
         data["schema"][label] = schema
         data["models"][label] = [{"id": r["pk"], "fields": r["fields"]} for r in records]
+    data["history"] = history.export_history(organization, order, included, content_types, user_ids)
+    events = list(_security_events(organization))
+    user_ids.update(pk for e in events for pk in (e.actor_id, e.subject_id) if pk)
     users = User.objects.filter(models.Q(pk__in=user_ids) | models.Q(memberships__organization=organization))
     users = users.distinct().order_by("email")
     emails = {u.pk: u.email for u in users}
     for label, records in data["models"].items():
         _replace_users(records, data["schema"][label], emails)
+    history.replace_users(data["history"], emails)
+    data["security_events"] = [
+        {**{f: _plain(getattr(e, f)) for f in SECURITY_EVENT_FIELDS}, "organization": e.organization_id is not None,
+         "actor": emails.get(e.actor_id), "subject": emails.get(e.subject_id)}
+        for e in events
+    ]
     data["users"] = [{f: _plain(getattr(u, f)) for f in USER_FIELDS} for u in users]
     return data
+
+
+def _security_events(organization):
+    """The organization's own events, and the person-level ones (sign-ins, MFA)
+    of its members."""
+    members = organization.memberships.values("user_id")
+    person_level = models.Q(organization__isnull=True) & (models.Q(actor_id__in=members) |
+                                                          models.Q(subject_id__in=members))
+    return SecurityEvent.objects.filter(models.Q(organization=organization) | person_level).order_by("pk")
 
 
 def _plain(value):
@@ -182,89 +238,99 @@ def _replace_users(records, schema, emails):
 # ---------------------------------------------------------------- import ----
 
 
-@transaction.atomic
+
+
+# ---------------------------------------------------------------- import ----
+
+
 def import_organization(data: dict) -> Organization:
-    """Create the organization and everything in ``data``; all or nothing."""
-    if data.get("format") != FORMAT or data.get("version") != VERSION:
+    """Create the organization and everything in ``data``; all or nothing.
+    Any invalid or damaged content raises ``DomainError`` naming the row and field."""
+    if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("version") != VERSION:
         raise DomainError("This file is not a Concord organization export (or is from an unknown version).")
+    try:
+        return _import(data)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise DomainError(f"The file is damaged or was edited by hand ({type(exc).__name__}: {exc}); "
+                          "nothing was written.") from exc
+
+
+@transaction.atomic
+def _import(data: dict) -> Organization:
+    from .portability_rows import import_rows, import_users, validate_row
+
     slug = data["organization"]["slug"]
     if Organization.objects.filter(slug=slug).exists():
         raise DomainError(f"An organization with the short name “{slug}” already exists here.")
-    organization = _deserialize("core.organization", data["organization"])
+    organization = _deserialize("core.organization", data["organization"], where="the organization")
+    validate_row(organization, "the organization", label="core.organization")
     organization.save_base(raw=True)
-    users = _import_users(data["users"])
+    users, created_users = import_users(data["users"])
     new_ids: dict[str, dict] = defaultdict(dict)
+    known = set(data["order"]) & set(data["models"]) & set(data["schema"])
+    if known != set(data["order"]):
+        raise DomainError("The file is damaged: its list of record types does not match its contents.")
     for label in data["order"]:
-        records = data["models"][label]
-        _import_rows(label, records, data["schema"][label], organization, users, new_ids)
+        import_rows(label, data["models"][label], data["schema"][label], organization, users, new_ids)
+    history.import_history(data.get("history", {}), organization, users, new_ids)
+    _import_security_events(data.get("security_events", []), organization, users, created_users)
     return organization
 
 
-def _import_rows(label, records, schema, organization, users, new_ids) -> None:
-    # References between rows of the same model are set once every row exists.
-    self_refs = {_name(a) for a, target in schema["fks"].items() if target == label}
-    pending = []
-    for record in records:
-        fields = dict(record["fields"])
-        m2m = {name: fields.pop(name, []) for name in schema["m2m"]}
-        later = {name: fields.pop(name) for name in self_refs if fields.get(name) is not None}
-        _remap(fields, schema, organization, users, new_ids)
-        obj = _deserialize(label, fields)
-        if schema["pk"] == "org":
-            obj.pk = organization.pk
-        obj.save_base(raw=True)
-        new_ids[label][record["id"]] = obj.pk
-        pending.append((obj, m2m, later))
-    for obj, m2m, later in pending:
-        if later:
-            type(obj)._default_manager.filter(pk=obj.pk).update(
-                **{f"{name}_id": new_ids[label][value] for name, value in later.items()})
-        for name, values in m2m.items():
-            getattr(obj, name).set(_remap_m2m(values, schema["m2m"][name], users, new_ids))
-
-
-def _deserialize(label, fields):
-    record = {"model": label, "pk": None, "fields": fields}
-    return next(serializers.deserialize("python", [record], ignorenonexistent=True)).object
-
-
-def _import_users(rows) -> dict[str, int]:
-    found = {}
-    for row in rows:
-        user = User.objects.filter(email__iexact=row["email"]).first()
-        if user is None:
-            user = User(**{f: row.get(f) for f in USER_FIELDS})
-            user.save()
-        found[row["email"]] = user.pk
-    return found
-
-
-def _remap(fields, schema, organization, users, new_ids):
-    for attname in schema["orgs"]:
-        name = _name(attname)
-        if name in fields:
-            fields[name] = organization.pk
-    for attname in schema["users"]:
-        name = _name(attname)
-        if fields.get(name) is not None:
-            fields[name] = users[fields[name]]
-    for attname, target in schema["fks"].items():
-        name = _name(attname)
-        if fields.get(name) is not None:
-            fields[name] = new_ids[target][fields[name]]
-    for ct_field, fk_field in schema["gfks"]:
-        label = fields.get(ct_field)
-        if label is None:
+def _import_security_events(rows, organization, users, created_users) -> None:
+    """The organization's events; person-level ones only for people this import
+    created (an existing person's own log is already here)."""
+    events = []
+    for index, row in enumerate(rows, start=1):
+        actor, subject = row.get("actor"), row.get("subject")
+        if not row["organization"] and not ({actor, subject} & created_users):
             continue
-        app_label, model_name = label.split(".")
-        fields[ct_field] = ContentType.objects.get_by_natural_key(app_label, model_name).pk
-        if fields.get(fk_field) is not None and label in new_ids:
-            fields[fk_field] = new_ids[label][fields[fk_field]]
+        event = SecurityEvent(organization=organization if row["organization"] else None,
+                              actor_id=users.get(actor), subject_id=users.get(subject),
+                              **{f: row[f] for f in SECURITY_EVENT_FIELDS})
+        validate_instance(event, f"security event #{index}", exclude=["organization", "actor", "subject"])
+        events.append(event)
+    SecurityEvent.objects.bulk_create(events, batch_size=500)
 
 
-def _remap_m2m(values, kind, users, new_ids):
-    if kind == "user":
-        return [users[v] for v in values]
-    if kind == "keep":
-        return values
-    return [new_ids[kind][v] for v in values]
+def validate_instance(obj, where: str, *, exclude=None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise DomainError(_first_error(exc, where)) from exc
+
+
+def _first_error(exc: ValidationError, where: str) -> str:
+    if hasattr(exc, "error_dict"):
+        field, errors = next(iter(exc.error_dict.items()))
+        message = " ".join(m for e in errors for m in e.messages)
+        name = "(record)" if field == "__all__" else field
+        return f"{where}, field “{name}”: {message}"
+    return f"{where}: {' '.join(exc.messages)}"
+
+
+def row_checks(label: str) -> list:
+    return _ROW_CHECKS.get(label, [])
+
+
+def _deserialize(label, fields, *, where: str):
+    record = {"model": label, "pk": None, "fields": fields}
+    try:
+        return next(serializers.deserialize("python", [record], ignorenonexistent=True)).object
+    except (DeserializationError, ValidationError) as exc:
+        raise DomainError(_unreadable(label, fields, where)) from exc
+
+
+def _unreadable(label, fields, where) -> str:
+    """Which field of a row cannot be read as its type, said plainly."""
+    model = apps.get_model(label)
+    for name, value in fields.items():
+        try:
+            field = model._meta.get_field(name)
+            if not field.is_relation and value is not None:
+                field.to_python(value)
+        except ValidationError as exc:
+            return f"{where}, field “{name}”: {' '.join(exc.messages)}"
+        except Exception:  # noqa: BLE001, S112 - an unknown name is ignored by the import, as by Django
+            continue
+    return f"{where}: a value cannot be read."

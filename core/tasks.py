@@ -1,20 +1,26 @@
 """Core background work: e-mail (retried until the mail server answers), the
-outbox dispatcher that re-sends queued jobs, and invitations."""
+outbox dispatcher that re-sends queued jobs, invitations, and heavy exports
+(thin wrappers around core/exports.py)."""
 from __future__ import annotations
 
 import smtplib
 from datetime import timedelta
 
 from celery import shared_task
+from celery.schedules import crontab
 from django.conf import settings
 from django.core.mail import send_mail
 
-from . import outbox
+from . import exports, outbox
 
 BEAT_SCHEDULE = {
     "core-outbox-dispatch": {
         "task": "core.outbox_dispatch",
         "schedule": timedelta(seconds=settings.OUTBOX_DISPATCH_INTERVAL_SECONDS),
+    },
+    "core-export-jobs-resend": {
+        "task": "core.export_jobs_resend",
+        "schedule": crontab(),  # every minute
     },
 }
 
@@ -45,3 +51,16 @@ def send_invitation(self, *, invitation_id: int) -> int:
     from .invitations import invitation_send
 
     return invitation_send(invitation_id=invitation_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, name="core.export_job_build")
+def export_job_build(job_id: int) -> int | None:
+    """Prepare one export's file (a redelivered job is rebuilt in place)."""
+    job = exports.export_job_build(job_id=job_id)
+    return job.pk if job else None
+
+
+@shared_task(name="core.export_jobs_resend")
+def export_jobs_resend() -> int:
+    """Send again exports still waiting for a worker."""
+    return exports.export_jobs_resend()

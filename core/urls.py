@@ -1,7 +1,7 @@
 """Pages under /o/<org>/ that belong to core (people and settings)."""
 from django.urls import path
 
-from . import invitation_views, views
+from . import export_views, invitation_views, views
 from .security import audit_views
 from .security import views as security_views
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("o/<slug:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
     path("o/<slug:org>/audit/", audit_views.AuditView.as_view(), name="audit"),
     path("o/<slug:org>/audit/export.<str:fmt>", audit_views.AuditExportView.as_view(), name="audit_export"),
+    path("o/<slug:org>/exports/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
+    path("o/<slug:org>/exports/<int:pk>/progress/", export_views.ExportJobProgressView.as_view(),
+         name="export_job_progress"),
+    path("o/<slug:org>/exports/<int:pk>/download/", export_views.ExportJobDownloadView.as_view(),
+         name="export_job_download"),
     path("", views.HomeView.as_view(), name="home"),
     path("no-organization/", views.NoOrganizationView.as_view(), name="no_organization"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),

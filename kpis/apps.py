@@ -9,3 +9,10 @@ class KpisConfig(AppConfig):
     def ready(self):
         # Each app's computed_kpis.py registers its functions with kpis.registry.
         autodiscover_modules("computed_kpis")
+        # An imported organization (manage.py import_org) obeys the same rules as the services.
+        from core.portability import register_row_check
+
+        from .validation import kpi_import_problems, measurement_import_problems
+
+        register_row_check("kpis.kpi", kpi_import_problems)
+        register_row_check("kpis.measurement", measurement_import_problems)

@@ -156,6 +156,7 @@ def measurement_record(*, actor, kpi: KPI, period: date, value, note: str = "",
         raise DomainError("Concord computes this KPI's values; they cannot be entered by hand.", field="value")
     period = clean_period(period, kpi.frequency, today or timezone.localdate())
     value = clean_value(value, kpi.unit)
+    _lock_kpis([kpi.pk])
     existing = Measurement.objects.select_for_update().filter(kpi=kpi, period=period).first()
     if existing is None:
         measurement = Measurement(organization=kpi.organization, kpi=kpi, period=period, value=value,
@@ -171,6 +172,15 @@ def measurement_record(*, actor, kpi: KPI, period: date, value, note: str = "",
 @transaction.atomic
 def measurement_delete(*, actor, measurement: Measurement) -> None:
     record_deletion(measurement, actor=actor)
+
+
+def _lock_kpis(kpi_ids) -> None:
+    """Serialise writers of the same KPIs' values: lock the KPI rows, always in
+    primary-key order so that two bulk writes never wait on each other in a
+    cycle (deadlock). A writer that waited then reads the values the other one
+    committed, so it updates them (or finds them unchanged) instead of creating
+    them a second time. ``no_key`` leaves other rows free to refer to the KPIs."""
+    list(KPI.objects.select_for_update(no_key=True).filter(pk__in=kpi_ids).order_by("pk").values_list("pk"))
 
 
 @dataclass
@@ -195,11 +205,13 @@ def measurements_bulk_upsert(*, actor, organization: Organization, items: list[d
                                             allow_computed=source == Source.COMPUTED)
     if errors:
         raise BulkValidationError(errors, label=label)
+    kpi_ids = {c.kpi.pk for c in clean}
+    _lock_kpis(kpi_ids)
     existing = {
         (m.kpi_id, m.period): m
         for m in Measurement.objects.select_for_update().filter(
-            organization=organization, kpi_id__in={c.kpi.pk for c in clean}, period__in={c.period for c in clean}
-        )
+            organization=organization, kpi_id__in=kpi_ids, period__in={c.period for c in clean}
+        ).order_by("pk")
     }
     now = timezone.now()
     to_create, to_update, unchanged = [], [], []
@@ -215,6 +227,8 @@ def measurements_bulk_upsert(*, actor, organization: Organization, items: list[d
             current.version += 1
             current.updated_at = now
             to_update.append(current)
+    to_create.sort(key=lambda m: (m.kpi_id, m.period))  # inserts, too, in one fixed order
+    to_update.sort(key=lambda m: m.pk)
     if to_create:
         # update_conflicts covers a concurrent request that inserted the same period meanwhile.
         Measurement.objects.bulk_create(

@@ -210,3 +210,15 @@ def _clean_item(index, item, by_id, by_key, today, allow_computed, clean) -> lis
     if not errors:
         clean.append(CleanItem(kpi=kpi, period=period, value=value, note=note.strip()))
     return errors
+
+
+def kpi_import_problems(kpi) -> list[tuple[str, str]]:
+    """Domain rules on a KPI row of an organization import (core.portability)."""
+    return kpi_field_errors({"name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
+                             "target": kpi.target, "warning": kpi.warning, "critical": kpi.critical})
+
+
+def measurement_import_problems(measurement) -> list[tuple[str, str]]:
+    """Domain rules on a measurement row of an organization import: the value fits the KPI's unit."""
+    problem = unit_problem(Decimal(measurement.value), measurement.kpi.unit)
+    return [("value", problem)] if problem else []

@@ -13,12 +13,13 @@ from django.views.generic import FormView, TemplateView
 
 from core.charts import AMBER, GREEN, GREY, RED, line_chart, sparkline
 from core.errors import DomainError
+from core.exports import export_or_queue
 from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
-from core.tabular import Sheet, csv_response, read_rows, xlsx_response
+from core.tabular import csv_response, read_rows
 
-from . import selectors, services
+from . import export_jobs, selectors, services
 from .forms import ImportForm, KPIForm, MeasurementFilterForm, MeasurementForm, ScorecardFilterForm
 from .library import library_entries
 from .models import NON_NEGATIVE_UNITS, Measurement
@@ -27,8 +28,7 @@ from .status import period_label
 STATUS_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "stale": GREY}
 IMPORT_SESSION_KEY = "kpis_import"
 MAX_IMPORT_ROWS = 20_000
-EXPORT_HEADERS = ["kpi", "kpi_name", "domain", "unit", "period", "value", "source", "note", "recorded_by",
-                  "updated_at"]
+EXPORT_HEADERS = export_jobs.EXPORT_HEADERS
 
 
 class KpiViewMixin(OrgViewMixin):
@@ -309,23 +309,12 @@ class ImportView(KpiViewMixin, FormView):
 
 
 class ExportView(KpiViewMixin, View):
-    """Every value of every KPI (or of one, with ?kpi=<number>), ready to re-import."""
-
-    def measurements(self, request):
-        measurements = selectors.measurement_list(request.user, self.organization).order_by("kpi__name", "period")
-        kpi = request.GET.get("kpi", "")
-        return measurements.filter(kpi_id=int(kpi)) if kpi.isdigit() else measurements
+    """Every value of every KPI (or of one, with ?kpi=<number>), ready to re-import.
+    A large XLSX is prepared by the background worker (core/exports.py)."""
 
     def get(self, request, org):
-        rows = [
-            [m.kpi.key or m.kpi.pk, m.kpi.name, m.kpi.get_domain_display(), m.kpi.unit, m.period, m.value,
-             m.get_source_display(), m.note, str(m.recorded_by or ""), timezone.localtime(m.updated_at).replace(
-                 tzinfo=None)]
-            for m in self.measurements(request)
-        ]
-        stamp = timezone.localdate().isoformat()
+        parameters = {"kpi": request.GET.get("kpi", "")}
         if request.GET.get("format") == "xlsx":
-            return xlsx_response([Sheet("KPI values", EXPORT_HEADERS, rows, widths=(24, 40, 10, 10, 12, 12, 20,
-                                                                                     40, 24, 20))],
-                                 f"kpi-values-{org}-{stamp}.xlsx")
-        return csv_response(EXPORT_HEADERS, rows, f"kpi-values-{org}-{stamp}.csv")
+            return export_or_queue(request, self.organization, key=export_jobs.VALUES_XLSX, parameters=parameters)
+        rows = export_jobs.export_rows(export_jobs.measurements(request.user, self.organization, parameters))
+        return csv_response(EXPORT_HEADERS, rows, f"kpi-values-{org}-{timezone.localdate().isoformat()}.csv")

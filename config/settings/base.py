@@ -262,6 +262,10 @@ HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=180)
 REPORT_STALL_MINUTES = env.int("REPORT_STALL_MINUTES", default=15)
 # Closed periods the schedule catches up at most (per organization) after downtime.
 REPORT_CATCH_UP_PERIODS = env.int("REPORT_CATCH_UP_PERIODS", default=12)
+# Exports (PDF, XLSX) of up to this many rows are made in the request; larger
+# ones are prepared by the Celery worker and downloaded from a progress page
+# (core/exports.py, docs/OPERATIONS.md "Heavy exports").
+EXPORTS_SYNC_MAX_ROWS = env.int("EXPORTS_SYNC_MAX_ROWS", default=200)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -178,6 +178,7 @@ def intake_sla_refresh(*, organization: Organization, requests=None, now: dateti
     for row in rows:
         apply_sla_moments(row, request_sla_moments(row, at_risk_percent=settings_row.at_risk_percent,
                                                    pauses=pauses[row.pk], now=now))
+    rows.sort(key=lambda row: row.pk)  # rows are written (and locked) in one fixed order: no deadlock
     IntakeRequest.objects.bulk_update(rows, ["sla_due_at", "sla_at_risk_at", "sla_elapsed_days"])
     bump_org_version(organization.pk)  # bulk writes send no signal: dashboards must re-read
     return len(rows)

@@ -209,7 +209,10 @@ def raci_cell_cycle(*, actor: User, activity: RaciActivity, party: RaciParty) ->
 def raci_apply_template(*, actor: User, organization: Organization) -> int:
     """Add the library's standard parties and activities with their default
     letters. Existing parties (by kind) and activities (by name) are kept as
-    they are, so applying twice adds nothing. Returns the activities added."""
+    they are, so applying twice adds nothing (and records nothing). Returns the
+    activities added. The matrix row is locked first: two people applying the
+    template at once take turns, and the second finds everything in place."""
+    matrix = RaciMatrix.objects.select_for_update().get(pk=raci_matrix_get_or_create(organization=organization).pk)
     parties = {p.kind: p for p in RaciParty.objects.filter(organization=organization).exclude(kind=PartyKind.OTHER)}
     position = RaciParty.objects.filter(organization=organization).aggregate(m=Max("position"))["m"] or 0
     for name, kind, description in DEFAULT_PARTIES:
@@ -239,7 +242,8 @@ def raci_apply_template(*, actor: User, organization: Organization) -> int:
             record_creation(RaciAssignment(organization=organization, activity=activity, party=parties[kind],
                                            letter=letter), actor=actor)
         added += 1
-    matrix = RaciMatrix.objects.select_for_update().get(pk=raci_matrix_get_or_create(organization=organization).pk)
+    if not added and matrix.template_applied_at is not None:
+        return 0  # nothing new: no history entry for a repeated apply
     matrix.template_applied_at = timezone.now()
     record_change(matrix, actor=actor, reason=f"Started from the template ({added} activities added)")
     return added

@@ -6,19 +6,17 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.errors import DomainError
+from core.exports import export_or_queue
 from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
-from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
 from core.selectors import signoff_panel
-from core.tabular import Sheet, xlsx_response
 
-from .. import raci_rules
+from .. import export_jobs, raci_rules
 from ..forms.raci import ActivityForm, GridFilterForm, PartyForm
 from ..models import RaciActivity, RaciParty
 from ..raci_library import TEMPLATE_ACTIVITIES
@@ -119,26 +117,14 @@ class RaciSummaryFragmentView(RaciMixin, TemplateView):
 
 
 class RaciExportView(RaciMixin, View):
+    """The matrix (with the grid's filters) as XLSX or PDF; a large matrix is
+    prepared by the background worker (core/exports.py)."""
+
     def get(self, request, org, fmt):
         filters = _grid_filters(request)
-        grid = selectors.raci_grid(organization=self.organization, user=request.user,
-                                   process_area=filters["process_area"], problem=filters["problem"],
-                                   search=filters["search"])
-        stamp = timezone.localdate().isoformat()
-        if fmt == "xlsx":
-            headers = ["Activity", "Process area", "NIST CSF 2.0", *[p.name for p in grid.parties], "Check"]
-            rows = [[r.activity.name, r.activity.get_process_area_display(), r.activity.csf_category,
-                     *[letter for _, letter in r.cells], "; ".join(r.check.labels) or "OK"] for r in grid.rows]
-            widths = [40, 24, 12, *[max(8, min(18, len(p.name) + 2)) for p in grid.parties], 40]
-            return xlsx_response([Sheet("Ownership matrix", headers, rows, widths=widths)],
-                                 f"raci-{self.organization.slug}-{stamp}.xlsx")
-        matrix = selectors.raci_matrix(organization=self.organization)
-        pdf = render_pdf("governance/raci/matrix_pdf.html", {
-            "org": self.organization, "grid": grid, "matrix": matrix, "generated": timezone.now(),
-            "title": "Ownership matrix (RACI)",
-            "filtered": filters["filtered"],
-        })
-        return pdf_response(pdf, f"raci-{self.organization.slug}-{stamp}.pdf")
+        parameters = {name: filters[name] for name in ("process_area", "problem", "search", "filtered")}
+        key = export_jobs.RACI_XLSX if fmt == "xlsx" else export_jobs.RACI_PDF
+        return export_or_queue(request, self.organization, key=key, parameters=parameters)
 
 
 class RaciTemplateApplyView(RaciMixin, View):

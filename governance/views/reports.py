@@ -11,9 +11,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core.errors import DomainError
+from core.exports import export_or_queue
 from core.mixins import OrgViewMixin
-from core.pdf import pdf_response, render_pdf
 from core.roles import Perm
+from governance import export_jobs
 from governance.definitions import definitions_html
 from governance.forms.reports import ReportGenerateForm
 from governance.models import ReportStatus
@@ -111,9 +112,8 @@ class ReportPdfView(OrgViewMixin, View):
         if not report.is_ready or not report.snapshot:
             messages.error(request, "The PDF is available once the report has been built.")
             return redirect("governance:report_detail", org=org, pk=pk)
-        pdf = render_pdf("governance/reports/pdf.html", pdf_context(report))
-        slug = report.period_label.lower().replace(" ", "-").replace("–", "to")
-        return pdf_response(pdf, f"alignment-report-{self.organization.slug}-{slug}.pdf")
+        return export_or_queue(request, self.organization, key=export_jobs.REPORT_PDF,
+                               parameters={"report": report.pk})
 
 
 class ReportGenerateView(OrgViewMixin, View):

@@ -38,6 +38,10 @@ PAGES = {
     "core:org_settings": (P.ORG_SETTINGS, None),
     "core:audit": (P.AUDIT_VIEW, None),
     "core:audit_export": (P.AUDIT_VIEW, None),
+    # A prepared export: its requester only, while they may still see what it holds (core/exports.py).
+    "core:export_job": (MEMBER, None),
+    "core:export_job_progress": (MEMBER, None),
+    "core:export_job_download": (MEMBER, None),
     "core:home": (AUTHENTICATED, None),
     "core:no_organization": (AUTHENTICATED, None),
     "core:profile": (AUTHENTICATED, None),
@@ -285,6 +289,7 @@ API_OPERATIONS = {
 ROW_LEVEL = {
     "budgets:proposal_detail", "budgets:proposal_pdf", "budgets:item_detail", "budgets:item_row",
     "governance:report_detail", "governance:report_pdf",
+    "core:export_job", "core:export_job_progress", "core:export_job_download",
     "governance:intake_detail", "governance:intake_edit", "governance:intake_comment",
     "orgs_budget_items_retrieve", "orgs_budget_options_retrieve", "orgs_budget_proposals_retrieve",
     "orgs_budget_proposals_summary_retrieve", "orgs_budget_risk_links_retrieve",

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         try:
             organization = import_organization(data)
         except DomainError as exc:
-            raise CommandError(exc.message) from exc
+            raise CommandError(f"Import refused, nothing was written. {exc.message}") from exc
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; say so plainly
             raise CommandError(f"Import failed and nothing was written: {exc.__class__.__name__}: {exc}") from exc
         self.stdout.write(self.style.SUCCESS(f"Imported {organization.name} ({organization.slug})."))
