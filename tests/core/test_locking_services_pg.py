@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils import timezone
 
 from budgets import services as budgets
+from core import exports, invitations, outbox
 from core import services as core
 from core.models import Membership
 from core.roles import Role
@@ -37,7 +38,8 @@ from tests.risks.factories import assessed_risk, make_risk, request_acceptance
 
 from .joint_subjects import SUBJECTS
 
-SERVICE_MODULES = ["core/services.py", "risks/services.py", "kpis/services.py", "budgets/services.py",
+SERVICE_MODULES = ["core/services.py", "core/invitations.py", "core/exports.py", "core/outbox.py",
+                   "risks/services.py", "kpis/services.py", "budgets/services.py",
                    "governance/services/intake.py", "governance/services/raci.py", "governance/services/reports.py"]
 LOCKS = {"select_for_update", "lock_for_update"}
 # Helpers that lock inside their caller's transaction; never called on their own.
@@ -151,6 +153,22 @@ def _risk_row(w):
             "category": "Data protection and privacy", "origin": "security", "owner_email": w.cio.email,
             "status": "", "csf_categories": "", "annex_a_controls": "", "loss_low": "", "loss_most_likely": "",
             "loss_high": "", "events_per_year": ""}
+
+
+def _invitation(w):
+    return invitations.invitation_create(actor=w.admin, organization=w.org, email="new.person@elsewhere.test",
+                                         role=Role.BOARD)
+
+
+def _invitation_for_outsider(w):
+    outsider = member(OrganizationFactory(), Role.CONTRIBUTOR)
+    invitation = invitations.invitation_create(actor=w.admin, organization=w.org, email=outsider.email,
+                                               role=Role.BOARD)
+    return outsider, invitation
+
+
+def _export_job(w):
+    return exports.export_job_request(actor=w.cio, organization=w.org, key="kpis.values_xlsx", parameters={})
 
 
 def _intake_condition(w):
@@ -296,6 +314,22 @@ CASES = {
         actor=w.cio, report=reports.report_build(report_id=w.report().pk)),
     "reports.report_delete": lambda w: reports.report_delete(actor=w.cio, report=w.report()),
     "reports.scheduled_reports_due": lambda w: reports.scheduled_reports_due(),
+    "reports.reports_retry_stalled": lambda w: (w.report(), reports.reports_retry_stalled(
+        now=timezone.now() + timedelta(hours=2))),
+    # invitations, exports and the outbox (core modules besides services)
+    "core.invitation_create": _invitation,
+    "core.membership_invite": lambda w: core.membership_invite(actor=w.admin, organization=w.org,
+                                                               email="someone@elsewhere.test", role=Role.BOARD),
+    "core.invitation_send": lambda w: invitations.invitation_send(invitation_id=_invitation(w).pk),
+    "core.invitation_accept": lambda w: (lambda pair: invitations.invitation_accept(
+        user=pair[0], invitation=pair[1]))(_invitation_for_outsider(w)),
+    "core.invitation_decline": lambda w: (lambda pair: invitations.invitation_decline(
+        user=pair[0], invitation=pair[1]))(_invitation_for_outsider(w)),
+    "core.invitation_accept_new_account": lambda w: invitations.invitation_accept_new_account(
+        invitation=_invitation(w), password="a long Passphrase 42!", full_name="New Person"),
+    "core.invitation_cancel": lambda w: invitations.invitation_cancel(actor=w.admin, invitation=_invitation(w)),
+    "core.export_job_build": lambda w: exports.export_job_build(job_id=_export_job(w).pk),
+    "core.dispatch_waiting": lambda w: (_invitation(w), outbox.dispatch_waiting()),
 }
 
 
