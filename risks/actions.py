@@ -57,6 +57,7 @@ class AssessView(RiskActionView):
 
 class AgreementProposeView(RiskActionView):
     anchor = "agreement"
+    step_up_required = True  # proposing and confirming an agreed assessment are its two signatures
 
     def post(self, request, *args, **kwargs):
         form = AssessmentForm(request.POST, prefix="agree")
@@ -72,6 +73,7 @@ class AgreementProposeView(RiskActionView):
 
 class AgreementConfirmView(RiskActionView):
     anchor = "agreement"
+    step_up_required = True
 
     def post(self, request, *args, **kwargs):
         try:

@@ -20,6 +20,8 @@ CONFIRM = "/accounts/confirm/"
 SIGN_PAGES = [
     "/o/acme/risks/999999/acceptance/sign/",
     "/o/acme/risks/999999/acceptance/withdraw/",
+    "/o/acme/risks/999999/agreement/propose/",  # an agreed assessment is a joint decision too
+    "/o/acme/risks/999999/agreement/confirm/",
     "/o/acme/budget/999999/sign/",
     "/o/acme/budget/999999/withdraw/",
     "/o/acme/intake/999999/sign/",
@@ -46,7 +48,7 @@ def test_every_sign_page_asks_for_a_fresh_code(step_up_on, client_as, cio, path)
 
 
 def test_every_sign_and_withdraw_page_is_behind_step_up():
-    pages = [e for e in all_endpoints() if not e.is_api and e.name.split(":")[-1].endswith(("_sign", "_withdraw"))]
+    pages = [e for e in all_endpoints() if not e.is_api and e.name.split(":")[-1].endswith(("_sign", "_withdraw", "agreement_propose", "agreement_confirm"))]
     assert len(pages) == len(SIGN_PAGES)
     assert all(e.view_class.step_up_required for e in pages), [e.name for e in pages]
 
