@@ -53,6 +53,17 @@ def send_invitation(self, *, invitation_id: int) -> int:
     return invitation_send(invitation_id=invitation_id)
 
 
+@shared_task(bind=True, name="core.send_password_reset", autoretry_for=MAIL_ERRORS, retry_backoff=30,
+             retry_backoff_max=1800, retry_jitter=True, max_retries=10)
+def send_password_reset(self, *, user_id: int) -> int:
+    """E-mail a password-reset link; the link is made when sending (core.security.password)."""
+    if outbox.is_done(self.request.id):
+        return 0
+    from .security.password import password_reset_send
+
+    return password_reset_send(user_id=user_id)
+
+
 @shared_task(acks_late=True, reject_on_worker_lost=True, name="core.export_job_build")
 def export_job_build(job_id: int) -> int | None:
     """Prepare one export's file (a redelivered job is rebuilt in place)."""

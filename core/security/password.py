@@ -16,11 +16,18 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
-from core import services
+from core import outbox, services
+from core.models import User
 
 from .lockout import client_ip
 
@@ -56,7 +63,34 @@ def _revoke_tokens(request, user) -> None:
                                "old password. Create new ones on your profile page if you still need them.")
 
 
+def password_reset_send(*, user_id: int) -> int:
+    """E-mail a password-reset link (run by the worker, retried while the mail
+    server is away). The link is made when sending, so no reset secret is ever
+    stored with the queued job."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return 0  # deactivated before the e-mail went out
+    site = settings.SITE_URL.split("://", 1)
+    context = {"email": user.email, "user": user, "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+               "token": default_token_generator.make_token(user), "protocol": site[0], "domain": site[1].rstrip("/")}
+    subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
+    body = render_to_string("registration/password_reset_email.html", context)
+    return send_mail(subject, body, None, [user.email], fail_silently=False)
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's reset form, but the e-mail goes through the outbox: a mail
+    server that is down never turns the request into an error, and the e-mail
+    is sent once it is back."""
+
+    def save(self, **kwargs):
+        for user in self.get_users(self.cleaned_data["email"]):
+            outbox.enqueue("core.send_password_reset", user_id=user.pk)
+
+
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+
     def post(self, request, *args, **kwargs):
         allowed, wait = rate_allows("reset-address", client_ip(request) or "unknown",
                                     settings.PASSWORD_RESET_RATE_ADDRESS)

@@ -90,11 +90,31 @@ def test_cannot_revoke_someone_elses_token(client_as, people):
     assert client_as("cio").post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
 
 
-def test_password_reset_does_not_reveal_accounts(client, people, mailoutbox):
+def test_password_reset_does_not_reveal_accounts(client, people, mailoutbox, django_capture_on_commit_callbacks):
     for email in ("cio@acme.test", "nobody@acme.test"):
-        response = client.post("/accounts/password_reset/", {"email": email})
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/accounts/password_reset/", {"email": email})
         assert response.status_code == 302 and response["Location"] == "/accounts/password_reset/done/"
     assert len(mailoutbox) == 1
+    assert "/accounts/reset/" in mailoutbox[0].body
+
+
+def test_password_reset_survives_a_mail_server_that_is_down(client, people, settings, mailoutbox,
+                                                            django_capture_on_commit_callbacks):
+    """The request is answered as usual and the e-mail waits in the outbox, then
+    goes out once the mail server is back; no reset secret is stored with it."""
+    from core.models import OutboxJob
+    from core.tasks import send_password_reset
+
+    settings.EMAIL_BACKEND = "tests.core.test_role_changes.BrokenMailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password_reset/", {"email": "cio@acme.test"})
+    assert response.status_code == 302
+    job = OutboxJob.objects.get(task="core.send_password_reset")
+    assert job.kwargs == {"user_id": people["cio"].pk} and job.done_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    send_password_reset.apply(kwargs=job.kwargs)  # Celery's retry, once the mail server is back
+    assert [m.to for m in mailoutbox] == [["cio@acme.test"]] and "/accounts/reset/" in mailoutbox[0].body
 
 
 def test_healthz(client, db):

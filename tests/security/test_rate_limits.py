@@ -72,6 +72,13 @@ def reset_limits(settings):
     return settings
 
 
+def _queued_resets():
+    """Reset e-mails waiting in the outbox (sent by the worker after the commit)."""
+    from core.models import OutboxJob
+
+    return OutboxJob.objects.filter(task="core.send_password_reset").count()
+
+
 def _reset(email, ip):
     return Client().post("/accounts/password_reset/", {"email": email}, REMOTE_ADDR=ip)
 
@@ -79,12 +86,12 @@ def _reset(email, ip):
 def test_reset_e_mails_are_limited_per_address_typed_with_the_same_answer(reset_limits, people, mailoutbox):
     known = [_reset("cio@acme.test", f"10.2.0.{n}") for n in range(3)]
     unknown = [_reset("nobody@acme.test", f"10.2.1.{n}") for n in range(3)]
-    assert len(mailoutbox) == 2  # the third request for the CIO sends nothing
+    assert _queued_resets() == 2  # the third request for the CIO sends nothing
     answers = {(r.status_code, r["Location"]) for r in known + unknown}
     assert answers == {(302, "/accounts/password_reset/done/")}
     # Upper case or spaces do not make a new budget.
     _reset("  CIO@acme.test ", "10.2.2.1")
-    assert len(mailoutbox) == 2
+    assert _queued_resets() == 2
 
 
 def test_reset_requests_are_limited_per_client_address(reset_limits, people, mailoutbox):
@@ -95,10 +102,10 @@ def test_reset_requests_are_limited_per_client_address(reset_limits, people, mai
     assert "Too many reset requests" in response.content.decode()
     unknown = _reset("nobody@acme.test", "10.3.0.1")
     assert unknown.status_code == 429
-    assert not mailoutbox
+    assert not _queued_resets()
     # Another address is not affected.
     assert _reset("cio@acme.test", "10.3.0.2").status_code == 302
-    assert len(mailoutbox) == 1
+    assert _queued_resets() == 1
 
 
 def test_behind_a_proxy_the_reset_limit_uses_the_forwarded_address(reset_limits, people, mailoutbox):
@@ -111,4 +118,4 @@ def test_behind_a_proxy_the_reset_limit_uses_the_forwarded_address(reset_limits,
     assert blocked.status_code == 429
     colleague = Client().post("/accounts/password_reset/", {"email": "cio@acme.test"}, REMOTE_ADDR="172.18.0.2",
                               HTTP_X_FORWARDED_FOR="198.51.100.7")
-    assert colleague.status_code == 302 and len(mailoutbox) == 1
+    assert colleague.status_code == 302 and _queued_resets() == 1
