@@ -21,7 +21,7 @@ def test_cio_generates_and_publishes_a_report_the_board_reads_it(signed_in_page,
     submit(cio, "Generate report")
     report = AlignmentReport.objects.get(organization=org)
     assert cio.url.endswith(path("governance:report_detail", org, pk=report.pk))
-    expect_message(cio, f"The report for {report.period_label} is being built")
+    expect_message(cio, f"The report for {report.period_label} is queued")
     # Celery runs eagerly in tests, so the build may be over when the page loads;
     # otherwise the progress card polls until it is.
     progress = cio.locator(".build-progress")

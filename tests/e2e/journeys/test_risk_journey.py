@@ -63,6 +63,16 @@ def test_cio_and_ciso_assess_agree_and_jointly_accept_a_risk(signed_in_page, peo
     assert cio.locator(".badge-divergence").count() == 0
     assert "4 × 3 = 12" in cio.locator("#agreement").inner_text()
 
+    # While open, the heat map counts it in likelihood 4 × impact 3 and links to it
+    # (accepted risks are counted apart: docs/DEFINITIONS.md).
+    ciso.goto(path("risks:heatmap", org))
+    cell = ciso.locator("figure.heatmap").first.get_by_role("link", name="Likelihood 4 × impact 3")
+    assert cell.inner_text().strip() == "1"
+    with ciso.expect_navigation():
+        cell.click()
+    register = ciso.locator("main").inner_text()
+    assert "Ransomware on the billing platform" in register, register
+
     # Above the appetite (12 > 9): the CIO requests a joint acceptance, both sign.
     assert "Above appetite" in cio.locator(".risk-badges").inner_text()
     acceptance = cio.locator("form[action$='/acceptance/request/']")
@@ -74,7 +84,7 @@ def test_cio_and_ciso_assess_agree_and_jointly_accept_a_risk(signed_in_page, peo
     submit(cio, "Approve as CIO")
     assert "1 of 2 signed" in cio.locator("#acceptance").inner_text()
 
-    ciso.reload()
+    ciso.goto(path("risks:detail", org, pk=risk.pk))
     submit(ciso, "Approve as CISO")
     panel = ciso.locator("#acceptance").inner_text()
     assert "Jointly approved" in panel
@@ -83,11 +93,3 @@ def test_cio_and_ciso_assess_agree_and_jointly_accept_a_risk(signed_in_page, peo
     risk.refresh_from_db()
     assert risk.status == "accepted"
 
-    # The heat map counts it in likelihood 4 × impact 3 and links to it.
-    ciso.goto(path("risks:heatmap", org))
-    cell = ciso.locator("figure.heatmap").first.get_by_role("link", name="Likelihood 4 × impact 3")
-    assert cell.inner_text().strip() == "1"
-    with ciso.expect_navigation():
-        cell.click()
-    register = ciso.locator("main").inner_text()
-    assert "Ransomware on the billing platform" in register, register
