@@ -142,6 +142,7 @@ class AcceptanceWithdrawView(RiskActionView):
 
 class AcceptanceCancelView(RiskActionView):
     anchor = "acceptance"
+    step_up_required = True  # it undoes a joint decision: as guarded as signing it
 
     def post(self, request, *args, **kwargs):
         try:

@@ -43,6 +43,11 @@ class MfaSetupView(LoginRequiredMixin, FormView):
         if user.is_authenticated and mfa.is_enrolled(user) and not user.is_verified():
             # Replacing the app needs the current second factor first.
             return redirect(f"{reverse('core:mfa_verify')}?next={reverse('core:mfa_setup')}")
+        if user.is_authenticated and mfa.is_enrolled(user):
+            # ... and a recent one: an old session must not move two-factor to another phone.
+            response = stepup.required_response(request, next_url=reverse("core:mfa_setup"))
+            if response is not None:
+                return response
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):

@@ -71,6 +71,10 @@ def report_request(*, actor: User | None, organization: Organization, period_sta
         period_start, period_end, period_label = current_period(organization.report_schedule, timezone.localdate())
     if period_start > period_end:
         raise DomainError("The period must start before it ends.", field="period_start")
+    if (period_end - period_start).days > 366:
+        raise DomainError("A report covers at most one year. Choose a shorter period.", field="period_end")
+    if period_start > timezone.localdate():
+        raise DomainError("The period must have started: a report shows data up to today.", field="period_start")
     label = (period_label or f"{period_start:%-d %b %Y} – {period_end:%-d %b %Y}")[:60]
     report = _locked_report(organization, period_start, period_end)
     if report is not None and report.is_published:

@@ -99,7 +99,7 @@ class RiskViewSet(OrgScopedModelViewSet):
         "agreement": EDIT, "agreement_confirm": EDIT, "agreement_decline": EDIT, "acceptance": EDIT,
         "acceptance_sign": EDIT, "acceptance_withdraw": EDIT, "acceptance_end": EDIT,
     }
-    token_scopes = {"acceptance_sign": "sign", "acceptance_withdraw": "sign",
+    token_scopes = {"acceptance_sign": "sign", "acceptance_withdraw": "sign", "acceptance_end": "sign",
                     "agreement": "sign", "agreement_confirm": "sign"}  # an agreed assessment is a joint decision
 
     def get_queryset(self):

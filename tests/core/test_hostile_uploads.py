@@ -276,3 +276,16 @@ def test_out_of_range_numbers_in_budget_writes_are_400(client_as, org, case):
     response = client_as("cio", api=True).post(f"/api/v1/orgs/acme/budget/{resource}/", body, format="json")
     assert response.status_code == 400 and field in response.json()["errors"], response.content[:300]
     assert not ItemOption.objects.exists() and BudgetItem.objects.count() == 1
+
+
+@pytest.mark.parametrize("body,where", [
+    ('{"items": [{"kpi": "\\ud800", "period": "2026-11-01", "value": 1}]}', "items[0].kpi"),
+    ('{"items": [{"kpi": "edr", "period": "2026-11-01", "value": 1, "note": "a\\udfffb"}]}', "items[0].note"),
+])
+def test_a_lone_surrogate_in_json_is_a_400_naming_the_field(client_as, kpi, body, where):
+    """JSON can spell text that no database can store; it is refused before any service runs."""
+    response = client_as("cio", api=True).generic("POST", "/api/v1/orgs/acme/kpis/measurements/bulk/", body,
+                                                  content_type="application/json")
+    assert response.status_code == 400, response.content[:300]
+    assert where in response.content.decode()
+    assert not Measurement.objects.exists()

@@ -20,8 +20,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_PORT = int(os.environ.get("FAULT_REDIS_PORT", "16380"))
-PG_PORT = int(os.environ.get("FAULT_PG_PORT", "15440"))
+# Each test process (pytest-xdist worker gw0, gw1, ...) owns its own pair of ports.
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_PORT = int(os.environ.get("FAULT_REDIS_PORT", "16380")) + _WORKER
+PG_PORT = int(os.environ.get("FAULT_PG_PORT", "15440")) + _WORKER
 AS_ROOT = os.geteuid() == 0  # PostgreSQL refuses to run as root: run it as the postgres user
 
 

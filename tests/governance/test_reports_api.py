@@ -91,6 +91,10 @@ def test_generate_validates_fields(client_as, org, people):
     assert response.status_code == 400 and "period_end" in response.json()["errors"]
     response = api.post(url, {"period": "tomorrow"}, format="json")
     assert response.status_code == 400 and "period" in response.json()["errors"]
+    absurd = api.post(url, {"period_start": "0001-01-01", "period_end": "9999-12-31"}, format="json")
+    assert absurd.status_code == 400 and "at most one year" in str(absurd.json())
+    future = api.post(url, {"period_start": "2999-01-01", "period_end": "2999-03-31"}, format="json")
+    assert future.status_code == 400 and "must have started" in str(future.json())
     assert not AlignmentReport.objects.exists()
 
 

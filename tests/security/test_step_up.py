@@ -20,6 +20,7 @@ CONFIRM = "/accounts/confirm/"
 SIGN_PAGES = [
     "/o/acme/risks/999999/acceptance/sign/",
     "/o/acme/risks/999999/acceptance/withdraw/",
+    "/o/acme/risks/999999/acceptance/end/",  # undoing a joint decision
     "/o/acme/risks/999999/agreement/propose/",  # an agreed assessment is a joint decision too
     "/o/acme/risks/999999/agreement/confirm/",
     "/o/acme/budget/999999/sign/",
@@ -48,7 +49,8 @@ def test_every_sign_page_asks_for_a_fresh_code(step_up_on, client_as, cio, path)
 
 
 def test_every_sign_and_withdraw_page_is_behind_step_up():
-    pages = [e for e in all_endpoints() if not e.is_api and e.name.split(":")[-1].endswith(("_sign", "_withdraw", "agreement_propose", "agreement_confirm"))]
+    pages = [e for e in all_endpoints() if not e.is_api and e.name.split(":")[-1].endswith(("_sign", "_withdraw", "agreement_propose", "agreement_confirm",
+                                                              "acceptance_cancel"))]
     assert len(pages) == len(SIGN_PAGES)
     assert all(e.view_class.step_up_required for e in pages), [e.name for e in pages]
 
@@ -176,6 +178,24 @@ def test_new_recovery_codes_need_a_fresh_code(step_up_on, people):
     before = set(StaticToken.objects.filter(device__user=cio).values_list("token", flat=True))
     assert _to_confirm(client.post("/accounts/two-factor/recovery-codes/"))
     assert set(StaticToken.objects.filter(device__user=cio).values_list("token", flat=True)) == before
+
+
+def test_replacing_the_authenticator_needs_a_fresh_code(step_up_on, people):
+    """An old session cannot move two-factor to another phone (and get new recovery codes)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .helpers import sign_in_with_mfa
+
+    cio = people["cio"]
+    client = Client()
+    sign_in_with_mfa(client, cio)
+    session = client.session
+    session[stepup.SESSION_KEY] = int(time.time()) - 3 * 3600
+    session.save()
+    before = list(TOTPDevice.objects.filter(user=cio, confirmed=True).values_list("key", flat=True))
+    assert _to_confirm(client.get("/accounts/two-factor/set-up/"))
+    assert _to_confirm(client.post("/accounts/two-factor/set-up/", {"code": "123456"}))
+    assert list(TOTPDevice.objects.filter(user=cio, confirmed=True).values_list("key", flat=True)) == before
 
 
 def test_a_token_beyond_read_needs_a_fresh_code(step_up_on, client_as, cio):

@@ -24,6 +24,7 @@ NEW_PASSWORD = "a-new-long-passphrase-2027"
 SIGN_ACTIONS = [
     "/api/v1/orgs/acme/risks/999999/acceptance/sign/",
     "/api/v1/orgs/acme/risks/999999/acceptance/withdraw/",
+    "/api/v1/orgs/acme/risks/999999/acceptance/end/",  # ending a joint acceptance undoes a joint decision
     "/api/v1/orgs/acme/risks/999999/agreement/",  # proposing and confirming an agreed assessment
     "/api/v1/orgs/acme/risks/999999/agreement/confirm/",
     "/api/v1/orgs/acme/budget/proposals/999999/sign/",
@@ -138,7 +139,8 @@ def test_every_sign_and_withdraw_action_of_the_api_is_listed():
     found = set()
     for endpoint in all_endpoints():
         route = endpoint.route
-        if endpoint.is_api and ("sign/" in route or "withdraw" in route or "agreement/" in route) \
+        if endpoint.is_api and ("sign/" in route or "withdraw" in route or "agreement/" in route
+                                or "acceptance/end" in route) \
                 and "decline" not in route:
             tail = route.split("(?P<org_slug>[a-z0-9-]+)/")[1].replace("(?P<pk>[^/.]+)", "X").rstrip("$")
             found.add(tail)
