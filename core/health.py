@@ -63,7 +63,8 @@ def healthz() -> JsonResponse:
     problems = checks.var_dir_problems()
     status["storage"] = "ok" if not problems else "error: cannot write to " + "; ".join(problems)
     degraded = (not status["broker"].startswith("ok") or status["storage"] != "ok"
-                or any(status.get(part, {}).get("status") != "ok" for part in ("worker", "scheduler")))
+                or any(status.get(part, {}).get("status") != "ok" for part in ("worker", "scheduler"))
+                or bool(status.get("outbox", {}).get("failing")) or bool(status.get("outbox", {}).get("failed")))
     if status["database"] != "ok":
         status["status"] = "unhealthy"
         return JsonResponse(status, status=503)

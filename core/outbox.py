@@ -22,7 +22,7 @@ from functools import partial
 from celery import current_app
 from celery.signals import task_failure, task_prerun, task_success
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -104,9 +104,9 @@ def _send(job: OutboxJob) -> bool:
                          retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5})
     except Exception as exc:  # noqa: BLE001 - the change is committed; the job waits for the next dispatch
         reason = f"{type(exc).__name__}: {exc}"[:2000]
-        if eager:  # the task itself ran here and failed: its own failure handling has spoken
+        if eager:  # the task itself ran here and failed (no worker signal in this mode)
             logger.exception("Background job %s (%s) failed when run in-process", job.pk, job.task)
-            OutboxJob.objects.filter(pk=job.pk).update(last_error=reason)
+            record_failure(job.pk, reason)
         else:
             logger.warning("Background job %s (%s) is queued but the broker is unavailable (%s); "
                            "it will be sent again by the dispatcher.", job.pk, job.task, reason)
@@ -117,11 +117,32 @@ def _send(job: OutboxJob) -> bool:
 
 
 def waiting_summary() -> dict:
-    """How many jobs wait for a worker, and since when (for /healthz)."""
+    """How many jobs wait for a worker, and since when, and how many failed (for /healthz).
+
+    ``failing`` counts jobs whose last run failed and that will be sent again;
+    ``failed`` those that gave up after ``OUTBOX_MAX_ATTEMPTS`` and need an
+    operator (``manage.py outbox_retry`` sends them again once the cause is fixed)."""
     waiting = OutboxJob.objects.filter(picked_up_at__isnull=True)
     oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
+    unfinished_with_error = OutboxJob.objects.filter(done_at__isnull=True).exclude(last_error="")
     return {"waiting": waiting.count(),
-            "oldest_waiting_seconds": None if oldest is None else int((timezone.now() - oldest).total_seconds())}
+            "oldest_waiting_seconds": None if oldest is None else int((timezone.now() - oldest).total_seconds()),
+            "failing": unfinished_with_error.filter(picked_up_at__isnull=True).count(),
+            "failed": unfinished_with_error.filter(picked_up_at__isnull=False).count()}
+
+
+def retry_failed() -> int:
+    """Send again every job that gave up (after its cause, e.g. the mail settings, is fixed)."""
+    count = 0
+    for job in OutboxJob.objects.filter(done_at__isnull=True, picked_up_at__isnull=False).exclude(last_error=""):
+        try:
+            with transaction.atomic():
+                OutboxJob.objects.filter(pk=job.pk).update(picked_up_at=None, dispatched_at=None, attempts=0)
+        except IntegrityError:  # a newer job with the same key is waiting: it stands for this one
+            continue
+        count += 1
+    dispatch_waiting()
+    return count
 
 
 # ------------------------------------------------- worker-side bookkeeping ---
@@ -165,4 +186,29 @@ def _on_success(sender=None, **kwargs):
 
 @task_failure.connect
 def _on_failure(sender=None, task_id=None, exception=None, **kwargs):
-    _mark(task_id, last_error=f"{type(exception).__name__}: {exception}"[:2000])
+    pk = _job_pk(task_id)
+    if pk is not None:
+        record_failure(pk, f"{type(exception).__name__}: {exception}"[:2000])
+
+
+def record_failure(pk: int, reason: str) -> None:
+    """The job's task failed for good (its own retries, if any, are spent). The
+    job is sent again later by the dispatcher, up to ``OUTBOX_MAX_ATTEMPTS``
+    hand-offs; after that it stays failed, counted by /healthz, until an
+    operator retries it (``manage.py outbox_retry``)."""
+    try:
+        job = OutboxJob.objects.filter(pk=pk, done_at__isnull=True).first()
+        if job is None:
+            return
+        if job.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            OutboxJob.objects.filter(pk=pk).update(last_error=reason)
+            logger.error("Background job %s (%s) gave up after %s attempts: %s", pk, job.task, job.attempts, reason)
+            return
+        # Waiting again; the dispatcher sends it after OUTBOX_REDISPATCH_AFTER_SECONDS.
+        with transaction.atomic():
+            OutboxJob.objects.filter(pk=pk).update(picked_up_at=None, dispatched_at=timezone.now(),
+                                                   last_error=reason)
+    except IntegrityError:  # a newer job with the same key is waiting: it stands for this one
+        OutboxJob.objects.filter(pk=pk).update(last_error=reason)
+    except Exception:  # noqa: BLE001 - bookkeeping never fails the task
+        logger.warning("could not record the failure of background job %s", pk, exc_info=True)

@@ -194,6 +194,8 @@ EMAIL_PORT = env.int("EMAIL_PORT", default=25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+# For django.core.mail.backends.filebased.EmailBackend: the folder e-mails are written to.
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Concord <concord@localhost>")
 
 # Redis when REDIS_URL is set: cache and Celery broker. Otherwise an in-process
@@ -255,6 +257,9 @@ CELERY_BEAT_MAX_LOOP_INTERVAL = 60
 OUTBOX_DISPATCH_INTERVAL_SECONDS = env.int("OUTBOX_DISPATCH_INTERVAL_SECONDS", default=30)
 OUTBOX_REDISPATCH_AFTER_SECONDS = env.int("OUTBOX_REDISPATCH_AFTER_SECONDS", default=10 * 60)
 OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
+# A job whose task fails is sent again, up to this many hand-offs; then it stays
+# failed (shown by /healthz) until `manage.py outbox_retry` after the cause is fixed.
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
 # Worker and scheduler heartbeats (/healthz): written every interval, stale after.
 HEARTBEAT_INTERVAL_SECONDS = env.int("HEARTBEAT_INTERVAL_SECONDS", default=30)
 HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=180)

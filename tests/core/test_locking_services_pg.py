@@ -330,6 +330,7 @@ CASES = {
     "core.invitation_cancel": lambda w: invitations.invitation_cancel(actor=w.admin, invitation=_invitation(w)),
     "core.export_job_build": lambda w: exports.export_job_build(job_id=_export_job(w).pk),
     "core.dispatch_waiting": lambda w: (_invitation(w), outbox.dispatch_waiting()),
+    "core.retry_failed": lambda w: (_invitation(w), outbox.retry_failed()),
 }
 
 

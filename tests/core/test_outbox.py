@@ -69,7 +69,34 @@ def test_a_failing_task_never_fails_the_caller(db, django_capture_on_commit_call
     with django_capture_on_commit_callbacks(execute=True):
         job = outbox.enqueue(outbox_fails)
     job.refresh_from_db()
-    assert job.picked_up_at and job.done_at is None and "mail server said no" in job.last_error
+    # Waiting again: the dispatcher sends it after OUTBOX_REDISPATCH_AFTER_SECONDS.
+    assert job.picked_up_at is None and job.done_at is None and "mail server said no" in job.last_error
+    assert outbox.waiting_summary()["failing"] == 1
+
+
+def test_a_failed_job_is_sent_again_then_given_up_and_shown_until_an_operator_retries(
+        db, settings, client, django_capture_on_commit_callbacks):
+    """An e-mail whose task fails (a mail setting wrong, not just the server away)
+    is not lost: it is sent again a few times, then counted as failed by /healthz,
+    and `outbox_retry` sends it once the cause is fixed."""
+    from django.core.management import call_command
+
+    settings.OUTBOX_MAX_ATTEMPTS = 3
+    settings.OUTBOX_REDISPATCH_AFTER_SECONDS = 0
+    settings.EMAIL_BACKEND = "tests.core.test_role_changes.BrokenMailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        job = outbox.enqueue("core.send_email", subject="Hello", body="Hi", recipients=["cio@acme.test"])
+    for _ in range(5):
+        outbox.dispatch_waiting()
+    job.refresh_from_db()
+    assert job.attempts == 3 and job.picked_up_at and job.done_at is None  # gave up after 3 hand-offs
+    assert outbox.waiting_summary()["failed"] == 1
+    assert client.get("/healthz").json()["status"] == "degraded"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    call_command("outbox_retry")
+    job.refresh_from_db()
+    assert job.done_at is not None and [m.subject for m in mail.outbox] == ["Hello"]
+    assert outbox.waiting_summary()["failed"] == 0
 
 
 def test_the_dispatcher_resends_only_what_no_worker_picked_up(db):
