@@ -1,7 +1,6 @@
 """The outbox: background work is recorded with the change, handed to Celery
 after commit (tests run tasks eagerly, through the same path), re-sent until a
 worker picks it up, and never sent twice at once by concurrent dispatchers."""
-import threading
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from django.utils import timezone
 from core import outbox
 from core.models import OutboxJob
 from core.services import membership_invite
+from tests.concurrency import run_together
 
 RUNS: list[dict] = []
 
@@ -152,22 +152,7 @@ def test_concurrent_dispatchers_send_each_job_once():
     jobs = [outbox.enqueue(outbox_probe, value=i) for i in range(30)]
     OutboxJob.objects.update(dispatched_at=None, picked_up_at=None, done_at=None, attempts=0)
     RUNS.clear()
-    workers, errors, barrier = 4, [], threading.Barrier(4)
-
-    def run():
-        try:
-            barrier.wait(timeout=10)
-            outbox.dispatch_waiting()
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _, errors = run_together(outbox.dispatch_waiting, timeout=60)
     assert errors == []
     assert sorted(run["value"] for run in RUNS) == list(range(30))
     assert set(OutboxJob.objects.values_list("attempts", flat=True)) == {1}

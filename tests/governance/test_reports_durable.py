@@ -2,7 +2,6 @@
 outbox with the change, the schedule catches up every missed period exactly
 once, stalled builds are retried with the reason shown, and a build whose
 database connection died records its failure on a fresh one."""
-import threading
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +13,7 @@ from core.models import OutboxJob
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
 from governance.services import reports as services
 from governance.tasks.reports import build_alignment_report
+from tests.concurrency import run_together
 
 from .factories_reports import make_report, populate
 
@@ -137,23 +137,8 @@ def test_concurrent_schedulers_request_each_period_once(org, people, other_org):
         pytest.skip("needs concurrent connections and row locks (PostgreSQL)")
     _monthly(org)
     make_report(org, label="Jul 2026", start=date(2026, 7, 1), end=date(2026, 7, 31))
-    workers, errors, made = 4, [], []
-    barrier = threading.Barrier(workers)
-
-    def schedule():
-        try:
-            barrier.wait(timeout=10)
-            made.extend(r.pk for r in services.scheduled_reports_due(today=date(2026, 11, 5)))
-        except Exception as exc:  # noqa: BLE001 - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=schedule) for _ in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    batches, errors = run_together(lambda: services.scheduled_reports_due(today=date(2026, 11, 5)))
+    made = [report.pk for batch in batches for report in batch]
     assert errors == []
     labels = sorted(AlignmentReport.objects.filter(organization=org).values_list("period_label", flat=True))
     assert labels == ["Aug 2026", "Jul 2026", "Oct 2026", "Sep 2026"]
