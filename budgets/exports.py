@@ -8,11 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from core.selectors import signoff_status
 from core.tabular import Sheet, xlsx_bytes
 
 from . import presenters, selectors
-from .models import SIGNOFF_PURPOSE, ItemRiskLink, Priority
+from .models import ItemRiskLink, Priority
 
 ITEM_HEADERS = [
     "Title", "Domain", "Category", "CapEx / OpEx", "Priority", "Amount", "Annual cost", "Loss avoided per year",
@@ -106,11 +105,11 @@ def pdf_context(proposal) -> dict:
     rows = presenters.item_rows(items, proposal.amortisation_years)
     groups = [(label, [r for r in rows if r.item.priority == code]) for code, label in Priority.choices]
     context = presenters.proposal_context(proposal, organization=organization)
-    signatures = signoff_status(proposal, SIGNOFF_PURPOSE)
+    signatures, signoff_history = selectors.proposal_signoffs(proposal)
     state_label, state_date = selectors.proposal_state_date(proposal)  # the date of its current state
     context.update(
         state_label=state_label, state_date=state_date, org=organization, groups=groups, rows=rows, generated_at=timezone.now(),
         linked_rows=[r for r in rows if r.item.risk_links.all()],
-        signature_rows=[("CIO", signatures.cio), ("CISO", signatures.ciso)],
+        signature_rows=[("CIO", signatures.cio), ("CISO", signatures.ciso)], signoff_history=signoff_history,
     )
     return context

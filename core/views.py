@@ -87,7 +87,7 @@ class MembersView(OrgViewMixin, FormView):
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Invitation sent to {invitation.email}. They join once they accept.")
+        messages.success(self.request, f"An invitation is on its way to {invitation.email}. They join once they accept.")
         return redirect("core:members", org=self.organization.slug)
 
 
@@ -147,7 +147,7 @@ class MemberHandOverView(OrgViewMixin, FormView):
             add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"{new.user} is now the {Role(role).label}. Sign-offs still in flight from "
-                                       "the old roles were voided; the CIO and the CISO have been told.")
+                                       "the old roles were voided; we'll e-mail the CIO and the CISO shortly.")
         return redirect("core:members", org=self.organization.slug)
 
 

@@ -19,8 +19,9 @@ class KPIForm(StyledFormMixin, forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "target": "The value you aim for.",
-            "warning": "At or beyond this value the KPI turns amber.",
-            "critical": "At or beyond this value the KPI turns red.",
+            "warning": "The tolerance line: a value that misses the target but is inside this line (or on it) is amber; beyond it, red.",
+            "critical": "Drawn on the chart and used to judge the trend. It does not change the colour: red starts "
+                        "beyond the warning line.",
             "key": "Optional. Machine clients may send values with this key instead of the KPI's number.",
         }
 

@@ -1,13 +1,15 @@
 """Budget API shapes. Serializers check shape only; services apply the rules."""
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.base import SignOffSerializer, VersionedSerializerMixin
+from core.selectors import signoff_log
 
 from .. import money, selectors
 from ..fiscal import fiscal_year_dates
-from ..models import BudgetItem, ItemOption, ItemRiskLink, Proposal
+from ..models import SIGNOFF_PURPOSE, BudgetItem, ItemOption, ItemRiskLink, Proposal
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 
@@ -40,17 +42,16 @@ class BudgetProposalSerializer(serializers.ModelSerializer):
 
 
 class BudgetProposalDetailSerializer(BudgetProposalSerializer):
-    signoffs = serializers.SerializerMethodField()
+    signoffs = serializers.SerializerMethodField(
+        help_text="Every sign-off on the proposal, newest first, each with its state (in force, voided or withdrawn).")
 
     class Meta(BudgetProposalSerializer.Meta):
         fields = [*BudgetProposalSerializer.Meta.fields, "signoffs"]
         read_only_fields = fields
 
+    @extend_schema_field(SignOffSerializer(many=True))
     def get_signoffs(self, obj) -> list[dict]:
-        from core.selectors import signoff_status
-
-        status = signoff_status(obj, "submission")
-        return SignOffSerializer([s for s in (status.cio, status.ciso) if s], many=True).data
+        return SignOffSerializer(signoff_log(obj, SIGNOFF_PURPOSE), many=True).data
 
 
 class BudgetProposalCreateSerializer(serializers.Serializer):

@@ -3,7 +3,7 @@ workflow actions, options, conditions, comments, and the SLA settings.
 Serializers validate shape; every write goes through governance.services.intake."""
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -11,10 +11,12 @@ from rest_framework.response import Response
 from core.api.base import (
     ErrorSerializer,
     OrgScopedViewSet,
+    SignOffSerializer,
     SignRequestSerializer,
     VersionedSerializerMixin,
 )
 from core.roles import Perm
+from core.selectors import signoff_log
 
 from .. import intake_rules
 from ..models import (
@@ -104,9 +106,15 @@ class RequestSerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 class RequestDetailSerializer(RequestSerializer):
     options = OptionSerializer(many=True, read_only=True)
     conditions = ConditionSerializer(many=True, read_only=True)
+    signoffs = serializers.SerializerMethodField(
+        help_text="Every sign-off on the decision, newest first, each with its state (in force, voided or withdrawn).")
 
     class Meta(RequestSerializer.Meta):
-        fields = [*RequestSerializer.Meta.fields, "options", "conditions"]
+        fields = [*RequestSerializer.Meta.fields, "options", "conditions", "signoffs"]
+
+    @extend_schema_field(SignOffSerializer(many=True))
+    def get_signoffs(self, obj) -> list[dict]:
+        return SignOffSerializer(signoff_log(obj, services.DECISION_PURPOSE), many=True).data
 
 
 class QuestionSerializer(serializers.Serializer):

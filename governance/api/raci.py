@@ -216,7 +216,7 @@ class RaciMatrixViewSet(OrgScopedViewSet):
     def _summary(self):
         data = selectors.raci_summary(self.organization)
         matrix = selectors.raci_matrix(organization=self.organization)
-        logs = list(signoff_log(matrix, services.APPROVAL_PURPOSE).filter(voided_at__isnull=True)) if matrix else []
+        logs = list(signoff_log(matrix, services.APPROVAL_PURPOSE)) if matrix else []
         data["signoffs"] = SignOffSerializer(logs, many=True).data
         return Response(data)
 

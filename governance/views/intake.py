@@ -189,14 +189,14 @@ class IntakeActionView(IntakeMixin, View):
 
 
 class StartReviewView(IntakeActionView):
-    success = "Review started. The requester has been told."
+    success = "Review started. We'll e-mail the requester shortly."
 
     def perform(self, obj):
         services.intake_start_review(actor=self.request.user, request=obj)
 
 
 class RequestInfoView(IntakeActionView):
-    success = "Question sent. The clock is paused until the requester answers."
+    success = "Question posted; we'll e-mail the requester shortly. The clock is paused until they answer."
     anchor = "#comments"
 
     def perform(self, obj):
@@ -300,7 +300,7 @@ class SignView(IntakeActionView):
         services.intake_sign(actor=self.request.user, request=obj, decision=self.request.POST.get("decision", ""),
                              comment=self.request.POST.get("comment", ""))
         obj.refresh_from_db()
-        messages.success(self.request, f"Decision taken: {obj.get_status_display()}. The requester has been told."
+        messages.success(self.request, f"Decision taken: {obj.get_status_display()}. We'll e-mail the requester shortly."
                          if obj.is_decided else "Your sign-off is recorded.")
 
 

@@ -162,7 +162,13 @@ def test_change_after_signing_voids_through_api(client_as, data):
     assert len(cio.get(f"{API}/proposals/{pid}/").json()["signoffs"]) == 1
     cio.patch(f"{API}/items/{data['item'].pk}/", {"justification": "Updated", "version": data["item"].version},
               format="json")
-    assert cio.get(f"{API}/proposals/{pid}/").json()["signoffs"] == []
+    signoffs = cio.get(f"{API}/proposals/{pid}/").json()["signoffs"]
+    assert len(signoffs) == 1
+    assert signoffs[0]["role"] == "cio" and signoffs[0]["state"] == "voided"
+    assert signoffs[0]["voided_at"] and signoffs[0]["void_reason"]
+    cio.post(f"{API}/proposals/{pid}/sign/", {}, format="json")
+    states = [s["state"] for s in cio.get(f"{API}/proposals/{pid}/").json()["signoffs"]]
+    assert states == ["in_force", "voided"]
 
 
 def test_create_proposal_and_summary(client_as, data):

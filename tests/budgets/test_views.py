@@ -242,6 +242,18 @@ def test_pdf_export_contains_totals_and_sections(client_as, filled, people):
     assert "Page 2 of" in text
 
 
+def test_pdf_lists_voided_signoffs_with_their_state(client_as, filled, people):
+    proposal = filled["proposal"]
+    services.proposal_start_review(actor=people["cio"], proposal=proposal)
+    services.proposal_sign(actor=people["cio"], proposal=proposal, comment="Agreed with finance.")
+    item = BudgetItem.objects.get(pk=filled["item"].pk)
+    services.item_update(actor=people["cio"], item=item, expected_version=item.version, justification="Updated")
+    response = client_as("ciso").get(f"/o/acme/budget/{proposal.pk}/proposal.pdf")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Not signed for this version" in text
+    assert "including voided and withdrawn ones" in text and "Voided" in text
+
+
 def _fill(proposal, count):
     BudgetItem.objects.bulk_create([
         BudgetItem(organization=proposal.organization, proposal=proposal, title=f"Item {i}", domain="it",

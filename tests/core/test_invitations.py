@@ -36,7 +36,7 @@ def test_the_inviter_gets_the_same_answer_for_a_known_and_an_unknown_address(cli
         response = api.post("/api/v1/orgs/acme/memberships/", {"email": email, "role": "board"}, format="json")
         body = response.json()
         apis.append((response.status_code, sorted(body), body["status"], body["role"]))
-    assert pages[0] == pages[1] == ["Invitation sent to EMAIL. They join once they accept."]
+    assert pages[0] == pages[1] == ["An invitation is on its way to EMAIL. They join once they accept."]
     assert apis[0] == apis[1] == (201, apis[0][1], "pending", "board")
     # Nobody joined yet: both are pending invitations on the People page.
     assert not Membership.objects.filter(user=outsider, organization__slug="acme").exists()

@@ -74,6 +74,20 @@ def test_flow_through_the_api(client_as, org, django_capture_on_commit_callbacks
     assert kinds.count("status") == 4 and "info_request" in kinds and "answer" in kinds
 
 
+def test_detail_lists_every_signoff_with_its_state(client_as, django_capture_on_commit_callbacks):
+    contributor, cio = client_as("contributor", api=True), client_as("cio", api=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        pk = contributor.post(f"{BASE}/requests/", filing_values(), format="json").json()["id"]
+    cio.post(f"{BASE}/requests/{pk}/start-review/", format="json")
+    cio.post(f"{BASE}/requests/{pk}/propose/", {"decision": "approved", "rationale": "Fits"}, format="json")
+    signed = cio.post(f"{BASE}/requests/{pk}/sign/", {"decision": "approve"}, format="json").json()
+    assert [(s["role"], s["state"]) for s in signed["signoffs"]] == [("cio", "in_force")]
+    withdrawn = cio.post(f"{BASE}/requests/{pk}/withdraw/", format="json")
+    assert withdrawn.status_code == 200, withdrawn.json()
+    [signoff] = withdrawn.json()["signoffs"]
+    assert signoff["state"] == "withdrawn" and signoff["voided_at"]
+
+
 def test_validation_errors_name_fields(client_as):
     response = client_as("contributor", api=True).post(f"{BASE}/requests/", {"title": ""}, format="json")
     assert response.status_code == 400

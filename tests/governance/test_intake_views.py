@@ -152,3 +152,20 @@ def test_admin_can_correct_the_wording_but_not_the_workflow_or_the_clock(admin_c
     assert {"title", "description", "sponsor"} <= set(form.fields)
     assert not {"status", "proposed_decision", "data_classification", "sla_due_at", "sla_elapsed_days",
                 "organization"} & set(form.fields)
+
+
+def test_messages_say_the_e_mail_is_queued_not_sent(client_as, org, people, own_request,
+                                                     django_capture_on_commit_callbacks):
+    from governance.services import intake as services
+
+    def message_after(role, name, data=None):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_as(role).post(url(name, org, own_request.pk), data or {}, follow=True)
+        return [str(m) for m in response.context["messages"]]
+
+    assert message_after("cio", "intake_start_review") == ["Review started. We'll e-mail the requester shortly."]
+    own_request.refresh_from_db()
+    services.intake_propose_decision(actor=people["cio"], request=own_request, decision="approved", rationale="Fits")
+    services.intake_sign(actor=people["cio"], request=own_request)
+    assert message_after("ciso", "intake_sign", {"decision": "approve"}) == [
+        "Decision taken: Approved. We'll e-mail the requester shortly."]

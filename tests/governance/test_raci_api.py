@@ -53,7 +53,10 @@ def test_set_cell_updates_problems_and_voids_approval(client_as, matrix):
                            {"party": matrix["ciso"].pk, "letter": "A"}, format="json")
     assert response.status_code == 200
     assert set(response.json()["problems"]) == {"overlap", "cio_ciso_both_accountable"}
-    assert client.get(f"{BASE}/matrix/summary/").json()["approved"] is False
+    summary = client.get(f"{BASE}/matrix/summary/").json()
+    assert summary["approved"] is False
+    assert sorted((s["role"], s["state"]) for s in summary["signoffs"]) == [("cio", "voided"), ("ciso", "voided")]
+    assert all(s["voided_at"] and s["void_reason"] for s in summary["signoffs"])
 
 
 def test_cell_errors_are_400_with_field(client_as, matrix, other_org):

@@ -59,6 +59,11 @@ def test_scorecard_groups_and_shows_status(client_as, org):
     assert response.status_code == 200
     assert "Availability" in body and "Phishing" in body and 'id="group-joint"' in body
     assert "<svg" in body and "status-red" in body
+    # The legend says the rule of docs/DEFINITIONS.md ("KPI status"): red starts beyond the warning line.
+    assert "green: target met" in body
+    assert "amber: target missed, inside the warning line" in body
+    assert "red: beyond the warning line" in body
+    assert "critical line" not in body
     filtered = client_as("ciso").get(url("scorecard") + "?domain=it").content.decode()
     assert "Availability" in filtered and "Phishing" not in filtered
 
@@ -228,3 +233,11 @@ def test_exported_xlsx_imports_back_unchanged(client_as, kpi):
 def test_import_refuses_other_file_types(client_as, kpi):
     response = client_as("cio").post(url("import"), {"file": SimpleUploadedFile("values.pdf", b"%PDF-1.4")})
     assert response.status_code == 400 and "Only .csv and .xlsx" in response.content.decode()
+
+
+def test_kpi_form_explains_the_status_rule_of_the_definitions(client_as):
+    body = client_as("ciso").get(url("create")).content.decode()
+    assert "misses the target but is inside the warning line (the line itself included) is amber" in body
+    assert "a value beyond the warning line is red" in body
+    assert "The critical threshold does not change the colour" in body
+    assert "turns red" not in body and "past the critical threshold" not in body

@@ -150,6 +150,24 @@ def test_agreement_and_acceptance_through_the_api(client_as, org, people):
     assert len(cio.get(f"{url}/signoffs/").data) == 2
 
 
+def test_signoffs_endpoint_lists_withdrawn_and_voided_ones_with_their_state(client_as, org, people):
+    risk = assessed_risk(org, people, cio=(3, 4), ciso=(3, 4))
+    cio = client_as("cio", api=True)
+    url = f"{BASE}/risks/{risk.pk}"
+    expires = (timezone.localdate() + timedelta(days=30)).isoformat()
+    assert cio.post(f"{url}/acceptance/", {"justification": "Fix funded.", "expires_on": expires}).status_code == 200
+    assert cio.post(f"{url}/acceptance/sign/", {"decision": "approve"}).status_code == 200
+    assert cio.post(f"{url}/acceptance/withdraw/").status_code == 200
+    assert cio.post(f"{url}/acceptance/sign/", {"decision": "approve"}).status_code == 200
+    version = cio.get(f"{url}/").data["version"]
+    changed = cio.post(f"{url}/acceptance/", {"justification": "Fix funded next year.", "expires_on": expires,
+                                              "version": version})
+    assert changed.status_code == 200, changed.data
+    rows = cio.get(f"{url}/signoffs/").data
+    assert sorted(row["state"] for row in rows) == ["voided", "withdrawn"]
+    assert all(row["voided_at"] and row["void_reason"] for row in rows)
+
+
 def test_heatmap_matches_register(client_as, org, people):
     assessed_risk(org, people, cio=(4, 5), ciso=(4, 5))
     data = client_as("cio", api=True).get(f"{BASE}/risks/heatmap/").data
