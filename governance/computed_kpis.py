@@ -18,22 +18,27 @@ def _start_of(day: date) -> datetime:
     key="intake_median_days_to_decision",
     name="Intake time to decision (median)",
     description="Median business days from filing a project intake request to the joint CIO and CISO decision, "
-                "for requests decided in the period. Time spent waiting for the requester is not counted.",
+                "for requests decided in the six months (180 days) up to the end of the period, as on the intake "
+                "page. Time spent waiting for the requester is not counted.",
     unit="days", direction="lower", domain="joint", frequency="monthly",
     target=5, warning=8, critical=12, csf_function="GV",
 )
 def intake_median_days_to_decision(organization, period_start: date, period_end: date) -> Decimal | None:
     from .selectors.intake import median_decision_days
 
-    value = median_decision_days(organization, _start_of(period_start), _start_of(period_end + timedelta(days=1)))
+    # The window ends with the period, or now while the period runs: the
+    # running period's value is the intake page's median.
+    end = min(_start_of(period_end + timedelta(days=1)) - timedelta(microseconds=1), timezone.now())
+    value = median_decision_days(organization, end)
     return None if value is None else Decimal(str(value))
 
 
 @computed_kpi(
     key="raci_gaps",
     name="Ownership gaps (RACI)",
-    description="Activities of the ownership matrix with no one accountable (gaps) or several accountable "
-                "(overlaps). A snapshot of the matrix as it stands while the period runs.",
+    description="Activities of the ownership matrix with no one accountable (docs/DEFINITIONS.md: a gap; "
+                "activities with several accountable are overlaps, counted apart). A snapshot of the matrix as it "
+                "stands while the period runs.",
     unit="count", direction="lower", domain="joint", frequency="monthly",
     target=0, warning=2, critical=5, csf_function="GV",
 )
@@ -47,4 +52,4 @@ def raci_gaps(organization, period_start: date, period_end: date) -> Decimal | N
     summary = raci_summary(organization)
     if not summary["activities"]:
         return None
-    return Decimal(summary["gaps"] + summary["overlaps"])
+    return Decimal(summary["gaps"])

@@ -4,6 +4,8 @@ from decimal import Decimal
 from django import template
 from django.urls import reverse
 
+from core.formatting import rosi_text
+
 register = template.Library()
 
 
@@ -15,11 +17,8 @@ def risk_url(org, risk) -> str:
 
 @register.filter
 def rosi(value) -> str:
-    """0.25 → '+25%'; None → 'n/a' (no quantified risk, or no cost)."""
-    if value is None or value == "":
-        return "n/a"
-    pct = (Decimal(value) * 100).quantize(Decimal("1"))
-    return f"{'−' if pct < 0 else '+'}{abs(pct):,.0f}%"
+    """0.25 → '+25.0%'; None → 'n/a' (no quantified risk, or no cost): ``core.formatting.rosi_text``."""
+    return rosi_text(value)
 
 
 @register.filter

@@ -5,6 +5,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from core.formatting import rosi_text, score_change_text, share_text
 from core.money import whole_units
 
 register = template.Library()
@@ -67,6 +68,24 @@ def compact_money(value, currency: str = ""):
             short = (amount / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             return f"{short}{suffix} {currency}".strip()
     return f"{whole_units(amount)} {currency}".strip()
+
+
+@register.filter
+def share(value):
+    """A shared ratio (security share of the budget): ``core.formatting.share_text``."""
+    return share_text(value)
+
+
+@register.filter
+def rosi(value):
+    """Return on security investment: ``core.formatting.rosi_text``."""
+    return rosi_text(value)
+
+
+@register.filter
+def score_change(value):
+    """A change of the alignment score: ``core.formatting.score_change_text``."""
+    return "" if value in (None, "") else score_change_text(int(value))
 
 
 @register.filter

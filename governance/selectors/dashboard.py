@@ -41,7 +41,6 @@ KPI_ITEMS = 5
 # longer than this counts against decision latency.
 SIGNOFF_LIMIT_DAYS = 14
 # Decisions taken within this many days count for decision latency.
-LATENCY_WINDOW_DAYS = 180
 
 
 def _scope(model, organization, user=None):
@@ -123,7 +122,7 @@ def intake_section(*, organization, user=None, now=None) -> dict:
     time: ``governance.selectors.intake.intake_overview`` (four queries)."""
     from governance.selectors.intake import intake_overview
 
-    overview = intake_overview(organization=organization, user=user, now=now, window_days=LATENCY_WINDOW_DAYS,
+    overview = intake_overview(organization=organization, user=user, now=now,
                                list_limit=LIST_LIMIT)
     listing = _url("governance:intake_list", organization)
     keys = ("open", "on_track", "at_risk", "breached", "queue", "decided", "decided_on_time",

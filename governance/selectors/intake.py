@@ -219,11 +219,11 @@ def _median(values_qs: QuerySet, field: str, count: int) -> float | None:
     return intake_rules.median_days(middle[(count - 1) // 2: count // 2 + 1])
 
 
-def _counts(base: QuerySet, *, now: datetime, at_risk_percent: int, decided_since: datetime) -> dict:
+def _counts(base: QuerySet, *, now: datetime, at_risk_percent: int) -> dict:
     """Every count of the overview from one grouped query: open requests by
-    status, tier and SLA state; the decisions since ``decided_since`` by
+    status, tier and SLA state; the decisions of the window ending at ``now`` by
     whether they came within the SLA (or have no stored time)."""
-    window = Q(status__in=DECIDED_STATUSES, decided_at__gte=decided_since)
+    window = decided_in_window_q(now)
     bucket = Case(
         When(breached_q(now), then=Value(BREACHED)),
         When(sla_state_q(AT_RISK, now, at_risk_percent), then=Value(AT_RISK)),
@@ -259,7 +259,7 @@ def _queue_entry(request: IntakeRequest, organization: Organization, *, now: dat
 
 
 def _lists(base: QuerySet, organization: Organization, *, now: datetime, at_risk_percent: int,
-           decided_since: datetime, limit: int) -> tuple[list[dict], list[dict]]:
+           limit: int) -> tuple[list[dict], list[dict]]:
     """The ``limit`` open requests with the least time left and the ``limit``
     latest decisions, in one query. Time left is exact: the first ``limit`` of
     the running clocks (by breach moment) are merged with the first ``limit``
@@ -270,7 +270,7 @@ def _lists(base: QuerySet, organization: Organization, *, now: datetime, at_risk
     paused = (base.filter(status__in=OPEN_STATUSES, sla_due_at__isnull=True)
               .order_by(ExpressionWrapper(F("sla_days") - F("sla_elapsed_days"), output_field=FloatField())
                         .asc(nulls_last=True), "submitted_at"))
-    recent = base.filter(status__in=DECIDED_STATUSES, decided_at__gte=decided_since).order_by("-decided_at", "-pk")
+    recent = base.filter(decided_in_window_q(now)).order_by("-decided_at", "-pk")
     rows = base.filter(
         Q(pk__in=running.values("pk")[:limit]) | Q(pk__in=paused.values("pk")[:limit])
         | Q(pk__in=recent.values("pk")[:limit])).only(*fields)
@@ -287,7 +287,21 @@ def _lists(base: QuerySet, organization: Organization, *, now: datetime, at_risk
     return queue[:limit], decisions
 
 
-def intake_overview(*, organization: Organization, user=None, now: datetime | None = None, window_days: int = 180,
+# The decision figures (how many decisions, how many on time, the median time
+# to decision) count the requests decided in the last 180 days, about six
+# months (docs/DEFINITIONS.md, "Intake counts"): on the queue page, the
+# dashboard, the report and the computed KPI alike.
+DECISION_WINDOW_DAYS = 180
+
+
+def decided_in_window_q(end: datetime) -> Q:
+    """Requests decided in the decision window that ends at ``end``: the
+    ``DECISION_WINDOW_DAYS`` up to ``end``, both ends included."""
+    return Q(status__in=DECIDED_STATUSES, decided_at__gte=end - timedelta(days=DECISION_WINDOW_DAYS),
+             decided_at__lte=end)
+
+
+def intake_overview(*, organization: Organization, user=None, now: datetime | None = None,
                     list_limit: int = 0, at_risk_percent: int | None = None) -> dict:
     """The intake queue's figures, for the queue page, the dashboard and the
     alignment report. Scoped to ``user`` when given (the whole organization
@@ -295,7 +309,7 @@ def intake_overview(*, organization: Organization, user=None, now: datetime | No
 
     Returns ``open``, ``open_by_status`` {status: n}, ``open_by_tier`` {tier:
     n}, ``on_track``, ``at_risk``, ``breached`` (open requests by SLA state at
-    ``now``); for the decisions of the last ``window_days``: ``decided``,
+    ``now``); for the decisions of the ``DECISION_WINDOW_DAYS`` before ``now``: ``decided``,
     ``decided_on_time`` (within their SLA), ``decided_on_time_share`` (0–1 or
     None), ``median_days_to_decision`` (business days, or None); with
     ``list_limit``: ``queue`` (that many open requests, least time left first)
@@ -305,9 +319,8 @@ def intake_overview(*, organization: Organization, user=None, now: datetime | No
     if at_risk_percent is None:
         at_risk_percent = _at_risk_percent(organization)
     base = _scope(organization, user)
-    since = now - timedelta(days=window_days)
-    counts = _counts(base, now=now, at_risk_percent=at_risk_percent, decided_since=since)
-    window = base.filter(status__in=DECIDED_STATUSES, decided_at__gte=since)
+    counts = _counts(base, now=now, at_risk_percent=at_risk_percent)
+    window = base.filter(decided_in_window_q(now))
     overview = {
         "open": counts["open"],
         "open_by_status": {str(s): counts[f"status:{s}"] for s in OPEN_STATUSES},
@@ -317,11 +330,11 @@ def intake_overview(*, organization: Organization, user=None, now: datetime | No
         "decided_on_time": counts["decided_on_time"],
         "decided_on_time_share": counts["decided_on_time"] / counts["decided"] if counts["decided"] else None,
         "median_days_to_decision": _median(window, "sla_elapsed_days", counts["decided_timed"]),
-        "window_days": window_days,
+        "window_days": DECISION_WINDOW_DAYS,
     }
     if list_limit:
         overview["queue"], overview["recent_decisions"] = _lists(
-            base, organization, now=now, at_risk_percent=at_risk_percent, decided_since=since, limit=list_limit)
+            base, organization, now=now, at_risk_percent=at_risk_percent, limit=list_limit)
     return overview
 
 
@@ -341,8 +354,9 @@ def intake_status_counts(*, user, organization: Organization) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def median_decision_days(organization: Organization, start: datetime, end: datetime) -> float | None:
-    """Median business days to decision of the requests decided in [start, end). Two queries."""
-    decided = IntakeRequest.objects.filter(organization=organization, status__in=DECIDED_STATUSES,
-                                           decided_at__gte=start, decided_at__lt=end)
+def median_decision_days(organization: Organization, end: datetime) -> float | None:
+    """Median business days to decision of the requests decided in the decision
+    window that ends at ``end`` (the organization's whole queue): what
+    ``intake_overview(now=end)`` reports as ``median_days_to_decision``. Two queries."""
+    decided = IntakeRequest.objects.in_org(organization).filter(decided_in_window_q(end))
     return _median(decided, "sla_elapsed_days", decided.filter(sla_elapsed_days__isnull=False).count())

@@ -2,10 +2,11 @@
 the board sees published reports only; drafts are invisible (404) to it."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 
+from core.formatting import score_change_text, share_text
 from governance import alignment
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
 from risks import heatmap
@@ -60,12 +61,6 @@ def kpi_rows_for_page(kpis: dict, limit: int = KPI_ROWS_ON_PAGE) -> dict:
     return {"rows": items[:limit], "more": max(len(items) - limit, 0), "total": len(items)}
 
 
-def _share_percent(share) -> int:
-    """A ratio (text, Decimal or a float of an older snapshot) as whole percent, half up."""
-    value = Decimal(str(share or 0)) * 100
-    return int(value.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
-
-
 def _plural(count: int, one: str, many: str | None = None) -> str:
     return f"{count} {one if count == 1 else (many or one + 's')}"
 
@@ -82,7 +77,7 @@ def plain_summary(picture: dict) -> list[str]:
     else:
         band = {"good": "good", "fair": "fair", "poor": "weak"}[alignment.score_band(score)]
         trend = "" if change is None else (
-            f", {abs(change)} points {'up' if change > 0 else 'down'} on the previous report" if change
+            f", {score_change_text(change)} on the previous report" if change
             else ", unchanged since the previous report")
         lines.append(f"IT and security alignment is {band} at {score} out of 100{trend}.")
     if risks["open"]:
@@ -97,9 +92,9 @@ def plain_summary(picture: dict) -> list[str]:
                      f"{kpis['stale']} lack a recent measurement.")
     if budget["proposal"]:
         share = budget["security_share"]
-        share_text = f" Security and joint items make up {_share_percent(share)}% of it." if share is not None else ""
+        share_sentence = f" Security and joint items make up {share_text(share)} of it." if share is not None else ""
         lines.append(f"The FY{budget['proposal']['fiscal_year']} budget proposal is at the "
-                     f"“{budget['proposal']['status'].lower()}” stage.{share_text}")
+                     f"“{budget['proposal']['status'].lower()}” stage.{share_sentence}")
     if raci["activities"]:
         lines.append(f"{raci['ok']} of {raci['activities']} activities have clear ownership"
                      + (f"; {_plural(raci['problem_count'], 'needs', 'need')} attention." if raci["problem_count"]
@@ -164,7 +159,7 @@ def picture_charts(picture: dict, *, trend: list[dict], thresholds) -> dict:
         "budget": charts.donut([("IT", _amount(by_domain.get("it"))), ("Security", _amount(by_domain.get("security"))),
                                 ("Joint", _amount(by_domain.get("joint")))], size=150, thickness=24,
                                colors=[charts.PALETTE[0], charts.PALETTE[4], charts.PALETTE[3]],
-                               center_label=f"{_share_percent(budget.get('security_share'))}%",
+                               center_label=share_text(budget.get("security_share") or 0),
                                title="Budget by domain; centre: security and joint share")
         if _amount(budget.get("total")) else "",
         "heatmap": heatmap_rows(picture["risks"]["heatmap"]["inherent"], thresholds),

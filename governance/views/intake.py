@@ -61,7 +61,7 @@ class IntakeListView(IntakeMixin, TemplateView):
         )
         if self.is_reviewer:
             context["summary"] = selectors.intake_overview(
-                organization=self.organization, user=self.request.user, now=now, window_days=90,
+                organization=self.organization, user=self.request.user, now=now,
                 at_risk_percent=settings.at_risk_percent)
             context["settings"] = settings
         return context

@@ -99,7 +99,7 @@ def test_proposal_page_shows_summary_figures(client_as, filled):
     page = client_as("ciso").get(f"/o/acme/budget/{filled['proposal'].pk}/").content.decode()
     assert "EDR rollout" in page and "120,000" in page
     assert "400,000" in page  # loss avoided 500k → 100k
-    assert "+233%" in page  # (400 000 − 120 000) / 120 000
+    assert "+233.3%" in page  # (400 000 − 120 000) / 120 000, one decimal (core.formatting.rosi_text)
     assert "<svg" in page and "How the figures are computed" in page
     assert 'style="' not in page and "<style" not in page
 

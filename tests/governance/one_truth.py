@@ -14,14 +14,17 @@ from html.parser import HTMLParser
 from django.urls import reverse
 from pypdf import PdfReader
 
+from core.formatting import rosi_text, share_text
 from core.money import whole_units
-from core.templatetags.concord import percent
 from risks import heatmap
 
 LEVELS = ("critical", "high", "medium", "low", "unassessed")
 KPI_STATUSES = ("green", "amber", "red", "stale")
 DOMAINS = ("it", "security", "joint")
 INTAKE = ("open", "on_track", "at_risk", "breached", "decided", "decided_on_time")
+# The computed KPIs that repeat another app's figure (governance/computed_kpis.py):
+# their value for the running period is that figure.
+COMPUTED_KPIS = {"raci_gaps": "raci.gaps", "intake_median_days_to_decision": "intake.median"}
 MONEY_KEYS = {f"budget.{d}" for d in DOMAINS} | {"budget.total"}
 
 
@@ -50,9 +53,16 @@ class _Figures(HTMLParser):
 
 
 def _typed(key: str, text: str):
-    if key.startswith("budget."):
+    """Numbers from ``data-value`` or the text; ``shown.*`` figures are the text as written."""
+    if key.startswith("shown."):
+        return text
+    if key.startswith("budget.") or key == "intake.median":
         return Decimal(text) if text else None
     return int(text)
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value))
 
 
 def page_figures(client, url: str) -> dict:
@@ -86,13 +96,28 @@ def picture_figures(picture: dict) -> dict:
                **{f"kpis.{status}": kpis[status] for status in KPI_STATUSES}, "kpis.total": kpis["total"],
                "raci.gaps": raci["gaps"], "raci.overlaps": raci["overlaps"], "raci.activities": raci["activities"],
                "raci.problems": raci["problem_count"],
-               **{f"intake.{key}": intake[key] for key in INTAKE}}
+               **{f"intake.{key}": intake[key] for key in INTAKE},
+               "intake.median": _decimal(intake["median_days_to_decision"])}
     if budget["proposal"]:
         figures.update({f"budget.{d}": Decimal(budget["by_domain"][d]) for d in DOMAINS})
         figures["budget.total"] = Decimal(budget["total"])
         figures["budget.security_total"] = Decimal(budget["security_total"])
         figures["budget.rosi"] = Decimal(budget["portfolio_rosi"]) if budget["portfolio_rosi"] is not None else None
+        # As written on the pages and in the PDFs: one way, by core.formatting.
+        figures["shown.rosi"] = rosi_text(budget["portfolio_rosi"])
+        figures["shown.security_share"] = share_text(budget["security_share"])
     return figures
+
+
+def computed_kpi_figures(client, org, current_period) -> dict:
+    """The running period's values of the computed KPIs that repeat another
+    app's figure, as the KPI scorecard API shows them."""
+    response = client.get(f"/api/v1/orgs/{org.slug}/kpis/scorecard/")
+    assert response.status_code == 200, response.content[:300]
+    rows = response.json()
+    rows = rows["results"] if isinstance(rows, dict) else rows
+    return {COMPUTED_KPIS[row["key"]]: Decimal(row["latest_value"]) for row in rows
+            if row["key"] in COMPUTED_KPIS and row["latest_period"] == current_period.isoformat()}
 
 
 def api_figures(client, org, proposal_id: int | None) -> dict:
@@ -140,8 +165,9 @@ PDF_ROWS = {
     "Intake requests open": "intake.open", "Intake requests on track": "intake.on_track",
     "Intake requests at risk": "intake.at_risk", "Intake requests past the SLA": "intake.breached",
     "Intake decisions (six months)": "intake.decided", "Intake decisions on time": "intake.decided_on_time",
+    "Intake median days to decision": "intake.median", "Security share of the budget": "shown.security_share",
 }
-_ROW = re.compile(r"^(?P<label>[A-Za-z ,()]+?) (?P<value>[-\d,.%—]+(?: [A-Z]{3})?)$")
+_ROW = re.compile(r"^(?P<label>[A-Za-z ,()]+?) (?P<value>[-+−±\d,.%—]+(?: [A-Z]{3})?|n/a)$")
 _HEAT_ROW = re.compile(r"^(?P<impact>[1-5]) [A-Z][a-z]+(?P<cells>(?: (?:\d+|·)){5})$")
 
 
@@ -151,7 +177,7 @@ def pdf_text(pdf: bytes) -> str:
 
 def pdf_figures(pdf: bytes) -> dict:
     """The appendix's figures table and the heat map, as printed: whole currency
-    units for money, ROSI as a percentage with one decimal (the text printed)."""
+    units for money, ROSI and shares as written by core.formatting (the text printed)."""
     text = pdf_text(pdf)
     appendix = text[text.rindex("Appendix: the figures and what they mean"):]
     figures: dict = {}
@@ -170,11 +196,13 @@ def pdf_figures(pdf: bytes) -> dict:
 
 
 def as_printed(key: str, value, currency: str):
-    """A figure as the PDF prints it (money in whole units, ROSI a percentage)."""
+    """A figure as the PDF prints it (money in whole units, ROSI as written everywhere)."""
     if key in MONEY_KEYS:
         return f"{whole_units(value):,.0f} {currency}"
     if key == "budget.rosi":
-        return percent(value, 1) if value is not None else "—"
+        return rosi_text(value)
+    if key == "intake.median":
+        return "—" if value is None else str(value)
     if isinstance(value, int) and not key.startswith("risks.heatmap"):
         return str(value)
     return value
@@ -190,4 +218,5 @@ def urls(org, proposal_id):
         "register": reverse("risks:register", args=[org.slug]),
         "heatmap": reverse("risks:heatmap", args=[org.slug]),
         "budget": reverse("budgets:proposal_detail", args=[org.slug, proposal_id]) if proposal_id else None,
+        "intake": reverse("governance:intake_list", args=[org.slug]),
     }

@@ -225,11 +225,11 @@ def test_queue_summary(org, people, django_assert_max_num_queries):
     for days in (1, 3, 20):
         make_request(org, people["contributor"], status=IntakeStatus.APPROVED, sla_days=5,
                      submitted_at=now - timedelta(days=days + 30), decided_at=now - timedelta(days=30))
-    make_request(org, people["contributor"], status=IntakeStatus.REJECTED, submitted_at=now - timedelta(days=200),
-                 decided_at=now - timedelta(days=120))  # outside the 90 days
+    make_request(org, people["contributor"], status=IntakeStatus.REJECTED, submitted_at=now - timedelta(days=260),
+                 decided_at=now - timedelta(days=200))  # outside the six months
     services.intake_settings_get(organization=org)
     with django_assert_max_num_queries(3):  # the threshold, one aggregate, the median's middle rows
-        summary = intake_overview(organization=org, window_days=90)
+        summary = intake_overview(organization=org)
     assert summary["open"] == 2 and summary["breached"] == 1
     assert summary["open_by_status"]["needs_info"] == 1 and summary["open_by_tier"]["high"] == 1
     assert summary["decided"] == 3 and summary["decided_on_time"] == 2

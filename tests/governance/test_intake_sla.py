@@ -91,7 +91,7 @@ def test_filters_and_counts_in_the_database_match_the_clocks(org, people, queue)
     for state in (rules.ON_TRACK, rules.AT_RISK, rules.BREACHED):
         found = intake_request_list(user=people["cio"], organization=org, sla=state, now=now)
         assert {r.title for r in found} == {t for t, s in states.items() if s == state}, state
-    overview = intake_overview(organization=org, now=now, window_days=180)
+    overview = intake_overview(organization=org, now=now)
     assert overview["open"] == len(opened)
     for state in (rules.ON_TRACK, rules.AT_RISK, rules.BREACHED):
         assert overview[state] == sum(1 for s in states.values() if s == state)

@@ -6,7 +6,11 @@ heat map and the budget page, the API (the domain apps' endpoints and the
 dashboard's), a freshly built report snapshot, the report page and the text of
 the report's PDF, and must all be equal: open risks by level, above appetite,
 accepted, divergent, heat-map cells, KPI counts by status, budget totals by
-domain, ROSI, RACI gaps and overlaps, intake counts (docs/DEFINITIONS.md).
+domain, ROSI, RACI gaps and overlaps, intake counts and median time to
+decision (docs/DEFINITIONS.md). The computed KPIs that repeat one of these
+figures (ownership gaps, intake time to decision) show it for the running
+period, and ROSI and the security share are written the same way on the
+budget page and PDF, the dashboard, the report page and its PDF.
 Runs on PostgreSQL too (set DATABASE_URL)."""
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from budgets import exports as budget_exports
 from budgets.models import BudgetItem, ItemRiskLink, Proposal, ProposalStatus
 from core.models import Organization, User
 from core.pdf import render_pdf
@@ -27,7 +32,8 @@ from governance.models import RaciActivity, RaciAssignment, RaciParty
 from governance.services.reports import report_build, report_request
 from governance.views.reports import pdf_context
 from kpis.models import KPI, Measurement
-from kpis.status import latest_expected_period, shift_period
+from kpis.services import computed_kpis_refresh, kpi_add_from_library
+from kpis.status import align_period, latest_expected_period, shift_period
 from risks.models import Risk, RiskStatus
 from tests.governance import one_truth
 from tests.governance.factories_reports import make_intake
@@ -123,6 +129,8 @@ def generate(org, people, seed: int) -> None:
     _budget(org, rng)
     _raci(org, rng)
     _intake(org, people["contributor"], rng)
+    for key in one_truth.COMPUTED_KPIS:
+        kpi_add_from_library(actor=people["cio"], organization=org, key=key)
 
 
 # ------------------------------------------------------------- surfaces ----
@@ -143,6 +151,7 @@ def _snapshot_and_pdf(org, cio):
 def read_everywhere(org, cio) -> tuple[dict[str, dict], str]:
     """{surface: {figure: value}} for one organization, read as its CIO."""
     client = _client(cio)
+    computed_kpis_refresh(organization=org)  # what the scheduled refresh does
     proposal = Proposal.objects.filter(organization=org).order_by("-fiscal_year", "-pk").first()
     links = one_truth.urls(org, proposal.pk if proposal else None)
     surfaces = {name: one_truth.page_figures(client, url) for name, url in links.items() if url}
@@ -152,6 +161,13 @@ def read_everywhere(org, cio) -> tuple[dict[str, dict], str]:
     surfaces["report page"] = one_truth.page_figures(client, reverse("governance:report_detail",
                                                                      args=[org.slug, report.pk]))
     surfaces["pdf"] = one_truth.pdf_figures(pdf)
+    surfaces["kpi scorecard"] = one_truth.computed_kpi_figures(client, org, align_period(timezone.localdate(),
+                                                                                         "monthly"))
+    if proposal is not None:
+        budget_pdf = one_truth.pdf_text(render_pdf("budgets/proposal_pdf.html", budget_exports.pdf_context(proposal)))
+        truth = surfaces["snapshot"]
+        surfaces["budget pdf"] = {key: truth[key] for key in ("shown.rosi", "shown.security_share")
+                                  if key in truth and truth[key] in budget_pdf}
     return surfaces, snapshot["organization"]["currency"]
 
 
@@ -179,6 +195,15 @@ def assert_one_truth(surfaces: dict[str, dict], currency: str) -> None:
         for surface in ("dashboard", "budget", "api", "pdf"):
             assert {"budget.it", "budget.security", "budget.joint", "budget.total", "budget.rosi"} <= set(
                 surfaces[surface]), surface
+        # ROSI and the security share, as written: one presentation on every page and PDF
+        # (the report PDF's ROSI row is compared as written, through as_printed).
+        for surface in ("dashboard", "budget", "report page", "budget pdf"):
+            assert {"shown.rosi", "shown.security_share"} <= set(surfaces[surface]), surface
+        assert "shown.security_share" in surfaces["pdf"]
+    # The intake decisions and their median: one window on every surface.
+    for surface in ("intake", "dashboard", "report page", "pdf", "snapshot"):
+        if truth["intake.decided"]:
+            assert {"intake.decided", "intake.median"} <= set(surfaces[surface]), surface
 
 
 def _counts_sum_up(truth: dict) -> None:
@@ -207,6 +232,33 @@ def test_demo_organization_shows_one_truth(db):
     assert_one_truth(surfaces, currency)
     _counts_sum_up(surfaces["snapshot"])
     assert surfaces["snapshot"]["risks.open"] > 0 and surfaces["snapshot"]["kpis.total"] > 0
+    # The demo has ownership gaps and overlaps, and decisions: the computed KPIs
+    # show the gaps alone and the intake page's median, for the running period.
+    truth = surfaces["snapshot"]
+    assert truth["raci.gaps"] and truth["raci.overlaps"] and truth["intake.median"] is not None
+    assert set(surfaces["kpi scorecard"]) == {"raci.gaps", "intake.median"}
+
+
+def test_score_changes_are_written_in_points(org, people):
+    """'+1 point', never '+1 points', in the report's sentences, page and PDF."""
+    from core.formatting import score_change_text
+    from governance.selectors.reports import plain_summary
+
+    assert [score_change_text(c) for c in (1, -1, 3, -3, 0)] == [
+        "+1 point", "−1 point", "+3 points", "−3 points", "±0 points"]
+    generate(org, people, 7)
+    report, snapshot, _ = _snapshot_and_pdf(org, people["cio"])
+    if snapshot["alignment"]["score"] is None:
+        snapshot["alignment"]["score"] = 60
+    snapshot["alignment"]["change"] = 1
+    report.snapshot = snapshot
+    report.save(update_fields=["snapshot"])
+    assert "+1 point on the previous report" in plain_summary(snapshot)[0]
+    page = _client(people["cio"]).get(reverse("governance:report_detail", args=[org.slug, report.pk]))
+    pdf = one_truth.pdf_text(render_pdf("governance/reports/pdf.html", pdf_context(report)))
+    for text in (page.content.decode(), pdf):
+        assert "+1 point on the previous report" in text
+        assert "1 points" not in text
 
 
 def test_a_changed_figure_changes_everywhere(org, people):
