@@ -98,3 +98,17 @@ def test_an_unwritable_var_folder_is_reported_at_start_not_a_crash(tmp_path):
     assert "Traceback" not in output
     assert f"Concord cannot write to {blocker / 'var'}" in output
     assert "concord.E001" in output
+
+
+def test_the_containers_health_check_follows_the_scheduler_heartbeat(db, settings):
+    """Compose's beat service is healthy while its ticks are recorded."""
+    from django.core.management import CommandError, call_command
+
+    settings.HEARTBEAT_STALE_SECONDS = 180
+    with pytest.raises(CommandError, match="never seen"):
+        call_command("heartbeat_check", "scheduler")
+    heartbeat.record(heartbeat.SCHEDULER)
+    call_command("heartbeat_check", "scheduler")
+    Heartbeat.objects.filter(name=heartbeat.SCHEDULER).update(beat_at=timezone.now() - timedelta(minutes=10))
+    with pytest.raises(CommandError, match="stale"):
+        call_command("heartbeat_check", "scheduler")

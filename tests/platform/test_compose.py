@@ -63,7 +63,7 @@ def test_every_long_running_service_has_a_health_check(compose):
     assert "pg_isready" in checks["db"]
     assert "redis-cli ping" in checks["redis"]
     assert "inspect ping" in checks["worker"]
-    assert "celerybeat-schedule" in checks["beat"]
+    assert "heartbeat_check scheduler" in checks["beat"]
 
 
 def test_images_and_commands(compose):
