@@ -164,17 +164,23 @@ def test_organization_settings_need_a_fresh_code(step_up_on, client_as, cio, org
     assert org.name == "Acme Corp" and org.mfa_required_roles == ["cio", "ciso", "admin"]
 
 
-def test_new_recovery_codes_need_a_fresh_code(step_up_on, people):
-    from django_otp.plugins.otp_static.models import StaticToken
-
+def _signed_in_three_hours_ago(person) -> Client:
+    """A session whose last second-factor check is older than the step-up window."""
     from .helpers import sign_in_with_mfa
 
-    cio = people["cio"]
     client = Client()
-    sign_in_with_mfa(client, cio)
+    sign_in_with_mfa(client, person)
     session = client.session
     session[stepup.SESSION_KEY] = int(time.time()) - 3 * 3600
     session.save()
+    return client
+
+
+def test_new_recovery_codes_need_a_fresh_code(step_up_on, people):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    cio = people["cio"]
+    client = _signed_in_three_hours_ago(cio)
     before = set(StaticToken.objects.filter(device__user=cio).values_list("token", flat=True))
     assert _to_confirm(client.post("/accounts/two-factor/recovery-codes/"))
     assert set(StaticToken.objects.filter(device__user=cio).values_list("token", flat=True)) == before
@@ -184,14 +190,8 @@ def test_replacing_the_authenticator_needs_a_fresh_code(step_up_on, people):
     """An old session cannot move two-factor to another phone (and get new recovery codes)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from .helpers import sign_in_with_mfa
-
     cio = people["cio"]
-    client = Client()
-    sign_in_with_mfa(client, cio)
-    session = client.session
-    session[stepup.SESSION_KEY] = int(time.time()) - 3 * 3600
-    session.save()
+    client = _signed_in_three_hours_ago(cio)
     before = list(TOTPDevice.objects.filter(user=cio, confirmed=True).values_list("key", flat=True))
     assert _to_confirm(client.get("/accounts/two-factor/set-up/"))
     assert _to_confirm(client.post("/accounts/two-factor/set-up/", {"code": "123456"}))
