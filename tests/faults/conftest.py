@@ -11,6 +11,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -20,10 +21,22 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-# Each test process (pytest-xdist worker gw0, gw1, ...) owns its own pair of ports.
+def _free_port(first: int) -> int:
+    """The first port from ``first`` that nothing listens on: each test process
+    (and any other run on the machine) gets servers of its own."""
+    for port in range(first, first + 100):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port from {first}")
+
+
 _WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
-REDIS_PORT = int(os.environ.get("FAULT_REDIS_PORT", "16380")) + _WORKER
-PG_PORT = int(os.environ.get("FAULT_PG_PORT", "15440")) + _WORKER
+REDIS_PORT = _free_port(int(os.environ.get("FAULT_REDIS_PORT", "16380")) + 10 * _WORKER)
+PG_PORT = _free_port(int(os.environ.get("FAULT_PG_PORT", "15440")) + 10 * _WORKER)
 AS_ROOT = os.geteuid() == 0  # PostgreSQL refuses to run as root: run it as the postgres user
 
 
@@ -110,7 +123,8 @@ class PgCluster:
         command = [str(self.bindir / args[0]), *args[1:]]
         if AS_ROOT:
             command = ["runuser", "-u", "postgres", "--", *command]
-        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True)
+        # cwd=/: the postgres user may not enter the checkout's folder.
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=True, cwd="/")
 
     def init(self):
         self.folder.mkdir(parents=True, exist_ok=True)
