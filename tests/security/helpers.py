@@ -27,6 +27,9 @@ def enrol_totp(user) -> TOTPDevice:
 
 def totp_code(device: TOTPDevice, *, at: float | None = None) -> str:
     """The 6-digit code the device shows now (or at ``at``, a Unix time)."""
+    if device.pk:
+        # A code accepted one step late moves the stored drift; read it, as the server does.
+        device.refresh_from_db(fields=["drift", "last_t"])
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = at if at is not None else time.time()
     return f"{totp.token():0{device.digits}d}"
