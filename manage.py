@@ -1,5 +1,6 @@
 #!/usr/bin/env python
 """Concord's command-line entry point."""
+
 import os
 import sys
 

@@ -8,6 +8,7 @@ Each line: the query string, the page query's and the count query's execution
 times, and the scan the plan uses on the risks table (a sequential scan of all
 organizations' risks is what an index should avoid).
 """
+
 from __future__ import annotations
 
 import os
@@ -26,10 +27,32 @@ from core.models import Membership, Organization  # noqa: E402
 
 PAGE = 25
 VARIANTS = [
-    "", "page=100", "status=open", "level=high", "origin=security", "divergent=yes", "appetite=above",
-    "csf=PR", "q=ransomware", "status=open&level=high&origin=security&sort=-residual",
-    *(f"sort={key}" for key in ("reference", "-score", "residual", "divergence", "owner", "status", "due",
-                                "review", "loss", "updated", "title")),
+    "",
+    "page=100",
+    "status=open",
+    "level=high",
+    "origin=security",
+    "divergent=yes",
+    "appetite=above",
+    "csf=PR",
+    "q=ransomware",
+    "status=open&level=high&origin=security&sort=-residual",
+    *(
+        f"sort={key}"
+        for key in (
+            "reference",
+            "-score",
+            "residual",
+            "divergence",
+            "owner",
+            "status",
+            "due",
+            "review",
+            "loss",
+            "updated",
+            "title",
+        )
+    ),
 ]
 APPS = ("core", "risks", "kpis", "budgets", "governance")
 
@@ -38,10 +61,22 @@ def _plan(sql: str, params) -> tuple[float, str]:
     with connection.cursor() as cur:
         cur.execute("EXPLAIN (ANALYZE, FORMAT TEXT) " + sql, params)
         lines = [row[0] for row in cur.fetchall()]
-    took = next((float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+)", line))), 0.0)
-    scans = sorted({m.group(0) for line in lines
-                    if (m := re.search(r"(Seq Scan|Index Scan|Index Only Scan)( Backward)?( using \w+)? on risks_risk\b"
-                                       r"|Bitmap Index Scan on risks?_\w+", line))})
+    took = next(
+        (float(m.group(1)) for line in lines if (m := re.search(r"Execution Time: ([\d.]+)", line))), 0.0
+    )
+    scans = sorted(
+        {
+            m.group(0)
+            for line in lines
+            if (
+                m := re.search(
+                    r"(Seq Scan|Index Scan|Index Only Scan)( Backward)?( using \w+)? on risks_risk\b"
+                    r"|Bitmap Index Scan on risks?_\w+",
+                    line,
+                )
+            )
+        }
+    )
     return took, "; ".join(scans) or "—"
 
 
@@ -57,7 +92,7 @@ def register_plans(user, org) -> list[str]:
         offset = 99 * PAGE if "page=100" in variant else 0
         # The register reads a page's ids first (risks.pagination), then only those rows.
         ids = qs.select_related(None).prefetch_related(None).values_list("pk", flat=True)
-        page_sql, page_params = ids[offset:offset + PAGE].query.sql_with_params()
+        page_sql, page_params = ids[offset : offset + PAGE].query.sql_with_params()
         count_sql, count_params = qs.order_by().values("pk").query.sql_with_params()
         page_ms, scan = _plan(page_sql, page_params)
         # count_sql comes from the ORM compiler; the values stay in count_params.
@@ -69,11 +104,14 @@ def register_plans(user, org) -> list[str]:
 def index_list() -> list[str]:
     rows = ["| table | indexes |", "|---|---|"]
     with connection.cursor() as cur:
-        cur.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
-                    "AND tablename ~ %s ORDER BY tablename, indexname", [f"^({'|'.join(APPS)})_(?!historical)"])
+        cur.execute(
+            "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' "
+            "AND tablename ~ %s ORDER BY tablename, indexname",
+            [f"^({'|'.join(APPS)})_(?!historical)"],
+        )
         by_table: dict[str, list[str]] = {}
         for table, _name, definition in cur.fetchall():
-            cols = definition[definition.index("(") + 1: definition.rindex(")")]
+            cols = definition[definition.index("(") + 1 : definition.rindex(")")]
             unique = "unique " if " UNIQUE " in definition else ""
             by_table.setdefault(table, []).append(f"{unique}({cols})")
     for table, indexes in by_table.items():

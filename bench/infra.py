@@ -1,5 +1,6 @@
 """The machinery around the measurements: the load tool, the databases and
 their seed marker, gunicorn, worker memory and the machine's description."""
+
 from __future__ import annotations
 
 import contextlib
@@ -47,8 +48,16 @@ def ensure_wrk() -> str:
 
 def run_wrk(url: str, *, cookies: list[str], threads: int, connections: int, duration: int) -> dict:
     """One bounded wrk run; latencies in ms, throughput in requests/s."""
-    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", f"--timeout={max(duration, 10)}s",
-           "-s", str(ROOT / "bench" / "wrk.lua"), url]
+    cmd = [
+        "wrk",
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{duration}s",
+        f"--timeout={max(duration, 10)}s",
+        "-s",
+        str(ROOT / "bench" / "wrk.lua"),
+        url,
+    ]
     env = {**os.environ, "BENCH_COOKIES": "|".join(cookies)}
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=duration + 60)  # noqa: S603
     return parse_wrk(proc.stdout, proc.stderr, duration)
@@ -64,10 +73,18 @@ def parse_wrk(stdout: str, stderr: str, duration: int) -> dict:
         return {"missing": f"no request completed within {duration} s", "requests": 0}
     seconds = raw["duration_us"] / 1e6
     errors = sum(raw[k] for k in raw if k.startswith("errors_"))
-    return {"p50_ms": raw["p50_us"] / 1000, "p90_ms": raw["p90_us"] / 1000, "p95_ms": raw["p95_us"] / 1000,
-            "p99_ms": raw["p99_us"] / 1000, "mean_ms": raw["mean_us"] / 1000, "max_ms": raw["max_us"] / 1000,
-            "rps": raw["requests"] / seconds if seconds else 0.0, "requests": raw["requests"],
-            "errors": errors, "non_2xx": raw["errors_status"]}
+    return {
+        "p50_ms": raw["p50_us"] / 1000,
+        "p90_ms": raw["p90_us"] / 1000,
+        "p95_ms": raw["p95_us"] / 1000,
+        "p99_ms": raw["p99_us"] / 1000,
+        "mean_ms": raw["mean_us"] / 1000,
+        "max_ms": raw["max_us"] / 1000,
+        "rps": raw["requests"] / seconds if seconds else 0.0,
+        "requests": raw["requests"],
+        "errors": errors,
+        "non_2xx": raw["errors_status"],
+    }
 
 
 # ------------------------------------------------------------- databases ----
@@ -88,7 +105,9 @@ def database_url(name: str) -> str:
 def read_marker(name: str) -> str | None:
     """The seed marker, kept as the database's comment; None when the database is absent."""
     with contextlib.closing(_admin_connection()) as conn, conn.cursor() as cur:
-        cur.execute("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name])
+        cur.execute(
+            "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s", [name]
+        )
         row = cur.fetchone()
     return None if row is None else (row[0] or "")
 
@@ -145,8 +164,14 @@ def flush_redis() -> None:
 
 
 def manage(env: dict, *args: str, timeout: int = 900) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,  # noqa: S603
-                          timeout=timeout, text=True, capture_output=True)
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+        text=True,
+        capture_output=True,
+    )
     if proc.returncode != 0:
         tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
         raise SystemExit(f"manage.py {' '.join(args)} failed:\n{tail}")
@@ -154,8 +179,14 @@ def manage(env: dict, *args: str, timeout: int = 900) -> subprocess.CompletedPro
 
 
 def probe(env: dict, *args: str, timeout: int = 900) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "bench.probe", *args], cwd=ROOT, env=env,  # noqa: S603
-                          timeout=timeout, text=True, capture_output=True)
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.probe", *args],
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+        text=True,
+        capture_output=True,
+    )
     line = next((x for x in proc.stdout.splitlines() if x.startswith("PROBE_JSON ")), None)
     if line is None:
         tail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
@@ -166,8 +197,14 @@ def probe(env: dict, *args: str, timeout: int = 900) -> dict:
 @contextlib.contextmanager
 def gunicorn(env: dict, port: int):
     """Gunicorn on 127.0.0.1:<port>, stopped (and its workers with it) on exit."""
-    cmd = [str(Path(sys.executable).parent / "gunicorn"), "config.wsgi:application",
-           "-c", str(ROOT / "bench" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}"]
+    cmd = [
+        str(Path(sys.executable).parent / "gunicorn"),
+        "config.wsgi:application",
+        "-c",
+        str(ROOT / "bench" / "gunicorn.conf.py"),
+        "--bind",
+        f"127.0.0.1:{port}",
+    ]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
     try:
         _wait_until_up(f"http://127.0.0.1:{port}/healthz", proc)
@@ -205,7 +242,7 @@ def wait_until_idle(port: int, limit: float = 120) -> float:
     while quick < 2 and time.monotonic() < deadline:
         t = time.monotonic()
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=limit):  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=limit):
                 pass
         except OSError:
             time.sleep(0.2)

@@ -2,6 +2,7 @@
 tries (first that exists wins, so the list tolerates renamed routes) and the
 object it needs, if any. Pages whose route or object does not exist yet are
 reported as missing, never as a crash."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,16 +26,30 @@ PAGES: tuple[Page, ...] = (
     Page("baseline", "Baseline /api/v1/me/", "cio", ("api:me",), org_kwarg=""),
     Page("dashboard", "Dashboard", "cio", ("governance:dashboard",)),
     Page("register", "Risk register p.1", "cio", ("risks:register", "risks:risk_list", "risks:list")),
-    Page("register_filtered", "Risk register filtered", "cio",
-         ("risks:register", "risks:risk_list", "risks:list"),
-         query="status=open&level=high&origin=security&sort=-residual"),
-    Page("register_deep", "Risk register p.100", "cio", ("risks:register", "risks:risk_list", "risks:list"),
-         deep=True),
+    Page(
+        "register_filtered",
+        "Risk register filtered",
+        "cio",
+        ("risks:register", "risks:risk_list", "risks:list"),
+        query="status=open&level=high&origin=security&sort=-residual",
+    ),
+    Page(
+        "register_deep",
+        "Risk register p.100",
+        "cio",
+        ("risks:register", "risks:risk_list", "risks:list"),
+        deep=True,
+    ),
     Page("risk_detail", "Risk page", "cio", ("risks:detail", "risks:risk_detail"), obj="risk"),
     Page("risks_api", "Risks API list", "cio", ("api:risk-list",), org_kwarg="org_slug"),
     Page("kpi_scorecard", "KPI scorecard", "cio", ("kpis:scorecard", "kpis:kpi_list", "kpis:list")),
-    Page("budget_proposal", "Budget proposal", "cio", ("budgets:proposal_detail", "budgets:detail"),
-         obj="proposal"),
+    Page(
+        "budget_proposal",
+        "Budget proposal",
+        "cio",
+        ("budgets:proposal_detail", "budgets:detail"),
+        obj="proposal",
+    ),
     Page("raci", "RACI grid", "cio", ("governance:raci", "governance:raci_matrix")),
     Page("intake_queue", "Intake queue", "cio", ("governance:intake_list", "governance:intake_queue")),
     Page("board_report", "Board: report page", "board", ("governance:report_detail",), obj="report"),

@@ -10,6 +10,7 @@ its CIO and a board member (sessions written straight to the session store,
 with a verified two-factor device when django-otp is installed), and counts
 each page's SQL queries with Django's test client.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,14 +48,18 @@ def _model(app_label: str, *names: str):
 
 def _find_risk(org):
     Risk = _model("risks", "Risk")
-    return Risk and Risk.objects.filter(organization=org).order_by("number").values_list("pk", flat=True).first()
+    return (
+        Risk and Risk.objects.filter(organization=org).order_by("number").values_list("pk", flat=True).first()
+    )
 
 
 def _find_proposal(org):
     Proposal = _model("budgets", "BudgetProposal", "Proposal")
     # The seeder makes the newest proposal the largest one (the current year's).
-    return Proposal and Proposal.objects.filter(organization=org).order_by("-pk").values_list(
-        "pk", flat=True).first()
+    return (
+        Proposal
+        and Proposal.objects.filter(organization=org).order_by("-pk").values_list("pk", flat=True).first()
+    )
 
 
 def _find_report(org):
@@ -112,7 +117,12 @@ def _deep_path(client: Client, path: str) -> str:
 def _people(org) -> dict:
     found = {}
     for role in ("cio", "board"):
-        m = Membership.objects.filter(organization=org, role=role).select_related("user").order_by("pk").first()
+        m = (
+            Membership.objects.filter(organization=org, role=role)
+            .select_related("user")
+            .order_by("pk")
+            .first()
+        )
         if m:
             found[role] = m.user
     return found
@@ -159,8 +169,14 @@ def _probe_page(page: Page, org, objects: dict, clients: dict) -> dict:
         return {"missing": f"error {type(exc).__name__}: {exc}"[:300], "path": path}
     if status != 200:
         return {"missing": f"HTTP {status}", "path": path}
-    return {"path": path, "role": page.role, "queries": warm, "queries_cold": cold, "bytes": size,
-            "single_ms": round(took, 1)}
+    return {
+        "path": path,
+        "role": page.role,
+        "queries": warm,
+        "queries_cold": cold,
+        "bytes": size,
+        "single_ms": round(took, 1),
+    }
 
 
 def probe_report() -> dict:

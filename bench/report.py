@@ -11,6 +11,7 @@ Input shape (what ``bench.run`` collects)::
 A ``PageResult`` is either ``{"missing": "why"}`` or
 ``{"p50_ms", "p95_ms", "p99_ms", "rps", "queries", "path", ...}``.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,17 +43,31 @@ def summarize(results: dict) -> list[dict]:
     for page in results["pages"]:
         key = page["key"]
         s, lg = small.get(key), large.get(key)
-        row = {"key": key, "label": page["label"], "missing": None,
-               "small_p50_ms": None, "large_p50_ms": None, "ratio": None,
-               "large_p95_ms": None, "large_p99_ms": None, "large_rps": None, "share_of_baseline": None,
-               "queries_small": (s or {}).get("queries"), "queries_large": (lg or {}).get("queries")}
+        row = {
+            "key": key,
+            "label": page["label"],
+            "missing": None,
+            "small_p50_ms": None,
+            "large_p50_ms": None,
+            "ratio": None,
+            "large_p95_ms": None,
+            "large_p99_ms": None,
+            "large_rps": None,
+            "share_of_baseline": None,
+            "queries_small": (s or {}).get("queries"),
+            "queries_large": (lg or {}).get("queries"),
+        }
         if not _measured(s) or not _measured(lg):
-            row["missing"] = ((lg or {}).get("missing") or (s or {}).get("missing") or "not measured")
+            row["missing"] = (lg or {}).get("missing") or (s or {}).get("missing") or "not measured"
         if _measured(s):
             row["small_p50_ms"] = s["p50_ms"]
         if _measured(lg):
-            row.update(large_p50_ms=lg["p50_ms"], large_p95_ms=lg.get("p95_ms"),
-                       large_p99_ms=lg.get("p99_ms"), large_rps=lg.get("rps"))
+            row.update(
+                large_p50_ms=lg["p50_ms"],
+                large_p95_ms=lg.get("p95_ms"),
+                large_p99_ms=lg.get("p99_ms"),
+                large_rps=lg.get("rps"),
+            )
             if base_rps and lg.get("rps") is not None:
                 row["share_of_baseline"] = lg["rps"] / base_rps
         if _measured(s) and _measured(lg) and s["p50_ms"] > 0:
@@ -69,8 +84,11 @@ def _query_target(rows: list[dict]) -> dict:
     counted = [r for r in rows if r["queries_small"] is not None and r["queries_large"] is not None]
     if not counted:
         return _target("queries", None, "no page was counted")
-    bad = [f'{r["label"]} ({r["queries_small"]}/{r["queries_large"]})' for r in counted
-           if r["queries_small"] != r["queries_large"] or r["queries_large"] > MAX_QUERIES]
+    bad = [
+        f"{r['label']} ({r['queries_small']}/{r['queries_large']})"
+        for r in counted
+        if r["queries_small"] != r["queries_large"] or r["queries_large"] > MAX_QUERIES
+    ]
     worst = max(r["queries_large"] for r in counted)
     if bad:
         return _target("queries", False, f"changes with size or above {MAX_QUERIES}: " + "; ".join(bad))
@@ -81,11 +99,11 @@ def _ratio_target(rows: list[dict]) -> dict:
     measured = [r for r in rows if r["ratio"] is not None]
     if not measured:
         return _target("p50_ratio", None, "no page measured at both sizes")
-    bad = [f'{r["label"]} ×{r["ratio"]:.2f}' for r in measured if r["ratio"] > MAX_P50_RATIO]
+    bad = [f"{r['label']} ×{r['ratio']:.2f}" for r in measured if r["ratio"] > MAX_P50_RATIO]
     worst = max(measured, key=lambda r: r["ratio"])
     if bad:
         return _target("p50_ratio", False, f"above ×{MAX_P50_RATIO}: " + "; ".join(bad))
-    return _target("p50_ratio", True, f'worst {worst["label"]} ×{worst["ratio"]:.2f}')
+    return _target("p50_ratio", True, f"worst {worst['label']} ×{worst['ratio']:.2f}")
 
 
 def _share_target(rows: list[dict]) -> dict:
@@ -94,8 +112,11 @@ def _share_target(rows: list[dict]) -> dict:
         return _target("dashboard_share", None, "dashboard or baseline not measured")
     share = dash["share_of_baseline"]
     shown = f"{share:.1%}" if share < 0.1 else f"{share:.0%}"
-    return _target("dashboard_share", share >= MIN_DASHBOARD_SHARE,
-                   f"{shown} of the baseline (target ≥ {MIN_DASHBOARD_SHARE:.0%})")
+    return _target(
+        "dashboard_share",
+        share >= MIN_DASHBOARD_SHARE,
+        f"{shown} of the baseline (target ≥ {MIN_DASHBOARD_SHARE:.0%})",
+    )
 
 
 def _report_target(report: dict | None) -> dict:
@@ -103,22 +124,33 @@ def _report_target(report: dict | None) -> dict:
         return _target("alignment_report", None, (report or {}).get("missing", "not measured"))
     build, pdf = report.get("build_seconds"), report.get("pdf_seconds")
     met = build is not None and pdf is not None and build < MAX_REPORT_BUILD_S and pdf < MAX_REPORT_PDF_S
-    return _target("alignment_report", met, f"build {_secs(build)} (< {MAX_REPORT_BUILD_S:.0f} s), "
-                   f"PDF {_secs(pdf)} (< {MAX_REPORT_PDF_S:.0f} s)")
+    return _target(
+        "alignment_report",
+        met,
+        f"build {_secs(build)} (< {MAX_REPORT_BUILD_S:.0f} s), PDF {_secs(pdf)} (< {MAX_REPORT_PDF_S:.0f} s)",
+    )
 
 
 def _rss_target(rss_mb: list[float] | None) -> dict:
     if not rss_mb:
         return _target("worker_rss", None, "not measured")
     worst = max(rss_mb)
-    return _target("worker_rss", worst < MAX_WORKER_RSS_MB,
-                   f"largest worker {worst:.0f} MB (target < {MAX_WORKER_RSS_MB:.0f} MB)")
+    return _target(
+        "worker_rss",
+        worst < MAX_WORKER_RSS_MB,
+        f"largest worker {worst:.0f} MB (target < {MAX_WORKER_RSS_MB:.0f} MB)",
+    )
 
 
 def evaluate_targets(results: dict, rows: list[dict] | None = None) -> list[dict]:
     rows = rows if rows is not None else summarize(results)
-    return [_query_target(rows), _ratio_target(rows), _share_target(rows),
-            _report_target(results.get("report")), _rss_target(results.get("rss_mb"))]
+    return [
+        _query_target(rows),
+        _ratio_target(rows),
+        _share_target(rows),
+        _report_target(results.get("report")),
+        _rss_target(results.get("rss_mb")),
+    ]
 
 
 def _secs(value: float | None) -> str:
@@ -135,18 +167,36 @@ def _num(value: float | None, fmt: str) -> str:
     return "—" if value is None else format(value, fmt)
 
 
-HEADERS = ("Page", "small p50 ms", "large p50 ms", "large/small", "large p95 ms",
-           "large req/s", "of baseline", "queries s/l")
+HEADERS = (
+    "Page",
+    "small p50 ms",
+    "large p50 ms",
+    "large/small",
+    "large p95 ms",
+    "large req/s",
+    "of baseline",
+    "queries s/l",
+)
 
 
 def _cells(row: dict) -> tuple[str, ...]:
-    queries = "—" if row["queries_small"] is None and row["queries_large"] is None else (
-        f'{_num(row["queries_small"], "d")}/{_num(row["queries_large"], "d")}')
+    queries = (
+        "—"
+        if row["queries_small"] is None and row["queries_large"] is None
+        else (f"{_num(row['queries_small'], 'd')}/{_num(row['queries_large'], 'd')}")
+    )
     if row["missing"] and row["large_p50_ms"] is None and row["small_p50_ms"] is None:
         return (row["label"], "missing", "", "", "", "", "", queries)
-    return (row["label"], _num(row["small_p50_ms"], ".1f"), _num(row["large_p50_ms"], ".1f"),
-            _num(row["ratio"], ".2f"), _num(row["large_p95_ms"], ".1f"), _num(row["large_rps"], ".1f"),
-            _share(row["share_of_baseline"]), queries)
+    return (
+        row["label"],
+        _num(row["small_p50_ms"], ".1f"),
+        _num(row["large_p50_ms"], ".1f"),
+        _num(row["ratio"], ".2f"),
+        _num(row["large_p95_ms"], ".1f"),
+        _num(row["large_rps"], ".1f"),
+        _share(row["share_of_baseline"]),
+        queries,
+    )
 
 
 def format_table(results: dict) -> str:
@@ -162,20 +212,27 @@ def format_table(results: dict) -> str:
             out.append("  ".join("-" * w for w in widths))
     missing = [r for r in rows if r["missing"]]
     for r in missing:
-        out.append(f'  {r["label"]}: {r["missing"]}')
+        out.append(f"  {r['label']}: {r['missing']}")
     report = results.get("report") or {"missing": "not measured"}
     out.append("")
-    out.append("Alignment report (large organization): "
-               + (report["missing"] if "missing" in report else
-                  f'build {_secs(report.get("build_seconds"))}, PDF {_secs(report.get("pdf_seconds"))}'))
+    out.append(
+        "Alignment report (large organization): "
+        + (
+            report["missing"]
+            if "missing" in report
+            else f"build {_secs(report.get('build_seconds'))}, PDF {_secs(report.get('pdf_seconds'))}"
+        )
+    )
     rss = results.get("rss_mb")
-    out.append("Gunicorn worker RSS after the run: "
-               + (", ".join(f"{v:.0f} MB" for v in rss) if rss else "not measured"))
+    out.append(
+        "Gunicorn worker RSS after the run: "
+        + (", ".join(f"{v:.0f} MB" for v in rss) if rss else "not measured")
+    )
     out.append("")
     out.append("Targets:")
     for t in evaluate_targets(results, rows):
         mark = {True: "met", False: "NOT MET", None: "not measured"}[t["met"]]
-        out.append(f'  [{mark}] {t["target"]}: {t["detail"]}')
+        out.append(f"  [{mark}] {t['target']}: {t['detail']}")
     return "\n".join(out)
 
 
@@ -199,9 +256,9 @@ def _detail_table(results: dict) -> list[str]:
     out = ["| Page | one request alone, small / large ms | response small / large KB |", "|---|---:|---:|"]
     for page in results["pages"]:
         s, lg = small.get(page["key"]) or {}, large.get(page["key"]) or {}
-        alone = f'{_num(s.get("single_ms"), ".0f")} / {_num(lg.get("single_ms"), ".0f")}'
+        alone = f"{_num(s.get('single_ms'), '.0f')} / {_num(lg.get('single_ms'), '.0f')}"
         size = "{} / {}".format(*(_num(x.get("bytes") and x["bytes"] / 1024, ".0f") for x in (s, lg)))
-        out.append(f'| {page["label"]} | {alone} | {size} |')
+        out.append(f"| {page['label']} | {alone} | {size} |")
     return out
 
 
@@ -210,13 +267,17 @@ def format_markdown(results: dict) -> str:
     rows = summarize(results)
     machine = results.get("machine", {})
     load = results.get("load", {})
-    out = [f"Run of {results.get('generated_at', '?')} — {machine.get('nproc')} CPUs "
-           f"({machine.get('cpu_model')}), {machine.get('memory_gb')} GB RAM, PostgreSQL "
-           f"{machine.get('postgresql')}, Redis {machine.get('redis')}, Python {machine.get('python')}; "
-           f"load average {machine.get('load_average')} before, {machine.get('load_average_after')} after; "
-           f"wrk {load.get('threads')} threads, {load.get('connections')} connections, "
-           f"{load.get('duration_s')} s per page.", "",
-           "| " + " | ".join(HEADERS) + " |", "|---" + "|---:" * (len(HEADERS) - 1) + "|"]
+    out = [
+        f"Run of {results.get('generated_at', '?')} — {machine.get('nproc')} CPUs "
+        f"({machine.get('cpu_model')}), {machine.get('memory_gb')} GB RAM, PostgreSQL "
+        f"{machine.get('postgresql')}, Redis {machine.get('redis')}, Python {machine.get('python')}; "
+        f"load average {machine.get('load_average')} before, {machine.get('load_average_after')} after; "
+        f"wrk {load.get('threads')} threads, {load.get('connections')} connections, "
+        f"{load.get('duration_s')} s per page.",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|---" + "|---:" * (len(HEADERS) - 1) + "|",
+    ]
     out += ["| " + " | ".join(_md_cells(r)) + " |" for r in rows]
     missing = [r for r in rows if r["missing"]]
     if missing:
@@ -224,12 +285,21 @@ def format_markdown(results: dict) -> str:
         out += [f"- {r['label']}: {r['missing']}" for r in missing]
     out += ["", *_detail_table(results)]
     report = results.get("report") or {"missing": "not measured"}
-    out += ["", "Alignment report of the large organization: " + (
-        report["missing"] if "missing" in report else
-        f"build {_secs(report.get('build_seconds'))}, PDF {_secs(report.get('pdf_seconds'))} "
-        f"(second render {_secs(report.get('pdf_seconds_warm'))})") + ".",
-        "Gunicorn workers after the run: " + (", ".join(f"{v:.0f} MB" for v in results.get("rss_mb") or [])
-                                               or "not measured") + ".", ""]
+    out += [
+        "",
+        "Alignment report of the large organization: "
+        + (
+            report["missing"]
+            if "missing" in report
+            else f"build {_secs(report.get('build_seconds'))}, PDF {_secs(report.get('pdf_seconds'))} "
+            f"(second render {_secs(report.get('pdf_seconds_warm'))})"
+        )
+        + ".",
+        "Gunicorn workers after the run: "
+        + (", ".join(f"{v:.0f} MB" for v in results.get("rss_mb") or []) or "not measured")
+        + ".",
+        "",
+    ]
     for t in evaluate_targets(results, rows):
         mark = {True: "met", False: "**not met**", None: "not measured"}[t["met"]]
         out.append(f"- {t['target']}: {mark} — {t['detail']}")
@@ -239,4 +309,8 @@ def format_markdown(results: dict) -> str:
 if __name__ == "__main__":
     import sys
 
-    print(format_markdown(json.loads(open(sys.argv[1] if len(sys.argv) > 1 else "bench-results/latest.json").read())))
+    print(
+        format_markdown(
+            json.loads(open(sys.argv[1] if len(sys.argv) > 1 else "bench-results/latest.json").read())
+        )
+    )

@@ -1,6 +1,7 @@
 """Time building the large organization's alignment report and rendering its
 PDF, through the governance services, as the Celery worker and the PDF view
 do (run inside ``bench.probe report``, a process of its own)."""
+
 from __future__ import annotations
 
 import resource
@@ -38,7 +39,13 @@ def time_alignment_report(org) -> dict:
     second_pdf = time.perf_counter() - started
     # Leave the database as it was, so reruns measure the same data.
     report_delete(actor=cio, report=report)
-    return {"build_seconds": round(build, 3), "pdf_seconds": round(first_pdf, 3),
-            "pdf_seconds_warm": round(second_pdf, 3), "pdf_bytes": len(pdf),
-            "peak_rss_mb_before_build": round(rss_before, 1), "peak_rss_mb_after_build": round(rss_build, 1),
-            "peak_rss_mb_after_pdf": round(_rss_mb(), 1), "snapshot_bytes": len(str(report.snapshot))}
+    return {
+        "build_seconds": round(build, 3),
+        "pdf_seconds": round(first_pdf, 3),
+        "pdf_seconds_warm": round(second_pdf, 3),
+        "pdf_bytes": len(pdf),
+        "peak_rss_mb_before_build": round(rss_before, 1),
+        "peak_rss_mb_after_build": round(rss_build, 1),
+        "peak_rss_mb_after_pdf": round(_rss_mb(), 1),
+        "snapshot_bytes": len(str(report.snapshot)),
+    }

@@ -5,6 +5,7 @@ settings, for a small and a large data set, and print one table.
 
 See docs/PERFORMANCE.md for what is measured and how to read it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,20 +27,22 @@ SEED = 20261123
 def base_env(secret_key: str) -> dict:
     """Production settings, as on a real server behind a TLS proxy."""
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
-        "SECRET_KEY": secret_key,
-        "DEBUG": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "false",
-        "DB_CONN_MAX_AGE": "600",
-        "REDIS_URL": infra.REDIS_URL,
-        "LOG_LEVEL": "WARNING",
-        "PYTHONHASHSEED": "0",
-        # wrk sends thousands of requests a second from one signed-in person: the
-        # per-person API rate limit (a protection, not a cost) would answer 429.
-        "API_THROTTLE_ENABLED": "false",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings.production",
+            "SECRET_KEY": secret_key,
+            "DEBUG": "false",
+            "ALLOWED_HOSTS": "127.0.0.1",
+            "SECURE_SSL_REDIRECT": "false",
+            "DB_CONN_MAX_AGE": "600",
+            "REDIS_URL": infra.REDIS_URL,
+            "LOG_LEVEL": "WARNING",
+            "PYTHONHASHSEED": "0",
+            # wrk sends thousands of requests a second from one signed-in person: the
+            # per-person API rate limit (a protection, not a cost) would answer 429.
+            "API_THROTTLE_ENABLED": "false",
+        }
+    )
     return env
 
 
@@ -60,8 +63,9 @@ def prepare_database(name: str, scale: float, env: dict, *, reseed: bool) -> dic
     seconds = round(time.perf_counter() - started, 1)
     for line in out.stdout.strip().splitlines():
         infra.log(f"  {line}")
-    infra.manage(env, "shell", "-c", "from django.db import connection; "
-                 "connection.cursor().execute('VACUUM ANALYZE')")
+    infra.manage(
+        env, "shell", "-c", "from django.db import connection; connection.cursor().execute('VACUUM ANALYZE')"
+    )
     infra.write_marker(name, marker)
     infra.log(f"{name}: seeded in {seconds} s")
     return {"database": name, "scale": scale, "seeded": True, "seed_seconds": seconds, "marker": marker}
@@ -79,8 +83,9 @@ def measure_pages(probe: dict, port: int, args) -> dict:
         # A short warm-up fills caches and opens the workers' database connections.
         infra.run_wrk(url, cookies=cookies, threads=1, connections=2, duration=1)
         infra.wait_until_idle(port)
-        figures = infra.run_wrk(url, cookies=cookies, threads=args.threads, connections=args.connections,
-                                duration=args.duration)
+        figures = infra.run_wrk(
+            url, cookies=cookies, threads=args.threads, connections=args.connections, duration=args.duration
+        )
         if figures.get("non_2xx"):
             figures["missing"] = f"{figures['non_2xx']} responses were not 2xx"
         results[key] = {**found, **figures}
@@ -88,8 +93,10 @@ def measure_pages(probe: dict, port: int, args) -> dict:
         if "missing" in figures:
             infra.log(f"  {key:<18} {figures['missing']}")
         else:
-            infra.log(f"  {key:<18} p50 {figures['p50_ms']:8.1f} ms  {figures['rps']:7.1f} req/s"
-                      f"  {found.get('queries')} queries")
+            infra.log(
+                f"  {key:<18} p50 {figures['p50_ms']:8.1f} ms  {figures['rps']:7.1f} req/s"
+                f"  {found.get('queries')} queries"
+            )
     return results
 
 
@@ -114,8 +121,14 @@ def run_dataset(label: str, env: dict, args) -> dict:
     if label == "large":
         explain = Path(args.out).with_name("explain-large.md")
         explain.parent.mkdir(parents=True, exist_ok=True)
-        proc = subprocess.run([sys.executable, "-m", "bench.explain"], cwd=infra.ROOT, env=env,  # noqa: S603
-                              capture_output=True, text=True, timeout=600)
+        proc = subprocess.run(
+            [sys.executable, "-m", "bench.explain"],
+            cwd=infra.ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         explain.write_text(proc.stdout or proc.stderr)
         infra.log(f"large: register plans and indexes written to {explain}")
     return data
@@ -148,12 +161,22 @@ def main(argv: list[str] | None = None) -> int:
     if infra.static_is_stale():
         infra.log("collecting static files (production storage needs the manifest)")
         infra.manage(env, "collectstatic", "--noinput", "-v0")
-    results = {"generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-               "machine": infra.machine(), "load": {"threads": args.threads, "connections": args.connections,
-                                                    "duration_s": args.duration, "tool": "wrk"},
-               "pages": [{"key": p.key, "label": p.label, "role": p.role} for p in PAGES
-                         if not args.pages or p.key in args.pages],
-               "datasets": {}}
+    results = {
+        "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": infra.machine(),
+        "load": {
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration_s": args.duration,
+            "tool": "wrk",
+        },
+        "pages": [
+            {"key": p.key, "label": p.label, "role": p.role}
+            for p in PAGES
+            if not args.pages or p.key in args.pages
+        ],
+        "datasets": {},
+    }
     for label in [d for d in args.datasets.split(",") if d in DATASETS]:
         results["datasets"][label] = run_dataset(label, env, args)
     large = results["datasets"].get("large", {})

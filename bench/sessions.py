@@ -5,6 +5,7 @@ one-time code; the benchmark measures pages, not sign-in, so it builds the
 same session the sign-in (and the two-factor step, when django-otp is
 installed) would have built.
 """
+
 from __future__ import annotations
 
 from importlib import import_module

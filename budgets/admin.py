@@ -1,5 +1,6 @@
 """Technical admin for the budget: read-only, because every change must go
 through the services (which version the proposal and void its sign-offs)."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 

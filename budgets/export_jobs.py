@@ -1,5 +1,6 @@
 """The budget exports the background worker prepares when a proposal is large
 (see core/exports.py): the board PDF and the XLSX workbook."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -24,6 +25,7 @@ def _authorizer(perm: Perm):
         proposal = selectors.proposal_get(user=user, organization=organization, pk=parameters["proposal"])
         proposal.organization = organization
         return proposal
+
     return authorize
 
 
@@ -47,15 +49,28 @@ def _render_pdf(user, organization, parameters, progress) -> ExportFile:
 def _render_xlsx(user, organization, parameters, progress) -> ExportFile:
     proposal = _authorizer(Perm.BUDGET_VIEW)(user, organization, parameters)
     progress(20, "Writing the workbook")
-    return ExportFile(exports.proposal_xlsx(proposal), f"budget-FY{proposal.fiscal_year}-{organization.slug}.xlsx",
-                      XLSX_MIME)
+    return ExportFile(
+        exports.proposal_xlsx(proposal),
+        f"budget-FY{proposal.fiscal_year}-{organization.slug}.xlsx",
+        XLSX_MIME,
+    )
 
 
-register_export(ExportKind(
-    key=PDF, title=lambda org, params: f"Budget FY{_proposal(org, params).fiscal_year}: board PDF",
-    authorize=_authorizer(Perm.BUDGET_VIEW_SUBMITTED), size=_size, render=_render_pdf,
-))
-register_export(ExportKind(
-    key=XLSX, title=lambda org, params: f"Budget FY{_proposal(org, params).fiscal_year}: workbook (XLSX)",
-    authorize=_authorizer(Perm.BUDGET_VIEW), size=_size, render=_render_xlsx,
-))
+register_export(
+    ExportKind(
+        key=PDF,
+        title=lambda org, params: f"Budget FY{_proposal(org, params).fiscal_year}: board PDF",
+        authorize=_authorizer(Perm.BUDGET_VIEW_SUBMITTED),
+        size=_size,
+        render=_render_pdf,
+    )
+)
+register_export(
+    ExportKind(
+        key=XLSX,
+        title=lambda org, params: f"Budget FY{_proposal(org, params).fiscal_year}: workbook (XLSX)",
+        authorize=_authorizer(Perm.BUDGET_VIEW),
+        size=_size,
+        render=_render_xlsx,
+    )
+)

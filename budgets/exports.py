@@ -1,5 +1,6 @@
 """Exports of a proposal: an XLSX workbook (items and summary sheets, plain
 numbers with currency formatting, no formulas) and the board-ready PDF's context."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,19 @@ from . import presenters, selectors
 from .models import ItemRiskLink, Priority
 
 ITEM_HEADERS = [
-    "Title", "Domain", "Category", "CapEx / OpEx", "Priority", "Amount", "Annual cost", "Loss avoided per year",
-    "ROSI (%)", "Risks reduced", "Chosen option", "Mitigation", "Justification",
+    "Title",
+    "Domain",
+    "Category",
+    "CapEx / OpEx",
+    "Priority",
+    "Amount",
+    "Annual cost",
+    "Loss avoided per year",
+    "ROSI (%)",
+    "Risks reduced",
+    "Chosen option",
+    "Mitigation",
+    "Justification",
 ]
 MONEY_ITEM_COLUMNS = (5, 6, 7)
 
@@ -35,14 +47,30 @@ def item_sheet(proposal, items) -> Sheet:
     rows = []
     for row in presenters.item_rows(items, proposal.amortisation_years):
         item = row.item
-        rows.append([
-            item.title, item.get_domain_display(), item.get_category_display(), item.get_kind_display(),
-            item.get_priority_display(), item.amount, row.annual_cost, item.loss_avoided, _percent(row.rosi),
-            ", ".join(link.risk.reference for link in item.risk_links.all()), item.chosen_option_name or "",
-            item.mitigation.title if item.mitigation else "", item.justification,
-        ])
-    return Sheet("Items", ITEM_HEADERS, rows, money_columns=MONEY_ITEM_COLUMNS,
-                 widths=(40, 10, 12, 12, 12, 16, 16, 20, 10, 20, 24, 30, 60))
+        rows.append(
+            [
+                item.title,
+                item.get_domain_display(),
+                item.get_category_display(),
+                item.get_kind_display(),
+                item.get_priority_display(),
+                item.amount,
+                row.annual_cost,
+                item.loss_avoided,
+                _percent(row.rosi),
+                ", ".join(link.risk.reference for link in item.risk_links.all()),
+                item.chosen_option_name or "",
+                item.mitigation.title if item.mitigation else "",
+                item.justification,
+            ]
+        )
+    return Sheet(
+        "Items",
+        ITEM_HEADERS,
+        rows,
+        money_columns=MONEY_ITEM_COLUMNS,
+        widths=(40, 10, 12, 12, 12, 16, 16, 20, 10, 20, 24, 30, 60),
+    )
 
 
 def summary_sheet(proposal, result: selectors.ProposalSummary, organization) -> Sheet:
@@ -68,7 +96,12 @@ def summary_sheet(proposal, result: selectors.ProposalSummary, organization) -> 
     return Sheet("Summary", ["Figure", "Value"], rows, widths=(46, 22))
 
 
-MONEY_SUMMARY_LABELS = ("Total", "Cost avoidance per year", "Previous year total", "Change against previous year")
+MONEY_SUMMARY_LABELS = (
+    "Total",
+    "Cost avoidance per year",
+    "Previous year total",
+    "Change against previous year",
+)
 MONEY_SUMMARY_PREFIXES = ("Annual cost", "Domain:", "Kind:", "Category:", "Priority:")
 
 
@@ -76,8 +109,13 @@ def proposal_xlsx(proposal) -> bytes:
     organization = proposal.organization
     items = _items_for_export(proposal)
     result = selectors.proposal_summary(proposal)
-    return _format_summary(xlsx_bytes([item_sheet(proposal, items), summary_sheet(proposal, result, organization)],
-                                      currency=organization.currency), organization.currency)
+    return _format_summary(
+        xlsx_bytes(
+            [item_sheet(proposal, items), summary_sheet(proposal, result, organization)],
+            currency=organization.currency,
+        ),
+        organization.currency,
+    )
 
 
 def _format_summary(data: bytes, currency: str) -> bytes:
@@ -88,7 +126,7 @@ def _format_summary(data: bytes, currency: str) -> bytes:
     workbook = load_workbook(io.BytesIO(data))
     ws = workbook["Summary"]
     money_format = f'#,##0.00 "{currency}"'
-    for (label, value) in ws.iter_rows(min_row=2, max_col=2):
+    for label, value in ws.iter_rows(min_row=2, max_col=2):
         text = str(label.value or "")
         if text in MONEY_SUMMARY_LABELS or text.startswith(MONEY_SUMMARY_PREFIXES):
             value.number_format = money_format
@@ -108,8 +146,14 @@ def pdf_context(proposal) -> dict:
     signatures, signoff_history = selectors.proposal_signoffs(proposal)
     state_label, state_date = selectors.proposal_state_date(proposal)  # the date of its current state
     context.update(
-        state_label=state_label, state_date=state_date, org=organization, groups=groups, rows=rows, generated_at=timezone.now(),
+        state_label=state_label,
+        state_date=state_date,
+        org=organization,
+        groups=groups,
+        rows=rows,
+        generated_at=timezone.now(),
         linked_rows=[r for r in rows if r.item.risk_links.all()],
-        signature_rows=[("CIO", signatures.cio), ("CISO", signatures.ciso)], signoff_history=signoff_history,
+        signature_rows=[("CIO", signatures.cio), ("CISO", signatures.ciso)],
+        signoff_history=signoff_history,
     )
     return context

@@ -1,4 +1,5 @@
 """Filter sets shared by the budget API (and usable by selectors)."""
+
 import django_filters
 
 from .models import (

@@ -4,6 +4,7 @@ A fiscal year is named after the calendar year in which it **ends**: with a
 July start, FY2027 runs from 1 July 2026 to 30 June 2027; with a January
 start, FY2026 is the calendar year 2026.
 """
+
 from __future__ import annotations
 
 import calendar

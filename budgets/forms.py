@@ -1,4 +1,5 @@
 """Forms of the budget pages. They check shape; the services check the rules."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -42,12 +43,16 @@ def bound_choices(form, name: str, search_url: str) -> None:
     if pk is not None:
         first = Case(When(pk=pk, then=Value(0)), default=Value(1), output_field=IntegerField())
         queryset = queryset.order_by(first, *queryset.query.order_by)
-    rows = list(queryset[:CHOICES_SHOWN + 1])
+    rows = list(queryset[: CHOICES_SHOWN + 1])
     selected = rows[0] if rows and pk is not None and rows[0].pk == pk else None
     field.search_url = search_url
     field.more_choices = len(rows) > CHOICES_SHOWN
-    field.widget.choices = choice_options(rows[:CHOICES_SHOWN], label=field.label_from_instance,
-                                          empty_label=field.empty_label, selected=selected)
+    field.widget.choices = choice_options(
+        rows[:CHOICES_SHOWN],
+        label=field.label_from_instance,
+        empty_label=field.empty_label,
+        selected=selected,
+    )
 
 
 def _revalidate(form) -> None:
@@ -66,21 +71,35 @@ def _revalidate(form) -> None:
 
 
 class ProposalCreateForm(StyledFormMixin, forms.Form):
-    fiscal_year = forms.IntegerField(min_value=2000, max_value=2100, label="Fiscal year",
-                                     help_text="Named after the calendar year in which it ends.")
-    title = forms.CharField(max_length=200, required=False,
-                            help_text="Leave empty for “Technology and security budget FY…”.")
-    amortisation_years = forms.IntegerField(min_value=1, max_value=10, initial=3,
-                                            label="CapEx amortisation (years)",
-                                            help_text="CapEx counts in the annual cost spread over this many years.")
-    copy_previous = forms.BooleanField(required=False, label="Start from a copy of the previous year's proposal",
-                                       help_text="Copies its items, options and risk links.")
+    fiscal_year = forms.IntegerField(
+        min_value=2000,
+        max_value=2100,
+        label="Fiscal year",
+        help_text="Named after the calendar year in which it ends.",
+    )
+    title = forms.CharField(
+        max_length=200, required=False, help_text="Leave empty for “Technology and security budget FY…”."
+    )
+    amortisation_years = forms.IntegerField(
+        min_value=1,
+        max_value=10,
+        initial=3,
+        label="CapEx amortisation (years)",
+        help_text="CapEx counts in the annual cost spread over this many years.",
+    )
+    copy_previous = forms.BooleanField(
+        required=False,
+        label="Start from a copy of the previous year's proposal",
+        help_text="Copies its items, options and risk links.",
+    )
 
     def __init__(self, *args, organization=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organization is not None and not self.is_bound:
             upcoming = fiscal_year_of(timezone.localdate(), organization.fiscal_year_start_month) + 1
-            taken = set(Proposal.objects.filter(organization=organization).values_list("fiscal_year", flat=True))
+            taken = set(
+                Proposal.objects.filter(organization=organization).values_list("fiscal_year", flat=True)
+            )
             current = upcoming - 1
             self.fields["fiscal_year"].initial = current if current not in taken else upcoming
             self.fields["copy_previous"].initial = (self.fields["fiscal_year"].initial - 1) in taken
@@ -121,8 +140,9 @@ class ItemForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, mitigations=None, has_options=False, search_url="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mitigation"].queryset = mitigations if mitigations is not None else \
-            self.fields["mitigation"].queryset.none()
+        self.fields["mitigation"].queryset = (
+            mitigations if mitigations is not None else self.fields["mitigation"].queryset.none()
+        )
         self.fields["mitigation"].label_from_instance = mitigation_label
         self.fields["mitigation"].empty_label = NO_MITIGATION
         if search_url:
@@ -149,8 +169,11 @@ class ItemFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else \
-                "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field.widget, forms.Select)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs["class"] = css
 
     def filters(self) -> dict:
@@ -178,8 +201,12 @@ class OptionForm(StyledFormMixin, forms.ModelForm):
 class LinkForm(StyledFormMixin, forms.ModelForm):
     risk = forms.ModelChoiceField(queryset=Risk.objects.none(), label="Risk it reduces")
     loss_before = forms.DecimalField(
-        max_digits=16, decimal_places=2, min_value=Decimal("0"), required=False,
-        label="Expected annual loss before", widget=forms.NumberInput(attrs=MONEY_ATTRS),
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        required=False,
+        label="Expected annual loss before",
+        widget=forms.NumberInput(attrs=MONEY_ATTRS),
         help_text="Leave empty to use the risk's expected annual loss from the register.",
     )
 
@@ -212,15 +239,22 @@ class LinkEditForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = ItemRiskLink
         fields = ["loss_before", "loss_after", "note"]
-        widgets = {"loss_before": forms.NumberInput(attrs=MONEY_ATTRS),
-                   "loss_after": forms.NumberInput(attrs=MONEY_ATTRS)}
+        widgets = {
+            "loss_before": forms.NumberInput(attrs=MONEY_ATTRS),
+            "loss_after": forms.NumberInput(attrs=MONEY_ATTRS),
+        }
 
 
 class ReturnForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Why the board returned it",
-                             max_length=4000)
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="Why the board returned it", max_length=4000
+    )
 
 
 class ApproveForm(StyledFormMixin, forms.Form):
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                           label="Board remarks (optional)", max_length=4000)
+    note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Board remarks (optional)",
+        max_length=4000,
+    )

@@ -1,6 +1,7 @@
 """Item pages: inline add / edit in the proposal's items table (HTMX, with a
 plain-page fallback), the item page with its options side by side and the
 risks it reduces, and the option and risk-link actions."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -48,17 +49,27 @@ class ItemMixin(OrgViewMixin):
 
     def item_form(self, *args, **kwargs) -> ItemForm:
         """The item form, its mitigation a bounded list with a search box."""
-        return ItemForm(*args, mitigations=self.mitigations(), **kwargs,
-                        search_url=reverse("budgets:mitigation_choices", args=[self.organization.slug]))
+        return ItemForm(
+            *args,
+            mitigations=self.mitigations(),
+            **kwargs,
+            search_url=reverse("budgets:mitigation_choices", args=[self.organization.slug]),
+        )
 
     def link_form(self, item, *args, **kwargs) -> LinkForm:
         """The form linking a risk to ``item``, its risk a bounded list with a search box."""
         risks = selectors.linkable_risks(user=self.request.user, organization=self.organization, item=item)
-        return LinkForm(*args, risks=risks, **kwargs,
-                        search_url=reverse("budgets:risk_choices", args=[self.organization.slug, item.pk]))
+        return LinkForm(
+            *args,
+            risks=risks,
+            **kwargs,
+            search_url=reverse("budgets:risk_choices", args=[self.organization.slug, item.pk]),
+        )
 
     def load_item(self):
-        self.item = selectors.item_get(user=self.request.user, organization=self.organization, pk=self.kwargs["pk"])
+        self.item = selectors.item_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
         self.proposal = self.item.proposal
         return self.item
 
@@ -92,8 +103,13 @@ class ItemCreateView(ItemMixin, View):
         return self._render(form, proposal)
 
     def _render(self, form, proposal):
-        context = {"form": form, "proposal": proposal, "org": self.organization, "membership": self.membership,
-                   "currency": self.organization.currency}
+        context = {
+            "form": form,
+            "proposal": proposal,
+            "org": self.organization,
+            "membership": self.membership,
+            "currency": self.organization.currency,
+        }
         template = "budgets/partials/item_add_form.html" if self.request.htmx else "budgets/item_form.html"
         return render(self.request, template, context)
 
@@ -105,7 +121,9 @@ class ItemEditView(ItemMixin, View):
 
     def get(self, request, org, pk):
         item = self.load_item()
-        form = self.item_form(instance=item, initial={"version": item.version}, has_options=item.option_count > 0)
+        form = self.item_form(
+            instance=item, initial={"version": item.version}, has_options=item.option_count > 0
+        )
         return self._render(form, item)
 
     def post(self, request, org, pk):
@@ -113,8 +131,12 @@ class ItemEditView(ItemMixin, View):
         form = self.item_form(request.POST, instance=item, has_options=item.option_count > 0)
         if form.is_valid():
             try:
-                services.item_update(actor=request.user, item=item, expected_version=form.cleaned_data["version"],
-                                     **form.service_data())
+                services.item_update(
+                    actor=request.user,
+                    item=item,
+                    expected_version=form.cleaned_data["version"],
+                    **form.service_data(),
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -124,9 +146,15 @@ class ItemEditView(ItemMixin, View):
         return self._render(form, item)
 
     def _render(self, form, item):
-        context = {"form": form, "item": item, "proposal": item.proposal, "org": self.organization,
-                   "membership": self.membership, "currency": self.organization.currency,
-                   "next": self.request.GET.get("next", "")}
+        context = {
+            "form": form,
+            "item": item,
+            "proposal": item.proposal,
+            "org": self.organization,
+            "membership": self.membership,
+            "currency": self.organization.currency,
+            "next": self.request.GET.get("next", ""),
+        }
         template = "budgets/partials/item_edit_row.html" if self.request.htmx else "budgets/item_form.html"
         return render(self.request, template, context)
 
@@ -137,10 +165,16 @@ class ItemRowView(ItemMixin, View):
     def get(self, request, org, pk):
         item = self.load_item()
         row = presenters.item_rows([item], item.proposal.amortisation_years)[0]
-        return render(request, "budgets/partials/item_row.html", {
-            "row": row, "org": self.organization, "currency": self.organization.currency,
-            "can_edit": self.can(Perm.BUDGET_EDIT) and item.proposal.is_editable,
-        })
+        return render(
+            request,
+            "budgets/partials/item_row.html",
+            {
+                "row": row,
+                "org": self.organization,
+                "currency": self.organization.currency,
+                "can_edit": self.can(Perm.BUDGET_EDIT) and item.proposal.is_editable,
+            },
+        )
 
 
 class ItemDeleteView(ItemMixin, View):
@@ -150,8 +184,9 @@ class ItemDeleteView(ItemMixin, View):
         item = self.load_item()
         version = request.POST.get("version", "")
         try:
-            services.item_delete(actor=request.user, item=item,
-                                 expected_version=int(version) if version.isdigit() else None)
+            services.item_delete(
+                actor=request.user, item=item, expected_version=int(version) if version.isdigit() else None
+            )
             messages.success(request, f"“{item.title}” removed from the proposal.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -167,9 +202,13 @@ class ItemDetailView(ItemMixin, TemplateView):
         can_edit = self.can(Perm.BUDGET_EDIT) and item.proposal.is_editable
         options = list(item.options.all())
         context.update(
-            item=item, proposal=item.proposal, currency=self.organization.currency, can_edit=can_edit,
+            item=item,
+            proposal=item.proposal,
+            currency=self.organization.currency,
+            can_edit=can_edit,
             row=presenters.item_rows([item], item.proposal.amortisation_years)[0],
-            options=options, links=list(item.risk_links.all()),
+            options=options,
+            links=list(item.risk_links.all()),
             best_score=max((o.security_score for o in options), default=None),
             lowest_cost=min((o.cost for o in options), default=None),
             fastest=min((o.timeline_weeks for o in options), default=None),
@@ -207,9 +246,14 @@ class LinkCreateView(ItemDetailView):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.link_create(actor=request.user, item=item, risk=data["risk"],
-                                     loss_before=data.get("loss_before"), loss_after=data["loss_after"],
-                                     note=data.get("note", ""))
+                services.link_create(
+                    actor=request.user,
+                    item=item,
+                    risk=data["risk"],
+                    loss_before=data.get("loss_before"),
+                    loss_after=data["loss_after"],
+                    note=data.get("note", ""),
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -250,10 +294,19 @@ class _PartEditView(ItemMixin, View):
         return self._render(form, obj)
 
     def _render(self, form, obj):
-        return render(self.request, self.template_name, {
-            "form": form, "obj": obj, "item": obj.item, "proposal": obj.item.proposal, "title": self.title,
-            "org": self.organization, "membership": self.membership,
-        })
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "obj": obj,
+                "item": obj.item,
+                "proposal": obj.item.proposal,
+                "title": self.title,
+                "org": self.organization,
+                "membership": self.membership,
+            },
+        )
 
 
 class OptionEditView(_PartEditView):
@@ -261,11 +314,17 @@ class OptionEditView(_PartEditView):
     title = "Edit option"
 
     def load(self):
-        return selectors.option_get(user=self.request.user, organization=self.organization, pk=self.kwargs["pk"])
+        return selectors.option_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
 
     def save(self, obj, form):
-        services.option_update(actor=self.request.user, option=obj, expected_version=form.cleaned_data["version"],
-                               **form.service_data())
+        services.option_update(
+            actor=self.request.user,
+            option=obj,
+            expected_version=form.cleaned_data["version"],
+            **form.service_data(),
+        )
 
 
 class LinkEditView(_PartEditView):
@@ -273,12 +332,15 @@ class LinkEditView(_PartEditView):
     title = "Edit risk reduction"
 
     def load(self):
-        return selectors.link_get(user=self.request.user, organization=self.organization, pk=self.kwargs["pk"])
+        return selectors.link_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
 
     def save(self, obj, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        services.link_update(actor=self.request.user, link=obj, expected_version=form.cleaned_data["version"],
-                             **data)
+        services.link_update(
+            actor=self.request.user, link=obj, expected_version=form.cleaned_data["version"], **data
+        )
 
 
 class _PartActionView(ItemMixin, View):
@@ -335,14 +397,21 @@ class _ChoicesView(ItemMixin, View):
         raise NotImplementedError
 
     def get(self, request, org, **kwargs):
-        rows = list(self.rows(request.GET.get("q", ""))[:CHOICES_SHOWN + 1])
+        rows = list(self.rows(request.GET.get("q", ""))[: CHOICES_SHOWN + 1])
         current = request.GET.get(self.field_name, "")
         selected = self.rows().filter(pk=current).first() if current.isdigit() else None
-        return render(request, "budgets/partials/choice_options.html", {
-            "options": choice_options(rows[:CHOICES_SHOWN], label=self.label, empty_label=self.empty_label,
-                                      selected=selected),
-            "selected": str(selected.pk) if selected else "", "more": len(rows) > CHOICES_SHOWN, "none": not rows,
-        })
+        return render(
+            request,
+            "budgets/partials/choice_options.html",
+            {
+                "options": choice_options(
+                    rows[:CHOICES_SHOWN], label=self.label, empty_label=self.empty_label, selected=selected
+                ),
+                "selected": str(selected.pk) if selected else "",
+                "more": len(rows) > CHOICES_SHOWN,
+                "none": not rows,
+            },
+        )
 
 
 class MitigationChoicesView(_ChoicesView):
@@ -351,8 +420,9 @@ class MitigationChoicesView(_ChoicesView):
     label = staticmethod(mitigation_label)
 
     def rows(self, search: str = ""):
-        return selectors.linkable_mitigations(user=self.request.user, organization=self.organization,
-                                              search=search)
+        return selectors.linkable_mitigations(
+            user=self.request.user, organization=self.organization, search=search
+        )
 
 
 class RiskChoicesView(_ChoicesView):
@@ -365,5 +435,6 @@ class RiskChoicesView(_ChoicesView):
         return super().get(request, org)
 
     def rows(self, search: str = ""):
-        return selectors.linkable_risks(user=self.request.user, organization=self.organization, item=self.item,
-                                        search=search)
+        return selectors.linkable_risks(
+            user=self.request.user, organization=self.organization, item=self.item, search=search
+        )

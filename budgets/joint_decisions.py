@@ -1,4 +1,5 @@
 """The budget's joint decision (see core.joint): submitting a proposal to the board."""
+
 from core.joint import joint_decision
 from core.selectors import is_jointly_approved
 
@@ -10,6 +11,12 @@ def _sign(*, actor, subject, decision="approve", comment=""):
     return services.proposal_sign(actor=actor, proposal=subject, decision=decision, comment=comment)
 
 
-joint_decision(model="budgets.proposal", purpose=SIGNOFF_PURPOSE, label="Budget submission", sign=_sign,
-               is_complete=lambda proposal: (proposal.status not in EDITABLE_STATUSES
-                                             or is_jointly_approved(proposal, SIGNOFF_PURPOSE)))
+joint_decision(
+    model="budgets.proposal",
+    purpose=SIGNOFF_PURPOSE,
+    label="Budget submission",
+    sign=_sign,
+    is_complete=lambda proposal: (
+        proposal.status not in EDITABLE_STATUSES or is_jointly_approved(proposal, SIGNOFF_PURPOSE)
+    ),
+)

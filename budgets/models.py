@@ -6,6 +6,7 @@ Derived figures (annual cost, loss avoided, ROSI, totals) are computed by the
 pure functions in ``budgets.money``; nothing derived is stored here except the
 item's amount, which services keep equal to the chosen option's cost.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -77,7 +78,9 @@ class ProposalQuerySet(OrgScopedQuerySet):
             full_orgs = Membership.objects.filter(user=user, role__in=roles_with(Perm.BUDGET_VIEW)).values(
                 "organization_id"
             )
-            qs = qs.filter(models.Q(organization_id__in=full_orgs) | models.Q(status__in=BOARD_VISIBLE_STATUSES))
+            qs = qs.filter(
+                models.Q(organization_id__in=full_orgs) | models.Q(status__in=BOARD_VISIBLE_STATUSES)
+            )
         return qs
 
 
@@ -89,24 +92,43 @@ class Proposal(OrgScopedModel):
         help_text="Named after the calendar year in which the fiscal year ends.",
     )
     title = models.CharField(max_length=200)
-    summary = models.TextField("executive summary", blank=True,
-                               help_text="What this budget buys and why, for the board.")
+    summary = models.TextField(
+        "executive summary", blank=True, help_text="What this budget buys and why, for the board."
+    )
     status = models.CharField(max_length=20, choices=ProposalStatus.choices, default=ProposalStatus.DRAFT)
     amortisation_years = models.PositiveSmallIntegerField(
-        "CapEx amortisation (years)", default=money.DEFAULT_AMORTISATION_YEARS,
+        "CapEx amortisation (years)",
+        default=money.DEFAULT_AMORTISATION_YEARS,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text="CapEx counts in the annual cost spread over this many years.",
     )
-    copied_from = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
-                                    editable=False)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
     submitted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                     related_name="+", editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="+", editable=False)
-    decision_note = models.TextField("board decision note", blank=True, editable=False,
-                                     help_text="Why the board returned the proposal, or its remarks on approval.")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    decision_note = models.TextField(
+        "board decision note",
+        blank=True,
+        editable=False,
+        help_text="Why the board returned the proposal, or its remarks on approval.",
+    )
 
     objects = ProposalQuerySet.as_manager()
     view_permission = Perm.BUDGET_VIEW_SUBMITTED
@@ -115,9 +137,13 @@ class Proposal(OrgScopedModel):
     class Meta:
         ordering = ["-fiscal_year"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "fiscal_year"], name="budget_one_proposal_per_year"),
-            models.CheckConstraint(name="budget_amortisation_1_10",
-                                   condition=models.Q(amortisation_years__gte=1, amortisation_years__lte=10)),
+            models.UniqueConstraint(
+                fields=["organization", "fiscal_year"], name="budget_one_proposal_per_year"
+            ),
+            models.CheckConstraint(
+                name="budget_amortisation_1_10",
+                condition=models.Q(amortisation_years__gte=1, amortisation_years__lte=10),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,13 +174,20 @@ class BudgetItem(OrgScopedModel):
     domain = models.CharField(max_length=10, choices=Domain.choices)
     category = models.CharField(max_length=12, choices=Category.choices)
     kind = models.CharField("CapEx / OpEx", max_length=5, choices=Kind.choices)
-    amount = models.DecimalField(max_digits=14, decimal_places=2, validators=NOT_NEGATIVE,
-                                 help_text="In the organization's currency. Follows the chosen option, if any.")
+    amount = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        validators=NOT_NEGATIVE,
+        help_text="In the organization's currency. Follows the chosen option, if any.",
+    )
     priority = models.CharField(max_length=6, choices=Priority.choices, default=Priority.SHOULD)
     justification = models.TextField(blank=True, help_text="Why this is needed, in plain language.")
-    mitigation = models.ForeignKey("risks.Mitigation", on_delete=models.SET_NULL, null=True, blank=True,
-                                   related_name="budget_items")
-    risks = models.ManyToManyField("risks.Risk", through="ItemRiskLink", related_name="budget_items", blank=True)
+    mitigation = models.ForeignKey(
+        "risks.Mitigation", on_delete=models.SET_NULL, null=True, blank=True, related_name="budget_items"
+    )
+    risks = models.ManyToManyField(
+        "risks.Risk", through="ItemRiskLink", related_name="budget_items", blank=True
+    )
 
     objects = ProposalPartQuerySet.as_manager()
     proposal_lookup = "proposal"
@@ -178,8 +211,9 @@ class ItemOption(OrgScopedModel):
     item = models.ForeignKey(BudgetItem, on_delete=models.CASCADE, related_name="options")
     name = models.CharField(max_length=120)
     cost = models.DecimalField(max_digits=14, decimal_places=2, validators=NOT_NEGATIVE)
-    timeline_weeks = models.PositiveSmallIntegerField("timeline (weeks)",
-                                                      validators=[MinValueValidator(1), MaxValueValidator(520)])
+    timeline_weeks = models.PositiveSmallIntegerField(
+        "timeline (weeks)", validators=[MinValueValidator(1), MaxValueValidator(520)]
+    )
     pros = models.TextField(blank=True, help_text="One per line.")
     cons = models.TextField(blank=True, help_text="One per line.")
     security_score = models.PositiveSmallIntegerField(
@@ -195,10 +229,13 @@ class ItemOption(OrgScopedModel):
     class Meta:
         ordering = ["item", "cost", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["item"], condition=models.Q(is_chosen=True),
-                                    name="budget_option_one_chosen"),
-            models.CheckConstraint(name="budget_option_score_1_5",
-                                   condition=models.Q(security_score__gte=1, security_score__lte=5)),
+            models.UniqueConstraint(
+                fields=["item"], condition=models.Q(is_chosen=True), name="budget_option_one_chosen"
+            ),
+            models.CheckConstraint(
+                name="budget_option_score_1_5",
+                condition=models.Q(security_score__gte=1, security_score__lte=5),
+            ),
             models.CheckConstraint(name="budget_option_cost_not_negative", condition=models.Q(cost__gte=0)),
         ]
 
@@ -219,10 +256,12 @@ class ItemRiskLink(OrgScopedModel):
 
     item = models.ForeignKey(BudgetItem, on_delete=models.CASCADE, related_name="risk_links")
     risk = models.ForeignKey("risks.Risk", on_delete=models.CASCADE, related_name="budget_links")
-    loss_before = models.DecimalField("expected annual loss before", max_digits=16, decimal_places=2,
-                                      validators=NOT_NEGATIVE)
-    loss_after = models.DecimalField("expected annual loss after", max_digits=16, decimal_places=2,
-                                     validators=NOT_NEGATIVE)
+    loss_before = models.DecimalField(
+        "expected annual loss before", max_digits=16, decimal_places=2, validators=NOT_NEGATIVE
+    )
+    loss_after = models.DecimalField(
+        "expected annual loss after", max_digits=16, decimal_places=2, validators=NOT_NEGATIVE
+    )
     note = models.CharField(max_length=300, blank=True, help_text="How the item reduces this risk.")
 
     objects = ProposalPartQuerySet.as_manager()
@@ -234,10 +273,13 @@ class ItemRiskLink(OrgScopedModel):
         ordering = ["item", "-loss_before", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["item", "risk"], name="budget_link_one_per_risk"),
-            models.CheckConstraint(name="budget_link_after_not_above_before",
-                                   condition=models.Q(loss_after__lte=models.F("loss_before"))),
-            models.CheckConstraint(name="budget_link_losses_not_negative",
-                                   condition=models.Q(loss_after__gte=0)),
+            models.CheckConstraint(
+                name="budget_link_after_not_above_before",
+                condition=models.Q(loss_after__lte=models.F("loss_before")),
+            ),
+            models.CheckConstraint(
+                name="budget_link_losses_not_negative", condition=models.Q(loss_after__gte=0)
+            ),
         ]
 
     def __str__(self) -> str:

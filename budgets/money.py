@@ -15,6 +15,7 @@ Definitions (also shown on the proposal page):
 * **Portfolio return**: the same ratio over the items that reduce at least one
   risk, so IT items without a risk case do not drag the figure to −100 %.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -128,9 +129,15 @@ def _add(bucket: dict[str, Decimal], key: str, amount: Decimal) -> None:
     bucket[key] = bucket.get(key, ZERO) + amount
 
 
-def summarise(items: Iterable[ItemFigures], *, amortisation_years: int = DEFAULT_AMORTISATION_YEARS,
-              domains: Iterable[str] = (), categories: Iterable[str] = (), kinds: Iterable[str] = (),
-              priorities: Iterable[str] = ()) -> Summary:
+def summarise(
+    items: Iterable[ItemFigures],
+    *,
+    amortisation_years: int = DEFAULT_AMORTISATION_YEARS,
+    domains: Iterable[str] = (),
+    categories: Iterable[str] = (),
+    kinds: Iterable[str] = (),
+    priorities: Iterable[str] = (),
+) -> Summary:
     """Totals of a proposal. Named keys start at zero so charts and tables always
     show every domain / category / kind / priority, in the order given.
 
@@ -138,8 +145,10 @@ def summarise(items: Iterable[ItemFigures], *, amortisation_years: int = DEFAULT
     serve both sides, so they count on the security side of the ratio too.
     """
     summary = Summary(
-        by_domain={k: ZERO for k in domains}, by_category={k: ZERO for k in categories},
-        by_kind={k: ZERO for k in kinds}, by_priority={k: ZERO for k in priorities},
+        by_domain={k: ZERO for k in domains},
+        by_category={k: ZERO for k in categories},
+        by_kind={k: ZERO for k in kinds},
+        by_priority={k: ZERO for k in priorities},
     )
     for item in items:
         amount = to_money(item.amount)
@@ -162,8 +171,11 @@ def _with_ratios(summary: Summary) -> Summary:
     """Fill in the security share and the portfolio return from the totals."""
     security = summary.by_domain.get("security", ZERO) + summary.by_domain.get("joint", ZERO)
     summary.security_share = share(security, summary.total)
-    summary.portfolio_rosi = rosi(summary.cost_avoidance, summary.risk_linked_annual_cost,
-                                  has_risk=summary.risk_linked_annual_cost > ZERO)
+    summary.portfolio_rosi = rosi(
+        summary.cost_avoidance,
+        summary.risk_linked_annual_cost,
+        has_risk=summary.risk_linked_annual_cost > ZERO,
+    )
     return summary
 
 
@@ -172,17 +184,32 @@ def from_cents(cents) -> Decimal:
     return to_money(Decimal(int(cents or 0)).scaleb(-2))
 
 
-def summary_from_totals(*, total, by_domain: dict, by_category: dict, by_kind: dict, by_priority: dict,
-                        annual_cost, risk_linked_annual_cost, cost_avoidance, item_count: int = 0,
-                        unfunded_musts: int = 0) -> Summary:
+def summary_from_totals(
+    *,
+    total,
+    by_domain: dict,
+    by_category: dict,
+    by_kind: dict,
+    by_priority: dict,
+    annual_cost,
+    risk_linked_annual_cost,
+    cost_avoidance,
+    item_count: int = 0,
+    unfunded_musts: int = 0,
+) -> Summary:
     """The same Summary as ``summarise``, from totals the database already added up
     (each annual cost rounded per item, as ``annual_cost`` does)."""
-    return _with_ratios(Summary(
-        total=to_money(total), by_domain={k: to_money(v) for k, v in by_domain.items()},
-        by_category={k: to_money(v) for k, v in by_category.items()},
-        by_kind={k: to_money(v) for k, v in by_kind.items()},
-        by_priority={k: to_money(v) for k, v in by_priority.items()},
-        annual_cost=to_money(annual_cost), risk_linked_annual_cost=to_money(risk_linked_annual_cost),
-        cost_avoidance=to_money(cost_avoidance), item_count=int(item_count or 0),
-        unfunded_musts=int(unfunded_musts or 0),
-    ))
+    return _with_ratios(
+        Summary(
+            total=to_money(total),
+            by_domain={k: to_money(v) for k, v in by_domain.items()},
+            by_category={k: to_money(v) for k, v in by_category.items()},
+            by_kind={k: to_money(v) for k, v in by_kind.items()},
+            by_priority={k: to_money(v) for k, v in by_priority.items()},
+            annual_cost=to_money(annual_cost),
+            risk_linked_annual_cost=to_money(risk_linked_annual_cost),
+            cost_avoidance=to_money(cost_avoidance),
+            item_count=int(item_count or 0),
+            unfunded_musts=int(unfunded_musts or 0),
+        )
+    )

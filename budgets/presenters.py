@@ -1,5 +1,6 @@
 """What the proposal page and the PDF show: summary figures turned into tiles,
 chart SVGs and item rows. Shared by the page and the PDF so both say the same."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,8 +21,10 @@ STEPS = [
     ("decided", "Decided"),
 ]
 STATUS_BADGES = {
-    ProposalStatus.DRAFT: "text-bg-secondary", ProposalStatus.JOINT_REVIEW: "text-bg-info",
-    ProposalStatus.SUBMITTED: "text-bg-primary", ProposalStatus.APPROVED: "text-bg-success",
+    ProposalStatus.DRAFT: "text-bg-secondary",
+    ProposalStatus.JOINT_REVIEW: "text-bg-info",
+    ProposalStatus.SUBMITTED: "text-bg-primary",
+    ProposalStatus.APPROVED: "text-bg-success",
     ProposalStatus.RETURNED: "text-bg-warning",
 }
 
@@ -32,6 +35,7 @@ def _money_fmt(currency: str):
             if abs(value) >= limit:
                 return f"{value / limit:.1f}{suffix}"
         return f"{value:,.0f}"
+
     return fmt
 
 
@@ -40,17 +44,29 @@ def summary_charts(result: selectors.ProposalSummary, currency: str) -> dict:
     s = result.summary
     fmt = _money_fmt(currency)
     return {
-        "domain": charts.bar_chart([(Domain(k).label, float(v)) for k, v in s.by_domain.items()],
-                                   colors=[DOMAIN_COLORS[Domain(k)] for k in s.by_domain], value_format=fmt,
-                                   title=f"Amount by domain ({currency})"),
-        "kind": charts.donut([(Kind(k).label, float(v)) for k, v in s.by_kind.items()],
-                             colors=[KIND_COLORS[Kind(k)] for k in s.by_kind], title="CapEx and OpEx",
-                             center_label=fmt(float(s.total))),
-        "category": charts.bar_chart([(label, float(v)) for label, v in result.category_rows], value_format=fmt,
-                                     title=f"Amount by category ({currency})"),
-        "priority": charts.bar_chart([(label, float(v)) for label, v in result.priority_rows], value_format=fmt,
-                                     colors=["#1d3f72", "#2f6fde", "#9aa5b5"],
-                                     title=f"Amount by priority ({currency})"),
+        "domain": charts.bar_chart(
+            [(Domain(k).label, float(v)) for k, v in s.by_domain.items()],
+            colors=[DOMAIN_COLORS[Domain(k)] for k in s.by_domain],
+            value_format=fmt,
+            title=f"Amount by domain ({currency})",
+        ),
+        "kind": charts.donut(
+            [(Kind(k).label, float(v)) for k, v in s.by_kind.items()],
+            colors=[KIND_COLORS[Kind(k)] for k in s.by_kind],
+            title="CapEx and OpEx",
+            center_label=fmt(float(s.total)),
+        ),
+        "category": charts.bar_chart(
+            [(label, float(v)) for label, v in result.category_rows],
+            value_format=fmt,
+            title=f"Amount by category ({currency})",
+        ),
+        "priority": charts.bar_chart(
+            [(label, float(v)) for label, v in result.priority_rows],
+            value_format=fmt,
+            colors=["#1d3f72", "#2f6fde", "#9aa5b5"],
+            title=f"Amount by priority ({currency})",
+        ),
     }
 
 

@@ -1,5 +1,6 @@
 """Every read of the budget, scoped to the person (``visible_to``) and costing a
 fixed number of queries whatever the number of items."""
+
 from __future__ import annotations
 
 import functools
@@ -56,14 +57,29 @@ ZERO = Value(Decimal("0"), output_field=MONEY_FIELD)
 
 def proposal_list(*, user, organization, status: str = ""):
     """Proposals the person may see, newest year first, with item count and total."""
-    totals = (BudgetItem.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
-              .annotate(s=Sum("amount")).values("s"))
-    counts = (BudgetItem.objects.filter(proposal=OuterRef("pk")).order_by().values("proposal")
-              .annotate(c=Count("pk")).values("c"))
-    qs = (Proposal.objects.visible_to(user).filter(organization=organization)
-          .annotate(total=Coalesce(Subquery(totals, output_field=MONEY_FIELD), ZERO),
-                    item_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0))
-          .order_by("-fiscal_year"))
+    totals = (
+        BudgetItem.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    counts = (
+        BudgetItem.objects.filter(proposal=OuterRef("pk"))
+        .order_by()
+        .values("proposal")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
+    qs = (
+        Proposal.objects.visible_to(user)
+        .filter(organization=organization)
+        .annotate(
+            total=Coalesce(Subquery(totals, output_field=MONEY_FIELD), ZERO),
+            item_count=Coalesce(Subquery(counts, output_field=IntegerField()), 0),
+        )
+        .order_by("-fiscal_year")
+    )
     if status:
         qs = qs.filter(status=status)
     return qs
@@ -72,8 +88,10 @@ def proposal_list(*, user, organization, status: str = ""):
 def proposal_get(*, user, organization, pk) -> Proposal:
     """One visible proposal, or 404."""
     return get_object_or_404(
-        Proposal.objects.visible_to(user).filter(organization=organization)
-        .select_related("submitted_by", "decided_by", "copied_from"), pk=pk,
+        Proposal.objects.visible_to(user)
+        .filter(organization=organization)
+        .select_related("submitted_by", "decided_by", "copied_from"),
+        pk=pk,
     )
 
 
@@ -91,13 +109,23 @@ def proposal_signoffs(proposal: Proposal) -> tuple[JointStatus, list]:
 
 
 def _links_sum():
-    return (ItemRiskLink.objects.filter(item=OuterRef("pk")).order_by().values("item")
-            .annotate(s=Sum(F("loss_before") - F("loss_after"), output_field=MONEY_FIELD)).values("s"))
+    return (
+        ItemRiskLink.objects.filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(s=Sum(F("loss_before") - F("loss_after"), output_field=MONEY_FIELD))
+        .values("s")
+    )
 
 
 def _count(model, **filters):
-    return (model.objects.filter(item=OuterRef("pk"), **filters).order_by().values("item")
-            .annotate(c=Count("pk")).values("c"))
+    return (
+        model.objects.filter(item=OuterRef("pk"), **filters)
+        .order_by()
+        .values("item")
+        .annotate(c=Count("pk"))
+        .values("c")
+    )
 
 
 def items_with_figures(queryset=None):
@@ -111,14 +139,22 @@ def items_with_figures(queryset=None):
         option_count=Coalesce(Subquery(_count(ItemOption), output_field=IntegerField()), 0),
         has_chosen_option=Exists(chosen),
         chosen_option_name=Subquery(chosen.values("name")[:1]),
-        priority_rank=Case(*[When(priority=k, then=Value(v)) for k, v in PRIORITY_RANK.items()],
-                           default=Value(9), output_field=IntegerField()),
+        priority_rank=Case(
+            *[When(priority=k, then=Value(v)) for k, v in PRIORITY_RANK.items()],
+            default=Value(9),
+            output_field=IntegerField(),
+        ),
     )
 
 
 ITEM_SORTS = {
-    "title": "title", "amount": "amount", "priority": "priority_rank", "domain": "domain",
-    "category": "category", "kind": "kind", "avoided": "loss_avoided",
+    "title": "title",
+    "amount": "amount",
+    "priority": "priority_rank",
+    "domain": "domain",
+    "category": "category",
+    "kind": "kind",
+    "avoided": "loss_avoided",
 }
 
 
@@ -143,27 +179,42 @@ def item_list(*, proposal: Proposal, filters: dict | None = None, sort: str = ""
 def item_figures(item, *, amortisation_years: int) -> dict:
     """Annual cost and ROSI of one annotated item (pure maths on its values)."""
     yearly = money.annual_cost(item.amount, item.kind, amortisation_years=amortisation_years)
-    return {"annual_cost": yearly,
-            "rosi": money.rosi(item.loss_avoided, yearly, has_risk=bool(item.risk_count))}
+    return {
+        "annual_cost": yearly,
+        "rosi": money.rosi(item.loss_avoided, yearly, has_risk=bool(item.risk_count)),
+    }
 
 
 def item_get(*, user, organization, pk) -> BudgetItem:
     """One visible item with its proposal, options, risk links and their risks."""
-    qs = (BudgetItem.objects.visible_to(user).filter(organization=organization)
-          .select_related("proposal", "mitigation", "mitigation__risk")
-          .prefetch_related(Prefetch("options", ItemOption.objects.order_by("cost", "pk")),
-                            Prefetch("risk_links", ItemRiskLink.objects.select_related("risk"))))
+    qs = (
+        BudgetItem.objects.visible_to(user)
+        .filter(organization=organization)
+        .select_related("proposal", "mitigation", "mitigation__risk")
+        .prefetch_related(
+            Prefetch("options", ItemOption.objects.order_by("cost", "pk")),
+            Prefetch("risk_links", ItemRiskLink.objects.select_related("risk")),
+        )
+    )
     return get_object_or_404(items_with_figures(qs), pk=pk)
 
 
 def option_get(*, user, organization, pk) -> ItemOption:
-    return get_object_or_404(ItemOption.objects.visible_to(user).filter(organization=organization)
-                             .select_related("item__proposal"), pk=pk)
+    return get_object_or_404(
+        ItemOption.objects.visible_to(user)
+        .filter(organization=organization)
+        .select_related("item__proposal"),
+        pk=pk,
+    )
 
 
 def link_get(*, user, organization, pk) -> ItemRiskLink:
-    return get_object_or_404(ItemRiskLink.objects.visible_to(user).filter(organization=organization)
-                             .select_related("item__proposal", "risk"), pk=pk)
+    return get_object_or_404(
+        ItemRiskLink.objects.visible_to(user)
+        .filter(organization=organization)
+        .select_related("item__proposal", "risk"),
+        pk=pk,
+    )
 
 
 def linkable_risks(*, user, organization, item: BudgetItem | None = None, search: str = ""):
@@ -187,12 +238,19 @@ def linkable_mitigations(*, user, organization, search: str = ""):
 
     # Naming the risk's organization too lets the database walk the register's
     # (organization, number) index and stop at the first rows asked for.
-    qs = (Mitigation.objects.visible_to(user).filter(organization=organization, risk__organization=organization)
-          .select_related("risk").order_by("risk__number", "title"))
+    qs = (
+        Mitigation.objects.visible_to(user)
+        .filter(organization=organization, risk__organization=organization)
+        .select_related("risk")
+        .order_by("risk__number", "title")
+    )
     search = search.strip()
     if search:
-        qs = qs.filter(Q(title__icontains=search) | Q(risk__reference__icontains=search)
-                       | Q(risk__title__icontains=search))
+        qs = qs.filter(
+            Q(title__icontains=search)
+            | Q(risk__reference__icontains=search)
+            | Q(risk__title__icontains=search)
+        )
     return qs
 
 
@@ -227,14 +285,20 @@ class ProposalSummary:
         return [(Priority(k).label, v) for k, v in self.summary.by_priority.items()]
 
 
-SUMMARY_BUCKETS = {"domain": Domain.values, "category": Category.values, "kind": Kind.values,
-                   "priority": Priority.values}
+SUMMARY_BUCKETS = {
+    "domain": Domain.values,
+    "category": Category.values,
+    "kind": Kind.values,
+    "priority": Priority.values,
+}
 
 
 def _cents(expression):
     """Money as whole cents, so that a CapEx item's annual cost rounds half-up
     exactly as ``money.annual_cost`` does, on every database (SQLite divides floats)."""
-    return Cast(Round(ExpressionWrapper(expression * Value(100), output_field=MONEY_FIELD)), BigIntegerField())
+    return Cast(
+        Round(ExpressionWrapper(expression * Value(100), output_field=MONEY_FIELD)), BigIntegerField()
+    )
 
 
 @functools.cache
@@ -251,34 +315,58 @@ def _proposals_with_totals():
     columns = ("id", "amount", "kind", *SUMMARY_BUCKETS)
     amount = _cents(F("i_amount"))
     years = F("amortisation_years")
-    annual = Case(When(i_kind=Kind.CAPEX, then=(amount * 2 + years) / (years * 2)), default=amount,
-                  output_field=BigIntegerField())
+    annual = Case(
+        When(i_kind=Kind.CAPEX, then=(amount * 2 + years) / (years * 2)),
+        default=amount,
+        output_field=BigIntegerField(),
+    )
     item = OuterRef("items__id")
     has_risk = Q(Exists(ItemRiskLink.objects.filter(item_id=item)))
-    avoided = (ItemRiskLink.objects.filter(item_id=item).order_by().values("item_id")
-               .annotate(s=Sum(F("loss_before") - F("loss_after"), output_field=MONEY_FIELD)).values("s"))
+    avoided = (
+        ItemRiskLink.objects.filter(item_id=item)
+        .order_by()
+        .values("item_id")
+        .annotate(s=Sum(F("loss_before") - F("loss_after"), output_field=MONEY_FIELD))
+        .values("s")
+    )
     not_chosen = Q(Exists(ItemOption.objects.filter(item_id=item))) & ~Q(
-        Exists(ItemOption.objects.filter(item_id=item, is_chosen=True)))
+        Exists(ItemOption.objects.filter(item_id=item, is_chosen=True))
+    )
     totals = {
-        "t_count": Count("i_id"), "t_total": Sum("i_amount"), "t_annual": Sum(annual),
+        "t_count": Count("i_id"),
+        "t_total": Sum("i_amount"),
+        "t_annual": Sum(annual),
         "t_linked_annual": Sum(annual, filter=has_risk),
         "t_avoided": Sum(Subquery(avoided, output_field=MONEY_FIELD), filter=has_risk),
         "t_unfunded": Count("i_id", filter=Q(i_priority=Priority.MUST) & (Q(i_amount=0) | not_chosen)),
     }
     for name, values in SUMMARY_BUCKETS.items():
-        totals.update({f"t_{name}_{value}": Sum("i_amount", filter=Q(**{f"i_{name}": value})) for value in values})
-    return (Proposal.objects.alias(**{f"i_{column}": F(f"items__{column}") for column in dict.fromkeys(columns)})
-            .annotate(**totals).order_by())
+        totals.update(
+            {f"t_{name}_{value}": Sum("i_amount", filter=Q(**{f"i_{name}": value})) for value in values}
+        )
+    return (
+        Proposal.objects.alias(**{f"i_{column}": F(f"items__{column}") for column in dict.fromkeys(columns)})
+        .annotate(**totals)
+        .order_by()
+    )
 
 
 def _summary_of(row: Proposal) -> money.Summary:
-    buckets = {name: {value: getattr(row, f"t_{name}_{value}") or 0 for value in values}
-               for name, values in SUMMARY_BUCKETS.items()}
+    buckets = {
+        name: {value: getattr(row, f"t_{name}_{value}") or 0 for value in values}
+        for name, values in SUMMARY_BUCKETS.items()
+    }
     return money.summary_from_totals(
-        total=row.t_total or 0, by_domain=buckets["domain"], by_category=buckets["category"],
-        by_kind=buckets["kind"], by_priority=buckets["priority"], annual_cost=money.from_cents(row.t_annual),
-        risk_linked_annual_cost=money.from_cents(row.t_linked_annual), cost_avoidance=row.t_avoided or 0,
-        item_count=row.t_count, unfunded_musts=row.t_unfunded,
+        total=row.t_total or 0,
+        by_domain=buckets["domain"],
+        by_category=buckets["category"],
+        by_kind=buckets["kind"],
+        by_priority=buckets["priority"],
+        annual_cost=money.from_cents(row.t_annual),
+        risk_linked_annual_cost=money.from_cents(row.t_linked_annual),
+        cost_avoidance=row.t_avoided or 0,
+        item_count=row.t_count,
+        unfunded_musts=row.t_unfunded,
     )
 
 
@@ -295,14 +383,17 @@ def proposal_summary(proposal: Proposal, *, previous: Proposal | None | bool = T
     found = {row.pk: row for row in rows}
     current = found.pop(proposal.pk)
     before = next(iter(found.values()), None)
-    result = ProposalSummary(summary=_summary_of(current), previous=before,
-                             amortisation_years=proposal.amortisation_years)
+    result = ProposalSummary(
+        summary=_summary_of(current), previous=before, amortisation_years=proposal.amortisation_years
+    )
     if before is not None:
         before_summary = _summary_of(before)
         result.previous_total = before_summary.total
         result.change = money.change(result.summary.total, before_summary.total)
-        result.domain_change = {k: money.change(v, before_summary.by_domain.get(k, Decimal("0")))
-                                for k, v in result.summary.by_domain.items()}
+        result.domain_change = {
+            k: money.change(v, before_summary.by_domain.get(k, Decimal("0")))
+            for k, v in result.summary.by_domain.items()
+        }
     else:
         result.change = money.change(result.summary.total, None)
     return result
@@ -312,8 +403,11 @@ def proposal_summary_cached(proposal: Proposal) -> ProposalSummary:
     """``proposal_summary`` for the proposal's page and its PDF: cached until any
     of the organization's data changes (``core.cache``), so the page does not add
     up every item of this and last year's proposals on each view."""
-    return cached_for_org(proposal.organization_id, f"budgets:summary:{proposal.pk}:{proposal.version}",
-                          lambda: proposal_summary(proposal))
+    return cached_for_org(
+        proposal.organization_id,
+        f"budgets:summary:{proposal.pk}:{proposal.version}",
+        lambda: proposal_summary(proposal),
+    )
 
 
 # ---------------------------------------------- for the dashboard / reports ----
@@ -351,16 +445,22 @@ def proposal_state_date(proposal: Proposal) -> tuple[str, object]:
     if proposal.status == ProposalStatus.SUBMITTED and proposal.submitted_at:
         return "Submitted to the board on", proposal.submitted_at
     if proposal.status in (ProposalStatus.APPROVED, ProposalStatus.RETURNED) and proposal.decided_at:
-        return ("Approved by the board on" if proposal.status == ProposalStatus.APPROVED
-                else "Returned by the board on"), proposal.decided_at
+        return (
+            "Approved by the board on"
+            if proposal.status == ProposalStatus.APPROVED
+            else "Returned by the board on"
+        ), proposal.decided_at
     since = None
     for status, changed in proposal.history.order_by("-history_date", "-history_id").values_list(
-            "status", "history_date"):
+        "status", "history_date"
+    ):
         if status != proposal.status:
             break
         since = changed
-    return ("In joint review since" if proposal.status == ProposalStatus.JOINT_REVIEW else f"{label} since",
-            since or proposal.updated_at)
+    return (
+        "In joint review since" if proposal.status == ProposalStatus.JOINT_REVIEW else f"{label} since",
+        since or proposal.updated_at,
+    )
 
 
 def proposals_in_review(organization):
@@ -385,19 +485,32 @@ def budget_overview(organization, *, user=None) -> dict:
     places), all from ``proposal_summary``: the figures of the proposal page
     and its PDF. Four queries."""
     proposal = proposal_scope(organization, user).order_by("-fiscal_year", "-pk").first()
-    empty = {"proposal": None, "total": money_text(0), "by_domain": {}, "security_total": money_text(0),
-             "linked_total": money_text(0), "security_share": None, "cost_avoidance": money_text(0),
-             "portfolio_rosi": None}
+    empty = {
+        "proposal": None,
+        "total": money_text(0),
+        "by_domain": {},
+        "security_total": money_text(0),
+        "linked_total": money_text(0),
+        "security_share": None,
+        "cost_avoidance": money_text(0),
+        "portfolio_rosi": None,
+    }
     if proposal is None:
         return empty
     s = proposal_summary(proposal, previous=False).summary
     security_total = s.by_domain.get(Domain.SECURITY, money.ZERO) + s.by_domain.get(Domain.JOINT, money.ZERO)
     state_label, state_date = proposal_state_date(proposal)
     return {
-        "proposal": {"id": proposal.pk, "fiscal_year": proposal.fiscal_year, "title": proposal.title,
-                     "status": proposal.get_status_display(), "status_key": proposal.status,
-                     "with_board": proposal.status in BOARD_VISIBLE_STATUSES,
-                     "state_label": state_label, "state_date": state_date.isoformat() if state_date else None},
+        "proposal": {
+            "id": proposal.pk,
+            "fiscal_year": proposal.fiscal_year,
+            "title": proposal.title,
+            "status": proposal.get_status_display(),
+            "status_key": proposal.status,
+            "with_board": proposal.status in BOARD_VISIBLE_STATUSES,
+            "state_label": state_label,
+            "state_date": state_date.isoformat() if state_date else None,
+        },
         "total": money_text(s.total),
         "by_domain": {key: money_text(s.by_domain.get(key, money.ZERO)) for key in Domain.values},
         "security_total": money_text(security_total),
@@ -424,10 +537,17 @@ def budget_at_a_glance(organization) -> BudgetGlance:
     result = proposal_summary(proposal)
     s = result.summary
     return BudgetGlance(
-        proposal=proposal, status=proposal.status, status_label=proposal.get_status_display(), total=s.total,
-        by_domain=s.by_domain, security_share=s.security_share, cost_avoidance=s.cost_avoidance,
-        portfolio_rosi=s.portfolio_rosi, change=result.change,
-        signatures=signoff_status(proposal, SIGNOFF_PURPOSE), unfunded_musts=s.unfunded_musts,
+        proposal=proposal,
+        status=proposal.status,
+        status_label=proposal.get_status_display(),
+        total=s.total,
+        by_domain=s.by_domain,
+        security_share=s.security_share,
+        cost_avoidance=s.cost_avoidance,
+        portfolio_rosi=s.portfolio_rosi,
+        change=result.change,
+        signatures=signoff_status(proposal, SIGNOFF_PURPOSE),
+        unfunded_musts=s.unfunded_musts,
     )
 
 
@@ -450,18 +570,26 @@ def budget_risk_linkage(organization, *, proposal: Proposal | None = None) -> Ri
     if proposal is None:
         return RiskLinkage(proposal=None)
     linked = ItemRiskLink.objects.filter(item=OuterRef("pk"))
-    totals = (BudgetItem.objects.filter(proposal=proposal, domain__in=[Domain.SECURITY, Domain.JOINT])
-              .annotate(is_linked=Exists(linked))
-              .aggregate(total=Coalesce(Sum("amount"), ZERO),
-                         linked=Coalesce(Sum("amount", filter=Q(is_linked=True)), ZERO)))
-    return RiskLinkage(proposal=proposal, security_total=money.to_money(totals["total"]),
-                       linked_total=money.to_money(totals["linked"]))
+    totals = (
+        BudgetItem.objects.filter(proposal=proposal, domain__in=[Domain.SECURITY, Domain.JOINT])
+        .annotate(is_linked=Exists(linked))
+        .aggregate(
+            total=Coalesce(Sum("amount"), ZERO),
+            linked=Coalesce(Sum("amount", filter=Q(is_linked=True)), ZERO),
+        )
+    )
+    return RiskLinkage(
+        proposal=proposal,
+        security_total=money.to_money(totals["total"]),
+        linked_total=money.to_money(totals["linked"]),
+    )
 
 
 def proposals_waiting_for(organization, role: str) -> list[Proposal]:
     """Proposals in joint review that ``role`` (cio / ciso) has not signed in
     their current version. Two queries."""
     candidates = list(Proposal.objects.filter(organization=organization, status=ProposalStatus.JOINT_REVIEW))
-    waiting = signoffs_waiting_for(organization=organization, role=role,
-                                   subjects_by_purpose={SIGNOFF_PURPOSE: candidates})
+    waiting = signoffs_waiting_for(
+        organization=organization, role=role, subjects_by_purpose={SIGNOFF_PURPOSE: candidates}
+    )
     return [subject for _, subject in waiting]

@@ -6,6 +6,7 @@ proposal too (``record_change``): the proposal's version goes up and the
 CIO's and CISO's submission sign-offs are voided, because they signed what
 the proposal said before.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -89,8 +90,16 @@ def _touch(proposal: Proposal, *, actor, reason: str) -> None:
 
 
 @transaction.atomic
-def proposal_create(*, actor, organization, fiscal_year: int, title: str = "", summary: str = "",
-                    amortisation_years: int = 3, copy_previous: bool = False) -> Proposal:
+def proposal_create(
+    *,
+    actor,
+    organization,
+    fiscal_year: int,
+    title: str = "",
+    summary: str = "",
+    amortisation_years: int = 3,
+    copy_previous: bool = False,
+) -> Proposal:
     """A new draft for ``fiscal_year``; optionally a copy of the previous year's
     items, options and risk links."""
     _require(actor, organization, Perm.BUDGET_EDIT)
@@ -102,9 +111,12 @@ def proposal_create(*, actor, organization, fiscal_year: int, title: str = "", s
         if previous is None:
             raise DomainError(f"There is no FY{fiscal_year - 1} proposal to copy.", field="copy_previous")
     proposal = Proposal(
-        organization=organization, fiscal_year=fiscal_year, summary=(summary or "").strip(),
+        organization=organization,
+        fiscal_year=fiscal_year,
+        summary=(summary or "").strip(),
         title=(title or "").strip() or f"Technology and security budget FY{fiscal_year}",
-        amortisation_years=amortisation_years, copied_from=previous,
+        amortisation_years=amortisation_years,
+        copied_from=previous,
     )
     _validate(proposal, exclude=["organization"])
     core_services.record_creation(proposal, actor=actor)
@@ -116,16 +128,27 @@ def proposal_create(*, actor, organization, fiscal_year: int, title: str = "", s
 def _copy_items(source: Proposal, target: Proposal, *, actor) -> None:
     items = source.items.prefetch_related("options", "risk_links").order_by("pk")
     for item in items:
-        copy = BudgetItem(organization=target.organization, proposal=target,
-                          **{name: getattr(item, name) for name in ITEM_FIELDS})
+        copy = BudgetItem(
+            organization=target.organization,
+            proposal=target,
+            **{name: getattr(item, name) for name in ITEM_FIELDS},
+        )
         core_services.record_creation(copy, actor=actor)
         for option in item.options.all():
-            clone = ItemOption(organization=target.organization, item=copy, is_chosen=option.is_chosen,
-                               **{name: getattr(option, name) for name in OPTION_FIELDS})
+            clone = ItemOption(
+                organization=target.organization,
+                item=copy,
+                is_chosen=option.is_chosen,
+                **{name: getattr(option, name) for name in OPTION_FIELDS},
+            )
             core_services.record_creation(clone, actor=actor)
         for link in item.risk_links.all():
-            clone = ItemRiskLink(organization=target.organization, item=copy, risk_id=link.risk_id,
-                                 **{name: getattr(link, name) for name in LINK_FIELDS})
+            clone = ItemRiskLink(
+                organization=target.organization,
+                item=copy,
+                risk_id=link.risk_id,
+                **{name: getattr(link, name) for name in LINK_FIELDS},
+            )
             core_services.record_creation(clone, actor=actor)
 
 
@@ -151,8 +174,17 @@ def proposal_delete(*, actor, proposal: Proposal) -> None:
     core_services.record_deletion(proposal, actor=actor)
 
 
-def _transition(proposal: Proposal, *, actor, allowed_from, to: str, message: str, reason: str,
-                expected_version=None, new_version: bool = True) -> Proposal:
+def _transition(
+    proposal: Proposal,
+    *,
+    actor,
+    allowed_from,
+    to: str,
+    message: str,
+    reason: str,
+    expected_version=None,
+    new_version: bool = True,
+) -> Proposal:
     proposal = lock_for_update(Proposal, pk=proposal.pk, expected_version=expected_version)
     if proposal.status not in allowed_from:
         raise DomainError(message, field="status", code="invalid_transition")
@@ -170,17 +202,30 @@ def proposal_start_review(*, actor, proposal: Proposal, expected_version: int | 
     _require(actor, proposal.organization, Perm.BUDGET_EDIT)
     if not proposal.items.exists():
         raise DomainError("Add at least one item before starting the joint review.")
-    return _transition(proposal, actor=actor, allowed_from=(ProposalStatus.DRAFT,), to=ProposalStatus.JOINT_REVIEW,
-                       message="Only a draft can be sent to joint review.", reason="Sent to joint review.",
-                       expected_version=expected_version, new_version=False)
+    return _transition(
+        proposal,
+        actor=actor,
+        allowed_from=(ProposalStatus.DRAFT,),
+        to=ProposalStatus.JOINT_REVIEW,
+        message="Only a draft can be sent to joint review.",
+        reason="Sent to joint review.",
+        expected_version=expected_version,
+        new_version=False,
+    )
 
 
 @transaction.atomic
 def proposal_back_to_draft(*, actor, proposal: Proposal, expected_version: int | None = None) -> Proposal:
     _require(actor, proposal.organization, Perm.BUDGET_EDIT)
-    return _transition(proposal, actor=actor, allowed_from=(ProposalStatus.JOINT_REVIEW,), to=ProposalStatus.DRAFT,
-                       message="Only a proposal in joint review can go back to draft.",
-                       reason="Taken back to draft; sign-offs voided.", expected_version=expected_version)
+    return _transition(
+        proposal,
+        actor=actor,
+        allowed_from=(ProposalStatus.JOINT_REVIEW,),
+        to=ProposalStatus.DRAFT,
+        message="Only a proposal in joint review can go back to draft.",
+        reason="Taken back to draft; sign-offs voided.",
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic
@@ -188,10 +233,12 @@ def proposal_sign(*, actor, proposal: Proposal, decision: str = "approve", comme
     """The CIO or the CISO signs the current version for submission."""
     proposal = lock_for_update(Proposal, pk=proposal.pk, expected_version=None)
     if proposal.status != ProposalStatus.JOINT_REVIEW:
-        raise DomainError("Sign-offs are given during the joint review. Start the joint review first.",
-                          field="decision")
-    return core_services.signoff_sign(actor=actor, subject=proposal, purpose=SIGNOFF_PURPOSE, decision=decision,
-                                      comment=comment or "")
+        raise DomainError(
+            "Sign-offs are given during the joint review. Start the joint review first.", field="decision"
+        )
+    return core_services.signoff_sign(
+        actor=actor, subject=proposal, purpose=SIGNOFF_PURPOSE, decision=decision, comment=comment or ""
+    )
 
 
 @transaction.atomic
@@ -208,11 +255,17 @@ def proposal_submit(*, actor, proposal: Proposal, expected_version: int | None =
     _require(actor, proposal.organization, Perm.BUDGET_EDIT)
     locked = lock_for_update(Proposal, pk=proposal.pk, expected_version=expected_version)
     if locked.status != ProposalStatus.JOINT_REVIEW:
-        raise DomainError("Only a proposal in joint review can be submitted to the board.", field="status",
-                          code="invalid_transition")
+        raise DomainError(
+            "Only a proposal in joint review can be submitted to the board.",
+            field="status",
+            code="invalid_transition",
+        )
     if not is_jointly_approved(locked, SIGNOFF_PURPOSE):
-        raise DomainError("Both the CIO and the CISO must approve this version before it goes to the board.",
-                          field="status", code="not_signed")
+        raise DomainError(
+            "Both the CIO and the CISO must approve this version before it goes to the board.",
+            field="status",
+            code="not_signed",
+        )
     locked.submitted_at, locked.submitted_by = timezone.now(), actor
     locked.decided_at, locked.decided_by, locked.decision_note = None, None, ""
     # Same version: the sign-offs stay valid as the record of what was submitted.
@@ -233,8 +286,11 @@ def proposal_approve(*, actor, proposal: Proposal, note: str = "") -> Proposal:
     _require(actor, proposal.organization, Perm.BUDGET_DECIDE)
     locked = lock_for_update(Proposal, pk=proposal.pk, expected_version=None)
     if locked.status != ProposalStatus.SUBMITTED:
-        raise DomainError("Only a proposal submitted to the board can be approved.", field="status",
-                          code="invalid_transition")
+        raise DomainError(
+            "Only a proposal submitted to the board can be approved.",
+            field="status",
+            code="invalid_transition",
+        )
     locked.decided_at, locked.decided_by, locked.decision_note = timezone.now(), actor, (note or "").strip()
     return _save_status(locked, actor, ProposalStatus.APPROVED, "Approved by the board.")
 
@@ -248,8 +304,11 @@ def proposal_return(*, actor, proposal: Proposal, reason: str) -> Proposal:
         raise DomainError("Say why the board returned the proposal, so it can be revised.", field="reason")
     locked = lock_for_update(Proposal, pk=proposal.pk, expected_version=None)
     if locked.status != ProposalStatus.SUBMITTED:
-        raise DomainError("Only a proposal submitted to the board can be returned.", field="status",
-                          code="invalid_transition")
+        raise DomainError(
+            "Only a proposal submitted to the board can be returned.",
+            field="status",
+            code="invalid_transition",
+        )
     locked.decided_at, locked.decided_by, locked.decision_note = timezone.now(), actor, reason
     return _save_status(locked, actor, ProposalStatus.RETURNED, f"Returned by the board: {reason}"[:100])
 
@@ -258,9 +317,14 @@ def proposal_return(*, actor, proposal: Proposal, reason: str) -> Proposal:
 def proposal_reopen(*, actor, proposal: Proposal) -> Proposal:
     """Returned → draft, to revise it; the old sign-offs no longer count."""
     _require(actor, proposal.organization, Perm.BUDGET_EDIT)
-    return _transition(proposal, actor=actor, allowed_from=(ProposalStatus.RETURNED,), to=ProposalStatus.DRAFT,
-                       message="Only a proposal the board returned can be reopened.",
-                       reason="Reopened for revision.")
+    return _transition(
+        proposal,
+        actor=actor,
+        allowed_from=(ProposalStatus.RETURNED,),
+        to=ProposalStatus.DRAFT,
+        message="Only a proposal the board returned can be reopened.",
+        reason="Reopened for revision.",
+    )
 
 
 # ------------------------------------------------------------------ items ----
@@ -291,8 +355,11 @@ def item_update(*, actor, item: BudgetItem, expected_version: int | None, **chan
     item = lock_for_update(BudgetItem, pk=item.pk, expected_version=expected_version)
     chosen = item.options.filter(is_chosen=True).first()
     if chosen is not None and "amount" in changes and Decimal(changes["amount"]) != chosen.cost:
-        raise DomainError(f"The amount follows the chosen option “{chosen.name}”. Change that option's cost "
-                          "or choose another option.", field="amount")
+        raise DomainError(
+            f"The amount follows the chosen option “{chosen.name}”. Change that option's cost "
+            "or choose another option.",
+            field="amount",
+        )
     if _set(item, changes, ITEM_FIELDS):
         _check_mitigation(item)
         _validate(item, exclude=["organization", "proposal"])
@@ -318,8 +385,9 @@ def _follow_option(item: BudgetItem, option: ItemOption, *, actor) -> None:
     """Keep the item's amount equal to its chosen option's cost."""
     if item.amount != option.cost:
         item.amount = option.cost
-        core_services.record_change(item, actor=actor, reason=f"Amount follows option “{option.name}”"[:100],
-                                    void_signoffs=False)
+        core_services.record_change(
+            item, actor=actor, reason=f"Amount follows option “{option.name}”"[:100], void_signoffs=False
+        )
 
 
 @transaction.atomic
@@ -389,8 +457,10 @@ def option_delete(*, actor, option: ItemOption, expected_version: int | None = N
 
 def _check_losses(link: ItemRiskLink) -> None:
     if link.loss_before is None:
-        raise DomainError("This risk has no expected annual loss yet. Enter the loss before the investment.",
-                          field="loss_before")
+        raise DomainError(
+            "This risk has no expected annual loss yet. Enter the loss before the investment.",
+            field="loss_before",
+        )
     if link.loss_after is None:
         raise DomainError("Enter the expected annual loss after the investment.", field="loss_after")
     if link.loss_after > link.loss_before:
@@ -398,8 +468,9 @@ def _check_losses(link: ItemRiskLink) -> None:
 
 
 @transaction.atomic
-def link_create(*, actor, item: BudgetItem, risk, loss_after: Decimal, loss_before: Decimal | None = None,
-                note: str = "") -> ItemRiskLink:
+def link_create(
+    *, actor, item: BudgetItem, risk, loss_after: Decimal, loss_before: Decimal | None = None, note: str = ""
+) -> ItemRiskLink:
     """Record that ``item`` reduces ``risk``. The loss before defaults to the
     risk's expected annual loss from the register."""
     _require(actor, item.organization, Perm.BUDGET_EDIT)
@@ -410,8 +481,14 @@ def link_create(*, actor, item: BudgetItem, risk, loss_after: Decimal, loss_befo
         raise DomainError(f"{risk.reference} is already linked to this item.", field="risk")
     if loss_before is None:
         loss_before = risk.expected_annual_loss
-    link = ItemRiskLink(organization=item.organization, item=item, risk=risk, loss_before=loss_before,
-                        loss_after=loss_after, note=(note or "").strip())
+    link = ItemRiskLink(
+        organization=item.organization,
+        item=item,
+        risk=risk,
+        loss_before=loss_before,
+        loss_after=loss_after,
+        note=(note or "").strip(),
+    )
     _check_losses(link)
     _validate(link, exclude=["organization", "item", "risk"])
     core_services.record_creation(link, actor=actor)

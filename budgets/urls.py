@@ -1,4 +1,5 @@
 """Budget pages, mounted at /o/<org>/budget/ (namespace "budgets")."""
+
 from django.urls import path
 
 from . import item_views, views
@@ -12,7 +13,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.ProposalEditView.as_view(), name="proposal_edit"),
     path("<int:pk>/delete/", views.ProposalDeleteView.as_view(), name="proposal_delete"),
     path("<int:pk>/step/<slug:action>/", views.ProposalTransitionView.as_view(), name="proposal_transition"),
-    path("<int:pk>/decision/<slug:decision>/", views.ProposalDecisionView.as_view(), name="proposal_decision"),
+    path(
+        "<int:pk>/decision/<slug:decision>/", views.ProposalDecisionView.as_view(), name="proposal_decision"
+    ),
     path("<int:pk>/sign/", views.ProposalSignView.as_view(), name="proposal_sign"),
     path("<int:pk>/withdraw/", views.ProposalWithdrawView.as_view(), name="proposal_withdraw"),
     path("<int:pk>/export.xlsx", views.ProposalXlsxView.as_view(), name="proposal_xlsx"),

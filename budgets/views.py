@@ -1,6 +1,7 @@
 """Proposal pages: list, create, the proposal page (summary, charts, items table,
 sign-off, history), workflow actions and exports. Item, option and risk-link
 pages live in ``item_views.py``."""
+
 from __future__ import annotations
 
 import calendar
@@ -39,13 +40,16 @@ class ProposalMixin(OrgViewMixin):
 
     def get_proposal(self):
         if self.proposal is None:
-            self.proposal = selectors.proposal_get(user=self.request.user, organization=self.organization,
-                                                   pk=self.kwargs["pk"])
+            self.proposal = selectors.proposal_get(
+                user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+            )
             self.proposal.organization = self.organization  # the proposal was looked up in it
         return self.proposal
 
     def proposal_url(self, proposal=None) -> str:
-        return reverse("budgets:proposal_detail", args=[self.organization.slug, (proposal or self.proposal).pk])
+        return reverse(
+            "budgets:proposal_detail", args=[self.organization.slug, (proposal or self.proposal).pk]
+        )
 
 
 class ProposalListView(OrgViewMixin, TemplateView):
@@ -56,11 +60,16 @@ class ProposalListView(OrgViewMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "")
         status = status if status in ProposalStatus.values else ""
-        proposals = selectors.proposal_list(user=self.request.user, organization=self.organization, status=status)
+        proposals = selectors.proposal_list(
+            user=self.request.user, organization=self.organization, status=status
+        )
         page = Paginator(proposals, 25).get_page(self.request.GET.get("page"))
         start_month = self.organization.fiscal_year_start_month
         context.update(
-            page_obj=page, proposals=page.object_list, status=status, statuses=ProposalStatus.choices,
+            page_obj=page,
+            proposals=page.object_list,
+            status=status,
+            statuses=ProposalStatus.choices,
             can_edit=self.can(Perm.BUDGET_EDIT),
             year_spans={p.pk: fiscal_year_span(p.fiscal_year, start_month) for p in page.object_list},
         )
@@ -82,8 +91,9 @@ class ProposalCreateView(OrgViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            proposal = services.proposal_create(actor=self.request.user, organization=self.organization,
-                                                **form.cleaned_data)
+            proposal = services.proposal_create(
+                actor=self.request.user, organization=self.organization, **form.cleaned_data
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -103,16 +113,25 @@ class ProposalDetailView(ProposalMixin, TemplateView):
         proposal = self.get_proposal()
         context.update(presenters.proposal_context(proposal, organization=self.organization))
         can_edit = self.can(Perm.BUDGET_EDIT) and proposal.is_editable
-        context.update(self.items_context(proposal, context["summary"].item_count), can_edit=can_edit,
-                       can_decide=self.can(Perm.BUDGET_DECIDE), can_manage=self.can(Perm.BUDGET_EDIT),
-                       can_export_xlsx=self.can(Perm.BUDGET_VIEW), return_form=ReturnForm(),
-                       approve_form=ApproveForm(), add_form=self.add_form() if can_edit else None)
+        context.update(
+            self.items_context(proposal, context["summary"].item_count),
+            can_edit=can_edit,
+            can_decide=self.can(Perm.BUDGET_DECIDE),
+            can_manage=self.can(Perm.BUDGET_EDIT),
+            can_export_xlsx=self.can(Perm.BUDGET_VIEW),
+            return_form=ReturnForm(),
+            approve_form=ApproveForm(),
+            add_form=self.add_form() if can_edit else None,
+        )
         # The board reads the submitted document and its signatures, not the working history.
         context["show_history"] = self.can(Perm.BUDGET_VIEW)
         if context["show_history"]:
             context["history"] = history_entries(proposal, limit=40)
         context["signoff"] = signoff_panel(
-            subject=proposal, purpose=SIGNOFF_PURPOSE, user=self.request.user, title="Joint sign-off for submission",
+            subject=proposal,
+            purpose=SIGNOFF_PURPOSE,
+            user=self.request.user,
+            title="Joint sign-off for submission",
             sign_url=reverse("budgets:proposal_sign", args=[self.organization.slug, proposal.pk]),
             withdraw_url=reverse("budgets:proposal_withdraw", args=[self.organization.slug, proposal.pk]),
             can_sign=proposal.status == ProposalStatus.JOINT_REVIEW,
@@ -124,19 +143,27 @@ class ProposalDetailView(ProposalMixin, TemplateView):
         filters = ItemFilterForm(self.request.GET or None)
         sort = self.request.GET.get("sort", "")
         active_filters = {k: v for k, v in filters.filters().items() if v}
-        paginator = Paginator(selectors.item_list(proposal=proposal, filters=active_filters, sort=sort),
-                              ITEMS_PER_PAGE)
+        paginator = Paginator(
+            selectors.item_list(proposal=proposal, filters=active_filters, sort=sort), ITEMS_PER_PAGE
+        )
         if not active_filters:
             paginator.count = item_count  # the summary counted them already
         page = paginator.get_page(self.request.GET.get("page"))
-        return {"filter_form": filters, "filtered": bool(active_filters), "page_obj": page, "sort": sort,
-                "rows": presenters.item_rows(page.object_list, proposal.amortisation_years)}
+        return {
+            "filter_form": filters,
+            "filtered": bool(active_filters),
+            "page_obj": page,
+            "sort": sort,
+            "rows": presenters.item_rows(page.object_list, proposal.amortisation_years),
+        }
 
     def add_form(self) -> ItemForm:
         """The inline "add an item" form; its mitigation list is bounded, with a search."""
         mitigations = selectors.linkable_mitigations(user=self.request.user, organization=self.organization)
-        return ItemForm(mitigations=mitigations, search_url=reverse("budgets:mitigation_choices",
-                                                                    args=[self.organization.slug]))
+        return ItemForm(
+            mitigations=mitigations,
+            search_url=reverse("budgets:mitigation_choices", args=[self.organization.slug]),
+        )
 
 
 class ProposalEditView(ProposalMixin, FormView):
@@ -156,8 +183,12 @@ class ProposalEditView(ProposalMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.proposal_update(actor=self.request.user, proposal=self.get_proposal(),
-                                     expected_version=form.cleaned_data["version"], **data)
+            services.proposal_update(
+                actor=self.request.user,
+                proposal=self.get_proposal(),
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -180,7 +211,10 @@ class ProposalDeleteView(ProposalMixin, View):
 
 
 WORKFLOW_ACTIONS = {
-    "start-review": (services.proposal_start_review, "Joint review started. The CIO and the CISO can now sign."),
+    "start-review": (
+        services.proposal_start_review,
+        "Joint review started. The CIO and the CISO can now sign.",
+    ),
     "back-to-draft": (services.proposal_back_to_draft, "Back to draft. Sign-offs were voided."),
     "submit": (services.proposal_submit, "Submitted to the board."),
     "reopen": (services.proposal_reopen, "Reopened for revision."),
@@ -197,7 +231,10 @@ class ProposalTransitionView(ProposalMixin, View):
             return redirect(self.proposal_url(self.get_proposal()))
         service, done = WORKFLOW_ACTIONS[action]
         kwargs = {}
-        if action in ("start-review", "back-to-draft", "submit") and request.POST.get("version", "").isdigit():
+        if (
+            action in ("start-review", "back-to-draft", "submit")
+            and request.POST.get("version", "").isdigit()
+        ):
             kwargs["expected_version"] = int(request.POST["version"])
         try:
             service(actor=request.user, proposal=self.get_proposal(), **kwargs)
@@ -222,7 +259,9 @@ class ProposalDecisionView(ProposalMixin, View):
                 services.proposal_approve(actor=request.user, proposal=proposal, note=note)
                 messages.success(request, "The board's approval is recorded. The proposal is now read-only.")
             else:
-                services.proposal_return(actor=request.user, proposal=proposal, reason=request.POST.get("reason", ""))
+                services.proposal_return(
+                    actor=request.user, proposal=proposal, reason=request.POST.get("reason", "")
+                )
                 messages.success(request, "Recorded that the board returned the proposal.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -236,9 +275,12 @@ class ProposalSignView(ProposalMixin, View):
 
     def post(self, request, org, pk):
         try:
-            services.proposal_sign(actor=request.user, proposal=self.get_proposal(),
-                                   decision=request.POST.get("decision", "approve"),
-                                   comment=request.POST.get("comment", ""))
+            services.proposal_sign(
+                actor=request.user,
+                proposal=self.get_proposal(),
+                decision=request.POST.get("decision", "approve"),
+                comment=request.POST.get("comment", ""),
+            )
             messages.success(request, "Your sign-off is recorded.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -264,7 +306,9 @@ class ProposalXlsxView(ProposalMixin, View):
 
     def get(self, request, org, pk):
         proposal = self.get_proposal()
-        return export_or_queue(request, self.organization, key=export_jobs.XLSX, parameters={"proposal": proposal.pk})
+        return export_or_queue(
+            request, self.organization, key=export_jobs.XLSX, parameters={"proposal": proposal.pk}
+        )
 
 
 class ProposalPdfView(ProposalMixin, View):
@@ -272,4 +316,6 @@ class ProposalPdfView(ProposalMixin, View):
 
     def get(self, request, org, pk):
         proposal = self.get_proposal()
-        return export_or_queue(request, self.organization, key=export_jobs.PDF, parameters={"proposal": proposal.pk})
+        return export_or_queue(
+            request, self.organization, key=export_jobs.PDF, parameters={"proposal": proposal.pk}
+        )

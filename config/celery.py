@@ -1,5 +1,6 @@
 """Celery application: tasks are found in each app's tasks.py; each app's
 ``BEAT_SCHEDULE`` dict is merged into the periodic schedule."""
+
 import importlib
 import os
 import sys

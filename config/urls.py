@@ -1,5 +1,6 @@
 """URL map. Pages of an organization live under /o/<org>/, its API under
 /api/v1/orgs/<org_slug>/; each app brings its own urls.py and api/urls.py."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -31,8 +32,11 @@ urlpatterns = [
     # Concord's protections on Django's password pages (token revocation, reset throttling).
     path("accounts/password_change/", password_views.PasswordChangeView.as_view(), name="password_change"),
     path("accounts/password_reset/", password_views.PasswordResetView.as_view(), name="password_reset"),
-    path("accounts/reset/<uidb64>/<token>/", password_views.PasswordResetConfirmView.as_view(),
-         name="password_reset_confirm"),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        password_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,5 +1,6 @@
 """Technical admin site. History and sign-offs are shown read-only: they cannot
 be edited or deleted here either."""
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -26,7 +27,9 @@ class UserAdmin(BaseUserAdmin):
         (None, {"fields": ("email", "password", "full_name")}),
         ("Access", {"fields": ("is_active", "is_staff", "is_superuser")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "full_name", "password1", "password2")}),
+    )
 
     def user_change_password(self, request, id, form_url=""):
         """A password set here revokes the person's API tokens, as on the password pages."""
@@ -37,8 +40,10 @@ class UserAdmin(BaseUserAdmin):
         response = super().user_change_password(request, id, form_url)
         changed = request.method == "POST" and response.status_code == 302
         if changed and response["Location"] != request.get_full_path():
-            api_tokens_revoke_all(user=self.get_object(request, unquote(id)),
-                                  reason="the password was changed in the admin site.")
+            api_tokens_revoke_all(
+                user=self.get_object(request, unquote(id)),
+                reason="the password was changed in the admin site.",
+            )
         return response
 
 
@@ -88,8 +93,16 @@ class SecurityEventAdmin(ReadOnlyAdmin):
 class InvitationAdmin(ReadOnlyAdmin):
     """Answered by the invited person, cancelled on the People page: read-only here."""
 
-    list_display = ["organization", "email", "role", "created_at", "expires_at", "accepted_at", "declined_at",
-                    "cancelled_at"]
+    list_display = [
+        "organization",
+        "email",
+        "role",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "declined_at",
+        "cancelled_at",
+    ]
     list_filter = ["role"]
     search_fields = ["email"]
     exclude = ["token_hash"]

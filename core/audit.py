@@ -5,6 +5,7 @@ with the change history of business objects (see ``core.audit_trail``).
 Other apps call ``record_export(user, organization, what)`` whenever a person
 downloads data (CSV, XLSX, PDF, JSON).
 """
+
 from __future__ import annotations
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
@@ -52,8 +53,9 @@ def record_event(
 
 def record_export(user, organization: Organization | None, what: str, *, request=None) -> SecurityEvent:
     """Record that ``user`` downloaded ``what`` (e.g. "Risk register (XLSX)") from ``organization``."""
-    return record_event(SecurityEventKind.EXPORT, actor=user, organization=organization, detail=what,
-                        request=request)
+    return record_event(
+        SecurityEventKind.EXPORT, actor=user, organization=organization, detail=what, request=request
+    )
 
 
 # ------------------------------------------------------- auth signals ----
@@ -79,8 +81,12 @@ def _on_sign_in_failed(sender, credentials, request=None, **kwargs):
 
 
 def _on_locked_out(sender, request=None, username=None, ip_address=None, **kwargs):
-    record_event(SecurityEventKind.LOCKOUT, identifier=str(username or ""), request=request,
-                 detail=f"Too many failed attempts from {ip_address or 'an unknown address'}.")
+    record_event(
+        SecurityEventKind.LOCKOUT,
+        identifier=str(username or ""),
+        request=request,
+        detail=f"Too many failed attempts from {ip_address or 'an unknown address'}.",
+    )
 
 
 def connect_signals() -> None:

@@ -6,6 +6,7 @@ One UNION query picks the rows of a page (and one counts them); the page's rows
 are then described with a few queries per model present on the page, so the
 cost does not grow with the size of the history.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -75,7 +76,11 @@ def history_models(*, viewer=None, organization: Organization | None = None) -> 
 def _bounds(filters: AuditFilters):
     tz = timezone.get_current_timezone()
     start = datetime.combine(filters.date_from, time.min, tzinfo=tz) if filters.date_from else None
-    end = datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz) if filters.date_to else None
+    end = (
+        datetime.combine(filters.date_to + timedelta(days=1), time.min, tzinfo=tz)
+        if filters.date_to
+        else None
+    )
     return start, end
 
 
@@ -90,12 +95,16 @@ def _history_part(label, model, history_model, organization, filters, start, end
         qs = qs.filter(history_date__gte=start)
     if end:
         qs = qs.filter(history_date__lt=end)
-    return qs.order_by().annotate(
-        a_at=Cast(F("history_date"), DateTimeField()),
-        a_source=Value(label, output_field=CharField()),
-        a_ref=Cast(F("history_id"), IntegerField()),
-        a_action=Cast(F("history_type"), CharField()),
-    ).values_list("a_at", "a_source", "a_ref", "a_action")
+    return (
+        qs.order_by()
+        .annotate(
+            a_at=Cast(F("history_date"), DateTimeField()),
+            a_source=Value(label, output_field=CharField()),
+            a_ref=Cast(F("history_id"), IntegerField()),
+            a_action=Cast(F("history_type"), CharField()),
+        )
+        .values_list("a_at", "a_source", "a_ref", "a_action")
+    )
 
 
 def security_events_for(organization: Organization):
@@ -119,12 +128,16 @@ def _security_part(organization, filters, start, end):
         qs = qs.filter(created_at__gte=start)
     if end:
         qs = qs.filter(created_at__lt=end)
-    return qs.order_by().annotate(
-        a_at=Cast(F("created_at"), DateTimeField()),
-        a_source=Value(SECURITY, output_field=CharField()),
-        a_ref=Cast(F("id"), IntegerField()),
-        a_action=Cast(F("kind"), CharField()),
-    ).values_list("a_at", "a_source", "a_ref", "a_action")
+    return (
+        qs.order_by()
+        .annotate(
+            a_at=Cast(F("created_at"), DateTimeField()),
+            a_source=Value(SECURITY, output_field=CharField()),
+            a_ref=Cast(F("id"), IntegerField()),
+            a_action=Cast(F("kind"), CharField()),
+        )
+        .values_list("a_at", "a_source", "a_ref", "a_action")
+    )
 
 
 def audit_queryset(*, organization: Organization, filters: AuditFilters, viewer=None):
@@ -133,8 +146,10 @@ def audit_queryset(*, organization: Organization, filters: AuditFilters, viewer=
     start, end = _bounds(filters)
     parts = []
     if filters.kind in ("", CHANGES):
-        parts += [_history_part(*m, organization, filters, start, end)
-                  for m in history_models(viewer=viewer, organization=organization)]
+        parts += [
+            _history_part(*m, organization, filters, start, end)
+            for m in history_models(viewer=viewer, organization=organization)
+        ]
     if filters.kind != CHANGES:
         parts.append(_security_part(organization, filters, start, end))
     first, *rest = parts
@@ -188,15 +203,18 @@ def _previous_records(history_model, records) -> dict[int, object]:
         return {}
     latest = max(r.history_date for r in records)
     ids = {r.id for r in records}
-    older = history_model.objects.filter(id__in=ids, history_date__lte=latest).order_by("id", "-history_date",
-                                                                                           "-history_id")
+    older = history_model.objects.filter(id__in=ids, history_date__lte=latest).order_by(
+        "id", "-history_date", "-history_id"
+    )
     by_object = defaultdict(list)
     for row in older:
         by_object[row.id].append(row)
     previous = {}
     for record in records:
         chain = by_object[record.id]
-        earlier = [r for r in chain if (r.history_date, r.history_id) < (record.history_date, record.history_id)]
+        earlier = [
+            r for r in chain if (r.history_date, r.history_id) < (record.history_date, record.history_id)
+        ]
         previous[record.history_id] = earlier[0] if earlier else None
     return previous
 
@@ -220,8 +238,12 @@ def _change_rows(label, records, users) -> dict[tuple[str, int], AuditRow]:
         if record.history_change_reason:
             details.append(f"Reason: {record.history_change_reason}")
         rows[(label, record.history_id)] = AuditRow(
-            at=record.history_date, category="change", action=_ACTIONS.get(record.history_type, "Changed"),
-            what=what, who=str(who.email) if who else "Concord (automatic)", details=details,
+            at=record.history_date,
+            category="change",
+            action=_ACTIONS.get(record.history_type, "Changed"),
+            what=what,
+            who=str(who.email) if who else "Concord (automatic)",
+            details=details,
         )
     return rows
 
@@ -229,11 +251,17 @@ def _change_rows(label, records, users) -> dict[tuple[str, int], AuditRow]:
 def _security_rows(refs) -> dict[tuple[str, int], AuditRow]:
     rows = {}
     for event in SecurityEvent.objects.filter(id__in=refs):
-        about = event.subject_email if event.subject_email and event.subject_email != event.actor_email else ""
+        about = (
+            event.subject_email if event.subject_email and event.subject_email != event.actor_email else ""
+        )
         what = " · ".join(part for part in (f"About {about}" if about else "", event.detail) if part)
         rows[(SECURITY, event.id)] = AuditRow(
-            at=event.created_at, category="security", action=event.get_kind_display(), what=what,
-            who=event.actor_email or "Unknown", ip_address=event.ip_address or "",
+            at=event.created_at,
+            category="security",
+            action=event.get_kind_display(),
+            what=what,
+            who=event.actor_email or "Unknown",
+            ip_address=event.ip_address or "",
             kind=event.kind,
         )
     return rows
@@ -265,12 +293,17 @@ def describe(page_rows) -> list[AuditRow]:
 
 
 def kind_choices() -> list[tuple[str, str]]:
-    return [("", "Everything"), (CHANGES, "Changes to records"), (SECURITY, "All security events"),
-            *SecurityEventKind.choices]
+    return [
+        ("", "Everything"),
+        (CHANGES, "Changes to records"),
+        (SECURITY, "All security events"),
+        *SecurityEventKind.choices,
+    ]
 
 
 def people_choices(organization: Organization):
     return list(
-        User.objects.filter(memberships__organization=organization).order_by("full_name", "email")
+        User.objects.filter(memberships__organization=organization)
+        .order_by("full_name", "email")
         .values_list("id", "email")
     )

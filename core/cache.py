@@ -19,6 +19,7 @@ reader that cached the not-yet-committed state in between is not believed).
 The cache is an accelerator, never a source of truth: when it is unreachable
 reads compute fresh figures and writes go on (a warning is logged).
 """
+
 from __future__ import annotations
 
 import logging
@@ -52,8 +53,10 @@ def org_version(organization_id: int) -> int | None:
         if version is None:
             cache.add(key, _fresh_version(), timeout=None)
             version = cache.get(key)
-    except Exception:  # noqa: BLE001 - any cache backend failure: work without the cache
-        logger.warning("cache unavailable: reading organization %s's data version", organization_id, exc_info=True)
+    except Exception:
+        logger.warning(
+            "cache unavailable: reading organization %s's data version", organization_id, exc_info=True
+        )
         return None
     return version
 
@@ -65,9 +68,10 @@ def _increment(organization_id: int) -> None:
             cache.incr(key)
         except ValueError:  # no counter yet (or evicted): start one, past every earlier version
             cache.add(key, _fresh_version(), timeout=None)
-    except Exception:  # noqa: BLE001
-        logger.warning("cache unavailable: organization %s's data version not bumped", organization_id,
-                       exc_info=True)
+    except Exception:
+        logger.warning(
+            "cache unavailable: organization %s's data version not bumped", organization_id, exc_info=True
+        )
 
 
 def bump_org_version(organization_id: int | None, *, using: str | None = None) -> None:
@@ -79,8 +83,9 @@ def bump_org_version(organization_id: int | None, *, using: str | None = None) -
         transaction.on_commit(lambda: _increment(organization_id), using=using, robust=True)
 
 
-def cached_for_org(organization_id: int, name: str, compute: Callable[[], Any], *,
-                   timeout: int = DEFAULT_TIMEOUT) -> Any:
+def cached_for_org(
+    organization_id: int, name: str, compute: Callable[[], Any], *, timeout: int = DEFAULT_TIMEOUT
+) -> Any:
     """``compute()``, cached under the organization's current data version.
 
     ``name`` must hold everything else the value depends on (the viewer, their
@@ -89,8 +94,9 @@ def cached_for_org(organization_id: int, name: str, compute: Callable[[], Any], 
     return cached_for_org_keyed(organization_id, name, compute, timeout=timeout)[0]
 
 
-def cached_for_org_keyed(organization_id: int, name: str, compute: Callable[[], Any], *,
-                         timeout: int = DEFAULT_TIMEOUT) -> tuple[Any, str | None]:
+def cached_for_org_keyed(
+    organization_id: int, name: str, compute: Callable[[], Any], *, timeout: int = DEFAULT_TIMEOUT
+) -> tuple[Any, str | None]:
     """Like ``cached_for_org``, with the key the value is cached under (None
     when the cache is unreachable): what is derived from the value (e.g. a
     rendered page fragment) can be cached under the very same data version."""
@@ -100,20 +106,21 @@ def cached_for_org_keyed(organization_id: int, name: str, compute: Callable[[], 
     key = VALUE_KEY.format(organization_id, version, name)
     try:
         value = cache.get(key)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("cache unavailable: reading %s", key, exc_info=True)
         return compute(), None
     if value is None:
         value = compute()
         try:
             cache.set(key, value, timeout)
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("cache unavailable: storing %s", key, exc_info=True)
             return value, None
     return value, key
 
 
 # ------------------------------------------------------------------ signals ----
+
 
 def tracked_models() -> list[type]:
     """Every model whose rows belong to one organization's data."""
@@ -138,7 +145,9 @@ def _on_row_change(sender, instance, using=None, **kwargs) -> None:
 
 
 def _organizations_of(model, pks: Iterable[int]) -> list[int]:
-    return list(model._default_manager.filter(pk__in=list(pks)).values_list("organization_id", flat=True).distinct())
+    return list(
+        model._default_manager.filter(pk__in=list(pks)).values_list("organization_id", flat=True).distinct()
+    )
 
 
 def _on_m2m_change(sender, instance, action, model, pk_set, using=None, **kwargs) -> None:
@@ -160,4 +169,6 @@ def connect_signals() -> None:
         post_delete.connect(_on_row_change, sender=model, dispatch_uid=f"orgdata-delete-{model._meta.label}")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
-            m2m_changed.connect(_on_m2m_change, sender=through, dispatch_uid=f"orgdata-m2m-{through._meta.label}")
+            m2m_changed.connect(
+                _on_m2m_change, sender=through, dispatch_uid=f"orgdata-m2m-{through._meta.label}"
+            )

@@ -4,6 +4,7 @@ draws SVG), no JavaScript, nothing inline that CSP would block.
 Pure functions: plain numbers in, SVG string out. Colours come from attributes,
 not style="" (CSP forbids inline styles).
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -28,8 +29,14 @@ def _scale(values: Sequence[float], lo: float, hi: float, size: float, pad: floa
     return [pad + (size - 2 * pad) * (v - lo) / span for v in values]
 
 
-def sparkline(values: Sequence[float | None], *, width: int = 110, height: int = 28, color: str = "#2f6fde",
-              label: str = "") -> SafeString:
+def sparkline(
+    values: Sequence[float | None],
+    *,
+    width: int = 110,
+    height: int = 28,
+    color: str = "#2f6fde",
+    label: str = "",
+) -> SafeString:
     """A small trend line; gaps (None) are skipped. Empty input gives an empty frame."""
     points = [(i, float(v)) for i, v in enumerate(values) if v is not None]
     title = f"<title>{escape(label)}</title>" if label else ""
@@ -50,9 +57,17 @@ def sparkline(values: Sequence[float | None], *, width: int = 110, height: int =
     )
 
 
-def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]], *, width: int = 720,
-               height: int = 260, reference_lines: Sequence[tuple[str, float, str]] = (), y_min: float | None = None,
-               y_max: float | None = None, title: str = "") -> SafeString:
+def line_chart(
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    *,
+    width: int = 720,
+    height: int = 260,
+    reference_lines: Sequence[tuple[str, float, str]] = (),
+    y_min: float | None = None,
+    y_max: float | None = None,
+    title: str = "",
+) -> SafeString:
     """Lines over labelled periods, with optional horizontal reference lines
     (label, value, colour) such as a target and warning / critical thresholds."""
     left, right, top, bottom = 48, 16, 16, 34
@@ -74,46 +89,65 @@ def line_chart(labels: Sequence[str], series: dict[str, Sequence[float | None]],
     def x_of(i: int) -> float:
         return left + plot_w * i / n
 
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or "Chart")}">'
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or "Chart")}">'
+        f"<title>{escape(title)}</title>"
+    ]
     for k in range(5):
         v = lo + (hi - lo) * k / 4
         y = y_of(v)
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>'
-                     f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#5b6678">{_fmt(v)}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="#5b6678">{_fmt(v)}</text>'
+        )
     step = max(1, len(labels) // 8)
     for i, label in enumerate(labels):
         if i % step == 0 or i == len(labels) - 1:
             # The first and last labels hug the plot edges so they are never clipped.
             anchor = "start" if i == 0 else "end" if i == len(labels) - 1 else "middle"
-            parts.append(f'<text x="{x_of(i):.1f}" y="{height - 12}" font-size="11" text-anchor="{anchor}" '
-                         f'fill="#5b6678">{escape(str(label))}</text>')
+            parts.append(
+                f'<text x="{x_of(i):.1f}" y="{height - 12}" font-size="11" text-anchor="{anchor}" '
+                f'fill="#5b6678">{escape(str(label))}</text>'
+            )
     for label, value, color in reference_lines:
         y = y_of(float(value))
-        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{color}" '
-                     f'stroke-dasharray="6 4" stroke-width="1.5"/><text x="{width - right - 4}" y="{y - 5:.1f}" '
-                     f'font-size="11" text-anchor="end" fill="{color}">{escape(label)} {_fmt(float(value))}</text>')
+        parts.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{color}" '
+            f'stroke-dasharray="6 4" stroke-width="1.5"/><text x="{width - right - 4}" y="{y - 5:.1f}" '
+            f'font-size="11" text-anchor="end" fill="{color}">{escape(label)} {_fmt(float(value))}</text>'
+        )
     for index, (name, vals) in enumerate(series.items()):
         color = PALETTE[index % len(PALETTE)]
         pts = [(x_of(i), y_of(float(v))) for i, v in enumerate(vals) if v is not None]
         if len(pts) > 1:
-            parts.append(f'<polyline fill="none" stroke="{color}" stroke-width="2.2" stroke-linejoin="round" '
-                         f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in pts)}"><title>{escape(name)}</title></polyline>')
+            parts.append(
+                f'<polyline fill="none" stroke="{color}" stroke-width="2.2" stroke-linejoin="round" '
+                f'points="{" ".join(f"{x:.1f},{y:.1f}" for x, y in pts)}"><title>{escape(name)}</title></polyline>'
+            )
         for x, y in pts:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
 
-def bar_chart(items: Sequence[tuple[str, float]], *, width: int = 400, bar_height: int = 22, colors: Sequence[str] = (),
-              value_format=_fmt, title: str = "") -> SafeString:
+def bar_chart(
+    items: Sequence[tuple[str, float]],
+    *,
+    width: int = 400,
+    bar_height: int = 22,
+    colors: Sequence[str] = (),
+    value_format=_fmt,
+    title: str = "",
+) -> SafeString:
     """Horizontal bars with labels and values, largest scale = longest value."""
     # A narrow viewBox keeps labels readable when the chart sits in a small card.
     label_w, value_w, gap = 110, 64, 8
     height = max(1, len(items)) * (bar_height + gap) + gap
     top = max((float(v) for _, v in items), default=0.0) or 1.0
-    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or "Bar chart")}">'
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or "Bar chart")}">'
+        f"<title>{escape(title)}</title>"
+    ]
     for i, (label, value) in enumerate(items):
         y = gap + i * (bar_height + gap)
         w = max(0.0, (width - label_w - value_w) * float(value) / top)
@@ -129,16 +163,25 @@ def bar_chart(items: Sequence[tuple[str, float]], *, width: int = 400, bar_heigh
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
 
-def donut(items: Sequence[tuple[str, float]], *, size: int = 180, thickness: int = 28, center_label: str = "",
-          colors: Sequence[str] = (), title: str = "") -> SafeString:
+def donut(
+    items: Sequence[tuple[str, float]],
+    *,
+    size: int = 180,
+    thickness: int = 28,
+    center_label: str = "",
+    colors: Sequence[str] = (),
+    title: str = "",
+) -> SafeString:
     """A ring of shares (stroke-dasharray arcs), with an optional centre label."""
     total = sum(float(v) for _, v in items) or 1.0
     r = (size - thickness) / 2
     circumference = 2 * 3.141592653589793 * r
     offset = 0.0
-    parts = [f'<svg viewBox="0 0 {size} {size}" role="img" aria-label="{escape(title or "Shares")}">'
-             f"<title>{escape(title)}</title>"
-             f'<circle cx="{size / 2}" cy="{size / 2}" r="{r}" fill="none" stroke="{GRID}" stroke-width="{thickness}"/>']
+    parts = [
+        f'<svg viewBox="0 0 {size} {size}" role="img" aria-label="{escape(title or "Shares")}">'
+        f"<title>{escape(title)}</title>"
+        f'<circle cx="{size / 2}" cy="{size / 2}" r="{r}" fill="none" stroke="{GRID}" stroke-width="{thickness}"/>'
+    ]
     for i, (label, value) in enumerate(items):
         length = circumference * float(value) / total
         color = colors[i % len(colors)] if colors else PALETTE[i % len(PALETTE)]
@@ -149,13 +192,17 @@ def donut(items: Sequence[tuple[str, float]], *, size: int = 180, thickness: int
         )
         offset += length
     if center_label:
-        parts.append(f'<text x="{size / 2}" y="{size / 2 + 6}" font-size="18" font-weight="700" text-anchor="middle" '
-                     f'fill="{INK}">{escape(center_label)}</text>')
+        parts.append(
+            f'<text x="{size / 2}" y="{size / 2 + 6}" font-size="18" font-weight="700" text-anchor="middle" '
+            f'fill="{INK}">{escape(center_label)}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
 
-def gauge(value: float, *, size: int = 200, label: str = "", thresholds: tuple[float, float] = (50, 75)) -> SafeString:
+def gauge(
+    value: float, *, size: int = 200, label: str = "", thresholds: tuple[float, float] = (50, 75)
+) -> SafeString:
     """A 0–100 half-ring gauge coloured red / amber / green by thresholds."""
     value = max(0.0, min(100.0, float(value)))
     color = RED if value < thresholds[0] else AMBER if value < thresholds[1] else GREEN

@@ -1,5 +1,6 @@
 """Start-up checks: an unwritable var/ (broker folder, beat schedule, uploads)
 is named clearly at start instead of failing later or at settings import."""
+
 from __future__ import annotations
 
 import logging
@@ -31,7 +32,7 @@ def check_var_dir(app_configs=None, **kwargs):
         checks.Error(
             f"Concord cannot write to {problem}.",
             hint="Give the user running Concord write access to the var/ folder (or mount a writable "
-                 "volume there): the background-job folder, the scheduler's state and uploads live in it.",
+            "volume there): the background-job folder, the scheduler's state and uploads live in it.",
             id="concord.E001",
         )
         for problem in var_dir_problems()
@@ -40,5 +41,8 @@ def check_var_dir(app_configs=None, **kwargs):
 
 def report_at_start() -> None:
     for problem in var_dir_problems():
-        logger.error("Concord cannot write to %s. Give the user running Concord write access to var/ "
-                     "(background jobs, the scheduler's state and uploads are kept there).", problem)
+        logger.error(
+            "Concord cannot write to %s. Give the user running Concord write access to var/ "
+            "(background jobs, the scheduler's state and uploads are kept there).",
+            problem,
+        )

@@ -1,4 +1,5 @@
 """Optimistic concurrency and the one way services record a change."""
+
 from __future__ import annotations
 
 from django.db import models
@@ -6,8 +7,10 @@ from django.db import models
 from .errors import ConflictError, DomainError
 
 MAX_VERSION = 2**31 - 1
-VERSION_MISSING = ("Send the version of the record you read (field 'version'): without it a change could "
-                   "silently overwrite someone else's.")
+VERSION_MISSING = (
+    "Send the version of the record you read (field 'version'): without it a change could "
+    "silently overwrite someone else's."
+)
 VERSION_MALFORMED = "The version must be the record's version number as you read it, a whole number from 1."
 
 

@@ -1,5 +1,6 @@
 """The demo organization's people. Each app adds its own demo data in its
 ``demo.py`` (a ``seed(organization, people)`` function), called in dependency order."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -8,7 +9,12 @@ from django.db import transaction
 from .models import Membership, Organization, User
 from .roles import Role
 
-DEMO_ORG = {"name": "Northwind Health", "slug": "northwind-health", "currency": "USD", "fiscal_year_start_month": 7}
+DEMO_ORG = {
+    "name": "Northwind Health",
+    "slug": "northwind-health",
+    "currency": "USD",
+    "fiscal_year_start_month": 7,
+}
 DEMO_PEOPLE = [
     ("cio@northwind.example", "Maya Chen", Role.CIO),
     ("ciso@northwind.example", "Daniel Okafor", Role.CISO),
@@ -17,7 +23,12 @@ DEMO_PEOPLE = [
     ("admin@northwind.example", "Tom Becker", Role.ADMIN),
 ]
 # A virtual CISO who also serves a second organization.
-SECOND_ORG = {"name": "Harbor Logistics", "slug": "harbor-logistics", "currency": "EUR", "fiscal_year_start_month": 1}
+SECOND_ORG = {
+    "name": "Harbor Logistics",
+    "slug": "harbor-logistics",
+    "currency": "EUR",
+    "fiscal_year_start_month": 1,
+}
 
 
 @transaction.atomic
@@ -31,6 +42,10 @@ def seed_people() -> tuple[Organization, dict[str, User], Organization]:
             user = User.objects.create_user(email=email, password=settings.DEMO_PASSWORD, full_name=name)
         Membership.objects.get_or_create(user=user, organization=org, defaults={"role": role})
         people[role] = user
-    Membership.objects.get_or_create(user=people[Role.CISO], organization=second, defaults={"role": Role.CISO})
-    Membership.objects.get_or_create(user=people[Role.ADMIN], organization=second, defaults={"role": Role.ADMIN})
+    Membership.objects.get_or_create(
+        user=people[Role.CISO], organization=second, defaults={"role": Role.CISO}
+    )
+    Membership.objects.get_or_create(
+        user=people[Role.ADMIN], organization=second, defaults={"role": Role.ADMIN}
+    )
     return org, people, second

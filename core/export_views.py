@@ -1,4 +1,5 @@
 """Pages of worker-built exports: the progress page (polled by HTMX) and the download."""
+
 from __future__ import annotations
 
 from django.http import FileResponse, Http404

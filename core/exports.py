@@ -19,6 +19,7 @@ never an error page: the job simply stays "queued"); ``export_jobs_resend``
 minute, and any job whose worker vanished mid-way. Building is idempotent: a
 job that is sent twice is built once, a redelivered job is rebuilt in place.
 """
+
 from __future__ import annotations
 
 import logging
@@ -106,8 +107,13 @@ def export_job_request(*, actor, organization: Organization, key: str, parameter
     """Record the export to prepare; the worker is told after commit."""
     kind = export_kind(key)
     kind.authorize(actor, organization, parameters)
-    job = ExportJob.objects.create(organization=organization, requested_by=actor, kind=key,
-                                   title=kind.title(organization, parameters)[:200], parameters=parameters)
+    job = ExportJob.objects.create(
+        organization=organization,
+        requested_by=actor,
+        kind=key,
+        title=kind.title(organization, parameters)[:200],
+        parameters=parameters,
+    )
     transaction.on_commit(lambda: export_job_dispatch(job_id=job.pk))
     return job
 
@@ -119,9 +125,10 @@ def export_job_dispatch(*, job_id: int) -> bool:
 
     try:
         export_job_build.delay(job_id)
-    except Exception:  # noqa: BLE001 - any broker failure: the job row keeps the work
-        logger.warning("Export job %s could not be sent to the worker; it will be sent again.", job_id,
-                       exc_info=True)
+    except Exception:
+        logger.warning(
+            "Export job %s could not be sent to the worker; it will be sent again.", job_id, exc_info=True
+        )
         return False
     ExportJob.objects.filter(pk=job_id, status=ExportJobStatus.QUEUED).update(dispatched_at=timezone.now())
     return True
@@ -133,12 +140,17 @@ def export_jobs_resend(*, now=None) -> int:
     now = now or timezone.now()
     stalled = ExportJob.objects.filter(status=ExportJobStatus.RUNNING, started_at__lt=now - STALLED_AFTER)
     for job in stalled.filter(attempts__gte=MAX_ATTEMPTS):
-        _finish_failed(job.pk, "The export stopped several times without finishing. Ask your administrator "
-                               "to check the background worker, then try again.")
-    stalled.filter(attempts__lt=MAX_ATTEMPTS).update(status=ExportJobStatus.QUEUED, dispatched_at=None,
-                                                     step="Restarting after an interruption")
-    waiting = ExportJob.objects.filter(status=ExportJobStatus.QUEUED, created_at__lt=now - RESEND_AFTER).filter(
-        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - RESEND_AFTER))
+        _finish_failed(
+            job.pk,
+            "The export stopped several times without finishing. Ask your administrator "
+            "to check the background worker, then try again.",
+        )
+    stalled.filter(attempts__lt=MAX_ATTEMPTS).update(
+        status=ExportJobStatus.QUEUED, dispatched_at=None, step="Restarting after an interruption"
+    )
+    waiting = ExportJob.objects.filter(
+        status=ExportJobStatus.QUEUED, created_at__lt=now - RESEND_AFTER
+    ).filter(Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - RESEND_AFTER))
     sent = 0
     for job_id in waiting.order_by("pk").values_list("pk", flat=True):
         sent += export_job_dispatch(job_id=job_id)
@@ -168,25 +180,39 @@ def export_job_build(*, job_id: int) -> ExportJob | None:
     except (Http404, PermissionDenied):
         _finish_failed(job_id, "You no longer have access to what this export contains.")
         return None
-    except Exception as exc:  # noqa: BLE001 - recorded on the job, shown on its page, logged in full
+    except Exception as exc:
         logger.exception("Export job %s (%s) failed", job_id, job.kind)
         if not connection.in_atomic_block:
             close_old_connections()  # the failure may have been the connection itself: the next query reconnects
-        _finish_failed(job_id, f"The export could not be prepared ({type(exc).__name__}). Try again; if it "
-                               "fails again, ask your administrator to look at the worker's log.")
+        _finish_failed(
+            job_id,
+            f"The export could not be prepared ({type(exc).__name__}). Try again; if it "
+            "fails again, ask your administrator to look at the worker's log.",
+        )
         return None
     job.file.save(export.filename, ContentFile(export.content), save=False)
     ExportJob.objects.filter(pk=job_id).update(
-        status=ExportJobStatus.DONE, progress=100, step="", error="", file=job.file.name, filename=export.filename,
-        content_type=export.content_type, finished_at=timezone.now())
+        status=ExportJobStatus.DONE,
+        progress=100,
+        step="",
+        error="",
+        file=job.file.name,
+        filename=export.filename,
+        content_type=export.content_type,
+        finished_at=timezone.now(),
+    )
     job.refresh_from_db()
     return job
 
 
 @transaction.atomic
 def _start(job_id: int) -> ExportJob | None:
-    job = ExportJob.objects.select_for_update(of=("self",)).select_related("organization", "requested_by").filter(
-        pk=job_id).first()
+    job = (
+        ExportJob.objects.select_for_update(of=("self",))
+        .select_related("organization", "requested_by")
+        .filter(pk=job_id)
+        .first()
+    )
     if job is None or job.status in (ExportJobStatus.DONE, ExportJobStatus.FAILED):
         return None
     job.status, job.started_at, job.step = ExportJobStatus.RUNNING, timezone.now(), "Starting"
@@ -197,7 +223,8 @@ def _start(job_id: int) -> ExportJob | None:
 
 def _finish_failed(job_id: int, reason: str) -> None:
     ExportJob.objects.filter(pk=job_id).exclude(status=ExportJobStatus.DONE).update(
-        status=ExportJobStatus.FAILED, error=reason[:500], finished_at=timezone.now())
+        status=ExportJobStatus.FAILED, error=reason[:500], finished_at=timezone.now()
+    )
 
 
 # --------------------------------------------------------------- reading ----

@@ -2,6 +2,7 @@
 report's sentences all call these (directly or through the template filters
 of core.templatetags.concord), so a figure reads the same everywhere
 (docs/DEFINITIONS.md, "How figures are written")."""
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal

@@ -48,7 +48,9 @@ class StyledFormMixin:
         if field is None:
             return
         instance = getattr(self, "instance", None)
-        editing = (instance is not None and instance.pk is not None) or self.initial.get("version") is not None
+        editing = (instance is not None and instance.pk is not None) or self.initial.get(
+            "version"
+        ) is not None
         if editing:
             field.required = True
             field.error_messages["required"] = VERSION_MISSING
@@ -99,21 +101,26 @@ class RoleForm(StyledFormMixin, forms.Form):
 class HandOverForm(StyledFormMixin, forms.Form):
     """Hand the CIO or CISO role to a successor (core.services.membership_hand_over)."""
 
-    successor = forms.TypedChoiceField(coerce=int, label="Successor",
-                                       help_text="A member of this organization who takes the role over.")
+    successor = forms.TypedChoiceField(
+        coerce=int, label="Successor", help_text="A member of this organization who takes the role over."
+    )
     LEAVES = "leave"
-    outgoing_role = forms.ChoiceField(label="The outgoing person then",
-                                      help_text="Their new role here, or leave the organization.")
+    outgoing_role = forms.ChoiceField(
+        label="The outgoing person then", help_text="Their new role here, or leave the organization."
+    )
 
     def __init__(self, *args, members=(), role: str = "", actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["successor"].choices = [("", "Choose a person")] + [
             (m.pk, f"{m.user.display_name} ({m.user.email}), now {m.get_role_display()}")
-            for m in members if m.role != role and m.user_id != getattr(actor, "pk", None)
+            for m in members
+            if m.role != role and m.user_id != getattr(actor, "pk", None)
         ]
-        self.fields["outgoing_role"].choices = [("", "Choose")] + [
-            (value, f"Becomes {label}") for value, label in Role.choices if value != role
-        ] + [(self.LEAVES, "Leaves the organization")]
+        self.fields["outgoing_role"].choices = (
+            [("", "Choose")]
+            + [(value, f"Becomes {label}") for value, label in Role.choices if value != role]
+            + [(self.LEAVES, "Leaves the organization")]
+        )
 
     def clean_outgoing_role(self):
         value = self.cleaned_data["outgoing_role"]
@@ -123,15 +130,24 @@ class HandOverForm(StyledFormMixin, forms.Form):
 class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     mfa_required_roles = forms.MultipleChoiceField(
-        choices=Role.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Role.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="Roles that must use two-factor authentication",
     )
 
     class Meta:
         model = Organization
         fields = [
-            "name", "currency", "fiscal_year_start_month", "risk_appetite", "medium_from", "high_from",
-            "critical_from", "report_schedule", "mfa_required_roles",
+            "name",
+            "currency",
+            "fiscal_year_start_month",
+            "risk_appetite",
+            "medium_from",
+            "high_from",
+            "critical_from",
+            "report_schedule",
+            "mfa_required_roles",
         ]
         labels = {
             "fiscal_year_start_month": "Fiscal year starts in month",
@@ -150,9 +166,13 @@ class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):
 
 
 class ApiTokenForm(StyledFormMixin, forms.Form):
-    name = forms.CharField(label="Token name", max_length=80, help_text="What will use it, e.g. 'SIEM KPI push'.")
+    name = forms.CharField(
+        label="Token name", max_length=80, help_text="What will use it, e.g. 'SIEM KPI push'."
+    )
     scopes = forms.MultipleChoiceField(
-        label="It may also", required=False, widget=forms.CheckboxSelectMultiple,
+        label="It may also",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         choices=[(s.value, s.label) for s in TokenScope if s != TokenScope.READ],
         help_text="Every token can read what you can read. Anything more asks you to confirm it's you first.",
     )
@@ -170,4 +190,3 @@ class ApiTokenForm(StyledFormMixin, forms.Form):
     def elevated(self) -> bool:
         """True if the token would do more than read (needs a fresh second factor)."""
         return bool(self.cleaned_data.get("scopes"))
-

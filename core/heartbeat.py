@@ -5,6 +5,7 @@ The worker writes ``worker:<hostname>`` from a thread started when it is ready
 ``TickRecordingScheduler``) writes ``scheduler`` on each tick. Both go to the
 database: it is shared by every process whatever the broker and cache are.
 """
+
 from __future__ import annotations
 
 import logging
@@ -70,7 +71,7 @@ class _WorkerBeat(threading.Thread):
             try:
                 _drop_stale_connection()
                 record(WORKER_PREFIX + self.hostname)
-            except Exception:  # noqa: BLE001 - the database may be away: try again later
+            except Exception:
                 logger.warning("could not record the worker's heartbeat", exc_info=True)
                 _drop_stale_connection(failed=True)
             self.stopped.wait(settings.HEARTBEAT_INTERVAL_SECONDS)
@@ -108,7 +109,7 @@ class TickRecordingScheduler(PersistentScheduler):
                 _drop_stale_connection()
                 record(SCHEDULER)
                 self._last_recorded = now
-            except Exception:  # noqa: BLE001
+            except Exception:
                 logger.warning("could not record the scheduler's tick", exc_info=True)
                 _drop_stale_connection(failed=True)
         return min(super().tick(*args, **kwargs), settings.HEARTBEAT_INTERVAL_SECONDS)

@@ -1,4 +1,5 @@
 """Reading change history (recorded by django-simple-history) as before → after."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -38,7 +39,9 @@ def _display(record, field_name: str, value):
 
 def history_entries(obj, *, limit: int = 100) -> list[HistoryEntry]:
     """Newest first. Two queries whatever the length (records, then users)."""
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    records = list(
+        obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    )
     entries: list[HistoryEntry] = []
     for index, record in enumerate(records[:limit]):
         previous = records[index + 1] if index + 1 < len(records) else None

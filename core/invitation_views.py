@@ -1,6 +1,7 @@
 """Invitation pages: the e-mailed link (accept, decline, or choose a password
 for a new account), the signed-in person's pending invitations, and the
 admin's cancel action on the People page."""
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import login
@@ -21,9 +22,14 @@ from .roles import Perm
 
 class NewAccountForm(StyledFormMixin, forms.Form):
     full_name = forms.CharField(label="Your name", max_length=150, required=False)
-    password1 = forms.CharField(label="Choose a password", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                help_text=password_validators_help_text_html())
-    password2 = forms.CharField(label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password1 = forms.CharField(
+        label="Choose a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Password again", widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def __init__(self, *args, email: str, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,7 +41,9 @@ class NewAccountForm(StyledFormMixin, forms.Form):
             self.add_error("password2", "The two passwords differ.")
         elif data.get("password1"):
             try:
-                validate_password(data["password1"], User(email=self.email, full_name=data.get("full_name", "")))
+                validate_password(
+                    data["password1"], User(email=self.email, full_name=data.get("full_name", ""))
+                )
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return data
@@ -66,8 +74,11 @@ class InvitationView(View):
         invitation, answer = self._resolve(request, token)
         if answer is not None:
             return answer
-        form = None if request.user.is_authenticated else NewAccountForm(
-            email=invitation.email, initial={"full_name": invitation.full_name})
+        form = (
+            None
+            if request.user.is_authenticated
+            else NewAccountForm(email=invitation.email, initial={"full_name": invitation.full_name})
+        )
         return self._render(request, invitation, form=form)
 
     def post(self, request, token):
@@ -81,8 +92,10 @@ class InvitationView(View):
             if not form.is_valid():
                 return self._render(request, invitation, form=form, status=400)
             membership = invitations.invitation_accept_new_account(
-                invitation=invitation, password=form.cleaned_data["password1"],
-                full_name=form.cleaned_data["full_name"])
+                invitation=invitation,
+                password=form.cleaned_data["password1"],
+                full_name=form.cleaned_data["full_name"],
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("core:invitation", token=token)
@@ -94,7 +107,9 @@ class InvitationView(View):
 def _answer(request, invitation, answer):
     if answer == "accept":
         membership = invitations.invitation_accept(user=request.user, invitation=invitation)
-        messages.success(request, f"You joined {membership.organization.name} as {membership.get_role_display()}.")
+        messages.success(
+            request, f"You joined {membership.organization.name} as {membership.get_role_display()}."
+        )
         return redirect("core:org_home", org=membership.organization.slug)
     if answer == "decline":
         invitations.invitation_decline(user=request.user, invitation=invitation)

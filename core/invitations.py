@@ -6,6 +6,7 @@ opens the link (or sees it listed after signing in), and accepts or declines;
 a new address chooses a password on the same page. Only acceptance creates
 the membership (``core.services.membership_add``, with its security event).
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,7 +30,9 @@ from .roles import Perm, Role
 logger = logging.getLogger(__name__)
 
 ALREADY_MEMBER = "This address already belongs to a member of {org}."
-ALREADY_INVITED = "An invitation to this address is already waiting for an answer. Cancel it to send a new one."
+ALREADY_INVITED = (
+    "An invitation to this address is already waiting for an answer. Cancel it to send a new one."
+)
 NOT_FOR_YOU = "This invitation is not addressed to the account you are signed in with."
 NO_LONGER_OPEN = "This invitation is no longer open. Ask the person who invited you to send a new one."
 
@@ -44,23 +47,37 @@ def invitation_send(*, invitation_id: int) -> int:
     never stored with the queued job; a resend makes the older link void."""
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
-        invitation = (Invitation.objects.select_for_update(of=("self",)).select_related("organization", "inviter")
-                      .filter(pk=invitation_id).first())
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("organization", "inviter")
+            .filter(pk=invitation_id)
+            .first()
+        )
         if invitation is None or not invitation.is_pending:
             return 0  # answered, cancelled or expired before the e-mail went out
         invitation.token_hash = Invitation.hash_token(token)
         invitation.save(update_fields=["token_hash"])
-    context = {"invitation": invitation, "organization": invitation.organization, "inviter": invitation.inviter,
-               "role": invitation.get_role_display(),
-               "link": settings.SITE_URL + reverse("core:invitation", args=[token])}
+    context = {
+        "invitation": invitation,
+        "organization": invitation.organization,
+        "inviter": invitation.inviter,
+        "role": invitation.get_role_display(),
+        "link": settings.SITE_URL + reverse("core:invitation", args=[token]),
+    }
     body = render_to_string("core/email/invitation.txt", context)
-    return send_mail(f"You are invited to {invitation.organization.name} on Concord", body, None,
-                     [invitation.email], fail_silently=False)
+    return send_mail(
+        f"You are invited to {invitation.organization.name} on Concord",
+        body,
+        None,
+        [invitation.email],
+        fail_silently=False,
+    )
 
 
 @transaction.atomic
-def invitation_create(*, actor: User, organization: Organization, email: str, role: str,
-                      full_name: str = "") -> Invitation:
+def invitation_create(
+    *, actor: User, organization: Organization, email: str, role: str, full_name: str = ""
+) -> Invitation:
     """Invite ``email`` with ``role``. Refused only for an address that already
     belongs to a member here, or one with an invitation waiting: facts of the
     inviter's own organization. Nothing about other organizations shows."""
@@ -78,8 +95,12 @@ def invitation_create(*, actor: User, organization: Organization, email: str, ro
     _check_single_holder(organization, role)  # said now, not only when the person accepts
     now = timezone.now()
     open_ones = Invitation.objects.select_for_update().filter(
-        organization=organization, email__iexact=email, accepted_at__isnull=True, declined_at__isnull=True,
-        cancelled_at__isnull=True)
+        organization=organization,
+        email__iexact=email,
+        accepted_at__isnull=True,
+        declined_at__isnull=True,
+        cancelled_at__isnull=True,
+    )
     if any(inv.expires_at > now for inv in open_ones):
         raise DomainError(ALREADY_INVITED, field="email")
     open_ones.update(cancelled_at=now)  # expired: make room for the new one
@@ -87,19 +108,32 @@ def invitation_create(*, actor: User, organization: Organization, email: str, ro
     try:
         with transaction.atomic():  # two admins inviting the same address at once: one wins
             invitation = Invitation.objects.create(
-                organization=organization, email=email, role=role, full_name=(full_name or "").strip()[:150],
-                inviter=actor, token_hash=Invitation.hash_token(token), expires_at=now + timedelta(days=valid_days()))
+                organization=organization,
+                email=email,
+                role=role,
+                full_name=(full_name or "").strip()[:150],
+                inviter=actor,
+                token_hash=Invitation.hash_token(token),
+                expires_at=now + timedelta(days=valid_days()),
+            )
     except IntegrityError:
         raise DomainError(ALREADY_INVITED, field="email") from None
-    record_event(SecurityEventKind.MEMBER_INVITED, actor=actor, organization=organization,
-                 detail=f"{email} invited as {Role(role).label}.")
+    record_event(
+        SecurityEventKind.MEMBER_INVITED,
+        actor=actor,
+        organization=organization,
+        detail=f"{email} invited as {Role(role).label}.",
+    )
     outbox.enqueue("core.send_invitation", organization=organization, invitation_id=invitation.pk)
     return invitation
 
 
 def invitation_by_token(token: str) -> Invitation | None:
-    return (Invitation.objects.select_related("organization", "inviter")
-            .filter(token_hash=Invitation.hash_token(token or "")).first())
+    return (
+        Invitation.objects.select_related("organization", "inviter")
+        .filter(token_hash=Invitation.hash_token(token or ""))
+        .first()
+    )
 
 
 def pending_for(user) -> list[Invitation]:
@@ -127,8 +161,13 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
     organization = invitation.organization
     if Membership.objects.filter(organization=organization, user=user).exists():
         raise DomainError(f"You are already a member of {organization.name}.")
-    membership = membership_add(actor=user, organization=organization, user=user, role=invitation.role,
-                                detail=f"Accepted the invitation. Role: {Role(invitation.role).label}.")
+    membership = membership_add(
+        actor=user,
+        organization=organization,
+        user=user,
+        role=invitation.role,
+        detail=f"Accepted the invitation. Role: {Role(invitation.role).label}.",
+    )
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     forget_memberships(user)
@@ -136,13 +175,16 @@ def invitation_accept(*, user: User, invitation: Invitation) -> Membership:
 
 
 @transaction.atomic
-def invitation_accept_new_account(*, invitation: Invitation, password: str, full_name: str = "") -> Membership:
+def invitation_accept_new_account(
+    *, invitation: Invitation, password: str, full_name: str = ""
+) -> Membership:
     """A new address accepts by choosing a password: the account and the membership are created together."""
     invitation = _lock_open(invitation, None)
     if User.objects.filter(email__iexact=invitation.email).exists():
         raise DomainError("Sign in to accept this invitation.")
-    user = User.objects.create_user(email=invitation.email, password=password,
-                                    full_name=(full_name or invitation.full_name).strip()[:150])
+    user = User.objects.create_user(
+        email=invitation.email, password=password, full_name=(full_name or invitation.full_name).strip()[:150]
+    )
     return invitation_accept(user=user, invitation=invitation)
 
 
@@ -151,8 +193,13 @@ def invitation_decline(*, user: User, invitation: Invitation) -> None:
     invitation = _lock_open(invitation, user)
     invitation.declined_at = timezone.now()
     invitation.save(update_fields=["declined_at"])
-    record_event(SecurityEventKind.INVITATION_DECLINED, actor=user, organization=invitation.organization,
-                 subject=user, detail=f"Invitation as {Role(invitation.role).label} declined.")
+    record_event(
+        SecurityEventKind.INVITATION_DECLINED,
+        actor=user,
+        organization=invitation.organization,
+        subject=user,
+        detail=f"Invitation as {Role(invitation.role).label} declined.",
+    )
 
 
 @transaction.atomic
@@ -164,5 +211,9 @@ def invitation_cancel(*, actor: User, invitation: Invitation) -> None:
         raise DomainError("This invitation has already been answered or cancelled.")
     invitation.cancelled_at = timezone.now()
     invitation.save(update_fields=["cancelled_at"])
-    record_event(SecurityEventKind.INVITATION_CANCELLED, actor=actor, organization=invitation.organization,
-                 detail=f"Invitation of {invitation.email} as {Role(invitation.role).label} cancelled.")
+    record_event(
+        SecurityEventKind.INVITATION_CANCELLED,
+        actor=actor,
+        organization=invitation.organization,
+        detail=f"Invitation of {invitation.email} as {Role(invitation.role).label} cancelled.",
+    )

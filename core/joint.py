@@ -24,6 +24,7 @@ tests walk every registered decision (tests/core/test_joint_decisions.py).
   person's part given outside the sign-off table (e.g. a proposed agreed
   assessment) when their role changes; sign-offs are voided by core.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -49,8 +50,16 @@ def model_label(model_or_instance) -> str:
     return f"{meta.app_label}.{meta.model_name}"
 
 
-def joint_decision(*, model: str, purpose: str, label: str, sign: Callable, is_complete: Callable | None = None,
-                   uses_signoffs: bool = True, withdraw_person: Callable | None = None) -> JointDecision:
+def joint_decision(
+    *,
+    model: str,
+    purpose: str,
+    label: str,
+    sign: Callable,
+    is_complete: Callable | None = None,
+    uses_signoffs: bool = True,
+    withdraw_person: Callable | None = None,
+) -> JointDecision:
     """Register one joint decision (idempotent: re-registering replaces it)."""
     model = model.lower()
     if is_complete is None:
@@ -59,8 +68,15 @@ def joint_decision(*, model: str, purpose: str, label: str, sign: Callable, is_c
         def is_complete(subject, _purpose=purpose):
             return is_jointly_approved(subject, _purpose)
 
-    decision = JointDecision(model=model, purpose=purpose, label=label, sign=sign, is_complete=is_complete,
-                             uses_signoffs=uses_signoffs, withdraw_person=withdraw_person)
+    decision = JointDecision(
+        model=model,
+        purpose=purpose,
+        label=label,
+        sign=sign,
+        is_complete=is_complete,
+        uses_signoffs=uses_signoffs,
+        withdraw_person=withdraw_person,
+    )
     _REGISTRY[(model, purpose)] = decision
     return decision
 

@@ -4,6 +4,7 @@ members), for forms, filters, API serializers and services alike.
 An unknown id and the id of someone in another organization get the same
 answer, word for word, so that nobody can probe who uses Concord elsewhere.
 """
+
 from __future__ import annotations
 
 import django_filters
@@ -40,7 +41,11 @@ def require_member(user, organization: Organization, *, field: str = "owner", re
 def require_members(users, organization: Organization, *, field: str = "members") -> list:
     users = list(users or [])
     ids = {u.pk for u in users}
-    known = set(Membership.objects.filter(organization=organization, user_id__in=ids).values_list("user_id", flat=True))
+    known = set(
+        Membership.objects.filter(organization=organization, user_id__in=ids).values_list(
+            "user_id", flat=True
+        )
+    )
     if ids - known:
         raise DomainError(NOT_A_MEMBER, field=field)
     return users
@@ -88,7 +93,9 @@ def _members_of_request(request):
 
     match = getattr(request, "resolver_match", None)
     kwargs = match.kwargs if match else {}
-    membership = memberships_of(getattr(request, "user", None)).get(kwargs.get("org_slug") or kwargs.get("org"))
+    membership = memberships_of(getattr(request, "user", None)).get(
+        kwargs.get("org_slug") or kwargs.get("org")
+    )
     return members_of(membership.organization if membership else None)
 
 

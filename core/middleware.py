@@ -1,4 +1,5 @@
 """Security headers Django 5.2 does not set by itself, and the upload size gate."""
+
 from django.conf import settings
 from django.http import HttpResponse
 
@@ -19,7 +20,9 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", self.policy)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()"
+        )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
 
@@ -44,6 +47,7 @@ class UploadSizeLimitMiddleware:
             if length > limit + self.OVERHEAD:
                 return HttpResponse(
                     f"The file is larger than {limit / (1024 * 1024):g} MB. Split it and import the parts.",
-                    status=400, content_type="text/plain; charset=utf-8",
+                    status=400,
+                    content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)

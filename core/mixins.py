@@ -1,4 +1,5 @@
 """Page side of the permission chokepoint: every org page inherits OrgViewMixin."""
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404

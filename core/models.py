@@ -1,5 +1,6 @@
 """Tenancy and plumbing shared by every app: people, organizations, memberships,
 the base class of business objects, joint sign-offs and API tokens."""
+
 from __future__ import annotations
 
 import hashlib
@@ -99,21 +100,31 @@ class Organization(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO 4217 code such as USD or EUR.")],
     )
     fiscal_year_start_month = models.PositiveSmallIntegerField(
-        default=1, validators=[MinValueValidator(1), MaxValueValidator(12)],
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Month in which the fiscal year starts (1 = January).",
     )
     risk_appetite = models.PositiveSmallIntegerField(
-        default=9, validators=[MinValueValidator(1), MaxValueValidator(25)],
+        default=9,
+        validators=[MinValueValidator(1), MaxValueValidator(25)],
         help_text="Risks scoring above this (likelihood × impact) must be treated or jointly accepted.",
     )
-    medium_from = models.PositiveSmallIntegerField(default=5, validators=[MinValueValidator(2), MaxValueValidator(25)])
-    high_from = models.PositiveSmallIntegerField(default=10, validators=[MinValueValidator(3), MaxValueValidator(25)])
-    critical_from = models.PositiveSmallIntegerField(default=17, validators=[MinValueValidator(4), MaxValueValidator(25)])
+    medium_from = models.PositiveSmallIntegerField(
+        default=5, validators=[MinValueValidator(2), MaxValueValidator(25)]
+    )
+    high_from = models.PositiveSmallIntegerField(
+        default=10, validators=[MinValueValidator(3), MaxValueValidator(25)]
+    )
+    critical_from = models.PositiveSmallIntegerField(
+        default=17, validators=[MinValueValidator(4), MaxValueValidator(25)]
+    )
     report_schedule = models.CharField(
         max_length=12, choices=ReportSchedule.choices, default=ReportSchedule.QUARTERLY
     )
     mfa_required_roles = models.JSONField(
-        default=default_mfa_required_roles, blank=True, help_text="Roles that must use two-factor authentication."
+        default=default_mfa_required_roles,
+        blank=True,
+        help_text="Roles that must use two-factor authentication.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -269,7 +280,7 @@ class SignOff(models.Model):
 
     @property
     def state(self) -> str:
-        """"in_force", "voided" (the subject changed after signing) or
+        """ "in_force", "voided" (the subject changed after signing) or
         "withdrawn" (by the signer): the one definition (docs/DEFINITIONS.md)."""
         if self.voided_at is None:
             return "in_force"
@@ -361,8 +372,12 @@ class SecurityEventKind(models.TextChoices):
 
 class InvitationQuerySet(models.QuerySet):
     def pending(self):
-        return self.filter(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True,
-                           expires_at__gt=timezone.now())
+        return self.filter(
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            cancelled_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
 
     def for_email(self, email: str):
         return self.filter(email__iexact=(email or "").strip())
@@ -378,8 +393,9 @@ class Invitation(models.Model):
     email = models.EmailField("e-mail address")
     role = models.CharField(max_length=20, choices=Role.choices)
     full_name = models.CharField(max_length=150, blank=True, help_text="Suggested name for a new account.")
-    inviter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+")
+    inviter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -393,8 +409,11 @@ class Invitation(models.Model):
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "email"], name="invitation_one_open_per_address",
-                condition=models.Q(accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True),
+                fields=["organization", "email"],
+                name="invitation_one_open_per_address",
+                condition=models.Q(
+                    accepted_at__isnull=True, declined_at__isnull=True, cancelled_at__isnull=True
+                ),
             ),
         ]
 
@@ -407,7 +426,10 @@ class Invitation(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return not (self.accepted_at or self.declined_at or self.cancelled_at) and self.expires_at > timezone.now()
+        return (
+            not (self.accepted_at or self.declined_at or self.cancelled_at)
+            and self.expires_at > timezone.now()
+        )
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -482,12 +504,15 @@ class ExportJob(models.Model):
     task while it stays queued (see core/exports.py)."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     kind = models.CharField(max_length=60, help_text="Which export, as registered in core.exports.")
     title = models.CharField(max_length=200)
     parameters = models.JSONField(default=dict, blank=True)
-    status = models.CharField(max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED,
-                              db_index=True)
+    status = models.CharField(
+        max_length=10, choices=ExportJobStatus.choices, default=ExportJobStatus.QUEUED, db_index=True
+    )
     progress = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(100)])
     step = models.CharField(max_length=120, blank=True)
     error = models.CharField(max_length=500, blank=True)

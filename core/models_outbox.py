@@ -6,6 +6,7 @@ hand-off, or a message the broker lost. ``core.outbox`` hands rows to Celery
 and re-sends what was not picked up. ``Heartbeat`` rows say when the worker and
 the scheduler last showed a sign of life (read by ``/healthz``).
 """
+
 from __future__ import annotations
 
 from django.db import models
@@ -17,10 +18,12 @@ class OutboxJob(models.Model):
 
     task = models.CharField(max_length=150, help_text="The Celery task's registered name.")
     kwargs = models.JSONField(default=dict, blank=True)
-    organization = models.ForeignKey("core.Organization", null=True, blank=True, on_delete=models.CASCADE,
-                                     related_name="+")
-    key = models.CharField(max_length=200, blank=True,
-                           help_text="Jobs with the same key waiting to be picked up are one job.")
+    organization = models.ForeignKey(
+        "core.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(
+        max_length=200, blank=True, help_text="Jobs with the same key waiting to be picked up are one job."
+    )
     created_at = models.DateTimeField(default=timezone.now)
     dispatched_at = models.DateTimeField(null=True, blank=True, help_text="Last handed to the broker.")
     picked_up_at = models.DateTimeField(null=True, blank=True, help_text="A worker started it.")
@@ -32,7 +35,8 @@ class OutboxJob(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["key"], name="outbox_one_waiting_per_key",
+                fields=["key"],
+                name="outbox_one_waiting_per_key",
                 condition=models.Q(picked_up_at__isnull=True) & ~models.Q(key=""),
             ),
         ]

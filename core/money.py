@@ -7,6 +7,7 @@ rounding of stored amounts; ``whole_units`` is the only rounding for display
 snapshots) an amount is text with two decimals, e.g. ``"1234.50"``:
 ``money_text`` writes it, ``to_money`` reads it back.
 """
+
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal

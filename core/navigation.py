@@ -1,5 +1,6 @@
 """The main navigation. Each entry shows only to roles whose permission it
 names, and only once the page behind it exists (its URL name resolves)."""
+
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
@@ -38,5 +39,7 @@ def navigation_for(role: str, org_slug: str, current_path: str) -> list[dict]:
             url = reverse(entry.url_name, kwargs={"org": org_slug})
         except NoReverseMatch:
             continue
-        items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": current_path.startswith(url)})
+        items.append(
+            {"label": entry.label, "url": url, "icon": entry.icon, "active": current_path.startswith(url)}
+        )
     return items

@@ -13,6 +13,7 @@ A job is *picked up* when a worker starts its task and *done* when the task
 succeeds (Celery signals, matched by the task id ``outbox-<pk>``). Tasks must
 be idempotent: a job may run more than once (at least once, never zero times).
 """
+
 from __future__ import annotations
 
 import logging
@@ -60,14 +61,17 @@ def enqueue(task, *, key: str = "", organization: Organization | None = None, **
 
 
 def _due(now) -> Q:
-    return Q(picked_up_at__isnull=True) & (Q(dispatched_at__isnull=True)
-                                          | Q(dispatched_at__lt=now - redispatch_after()))
+    return Q(picked_up_at__isnull=True) & (
+        Q(dispatched_at__isnull=True) | Q(dispatched_at__lt=now - redispatch_after())
+    )
 
 
 def dispatch(job_id: int) -> bool:
     """Hand one job to Celery if nobody else is doing so; True once the broker has it."""
     now = timezone.now()
-    claimed = OutboxJob.objects.filter(_due(now), pk=job_id).update(dispatched_at=now, attempts=F("attempts") + 1)
+    claimed = OutboxJob.objects.filter(_due(now), pk=job_id).update(
+        dispatched_at=now, attempts=F("attempts") + 1
+    )
     if not claimed:
         return False
     return _send(OutboxJob.objects.get(pk=job_id))
@@ -77,8 +81,12 @@ def dispatch_waiting(*, limit: int = 500) -> int:
     """Hand over every job not yet picked up (oldest first); returns how many the broker took."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(OutboxJob.objects.select_for_update(skip_locked=True).filter(_due(now))
-                   .order_by("created_at", "pk").values_list("pk", flat=True)[:limit])
+        ids = list(
+            OutboxJob.objects.select_for_update(skip_locked=True)
+            .filter(_due(now))
+            .order_by("created_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
         OutboxJob.objects.filter(pk__in=ids).update(dispatched_at=now, attempts=F("attempts") + 1)
     sent = sum(_send(job) for job in OutboxJob.objects.filter(pk__in=ids).order_by("created_at", "pk"))
     keep = timedelta(days=settings.OUTBOX_KEEP_DONE_DAYS)
@@ -100,18 +108,27 @@ def _send(job: OutboxJob) -> bool:
         task = _task(job.task)
         if task is None:
             raise LookupError(f"no Celery task is registered as {job.task!r}")
-        task.apply_async(kwargs=job.kwargs, task_id=job.celery_id,
-                         retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5})
-    except Exception as exc:  # noqa: BLE001 - the change is committed; the job waits for the next dispatch
+        task.apply_async(
+            kwargs=job.kwargs,
+            task_id=job.celery_id,
+            retry_policy={"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5},
+        )
+    except Exception as exc:
         reason = f"{type(exc).__name__}: {exc}"[:2000]
         if eager:  # the task itself ran here and failed (no worker signal in this mode)
             logger.exception("Background job %s (%s) failed when run in-process", job.pk, job.task)
             record_failure(job.pk, reason)
         else:
-            logger.warning("Background job %s (%s) is queued but the broker is unavailable (%s); "
-                           "it will be sent again by the dispatcher.", job.pk, job.task, reason)
-            OutboxJob.objects.filter(pk=job.pk, picked_up_at__isnull=True).update(dispatched_at=None,
-                                                                                 last_error=reason)
+            logger.warning(
+                "Background job %s (%s) is queued but the broker is unavailable (%s); "
+                "it will be sent again by the dispatcher.",
+                job.pk,
+                job.task,
+                reason,
+            )
+            OutboxJob.objects.filter(pk=job.pk, picked_up_at__isnull=True).update(
+                dispatched_at=None, last_error=reason
+            )
         return False
     return True
 
@@ -125,16 +142,20 @@ def waiting_summary() -> dict:
     waiting = OutboxJob.objects.filter(picked_up_at__isnull=True)
     oldest = waiting.order_by("created_at").values_list("created_at", flat=True).first()
     unfinished_with_error = OutboxJob.objects.filter(done_at__isnull=True).exclude(last_error="")
-    return {"waiting": waiting.count(),
-            "oldest_waiting_seconds": None if oldest is None else int((timezone.now() - oldest).total_seconds()),
-            "failing": unfinished_with_error.filter(picked_up_at__isnull=True).count(),
-            "failed": unfinished_with_error.filter(picked_up_at__isnull=False).count()}
+    return {
+        "waiting": waiting.count(),
+        "oldest_waiting_seconds": None if oldest is None else int((timezone.now() - oldest).total_seconds()),
+        "failing": unfinished_with_error.filter(picked_up_at__isnull=True).count(),
+        "failed": unfinished_with_error.filter(picked_up_at__isnull=False).count(),
+    }
 
 
 def retry_failed() -> int:
     """Send again every job that gave up (after its cause, e.g. the mail settings, is fixed)."""
     count = 0
-    for job in OutboxJob.objects.filter(done_at__isnull=True, picked_up_at__isnull=False).exclude(last_error=""):
+    for job in OutboxJob.objects.filter(done_at__isnull=True, picked_up_at__isnull=False).exclude(
+        last_error=""
+    ):
         try:
             with transaction.atomic():
                 OutboxJob.objects.filter(pk=job.pk).update(picked_up_at=None, dispatched_at=None, attempts=0)
@@ -147,9 +168,10 @@ def retry_failed() -> int:
 
 # ------------------------------------------------- worker-side bookkeeping ---
 
+
 def _job_pk(task_id: str | None) -> int | None:
-    if task_id and task_id.startswith(ID_PREFIX) and task_id[len(ID_PREFIX):].isdigit():
-        return int(task_id[len(ID_PREFIX):])
+    if task_id and task_id.startswith(ID_PREFIX) and task_id[len(ID_PREFIX) :].isdigit():
+        return int(task_id[len(ID_PREFIX) :])
     return None
 
 
@@ -159,7 +181,7 @@ def _mark(task_id: str | None, **changes) -> None:
         return
     try:
         OutboxJob.objects.filter(pk=pk).update(**changes)
-    except Exception:  # noqa: BLE001 - bookkeeping never fails the task
+    except Exception:
         logger.warning("could not record the state of background job %s", pk, exc_info=True)
 
 
@@ -175,7 +197,7 @@ def _on_prerun(sender=None, task_id=None, **kwargs):
     if pk is not None:
         try:
             OutboxJob.objects.filter(pk=pk, picked_up_at__isnull=True).update(picked_up_at=timezone.now())
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.warning("could not record that background job %s started", pk, exc_info=True)
 
 
@@ -202,13 +224,16 @@ def record_failure(pk: int, reason: str) -> None:
             return
         if job.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
             OutboxJob.objects.filter(pk=pk).update(last_error=reason)
-            logger.error("Background job %s (%s) gave up after %s attempts: %s", pk, job.task, job.attempts, reason)
+            logger.error(
+                "Background job %s (%s) gave up after %s attempts: %s", pk, job.task, job.attempts, reason
+            )
             return
         # Waiting again; the dispatcher sends it after OUTBOX_REDISPATCH_AFTER_SECONDS.
         with transaction.atomic():
-            OutboxJob.objects.filter(pk=pk).update(picked_up_at=None, dispatched_at=timezone.now(),
-                                                   last_error=reason)
+            OutboxJob.objects.filter(pk=pk).update(
+                picked_up_at=None, dispatched_at=timezone.now(), last_error=reason
+            )
     except IntegrityError:  # a newer job with the same key is waiting: it stands for this one
         OutboxJob.objects.filter(pk=pk).update(last_error=reason)
-    except Exception:  # noqa: BLE001 - bookkeeping never fails the task
+    except Exception:
         logger.warning("could not record the failure of background job %s", pk, exc_info=True)

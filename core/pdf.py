@@ -5,6 +5,7 @@ WeasyPrint would fetch any URL a document names (an ``<img src>`` typed into a
 title, a stylesheet on another server, ``file:///etc/passwd``). Rendering uses
 ``StaticFilesFetcher``, which serves the app's own static files and refuses
 everything else, so a PDF can neither reach the network nor read the disk."""
+
 from __future__ import annotations
 
 import mimetypes
@@ -39,7 +40,7 @@ def static_file_for(url: str) -> Path:
     static_prefix = "/" + settings.STATIC_URL.strip("/") + "/"
     if path.startswith(static_prefix):
         try:
-            found = finders.find(path[len(static_prefix):])
+            found = finders.find(path[len(static_prefix) :])
         except SuspiciousFileOperation:
             found = None
         if found:
@@ -60,7 +61,9 @@ def _fetcher():
         def fetch(self, url, headers=None):
             path = static_file_for(url)
             content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type})
+            return URLFetcherResponse(
+                path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+            )
 
     return StaticFilesFetcher(allowed_protocols=("file",), allow_redirects=False)
 
@@ -71,8 +74,12 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     html = render_to_string(template_name, context)
     fetcher = _fetcher()
     # pdf.css, then the components shared with the pages (the one heat map).
-    sheets = [CSS(filename=finders.find(name), url_fetcher=fetcher) for name in ("css/pdf.css", "css/heatmap.css")]
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(stylesheets=sheets)
+    sheets = [
+        CSS(filename=finders.find(name), url_fetcher=fetcher) for name in ("css/pdf.css", "css/heatmap.css")
+    ]
+    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=fetcher).write_pdf(
+        stylesheets=sheets
+    )
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:

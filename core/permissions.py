@@ -4,6 +4,7 @@ Pages (``OrgViewMixin``), the API (``core.api.permissions``), forms and exports
 all call these functions. Something a person may not see answers 404; something
 they may see but not change answers 403.
 """
+
 from __future__ import annotations
 
 from django.http import Http404

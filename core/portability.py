@@ -22,6 +22,7 @@ import to the new ids), rows of reference tables (e.g. NIST CSF categories,
 loaded by migrations) by id unchanged. The import is all-or-nothing and refuses
 an organization slug that already exists.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -42,7 +43,15 @@ from .models import ExportJob, Invitation, Organization, OutboxJob, SecurityEven
 
 FORMAT = "concord-organization-export"
 VERSION = 2
-SECURITY_EVENT_FIELDS = ("kind", "actor_email", "subject_email", "detail", "ip_address", "user_agent", "created_at")
+SECURITY_EVENT_FIELDS = (
+    "kind",
+    "actor_email",
+    "subject_email",
+    "detail",
+    "ip_address",
+    "user_agent",
+    "created_at",
+)
 
 # label -> functions(obj) returning [(field, message)]: domain rules beyond the model's own checks.
 _ROW_CHECKS: dict[str, list] = defaultdict(list)
@@ -53,6 +62,8 @@ def register_row_check(label: str, check) -> None:
     ("app.model"): ``check(obj)`` returns a list of (field, message)."""
     if check not in _ROW_CHECKS[label]:
         _ROW_CHECKS[label].append(check)
+
+
 USER_FIELDS = ("email", "full_name", "password", "is_active", "date_joined", "last_login")
 _SKIP_APPS = {"admin", "auth", "contenttypes", "sessions", "axes", "otp_totp", "otp_static", "django_otp"}
 
@@ -94,11 +105,17 @@ def exported_models() -> list[type[models.Model]]:
             if model not in included and any(f.related_model in included for f in _relations(model)):
                 included.add(model)
                 changed = True
-    graph = {m: {f.related_model for f in _relations(m) if f.related_model in included and f.related_model is not m}
-             for m in included}
+    graph = {
+        m: {
+            f.related_model for f in _relations(m) if f.related_model in included and f.related_model is not m
+        }
+        for m in included
+    }
     ordered = sorted(TopologicalSorter(graph).static_order(), key=lambda m: _depth(m, graph))
     # Generic references (sign-offs on any record) come after every record they may point to.
-    return sorted(ordered, key=lambda m: any(isinstance(f, GenericForeignKey) for f in m._meta.private_fields))
+    return sorted(
+        ordered, key=lambda m: any(isinstance(f, GenericForeignKey) for f in m._meta.private_fields)
+    )
 
 
 def _depth(model, graph, seen=None) -> int:
@@ -162,8 +179,13 @@ def _export(organization: Organization) -> dict:
     organization = Organization.objects.get(pk=organization.pk)  # as of the snapshot
     order = exported_models()
     included = set(order)
-    data = {"format": FORMAT, "version": VERSION, "schema": {}, "models": {},
-            "order": [m._meta.label_lower for m in order]}
+    data = {
+        "format": FORMAT,
+        "version": VERSION,
+        "schema": {},
+        "models": {},
+        "order": [m._meta.label_lower for m in order],
+    }
     data["organization"] = serializers.serialize("python", [organization])[0]["fields"]
     exported_ids: dict[str, set] = defaultdict(set)
     user_ids: set[int] = set()
@@ -197,8 +219,12 @@ def _export(organization: Organization) -> dict:
         _replace_users(records, data["schema"][label], emails)
     history.replace_users(data["history"], emails)
     data["security_events"] = [
-        {**{f: _plain(getattr(e, f)) for f in SECURITY_EVENT_FIELDS}, "organization": e.organization_id is not None,
-         "actor": emails.get(e.actor_id), "subject": emails.get(e.subject_id)}
+        {
+            **{f: _plain(getattr(e, f)) for f in SECURITY_EVENT_FIELDS},
+            "organization": e.organization_id is not None,
+            "actor": emails.get(e.actor_id),
+            "subject": emails.get(e.subject_id),
+        }
         for e in events
     ]
     data["users"] = [{f: _plain(getattr(u, f)) for f in USER_FIELDS} for u in users]
@@ -209,8 +235,9 @@ def _security_events(organization):
     """The organization's own events, and the person-level ones (sign-ins, MFA)
     of its members."""
     members = organization.memberships.values("user_id")
-    person_level = models.Q(organization__isnull=True) & (models.Q(actor_id__in=members) |
-                                                          models.Q(subject_id__in=members))
+    person_level = models.Q(organization__isnull=True) & (
+        models.Q(actor_id__in=members) | models.Q(subject_id__in=members)
+    )
     return SecurityEvent.objects.filter(models.Q(organization=organization) | person_level).order_by("pk")
 
 
@@ -238,8 +265,6 @@ def _replace_users(records, schema, emails):
 # ---------------------------------------------------------------- import ----
 
 
-
-
 # ---------------------------------------------------------------- import ----
 
 
@@ -251,8 +276,9 @@ def import_organization(data: dict) -> Organization:
     try:
         return _import(data)
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
-        raise DomainError(f"The file is damaged or was edited by hand ({type(exc).__name__}: {exc}); "
-                          "nothing was written.") from exc
+        raise DomainError(
+            f"The file is damaged or was edited by hand ({type(exc).__name__}: {exc}); nothing was written."
+        ) from exc
 
 
 @transaction.atomic
@@ -285,9 +311,12 @@ def _import_security_events(rows, organization, users, created_users) -> None:
         actor, subject = row.get("actor"), row.get("subject")
         if not row["organization"] and not ({actor, subject} & created_users):
             continue
-        event = SecurityEvent(organization=organization if row["organization"] else None,
-                              actor_id=users.get(actor), subject_id=users.get(subject),
-                              **{f: row[f] for f in SECURITY_EVENT_FIELDS})
+        event = SecurityEvent(
+            organization=organization if row["organization"] else None,
+            actor_id=users.get(actor),
+            subject_id=users.get(subject),
+            **{f: row[f] for f in SECURITY_EVENT_FIELDS},
+        )
         validate_instance(event, f"security event #{index}", exclude=["organization", "actor", "subject"])
         events.append(event)
     SecurityEvent.objects.bulk_create(events, batch_size=500)
@@ -331,6 +360,6 @@ def _unreadable(label, fields, where) -> str:
                 field.to_python(value)
         except ValidationError as exc:
             return f"{where}, field “{name}”: {' '.join(exc.messages)}"
-        except Exception:  # noqa: BLE001, S112 - an unknown name is ignored by the import, as by Django
+        except Exception:  # noqa: S112 - an unknown name is ignored by the import, as by Django
             continue
     return f"{where}: a value cannot be read."

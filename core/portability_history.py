@@ -10,6 +10,7 @@ negative record id, so they still read as one record's story and never point
 at a live record. History is the past as it was recorded: its values are not
 re-checked against today's rules, only read and typed.
 """
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -55,8 +56,11 @@ def export_history(organization, order, included, content_types, user_ids) -> di
         if historical is None:
             continue
         rows = historical.objects.all()
-        rows = rows.filter(id=organization.pk) if model is Organization else rows.filter(
-            organization_id=organization.pk)
+        rows = (
+            rows.filter(id=organization.pk)
+            if model is Organization
+            else rows.filter(organization_id=organization.pk)
+        )
         rows = list(rows.order_by("history_date", "history_id"))
         schema = _schema(model, historical, included)
         records = []
@@ -83,8 +87,10 @@ def import_history(history: dict, organization, users, new_ids) -> None:
         historical = historical_model(model)
         if historical is None:
             raise DomainError(f"The file is damaged: “{label}” keeps no history here.")
-        rows = [_history_row(historical, label, index, fields, block["schema"], organization, users, new_ids)
-                for index, fields in enumerate(block["records"], start=1)]
+        rows = [
+            _history_row(historical, label, index, fields, block["schema"], organization, users, new_ids)
+            for index, fields in enumerate(block["records"], start=1)
+        ]
         historical.objects.bulk_create(rows, batch_size=500)
 
 

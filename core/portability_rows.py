@@ -3,6 +3,7 @@ remapped to the new ids, and every row is checked with the model's own rules
 (choices, ranges, constraints, references) and the domain rules the apps
 register, before it is written. A problem raises ``DomainError`` naming the
 row and the field; the caller's transaction then writes nothing."""
+
 from __future__ import annotations
 
 from django.apps import apps
@@ -62,7 +63,8 @@ def import_rows(label, records, schema, organization, users, new_ids) -> None:
     for obj, m2m, later, place in pending:
         if later:
             model._default_manager.filter(pk=obj.pk).update(
-                **{f"{name}_id": _target(new_ids, label, value, place, name) for name, value in later.items()})
+                **{f"{name}_id": _target(new_ids, label, value, place, name) for name, value in later.items()}
+            )
         for name, values in m2m.items():
             getattr(obj, name).set(_remap_m2m(values, schema["m2m"][name], users, new_ids, place, name))
 
@@ -71,8 +73,10 @@ def _target(new_ids, target: str, value, place: str, name: str):
     try:
         return new_ids[target][value]
     except (KeyError, TypeError):
-        raise DomainError(f"{place}, field “{name}”: refers to a record that is not in this file "
-                          "(a record of another organization, or a damaged file).") from None
+        raise DomainError(
+            f"{place}, field “{name}”: refers to a record that is not in this file "
+            "(a record of another organization, or a damaged file)."
+        ) from None
 
 
 def _user(users, email, place: str, name: str):
@@ -100,8 +104,10 @@ def remap(fields, schema, organization, users, new_ids, *, place: str) -> None:
         if label is None:
             continue
         if label not in new_ids:
-            raise DomainError(f"{place}, field “{ct_field}”: refers to a kind of record that is not part of "
-                              "this organization's data.")
+            raise DomainError(
+                f"{place}, field “{ct_field}”: refers to a kind of record that is not part of "
+                "this organization's data."
+            )
         app_label, _, model_name = str(label).partition(".")
         fields[ct_field] = ContentType.objects.get_by_natural_key(app_label, model_name).pk
         if fields.get(fk_field) is not None:

@@ -3,6 +3,7 @@
 Pages, API, forms' choice lists and exports all ask this table (through
 ``core.permissions``); nothing else grants rights.
 """
+
 from enum import StrEnum
 
 from django.db import models

@@ -1,4 +1,5 @@
 """Every read in core, scoped to the user."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,14 +16,20 @@ def organizations_of(user):
 
 
 def membership_list(*, organization: Organization):
-    return Membership.objects.filter(organization=organization).select_related("user").order_by("role", "user__email")
+    return (
+        Membership.objects.filter(organization=organization)
+        .select_related("user")
+        .order_by("role", "user__email")
+    )
 
 
 def users_with_mfa(user_ids) -> set[int]:
     """Which of these people have a confirmed authenticator app (one query)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return set(TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True))
+    return set(
+        TOTPDevice.objects.filter(user_id__in=user_ids, confirmed=True).values_list("user_id", flat=True)
+    )
 
 
 def api_token_list(*, user):
@@ -39,8 +46,10 @@ class JointStatus:
     @property
     def approved(self) -> bool:
         """Both approved, and they are two different people (separation of duties)."""
-        return (all(s is not None and s.decision == SignOffDecision.APPROVE for s in (self.cio, self.ciso))
-                and self.cio.signer_id != self.ciso.signer_id)
+        return (
+            all(s is not None and s.decision == SignOffDecision.APPROVE for s in (self.cio, self.ciso))
+            and self.cio.signer_id != self.ciso.signer_id
+        )
 
     @property
     def rejected(self) -> bool:
@@ -70,15 +79,19 @@ def signoff_status(subject, purpose: str) -> JointStatus:
 SIGNOFF_LOG_LENGTH = 20
 
 
-def signoffs_with_log(subject, purpose: str, *, log_length: int = SIGNOFF_LOG_LENGTH) -> tuple[JointStatus, list]:
+def signoffs_with_log(
+    subject, purpose: str, *, log_length: int = SIGNOFF_LOG_LENGTH
+) -> tuple[JointStatus, list]:
     """The CIO's and CISO's sign-offs in force for the subject's current version
     (as ``signoff_status``) and the newest ``log_length`` sign-offs ever given,
     void ones included (as ``signoff_log``), in one query: those in force come
     first (at most one per role), then the newest."""
     in_force = Q(voided_at__isnull=True, subject_version=subject.version)
-    rows = list(signoff_log(subject, purpose)
-                .annotate(in_force=Case(When(in_force, then=Value(True)), default=Value(False)))
-                .order_by("-in_force", "-signed_at", "-pk")[:log_length + 2])
+    rows = list(
+        signoff_log(subject, purpose)
+        .annotate(in_force=Case(When(in_force, then=Value(True)), default=Value(False)))
+        .order_by("-in_force", "-signed_at", "-pk")[: log_length + 2]
+    )
     by_role = {row.role: row for row in rows if row.in_force}
     log = sorted(rows, key=lambda row: (row.signed_at, row.pk), reverse=True)[:log_length]
     return JointStatus(cio=by_role.get(Role.CIO), ciso=by_role.get(Role.CISO)), log
@@ -107,7 +120,10 @@ def signoffs_waiting_for(*, organization: Organization, role: str, subjects_by_p
         ct = ContentType.objects.get_for_model(subjects[0], for_concrete_model=True)
         signed = set(
             SignOff.objects.filter(
-                content_type=ct, object_id__in=[s.pk for s in subjects], purpose=purpose, role=role,
+                content_type=ct,
+                object_id__in=[s.pk for s in subjects],
+                purpose=purpose,
+                role=role,
                 voided_at__isnull=True,
             ).values_list("object_id", "subject_version")
         )
@@ -115,8 +131,16 @@ def signoffs_waiting_for(*, organization: Organization, role: str, subjects_by_p
     return waiting
 
 
-def signoff_panel(*, subject, purpose: str, user, sign_url: str, withdraw_url: str = "", title: str = "",
-                  can_sign: bool = True) -> dict:
+def signoff_panel(
+    *,
+    subject,
+    purpose: str,
+    user,
+    sign_url: str,
+    withdraw_url: str = "",
+    title: str = "",
+    can_sign: bool = True,
+) -> dict:
     """Context for templates/includes/signoff_panel.html. One query for the
     sign-offs (``signoffs_with_log``)."""
     from .permissions import signing_role

@@ -1,6 +1,7 @@
 """Every write in core: changes to business objects, joint sign-offs, people,
 organization settings and API tokens. Each takes the acting user, validates,
 and records history in the same transaction."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,12 +50,11 @@ def is_unchanged(subject: models.Model) -> bool:
         value = getattr(subject, f.attname)
         try:
             value = f.to_python(value)
-        except Exception:  # noqa: BLE001 - a value the field cannot read is a change (validation reports it)
+        except Exception:
             return False
         if value != stored[f.attname]:
             return False
     return True
-
 
 
 def record_change(subject: models.Model, *, actor, reason: str = "", void_signoffs: bool = True) -> None:
@@ -96,7 +96,9 @@ def _lock_subject(subject):
     """Lock the subject's row: every sign path serializes on it. Refused if the
     subject changed since the caller read it (they would sign what they never saw)."""
     model = subject._meta.concrete_model
-    locked = model._default_manager.select_for_update(of=("self",)).filter(pk=subject.pk).order_by("pk").first()
+    locked = (
+        model._default_manager.select_for_update(of=("self",)).filter(pk=subject.pk).order_by("pk").first()
+    )
     if locked is None:
         raise DomainError("This record no longer exists.")
     if subject.version is not None and locked.version != subject.version:
@@ -110,8 +112,12 @@ def signing_role_locked(*, actor: User, organization: Organization) -> Role | No
     role changed a moment ago (in another request) is seen, never a cached one."""
     if getattr(actor, "pk", None) is None:
         return None
-    membership = (Membership.objects.select_for_update(of=("self",))
-                  .filter(user=actor, organization=organization).order_by("pk").first())
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .filter(user=actor, organization=organization)
+        .order_by("pk")
+        .first()
+    )
     if membership is None or membership.role not in SIGNING_ROLES or not role_has(membership.role, Perm.SIGN):
         return None
     return Role(membership.role)
@@ -127,7 +133,12 @@ def _check_registered(subject, purpose: str) -> None:
 
 @transaction.atomic
 def signoff_sign(
-    *, actor: User, subject, purpose: str, decision: str = SignOffDecision.APPROVE, comment: str = "",
+    *,
+    actor: User,
+    subject,
+    purpose: str,
+    decision: str = SignOffDecision.APPROVE,
+    comment: str = "",
     as_role: str | None = None,
 ) -> SignOff:
     """Record ``actor``'s decision on the current version of ``subject``.
@@ -154,7 +165,9 @@ def signoff_sign(
         raise DomainError("Choose approve or reject.", field="decision")
     if decision == SignOffDecision.REJECT and not comment.strip():
         raise DomainError("Say why you reject, so the other signer knows what to change.", field="comment")
-    active = list(SignOff.objects.select_for_update().filter(**_subject_filter(locked, purpose), voided_at__isnull=True))
+    active = list(
+        SignOff.objects.select_for_update().filter(**_subject_filter(locked, purpose), voided_at__isnull=True)
+    )
     if any(s.role == role for s in active):
         raise DomainError(
             f"The {Role(role).label} has already signed this. Withdraw that sign-off to sign again.",
@@ -165,7 +178,8 @@ def signoff_sign(
         raise DomainError(
             f"You already signed this as {Role(mine.role).label}. A joint decision needs two different people, "
             "each in their own role.",
-            field="decision", code="same_signer",
+            field="decision",
+            code="same_signer",
         )
     try:
         with transaction.atomic():
@@ -181,8 +195,9 @@ def signoff_sign(
                 comment=comment.strip(),
             )
     except IntegrityError:
-        raise ConflictError("Someone signed this at the same moment. Reload to see where it stands.",
-                            field="decision") from None
+        raise ConflictError(
+            "Someone signed this at the same moment. Reload to see where it stands.", field="decision"
+        ) from None
 
 
 @transaction.atomic
@@ -197,7 +212,9 @@ def signoff_withdraw(*, actor: User, subject, purpose: str) -> None:
         raise DomainError("You have no sign-off to withdraw here.")
 
 
-def signoffs_void(*, subject, purpose: str | None = None, reason: str = "The signed record was changed.") -> int:
+def signoffs_void(
+    *, subject, purpose: str | None = None, reason: str = "The signed record was changed."
+) -> int:
     """Void the active sign-offs on ``subject`` (all purposes unless one is named)."""
     voided = SignOff.objects.filter(**_subject_filter(subject, purpose), voided_at__isnull=True).update(
         voided_at=timezone.now(), void_reason=reason[:200]
@@ -220,22 +237,35 @@ def membership_invite(*, actor: User, organization: Organization, email: str, ro
     membership exists once the person accepts (``core.invitations``)."""
     from .invitations import invitation_create
 
-    return invitation_create(actor=actor, organization=organization, email=email, role=role, full_name=full_name)
+    return invitation_create(
+        actor=actor, organization=organization, email=email, role=role, full_name=full_name
+    )
 
 
 @transaction.atomic
-def membership_add(*, actor: User, organization: Organization, user: User, role: str, detail: str = "") -> Membership:
+def membership_add(
+    *, actor: User, organization: Organization, user: User, role: str, detail: str = ""
+) -> Membership:
     """The one path that creates a membership (an accepted invitation), with its security event."""
     if role not in Role.values:
         raise DomainError("Choose a role.", field="role")
     _check_single_holder(organization, role)
     membership = Membership(user=user, organization=organization, role=role)
     record_creation(membership, actor=actor)
-    record_event(SecurityEventKind.MEMBER_ADDED, actor=actor, organization=organization, subject=user,
-                 detail=detail or f"Role: {Role(role).label}.")
+    record_event(
+        SecurityEventKind.MEMBER_ADDED,
+        actor=actor,
+        organization=organization,
+        subject=user,
+        detail=detail or f"Role: {Role(role).label}.",
+    )
     forget_memberships(user)
-    _notify_role_change(organization=organization, actor=actor, recipients=_executive_emails(organization),
-                        summary=f"{user} ({user.email}) joined {organization.name} as {Role(role).label}.")
+    _notify_role_change(
+        organization=organization,
+        actor=actor,
+        recipients=_executive_emails(organization),
+        summary=f"{user} ({user.email}) joined {organization.name} as {Role(role).label}.",
+    )
     return membership
 
 
@@ -260,7 +290,8 @@ def _check_single_holder(organization: Organization, role: str) -> None:
         raise DomainError(
             f"{holder.user} is already the {label} of {organization.name}, and an organization has one {label} "
             f"at a time. Use “Hand over” on the People page to pass the role to someone else.",
-            field="role", code="one_holder",
+            field="role",
+            code="one_holder",
         )
 
 
@@ -270,28 +301,44 @@ def _require_not_signing(membership: Membership, what: str) -> None:
         raise DomainError(
             f"{membership.user} is the organization's {label}. Before they can be {what}, use “Hand over” to "
             f"give the {label} role to a successor: it is never left empty by accident.",
-            field="role", code="hand_over_required",
+            field="role",
+            code="hand_over_required",
         )
 
 
 def _executive_emails(organization: Organization) -> set[str]:
-    return set(Membership.objects.filter(organization=organization, role__in=SIGNING_ROLES)
-               .values_list("user__email", flat=True))
+    return set(
+        Membership.objects.filter(organization=organization, role__in=SIGNING_ROLES).values_list(
+            "user__email", flat=True
+        )
+    )
 
 
-def _notify_role_change(*, organization: Organization, actor: User, recipients: set[str], summary: str) -> None:
+def _notify_role_change(
+    *, organization: Organization, actor: User, recipients: set[str], summary: str
+) -> None:
     """Tell the CIO and the CISO (before and after the change), after commit.
     A failing mail server never undoes or fails the committed change."""
     recipients = sorted(r for r in recipients if r)
     if not recipients:
         return
-    body = render_to_string("core/email/role_changed.txt", {
-        "organization": organization, "actor": actor, "summary": summary,
-        "link": settings.SITE_URL + reverse("core:audit", args=[organization.slug]),
-    })
+    body = render_to_string(
+        "core/email/role_changed.txt",
+        {
+            "organization": organization,
+            "actor": actor,
+            "summary": summary,
+            "link": settings.SITE_URL + reverse("core:audit", args=[organization.slug]),
+        },
+    )
     subject = f"[{organization.name}] People and roles changed in Concord"
-    outbox.enqueue("core.send_email", organization=organization, subject=subject, body=body,
-                   recipients=sorted(recipients))
+    outbox.enqueue(
+        "core.send_email",
+        organization=organization,
+        subject=subject,
+        body=body,
+        recipients=sorted(recipients),
+    )
 
 
 def _void_in_flight(*, organization: Organization, user: User, role: str, reason: str) -> int:
@@ -299,20 +346,27 @@ def _void_in_flight(*, organization: Organization, user: User, role: str, reason
     flight, and withdraw their other parts (see core.joint). A decision taken
     while they held the role stays on record: it was made by two people then."""
     to_void = []
-    signoffs = SignOff.objects.filter(organization=organization, signer=user, role=role,
-                                      voided_at__isnull=True).select_related("content_type")
+    signoffs = SignOff.objects.filter(
+        organization=organization, signer=user, role=role, voided_at__isnull=True
+    ).select_related("content_type")
     for signoff in signoffs:
         ct = signoff.content_type
         decision = joint.lookup_label(f"{ct.app_label}.{ct.model}", signoff.purpose)
         model = ct.model_class()
         subject = model._default_manager.filter(pk=signoff.object_id).first() if model else None
-        if (decision is not None and subject is not None and signoff.subject_version == subject.version
-                and decision.is_complete(subject)):
+        if (
+            decision is not None
+            and subject is not None
+            and signoff.subject_version == subject.version
+            and decision.is_complete(subject)
+        ):
             continue
         to_void.append(signoff.pk)
     voided = 0
     if to_void:
-        voided = SignOff.objects.filter(pk__in=to_void).update(voided_at=timezone.now(), void_reason=reason[:200])
+        voided = SignOff.objects.filter(pk__in=to_void).update(
+            voided_at=timezone.now(), void_reason=reason[:200]
+        )
         bump_org_version(organization.pk)  # .update() sends no signal: dashboards must re-read
     for decision in joint.registered():
         if decision.withdraw_person is not None:
@@ -320,17 +374,25 @@ def _void_in_flight(*, organization: Organization, user: User, role: str, reason
     return voided
 
 
-def _after_role_change(*, actor: User, organization: Organization, user: User, old_role: str,
-                       new_role: str | None) -> int:
+def _after_role_change(
+    *, actor: User, organization: Organization, user: User, old_role: str, new_role: str | None
+) -> int:
     """What every role change does: void the old capacity's sign-offs in
     flight, revoke the person's API tokens, forget cached memberships."""
     voided = 0
     if old_role in SIGNING_ROLES and new_role != old_role:
         now = f"now {Role(new_role).label}" if new_role else "no longer a member"
-        voided = _void_in_flight(organization=organization, user=user, role=old_role,
-                                 reason=f"Void: {user} is {now}, so no longer signs as {Role(old_role).label}.")
-    api_tokens_revoke_all(user=user, actor=actor,
-                          reason=f"Role changed in {organization.name}" if new_role else f"Removed from {organization.name}")
+        voided = _void_in_flight(
+            organization=organization,
+            user=user,
+            role=old_role,
+            reason=f"Void: {user} is {now}, so no longer signs as {Role(old_role).label}.",
+        )
+    api_tokens_revoke_all(
+        user=user,
+        actor=actor,
+        reason=f"Role changed in {organization.name}" if new_role else f"Removed from {organization.name}",
+    )
     forget_memberships(user)
     return voided
 
@@ -350,12 +412,17 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         raise DomainError("Choose a role.", field="role")
     _members_manager(actor, membership.organization)
     _lock_org(membership.organization)
-    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organization")
-                  .get(pk=membership.pk))
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "organization")
+        .get(pk=membership.pk)
+    )
     organization = membership.organization
     if membership.user_id == actor.pk:
-        raise NotAllowed("You cannot change your own role. Another admin can: nobody gives themselves a role.",
-                         field="role")
+        raise NotAllowed(
+            "You cannot change your own role. Another admin can: nobody gives themselves a role.",
+            field="role",
+        )
     old_role = membership.role
     if old_role == role:
         return membership
@@ -369,19 +436,35 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
     membership.role = role
     membership._change_reason = f"Role changed from {Role(old_role).label} to {Role(role).label}."
     record_creation(membership, actor=actor)
-    voided = _after_role_change(actor=actor, organization=organization, user=membership.user, old_role=old_role,
-                                new_role=role)
+    voided = _after_role_change(
+        actor=actor, organization=organization, user=membership.user, old_role=old_role, new_role=role
+    )
     summary = f"{membership.user} ({membership.user.email}): {Role(old_role).label} → {Role(role).label}."
-    record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=organization, subject=membership.user,
-                 detail=f"{Role(old_role).label} → {Role(role).label}.{_voided_note(voided)}")
-    _notify_role_change(organization=organization, actor=actor, recipients=recipients | _executive_emails(organization),
-                        summary=summary + _voided_note(voided))
+    record_event(
+        SecurityEventKind.ROLE_CHANGED,
+        actor=actor,
+        organization=organization,
+        subject=membership.user,
+        detail=f"{Role(old_role).label} → {Role(role).label}.{_voided_note(voided)}",
+    )
+    _notify_role_change(
+        organization=organization,
+        actor=actor,
+        recipients=recipients | _executive_emails(organization),
+        summary=summary + _voided_note(voided),
+    )
     return membership
 
 
 @transaction.atomic
-def membership_hand_over(*, actor: User, organization: Organization, role: str, successor: Membership,
-                         outgoing_role: str | None = None) -> Membership:
+def membership_hand_over(
+    *,
+    actor: User,
+    organization: Organization,
+    role: str,
+    successor: Membership,
+    outgoing_role: str | None = None,
+) -> Membership:
     """Hand the CIO or CISO role from its holder to ``successor`` in one step.
 
     The holder takes ``outgoing_role`` (or leaves the organization when it is
@@ -398,22 +481,34 @@ def membership_hand_over(*, actor: User, organization: Organization, role: str, 
         raise DomainError(f"The outgoing {label} cannot keep the role they hand over.", field="outgoing_role")
     _members_manager(actor, organization)
     _lock_org(organization)
-    holder = (Membership.objects.select_for_update(of=("self",)).select_related("user")
-              .filter(organization=organization, role=role).order_by("pk").first())
+    holder = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .filter(organization=organization, role=role)
+        .order_by("pk")
+        .first()
+    )
     if holder is None:
-        raise DomainError(f"{organization.name} has no {label} to hand over from. Give someone the role on the "
-                          "People page.", field="role")
+        raise DomainError(
+            f"{organization.name} has no {label} to hand over from. Give someone the role on the "
+            "People page.",
+            field="role",
+        )
     if successor is None or successor.organization_id != organization.pk:
         raise DomainError("Choose a member of this organization as the successor.", field="successor")
     successor = Membership.objects.select_for_update(of=("self",)).select_related("user").get(pk=successor.pk)
     if successor.pk == holder.pk:
         raise DomainError(f"{holder.user} is already the {label}. Choose someone else.", field="successor")
     if actor.pk in (successor.user_id, holder.user_id):
-        raise NotAllowed("You cannot hand a role to or from yourself. Another admin can: nobody gives themselves "
-                         "a role.", field="successor")
+        raise NotAllowed(
+            "You cannot hand a role to or from yourself. Another admin can: nobody gives themselves a role.",
+            field="successor",
+        )
     if successor.role == Role.ADMIN and _admin_count(organization) <= 1:
-        raise DomainError(f"{successor.user} is the organization's last admin. Make someone else admin first.",
-                          field="successor")
+        raise DomainError(
+            f"{successor.user} is the organization's last admin. Make someone else admin first.",
+            field="successor",
+        )
     if outgoing_role in SIGNING_ROLES:
         _check_single_holder(organization, outgoing_role)
     recipients = _executive_emails(organization)
@@ -428,22 +523,43 @@ def membership_hand_over(*, actor: User, organization: Organization, role: str, 
     successor.role = role
     successor._change_reason = f"Took the {label} role over from {holder.user}."
     record_creation(successor, actor=actor)
-    voided = _after_role_change(actor=actor, organization=organization, user=holder.user, old_role=role,
-                                new_role=outgoing_role)
-    voided += _after_role_change(actor=actor, organization=organization, user=successor.user,
-                                 old_role=successor_old, new_role=role)
+    voided = _after_role_change(
+        actor=actor, organization=organization, user=holder.user, old_role=role, new_role=outgoing_role
+    )
+    voided += _after_role_change(
+        actor=actor, organization=organization, user=successor.user, old_role=successor_old, new_role=role
+    )
     handed = f"{label} role handed over from {holder.user.email} to {successor.user.email}."
     if outgoing_role is None:
-        record_event(SecurityEventKind.MEMBER_REMOVED, actor=actor, organization=organization, subject=holder.user,
-                     detail=f"Was {label}. {handed}")
+        record_event(
+            SecurityEventKind.MEMBER_REMOVED,
+            actor=actor,
+            organization=organization,
+            subject=holder.user,
+            detail=f"Was {label}. {handed}",
+        )
     else:
-        record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=organization, subject=holder.user,
-                     detail=f"{label} → {Role(outgoing_role).label}. {handed}")
-    record_event(SecurityEventKind.ROLE_CHANGED, actor=actor, organization=organization, subject=successor.user,
-                 detail=f"{Role(successor_old).label} → {label}. {handed}{_voided_note(voided)}")
+        record_event(
+            SecurityEventKind.ROLE_CHANGED,
+            actor=actor,
+            organization=organization,
+            subject=holder.user,
+            detail=f"{label} → {Role(outgoing_role).label}. {handed}",
+        )
+    record_event(
+        SecurityEventKind.ROLE_CHANGED,
+        actor=actor,
+        organization=organization,
+        subject=successor.user,
+        detail=f"{Role(successor_old).label} → {label}. {handed}{_voided_note(voided)}",
+    )
     after = f"{holder.user} is now {Role(outgoing_role).label}." if outgoing_role else f"{holder.user} left."
-    _notify_role_change(organization=organization, actor=actor, recipients=recipients | _executive_emails(organization),
-                        summary=f"{handed} {after}{_voided_note(voided)}")
+    _notify_role_change(
+        organization=organization,
+        actor=actor,
+        recipients=recipients | _executive_emails(organization),
+        summary=f"{handed} {after}{_voided_note(voided)}",
+    )
     return successor
 
 
@@ -453,31 +569,53 @@ def membership_remove(*, actor: User, membership: Membership) -> None:
     the CISO leave through a hand over (they are never left without a successor)."""
     _members_manager(actor, membership.organization)
     _lock_org(membership.organization)
-    membership = (Membership.objects.select_for_update(of=("self",)).select_related("user", "organization")
-                  .get(pk=membership.pk))
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("user", "organization")
+        .get(pk=membership.pk)
+    )
     organization = membership.organization
     if membership.role == Role.ADMIN and _admin_count(organization) <= 1:
         raise DomainError("You cannot remove the organization's last admin. Make someone else admin first.")
     _require_not_signing(membership, "removed")
     recipients = _executive_emails(organization)
     record_deletion(membership, actor=actor)
-    _after_role_change(actor=actor, organization=organization, user=membership.user, old_role=membership.role,
-                       new_role=None)
-    record_event(SecurityEventKind.MEMBER_REMOVED, actor=actor, organization=organization,
-                 subject=membership.user, detail=f"Was {Role(membership.role).label}.")
-    _notify_role_change(organization=organization, actor=actor, recipients=recipients,
-                        summary=f"{membership.user} ({membership.user.email}), {Role(membership.role).label}, "
-                                f"was removed from {organization.name}.")
+    _after_role_change(
+        actor=actor, organization=organization, user=membership.user, old_role=membership.role, new_role=None
+    )
+    record_event(
+        SecurityEventKind.MEMBER_REMOVED,
+        actor=actor,
+        organization=organization,
+        subject=membership.user,
+        detail=f"Was {Role(membership.role).label}.",
+    )
+    _notify_role_change(
+        organization=organization,
+        actor=actor,
+        recipients=recipients,
+        summary=f"{membership.user} ({membership.user.email}), {Role(membership.role).label}, "
+        f"was removed from {organization.name}.",
+    )
 
 
 SETTINGS_FIELDS = (
-    "name", "currency", "fiscal_year_start_month", "risk_appetite", "medium_from", "high_from",
-    "critical_from", "report_schedule", "mfa_required_roles",
+    "name",
+    "currency",
+    "fiscal_year_start_month",
+    "risk_appetite",
+    "medium_from",
+    "high_from",
+    "critical_from",
+    "report_schedule",
+    "mfa_required_roles",
 )
 
 
 @transaction.atomic
-def organization_update(*, actor: User, organization: Organization, expected_version: int | None, **changes) -> Organization:
+def organization_update(
+    *, actor: User, organization: Organization, expected_version: int | None, **changes
+) -> Organization:
     from .concurrency import lock_for_update
 
     org = lock_for_update(Organization, pk=organization.pk, expected_version=expected_version)
@@ -497,8 +635,12 @@ def organization_update(*, actor: User, organization: Organization, expected_ver
     org.save()
     if "mfa_required_roles" in changes and sorted(org.mfa_required_roles or []) != old_mfa:
         labels = ", ".join(Role(r).label for r in org.mfa_required_roles) or "no role"
-        record_event(SecurityEventKind.SETTINGS_CHANGED, actor=actor, organization=org,
-                     detail=f"Two-factor authentication now required for: {labels}.")
+        record_event(
+            SecurityEventKind.SETTINGS_CHANGED,
+            actor=actor,
+            organization=org,
+            detail=f"Two-factor authentication now required for: {labels}.",
+        )
     return org
 
 
@@ -517,13 +659,16 @@ def _token_days(days) -> int:
     if days is None:
         return settings.API_TOKEN_DEFAULT_DAYS
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= settings.API_TOKEN_MAX_DAYS:
-        raise DomainError(f"Choose a lifetime between 1 and {settings.API_TOKEN_MAX_DAYS} days.", field="days")
+        raise DomainError(
+            f"Choose a lifetime between 1 and {settings.API_TOKEN_MAX_DAYS} days.", field="days"
+        )
     return days
 
 
 @transaction.atomic
-def api_token_create(*, actor: User, name: str, scopes: list[str] | None = None,
-                     days: int | None = None) -> tuple[ApiToken, str]:
+def api_token_create(
+    *, actor: User, name: str, scopes: list[str] | None = None, days: int | None = None
+) -> tuple[ApiToken, str]:
     """Create a personal API token; the secret is returned once and never stored.
 
     The token is read-only unless ``scopes`` names more, and expires after
@@ -534,13 +679,26 @@ def api_token_create(*, actor: User, name: str, scopes: list[str] | None = None,
         raise DomainError("Give the token a name, e.g. what will use it.", field="name")
     scopes = _token_scopes(scopes)
     days = _token_days(days)
-    if ApiToken.objects.filter(user=actor, revoked_at__isnull=True, expires_at__gt=timezone.now()).count() >= 20:
+    if (
+        ApiToken.objects.filter(user=actor, revoked_at__isnull=True, expires_at__gt=timezone.now()).count()
+        >= 20
+    ):
         raise DomainError("You already have 20 active tokens. Revoke one first.", field="name")
     key = ApiToken.generate_key()
-    token = ApiToken.objects.create(user=actor, name=name[:80], prefix=key[:10], key_hash=ApiToken.hash_key(key),
-                                    scopes=scopes, expires_at=timezone.now() + timedelta(days=days))
-    record_event(SecurityEventKind.TOKEN_CREATED, actor=actor, subject=actor,
-                 detail=f"“{token.name}” ({token.prefix}…), scopes: {', '.join(scopes)}, {days} days.")
+    token = ApiToken.objects.create(
+        user=actor,
+        name=name[:80],
+        prefix=key[:10],
+        key_hash=ApiToken.hash_key(key),
+        scopes=scopes,
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    record_event(
+        SecurityEventKind.TOKEN_CREATED,
+        actor=actor,
+        subject=actor,
+        detail=f"“{token.name}” ({token.prefix}…), scopes: {', '.join(scopes)}, {days} days.",
+    )
     return token, key
 
 
@@ -551,8 +709,12 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        record_event(SecurityEventKind.TOKEN_REVOKED, actor=actor, subject=actor,
-                     detail=f"“{token.name}” ({token.prefix}…)")
+        record_event(
+            SecurityEventKind.TOKEN_REVOKED,
+            actor=actor,
+            subject=actor,
+            detail=f"“{token.name}” ({token.prefix}…)",
+        )
 
 
 @transaction.atomic
@@ -564,6 +726,10 @@ def api_tokens_revoke_all(*, user: User, reason: str, actor: User | None = None)
         return 0
     ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=timezone.now())
     for token in tokens:
-        record_event(SecurityEventKind.TOKEN_REVOKED, actor=actor or user, subject=user,
-                     detail=f"“{token.name}” ({token.prefix}…): {reason}."[:500])
+        record_event(
+            SecurityEventKind.TOKEN_REVOKED,
+            actor=actor or user,
+            subject=user,
+            detail=f"“{token.name}” ({token.prefix}…): {reason}."[:500],
+        )
     return len(tokens)

@@ -4,6 +4,7 @@ Reading checks size and type and returns plain rows (dicts keyed by header);
 each app validates rows itself and imports all-or-nothing. Writing takes plain
 values: numbers stay numbers (no formulas), money gets a currency format.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -26,9 +27,14 @@ MAX_COLUMNS = 200
 _CHUNK = 64 * 1024
 # Recognisable files that are not spreadsheets, named by what they are.
 _SIGNATURES = (
-    (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
-    (b"%PDF", "a PDF document"), (b"MZ", "a Windows program"), (b"\x7fELF", "a program"),
-    (b"\xd0\xcf\x11\xe0", "an old-style Excel (.xls) or Office file"), (b"\x1f\x8b", "a compressed (gzip) file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+    (b"MZ", "a Windows program"),
+    (b"\x7fELF", "a program"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel (.xls) or Office file"),
+    (b"\x1f\x8b", "a compressed (gzip) file"),
 )
 
 
@@ -40,7 +46,9 @@ class FileRefused(DomainError):
         self.rows_read = rows_read
 
 
-def read_rows(upload, *, required_headers: Sequence[str] = (), max_rows: int | None = None) -> list[dict[str, str]]:
+def read_rows(
+    upload, *, required_headers: Sequence[str] = (), max_rows: int | None = None
+) -> list[dict[str, str]]:
     """Rows of an uploaded CSV or XLSX file as dicts (header → text), headers
     normalised to lower case. Refuses, with a message naming the problem, files
     that are too large, of another type, not UTF-8, with NUL bytes, zip bombs,
@@ -60,8 +68,10 @@ def read_rows(upload, *, required_headers: Sequence[str] = (), max_rows: int | N
     if name.endswith(".xlsx"):
         if head[:4] != _XLSX_MAGIC:
             kind = _sniff(head)
-            raise FileRefused(f"The file is named .xlsx but is {kind or 'not an Excel workbook'}"
-                              f"{', not an Excel workbook' if kind else ''}. Save it as .xlsx and try again.")
+            raise FileRefused(
+                f"The file is named .xlsx but is {kind or 'not an Excel workbook'}"
+                f"{', not an Excel workbook' if kind else ''}. Save it as .xlsx and try again."
+            )
         rows = _read_xlsx(upload, max_rows=max_rows)
     elif name.endswith(".csv"):
         if head[:4] == _XLSX_MAGIC:
@@ -89,8 +99,10 @@ def _sniff(head: bytes) -> str | None:
 
 
 def _too_many_rows(max_rows: int, rows_read: int) -> FileRefused:
-    return FileRefused(f"The file has more than {max_rows:,} rows; import at most {max_rows:,} at a time.",
-                       rows_read=rows_read)
+    return FileRefused(
+        f"The file has more than {max_rows:,} rows; import at most {max_rows:,} at a time.",
+        rows_read=rows_read,
+    )
 
 
 def _clean_header(value) -> str:
@@ -114,16 +126,22 @@ def _text_lines(upload, max_bytes: int):
     while chunk := upload.read(_CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            raise FileRefused(f"The file is larger than {_megabytes(max_bytes)}. Split it and import the parts.")
+            raise FileRefused(
+                f"The file is larger than {_megabytes(max_bytes)}. Split it and import the parts."
+            )
         if first and chunk[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
             raise FileRefused("The CSV file is UTF-16 text, not UTF-8. Save it as 'CSV UTF-8' and try again.")
         first = False
         if b"\x00" in chunk:
-            raise FileRefused("The file contains NUL bytes: it is not a text CSV file. Save it as 'CSV UTF-8'.")
+            raise FileRefused(
+                "The file contains NUL bytes: it is not a text CSV file. Save it as 'CSV UTF-8'."
+            )
         try:
             pending += decoder.decode(chunk)
         except UnicodeDecodeError:
-            raise FileRefused("The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.") from None
+            raise FileRefused(
+                "The CSV file is not UTF-8 text. Save it as 'CSV UTF-8' and try again."
+            ) from None
         *lines, pending = pending.split("\n")
         for line in lines:
             yield line + "\n"
@@ -150,8 +168,9 @@ def _read_csv(upload, *, max_rows: int, max_bytes: int) -> list[dict[str, str]]:
                 raise _too_many_rows(max_rows, reader.line_num)
             rows.append({h: (line[i].strip() if i < len(line) else "") for i, h in enumerate(headers) if h})
     except csv.Error as exc:
-        raise FileRefused(f"The CSV file could not be read near line {reader.line_num}: {exc}.",
-                          rows_read=reader.line_num) from None
+        raise FileRefused(
+            f"The CSV file could not be read near line {reader.line_num}: {exc}.", rows_read=reader.line_num
+        ) from None
     return rows
 
 
@@ -164,20 +183,28 @@ def _check_zip(upload) -> None:
         with zipfile.ZipFile(upload) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
-        raise FileRefused("The file is named .xlsx but is not a valid Excel workbook (a damaged or other "
-                          "kind of file). Save it again as .xlsx and retry.") from None
+        raise FileRefused(
+            "The file is named .xlsx but is not a valid Excel workbook (a damaged or other "
+            "kind of file). Save it again as .xlsx and retry."
+        ) from None
     finally:
         upload.seek(0)
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names or len(members) > 10_000:
-        raise FileRefused("The file is named .xlsx but is not an Excel workbook. Save it again as .xlsx and retry.")
+        raise FileRefused(
+            "The file is named .xlsx but is not an Excel workbook. Save it again as .xlsx and retry."
+        )
     total = sum(m.file_size for m in members)
     packed = sum(m.compress_size for m in members)
-    too_packed = any(m.file_size > 1024 * 1024 and m.file_size > ratio * max(m.compress_size, 1) for m in members)
+    too_packed = any(
+        m.file_size > 1024 * 1024 and m.file_size > ratio * max(m.compress_size, 1) for m in members
+    )
     if total > limit or too_packed or (total > 1024 * 1024 and total > ratio * max(packed, 1)):
-        raise FileRefused(f"The workbook unpacks to {_megabytes(total)}, more than Concord reads "
-                          f"({_megabytes(limit)}, at most {ratio}× its file size). Remove unused sheets "
-                          "or formatting, or import it as CSV.")
+        raise FileRefused(
+            f"The workbook unpacks to {_megabytes(total)}, more than Concord reads "
+            f"({_megabytes(limit)}, at most {ratio}× its file size). Remove unused sheets "
+            "or formatting, or import it as CSV."
+        )
 
 
 def _read_xlsx(upload, *, max_rows: int) -> list[dict[str, str]]:
@@ -186,13 +213,13 @@ def _read_xlsx(upload, *, max_rows: int) -> list[dict[str, str]]:
     _check_zip(upload)
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001 - any parse failure is a bad file for the user
+    except Exception:
         raise FileRefused("The Excel file could not be read. Save it again as .xlsx and retry.") from None
     try:
         return _xlsx_rows(workbook, max_rows)
     except FileRefused:
         raise
-    except Exception:  # noqa: BLE001 - a damaged sheet is a bad file for the user
+    except Exception:
         raise FileRefused("The Excel file could not be read. Save it again as .xlsx and retry.") from None
     finally:
         workbook.close()
@@ -218,7 +245,9 @@ def _xlsx_rows(workbook, max_rows: int) -> list[dict[str, str]]:
             continue
         if len(rows) >= max_rows:
             raise _too_many_rows(max_rows, read)
-        rows.append({h: ("" if v is None else _cell_text(v)) for h, v in zip(headers, values, strict=False) if h})
+        rows.append(
+            {h: ("" if v is None else _cell_text(v)) for h, v in zip(headers, values, strict=False) if h}
+        )
     return rows
 
 

@@ -1,6 +1,7 @@
 """Core background work: e-mail (retried until the mail server answers), the
 outbox dispatcher that re-sends queued jobs, invitations, and heavy exports
 (thin wrappers around core/exports.py)."""
+
 from __future__ import annotations
 
 import smtplib
@@ -33,8 +34,15 @@ def outbox_dispatch() -> int:
     return outbox.dispatch_waiting()
 
 
-@shared_task(bind=True, name="core.send_email", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=1800, retry_jitter=True, max_retries=10)
+@shared_task(
+    bind=True,
+    name="core.send_email",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=10,
+)
 def send_email(self, *, subject: str, body: str, recipients: list[str]) -> int:
     """Send one plain-text e-mail; retried with backoff while the mail server is away."""
     if outbox.is_done(self.request.id):
@@ -42,8 +50,15 @@ def send_email(self, *, subject: str, body: str, recipients: list[str]) -> int:
     return send_mail(subject, body, None, recipients, fail_silently=False)
 
 
-@shared_task(bind=True, name="core.send_invitation", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=1800, retry_jitter=True, max_retries=10)
+@shared_task(
+    bind=True,
+    name="core.send_invitation",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=10,
+)
 def send_invitation(self, *, invitation_id: int) -> int:
     """E-mail an invitation; its link is minted when sending (core.invitations)."""
     if outbox.is_done(self.request.id):
@@ -53,8 +68,15 @@ def send_invitation(self, *, invitation_id: int) -> int:
     return invitation_send(invitation_id=invitation_id)
 
 
-@shared_task(bind=True, name="core.send_password_reset", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=1800, retry_jitter=True, max_retries=10)
+@shared_task(
+    bind=True,
+    name="core.send_password_reset",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=10,
+)
 def send_password_reset(self, *, user_id: int) -> int:
     """E-mail a password-reset link; the link is made when sending (core.security.password)."""
     if outbox.is_done(self.request.id):

@@ -1,4 +1,5 @@
 """Pages under /o/<org>/ that belong to core (people and settings)."""
+
 from django.urls import path
 
 from . import export_views, invitation_views, views
@@ -13,32 +14,58 @@ urlpatterns = [
     path("o/<slug:org>/people/", views.MembersView.as_view(), name="members"),
     path("o/<slug:org>/people/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
     path("o/<slug:org>/people/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
-    path("o/<slug:org>/people/hand-over/<str:role>/", views.MemberHandOverView.as_view(), name="member_hand_over"),
-    path("o/<slug:org>/people/<int:pk>/unlock/", security_views.MemberUnlockView.as_view(), name="member_unlock"),
-    path("o/<slug:org>/people/invitations/<int:pk>/cancel/", invitation_views.InvitationCancelView.as_view(),
-         name="invitation_cancel"),
+    path(
+        "o/<slug:org>/people/hand-over/<str:role>/",
+        views.MemberHandOverView.as_view(),
+        name="member_hand_over",
+    ),
+    path(
+        "o/<slug:org>/people/<int:pk>/unlock/",
+        security_views.MemberUnlockView.as_view(),
+        name="member_unlock",
+    ),
+    path(
+        "o/<slug:org>/people/invitations/<int:pk>/cancel/",
+        invitation_views.InvitationCancelView.as_view(),
+        name="invitation_cancel",
+    ),
     path("o/<slug:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
     path("o/<slug:org>/audit/", audit_views.AuditView.as_view(), name="audit"),
     path("o/<slug:org>/audit/export.<str:fmt>", audit_views.AuditExportView.as_view(), name="audit_export"),
     path("o/<slug:org>/exports/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
-    path("o/<slug:org>/exports/<int:pk>/progress/", export_views.ExportJobProgressView.as_view(),
-         name="export_job_progress"),
-    path("o/<slug:org>/exports/<int:pk>/download/", export_views.ExportJobDownloadView.as_view(),
-         name="export_job_download"),
+    path(
+        "o/<slug:org>/exports/<int:pk>/progress/",
+        export_views.ExportJobProgressView.as_view(),
+        name="export_job_progress",
+    ),
+    path(
+        "o/<slug:org>/exports/<int:pk>/download/",
+        export_views.ExportJobDownloadView.as_view(),
+        name="export_job_download",
+    ),
     path("", views.HomeView.as_view(), name="home"),
     path("no-organization/", views.NoOrganizationView.as_view(), name="no_organization"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
     path("invitations/<str:token>/", invitation_views.InvitationView.as_view(), name="invitation"),
     path("accounts/invitations/", invitation_views.MyInvitationsView.as_view(), name="my_invitations"),
-    path("accounts/invitations/<int:pk>/accept/", invitation_views.MyInvitationAnswerView.as_view(answer="accept"),
-         name="my_invitation_accept"),
-    path("accounts/invitations/<int:pk>/decline/", invitation_views.MyInvitationAnswerView.as_view(answer="decline"),
-         name="my_invitation_decline"),
+    path(
+        "accounts/invitations/<int:pk>/accept/",
+        invitation_views.MyInvitationAnswerView.as_view(answer="accept"),
+        name="my_invitation_accept",
+    ),
+    path(
+        "accounts/invitations/<int:pk>/decline/",
+        invitation_views.MyInvitationAnswerView.as_view(answer="decline"),
+        name="my_invitation_decline",
+    ),
     path("accounts/tokens/<int:pk>/revoke/", views.TokenRevokeView.as_view(), name="token_revoke"),
     path("accounts/two-factor/set-up/", security_views.MfaSetupView.as_view(), name="mfa_setup"),
     path("accounts/two-factor/verify/", security_views.MfaVerifyView.as_view(), name="mfa_verify"),
-    path("accounts/two-factor/recovery-codes/", security_views.MfaRecoveryCodesView.as_view(),
-         name="mfa_recovery_codes"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        security_views.MfaRecoveryCodesView.as_view(),
+        name="mfa_recovery_codes",
+    ),
     path("accounts/two-factor/remove/", security_views.MfaRemoveView.as_view(), name="mfa_remove"),
     path("accounts/confirm/", security_views.StepUpView.as_view(), name="step_up"),
 ]

@@ -2,6 +2,7 @@
 API serializers, imports and bulk writes. One place, so that a title typed in
 a form, sent to the API or read from a spreadsheet is refused for the same
 reasons with the same words."""
+
 from __future__ import annotations
 
 import re
@@ -46,22 +47,32 @@ def validate_text(value) -> None:
         raise ValidationError(f"This field {problem}", code="control_characters")
 
 
-def parse_decimal(raw, *, max_digits: int, decimal_places: int, min_value: Decimal | None = None,
-                  max_value: Decimal | None = None) -> Decimal:
+def parse_decimal(
+    raw,
+    *,
+    max_digits: int,
+    decimal_places: int,
+    min_value: Decimal | None = None,
+    max_value: Decimal | None = None,
+) -> Decimal:
     """``raw`` as a finite Decimal that fits ``DecimalField(max_digits, decimal_places)``
     (rounded to its places). Raises ValueError with a plain message for text,
     NaN, sNaN, Infinity and numbers out of range."""
     if isinstance(raw, bool) or raw is None:
         raise ValueError("use a number such as 25000 or 0.5")
     try:
-        value = raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", "").replace(" ", ""))
+        value = (
+            raw if isinstance(raw, Decimal) else Decimal(str(raw).strip().replace(",", "").replace(" ", ""))
+        )
     except (InvalidOperation, ValueError):
         raise ValueError("use a number such as 25000 or 0.5") from None
     if not value.is_finite():
         raise ValueError("use a number such as 25000 or 0.5 (not NaN or Infinity)")
     limit = Decimal(10) ** (max_digits - decimal_places)
     if abs(value) >= limit:
-        raise ValueError(f"is too large (at most {max_digits - decimal_places} digits before the decimal point)")
+        raise ValueError(
+            f"is too large (at most {max_digits - decimal_places} digits before the decimal point)"
+        )
     value = value.quantize(Decimal(1).scaleb(-decimal_places))
     if min_value is not None and value < min_value:
         raise ValueError(f"must be at least {min_value}")

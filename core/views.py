@@ -1,4 +1,5 @@
 """Pages for signing in, switching organization, people, settings and tokens."""
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -24,7 +25,9 @@ class HomeView(LoginRequiredMixin, View):
 
     def get(self, request):
         if invitations.pending_for(request.user) and not request.session.get("invitations_seen"):
-            request.session["invitations_seen"] = True  # shown once after sign-in; always under Your invitations
+            request.session["invitations_seen"] = (
+                True  # shown once after sign-in; always under Your invitations
+            )
             return redirect("core:my_invitations")
         memberships = memberships_of(request.user)
         if not memberships:
@@ -70,8 +73,11 @@ class MembersView(OrgViewMixin, FormView):
         context = super().get_context_data(**kwargs)
         members = list(selectors.membership_list(organization=self.organization))
         context["members"] = members
-        context["roles"] = [(v, label) for v, label in Role.choices if v not in SIGNING_ROLES or
-                            not any(m.role == v for m in members)]
+        context["roles"] = [
+            (v, label)
+            for v, label in Role.choices
+            if v not in SIGNING_ROLES or not any(m.role == v for m in members)
+        ]
         context["signing_roles"] = [r.value for r in SIGNING_ROLES]
         context["admin_count"] = sum(1 for m in members if m.role == Role.ADMIN)
         context["mfa_enrolled"] = selectors.users_with_mfa([m.user_id for m in members])
@@ -82,12 +88,15 @@ class MembersView(OrgViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            invitation = services.membership_invite(actor=self.request.user, organization=self.organization,
-                                                    **form.cleaned_data)
+            invitation = services.membership_invite(
+                actor=self.request.user, organization=self.organization, **form.cleaned_data
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"An invitation is on its way to {invitation.email}. They join once they accept.")
+        messages.success(
+            self.request, f"An invitation is on its way to {invitation.email}. They join once they accept."
+        )
         return redirect("core:members", org=self.organization.slug)
 
 
@@ -102,9 +111,12 @@ class MemberRoleView(OrgViewMixin, View):
             messages.error(request, "Choose a valid role.")
         else:
             try:
-                services.membership_change_role(actor=request.user, membership=membership,
-                                                role=form.cleaned_data["role"])
-                messages.success(request, f"{membership.user} is now {Role(form.cleaned_data['role']).label}.")
+                services.membership_change_role(
+                    actor=request.user, membership=membership, role=form.cleaned_data["role"]
+                )
+                messages.success(
+                    request, f"{membership.user} is now {Role(form.cleaned_data['role']).label}."
+                )
             except DomainError as exc:
                 messages.error(request, exc.message)
         return redirect("core:members", org=org)
@@ -140,14 +152,21 @@ class MemberHandOverView(OrgViewMixin, FormView):
         role = self.kwargs["role"]
         successor = next((m for m in self.members if m.pk == form.cleaned_data["successor"]), None)
         try:
-            new = services.membership_hand_over(actor=self.request.user, organization=self.organization, role=role,
-                                                successor=successor,
-                                                outgoing_role=form.cleaned_data["outgoing_role"])
+            new = services.membership_hand_over(
+                actor=self.request.user,
+                organization=self.organization,
+                role=role,
+                successor=successor,
+                outgoing_role=form.cleaned_data["outgoing_role"],
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"{new.user} is now the {Role(role).label}. Sign-offs still in flight from "
-                                       "the old roles were voided; we'll e-mail the CIO and the CISO shortly.")
+        messages.success(
+            self.request,
+            f"{new.user} is now the {Role(role).label}. Sign-offs still in flight from "
+            "the old roles were voided; we'll e-mail the CIO and the CISO shortly.",
+        )
         return redirect("core:members", org=self.organization.slug)
 
 
@@ -158,13 +177,15 @@ class MemberRemoveView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["member"] = get_object_or_404(Membership.objects.select_related("user"), pk=self.kwargs["pk"],
-                                              organization=self.organization)
+        context["member"] = get_object_or_404(
+            Membership.objects.select_related("user"), pk=self.kwargs["pk"], organization=self.organization
+        )
         return context
 
     def post(self, request, org, pk):
-        membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
-                                       organization=self.organization)
+        membership = get_object_or_404(
+            Membership.objects.select_related("user"), pk=pk, organization=self.organization
+        )
         try:
             services.membership_remove(actor=request.user, membership=membership)
             messages.success(request, f"{membership.user} no longer has access to {self.organization.name}.")
@@ -188,8 +209,12 @@ class OrgSettingsView(OrgViewMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.organization_update(actor=self.request.user, organization=self.organization,
-                                         expected_version=form.cleaned_data["version"], **data)
+            services.organization_update(
+                actor=self.request.user,
+                organization=self.organization,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -210,7 +235,8 @@ class ProfileView(LoginRequiredMixin, FormView):
         context["new_token"] = self.request.session.pop("new_token", None)
         user = self.request.user
         context["mfa"] = {
-            "enrolled": mfa.is_enrolled(user), "required": mfa.required_for(user),
+            "enrolled": mfa.is_enrolled(user),
+            "required": mfa.required_for(user),
             "codes_left": mfa.recovery_codes_left(user),
         }
         return context
@@ -221,13 +247,20 @@ class ProfileView(LoginRequiredMixin, FormView):
             if response is not None:
                 return response
         try:
-            token, key = services.api_token_create(actor=self.request.user, name=form.cleaned_data["name"],
-                                                   scopes=form.cleaned_data["scopes"], days=form.cleaned_data["days"])
+            token, key = services.api_token_create(
+                actor=self.request.user,
+                name=form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                days=form.cleaned_data["days"],
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        self.request.session["new_token"] = {"name": token.name, "key": key,
-                                             "expires": date_format(token.expires_at, "j M Y")}
+        self.request.session["new_token"] = {
+            "name": token.name,
+            "key": key,
+            "expires": date_format(token.expires_at, "j M Y"),
+        }
         messages.success(self.request, "Token created. Copy it now: it will not be shown again.")
         return redirect("core:profile")
 

@@ -1,5 +1,6 @@
 """Technical admin for governance data. Business changes go through the pages
 and the API (services); the admin is for support staff, read-mostly."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -67,11 +68,30 @@ class IntakeRequestAdmin(SimpleHistoryAdmin):
     # the stored SLA moments change only through the app, which keeps them
     # consistent with each other, the sign-offs and the queue; here staff can
     # correct the wording.
-    readonly_fields = ("organization", "reference", "requester", "data_classification", "personal_data",
-                       "internet_facing", "third_party", "changes_authentication", "business_criticality", "tier",
-                       "sla_days", "status", "proposed_decision", "decision_rationale", "submitted_at",
-                       "first_response_at", "decided_at", "breach_notified_at", "sla_due_at", "sla_at_risk_at",
-                       "sla_elapsed_days", "version")
+    readonly_fields = (
+        "organization",
+        "reference",
+        "requester",
+        "data_classification",
+        "personal_data",
+        "internet_facing",
+        "third_party",
+        "changes_authentication",
+        "business_criticality",
+        "tier",
+        "sla_days",
+        "status",
+        "proposed_decision",
+        "decision_rationale",
+        "submitted_at",
+        "first_response_at",
+        "decided_at",
+        "breach_notified_at",
+        "sla_due_at",
+        "sla_at_risk_at",
+        "sla_elapsed_days",
+        "version",
+    )
     inlines = [OptionInline, ConditionInline]
 
 

@@ -24,6 +24,7 @@ left out and the weights of the others are scaled up so they still sum to
 100 %. With nothing measured at all there is no score (``None``) rather than a
 misleading 0 or 100.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -46,20 +47,45 @@ class PartDefinition:
 
 
 PARTS: tuple[PartDefinition, ...] = (
-    PartDefinition(AGREEMENT, "Assessment agreement", 0.25, "Agreement",
-                   "Share of open risks that both the CIO and the CISO have assessed and that show no divergence "
-                   "(their scores differ by less than one level)."),
-    PartDefinition(ACCOUNTABILITY, "Accountability coverage", 0.20, "Accountability",
-                   "Share of activities in the ownership (RACI) matrix with exactly one accountable party and at "
-                   "least one responsible party — no gaps, no overlaps."),
-    PartDefinition(KPI_HEALTH, "KPI health", 0.20, "KPI health",
-                   "Share of the joint KPI scorecard that is on target: green counts fully, amber counts half, "
-                   "red and stale KPIs (no recent measurement) count nothing."),
-    PartDefinition(LATENCY, "Decision latency", 0.20, "Decision latency",
-                   "Share of project intake decisions taken within their SLA, plus pending requests and joint "
-                   "sign-offs that are still within their time limit."),
-    PartDefinition(LINKAGE, "Budget-to-risk linkage", 0.15, "Budget linkage",
-                   "Share of the security and joint budget spent on items that reduce at least one named risk."),
+    PartDefinition(
+        AGREEMENT,
+        "Assessment agreement",
+        0.25,
+        "Agreement",
+        "Share of open risks that both the CIO and the CISO have assessed and that show no divergence "
+        "(their scores differ by less than one level).",
+    ),
+    PartDefinition(
+        ACCOUNTABILITY,
+        "Accountability coverage",
+        0.20,
+        "Accountability",
+        "Share of activities in the ownership (RACI) matrix with exactly one accountable party and at "
+        "least one responsible party — no gaps, no overlaps.",
+    ),
+    PartDefinition(
+        KPI_HEALTH,
+        "KPI health",
+        0.20,
+        "KPI health",
+        "Share of the joint KPI scorecard that is on target: green counts fully, amber counts half, "
+        "red and stale KPIs (no recent measurement) count nothing.",
+    ),
+    PartDefinition(
+        LATENCY,
+        "Decision latency",
+        0.20,
+        "Decision latency",
+        "Share of project intake decisions taken within their SLA, plus pending requests and joint "
+        "sign-offs that are still within their time limit.",
+    ),
+    PartDefinition(
+        LINKAGE,
+        "Budget-to-risk linkage",
+        0.15,
+        "Budget linkage",
+        "Share of the security and joint budget spent on items that reduce at least one named risk.",
+    ),
 )
 DEFINITIONS = {part.key: part for part in PARTS}
 
@@ -104,7 +130,10 @@ class AlignmentScore:
         return {
             "score": self.score,
             "band": self.band,
-            "parts": [part.as_dict() | {"effective_weight": w} for part, w in zip(self.parts, effective_weights(self.parts), strict=True)],
+            "parts": [
+                part.as_dict() | {"effective_weight": w}
+                for part, w in zip(self.parts, effective_weights(self.parts), strict=True)
+            ],
         }
 
 
@@ -124,8 +153,14 @@ def _pct(value: float | None) -> str:
 
 def _part(key: str, value: float | None, inputs: dict, explanation: str) -> PartResult:
     definition = DEFINITIONS[key]
-    return PartResult(key=key, label=definition.label, weight=definition.weight, value=value, inputs=inputs,
-                      explanation=explanation)
+    return PartResult(
+        key=key,
+        label=definition.label,
+        weight=definition.weight,
+        value=value,
+        inputs=inputs,
+        explanation=explanation,
+    )
 
 
 def assessment_agreement(*, open_risks: int, divergent: int, not_assessed: int) -> PartResult:
@@ -138,9 +173,13 @@ def assessment_agreement(*, open_risks: int, divergent: int, not_assessed: int) 
     if value is None:
         return _part(AGREEMENT, None, inputs, "There are no open risks to compare assessments on yet.")
     agreed = open_risks - divergent - not_assessed
-    return _part(AGREEMENT, value, inputs,
-                 f"{agreed} of {open_risks} open risks are assessed by both lenses without divergence "
-                 f"({divergent} divergent, {not_assessed} still missing an assessment).")
+    return _part(
+        AGREEMENT,
+        value,
+        inputs,
+        f"{agreed} of {open_risks} open risks are assessed by both lenses without divergence "
+        f"({divergent} divergent, {not_assessed} still missing an assessment).",
+    )
 
 
 def accountability_coverage(*, activities: int, gaps: int, overlaps: int) -> PartResult:
@@ -153,10 +192,14 @@ def accountability_coverage(*, activities: int, gaps: int, overlaps: int) -> Par
     if value is None:
         return _part(ACCOUNTABILITY, None, inputs, "The ownership (RACI) matrix has no activities yet.")
     clean = activities - gaps - overlaps
-    return _part(ACCOUNTABILITY, value, inputs,
-                 f"{clean} of {activities} activities have exactly one accountable and at least one responsible "
-                 f"party ({gaps} missing an accountable or a responsible party, {overlaps} with several "
-                 f"accountable parties).")
+    return _part(
+        ACCOUNTABILITY,
+        value,
+        inputs,
+        f"{clean} of {activities} activities have exactly one accountable and at least one responsible "
+        f"party ({gaps} missing an accountable or a responsible party, {overlaps} with several "
+        f"accountable parties).",
+    )
 
 
 def kpi_health(*, green: int, amber: int, red: int, stale: int) -> PartResult:
@@ -167,9 +210,13 @@ def kpi_health(*, green: int, amber: int, red: int, stale: int) -> PartResult:
     inputs = {"kpis": total, "green": green, "amber": amber, "red": red, "stale": stale}
     if value is None:
         return _part(KPI_HEALTH, None, inputs, "The joint KPI scorecard has no KPIs yet.")
-    return _part(KPI_HEALTH, value, inputs,
-                 f"{green} of {total} KPIs are green, {amber} amber (half credit), {red} red and {stale} stale "
-                 f"without a recent measurement.")
+    return _part(
+        KPI_HEALTH,
+        value,
+        inputs,
+        f"{green} of {total} KPIs are green, {amber} amber (half credit), {red} red and {stale} stale "
+        f"without a recent measurement.",
+    )
 
 
 def decision_latency(*, decided: int, decided_on_time: int, pending: int, pending_overdue: int) -> PartResult:
@@ -179,13 +226,21 @@ def decision_latency(*, decided: int, decided_on_time: int, pending: int, pendin
         raise ValueError("On-time or overdue counts cannot exceed the decisions they belong to.")
     total = decided + pending
     value = _ratio(decided_on_time + pending - pending_overdue, total)
-    inputs = {"decided": decided, "decided_on_time": decided_on_time, "pending": pending,
-              "pending_overdue": pending_overdue}
+    inputs = {
+        "decided": decided,
+        "decided_on_time": decided_on_time,
+        "pending": pending,
+        "pending_overdue": pending_overdue,
+    }
     if value is None:
         return _part(LATENCY, None, inputs, "No decisions have been taken or requested yet.")
-    return _part(LATENCY, value, inputs,
-                 f"{decided_on_time} of {decided} decisions were taken within their SLA, and {pending_overdue} of "
-                 f"{pending} pending decisions are already past their limit.")
+    return _part(
+        LATENCY,
+        value,
+        inputs,
+        f"{decided_on_time} of {decided} decisions were taken within their SLA, and {pending_overdue} of "
+        f"{pending} pending decisions are already past their limit.",
+    )
 
 
 def budget_risk_linkage(*, security_budget, linked_budget) -> PartResult:
@@ -198,8 +253,12 @@ def budget_risk_linkage(*, security_budget, linked_budget) -> PartResult:
     inputs = {"security_budget": float(security), "linked_budget": float(linked)}
     if value is None:
         return _part(LINKAGE, None, inputs, "There is no security or joint budget to relate to risks yet.")
-    return _part(LINKAGE, value, inputs,
-                 f"{_pct(value)} of the security and joint budget goes to items that reduce a named risk.")
+    return _part(
+        LINKAGE,
+        value,
+        inputs,
+        f"{_pct(value)} of the security and joint budget goes to items that reduce a named risk.",
+    )
 
 
 def effective_weights(parts) -> list[float]:
@@ -233,12 +292,16 @@ def score_change(current: int | None, previous: int | None) -> int | None:
     return current - previous
 
 
-def compute(*, agreement: dict, accountability: dict, kpis: dict, latency: dict, linkage: dict) -> AlignmentScore:
+def compute(
+    *, agreement: dict, accountability: dict, kpis: dict, latency: dict, linkage: dict
+) -> AlignmentScore:
     """Everything at once from the plain inputs of each part (as stored in a report's snapshot)."""
-    return alignment_score([
-        assessment_agreement(**agreement),
-        accountability_coverage(**accountability),
-        kpi_health(**kpis),
-        decision_latency(**latency),
-        budget_risk_linkage(**linkage),
-    ])
+    return alignment_score(
+        [
+            assessment_agreement(**agreement),
+            accountability_coverage(**accountability),
+            kpi_health(**kpis),
+            decision_latency(**latency),
+            budget_risk_linkage(**linkage),
+        ]
+    )

@@ -1,5 +1,6 @@
 """KPIs Concord computes from the governance app's own records, plugged into the
 kpis registry (found by autodiscovery)."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
@@ -18,10 +19,16 @@ def _start_of(day: date) -> datetime:
     key="intake_median_days_to_decision",
     name="Intake time to decision (median)",
     description="Median business days from filing a project intake request to the joint CIO and CISO decision, "
-                "for requests decided in the six months (180 days) up to the end of the period, as on the intake "
-                "page. Time spent waiting for the requester is not counted.",
-    unit="days", direction="lower", domain="joint", frequency="monthly",
-    target=5, warning=8, critical=12, csf_function="GV",
+    "for requests decided in the six months (180 days) up to the end of the period, as on the intake "
+    "page. Time spent waiting for the requester is not counted.",
+    unit="days",
+    direction="lower",
+    domain="joint",
+    frequency="monthly",
+    target=5,
+    warning=8,
+    critical=12,
+    csf_function="GV",
 )
 def intake_median_days_to_decision(organization, period_start: date, period_end: date) -> Decimal | None:
     from .selectors.intake import median_decision_days
@@ -37,10 +44,16 @@ def intake_median_days_to_decision(organization, period_start: date, period_end:
     key="raci_gaps",
     name="Ownership gaps (RACI)",
     description="Activities of the ownership matrix with no one accountable (docs/DEFINITIONS.md: a gap; "
-                "activities with several accountable are overlaps, counted apart). A snapshot of the matrix as it "
-                "stands while the period runs.",
-    unit="count", direction="lower", domain="joint", frequency="monthly",
-    target=0, warning=2, critical=5, csf_function="GV",
+    "activities with several accountable are overlaps, counted apart). A snapshot of the matrix as it "
+    "stands while the period runs.",
+    unit="count",
+    direction="lower",
+    domain="joint",
+    frequency="monthly",
+    target=0,
+    warning=2,
+    critical=5,
+    csf_function="GV",
 )
 def raci_gaps(organization, period_start: date, period_end: date) -> Decimal | None:
     from .selectors.raci import raci_summary

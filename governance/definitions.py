@@ -4,6 +4,7 @@ The file is the one written statement of what each shared figure means; the
 pages show its very text. It uses a small subset of Markdown (``#`` headings,
 paragraphs, ``-`` bullets, ``**bold**`` and ``code``), drawn here without a
 Markdown library: everything else is escaped text."""
+
 from __future__ import annotations
 
 import functools
@@ -15,7 +16,10 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 PATH = Path(settings.BASE_DIR) / "docs" / "DEFINITIONS.md"
-_INLINE = [(re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"), (re.compile(r"`(.+?)`"), r"<code>\1</code>")]
+_INLINE = [
+    (re.compile(r"\*\*(.+?)\*\*"), r"<strong>\1</strong>"),
+    (re.compile(r"`(.+?)`"), r"<code>\1</code>"),
+]
 
 
 def _inline(text: str) -> str:

@@ -1,4 +1,5 @@
 """Governance demo data, called by ``manage.py seed_demo`` after kpis, risks and budgets."""
+
 from .demo_intake import seed_intake
 from .demo_raci import seed_raci
 from .demo_reports import seed_reports

@@ -1,5 +1,6 @@
 """Demo ownership matrix: the template library, people linked to their parties,
 and a few deliberate problems so the checks have something to show."""
+
 from __future__ import annotations
 
 from core.roles import Role
@@ -32,5 +33,9 @@ def seed_raci(organization, people) -> None:
         activity = RaciActivity.objects.get(organization=organization, name=name)
         services.raci_cell_set(actor=ciso, activity=activity, party=parties[kind], letter=letter)
     # The CIO has approved the matrix as it stands; it waits for the CISO.
-    signoff_sign(actor=cio, subject=services.raci_matrix_get_or_create(organization=organization),
-                 purpose=services.APPROVAL_PURPOSE, comment="Approved as it stands; we close the flagged gaps at the next review.")
+    signoff_sign(
+        actor=cio,
+        subject=services.raci_matrix_get_or_create(organization=organization),
+        purpose=services.APPROVAL_PURPOSE,
+        comment="Approved as it stands; we close the flagged gaps at the next review.",
+    )

@@ -7,6 +7,7 @@ derived from it with fewer things in good shape the further back they go
 scores are recomputed from those inputs, so every figure stays consistent
 with the alignment method. Safe to run twice.
 """
+
 from __future__ import annotations
 
 import copy
@@ -58,14 +59,21 @@ def _earlier_snapshot(current: dict, *, share: float, start, end, label: str, tr
     previous = trend[-1]["score"] if trend else None
     snapshot["alignment"]["change"] = alignment.score_change(score, previous)
     snapshot["period"] = {"start": start.isoformat(), "end": end.isoformat(), "label": label}
-    snapshot["trend"] = [*trend, {"label": label, "period_end": end.isoformat(), "score": score, "current": True}]
+    snapshot["trend"] = [
+        *trend,
+        {"label": label, "period_end": end.isoformat(), "score": score, "current": True},
+    ]
     snapshot["built_at"] = timezone.make_aware(
-        timezone.datetime.combine(end + timedelta(days=3), timezone.datetime.min.time())).isoformat()
+        timezone.datetime.combine(end + timedelta(days=3), timezone.datetime.min.time())
+    ).isoformat()
     # Keep the section counts in line with the inputs the score was computed from.
     snapshot["risks"]["divergent_count"] = inputs["agreement"]["divergent"]
     snapshot["raci"]["gaps"] = inputs["accountability"]["gaps"]
-    snapshot["raci"]["ok"] = (inputs["accountability"]["activities"] - inputs["accountability"]["gaps"]
-                              - inputs["accountability"]["overlaps"])
+    snapshot["raci"]["ok"] = (
+        inputs["accountability"]["activities"]
+        - inputs["accountability"]["gaps"]
+        - inputs["accountability"]["overlaps"]
+    )
     snapshot["raci"]["problem_count"] = snapshot["raci"]["activities"] - snapshot["raci"]["ok"]
     snapshot["kpis"].update(green=inputs["kpis"]["green"], red=inputs["kpis"]["red"])
     turned = current["kpis"]["green"] - inputs["kpis"]["green"]
@@ -84,28 +92,53 @@ def seed_reports(organization, people) -> None:
         return
     today = timezone.localdate()
     start, end, label = services.current_period("quarterly", today)
-    draft = services.report_request(actor=people[Role.CIO], organization=organization, period_start=start,
-                                     period_end=end, period_label=label, enqueue=False)
+    draft = services.report_request(
+        actor=people[Role.CIO],
+        organization=organization,
+        period_start=start,
+        period_end=end,
+        period_label=label,
+        enqueue=False,
+    )
     draft = services.report_build(report_id=draft.pk)
     current = draft.snapshot
     quarters = [periods.shift_period(start, "quarterly", -n) for n in range(len(HISTORY), 0, -1)]
     trend: list[dict] = []
     for share, q_start in zip(HISTORY, quarters, strict=True):
         q_end, q_label = periods.period_end(q_start, "quarterly"), periods.period_label(q_start, "quarterly")
-        snapshot = _earlier_snapshot(current, share=share, start=q_start, end=q_end, label=q_label, trend=trend)
+        snapshot = _earlier_snapshot(
+            current, share=share, start=q_start, end=q_end, label=q_label, trend=trend
+        )
         publisher = people[Role.CIO] if len(trend) % 2 == 0 else people[Role.CISO]
-        published_at = timezone.make_aware(timezone.datetime.combine(q_end + timedelta(days=10),
-                                                                     timezone.datetime.min.time()))
+        published_at = timezone.make_aware(
+            timezone.datetime.combine(q_end + timedelta(days=10), timezone.datetime.min.time())
+        )
         report = AlignmentReport(
-            organization=organization, period_start=q_start, period_end=q_end, period_label=q_label,
-            status=ReportStatus.PUBLISHED, snapshot=snapshot, score=snapshot["alignment"]["score"],
-            scheduled=True, generated_at=published_at - timedelta(days=7), published_by=publisher,
-            published_at=published_at, build_status=BuildStatus.READY, build_progress=100, build_step="Ready",
+            organization=organization,
+            period_start=q_start,
+            period_end=q_end,
+            period_label=q_label,
+            status=ReportStatus.PUBLISHED,
+            snapshot=snapshot,
+            score=snapshot["alignment"]["score"],
+            scheduled=True,
+            generated_at=published_at - timedelta(days=7),
+            published_by=publisher,
+            published_at=published_at,
+            build_status=BuildStatus.READY,
+            build_progress=100,
+            build_step="Ready",
             build_attempts=1,
         )
         record_creation(report, actor=publisher)
         trend.append({"label": q_label, "period_end": q_end.isoformat(), "score": report.score})
     # The draft was built first; rebuild it so its trend includes the quarters above.
-    services.report_request(actor=people[Role.CIO], organization=organization, period_start=start,
-                            period_end=end, period_label=label, enqueue=False)
+    services.report_request(
+        actor=people[Role.CIO],
+        organization=organization,
+        period_start=start,
+        period_end=end,
+        period_label=label,
+        enqueue=False,
+    )
     services.report_build(report_id=draft.pk)

@@ -1,6 +1,7 @@
 """Governance exports the background worker prepares when they are large (see
 core/exports.py): the ownership matrix (RACI) as PDF or XLSX, and an alignment
 report's PDF."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -36,37 +37,72 @@ def _raci_size(user, organization, parameters) -> int:
 
 def _raci_grid(user, organization, parameters, progress):
     progress(10, "Reading the ownership matrix")
-    return raci_selectors.raci_grid(organization=organization, user=user,
-                                    process_area=parameters.get("process_area", ""),
-                                    problem=parameters.get("problem", ""), search=parameters.get("search", ""))
+    return raci_selectors.raci_grid(
+        organization=organization,
+        user=user,
+        process_area=parameters.get("process_area", ""),
+        problem=parameters.get("problem", ""),
+        search=parameters.get("search", ""),
+    )
 
 
 def raci_pdf(user, organization, parameters, progress) -> ExportFile:
     grid = _raci_grid(user, organization, parameters, progress)
     matrix = raci_selectors.raci_matrix(organization=organization)
     progress(40, "Laying out the PDF")
-    pdf = render_pdf("governance/raci/matrix_pdf.html", {
-        "org": organization, "grid": grid, "matrix": matrix, "generated": timezone.now(),
-        "title": "Ownership matrix (RACI)", "filtered": bool(parameters.get("filtered")),
-    })
-    return ExportFile(pdf, f"raci-{organization.slug}-{timezone.localdate().isoformat()}.pdf", "application/pdf")
+    pdf = render_pdf(
+        "governance/raci/matrix_pdf.html",
+        {
+            "org": organization,
+            "grid": grid,
+            "matrix": matrix,
+            "generated": timezone.now(),
+            "title": "Ownership matrix (RACI)",
+            "filtered": bool(parameters.get("filtered")),
+        },
+    )
+    return ExportFile(
+        pdf, f"raci-{organization.slug}-{timezone.localdate().isoformat()}.pdf", "application/pdf"
+    )
 
 
 def raci_xlsx(user, organization, parameters, progress) -> ExportFile:
     grid = _raci_grid(user, organization, parameters, progress)
     progress(50, "Writing the workbook")
     headers = ["Activity", "Process area", "NIST CSF 2.0", *[p.name for p in grid.parties], "Check"]
-    rows = [[r.activity.name, r.activity.get_process_area_display(), r.activity.csf_category,
-             *[letter for _, letter in r.cells], "; ".join(r.check.labels) or "OK"] for r in grid.rows]
+    rows = [
+        [
+            r.activity.name,
+            r.activity.get_process_area_display(),
+            r.activity.csf_category,
+            *[letter for _, letter in r.cells],
+            "; ".join(r.check.labels) or "OK",
+        ]
+        for r in grid.rows
+    ]
     widths = [40, 24, 12, *[max(8, min(18, len(p.name) + 2)) for p in grid.parties], 40]
     content = xlsx_bytes([Sheet("Ownership matrix", headers, rows, widths=widths)])
     return ExportFile(content, f"raci-{organization.slug}-{timezone.localdate().isoformat()}.xlsx", XLSX_MIME)
 
 
-register_export(ExportKind(key=RACI_PDF, title=lambda org, params: "Ownership matrix (RACI): PDF",
-                           authorize=_raci_authorize, size=_raci_size, render=raci_pdf))
-register_export(ExportKind(key=RACI_XLSX, title=lambda org, params: "Ownership matrix (RACI): workbook (XLSX)",
-                           authorize=_raci_authorize, size=_raci_size, render=raci_xlsx))
+register_export(
+    ExportKind(
+        key=RACI_PDF,
+        title=lambda org, params: "Ownership matrix (RACI): PDF",
+        authorize=_raci_authorize,
+        size=_raci_size,
+        render=raci_pdf,
+    )
+)
+register_export(
+    ExportKind(
+        key=RACI_XLSX,
+        title=lambda org, params: "Ownership matrix (RACI): workbook (XLSX)",
+        authorize=_raci_authorize,
+        size=_raci_size,
+        render=raci_xlsx,
+    )
+)
 
 
 # -------------------------------------------------------------- reports ----
@@ -83,10 +119,17 @@ def _report_authorize(user, organization, parameters) -> AlignmentReport:
 
 def _report_size(user, organization, parameters) -> int:
     """The rows the PDF lays out: every list in the report's snapshot."""
-    snapshot = AlignmentReport.objects.filter(organization=organization, pk=parameters["report"]).values_list(
-        "snapshot", flat=True).first() or {}
-    return sum(len(value) for value in snapshot.values() if isinstance(value, list)) if isinstance(
-        snapshot, dict) else 0
+    snapshot = (
+        AlignmentReport.objects.filter(organization=organization, pk=parameters["report"])
+        .values_list("snapshot", flat=True)
+        .first()
+        or {}
+    )
+    return (
+        sum(len(value) for value in snapshot.values() if isinstance(value, list))
+        if isinstance(snapshot, dict)
+        else 0
+    )
 
 
 def report_pdf(user, organization, parameters, progress) -> ExportFile:
@@ -104,5 +147,8 @@ def _report_title(organization, parameters) -> str:
     return f"Alignment report {report.period_label}: PDF"
 
 
-register_export(ExportKind(key=REPORT_PDF, title=_report_title, authorize=_report_authorize, size=_report_size,
-                           render=report_pdf))
+register_export(
+    ExportKind(
+        key=REPORT_PDF, title=_report_title, authorize=_report_authorize, size=_report_size, render=report_pdf
+    )
+)

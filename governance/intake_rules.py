@@ -31,6 +31,7 @@ Lists do not recompute every clock: each request stores its SLA moments
 counted while its clock stands still), found with ``add_business_days``, the
 inverse of ``business_days``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -50,7 +51,7 @@ REVIEW_DEPTH = {
     "low": "Light review: one reviewer checks the answers and the design summary.",
     "medium": "Standard review: architecture and security review of the design, data flows and vendors.",
     "high": "Full review: threat model, privacy impact assessment and a joint CIO and CISO decision "
-            "with conditions where needed.",
+    "with conditions where needed.",
 }
 
 ON_TRACK, AT_RISK, BREACHED = "on_track", "at_risk", "breached"
@@ -64,8 +65,15 @@ class TierResult:
     reasons: tuple[str, ...]
 
 
-def tier_for(*, data_classification: str, personal_data: str, internet_facing: bool, third_party: bool,
-             changes_authentication: bool, business_criticality: str) -> TierResult:
+def tier_for(
+    *,
+    data_classification: str,
+    personal_data: str,
+    internet_facing: bool,
+    third_party: bool,
+    changes_authentication: bool,
+    business_criticality: str,
+) -> TierResult:
     """The review tier from the triage answers (see the module docstring)."""
     points = (
         CLASSIFICATION_POINTS.get(data_classification, 1)
@@ -93,9 +101,11 @@ def tier_for(*, data_classification: str, personal_data: str, internet_facing: b
 
 
 def _band_text(tier: str) -> str:
-    return {"high": f"{HIGH_FROM_POINTS} or more is high",
-            "medium": f"{MEDIUM_FROM_POINTS}–{HIGH_FROM_POINTS - 1} is medium",
-            "low": f"under {MEDIUM_FROM_POINTS} is low"}[tier]
+    return {
+        "high": f"{HIGH_FROM_POINTS} or more is high",
+        "medium": f"{MEDIUM_FROM_POINTS}–{HIGH_FROM_POINTS - 1} is medium",
+        "low": f"under {MEDIUM_FROM_POINTS} is low",
+    }[tier]
 
 
 # ------------------------------------------------------------------ clocks ---
@@ -115,7 +125,9 @@ def _business_point(moment: datetime) -> int:
     weeks, weekday = divmod((moment.date() - _EPOCH).days, 7)
     if weekday >= 5:
         return weeks * _WEEK_US + _WEEK_US
-    since_midnight = ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + moment.microsecond
+    since_midnight = (
+        (moment.hour * 60 + moment.minute) * 60 + moment.second
+    ) * 1_000_000 + moment.microsecond
     return weeks * _WEEK_US + weekday * _DAY_US + since_midnight
 
 
@@ -140,7 +152,9 @@ def _merge(intervals: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetim
     return merged
 
 
-def business_days(start: datetime, end: datetime, pauses: Sequence[tuple[datetime, datetime | None]] = ()) -> float:
+def business_days(
+    start: datetime, end: datetime, pauses: Sequence[tuple[datetime, datetime | None]] = ()
+) -> float:
     """Business days elapsed from ``start`` to ``end``, without weekends and
     without the paused stretches (a pause still running ends at ``end``).
 
@@ -155,8 +169,13 @@ def business_days(start: datetime, end: datetime, pauses: Sequence[tuple[datetim
     return max(elapsed, 0) / _DAY_US
 
 
-def add_business_days(start: datetime, days: float, pauses: Sequence[tuple[datetime, datetime | None]] = (), *,
-                      past_idle: bool = False) -> datetime | None:
+def add_business_days(
+    start: datetime,
+    days: float,
+    pauses: Sequence[tuple[datetime, datetime | None]] = (),
+    *,
+    past_idle: bool = False,
+) -> datetime | None:
     """The moment at which ``days`` business days have elapsed since ``start``,
     weekends and the given pauses not counting: the inverse of ``business_days``
     (``business_days(start, add_business_days(start, d, p), p) == d``).
@@ -215,9 +234,16 @@ class SlaMoments:
     elapsed_days: float | None
 
 
-def sla_moments(*, submitted_at: datetime, sla_days: int, at_risk_percent: int, now: datetime,
-                pauses: Sequence[tuple[datetime, datetime | None]] = (), decided_at: datetime | None = None,
-                paused: bool = False) -> SlaMoments:
+def sla_moments(
+    *,
+    submitted_at: datetime,
+    sla_days: int,
+    at_risk_percent: int,
+    now: datetime,
+    pauses: Sequence[tuple[datetime, datetime | None]] = (),
+    decided_at: datetime | None = None,
+    paused: bool = False,
+) -> SlaMoments:
     """The stored SLA moments of a request at ``now`` (see ``SlaMoments``).
 
     A running clock counts on from ``now`` without pause, so its moments are
@@ -231,9 +257,11 @@ def sla_moments(*, submitted_at: datetime, sla_days: int, at_risk_percent: int, 
     counted = business_days(submitted_at, decided_at or now, pauses)
     if not running:
         return SlaMoments(due_at=None, at_risk_at=None, elapsed_days=counted)
-    return SlaMoments(due_at=add_business_days(now, sla_days - counted, past_idle=True),
-                      at_risk_at=add_business_days(now, sla_days * at_risk_percent / 100 - counted),
-                      elapsed_days=None)
+    return SlaMoments(
+        due_at=add_business_days(now, sla_days - counted, past_idle=True),
+        at_risk_at=add_business_days(now, sla_days * at_risk_percent / 100 - counted),
+        elapsed_days=None,
+    )
 
 
 def elapsed_at(moments: SlaMoments, sla_days: int, now: datetime) -> float:

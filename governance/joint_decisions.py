@@ -1,5 +1,6 @@
 """Governance's joint decisions (see core.joint): an intake request's decision
 and the approval of the ownership (RACI) matrix."""
+
 from core.joint import joint_decision
 
 from .models.intake import OPEN_STATUSES
@@ -14,6 +15,13 @@ def _sign_raci(*, actor, subject, decision="approve", comment=""):
     return raci.raci_sign(actor=actor, organization=subject.organization, decision=decision, comment=comment)
 
 
-joint_decision(model="governance.intakerequest", purpose=intake.DECISION_PURPOSE, label="Intake decision",
-               sign=_sign_intake, is_complete=lambda request: request.status not in OPEN_STATUSES)
-joint_decision(model="governance.racimatrix", purpose=raci.APPROVAL_PURPOSE, label="RACI approval", sign=_sign_raci)
+joint_decision(
+    model="governance.intakerequest",
+    purpose=intake.DECISION_PURPOSE,
+    label="Intake decision",
+    sign=_sign_intake,
+    is_complete=lambda request: request.status not in OPEN_STATUSES,
+)
+joint_decision(
+    model="governance.racimatrix", purpose=raci.APPROVAL_PURPOSE, label="RACI approval", sign=_sign_raci
+)

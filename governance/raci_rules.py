@@ -7,6 +7,7 @@ Rules for one activity (one row of the matrix):
 * the CIO and the CISO must not both be accountable (a disguised overlap at
   the top), and must not both be absent (nobody at executive level even knows).
 """
+
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable
@@ -82,12 +83,14 @@ def check_activity(cells: Iterable[tuple[str, str]]) -> ActivityCheck:
             cio_letters.add(letter)
         elif kind == "ciso":
             ciso_letters.add(letter)
-    return check_counts(accountable=accountable, responsible=responsible, cio_letters=cio_letters,
-                        ciso_letters=ciso_letters)
+    return check_counts(
+        accountable=accountable, responsible=responsible, cio_letters=cio_letters, ciso_letters=ciso_letters
+    )
 
 
-def check_counts(*, accountable: int, responsible: int, cio_letters: Collection[str],
-                 ciso_letters: Collection[str]) -> ActivityCheck:
+def check_counts(
+    *, accountable: int, responsible: int, cio_letters: Collection[str], ciso_letters: Collection[str]
+) -> ActivityCheck:
     """``check_activity`` from what it looks at: the number of A and of R in the
     row, and the letters of the CIO's and the CISO's cells (empty ones left out).
     For callers that count faster than cell by cell, e.g. the grid, which checks
@@ -103,7 +106,9 @@ def check_counts(*, accountable: int, responsible: int, cio_letters: Collection[
         problems.append(CIO_CISO_BOTH_ACCOUNTABLE)
     if not cio_letters and not ciso_letters:
         problems.append(CIO_CISO_BOTH_ABSENT)
-    return ActivityCheck(problems=tuple(problems), accountable_count=accountable, responsible_count=responsible)
+    return ActivityCheck(
+        problems=tuple(problems), accountable_count=accountable, responsible_count=responsible
+    )
 
 
 @dataclass(frozen=True)
@@ -129,8 +134,11 @@ def summarize(checks: Iterable[ActivityCheck]) -> MatrixSummary:
     checks = list(checks)
     return MatrixSummary(
         activities=len(checks),
-        ok=sum(1 for c in checks if GAP not in c.problems and OVERLAP not in c.problems
-               and NO_RESPONSIBLE not in c.problems),
+        ok=sum(
+            1
+            for c in checks
+            if GAP not in c.problems and OVERLAP not in c.problems and NO_RESPONSIBLE not in c.problems
+        ),
         gaps=sum(1 for c in checks if c.is_gap),
         overlaps=sum(1 for c in checks if c.is_overlap),
         no_responsible=sum(1 for c in checks if NO_RESPONSIBLE in c.problems),

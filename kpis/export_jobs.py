@@ -1,5 +1,6 @@
 """KPI values as XLSX, prepared by the background worker when there are many
 (see core/exports.py)."""
+
 from __future__ import annotations
 
 from django.http import Http404
@@ -13,8 +14,18 @@ from core.tabular import XLSX_MIME, Sheet, xlsx_bytes
 from . import selectors
 
 VALUES_XLSX = "kpis.values_xlsx"
-EXPORT_HEADERS = ["kpi", "kpi_name", "domain", "unit", "period", "value", "source", "note", "recorded_by",
-                  "updated_at"]
+EXPORT_HEADERS = [
+    "kpi",
+    "kpi_name",
+    "domain",
+    "unit",
+    "period",
+    "value",
+    "source",
+    "note",
+    "recorded_by",
+    "updated_at",
+]
 
 
 def _authorize(user, organization, parameters) -> None:
@@ -31,9 +42,18 @@ def measurements(user, organization, parameters):
 
 def export_rows(found) -> list[list]:
     return [
-        [m.kpi.key or m.kpi.pk, m.kpi.name, m.kpi.get_domain_display(), m.kpi.unit, m.period, m.value,
-         m.get_source_display(), m.note, str(m.recorded_by or ""),
-         timezone.localtime(m.updated_at).replace(tzinfo=None)]
+        [
+            m.kpi.key or m.kpi.pk,
+            m.kpi.name,
+            m.kpi.get_domain_display(),
+            m.kpi.unit,
+            m.period,
+            m.value,
+            m.get_source_display(),
+            m.note,
+            str(m.recorded_by or ""),
+            timezone.localtime(m.updated_at).replace(tzinfo=None),
+        ]
         for m in found
     ]
 
@@ -42,11 +62,20 @@ def values_xlsx(user, organization, parameters, progress) -> ExportFile:
     progress(10, "Reading the values")
     rows = export_rows(measurements(user, organization, parameters))
     progress(50, "Writing the workbook")
-    content = xlsx_bytes([Sheet("KPI values", EXPORT_HEADERS, rows, widths=(24, 40, 10, 10, 12, 12, 20, 40, 24, 20))])
-    return ExportFile(content, f"kpi-values-{organization.slug}-{timezone.localdate().isoformat()}.xlsx", XLSX_MIME)
+    content = xlsx_bytes(
+        [Sheet("KPI values", EXPORT_HEADERS, rows, widths=(24, 40, 10, 10, 12, 12, 20, 40, 24, 20))]
+    )
+    return ExportFile(
+        content, f"kpi-values-{organization.slug}-{timezone.localdate().isoformat()}.xlsx", XLSX_MIME
+    )
 
 
-register_export(ExportKind(
-    key=VALUES_XLSX, title=lambda org, params: "KPI values: workbook (XLSX)", authorize=_authorize,
-    size=lambda user, org, params: measurements(user, org, params).count(), render=values_xlsx,
-))
+register_export(
+    ExportKind(
+        key=VALUES_XLSX,
+        title=lambda org, params: "KPI values: workbook (XLSX)",
+        authorize=_authorize,
+        size=lambda user, org, params: measurements(user, org, params).count(),
+        render=values_xlsx,
+    )
+)

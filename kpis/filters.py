@@ -1,4 +1,5 @@
 """Filter sets shared by the API lists (and usable by pages)."""
+
 import django_filters
 
 from core.members import MemberFilter
@@ -25,7 +26,8 @@ class MeasurementFilter(django_filters.FilterSet):
     kpi = django_filters.NumberFilter(field_name="kpi_id", help_text="The KPI's number.")
     kpi_key = django_filters.CharFilter(field_name="kpi__key", help_text="The KPI's key.")
     period = django_filters.DateFromToRangeFilter(
-        help_text="period_after / period_before: first days of periods, inclusive (YYYY-MM-DD).")
+        help_text="period_after / period_before: first days of periods, inclusive (YYYY-MM-DD)."
+    )
     source = django_filters.ChoiceFilter(choices=Source.choices)
     domain = django_filters.ChoiceFilter(field_name="kpi__domain", choices=Domain.choices)
 

@@ -1,4 +1,5 @@
 """Forms of the KPI pages. They check shape; services enforce the rules."""
+
 from django import forms
 
 from core.forms import StyledFormMixin
@@ -14,14 +15,26 @@ class KPIForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = KPI
         field_classes = {"owner": MemberChoiceField}
-        fields = ["name", "description", "domain", "unit", "direction", "target", "warning", "critical",
-                  "frequency", "owner", "csf_function", "key"]
+        fields = [
+            "name",
+            "description",
+            "domain",
+            "unit",
+            "direction",
+            "target",
+            "warning",
+            "critical",
+            "frequency",
+            "owner",
+            "csf_function",
+            "key",
+        ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "target": "The value you aim for.",
             "warning": "The tolerance line: a value that misses the target but is inside this line (or on it) is amber; beyond it, red.",
             "critical": "Drawn on the chart and used to judge the trend. It does not change the colour: red starts "
-                        "beyond the warning line.",
+            "beyond the warning line.",
             "key": "Optional. Machine clients may send values with this key instead of the KPI's number.",
         }
 
@@ -48,26 +61,34 @@ class KPIForm(StyledFormMixin, forms.ModelForm):
 
 
 class MeasurementForm(StyledFormMixin, forms.Form):
-    period = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}),
-                             help_text="Any day of the period; Concord files it under the period's start.")
+    period = forms.DateField(
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Any day of the period; Concord files it under the period's start.",
+    )
     value = forms.DecimalField(max_digits=18, decimal_places=4)
-    note = forms.CharField(max_length=500, required=False, widget=forms.TextInput(
-        attrs={"placeholder": "Optional: source, context, anything unusual"}))
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "Optional: source, context, anything unusual"}),
+    )
 
 
 class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(help_text="CSV or Excel (.xlsx) with the columns kpi, period, value and optionally "
-                                     "note. kpi is the KPI's key or number.")
+    file = forms.FileField(
+        help_text="CSV or Excel (.xlsx) with the columns kpi, period, value and optionally "
+        "note. kpi is the KPI's key or number."
+    )
 
 
 class ScorecardFilterForm(StyledFormMixin, forms.Form):
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "KPI name"}))
+    q = forms.CharField(
+        required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "KPI name"})
+    )
     domain = forms.ChoiceField(required=False, choices=[("", "All domains"), *Domain.choices])
-    status = forms.ChoiceField(required=False, choices=[("", "Any status")] + [(s, s.capitalize()) for s in STATUSES])
+    status = forms.ChoiceField(
+        required=False, choices=[("", "Any status")] + [(s, s.capitalize()) for s in STATUSES]
+    )
 
 
 class MeasurementFilterForm(StyledFormMixin, forms.Form):
     source = forms.ChoiceField(required=False, choices=[("", "Any source"), *Source.choices])
-
-
-

@@ -1,4 +1,5 @@
 """KPI definitions and their measurements (one value per KPI per period)."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -69,7 +70,8 @@ class KPI(OrgScopedModel):
 
     name = models.CharField(max_length=120)
     key = models.SlugField(
-        max_length=80, blank=True,
+        max_length=80,
+        blank=True,
         help_text="Stable identifier for machine clients and the starter library, e.g. 'edr_coverage'.",
     )
     description = models.TextField(blank=True, help_text="What it measures and how to measure it.")
@@ -80,9 +82,12 @@ class KPI(OrgScopedModel):
     warning = models.DecimalField("warning threshold", **VALUE_DIGITS)
     critical = models.DecimalField("critical threshold", **VALUE_DIGITS)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.MONTHLY)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
-    csf_function = models.CharField("NIST CSF function", max_length=2, choices=CsfFunction.choices, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    csf_function = models.CharField(
+        "NIST CSF function", max_length=2, choices=CsfFunction.choices, blank=True
+    )
     computed = models.BooleanField(default=False, help_text="Computed by Concord from its own data.")
 
     history = HistoricalRecords()
@@ -94,13 +99,18 @@ class KPI(OrgScopedModel):
         verbose_name_plural = "KPIs"
         constraints = [
             models.UniqueConstraint(fields=["organization", "name"], name="kpi_unique_name_per_org"),
-            models.UniqueConstraint(fields=["organization", "key"], condition=~models.Q(key=""),
-                                    name="kpi_unique_key_per_org"),
+            models.UniqueConstraint(
+                fields=["organization", "key"], condition=~models.Q(key=""), name="kpi_unique_key_per_org"
+            ),
             models.CheckConstraint(
                 name="kpi_thresholds_follow_direction",
                 condition=(
-                    models.Q(direction="higher", critical__lte=models.F("warning"), warning__lte=models.F("target"))
-                    | models.Q(direction="lower", target__lte=models.F("warning"), warning__lte=models.F("critical"))
+                    models.Q(
+                        direction="higher", critical__lte=models.F("warning"), warning__lte=models.F("target")
+                    )
+                    | models.Q(
+                        direction="lower", target__lte=models.F("warning"), warning__lte=models.F("critical")
+                    )
                 ),
             ),
         ]
@@ -110,8 +120,9 @@ class KPI(OrgScopedModel):
         return self.name
 
     def status_of(self, value):
-        return kpi_status.status_for(value, direction=self.direction, target=self.target, warning=self.warning,
-                                     critical=self.critical)
+        return kpi_status.status_for(
+            value, direction=self.direction, target=self.target, warning=self.warning, critical=self.critical
+        )
 
     @property
     def unit_suffix(self) -> str:
@@ -122,12 +133,15 @@ class Measurement(OrgScopedModel):
     """One value of one KPI for one period (the period's first day)."""
 
     kpi = models.ForeignKey(KPI, on_delete=models.CASCADE, related_name="measurements")
-    period = models.DateField(help_text="First day of the period: Monday, the 1st, or the quarter's first day.")
+    period = models.DateField(
+        help_text="First day of the period: Monday, the 1st, or the quarter's first day."
+    )
     value = models.DecimalField(**VALUE_DIGITS)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.MANUAL)
     note = models.CharField(max_length=500, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     history = HistoricalRecords()
     view_permission = Perm.KPI_VIEW

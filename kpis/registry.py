@@ -16,6 +16,7 @@ never the other way round). Put the function in ``<app>/computed_kpis.py``::
 ``KpisConfig.ready()`` imports every ``<app>.computed_kpis`` module, the way the
 admin finds ``admin.py``. ``registered_computed_kpis()`` lists what is known.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -107,9 +108,18 @@ def computed_kpi(
         if existing is not None and existing.func.__qualname__ != func.__qualname__:
             raise ValueError(f"computed KPI {key!r} is already registered by {existing.func.__module__}")
         _REGISTRY[key] = ComputedKpiSpec(
-            key=key, name=name, description=description, unit=unit, direction=direction,
-            domain=domain, frequency=frequency, target=target_d, warning=warning_d,
-            critical=critical_d, csf_function=csf_function, func=func,
+            key=key,
+            name=name,
+            description=description,
+            unit=unit,
+            direction=direction,
+            domain=domain,
+            frequency=frequency,
+            target=target_d,
+            warning=warning_d,
+            critical=critical_d,
+            csf_function=csf_function,
+            func=func,
         )
         return func
 

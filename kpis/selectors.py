@@ -7,6 +7,7 @@ their recent values (a window function keeps the last few per KPI). The first
 of these is cached per organization and day until any of its data changes
 (``core.cache``), so the scorecard and the dashboard do not reread every KPI's
 latest value on each view."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -32,8 +33,17 @@ CHART_PERIODS = 24
 SCORECARD_PAGE_SIZE = 25
 STATUSES = ("green", "amber", "red", "stale")
 DOMAIN_ORDER = {value: index for index, value in enumerate(Domain.values)}
-ENTRY_FIELDS = ("pk", "domain", "frequency", "direction", "target", "warning", "critical", "latest_period",
-                "latest_value")
+ENTRY_FIELDS = (
+    "pk",
+    "domain",
+    "frequency",
+    "direction",
+    "target",
+    "warning",
+    "critical",
+    "latest_period",
+    "latest_value",
+)
 
 
 @dataclass
@@ -94,8 +104,9 @@ def _count(items) -> dict[str, int]:
 def _with_latest(kpis):
     """Each KPI's latest period and value: two index probes per KPI on (kpi, -period)."""
     latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
-    return kpis.annotate(latest_period=Subquery(latest.values("period")[:1]),
-                         latest_value=Subquery(latest.values("value")[:1]))
+    return kpis.annotate(
+        latest_period=Subquery(latest.values("period")[:1]), latest_value=Subquery(latest.values("value")[:1])
+    )
 
 
 def _entries(kpis, today: date) -> list[ScorecardEntry]:
@@ -105,19 +116,27 @@ def _entries(kpis, today: date) -> list[ScorecardEntry]:
     for pk, domain, frequency, direction, target, warning, critical, period, value in (
         _with_latest(kpis).order_by("name").values_list(*ENTRY_FIELDS)
     ):
-        colour = kpi_status.status_for(value, direction=direction, target=target, warning=warning,
-                                       critical=critical)
+        colour = kpi_status.status_for(
+            value, direction=direction, target=target, warning=warning, critical=critical
+        )
         stale = kpi_status.is_stale(period, frequency=frequency, today=today)
-        entries.append(ScorecardEntry(pk=pk, domain=domain, display_status=kpi_status.display_status(colour, stale)))
-    entries.sort(key=lambda entry: DOMAIN_ORDER.get(entry.domain, len(DOMAIN_ORDER)))  # stable: names stay sorted
+        entries.append(
+            ScorecardEntry(pk=pk, domain=domain, display_status=kpi_status.display_status(colour, stale))
+        )
+    entries.sort(
+        key=lambda entry: DOMAIN_ORDER.get(entry.domain, len(DOMAIN_ORDER))
+    )  # stable: names stay sorted
     return entries
 
 
 def _org_entries(organization, today: date) -> list[ScorecardEntry]:
     """``_entries`` of every KPI of the organization, cached until its data
     changes (and per day, since staleness depends on the date)."""
-    return cached_for_org(organization.pk, f"kpis:entries:{today.isoformat()}",
-                          lambda: _entries(KPI.objects.filter(organization=organization), today))
+    return cached_for_org(
+        organization.pk,
+        f"kpis:entries:{today.isoformat()}",
+        lambda: _entries(KPI.objects.filter(organization=organization), today),
+    )
 
 
 def _visible_entries(user, organization, today: date, *, domain: str, search: str) -> list[ScorecardEntry]:
@@ -134,7 +153,8 @@ def _visible_entries(user, organization, today: date, *, domain: str, search: st
 def _recent_values(kpi_ids: list[int], *, per_kpi: int) -> dict[int, list[tuple[date, Decimal]]]:
     """The last ``per_kpi`` values of each of these KPIs, newest first, in one query."""
     ranked = (
-        Measurement.objects.filter(kpi_id__in=kpi_ids).order_by()
+        Measurement.objects.filter(kpi_id__in=kpi_ids)
+        .order_by()
         .annotate(rank=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period").desc()))
         .filter(rank__lte=per_kpi)
         .values_list("kpi_id", "period", "value")
@@ -147,8 +167,9 @@ def _recent_values(kpi_ids: list[int], *, per_kpi: int) -> dict[int, list[tuple[
     return values
 
 
-def build_row(kpi: KPI, recent: list[tuple[date, Decimal]], today: date, *,
-              periods: list[date] | None = None) -> ScorecardRow:
+def build_row(
+    kpi: KPI, recent: list[tuple[date, Decimal]], today: date, *, periods: list[date] | None = None
+) -> ScorecardRow:
     """Scorecard row from a KPI and its recent (period, value) pairs, newest first.
     ``periods``: the KPI's frequency's last 12 expected periods, when the caller has them."""
     latest_period, latest_value = recent[0] if recent else (None, None)
@@ -158,12 +179,21 @@ def build_row(kpi: KPI, recent: list[tuple[date, Decimal]], today: date, *,
     if latest_period and latest_period > periods[-1]:  # the current period is already in
         periods = periods[1:] + [latest_period]
     by_period = dict(recent)
-    trend = kpi_status.trend_for([v for _, v in reversed(recent[: kpi_status.TREND_WINDOW + 1])],
-                                 direction=kpi.direction, target=kpi.target, critical=kpi.critical)
+    trend = kpi_status.trend_for(
+        [v for _, v in reversed(recent[: kpi_status.TREND_WINDOW + 1])],
+        direction=kpi.direction,
+        target=kpi.target,
+        critical=kpi.critical,
+    )
     return ScorecardRow(
-        kpi=kpi, latest_value=latest_value, latest_period=latest_period,
+        kpi=kpi,
+        latest_value=latest_value,
+        latest_period=latest_period,
         latest_label=kpi_status.period_label(latest_period, kpi.frequency) if latest_period else "",
-        status=status, stale=stale, display_status=kpi_status.display_status(status, stale), trend=trend,
+        status=status,
+        stale=stale,
+        display_status=kpi_status.display_status(status, stale),
+        trend=trend,
         sparkline=[by_period.get(p) for p in periods],
     )
 
@@ -175,10 +205,15 @@ def _rows(entries: list[ScorecardEntry], organization, today: date) -> list[Scor
     ids = [entry.pk for entry in entries]
     kpis = KPI.objects.filter(organization=organization).select_related("owner").in_bulk(ids)
     recent = _recent_values(ids, per_kpi=SPARKLINE_PERIODS + 1)
-    periods = {frequency: kpi_status.recent_periods(today, frequency, SPARKLINE_PERIODS)
-               for frequency in {kpi.frequency for kpi in kpis.values()}}
-    return [build_row(kpis[pk], recent.get(pk, []), today, periods=periods[kpis[pk].frequency])
-            for pk in ids if pk in kpis]
+    periods = {
+        frequency: kpi_status.recent_periods(today, frequency, SPARKLINE_PERIODS)
+        for frequency in {kpi.frequency for kpi in kpis.values()}
+    }
+    return [
+        build_row(kpis[pk], recent.get(pk, []), today, periods=periods[kpis[pk].frequency])
+        for pk in ids
+        if pk in kpis
+    ]
 
 
 def _matching(user, organization, *, domain: str, search: str):
@@ -190,8 +225,9 @@ def _matching(user, organization, *, domain: str, search: str):
     return kpis
 
 
-def kpi_scorecard(user, organization, *, today: date | None = None, domain: str = "",
-                  status: str = "", search: str = "") -> list[DomainGroup]:
+def kpi_scorecard(
+    user, organization, *, today: date | None = None, domain: str = "", status: str = "", search: str = ""
+) -> list[DomainGroup]:
     """The whole scorecard (for the API): the KPIs ``user`` may see in
     ``organization``, grouped IT / security / joint, each with status, latest
     value, target, trend, a 12-period sparkline and a stale flag. Three queries
@@ -205,15 +241,28 @@ def kpi_scorecard(user, organization, *, today: date | None = None, domain: str 
         entries = [entry for entry in entries if entry.display_status == status]
     rows = _rows(entries, organization, today)
     return [
-        DomainGroup(domain=value, label=label, rows=[r for r in rows if r.kpi.domain == value],
-                    counts=_count([e for e in entries if e.domain == value]))
-        for value, label in Domain.choices if not domain or value == domain
+        DomainGroup(
+            domain=value,
+            label=label,
+            rows=[r for r in rows if r.kpi.domain == value],
+            counts=_count([e for e in entries if e.domain == value]),
+        )
+        for value, label in Domain.choices
+        if not domain or value == domain
     ]
 
 
-def kpi_scorecard_page(user, organization, *, page=None, per_page: int = SCORECARD_PAGE_SIZE,
-                       today: date | None = None, domain: str = "", status: str = "",
-                       search: str = "") -> ScorecardPage:
+def kpi_scorecard_page(
+    user,
+    organization,
+    *,
+    page=None,
+    per_page: int = SCORECARD_PAGE_SIZE,
+    today: date | None = None,
+    domain: str = "",
+    status: str = "",
+    search: str = "",
+) -> ScorecardPage:
     """One page of the scorecard: filters first, then ``per_page`` KPIs across
     the domain groups (in order). Counts cover every matching KPI; sparklines
     and trends are read for the KPIs of the page only. Three queries."""
@@ -232,8 +281,15 @@ def kpi_scorecard_page(user, organization, *, page=None, per_page: int = SCORECA
         # an empty group is said so once, on the page where it would have started
         home_page = max(1, -(-before // per_page))
         if shown or (not in_group and home_page == page_obj.number):
-            groups.append(DomainGroup(domain=value, label=label, rows=shown, counts=_count(in_group),
-                                      continued=bool(shown) and before < page_obj.start_index() - 1))
+            groups.append(
+                DomainGroup(
+                    domain=value,
+                    label=label,
+                    rows=shown,
+                    counts=_count(in_group),
+                    continued=bool(shown) and before < page_obj.start_index() - 1,
+                )
+            )
         before += len(in_group)
     return ScorecardPage(groups=groups, page_obj=page_obj, counts=_count(entries))
 
@@ -259,7 +315,9 @@ def kpi_get(user, organization, pk) -> KPI:
 
 def kpi_row(kpi: KPI, *, today: date | None = None) -> ScorecardRow:
     """The scorecard row of one KPI (its page's header)."""
-    recent = list(kpi.measurements.order_by("-period").values_list("period", "value")[: SPARKLINE_PERIODS + 1])
+    recent = list(
+        kpi.measurements.order_by("-period").values_list("period", "value")[: SPARKLINE_PERIODS + 1]
+    )
     return build_row(kpi, recent, today or timezone.localdate())
 
 
@@ -278,8 +336,10 @@ def kpi_chart_series(kpi: KPI, *, today: date | None = None, periods: int = CHAR
 def measurement_list(user, organization):
     """Measurements ``user`` may see, newest first, with KPI and recorder."""
     return (
-        Measurement.objects.visible_to(user).filter(organization=organization)
-        .select_related("kpi", "recorded_by").order_by("-period", "kpi__name")
+        Measurement.objects.visible_to(user)
+        .filter(organization=organization)
+        .select_related("kpi", "recorded_by")
+        .order_by("-period", "kpi__name")
     )
 
 
@@ -290,7 +350,8 @@ def kpi_measurements(kpi: KPI):
 def measurement_changes(kpi: KPI, *, limit: int = 10):
     """Recent changes to the KPI's values (who entered or corrected what), newest first."""
     return list(
-        Measurement.history.filter(kpi_id=kpi.pk).select_related("history_user")
+        Measurement.history.filter(kpi_id=kpi.pk)
+        .select_related("history_user")
         .order_by("-history_date", "-history_id")[:limit]
     )
 
@@ -308,7 +369,9 @@ def number_text(value: Decimal | None) -> str | None:
     return text
 
 
-def kpi_overview(organization, *, user=None, today: date | None = None, item_limit: int | None = None) -> dict:
+def kpi_overview(
+    organization, *, user=None, today: date | None = None, item_limit: int | None = None
+) -> dict:
     """The scorecard for the dashboard and reports, as plain JSON-ready values:
     ``total`` and the counts by status (``green``, ``amber``, ``red``,
     ``stale``: ``kpi_status.display_status``, the one status shown and
@@ -316,24 +379,56 @@ def kpi_overview(organization, *, user=None, today: date | None = None, item_lim
     default), each with value, target and status together (numbers as exact
     text). Scoped to what ``user`` may see, or the whole organization. One query."""
     today = today or timezone.localdate()
-    kpis = KPI.objects.in_org(organization) if user is None else (
-        KPI.objects.visible_to(user).filter(organization=organization))
-    rows = list(_with_latest(kpis).order_by("domain", "name").values(
-        "id", "name", "domain", "unit", "direction", "target", "warning", "critical", "frequency",
-        "latest_period", "latest_value"))
+    kpis = (
+        KPI.objects.in_org(organization)
+        if user is None
+        else (KPI.objects.visible_to(user).filter(organization=organization))
+    )
+    rows = list(
+        _with_latest(kpis)
+        .order_by("domain", "name")
+        .values(
+            "id",
+            "name",
+            "domain",
+            "unit",
+            "direction",
+            "target",
+            "warning",
+            "critical",
+            "frequency",
+            "latest_period",
+            "latest_value",
+        )
+    )
     counts = dict.fromkeys(STATUSES, 0)
     ranked = []
     for row in rows:
-        colour = kpi_status.status_for(row["latest_value"], direction=row["direction"], target=row["target"],
-                                       warning=row["warning"], critical=row["critical"])
+        colour = kpi_status.status_for(
+            row["latest_value"],
+            direction=row["direction"],
+            target=row["target"],
+            warning=row["warning"],
+            critical=row["critical"],
+        )
         stale = kpi_status.is_stale(row["latest_period"], frequency=row["frequency"], today=today)
         shown = kpi_status.display_status(colour, stale)
         counts[shown] += 1
         ranked.append((shown, row))
     ranked.sort(key=lambda pair: (WORST_FIRST[pair[0]], pair[1]["name"]))
-    items = [{"id": row["id"], "name": row["name"], "domain": row["domain"], "unit": row["unit"],
-              "direction": row["direction"], "status": shown, "target": number_text(row["target"]),
-              "warning": number_text(row["warning"]), "value": number_text(row["latest_value"]),
-              "period": row["latest_period"].isoformat() if row["latest_period"] else None}
-             for shown, row in ranked[:item_limit]]
+    items = [
+        {
+            "id": row["id"],
+            "name": row["name"],
+            "domain": row["domain"],
+            "unit": row["unit"],
+            "direction": row["direction"],
+            "status": shown,
+            "target": number_text(row["target"]),
+            "warning": number_text(row["warning"]),
+            "value": number_text(row["latest_value"]),
+            "period": row["latest_period"].isoformat() if row["latest_period"] else None,
+        }
+        for shown, row in ranked[:item_limit]
+    ]
     return {"total": len(rows), **counts, "items": items}

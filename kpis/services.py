@@ -1,5 +1,6 @@
 """Every write to KPIs and measurements: definitions, the starter library,
 single and bulk measurements, imports and computed values."""
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,20 @@ from .validation import (
 
 logger = logging.getLogger(__name__)
 
-KPI_FIELDS = ("name", "key", "description", "domain", "unit", "direction", "target", "warning", "critical",
-              "frequency", "owner", "csf_function")
+KPI_FIELDS = (
+    "name",
+    "key",
+    "description",
+    "domain",
+    "unit",
+    "direction",
+    "target",
+    "warning",
+    "critical",
+    "frequency",
+    "owner",
+    "csf_function",
+)
 
 
 class BulkValidationError(DomainError):
@@ -105,8 +118,9 @@ def kpi_update(*, actor, kpi: KPI, expected_version: int | None = None, **fields
     has_values = kpi.measurements.exists()
     for fixed in ("unit", "frequency"):
         if has_values and data[fixed] != getattr(kpi, fixed):
-            raise DomainError(f"The {fixed} cannot change once values are recorded. Create a new KPI instead.",
-                              field=fixed)
+            raise DomainError(
+                f"The {fixed} cannot change once values are recorded. Create a new KPI instead.", field=fixed
+            )
     if kpi.computed and data["key"] != kpi.key:
         raise DomainError("A computed KPI keeps its key: Concord finds its function by it.", field="key")
     _check_kpi(kpi.organization, data, instance=kpi)
@@ -133,15 +147,31 @@ def kpi_add_from_library(*, actor, organization: Organization, key: str) -> KPI:
     if KPI.objects.filter(organization=organization, key=key).exists():
         raise DomainError(f"“{entry.name}” is already on your scorecard.", field="key")
     kpi = kpi_create(
-        actor=actor, organization=organization, computed=entry.computed, name=entry.name, key=entry.key,
-        description=entry.description, domain=entry.domain, unit=entry.unit, direction=entry.direction,
-        target=entry.target, warning=entry.warning, critical=entry.critical, frequency=entry.frequency,
-        owner=None, csf_function=entry.csf_function,
+        actor=actor,
+        organization=organization,
+        computed=entry.computed,
+        name=entry.name,
+        key=entry.key,
+        description=entry.description,
+        domain=entry.domain,
+        unit=entry.unit,
+        direction=entry.direction,
+        target=entry.target,
+        warning=entry.warning,
+        critical=entry.critical,
+        frequency=entry.frequency,
+        owner=None,
+        csf_function=entry.csf_function,
     )
     if entry.computed:
         # Its first value is computed by the worker, after commit (core.outbox).
-        outbox.enqueue("kpis.tasks.refresh_computed_kpi", organization=organization,
-                       key=f"kpis.refresh:{organization.pk}:{key}", organization_id=organization.pk, kpi_key=key)
+        outbox.enqueue(
+            "kpis.tasks.refresh_computed_kpi",
+            organization=organization,
+            key=f"kpis.refresh:{organization.pk}:{key}",
+            organization_id=organization.pk,
+            kpi_key=key,
+        )
     return kpi
 
 
@@ -149,22 +179,44 @@ def kpi_add_from_library(*, actor, organization: Organization, key: str) -> KPI:
 
 
 @transaction.atomic
-def measurement_record(*, actor, kpi: KPI, period: date, value, note: str = "",
-                       source: str = Source.MANUAL, today: date | None = None) -> tuple[Measurement, bool]:
+def measurement_record(
+    *,
+    actor,
+    kpi: KPI,
+    period: date,
+    value,
+    note: str = "",
+    source: str = Source.MANUAL,
+    today: date | None = None,
+) -> tuple[Measurement, bool]:
     """Record (or update) the value of one period. Returns (measurement, created)."""
     if kpi.computed and source != Source.COMPUTED:
-        raise DomainError("Concord computes this KPI's values; they cannot be entered by hand.", field="value")
+        raise DomainError(
+            "Concord computes this KPI's values; they cannot be entered by hand.", field="value"
+        )
     period = clean_period(period, kpi.frequency, today or timezone.localdate())
     value = clean_value(value, kpi.unit)
     _lock_kpis([kpi.pk])
     existing = Measurement.objects.select_for_update().filter(kpi=kpi, period=period).first()
     if existing is None:
-        measurement = Measurement(organization=kpi.organization, kpi=kpi, period=period, value=value,
-                                  note=note.strip(), source=source, recorded_by=actor)
+        measurement = Measurement(
+            organization=kpi.organization,
+            kpi=kpi,
+            period=period,
+            value=value,
+            note=note.strip(),
+            source=source,
+            recorded_by=actor,
+        )
         record_creation(measurement, actor=actor)
         return measurement, True
     if existing.value != value or existing.note != note.strip() or existing.source != source:
-        existing.value, existing.note, existing.source, existing.recorded_by = value, note.strip(), source, actor
+        existing.value, existing.note, existing.source, existing.recorded_by = (
+            value,
+            note.strip(),
+            source,
+            actor,
+        )
         record_change(existing, actor=actor, void_signoffs=False)
     return existing, False
 
@@ -192,8 +244,15 @@ class BulkResult:
 
 
 @transaction.atomic
-def measurements_bulk_upsert(*, actor, organization: Organization, items: list[dict], source: str,
-                             label: str = "items", today: date | None = None) -> BulkResult:
+def measurements_bulk_upsert(
+    *,
+    actor,
+    organization: Organization,
+    items: list[dict],
+    source: str,
+    label: str = "items",
+    today: date | None = None,
+) -> BulkResult:
     """Create or update many measurements at once, all or nothing.
 
     Every item ({kpi: id or key, period, value, note}) is validated first; any
@@ -201,29 +260,44 @@ def measurements_bulk_upsert(*, actor, organization: Organization, items: list[d
     nothing is written. Re-sending the same items changes nothing (idempotent).
     A fixed handful of queries whatever the number of items.
     """
-    clean, errors = clean_measurement_items(organization, items, today=today or timezone.localdate(),
-                                            allow_computed=source == Source.COMPUTED)
+    clean, errors = clean_measurement_items(
+        organization, items, today=today or timezone.localdate(), allow_computed=source == Source.COMPUTED
+    )
     if errors:
         raise BulkValidationError(errors, label=label)
     kpi_ids = {c.kpi.pk for c in clean}
     _lock_kpis(kpi_ids)
     existing = {
         (m.kpi_id, m.period): m
-        for m in Measurement.objects.select_for_update().filter(
-            organization=organization, kpi_id__in=kpi_ids, period__in={c.period for c in clean}
-        ).order_by("pk")
+        for m in Measurement.objects.select_for_update()
+        .filter(organization=organization, kpi_id__in=kpi_ids, period__in={c.period for c in clean})
+        .order_by("pk")
     }
     now = timezone.now()
     to_create, to_update, unchanged = [], [], []
     for item in clean:
         current = existing.get((item.kpi.pk, item.period))
         if current is None:
-            to_create.append(Measurement(organization=organization, kpi=item.kpi, period=item.period,
-                                         value=item.value, note=item.note, source=source, recorded_by=actor))
+            to_create.append(
+                Measurement(
+                    organization=organization,
+                    kpi=item.kpi,
+                    period=item.period,
+                    value=item.value,
+                    note=item.note,
+                    source=source,
+                    recorded_by=actor,
+                )
+            )
         elif current.value == item.value and current.note == item.note:
             unchanged.append(current)
         else:
-            current.value, current.note, current.source, current.recorded_by = item.value, item.note, source, actor
+            current.value, current.note, current.source, current.recorded_by = (
+                item.value,
+                item.note,
+                source,
+                actor,
+            )
             current.version += 1
             current.updated_at = now
             to_update.append(current)
@@ -232,22 +306,37 @@ def measurements_bulk_upsert(*, actor, organization: Organization, items: list[d
     if to_create:
         # update_conflicts covers a concurrent request that inserted the same period meanwhile.
         Measurement.objects.bulk_create(
-            to_create, batch_size=500, update_conflicts=True, unique_fields=["kpi", "period"],
+            to_create,
+            batch_size=500,
+            update_conflicts=True,
+            unique_fields=["kpi", "period"],
             update_fields=["value", "note", "source", "recorded_by", "updated_at"],
         )
         Measurement.history.bulk_history_create([m for m in to_create if m.pk], default_user=actor)
     if to_update:
-        Measurement.objects.bulk_update(to_update, ["value", "note", "source", "recorded_by", "version",
-                                                    "updated_at"], batch_size=500)
+        Measurement.objects.bulk_update(
+            to_update, ["value", "note", "source", "recorded_by", "version", "updated_at"], batch_size=500
+        )
         Measurement.history.bulk_history_create(to_update, update=True, default_user=actor)
     bump_org_version(organization.pk)  # bulk writes send no signal: dashboards must re-read
-    return BulkResult(created=len(to_create), updated=len(to_update), unchanged=len(unchanged),
-                      measurements=to_create + to_update + unchanged)
+    return BulkResult(
+        created=len(to_create),
+        updated=len(to_update),
+        unchanged=len(unchanged),
+        measurements=to_create + to_update + unchanged,
+    )
 
 
 def _rows_to_items(rows: list[dict[str, str]]) -> list[dict]:
-    return [{"kpi": row.get("kpi", ""), "period": row.get("period", ""), "value": row.get("value", ""),
-             "note": row.get("note", "")} for row in rows]
+    return [
+        {
+            "kpi": row.get("kpi", ""),
+            "period": row.get("period", ""),
+            "value": row.get("value", ""),
+            "note": row.get("note", ""),
+        }
+        for row in rows
+    ]
 
 
 @dataclass
@@ -257,23 +346,30 @@ class ImportPreviewRow:
     action: str  # "new", "update" or "unchanged"
 
 
-def measurements_import_check(*, organization: Organization, rows: list[dict[str, str]],
-                              today: date | None = None) -> tuple[list[ImportPreviewRow], list[str]]:
+def measurements_import_check(
+    *, organization: Organization, rows: list[dict[str, str]], today: date | None = None
+) -> tuple[list[ImportPreviewRow], list[str]]:
     """Dry run of an import: what each row would do, or every row error
     ("Row 3, value: …"; the header is row 1). Writes nothing."""
-    clean, errors = clean_measurement_items(organization, _rows_to_items(rows), today=today or timezone.localdate())
+    clean, errors = clean_measurement_items(
+        organization, _rows_to_items(rows), today=today or timezone.localdate()
+    )
     if errors:
         return [], [f"Row {e.index + 2}, {e.field}: {e.message}" for e in errors]
     existing = {
         (kpi_id, period): (value, note)
         for kpi_id, period, value, note in Measurement.objects.filter(
-            organization=organization, kpi_id__in={c.kpi.pk for c in clean}, period__in={c.period for c in clean}
+            organization=organization,
+            kpi_id__in={c.kpi.pk for c in clean},
+            period__in={c.period for c in clean},
         ).values_list("kpi_id", "period", "value", "note")
     }
     preview = []
     for index, item in enumerate(clean):
         current = existing.get((item.kpi.pk, item.period))
-        action = "new" if current is None else ("unchanged" if current == (item.value, item.note) else "update")
+        action = (
+            "new" if current is None else ("unchanged" if current == (item.value, item.note) else "update")
+        )
         preview.append(ImportPreviewRow(row=index + 2, item=item, action=action))
     return preview, []
 
@@ -282,18 +378,21 @@ def measurements_import(*, actor, organization: Organization, rows: list[dict[st
     """Import rows of a CSV/XLSX file (kpi, period, value, note), all or nothing.
     Errors name the spreadsheet row (header is row 1)."""
     try:
-        return measurements_bulk_upsert(actor=actor, organization=organization, items=_rows_to_items(rows),
-                                        source=Source.IMPORT)
+        return measurements_bulk_upsert(
+            actor=actor, organization=organization, items=_rows_to_items(rows), source=Source.IMPORT
+        )
     except BulkValidationError as exc:
-        raise BulkValidationError([ItemError(e.index + 2, e.field, e.message) for e in exc.item_errors],
-                                  label="row") from None
+        raise BulkValidationError(
+            [ItemError(e.index + 2, e.field, e.message) for e in exc.item_errors], label="row"
+        ) from None
 
 
 # --------------------------------------------------------- computed KPIs ----
 
 
-def computed_kpis_refresh(*, organization: Organization, keys: list[str] | None = None,
-                          today: date | None = None) -> int:
+def computed_kpis_refresh(
+    *, organization: Organization, keys: list[str] | None = None, today: date | None = None
+) -> int:
     """Recompute the organization's computed KPIs for the current period and the
     last finished one (its value may still change until the period closes).
     A function that fails is logged and skipped: one broken KPI must not stop
@@ -310,16 +409,23 @@ def computed_kpis_refresh(*, organization: Organization, keys: list[str] | None 
             end = min(kpi_status.period_end(start, kpi.frequency), today)
             try:
                 value = specs[kpi.key].compute(organization, start, end)
-            except Exception:  # noqa: BLE001 - isolate one broken function from the rest
+            except Exception:
                 logger.exception("Computed KPI %s failed for %s", kpi.key, organization.slug)
                 continue
             if value is not None:
-                items.append({"kpi": kpi.pk, "period": start, "value": value,
-                              "note": "Computed by Concord from its own records."})
+                items.append(
+                    {
+                        "kpi": kpi.pk,
+                        "period": start,
+                        "value": value,
+                        "note": "Computed by Concord from its own records.",
+                    }
+                )
     if not items:
         return 0
-    result = measurements_bulk_upsert(actor=None, organization=organization, items=items,
-                                      source=Source.COMPUTED, today=today)
+    result = measurements_bulk_upsert(
+        actor=None, organization=organization, items=items, source=Source.COMPUTED, today=today
+    )
     return result.created + result.updated
 
 

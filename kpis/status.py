@@ -15,6 +15,7 @@ The critical threshold does not colour a KPI; it scales the trend. For "higher
 is better" thresholds run critical ≤ warning ≤ target; for "lower is better"
 target ≤ warning ≤ critical.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -35,6 +36,7 @@ TREND_WINDOW = 3
 
 
 # ------------------------------------------------------------- periods ----
+
 
 def align_period(day: date, frequency: str) -> date:
     """The first day of the period containing ``day``: Monday, 1st of the month,
@@ -98,6 +100,7 @@ def recent_periods(today: date, frequency: str, count: int = 12) -> list[date]:
 
 # -------------------------------------------------------------- status ----
 
+
 def thresholds_consistent(direction: str, target: Decimal, warning: Decimal, critical: Decimal) -> bool:
     """Higher is better: critical ≤ warning ≤ target; lower is better: the reverse."""
     if direction == "higher":
@@ -105,8 +108,9 @@ def thresholds_consistent(direction: str, target: Decimal, warning: Decimal, cri
     return target <= warning <= critical
 
 
-def status_for(value: Decimal | None, *, direction: str, target: Decimal, warning: Decimal,
-               critical: Decimal) -> str | None:
+def status_for(
+    value: Decimal | None, *, direction: str, target: Decimal, warning: Decimal, critical: Decimal
+) -> str | None:
     """Green (target met), amber (missed, inside the warning line) or red
     (beyond it) for one value; None when there is no value. ``critical`` is
     accepted for symmetry with the KPI's fields and does not change the colour."""
@@ -121,8 +125,14 @@ def status_for(value: Decimal | None, *, direction: str, target: Decimal, warnin
     return AMBER if value <= warning else RED
 
 
-def trend_for(values: Sequence[Decimal], *, direction: str, target: Decimal, critical: Decimal,
-              window: int = TREND_WINDOW) -> str | None:
+def trend_for(
+    values: Sequence[Decimal],
+    *,
+    direction: str,
+    target: Decimal,
+    critical: Decimal,
+    window: int = TREND_WINDOW,
+) -> str | None:
     """Improving / worsening / flat: the latest value against the mean of up to
     ``window`` values before it (oldest first in ``values``). None with fewer
     than two values. A move smaller than 5 % of the target–critical distance
@@ -130,7 +140,7 @@ def trend_for(values: Sequence[Decimal], *, direction: str, target: Decimal, cri
     if len(values) < 2:
         return None
     latest = Decimal(values[-1])
-    earlier = [Decimal(v) for v in values[-(window + 1):-1]]
+    earlier = [Decimal(v) for v in values[-(window + 1) : -1]]
     baseline = sum(earlier) / len(earlier)
     delta = latest - baseline
     scale = abs(target - critical) or abs(baseline) or Decimal(1)

@@ -1,4 +1,5 @@
 """Background work: recompute computed KPIs (thin wrapper over the service)."""
+
 from celery import shared_task
 from celery.schedules import crontab
 
@@ -19,7 +20,9 @@ def refresh_computed_kpis(self) -> int:
     return services.computed_kpis_refresh_all()
 
 
-@shared_task(name="kpis.tasks.refresh_computed_kpi", autoretry_for=(Exception,), retry_backoff=30, max_retries=5)
+@shared_task(
+    name="kpis.tasks.refresh_computed_kpi", autoretry_for=(Exception,), retry_backoff=30, max_retries=5
+)
 def refresh_computed_kpi(*, organization_id: int, kpi_key: str) -> int:
     """Compute one newly added computed KPI's values (queued when it is added)."""
     from core.models import Organization

@@ -15,6 +15,9 @@ urlpatterns = [
     path("<int:pk>/edit/", views.KPIEditView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.KPIDeleteView.as_view(), name="delete"),
     path("<int:pk>/values/new/", views.MeasurementCreateView.as_view(), name="measurement_create"),
-    path("<int:pk>/values/<int:measurement_pk>/delete/", views.MeasurementDeleteView.as_view(),
-         name="measurement_delete"),
+    path(
+        "<int:pk>/values/<int:measurement_pk>/delete/",
+        views.MeasurementDeleteView.as_view(),
+        name="measurement_delete",
+    ),
 ]

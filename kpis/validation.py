@@ -2,6 +2,7 @@
 
 Shared by the single-value service, the bulk API, imports and forms, so that
 every entry point refuses the same things with the same words."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,8 +19,13 @@ from .models import KPI, NON_NEGATIVE_UNITS, Unit
 
 MAX_ABS_VALUE = Decimal("99999999999999")  # 14 integer digits (DecimalField 18,4)
 MAX_NOTE = 500
-UNIT_WORDS = {"count": "A count", "days": "A duration", "hours": "A duration", "minutes": "A duration",
-              "ratio": "A ratio"}
+UNIT_WORDS = {
+    "count": "A count",
+    "days": "A duration",
+    "hours": "A duration",
+    "minutes": "A duration",
+    "ratio": "A ratio",
+}
 
 
 def _decimal(raw) -> Decimal:
@@ -70,8 +76,9 @@ def clean_period(raw, frequency: str, today: date) -> date:
         raise DomainError("Enter the period as a date, YYYY-MM-DD (or YYYY-MM for a month).", field="period")
     start = kpi_status.align_period(day, frequency)
     if start > today:
-        raise DomainError("The period is in the future. Record values once the period has started.",
-                          field="period")
+        raise DomainError(
+            "The period is in the future. Record values once the period has started.", field="period"
+        )
     if start.year < 2000:
         raise DomainError("The period is too far in the past.", field="period")
     return start
@@ -95,13 +102,19 @@ def kpi_field_errors(data: dict) -> list[tuple[str, str]]:
     if errors:
         return errors
     direction = data.get("direction")
-    if not kpi_status.thresholds_consistent(direction, values["target"], values["warning"], values["critical"]):
+    if not kpi_status.thresholds_consistent(
+        direction, values["target"], values["warning"], values["critical"]
+    ):
         if direction == "higher":
-            message = ("When higher is better, the critical threshold must be at or below the warning threshold, "
-                       "and the warning threshold at or below the target.")
+            message = (
+                "When higher is better, the critical threshold must be at or below the warning threshold, "
+                "and the warning threshold at or below the target."
+            )
         else:
-            message = ("When lower is better, the critical threshold must be at or above the warning threshold, "
-                       "and the warning threshold at or above the target.")
+            message = (
+                "When lower is better, the critical threshold must be at or above the warning threshold, "
+                "and the warning threshold at or above the target."
+            )
         errors.append(("warning", message))
     return errors
 
@@ -141,10 +154,18 @@ def _kpi_lookup(organization, items: list) -> tuple[dict[int, KPI], dict[str, KP
         number = _as_id(ref)
         if number is not None:
             ids.add(number) if number > 0 else None
-        elif isinstance(ref, str) and ref.strip() and len(ref) <= 200 and text_problem(ref, one_line=True) is None:
+        elif (
+            isinstance(ref, str)
+            and ref.strip()
+            and len(ref) <= 200
+            and text_problem(ref, one_line=True) is None
+        ):
             keys.add(ref.strip())
-    kpis = list(KPI.objects.filter(Q(pk__in=ids) | Q(key__in=keys), organization=organization)) if ids or keys \
+    kpis = (
+        list(KPI.objects.filter(Q(pk__in=ids) | Q(key__in=keys), organization=organization))
+        if ids or keys
         else []
+    )
     return {k.pk: k for k in kpis}, {k.key: k for k in kpis if k.key}
 
 
@@ -157,8 +178,9 @@ def _resolve(ref, by_id, by_key) -> KPI | None:
     return None
 
 
-def clean_measurement_items(organization, items: list, *, today: date,
-                            allow_computed: bool = False) -> tuple[list[CleanItem], list[ItemError]]:
+def clean_measurement_items(
+    organization, items: list, *, today: date, allow_computed: bool = False
+) -> tuple[list[CleanItem], list[ItemError]]:
     """Validate every item; return the clean ones and every error (never stops at the first)."""
     by_id, by_key = _kpi_lookup(organization, items)
     clean: list[CleanItem] = []
@@ -181,8 +203,11 @@ def clean_measurement_items(organization, items: list, *, today: date,
 
 
 def _clean_item(index, item, by_id, by_key, today, allow_computed, clean) -> list[ItemError]:
-    errors = [ItemError(index, name, problem) for name in ("kpi", "period", "value", "note")
-              if (problem := text_problem(item.get(name), one_line=name != "note"))]
+    errors = [
+        ItemError(index, name, problem)
+        for name in ("kpi", "period", "value", "note")
+        if (problem := text_problem(item.get(name), one_line=name != "note"))
+    ]
     if errors:
         return errors
     kpi = _resolve(item.get("kpi"), by_id, by_key)
@@ -214,8 +239,16 @@ def _clean_item(index, item, by_id, by_key, today, allow_computed, clean) -> lis
 
 def kpi_import_problems(kpi) -> list[tuple[str, str]]:
     """Domain rules on a KPI row of an organization import (core.portability)."""
-    return kpi_field_errors({"name": kpi.name, "unit": kpi.unit, "direction": kpi.direction,
-                             "target": kpi.target, "warning": kpi.warning, "critical": kpi.critical})
+    return kpi_field_errors(
+        {
+            "name": kpi.name,
+            "unit": kpi.unit,
+            "direction": kpi.direction,
+            "target": kpi.target,
+            "warning": kpi.warning,
+            "critical": kpi.critical,
+        }
+    )
 
 
 def measurement_import_problems(measurement) -> list[tuple[str, str]]:

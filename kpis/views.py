@@ -1,4 +1,5 @@
 """KPI pages: scorecard, KPI page, forms, starter library, import and export."""
+
 from __future__ import annotations
 
 import secrets
@@ -49,7 +50,8 @@ def _with_sparklines(groups):
         for row in group.rows:
             row.sparkline_svg = sparkline(
                 [float(v) if v is not None else None for v in row.sparkline],
-                color=STATUS_COLOURS[row.display_status], label=f"{row.kpi.name}: last 12 periods",
+                color=STATUS_COLOURS[row.display_status],
+                label=f"{row.kpi.name}: last 12 periods",
             )
     return groups
 
@@ -64,12 +66,23 @@ class ScorecardView(KpiViewMixin, TemplateView):
         form = ScorecardFilterForm(self.request.GET or None)
         filters = form.cleaned_data if form.is_valid() else {}
         scorecard = selectors.kpi_scorecard_page(
-            self.request.user, self.organization, page=self.request.GET.get("page"),
-            domain=filters.get("domain", ""), status=filters.get("status", ""), search=filters.get("q", ""))
-        context.update(groups=_with_sparklines(scorecard.groups), page_obj=scorecard.page_obj, filter_form=form,
-                       counts=scorecard.counts, total=scorecard.counts["total"],
-                       filtered=bool(self.request.GET.get("q") or self.request.GET.get("domain")
-                                     or self.request.GET.get("status")))
+            self.request.user,
+            self.organization,
+            page=self.request.GET.get("page"),
+            domain=filters.get("domain", ""),
+            status=filters.get("status", ""),
+            search=filters.get("q", ""),
+        )
+        context.update(
+            groups=_with_sparklines(scorecard.groups),
+            page_obj=scorecard.page_obj,
+            filter_form=form,
+            counts=scorecard.counts,
+            total=scorecard.counts["total"],
+            filtered=bool(
+                self.request.GET.get("q") or self.request.GET.get("domain") or self.request.GET.get("status")
+            ),
+        )
         return context
 
 
@@ -77,16 +90,26 @@ def _chart(kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, hei
     labels, values = selectors.kpi_chart_series(kpi, periods=periods)
     if width < 500:  # a phone-sized chart has room for every fourth label only
         labels = [label if i % 4 == 0 or i == len(labels) - 1 else "" for i, label in enumerate(labels)]
-    references = [("Target", float(kpi.target), GREEN), ("Warning", float(kpi.warning), AMBER),
-                  ("Critical", float(kpi.critical), RED)]
+    references = [
+        ("Target", float(kpi.target), GREEN),
+        ("Warning", float(kpi.warning), AMBER),
+        ("Critical", float(kpi.critical), RED),
+    ]
     numbers = [float(v) for v in values if v is not None] + [value for _, value, _ in references]
     # Counts, durations and percentages cannot go below zero: start the axis there
     # when the data sits near it, rather than at a meaningless negative tick.
     near_zero = kpi.unit in NON_NEGATIVE_UNITS | {"percent"} and min(numbers) <= 0.3 * max(numbers)
     top = 100.0 if kpi.unit == "percent" and max(numbers) > 90 else None
-    return line_chart(labels, {kpi.name: [float(v) if v is not None else None for v in values]},
-                      reference_lines=references, y_min=0.0 if near_zero else None, y_max=top,
-                      title=f"{kpi.name}, last {len(labels)} periods", width=width, height=height)
+    return line_chart(
+        labels,
+        {kpi.name: [float(v) if v is not None else None for v in values]},
+        reference_lines=references,
+        y_min=0.0 if near_zero else None,
+        y_max=top,
+        title=f"{kpi.name}, last {len(labels)} periods",
+        width=width,
+        height=height,
+    )
 
 
 class KPIDetailView(KpiViewMixin, TemplateView):
@@ -105,11 +128,16 @@ class KPIDetailView(KpiViewMixin, TemplateView):
             m.status = kpi.status_of(m.value)
             m.label = period_label(m.period, kpi.frequency)
         context.update(
-            kpi=kpi, row=row, chart=_chart(kpi),
-            chart_small=_chart(kpi, periods=12, width=360, height=240), page_obj=page_obj, source_form=source_form,
-            measurement_form=kwargs.get("measurement_form") or MeasurementForm(
-                initial={"period": timezone.localdate()}),
-            history=history_entries(kpi), value_changes=selectors.measurement_changes(kpi),
+            kpi=kpi,
+            row=row,
+            chart=_chart(kpi),
+            chart_small=_chart(kpi, periods=12, width=360, height=240),
+            page_obj=page_obj,
+            source_form=source_form,
+            measurement_form=kwargs.get("measurement_form")
+            or MeasurementForm(initial={"period": timezone.localdate()}),
+            history=history_entries(kpi),
+            value_changes=selectors.measurement_changes(kpi),
         )
         return context
 
@@ -138,8 +166,12 @@ class KPIFormMixin(KpiViewMixin):
 
 class KPICreateView(KPIFormMixin, FormView):
     def get_initial(self):
-        return {"domain": self.request.GET.get("domain", "joint"), "direction": "higher", "frequency": "monthly",
-                "unit": "percent"}
+        return {
+            "domain": self.request.GET.get("domain", "joint"),
+            "direction": "higher",
+            "frequency": "monthly",
+            "unit": "percent",
+        }
 
     def save(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
@@ -169,8 +201,9 @@ class KPIEditView(KPIFormMixin, FormView):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         if self.kpi.computed:
             data.pop("key", None)
-        kpi = services.kpi_update(actor=self.request.user, kpi=self.kpi,
-                                  expected_version=form.cleaned_data.get("version"), **data)
+        kpi = services.kpi_update(
+            actor=self.request.user, kpi=self.kpi, expected_version=form.cleaned_data.get("version"), **data
+        )
         messages.success(self.request, "KPI saved.")
         return kpi
 
@@ -208,8 +241,9 @@ class MeasurementCreateView(KpiViewMixin, FormView):
     def form_valid(self, form):
         kpi = self.get_kpi()
         try:
-            measurement, created = services.measurement_record(actor=self.request.user, kpi=kpi,
-                                                               **form.cleaned_data)
+            measurement, created = services.measurement_record(
+                actor=self.request.user, kpi=kpi, **form.cleaned_data
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -235,27 +269,39 @@ class LibraryView(KpiViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        added = dict(selectors.kpi_list(self.request.user, self.organization).exclude(key="")
-                     .values_list("key", "pk"))
+        added = dict(
+            selectors.kpi_list(self.request.user, self.organization).exclude(key="").values_list("key", "pk")
+        )
         entries = library_entries()
         groups = []
         for value, label in (("it", "IT"), ("security", "Security"), ("joint", "Joint")):
-            groups.append({"domain": value, "label": label,
-                           "entries": [(e, added.get(e.key)) for e in entries if e.domain == value]})
-        context.update(groups=groups, added_count=sum(1 for e in entries if e.key in added), total=len(entries))
+            groups.append(
+                {
+                    "domain": value,
+                    "label": label,
+                    "entries": [(e, added.get(e.key)) for e in entries if e.domain == value],
+                }
+            )
+        context.update(
+            groups=groups, added_count=sum(1 for e in entries if e.key in added), total=len(entries)
+        )
         return context
 
 
 class LibraryAddView(KpiViewMixin, View):
     def post(self, request, org):
         try:
-            kpi = services.kpi_add_from_library(actor=request.user, organization=self.organization,
-                                                key=request.POST.get("key", ""))
+            kpi = services.kpi_add_from_library(
+                actor=request.user, organization=self.organization, key=request.POST.get("key", "")
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("kpis:library", org=org)
-        messages.success(request, f"“{kpi.name}” added to the scorecard. Adjust its target and thresholds "
-                                  "to your organization if needed.")
+        messages.success(
+            request,
+            f"“{kpi.name}” added to the scorecard. Adjust its target and thresholds "
+            "to your organization if needed.",
+        )
         return redirect(f"{reverse('kpis:library', kwargs={'org': org})}#lib-{kpi.key}")
 
 
@@ -277,8 +323,11 @@ class ImportView(KpiViewMixin, FormView):
 
     def form_valid(self, form):
         try:
-            rows = read_rows(form.cleaned_data["file"], required_headers=("kpi", "period", "value"),
-                             max_rows=MAX_IMPORT_ROWS)
+            rows = read_rows(
+                form.cleaned_data["file"],
+                required_headers=("kpi", "period", "value"),
+                max_rows=MAX_IMPORT_ROWS,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -287,9 +336,12 @@ class ImportView(KpiViewMixin, FormView):
         if not errors:
             token = secrets.token_urlsafe(12)
             self.request.session[IMPORT_SESSION_KEY] = {"token": token, "rows": rows}
-        return self.render_to_response(self.get_context_data(form=form, preview=preview, row_errors=errors,
-                                                             token=token, row_count=len(rows)),
-                                       status=400 if errors else 200)
+        return self.render_to_response(
+            self.get_context_data(
+                form=form, preview=preview, row_errors=errors, token=token, row_count=len(rows)
+            ),
+            status=400 if errors else 200,
+        )
 
     def confirm(self, request):
         stored = request.session.get(IMPORT_SESSION_KEY) or {}
@@ -297,14 +349,18 @@ class ImportView(KpiViewMixin, FormView):
             messages.error(request, "This import expired. Upload the file again.")
             return redirect("kpis:import", org=self.organization.slug)
         try:
-            result = services.measurements_import(actor=request.user, organization=self.organization,
-                                                  rows=stored["rows"])
+            result = services.measurements_import(
+                actor=request.user, organization=self.organization, rows=stored["rows"]
+            )
         except services.BulkValidationError:
             messages.error(request, "The data changed since the preview; nothing was imported. Upload again.")
             return redirect("kpis:import", org=self.organization.slug)
         request.session.pop(IMPORT_SESSION_KEY, None)
-        messages.success(request, f"Imported: {result.created} new value(s), {result.updated} updated, "
-                                  f"{result.unchanged} unchanged.")
+        messages.success(
+            request,
+            f"Imported: {result.created} new value(s), {result.updated} updated, "
+            f"{result.unchanged} unchanged.",
+        )
         return redirect("kpis:scorecard", org=self.organization.slug)
 
 
@@ -315,6 +371,8 @@ class ExportView(KpiViewMixin, View):
     def get(self, request, org):
         parameters = {"kpi": request.GET.get("kpi", "")}
         if request.GET.get("format") == "xlsx":
-            return export_or_queue(request, self.organization, key=export_jobs.VALUES_XLSX, parameters=parameters)
+            return export_or_queue(
+                request, self.organization, key=export_jobs.VALUES_XLSX, parameters=parameters
+            )
         rows = export_jobs.export_rows(export_jobs.measurements(request.user, self.organization, parameters))
         return csv_response(EXPORT_HEADERS, rows, f"kpi-values-{org}-{timezone.localdate().isoformat()}.csv")

@@ -2,6 +2,7 @@
 assess my lens, propose / confirm / decline the agreement, request, sign,
 withdraw and end a joint acceptance, delete a mitigation. A refusal re-renders
 the risk's page with the message on the field it names."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -34,7 +35,9 @@ class RiskActionView(RiskDetailView):
                 form.add_error(None, exc.message)
             else:
                 add_domain_error(form, exc)
-            return self.render_with(status=409 if isinstance(exc, ConflictError) else 400, **{form_name: form})
+            return self.render_with(
+                status=409 if isinstance(exc, ConflictError) else 400, **{form_name: form}
+            )
         messages.error(self.request, exc.message)
         return redirect("risks:detail", org=self.organization.slug, pk=self.kwargs["pk"])
 
@@ -48,8 +51,13 @@ class AssessView(RiskActionView):
             return self.render_with(assess_form=form)
         risk = self.get_risk()
         try:
-            services.assessment_record(actor=request.user, risk=risk, rationale=form.cleaned_data["rationale"],
-                                       expected_version=form.cleaned_data.get("version"), **form.ratings())
+            services.assessment_record(
+                actor=request.user,
+                risk=risk,
+                rationale=form.cleaned_data["rationale"],
+                expected_version=form.cleaned_data.get("version"),
+                **form.ratings(),
+            )
         except DomainError as exc:
             return self.refused(exc, form, "assess_form")
         return self.done("Your assessment is saved.")
@@ -64,8 +72,12 @@ class AgreementProposeView(RiskActionView):
         if not form.is_valid():
             return self.render_with(agree_form=form)
         try:
-            services.agreement_propose(actor=request.user, risk=self.get_risk(),
-                                       rationale=form.cleaned_data["rationale"], **form.ratings())
+            services.agreement_propose(
+                actor=request.user,
+                risk=self.get_risk(),
+                rationale=form.cleaned_data["rationale"],
+                **form.ratings(),
+            )
         except DomainError as exc:
             return self.refused(exc, form, "agree_form")
         return self.done("Agreement proposed. It counts once the other side confirms it.")
@@ -90,8 +102,9 @@ class AgreementDeclineView(RiskActionView):
         form = DeclineForm(request.POST)
         form.is_valid()
         try:
-            services.agreement_decline(actor=request.user, risk=self.get_risk(),
-                                       reason=form.cleaned_data.get("reason", ""))
+            services.agreement_decline(
+                actor=request.user, risk=self.get_risk(), reason=form.cleaned_data.get("reason", "")
+            )
         except DomainError as exc:
             return self.refused(exc, form, "decline_form")
         return self.done("The proposal is withdrawn.")
@@ -105,10 +118,13 @@ class AcceptanceRequestView(RiskActionView):
         if not form.is_valid():
             return self.render_with(acceptance_form=form)
         try:
-            services.acceptance_request(actor=request.user, risk=self.get_risk(),
-                                        justification=form.cleaned_data["justification"],
-                                        expires_on=form.cleaned_data["expires_on"],
-                                        expected_version=form.cleaned_data.get("version"))
+            services.acceptance_request(
+                actor=request.user,
+                risk=self.get_risk(),
+                justification=form.cleaned_data["justification"],
+                expires_on=form.cleaned_data["expires_on"],
+                expected_version=form.cleaned_data.get("version"),
+            )
         except DomainError as exc:
             return self.refused(exc, form, "acceptance_form")
         return self.done("Joint acceptance requested. The CIO and the CISO now both sign it.")
@@ -120,9 +136,12 @@ class AcceptanceSignView(RiskActionView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.acceptance_sign(actor=request.user, risk=self.get_risk(),
-                                     decision=request.POST.get("decision", "approve"),
-                                     comment=request.POST.get("comment", ""))
+            services.acceptance_sign(
+                actor=request.user,
+                risk=self.get_risk(),
+                decision=request.POST.get("decision", "approve"),
+                comment=request.POST.get("comment", ""),
+            )
         except DomainError as exc:
             return self.refused(exc)
         return self.done("Your decision is recorded.")
@@ -146,8 +165,9 @@ class AcceptanceCancelView(RiskActionView):
 
     def post(self, request, *args, **kwargs):
         try:
-            services.acceptance_cancel(actor=request.user, risk=self.get_risk(),
-                                       expected_version=request.POST.get("version") or None)
+            services.acceptance_cancel(
+                actor=request.user, risk=self.get_risk(), expected_version=request.POST.get("version") or None
+            )
         except DomainError as exc:
             return self.refused(exc)
         return self.done("The joint acceptance is ended.")
@@ -162,8 +182,11 @@ class MitigationDeleteView(RiskActionView):
         if mitigation is None:
             raise Http404("No such mitigation.")
         try:
-            services.mitigation_delete(actor=request.user, mitigation=mitigation,
-                                       expected_version=request.POST.get("version") or None)
+            services.mitigation_delete(
+                actor=request.user,
+                mitigation=mitigation,
+                expected_version=request.POST.get("version") or None,
+            )
         except DomainError as exc:
             return self.refused(exc)
         return self.done(f"Mitigation “{mitigation.title}” deleted.")

@@ -1,6 +1,7 @@
 """Technical admin: reference catalogues are browsable; business records are
 read-only here because every change must go through the services (history,
 version, sign-off voiding)."""
+
 from django.contrib import admin
 
 from .models import AnnexAControl, Assessment, CsfCategory, CsfFunction, Mitigation, Risk
@@ -37,7 +38,15 @@ class AnnexAControlAdmin(ReadOnlyAdmin):
 
 @admin.register(Risk)
 class RiskAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "title", "organization", "status", "inherent_score", "cio_score", "ciso_score"]
+    list_display = [
+        "reference",
+        "title",
+        "organization",
+        "status",
+        "inherent_score",
+        "cio_score",
+        "ciso_score",
+    ]
     list_filter = ["organization", "status", "origin"]
     search_fields = ["reference", "title"]
 

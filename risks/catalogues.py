@@ -5,6 +5,7 @@ Used by a data migration, so it takes the model classes as arguments (the
 historical models of that migration) and is safe to run again: it updates
 rows by code and never deletes.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,10 +34,15 @@ def load_catalogues(csf_function_model, csf_category_model, control_model) -> No
     for order, (code, name, description) in enumerate(data["categories"], 1):
         csf_category_model.objects.update_or_create(
             code=code,
-            defaults={"name": name, "description": description, "order": order,
-                      "function": functions[code.split(".")[0]]},
+            defaults={
+                "name": name,
+                "description": description,
+                "order": order,
+                "function": functions[code.split(".")[0]],
+            },
         )
     for order, control in enumerate(read_annex_a(), 1):
         control_model.objects.update_or_create(
-            code=control["code"], defaults={"title": control["title"], "theme": control["theme"], "order": order}
+            code=control["code"],
+            defaults={"title": control["title"], "theme": control["theme"], "order": order},
         )

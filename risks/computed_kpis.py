@@ -2,6 +2,7 @@
 the kpis registry. Each is measured as the register stood at the end of the
 period (read from the change history), so re-computing a past period gives
 the same answer later."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, time
@@ -23,17 +24,27 @@ def risks_as_of(organization, day: date):
     if settings.USE_TZ:
         moment = timezone.make_aware(moment)
     history = Risk.history.model
-    latest = (history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
-              .order_by("-history_date", "-history_id").values("history_id")[:1])
+    latest = (
+        history.objects.filter(id=OuterRef("id"), history_date__lte=moment)
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
     rows = history.objects.filter(organization=organization, history_date__lte=moment)
     return rows.filter(history_id=Subquery(latest)).exclude(history_type="-")
 
 
 @computed_kpi(
-    key="open_risks_above_appetite", name="Open risks above appetite",
+    key="open_risks_above_appetite",
+    name="Open risks above appetite",
     description="Risks not accepted or closed whose current score (agreed, else the higher of the CIO's and the "
-                "CISO's) is above the organization's risk appetite, at the end of the period.",
-    unit="count", direction="lower", domain="joint", frequency="monthly", target=0, warning=3, critical=8,
+    "CISO's) is above the organization's risk appetite, at the end of the period.",
+    unit="count",
+    direction="lower",
+    domain="joint",
+    frequency="monthly",
+    target=0,
+    warning=3,
+    critical=8,
     csf_function="GV",
 )
 def open_risks_above_appetite(organization, period_start: date, period_end: date) -> Decimal | None:
@@ -48,10 +59,17 @@ def open_risks_above_appetite(organization, period_start: date, period_end: date
 
 
 @computed_kpi(
-    key="divergent_risk_assessments", name="Divergent risk assessments",
+    key="divergent_risk_assessments",
+    name="Divergent risk assessments",
     description="Share of open risks assessed by both the CIO and the CISO whose two views are a level "
-                "or more apart and not yet agreed, at the end of the period.",
-    unit="percent", direction="lower", domain="joint", frequency="monthly", target=10, warning=25, critical=40,
+    "or more apart and not yet agreed, at the end of the period.",
+    unit="percent",
+    direction="lower",
+    domain="joint",
+    frequency="monthly",
+    target=10,
+    warning=25,
+    critical=40,
     csf_function="GV",
 )
 def divergent_risk_assessments(organization, period_start: date, period_end: date) -> Decimal | None:

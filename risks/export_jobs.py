@@ -1,5 +1,6 @@
 """The risk register as XLSX, prepared by the background worker when it is
 large (see core/exports.py)."""
+
 from __future__ import annotations
 
 from django.http import Http404, QueryDict
@@ -34,11 +35,23 @@ def register_xlsx(user, organization, parameters, progress) -> ExportFile:
     risks = _register(user, organization, parameters).prefetch_related("annex_a_controls")
     rows = importing.export_rows(risks, organization)
     progress(50, "Writing the workbook")
-    sheet = Sheet("Risk register", importing.EXPORT_HEADERS, rows, money_columns=importing.MONEY_COLUMNS,
-                  widths=(10, 40, 50, 22, 10, 28, 16, 12, 12, 14, 30, 24, 24))
+    sheet = Sheet(
+        "Risk register",
+        importing.EXPORT_HEADERS,
+        rows,
+        money_columns=importing.MONEY_COLUMNS,
+        widths=(10, 40, 50, 22, 10, 28, 16, 12, 12, 14, 30, 24, 24),
+    )
     name = f"{organization.slug}-risk-register-{timezone.localdate():%Y-%m-%d}.xlsx"
     return ExportFile(xlsx_bytes([sheet], currency=organization.currency), name, XLSX_MIME)
 
 
-register_export(ExportKind(key=REGISTER_XLSX, title=lambda org, params: "Risk register: workbook (XLSX)",
-                           authorize=_authorize, size=_size, render=register_xlsx))
+register_export(
+    ExportKind(
+        key=REGISTER_XLSX,
+        title=lambda org, params: "Risk register: workbook (XLSX)",
+        authorize=_authorize,
+        size=_size,
+        render=register_xlsx,
+    )
+)

@@ -1,5 +1,6 @@
 """Forms of the register's pages. They check shape; the services check rules
 (a service's refusal is shown on the field it names)."""
+
 from __future__ import annotations
 
 from django import forms
@@ -31,19 +32,36 @@ class CatalogueChoiceField(forms.ModelMultipleChoiceField):
 class RiskForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     csf_categories = CatalogueChoiceField(
-        queryset=CsfCategory.objects.select_related("function"), required=False, label="NIST CSF 2.0 categories",
+        queryset=CsfCategory.objects.select_related("function"),
+        required=False,
+        label="NIST CSF 2.0 categories",
     )
     annex_a_controls = CatalogueChoiceField(
-        queryset=AnnexAControl.objects.all(), required=False, label="ISO/IEC 27001:2022 Annex A controls",
+        queryset=AnnexAControl.objects.all(),
+        required=False,
+        label="ISO/IEC 27001:2022 Annex A controls",
     )
 
     class Meta:
         model = Risk
         field_classes = {"owner": MemberChoiceField}
         fields = [
-            "title", "impact_statement", "category", "origin", "owner", "status", "treatment", "due_date",
-            "next_review_date", "affected_services", "csf_categories", "annex_a_controls", "loss_low",
-            "loss_most_likely", "loss_high", "events_per_year",
+            "title",
+            "impact_statement",
+            "category",
+            "origin",
+            "owner",
+            "status",
+            "treatment",
+            "due_date",
+            "next_review_date",
+            "affected_services",
+            "csf_categories",
+            "annex_a_controls",
+            "loss_low",
+            "loss_most_likely",
+            "loss_high",
+            "events_per_year",
         ]
         widgets = {
             "impact_statement": forms.Textarea(attrs={"rows": 3}),
@@ -60,7 +78,8 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
         self.fields["owner"].queryset = member_choices(organization)
         current = self.instance.status if self.instance.pk else None
         self.fields["status"].choices = [
-            (value, label) for value, label in RiskStatus.choices
+            (value, label)
+            for value, label in RiskStatus.choices
             if value != RiskStatus.ACCEPTED or current == RiskStatus.ACCEPTED
         ]
         if self.instance.pk:
@@ -79,7 +98,9 @@ class RiskForm(StyledFormMixin, forms.ModelForm):
                     self.add_error(name, "Fill in all four figures of the loss estimate, or none of them.")
         elif given:
             if data["loss_most_likely"] < data["loss_low"]:
-                self.add_error("loss_most_likely", "The most likely loss cannot be lower than the low estimate.")
+                self.add_error(
+                    "loss_most_likely", "The most likely loss cannot be lower than the low estimate."
+                )
             elif data["loss_high"] < data["loss_most_likely"]:
                 self.add_error("loss_high", "The high estimate cannot be lower than the most likely loss.")
         return data
@@ -99,19 +120,35 @@ class AssessmentForm(StyledFormMixin, forms.Form):
 
     inherent_likelihood = forms.TypedChoiceField(choices=RATING_CHOICES_L, coerce=int, label="Likelihood")
     inherent_impact = forms.TypedChoiceField(choices=RATING_CHOICES_I, coerce=int, label="Impact")
-    residual_likelihood = forms.TypedChoiceField(choices=RATING_CHOICES_L, coerce=int,
-                                                 label="Target residual likelihood")
-    residual_impact = forms.TypedChoiceField(choices=RATING_CHOICES_I, coerce=int, label="Target residual impact")
-    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000,
-                                help_text="Why these values: evidence, assumptions, what would change your mind.")
+    residual_likelihood = forms.TypedChoiceField(
+        choices=RATING_CHOICES_L, coerce=int, label="Target residual likelihood"
+    )
+    residual_impact = forms.TypedChoiceField(
+        choices=RATING_CHOICES_I, coerce=int, label="Target residual impact"
+    )
+    rationale = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        help_text="Why these values: evidence, assumptions, what would change your mind.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     @classmethod
     def from_assessment(cls, assessment, *, version=None, prefix=None):
         initial = {"version": version}
         if assessment is not None:
-            initial.update({name: getattr(assessment, name) for name in (
-                "inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact", "rationale")})
+            initial.update(
+                {
+                    name: getattr(assessment, name)
+                    for name in (
+                        "inherent_likelihood",
+                        "inherent_impact",
+                        "residual_likelihood",
+                        "residual_impact",
+                        "rationale",
+                    )
+                }
+            )
         return cls(initial=initial, prefix=prefix)
 
     def ratings(self) -> dict:
@@ -119,18 +156,25 @@ class AssessmentForm(StyledFormMixin, forms.Form):
 
 
 class DeclineForm(StyledFormMixin, forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why you decline (required)"}),
-                             required=False, max_length=2000,
-                             label="Why (required when you decline the other's proposal)")
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Why you decline (required)"}),
+        required=False,
+        max_length=2000,
+        label="Why (required when you decline the other's proposal)",
+    )
 
 
 class AcceptanceRequestForm(StyledFormMixin, forms.Form):
     justification = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
         help_text="Why living with this risk for a while is the right business call, and what limits it.",
     )
-    expires_on = forms.DateField(widget=DATE, label="Acceptance expires on",
-                                 help_text="After this date the risk returns to 'assessed' and needs a decision.")
+    expires_on = forms.DateField(
+        widget=DATE,
+        label="Acceptance expires on",
+        help_text="After this date the risk returns to 'assessed' and needs a decision.",
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
@@ -157,5 +201,6 @@ class MitigationForm(StyledFormMixin, forms.ModelForm):
 
 
 class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(label="CSV or Excel file",
-                           help_text="Use the columns of the register export; up to 5,000 rows.")
+    file = forms.FileField(
+        label="CSV or Excel file", help_text="Use the columns of the register export; up to 5,000 rows."
+    )

@@ -7,6 +7,7 @@ left to right), impact up the side (5 at the top)**, as most risk standards
 draw it. A report snapshot stores ``picture`` (plain lists), so a frozen
 report draws exactly as a live page does.
 """
+
 from __future__ import annotations
 
 from . import scoring
@@ -29,16 +30,26 @@ def rows(drawn: list[list[int]], thresholds: scoring.Thresholds) -> list[dict]:
     result = []
     for index, counts in enumerate(drawn):
         impact = 5 - index
-        cells = [{"likelihood": likelihood, "impact": impact, "count": count, "score": likelihood * impact,
-                  "level": scoring.level_key(likelihood * impact, thresholds), "key": f"{likelihood}-{impact}"}
-                 for likelihood, count in zip(SCALE, counts, strict=True)]
+        cells = [
+            {
+                "likelihood": likelihood,
+                "impact": impact,
+                "count": count,
+                "score": likelihood * impact,
+                "level": scoring.level_key(likelihood * impact, thresholds),
+                "key": f"{likelihood}-{impact}",
+            }
+            for likelihood, count in zip(SCALE, counts, strict=True)
+        ]
         result.append({"impact": impact, "label": scoring.IMPACT_LABELS[impact], "cells": cells})
     return result
 
 
 def cell_counts(drawn: list[list[int]]) -> dict[str, int]:
     """{"likelihood-impact": count} of every cell of ``picture`` (the API's and the tests' view)."""
-    return {cell["key"]: cell["count"] for row in rows(drawn, scoring.DEFAULT_THRESHOLDS) for cell in row["cells"]}
+    return {
+        cell["key"]: cell["count"] for row in rows(drawn, scoring.DEFAULT_THRESHOLDS) for cell in row["cells"]
+    }
 
 
 def total(drawn: list[list[int]]) -> int:

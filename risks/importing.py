@@ -7,6 +7,7 @@ Score columns are exported for reading only: each lens is assessed in Concord
 by its owner, never by a file. ``parse_rows`` checks every row and returns all
 the errors at once; ``services.risks_import`` writes all rows or none.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,23 +23,59 @@ from . import scoring
 from .models import AnnexAControl, CsfCategory, Origin, Risk, RiskCategory, RiskStatus, Treatment
 
 EDITABLE_HEADERS = [
-    "reference", "title", "business_impact", "category", "origin", "owner_email", "status", "treatment",
-    "due_date", "next_review_date", "affected_services", "csf_categories", "annex_a_controls", "loss_low",
-    "loss_most_likely", "loss_high", "events_per_year",
+    "reference",
+    "title",
+    "business_impact",
+    "category",
+    "origin",
+    "owner_email",
+    "status",
+    "treatment",
+    "due_date",
+    "next_review_date",
+    "affected_services",
+    "csf_categories",
+    "annex_a_controls",
+    "loss_low",
+    "loss_most_likely",
+    "loss_high",
+    "events_per_year",
 ]
 READ_ONLY_HEADERS = [
-    "expected_annual_loss", "cio_score", "ciso_score", "agreed", "current_score", "level", "residual_score",
-    "divergence_levels", "above_appetite",
+    "expected_annual_loss",
+    "cio_score",
+    "ciso_score",
+    "agreed",
+    "current_score",
+    "level",
+    "residual_score",
+    "divergence_levels",
+    "above_appetite",
 ]
 EXPORT_HEADERS = EDITABLE_HEADERS + READ_ONLY_HEADERS
 REQUIRED_HEADERS = ["title", "business_impact", "category", "origin", "owner_email"]
-MONEY_COLUMNS = tuple(EXPORT_HEADERS.index(h) for h in ("loss_low", "loss_most_likely", "loss_high",
-                                                          "expected_annual_loss"))
+MONEY_COLUMNS = tuple(
+    EXPORT_HEADERS.index(h) for h in ("loss_low", "loss_most_likely", "loss_high", "expected_annual_loss")
+)
 MAX_ROWS = 5000
 
 FIELD_OF_COLUMN = {"business_impact": "impact_statement", "owner_email": "owner"}
-COMPARED = ("title", "impact_statement", "category", "origin", "owner", "status", "treatment", "due_date",
-            "next_review_date", "affected_services", "loss_low", "loss_most_likely", "loss_high", "events_per_year")
+COMPARED = (
+    "title",
+    "impact_statement",
+    "category",
+    "origin",
+    "owner",
+    "status",
+    "treatment",
+    "due_date",
+    "next_review_date",
+    "affected_services",
+    "loss_low",
+    "loss_most_likely",
+    "loss_high",
+    "events_per_year",
+)
 
 
 def _codes(values) -> str:
@@ -48,13 +85,31 @@ def _codes(values) -> str:
 def export_row(risk: Risk, organization: Organization) -> list:
     thresholds = organization.level_thresholds
     return [
-        risk.reference, risk.title, risk.impact_statement, risk.get_category_display(), risk.get_origin_display(),
-        risk.owner.email, risk.get_status_display(), risk.get_treatment_display() if risk.treatment else "",
-        risk.due_date, risk.next_review_date, risk.affected_services, _codes(risk.csf_categories.all()),
-        _codes(risk.annex_a_controls.all()), risk.loss_low, risk.loss_most_likely, risk.loss_high,
-        risk.events_per_year, risk.expected_annual_loss, risk.cio_score, risk.ciso_score,
-        "yes" if risk.is_agreed else "no", risk.inherent_score, scoring.level_key(risk.inherent_score, thresholds),
-        risk.residual_score, getattr(risk, "divergence_levels", ""),
+        risk.reference,
+        risk.title,
+        risk.impact_statement,
+        risk.get_category_display(),
+        risk.get_origin_display(),
+        risk.owner.email,
+        risk.get_status_display(),
+        risk.get_treatment_display() if risk.treatment else "",
+        risk.due_date,
+        risk.next_review_date,
+        risk.affected_services,
+        _codes(risk.csf_categories.all()),
+        _codes(risk.annex_a_controls.all()),
+        risk.loss_low,
+        risk.loss_most_likely,
+        risk.loss_high,
+        risk.events_per_year,
+        risk.expected_annual_loss,
+        risk.cio_score,
+        risk.ciso_score,
+        "yes" if risk.is_agreed else "no",
+        risk.inherent_score,
+        scoring.level_key(risk.inherent_score, thresholds),
+        risk.residual_score,
+        getattr(risk, "divergence_levels", ""),
         "yes" if scoring.above_appetite(risk.inherent_score, organization.risk_appetite) else "no",
     ]
 
@@ -106,7 +161,12 @@ def _date(value: str) -> date | None:
 
 # (max_digits, decimal_places) of each model field: a number that does not fit is
 # refused on its row, never sent to the database.
-AMOUNT_DIGITS = {"loss_low": (14, 2), "loss_most_likely": (14, 2), "loss_high": (14, 2), "events_per_year": (7, 3)}
+AMOUNT_DIGITS = {
+    "loss_low": (14, 2),
+    "loss_most_likely": (14, 2),
+    "loss_high": (14, 2),
+    "events_per_year": (7, 3),
+}
 
 
 def _amount(value: str, column: str) -> Decimal | None:
@@ -125,16 +185,37 @@ class _Lookups:
     """Everything the rows refer to, loaded once (constant queries per import)."""
 
     def __init__(self, organization: Organization):
-        self.owners = {u.email.lower(): u for u in User.objects.filter(memberships__organization=organization)}
+        self.owners = {
+            u.email.lower(): u for u in User.objects.filter(memberships__organization=organization)
+        }
         self.csf = {c.code.upper(): c for c in CsfCategory.objects.all()}
         self.controls = {c.code.upper(): c for c in AnnexAControl.objects.all()}
-        self.risks = {r.reference.upper(): r for r in Risk.objects.filter(organization=organization)
-                      .prefetch_related("csf_categories", "annex_a_controls")}
+        self.risks = {
+            r.reference.upper(): r
+            for r in Risk.objects.filter(organization=organization).prefetch_related(
+                "csf_categories", "annex_a_controls"
+            )
+        }
 
 
-ONE_LINE_COLUMNS = ("reference", "title", "category", "origin", "owner_email", "status", "treatment", "due_date",
-                    "next_review_date", "affected_services", "csf_categories", "annex_a_controls", "loss_low",
-                    "loss_most_likely", "loss_high", "events_per_year")
+ONE_LINE_COLUMNS = (
+    "reference",
+    "title",
+    "category",
+    "origin",
+    "owner_email",
+    "status",
+    "treatment",
+    "due_date",
+    "next_review_date",
+    "affected_services",
+    "csf_categories",
+    "annex_a_controls",
+    "loss_low",
+    "loss_most_likely",
+    "loss_high",
+    "events_per_year",
+)
 
 
 def _control_characters(row: dict, line: int, errors: RowErrors) -> bool:
@@ -160,22 +241,31 @@ def _parse_text(row: dict, line: int, errors: RowErrors, values: dict) -> None:
 
 
 def _parse_choices(row: dict, line: int, errors: RowErrors, values: dict, existing: Risk | None) -> None:
-    specs = (("category", RiskCategory.choices, True), ("origin", Origin.choices, True),
-             ("status", RiskStatus.choices, False), ("treatment", Treatment.choices, False))
+    specs = (
+        ("category", RiskCategory.choices, True),
+        ("origin", Origin.choices, True),
+        ("status", RiskStatus.choices, False),
+        ("treatment", Treatment.choices, False),
+    )
     for column, choices, required in specs:
         raw = (row.get(column) or "").strip()
         if not raw:
             if required:
                 errors.add(line, column, "is required.")
-            values[column] = "" if column == "treatment" else (existing.status if existing and column == "status"
-                                                               else RiskStatus.IDENTIFIED)
+            values[column] = (
+                ""
+                if column == "treatment"
+                else (existing.status if existing and column == "status" else RiskStatus.IDENTIFIED)
+            )
             continue
         found = _choice(raw, choices)
         if found is None:
             allowed = ", ".join(label for _k, label in choices)
             errors.add(line, column, f"'{raw}' is not one of: {allowed}.")
         values[column] = found
-    if values.get("status") == RiskStatus.ACCEPTED and (existing is None or existing.status != RiskStatus.ACCEPTED):
+    if values.get("status") == RiskStatus.ACCEPTED and (
+        existing is None or existing.status != RiskStatus.ACCEPTED
+    ):
         errors.add(line, "status", "a risk becomes Accepted only by joint sign-off of the CIO and the CISO.")
 
 
@@ -188,12 +278,18 @@ def _parse_refs(row: dict, line: int, errors: RowErrors, values: dict, lookups: 
         errors.add(line, "owner_email", NOT_A_MEMBER)
     csf, controls = [], []
     for code in _split_codes(row.get("csf_categories", "")):
-        (csf.append(lookups.csf[code]) if code in lookups.csf
-         else errors.add(line, "csf_categories", f"'{code}' is not a NIST CSF 2.0 category."))
+        (
+            csf.append(lookups.csf[code])
+            if code in lookups.csf
+            else errors.add(line, "csf_categories", f"'{code}' is not a NIST CSF 2.0 category.")
+        )
     for code in _split_codes(row.get("annex_a_controls", "")):
         code = code if code.startswith("A.") else f"A.{code}"
-        (controls.append(lookups.controls[code]) if code in lookups.controls
-         else errors.add(line, "annex_a_controls", f"'{code}' is not an ISO 27001:2022 Annex A control."))
+        (
+            controls.append(lookups.controls[code])
+            if code in lookups.controls
+            else errors.add(line, "annex_a_controls", f"'{code}' is not an ISO 27001:2022 Annex A control.")
+        )
     values["csf_categories"], values["annex_a_controls"] = csf, controls
 
 
@@ -211,14 +307,19 @@ def _parse_numbers(row: dict, line: int, errors: RowErrors, values: dict) -> Non
             errors.add(line, column, str(exc) + ".")
     given = [c for c in amounts if values.get(c) is not None]
     if given and len(given) < len(amounts):
-        errors.add(line, next(c for c in amounts if values.get(c) is None),
-                   "fill in all four loss figures or none of them.")
+        errors.add(
+            line,
+            next(c for c in amounts if values.get(c) is None),
+            "fill in all four loss figures or none of them.",
+        )
     elif given and not values["loss_low"] <= values["loss_most_likely"] <= values["loss_high"]:
         errors.add(line, "loss_most_likely", "the losses must go low ≤ most likely ≤ high.")
 
 
 def _changes(risk: Risk, values: dict) -> list[str]:
-    changed = [name for name in COMPARED if getattr(risk, name if name != "owner" else "owner") != values[name]]
+    changed = [
+        name for name in COMPARED if getattr(risk, name if name != "owner" else "owner") != values[name]
+    ]
     if {c.pk for c in risk.csf_categories.all()} != {c.pk for c in values["csf_categories"]}:
         changed.append("csf_categories")
     if {c.pk for c in risk.annex_a_controls.all()} != {c.pk for c in values["annex_a_controls"]}:

@@ -1,6 +1,7 @@
 """The risk register's joint decisions (see core.joint): a risk's acceptance
 above the appetite, and the agreed assessment (proposed by one lens, confirmed
 by another person in the other role)."""
+
 from core.joint import joint_decision
 
 from . import services
@@ -17,9 +18,14 @@ def _sign_agreement(*, actor, subject, decision="approve", comment=""):
     waiting = Assessment.objects.filter(risk=subject, lens=Lens.AGREED, confirmed_at__isnull=True).exists()
     if not waiting:
         return services.agreement_propose(
-            actor=actor, risk=subject, rationale=comment or "We agree with the register's current view.",
-            inherent_likelihood=subject.inherent_likelihood, inherent_impact=subject.inherent_impact,
-            residual_likelihood=subject.residual_likelihood, residual_impact=subject.residual_impact)
+            actor=actor,
+            risk=subject,
+            rationale=comment or "We agree with the register's current view.",
+            inherent_likelihood=subject.inherent_likelihood,
+            inherent_impact=subject.inherent_impact,
+            residual_likelihood=subject.residual_likelihood,
+            residual_impact=subject.residual_impact,
+        )
     if decision == "reject":
         return services.agreement_decline(actor=actor, risk=subject, reason=comment)
     return services.agreement_confirm(actor=actor, risk=subject)
@@ -29,7 +35,19 @@ def _agreed(risk) -> bool:
     return Assessment.objects.filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=False).exists()
 
 
-joint_decision(model="risks.risk", purpose=services.ACCEPTANCE, label="Risk acceptance", sign=_sign_acceptance,
-               is_complete=lambda risk: risk.status == RiskStatus.ACCEPTED)
-joint_decision(model="risks.risk", purpose="agreed_assessment", label="Agreed assessment", sign=_sign_agreement,
-               is_complete=_agreed, uses_signoffs=False, withdraw_person=services.agreements_withdraw_for)
+joint_decision(
+    model="risks.risk",
+    purpose=services.ACCEPTANCE,
+    label="Risk acceptance",
+    sign=_sign_acceptance,
+    is_complete=lambda risk: risk.status == RiskStatus.ACCEPTED,
+)
+joint_decision(
+    model="risks.risk",
+    purpose="agreed_assessment",
+    label="Agreed assessment",
+    sign=_sign_agreement,
+    is_complete=_agreed,
+    uses_signoffs=False,
+    withdraw_person=services.agreements_withdraw_for,
+)

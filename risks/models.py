@@ -7,6 +7,7 @@ register's sortable and filterable numbers (current score, each lens's score)
 are kept on ``Risk`` by the services so that a page of the register costs the
 same few queries whatever its size.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -129,8 +130,9 @@ class RiskCounter(models.Model):
     risks at the same moment never get the same number, and deleted risks'
     numbers are never reused."""
 
-    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, primary_key=True,
-                                        related_name="+")
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
     last_number = models.PositiveIntegerField(default=0)
 
 
@@ -138,7 +140,9 @@ class Risk(OrgScopedModel):
     """A risk both the CIO and the CISO assess. See DESIGN.md, "Risk register"."""
 
     number = models.PositiveIntegerField(editable=False)
-    reference = models.CharField(max_length=12, editable=False, help_text="R-001, unique in the organization.")
+    reference = models.CharField(
+        max_length=12, editable=False, help_text="R-001, unique in the organization."
+    )
     title = models.CharField(max_length=200)
     impact_statement = models.TextField(
         "business impact", help_text="In plain language: what happens to the business if this occurs."
@@ -150,46 +154,82 @@ class Risk(OrgScopedModel):
     treatment = models.CharField(max_length=10, choices=Treatment.choices, blank=True)
     due_date = models.DateField("treatment due", null=True, blank=True)
     next_review_date = models.DateField("next review", null=True, blank=True)
-    affected_services = models.CharField(max_length=500, blank=True,
-                                         help_text="Business services affected, separated by commas.")
-    csf_categories = models.ManyToManyField(CsfCategory, blank=True, related_name="risks",
-                                            verbose_name="NIST CSF 2.0 categories")
-    annex_a_controls = models.ManyToManyField(AnnexAControl, blank=True, related_name="risks",
-                                              verbose_name="ISO 27001 Annex A controls")
+    affected_services = models.CharField(
+        max_length=500, blank=True, help_text="Business services affected, separated by commas."
+    )
+    csf_categories = models.ManyToManyField(
+        CsfCategory, blank=True, related_name="risks", verbose_name="NIST CSF 2.0 categories"
+    )
+    annex_a_controls = models.ManyToManyField(
+        AnnexAControl, blank=True, related_name="risks", verbose_name="ISO 27001 Annex A controls"
+    )
 
     # Optional quantitative estimate, in the organization's currency.
-    loss_low = models.DecimalField("loss per event (low)", max_digits=14, decimal_places=2, null=True, blank=True,
-                                   validators=[MinValueValidator(Decimal("0"))])
-    loss_most_likely = models.DecimalField("loss per event (most likely)", max_digits=14, decimal_places=2,
-                                           null=True, blank=True, validators=[MinValueValidator(Decimal("0"))])
-    loss_high = models.DecimalField("loss per event (high)", max_digits=14, decimal_places=2, null=True,
-                                    blank=True, validators=[MinValueValidator(Decimal("0"))])
-    events_per_year = models.DecimalField(max_digits=7, decimal_places=3, null=True, blank=True,
-                                          validators=[MinValueValidator(Decimal("0"))])
+    loss_low = models.DecimalField(
+        "loss per event (low)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    loss_most_likely = models.DecimalField(
+        "loss per event (most likely)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    loss_high = models.DecimalField(
+        "loss per event (high)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    events_per_year = models.DecimalField(
+        max_digits=7, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(Decimal("0"))]
+    )
     expected_annual_loss = models.DecimalField(
-        max_digits=16, decimal_places=2, null=True, blank=True, editable=False,
+        max_digits=16,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
         help_text="PERT mean of the loss per event × events per year; kept by the services.",
     )
 
     # Kept by the assessment services (see risks.scoring): each lens's inherent
     # score, and the *current* assessment (agreed, else the more severe lens).
     cio_score = models.PositiveSmallIntegerField("CIO inherent score", null=True, blank=True, editable=False)
-    ciso_score = models.PositiveSmallIntegerField("CISO inherent score", null=True, blank=True, editable=False)
+    ciso_score = models.PositiveSmallIntegerField(
+        "CISO inherent score", null=True, blank=True, editable=False
+    )
     is_agreed = models.BooleanField("agreed assessment", default=False, editable=False)
     inherent_likelihood = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     inherent_impact = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    inherent_score = models.PositiveSmallIntegerField("current inherent score", null=True, blank=True,
-                                                      editable=False)
+    inherent_score = models.PositiveSmallIntegerField(
+        "current inherent score", null=True, blank=True, editable=False
+    )
     residual_likelihood = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     residual_impact = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
-    residual_score = models.PositiveSmallIntegerField("current residual score", null=True, blank=True,
-                                                      editable=False)
+    residual_score = models.PositiveSmallIntegerField(
+        "current residual score", null=True, blank=True, editable=False
+    )
 
     # Joint acceptance (both CIO and CISO sign "acceptance" on this version).
     acceptance_justification = models.TextField(blank=True)
     acceptance_expires_on = models.DateField("acceptance expires", null=True, blank=True)
-    acceptance_requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                                                blank=True, related_name="+", editable=False)
+    acceptance_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     acceptance_requested_at = models.DateTimeField(null=True, blank=True, editable=False)
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -203,10 +243,13 @@ class Risk(OrgScopedModel):
             models.CheckConstraint(
                 name="risk_loss_range_ordered",
                 condition=(
-                    models.Q(loss_low__isnull=True) | models.Q(loss_most_likely__isnull=True)
+                    models.Q(loss_low__isnull=True)
+                    | models.Q(loss_most_likely__isnull=True)
                     | models.Q(loss_high__isnull=True)
-                    | (models.Q(loss_low__lte=models.F("loss_most_likely"))
-                       & models.Q(loss_most_likely__lte=models.F("loss_high")))
+                    | (
+                        models.Q(loss_low__lte=models.F("loss_most_likely"))
+                        & models.Q(loss_most_likely__lte=models.F("loss_high"))
+                    )
                 ),
             ),
         ]
@@ -231,8 +274,9 @@ class Risk(OrgScopedModel):
         """PERT mean of the loss per event × events per year (Decimal), or None."""
         if not self.has_quantitative_estimate:
             return None
-        return scoring.expected_annual_loss(self.loss_low, self.loss_most_likely, self.loss_high,
-                                            self.events_per_year)
+        return scoring.expected_annual_loss(
+            self.loss_low, self.loss_most_likely, self.loss_high, self.events_per_year
+        )
 
     @property
     def services_list(self) -> list[str]:
@@ -268,15 +312,18 @@ class Assessment(OrgScopedModel):
     lens = models.CharField(max_length=10, choices=Lens.choices)
     inherent_likelihood = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
     inherent_impact = models.PositiveSmallIntegerField(validators=ONE_TO_FIVE)
-    residual_likelihood = models.PositiveSmallIntegerField("target residual likelihood", validators=ONE_TO_FIVE)
+    residual_likelihood = models.PositiveSmallIntegerField(
+        "target residual likelihood", validators=ONE_TO_FIVE
+    )
     residual_impact = models.PositiveSmallIntegerField("target residual impact", validators=ONE_TO_FIVE)
     rationale = models.TextField()
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     assessed_at = models.DateTimeField(default=timezone.now)
     # Agreed lens only: who proposed it (role), and who confirmed it.
     proposed_role = models.CharField(max_length=10, blank=True)
-    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="+")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
     view_permission = Perm.RISK_VIEW
@@ -286,14 +333,22 @@ class Assessment(OrgScopedModel):
         ordering = ["risk", "lens"]
         constraints = [
             models.UniqueConstraint(fields=["risk", "lens"], name="assessment_one_per_lens"),
-            models.CheckConstraint(name="assessment_inherent_likelihood_1_5",
-                                   condition=models.Q(inherent_likelihood__gte=1, inherent_likelihood__lte=5)),
-            models.CheckConstraint(name="assessment_inherent_impact_1_5",
-                                   condition=models.Q(inherent_impact__gte=1, inherent_impact__lte=5)),
-            models.CheckConstraint(name="assessment_residual_likelihood_1_5",
-                                   condition=models.Q(residual_likelihood__gte=1, residual_likelihood__lte=5)),
-            models.CheckConstraint(name="assessment_residual_impact_1_5",
-                                   condition=models.Q(residual_impact__gte=1, residual_impact__lte=5)),
+            models.CheckConstraint(
+                name="assessment_inherent_likelihood_1_5",
+                condition=models.Q(inherent_likelihood__gte=1, inherent_likelihood__lte=5),
+            ),
+            models.CheckConstraint(
+                name="assessment_inherent_impact_1_5",
+                condition=models.Q(inherent_impact__gte=1, inherent_impact__lte=5),
+            ),
+            models.CheckConstraint(
+                name="assessment_residual_likelihood_1_5",
+                condition=models.Q(residual_likelihood__gte=1, residual_likelihood__lte=5),
+            ),
+            models.CheckConstraint(
+                name="assessment_residual_impact_1_5",
+                condition=models.Q(residual_impact__gte=1, residual_impact__lte=5),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -328,12 +383,21 @@ class Mitigation(OrgScopedModel):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="mitigations")
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_mitigations")
-    status = models.CharField(max_length=12, choices=MitigationStatus.choices, default=MitigationStatus.PLANNED)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_mitigations"
+    )
+    status = models.CharField(
+        max_length=12, choices=MitigationStatus.choices, default=MitigationStatus.PLANNED
+    )
     due_date = models.DateField(null=True, blank=True)
-    cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
-                               validators=[MinValueValidator(Decimal("0"))],
-                               help_text="One-off cost in the organization's currency.")
+    cost = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="One-off cost in the organization's currency.",
+    )
     completed_on = models.DateField(null=True, blank=True, editable=False)
 
     view_permission = Perm.RISK_VIEW
@@ -342,8 +406,10 @@ class Mitigation(OrgScopedModel):
     class Meta:
         ordering = ["due_date", "pk"]
         constraints = [
-            models.CheckConstraint(name="mitigation_cost_not_negative",
-                                   condition=models.Q(cost__isnull=True) | models.Q(cost__gte=0)),
+            models.CheckConstraint(
+                name="mitigation_cost_not_negative",
+                condition=models.Q(cost__isnull=True) | models.Q(cost__gte=0),
+            ),
         ]
 
     def __str__(self) -> str:

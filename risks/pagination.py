@@ -8,6 +8,7 @@ large the register and however deep the page.
 * The total is cached under the organization's data version (``core.cache``):
   any change to the organization's data invalidates it, so it is never stale.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,7 +45,9 @@ class RegisterPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         queryset = self.object_list
-        key = _count_key(queryset) if self.organization is not None and isinstance(queryset, QuerySet) else None
+        key = (
+            _count_key(queryset) if self.organization is not None and isinstance(queryset, QuerySet) else None
+        )
         if key is None:
             return super().count
         return cached_for_org(self.organization.pk, key, queryset.count)
@@ -61,7 +64,9 @@ class RegisterPaginator(Paginator):
         queryset = self.object_list
         if not isinstance(queryset, QuerySet):
             return list(queryset[bottom:top])
-        ids = list(queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)[bottom:top])
+        ids = list(
+            queryset.select_related(None).prefetch_related(None).values_list("pk", flat=True)[bottom:top]
+        )
         if not ids:
             return []
         by_pk = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
@@ -74,5 +79,7 @@ class RegisterApiPagination(StandardPagination):
     view's organization: same parameters and response shape as every list."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        self.django_paginator_class = partial(RegisterPaginator, organization=getattr(view, "organization", None))
+        self.django_paginator_class = partial(
+            RegisterPaginator, organization=getattr(view, "organization", None)
+        )
         return super().paginate_queryset(queryset, request, view)

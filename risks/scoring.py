@@ -8,6 +8,7 @@
   or jointly accepted;
 - expected annual loss: PERT mean of the loss per event × events per year.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,8 +84,12 @@ def level_key(value: int | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) ->
 def score_range(which: Level, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> tuple[int, int]:
     """The lowest and highest score of a level, for filters."""
     medium, high, critical = check_thresholds(thresholds)
-    bounds = {Level.LOW: (1, medium - 1), Level.MEDIUM: (medium, high - 1), Level.HIGH: (high, critical - 1),
-              Level.CRITICAL: (critical, 25)}
+    bounds = {
+        Level.LOW: (1, medium - 1),
+        Level.MEDIUM: (medium, high - 1),
+        Level.HIGH: (high, critical - 1),
+        Level.CRITICAL: (critical, 25),
+    }
     return bounds[which]
 
 
@@ -115,15 +120,22 @@ def current(cio: Rating | None, ciso: Rating | None, agreed: Rating | None = Non
     return max(present, key=lambda r: (r.score, r.impact))
 
 
-def divergence(cio_score: int | None, ciso_score: int | None, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> int:
+def divergence(
+    cio_score: int | None, ciso_score: int | None, thresholds: Thresholds = DEFAULT_THRESHOLDS
+) -> int:
     """How many levels apart the two lenses are (0 when either is missing)."""
     if cio_score is None or ciso_score is None:
         return 0
     return abs(level(cio_score, thresholds) - level(ciso_score, thresholds))
 
 
-def is_divergent(cio_score: int | None, ciso_score: int | None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                 *, agreed: bool = False) -> bool:
+def is_divergent(
+    cio_score: int | None,
+    ciso_score: int | None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    *,
+    agreed: bool = False,
+) -> bool:
     """Divergent: a level or more apart and not yet agreed."""
     return not agreed and divergence(cio_score, ciso_score, thresholds) >= 1
 
@@ -163,8 +175,13 @@ def expected_annual_loss(low, most_likely, high, events_per_year) -> Decimal:
 _NUMBER_WORDS = {1: "one level", 2: "two levels", 3: "three levels"}
 
 
-def explain_divergence(cio: Rating | None, ciso: Rating | None, thresholds: Thresholds = DEFAULT_THRESHOLDS,
-                       *, agreed: bool = False) -> str:
+def explain_divergence(
+    cio: Rating | None,
+    ciso: Rating | None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
+    *,
+    agreed: bool = False,
+) -> str:
     """The gap between the two lenses in one or two plain sentences."""
     if cio is None and ciso is None:
         return "Neither the CIO nor the CISO has assessed this risk yet."
@@ -183,9 +200,11 @@ def explain_divergence(cio: Rating | None, ciso: Rating | None, thresholds: Thre
         reasons.append(f"more likely ({high_r.likelihood} against {low_r.likelihood})")
     if high_r.impact != low_r.impact:
         reasons.append(f"more damaging ({high_r.impact} against {low_r.impact})")
-    text = (f"The {higher} rates this risk {level(high_r.score, thresholds).label} ({high_r.score}); "
-            f"the {lower} rates it {level(low_r.score, thresholds).label} ({low_r.score}): "
-            f"{_NUMBER_WORDS[gap]} apart. The {higher} sees it as {' and '.join(reasons)}.")
+    text = (
+        f"The {higher} rates this risk {level(high_r.score, thresholds).label} ({high_r.score}); "
+        f"the {lower} rates it {level(low_r.score, thresholds).label} ({low_r.score}): "
+        f"{_NUMBER_WORDS[gap]} apart. The {higher} sees it as {' and '.join(reasons)}."
+    )
     if agreed:
         text += " They have since agreed an assessment, which the register uses."
     else:

@@ -4,6 +4,7 @@ Levels, divergence and appetite are computed in the database from the scores
 the services keep on each risk, using the organization's *current* thresholds,
 so filtering, sorting and counting cost a fixed number of queries.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -32,7 +33,12 @@ from .models import (
     RiskStatus,
 )
 
-OPEN_STATUSES = (RiskStatus.IDENTIFIED, RiskStatus.ASSESSED, RiskStatus.TREATMENT_PLANNED, RiskStatus.IN_TREATMENT)
+OPEN_STATUSES = (
+    RiskStatus.IDENTIFIED,
+    RiskStatus.ASSESSED,
+    RiskStatus.TREATMENT_PLANNED,
+    RiskStatus.IN_TREATMENT,
+)
 ACCEPTANCE = "acceptance"
 
 
@@ -67,7 +73,8 @@ def _level_expr(field: str, organization: Organization):
         When(**{f"{field}__gte": organization.high_from}, then=Value(2)),
         When(**{f"{field}__gte": organization.medium_from}, then=Value(1)),
         When(**{f"{field}__isnull": False}, then=Value(0)),
-        default=None, output_field=IntegerField(),
+        default=None,
+        output_field=IntegerField(),
     )
 
 
@@ -83,10 +90,12 @@ def annotate_levels(queryset: QuerySet, organization: Organization) -> QuerySet:
         divergence_levels=Case(
             When(is_agreed=True, then=Value(0)),
             When(Q(cio_score__isnull=True) | Q(ciso_score__isnull=True), then=Value(0)),
-            default=Abs(F("cio_level_rank") - F("ciso_level_rank")), output_field=IntegerField(),
+            default=Abs(F("cio_level_rank") - F("ciso_level_rank")),
+            output_field=IntegerField(),
         ),
-        is_above_appetite=Case(When(above_appetite_q(organization), then=Value(1)),
-                               default=Value(0), output_field=IntegerField()),
+        is_above_appetite=Case(
+            When(above_appetite_q(organization), then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
     )
 
 
@@ -100,8 +109,12 @@ def risk_register_filterset(user, organization: Organization, filters=None):
     """The register's filter set (its form drives the page's filter bar)."""
     from .filters import RiskFilterSet
 
-    queryset = risk_base(user, organization).select_related("owner").prefetch_related(
-        Prefetch("csf_categories", queryset=CsfCategory.objects.only("code", "name", "function_id"))
+    queryset = (
+        risk_base(user, organization)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("csf_categories", queryset=CsfCategory.objects.only("code", "name", "function_id"))
+        )
     )
     return RiskFilterSet(filters or {}, queryset=queryset, organization=organization)
 
@@ -130,8 +143,12 @@ def risk_detail(user, organization: Organization, pk: int) -> Risk:
         risk_base(user, organization)
         .select_related("owner", "acceptance_requested_by")
         .prefetch_related(
-            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by", "confirmed_by")),
-            Prefetch("mitigations", queryset=Mitigation.objects.select_related("owner").order_by("due_date", "pk")),
+            Prefetch(
+                "assessments", queryset=Assessment.objects.select_related("assessed_by", "confirmed_by")
+            ),
+            Prefetch(
+                "mitigations", queryset=Mitigation.objects.select_related("owner").order_by("due_date", "pk")
+            ),
             Prefetch("csf_categories", queryset=CsfCategory.objects.select_related("function")),
             "annex_a_controls",
         )
@@ -162,29 +179,40 @@ def _grid(rows, likelihood: str, impact: str) -> list[list[int]]:
     return grid
 
 
-def risk_heatmap(user, organization: Organization, *, residual: bool = False,
-                 queryset: QuerySet | None = None) -> list[list[int]]:
+def risk_heatmap(
+    user, organization: Organization, *, residual: bool = False, queryset: QuerySet | None = None
+) -> list[list[int]]:
     """5×5 counts of open risks (``open_q``) by current likelihood × impact:
     ``grid[likelihood - 1][impact - 1]``. One query."""
-    likelihood, impact = ("residual_likelihood", "residual_impact") if residual else (
-        "inherent_likelihood", "inherent_impact")
-    base = queryset if queryset is not None else Risk.objects.visible_to(user).filter(organization=organization)
+    likelihood, impact = (
+        ("residual_likelihood", "residual_impact") if residual else ("inherent_likelihood", "inherent_impact")
+    )
+    base = (
+        queryset if queryset is not None else Risk.objects.visible_to(user).filter(organization=organization)
+    )
     rows = (
         base.filter(open_q())
         .filter(**{f"{likelihood}__isnull": False, f"{impact}__isnull": False})
-        .values(likelihood, impact).annotate(n=Count("pk")).order_by()
+        .values(likelihood, impact)
+        .annotate(n=Count("pk"))
+        .order_by()
     )
     return _grid(rows, likelihood, impact)
 
 
-def risk_heatmaps(organization: Organization, *, queryset: QuerySet | None = None) -> dict[str, list[list[int]]]:
+def risk_heatmaps(
+    organization: Organization, *, queryset: QuerySet | None = None
+) -> dict[str, list[list[int]]]:
     """Both heat maps of the open risks, ``{"inherent": grid, "residual":
     grid}`` as in ``risk_heatmap``, from one GROUP BY query (at most 625 rows)."""
     fields = ("inherent_likelihood", "inherent_impact", "residual_likelihood", "residual_impact")
-    rows = list(_scoped(organization, queryset).filter(open_q())
-                .values(*fields).annotate(n=Count("pk")).order_by())
-    return {"inherent": _grid(rows, "inherent_likelihood", "inherent_impact"),
-            "residual": _grid(rows, "residual_likelihood", "residual_impact")}
+    rows = list(
+        _scoped(organization, queryset).filter(open_q()).values(*fields).annotate(n=Count("pk")).order_by()
+    )
+    return {
+        "inherent": _grid(rows, "inherent_likelihood", "inherent_impact"),
+        "residual": _grid(rows, "residual_likelihood", "residual_impact"),
+    }
 
 
 def heatmap_picture(user, organization: Organization, *, residual: bool = False) -> list[list[int]]:
@@ -216,8 +244,10 @@ def risk_summary(organization: Organization, *, queryset: QuerySet | None = None
         open_above_appetite=Count("pk", filter=above_appetite_q(organization)),
         divergent=Count("pk", filter=divergent_q()),
         both_assessed=Count("pk", filter=both),
-        missing_lens=Count("pk", filter=is_open & Q(is_agreed=False)
-                           & (Q(cio_score__isnull=True) | Q(ciso_score__isnull=True))),
+        missing_lens=Count(
+            "pk",
+            filter=is_open & Q(is_agreed=False) & (Q(cio_score__isnull=True) | Q(ciso_score__isnull=True)),
+        ),
         critical=Count("pk", filter=is_open & Q(level_rank=3)),
         high=Count("pk", filter=is_open & Q(level_rank=2)),
         medium=Count("pk", filter=is_open & Q(level_rank=1)),
@@ -228,9 +258,13 @@ def risk_summary(organization: Organization, *, queryset: QuerySet | None = None
     by_level = {key: figures.pop(key) for key in ("critical", "high", "medium", "low", "unassessed")}
     both_assessed = figures["both_assessed"]
     share = (Decimal(figures["divergent"]) / both_assessed) if both_assessed else Decimal("0")
-    return {**figures, "by_level": by_level, "divergent_share": share,
-            "expected_annual_loss": figures["expected_annual_loss"] or Decimal(0),
-            "appetite": organization.risk_appetite}
+    return {
+        **figures,
+        "by_level": by_level,
+        "divergent_share": share,
+        "expected_annual_loss": figures["expected_annual_loss"] or Decimal(0),
+        "appetite": organization.risk_appetite,
+    }
 
 
 def risk_scope(organization: Organization, user=None) -> QuerySet:
@@ -246,19 +280,27 @@ def risk_digest(risk: Risk, organization: Organization) -> dict:
     thresholds = organization.level_thresholds
     owner = risk.owner
     return {
-        "id": risk.pk, "reference": risk.reference, "title": risk.title, "impact": risk.impact_statement,
-        "status": RiskStatus(risk.status).label, "origin": risk.origin, "score": risk.inherent_score,
-        "level": scoring.level_key(risk.inherent_score, thresholds), "residual_score": risk.residual_score,
+        "id": risk.pk,
+        "reference": risk.reference,
+        "title": risk.title,
+        "impact": risk.impact_statement,
+        "status": RiskStatus(risk.status).label,
+        "origin": risk.origin,
+        "score": risk.inherent_score,
+        "level": scoring.level_key(risk.inherent_score, thresholds),
+        "residual_score": risk.residual_score,
         "residual_level": scoring.level_key(risk.residual_score, thresholds),
-        "cio_score": risk.cio_score, "ciso_score": risk.ciso_score,
+        "cio_score": risk.cio_score,
+        "ciso_score": risk.ciso_score,
         "levels_apart": scoring.divergence(risk.cio_score, risk.ciso_score, thresholds),
         "expected_annual_loss": money_text(risk.expected_annual_loss),
         "owner": (owner.full_name or owner.email) if owner else None,
     }
 
 
-def risk_overview(organization: Organization, *, user=None, top: int = 5, divergences: int = 5,
-                  above: int = 8) -> dict:
+def risk_overview(
+    organization: Organization, *, user=None, top: int = 5, divergences: int = 5, above: int = 8
+) -> dict:
     """Everything the dashboard and the report show of the register, as plain
     values: the ``risk_summary`` figures, both heat maps (``risks.heatmap.picture``)
     and the top, most divergent and above-appetite risks (``risk_digest``).
@@ -266,15 +308,24 @@ def risk_overview(organization: Organization, *, user=None, top: int = 5, diverg
     scope = risk_scope(organization, user)
     figures = risk_summary(organization, queryset=scope)
     grids = risk_heatmaps(organization, queryset=scope)
-    lists = {"top": top_risks(organization, top, queryset=scope),
-             "divergences": biggest_divergences(organization, divergences, queryset=scope),
-             "above_appetite": risks_above_appetite(organization, above, queryset=scope)}
+    lists = {
+        "top": top_risks(organization, top, queryset=scope),
+        "divergences": biggest_divergences(organization, divergences, queryset=scope),
+        "above_appetite": risks_above_appetite(organization, above, queryset=scope),
+    }
     return {
-        "open": figures["open"], "accepted": figures["accepted"], "appetite": organization.risk_appetite,
-        "levels": figures["by_level"], "divergent_count": figures["divergent"],
-        "not_assessed_count": figures["missing_lens"], "above_appetite_count": figures["open_above_appetite"],
+        "open": figures["open"],
+        "accepted": figures["accepted"],
+        "appetite": organization.risk_appetite,
+        "levels": figures["by_level"],
+        "divergent_count": figures["divergent"],
+        "not_assessed_count": figures["missing_lens"],
+        "above_appetite_count": figures["open_above_appetite"],
         "expected_annual_loss": money_text(figures["expected_annual_loss"]),
-        "heatmap": {"inherent": heatmap.picture(grids["inherent"]), "residual": heatmap.picture(grids["residual"])},
+        "heatmap": {
+            "inherent": heatmap.picture(grids["inherent"]),
+            "residual": heatmap.picture(grids["residual"]),
+        },
         **{key: [risk_digest(risk, organization) for risk in risks] for key, risks in lists.items()},
     }
 
@@ -283,27 +334,38 @@ def top_risks(organization: Organization, limit: int = 5, *, queryset: QuerySet 
     """The highest current scores among open risks (one query); on equal
     scores the higher impact first, then the register's order."""
     qs = annotate_levels(_scoped(organization, queryset), organization)
-    return list(qs.filter(open_q(), inherent_score__isnull=False)
-                .select_related("owner").order_by("-inherent_score", "-inherent_impact", "number")[:limit])
+    return list(
+        qs.filter(open_q(), inherent_score__isnull=False)
+        .select_related("owner")
+        .order_by("-inherent_score", "-inherent_impact", "number")[:limit]
+    )
 
 
-def biggest_divergences(organization: Organization, limit: int = 5, *,
-                        queryset: QuerySet | None = None) -> list[Risk]:
+def biggest_divergences(
+    organization: Organization, limit: int = 5, *, queryset: QuerySet | None = None
+) -> list[Risk]:
     """Divergent risks (``divergent_q``), the CIO and the CISO furthest apart
     first (one query). Each row has ``divergence_levels``, ``cio_score`` and ``ciso_score``."""
     qs = annotate_levels(_scoped(organization, queryset), organization)
-    return list(qs.filter(divergent_q()).select_related("owner")
-                .annotate(score_gap=Abs(F("cio_score") - F("ciso_score")))
-                .order_by("-divergence_levels", "-score_gap", "-inherent_score", "number")[:limit])
+    return list(
+        qs.filter(divergent_q())
+        .select_related("owner")
+        .annotate(score_gap=Abs(F("cio_score") - F("ciso_score")))
+        .order_by("-divergence_levels", "-score_gap", "-inherent_score", "number")[:limit]
+    )
 
 
-def risks_above_appetite(organization: Organization, limit: int = 8, *,
-                         queryset: QuerySet | None = None) -> list[Risk]:
+def risks_above_appetite(
+    organization: Organization, limit: int = 8, *, queryset: QuerySet | None = None
+) -> list[Risk]:
     """Risks above the appetite (``above_appetite_q``), highest first, in the
     register's order (one query)."""
     qs = annotate_levels(_scoped(organization, queryset), organization)
-    return list(qs.filter(above_appetite_q(organization)).select_related("owner")
-                .order_by("-inherent_score", "number")[:limit])
+    return list(
+        qs.filter(above_appetite_q(organization))
+        .select_related("owner")
+        .order_by("-inherent_score", "number")[:limit]
+    )
 
 
 def risks_needing_assessment(user, organization: Organization) -> QuerySet:
@@ -317,43 +379,63 @@ def risks_needing_assessment(user, organization: Organization) -> QuerySet:
     other = Lens.CISO if role == Role.CIO else Lens.CIO
     proposals = Assessment.objects.filter(lens=Lens.AGREED, confirmed_at__isnull=True, proposed_role=other)
     return (
-        risk_base(user, organization).filter(open_q())
+        risk_base(user, organization)
+        .filter(open_q())
         .filter(own_missing | Q(pk__in=proposals.values("risk_id")))
-        .select_related("owner").order_by("-inherent_score", "number")
+        .select_related("owner")
+        .order_by("-inherent_score", "number")
     )
 
 
 def pending_acceptances(organization: Organization) -> QuerySet:
     """Risks with a joint acceptance requested and not yet in force."""
-    return (Risk.objects.filter(organization=organization, acceptance_expires_on__isnull=False)
-            .exclude(status__in=(RiskStatus.ACCEPTED, RiskStatus.CLOSED)).select_related("owner"))
+    return (
+        Risk.objects.filter(organization=organization, acceptance_expires_on__isnull=False)
+        .exclude(status__in=(RiskStatus.ACCEPTED, RiskStatus.CLOSED))
+        .select_related("owner")
+    )
 
 
 def acceptances_waiting_for(organization: Organization, role: str) -> list[Risk]:
     """Risks whose joint acceptance waits for ``role``'s ("cio"/"ciso") signature
     on their current version (two queries)."""
-    waiting = signoffs_waiting_for(organization=organization, role=role,
-                                   subjects_by_purpose={ACCEPTANCE: pending_acceptances(organization)})
+    waiting = signoffs_waiting_for(
+        organization=organization,
+        role=role,
+        subjects_by_purpose={ACCEPTANCE: pending_acceptances(organization)},
+    )
     return [risk for _purpose, risk in waiting]
 
 
 def accepted_risks(organization: Organization) -> QuerySet:
     """Risks accepted jointly and in force, soonest expiry first."""
-    return (Risk.objects.filter(organization=organization, status=RiskStatus.ACCEPTED)
-            .select_related("owner").order_by("acceptance_expires_on"))
+    return (
+        Risk.objects.filter(organization=organization, status=RiskStatus.ACCEPTED)
+        .select_related("owner")
+        .order_by("acceptance_expires_on")
+    )
 
 
 def reviews_overdue(organization: Organization, *, today=None) -> QuerySet:
     """Risks not closed whose next review date has passed, longest overdue first."""
     due = Risk.objects.filter(organization=organization, next_review_date__lt=today or timezone.localdate())
-    return (annotate_levels(due.exclude(status=RiskStatus.CLOSED), organization)
-            .select_related("owner").order_by("next_review_date", "number"))
+    return (
+        annotate_levels(due.exclude(status=RiskStatus.CLOSED), organization)
+        .select_related("owner")
+        .order_by("next_review_date", "number")
+    )
 
 
 def overdue_mitigations(organization: Organization) -> QuerySet:
-    return (Mitigation.objects.filter(organization=organization, due_date__lt=timezone.localdate(),
-                                      status__in=(MitigationStatus.PLANNED, MitigationStatus.IN_PROGRESS))
-            .select_related("risk", "owner").order_by("due_date"))
+    return (
+        Mitigation.objects.filter(
+            organization=organization,
+            due_date__lt=timezone.localdate(),
+            status__in=(MitigationStatus.PLANNED, MitigationStatus.IN_PROGRESS),
+        )
+        .select_related("risk", "owner")
+        .order_by("due_date")
+    )
 
 
 def acceptance_signoffs(risks: list[Risk]) -> dict[int, dict[str, SignOff]]:
@@ -362,8 +444,12 @@ def acceptance_signoffs(risks: list[Risk]) -> dict[int, dict[str, SignOff]]:
 
     if not risks:
         return {}
-    rows = SignOff.objects.filter(content_type=ContentType.objects.get_for_model(Risk), purpose=ACCEPTANCE,
-                                  object_id__in=[r.pk for r in risks], voided_at__isnull=True)
+    rows = SignOff.objects.filter(
+        content_type=ContentType.objects.get_for_model(Risk),
+        purpose=ACCEPTANCE,
+        object_id__in=[r.pk for r in risks],
+        voided_at__isnull=True,
+    )
     result: dict[int, dict[str, SignOff]] = {}
     versions = {r.pk: r.version for r in risks}
     for row in rows:
@@ -382,7 +468,9 @@ def csf_functions() -> QuerySet:
 def csf_categories(search: str = "") -> QuerySet:
     qs = CsfCategory.objects.select_related("function")
     if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(name__icontains=search) | Q(function__name__icontains=search))
+        qs = qs.filter(
+            Q(code__icontains=search) | Q(name__icontains=search) | Q(function__name__icontains=search)
+        )
     return qs
 
 

@@ -9,6 +9,7 @@ Rules kept here:
   justification and an expiry date; any change to the risk voids pending
   sign-offs and ends an acceptance in force.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,20 @@ ACCEPTANCE = "acceptance"
 MAX_ACCEPTANCE_DAYS = 3 * 366
 
 RISK_FIELDS = (
-    "title", "impact_statement", "category", "origin", "owner", "status", "treatment", "due_date",
-    "next_review_date", "affected_services", "loss_low", "loss_most_likely", "loss_high", "events_per_year",
+    "title",
+    "impact_statement",
+    "category",
+    "origin",
+    "owner",
+    "status",
+    "treatment",
+    "due_date",
+    "next_review_date",
+    "affected_services",
+    "loss_low",
+    "loss_most_likely",
+    "loss_high",
+    "events_per_year",
 )
 RISK_M2M = ("csf_categories", "annex_a_controls")
 LOSS_FIELDS = ("loss_low", "loss_most_likely", "loss_high", "events_per_year")
@@ -77,7 +90,9 @@ def _check_loss_estimate(values: dict) -> None:
         if Decimal(values[name]) < 0:
             raise DomainError("Amounts cannot be negative.", field=name)
     if not values["loss_low"] <= values["loss_most_likely"]:
-        raise DomainError("The most likely loss cannot be lower than the low estimate.", field="loss_most_likely")
+        raise DomainError(
+            "The most likely loss cannot be lower than the low estimate.", field="loss_most_likely"
+        )
     if not values["loss_most_likely"] <= values["loss_high"]:
         raise DomainError("The high estimate cannot be lower than the most likely loss.", field="loss_high")
 
@@ -86,8 +101,9 @@ def _check_risk(risk: Risk) -> None:
     if not (risk.title or "").strip():
         raise DomainError("Give the risk a title.", field="title")
     if not (risk.impact_statement or "").strip():
-        raise DomainError("Say in plain words what happens to the business if this occurs.",
-                          field="impact_statement")
+        raise DomainError(
+            "Say in plain words what happens to the business if this occurs.", field="impact_statement"
+        )
     _check_member(risk.owner, risk.organization)
     _check_loss_estimate({name: getattr(risk, name) for name in LOSS_FIELDS})
     risk.expected_annual_loss = risk.compute_expected_annual_loss()
@@ -101,8 +117,14 @@ def _apply(risk: Risk, values: dict) -> None:
 
 
 def _m2m_changes(risk: Risk, values: dict) -> list[str]:
-    return [name for name in RISK_M2M if name in values and values[name] is not None
-            and {getattr(o, "pk", o) for o in values[name]} != set(getattr(risk, name).values_list("pk", flat=True))]
+    return [
+        name
+        for name in RISK_M2M
+        if name in values
+        and values[name] is not None
+        and {getattr(o, "pk", o) for o in values[name]}
+        != set(getattr(risk, name).values_list("pk", flat=True))
+    ]
 
 
 def _set_m2m(risk: Risk, values: dict) -> None:
@@ -130,8 +152,9 @@ def risk_create(*, actor: User, organization: Organization, **values) -> Risk:
     _require_editor(actor, organization)
     status = values.get("status") or RiskStatus.IDENTIFIED
     if status == RiskStatus.ACCEPTED:
-        raise DomainError("A risk is accepted only by the CIO and the CISO jointly, after it is assessed.",
-                          field="status")
+        raise DomainError(
+            "A risk is accepted only by the CIO and the CISO jointly, after it is assessed.", field="status"
+        )
     risk = Risk(organization=organization)
     _apply(risk, {**values, "status": status, "treatment": values.get("treatment") or ""})
     _check_risk(risk)
@@ -168,8 +191,10 @@ def risk_update(*, actor: User, risk: Risk, expected_version: int | None, reason
     risk = lock_for_update(Risk, pk=risk.pk, expected_version=expected_version)
     new_status = values.get("status", risk.status)
     if new_status == RiskStatus.ACCEPTED and risk.status != RiskStatus.ACCEPTED:
-        raise DomainError("A risk is accepted only by the CIO and the CISO jointly. Request a joint acceptance.",
-                          field="status")
+        raise DomainError(
+            "A risk is accepted only by the CIO and the CISO jointly. Request a joint acceptance.",
+            field="status",
+        )
     if new_status == RiskStatus.ACCEPTED:
         values.pop("status", None)  # leaving it as is; _save_change ends the acceptance
     _apply(risk, values)
@@ -194,7 +219,9 @@ def _dependents_elsewhere(risk: Risk) -> list[str]:
             continue
         count = model._default_manager.filter(**{relation.field.name: risk}).count()
         if count:
-            found.append(f"{count} {model._meta.verbose_name_plural if count > 1 else model._meta.verbose_name}")
+            found.append(
+                f"{count} {model._meta.verbose_name_plural if count > 1 else model._meta.verbose_name}"
+            )
     return found
 
 
@@ -244,9 +271,13 @@ def refresh_scores(risk: Risk) -> None:
     risk.is_agreed = agreed is not None
     inherent = scoring.current(_rating(cio), _rating(ciso), _rating(agreed))
     residual = scoring.current(_rating(cio, True), _rating(ciso, True), _rating(agreed, True))
-    risk.inherent_likelihood, risk.inherent_impact = (inherent.likelihood, inherent.impact) if inherent else (None, None)
+    risk.inherent_likelihood, risk.inherent_impact = (
+        (inherent.likelihood, inherent.impact) if inherent else (None, None)
+    )
     risk.inherent_score = inherent.score if inherent else None
-    risk.residual_likelihood, risk.residual_impact = (residual.likelihood, residual.impact) if residual else (None, None)
+    risk.residual_likelihood, risk.residual_impact = (
+        (residual.likelihood, residual.impact) if residual else (None, None)
+    )
     risk.residual_score = residual.score if residual else None
     if risk.status == RiskStatus.IDENTIFIED and cio is not None and ciso is not None:
         risk.status = RiskStatus.ASSESSED
@@ -260,9 +291,13 @@ def _check_ratings(ratings: dict) -> dict:
         if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
             raise DomainError("Choose a value from 1 to 5.", field=name)
         clean[name] = value
-    if clean["residual_likelihood"] * clean["residual_impact"] > clean["inherent_likelihood"] * clean["inherent_impact"]:
-        raise DomainError("The target residual score cannot be higher than the inherent score.",
-                          field="residual_impact")
+    if (
+        clean["residual_likelihood"] * clean["residual_impact"]
+        > clean["inherent_likelihood"] * clean["inherent_impact"]
+    ):
+        raise DomainError(
+            "The target residual score cannot be higher than the inherent score.", field="residual_impact"
+        )
     return clean
 
 
@@ -274,41 +309,65 @@ def _lens_of(actor: User, organization: Organization) -> str:
 
 
 @transaction.atomic
-def assessment_record(*, actor: User, risk: Risk, expected_version: int | None = None, lens: str | None = None,
-                      rationale: str, **ratings) -> Assessment:
+def assessment_record(
+    *,
+    actor: User,
+    risk: Risk,
+    expected_version: int | None = None,
+    lens: str | None = None,
+    rationale: str,
+    **ratings,
+) -> Assessment:
     """Record or update the actor's own lens. A CIO cannot write the CISO lens
     (``lens`` may name it only to be refused clearly). Re-assessing after an
     agreement reopens it, because the agreement was made on the old views."""
     own = _lens_of(actor, risk.organization)
     if lens not in (None, "", own):
-        raise NotAllowed(f"You assess as {Lens(own).label}; only the {Lens(lens).label} writes the "
-                         f"{Lens(lens).label} assessment.", field="lens")
+        raise NotAllowed(
+            f"You assess as {Lens(own).label}; only the {Lens(lens).label} writes the "
+            f"{Lens(lens).label} assessment.",
+            field="lens",
+        )
     clean = _check_ratings(ratings)
     if not (rationale or "").strip():
-        raise DomainError("Explain your rating in a sentence or two, so the other lens can follow it.",
-                          field="rationale")
+        raise DomainError(
+            "Explain your rating in a sentence or two, so the other lens can follow it.", field="rationale"
+        )
     risk = lock_for_update(Risk, pk=risk.pk, expected_version=expected_version)
     if risk.is_closed:
         raise DomainError("This risk is closed. Reopen it before assessing it again.")
     assessment = Assessment.objects.filter(risk=risk, lens=own).first()
     is_new = assessment is None
     if is_new:
-        assessment = Assessment(organization=risk.organization, risk=risk, lens=own, assessed_by=actor, **clean)
-    elif all(getattr(assessment, k) == v for k, v in clean.items()) and assessment.rationale == rationale.strip():
+        assessment = Assessment(
+            organization=risk.organization, risk=risk, lens=own, assessed_by=actor, **clean
+        )
+    elif (
+        all(getattr(assessment, k) == v for k, v in clean.items())
+        and assessment.rationale == rationale.strip()
+    ):
         return assessment
     for name, value in clean.items():
         setattr(assessment, name, value)
-    assessment.rationale, assessment.assessed_by, assessment.assessed_at = rationale.strip(), actor, timezone.now()
+    assessment.rationale, assessment.assessed_by, assessment.assessed_at = (
+        rationale.strip(),
+        actor,
+        timezone.now(),
+    )
     if is_new:
         record_creation(assessment, actor=actor)
     else:
         record_change(assessment, actor=actor, reason=f"{Lens(own).label} re-assessed the risk.")
-    reason = (f"{Lens(own).label} assessment recorded: inherent {clean['inherent_likelihood']} × "
-              f"{clean['inherent_impact']} = {assessment.inherent_score}, target residual "
-              f"{assessment.residual_score}.")
+    reason = (
+        f"{Lens(own).label} assessment recorded: inherent {clean['inherent_likelihood']} × "
+        f"{clean['inherent_impact']} = {assessment.inherent_score}, target residual "
+        f"{assessment.residual_score}."
+    )
     agreed = Assessment.objects.filter(risk=risk, lens=Lens.AGREED).first()
     if agreed is not None:
-        agreed._change_reason = f"The {Lens(own).label} changed their assessment, which reopens the agreement."
+        agreed._change_reason = (
+            f"The {Lens(own).label} changed their assessment, which reopens the agreement."
+        )
         record_deletion(agreed, actor=actor)
         reason += " The agreed assessment was reopened."
     refresh_scores(risk)
@@ -341,8 +400,15 @@ def agreement_propose(*, actor: User, risk: Risk, rationale: str, **ratings) -> 
     if existing is not None:
         existing._change_reason = f"Replaced by a new proposal from the {Lens(own).label}."
         record_deletion(existing, actor=actor)
-    proposal = Assessment(organization=risk.organization, risk=risk, lens=Lens.AGREED, assessed_by=actor,
-                          rationale=rationale.strip(), proposed_role=own, **clean)
+    proposal = Assessment(
+        organization=risk.organization,
+        risk=risk,
+        lens=Lens.AGREED,
+        assessed_by=actor,
+        rationale=rationale.strip(),
+        proposed_role=own,
+        **clean,
+    )
     record_creation(proposal, actor=actor)
     if was_agreed:
         refresh_scores(risk)
@@ -358,13 +424,18 @@ def agreement_confirm(*, actor: User, risk: Risk) -> Assessment:
     _lens_of(actor, risk.organization)
     risk = Risk.objects.select_for_update().get(pk=risk.pk)
     own = _lens_now(actor, risk)
-    proposal = (Assessment.objects.select_for_update(of=("self",))
-                .filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=True).order_by("pk").first())
+    proposal = (
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=True)
+        .order_by("pk")
+        .first()
+    )
     if proposal is None:
         raise DomainError("There is no proposed agreement waiting to be confirmed.")
     if proposal.assessed_by_id == actor.pk:
-        raise NotAllowed("You proposed this agreement; another person, in the other role, confirms it.",
-                         code="same_signer")
+        raise NotAllowed(
+            "You proposed this agreement; another person, in the other role, confirms it.", code="same_signer"
+        )
     if proposal.proposed_role == own:
         raise NotAllowed("You proposed this agreement; the other lens confirms it.")
     proposal.confirmed_by, proposal.confirmed_at = actor, timezone.now()
@@ -392,8 +463,13 @@ def agreements_withdraw_for(*, organization: Organization, user: User, role: str
     """Withdraw the proposed (unconfirmed) agreements ``user`` made as ``role``:
     their role changed, so the proposal no longer speaks for that lens. Called
     by core when a role changes (see risks/joint_decisions.py)."""
-    proposals = Assessment.objects.filter(organization=organization, lens=Lens.AGREED, confirmed_at__isnull=True,
-                                          assessed_by=user, proposed_role=role)
+    proposals = Assessment.objects.filter(
+        organization=organization,
+        lens=Lens.AGREED,
+        confirmed_at__isnull=True,
+        assessed_by=user,
+        proposed_role=role,
+    )
     count = 0
     for proposal in proposals:
         proposal._change_reason = reason[:100]
@@ -409,12 +485,19 @@ def _current_appetite_check(risk: Risk) -> None:
     if not scoring.above_appetite(risk.inherent_score, risk.organization.risk_appetite):
         raise DomainError(
             f"Only risks above the appetite (score over {risk.organization.risk_appetite}) need a joint "
-            "acceptance; this one is within it.")
+            "acceptance; this one is within it."
+        )
 
 
 @transaction.atomic
-def acceptance_request(*, actor: User, risk: Risk, justification: str, expires_on: date | None,
-                       expected_version: int | None = None) -> Risk:
+def acceptance_request(
+    *,
+    actor: User,
+    risk: Risk,
+    justification: str,
+    expires_on: date | None,
+    expected_version: int | None = None,
+) -> Risk:
     """Ask for a joint acceptance: both the CIO and the CISO then sign it."""
     _lens_of(actor, risk.organization)
     risk = lock_for_update(Risk, pk=risk.pk, expected_version=expected_version)
@@ -429,7 +512,9 @@ def acceptance_request(*, actor: User, risk: Risk, justification: str, expires_o
     if expires_on <= today:
         raise DomainError("The expiry date must be in the future.", field="expires_on")
     if expires_on > today + timedelta(days=MAX_ACCEPTANCE_DAYS):
-        raise DomainError("An acceptance lasts at most three years. Choose an earlier date.", field="expires_on")
+        raise DomainError(
+            "An acceptance lasts at most three years. Choose an earlier date.", field="expires_on"
+        )
     risk.acceptance_justification = justification.strip()
     risk.acceptance_expires_on = expires_on
     risk.acceptance_requested_by, risk.acceptance_requested_at = actor, timezone.now()
@@ -446,13 +531,17 @@ def acceptance_sign(*, actor: User, risk: Risk, decision: str = SignOffDecision.
     if not risk.acceptance_pending:
         raise DomainError("There is no joint acceptance waiting for signatures on this risk.")
     if risk.acceptance_expires_on <= timezone.localdate():
-        raise DomainError("The requested expiry date has passed. Request the acceptance again with a new date.",
-                          field="expires_on")
+        raise DomainError(
+            "The requested expiry date has passed. Request the acceptance again with a new date.",
+            field="expires_on",
+        )
     signoff = signoff_sign(actor=actor, subject=risk, purpose=ACCEPTANCE, decision=decision, comment=comment)
     if signoff_status(risk, ACCEPTANCE).approved:
         risk.status, risk.accepted_at = RiskStatus.ACCEPTED, timezone.now()
         risk._history_user = actor
-        risk._change_reason = f"Jointly accepted by the CIO and the CISO until {risk.acceptance_expires_on:%d %b %Y}."
+        risk._change_reason = (
+            f"Jointly accepted by the CIO and the CISO until {risk.acceptance_expires_on:%d %b %Y}."
+        )
         # No new version: the two sign-offs were given for this one and stay valid.
         risk.save(update_fields=["status", "accepted_at", "updated_at"])
     return signoff
@@ -474,8 +563,11 @@ def acceptance_cancel(*, actor: User, risk: Risk, expected_version: int | None =
         raise DomainError("This risk has no acceptance to end.")
     was_accepted = risk.status == RiskStatus.ACCEPTED
     _end_acceptance(risk, status=RiskStatus.ASSESSED if was_accepted else risk.status)
-    record_change(risk, actor=actor, reason="Joint acceptance ended early." if was_accepted
-                  else "Joint acceptance request withdrawn.")
+    record_change(
+        risk,
+        actor=actor,
+        reason="Joint acceptance ended early." if was_accepted else "Joint acceptance request withdrawn.",
+    )
     return risk
 
 
@@ -484,11 +576,16 @@ def acceptances_expire(*, today: date | None = None) -> int:
     """Return every acceptance past its expiry date to "assessed". Daily task."""
     today = today or timezone.localdate()
     expired = 0
-    for risk in Risk.objects.select_for_update().filter(status=RiskStatus.ACCEPTED, acceptance_expires_on__lt=today):
+    for risk in Risk.objects.select_for_update().filter(
+        status=RiskStatus.ACCEPTED, acceptance_expires_on__lt=today
+    ):
         until = risk.acceptance_expires_on
         _end_acceptance(risk)
-        record_change(risk, actor=None, reason=f"The joint acceptance expired on {until:%d %b %Y}; "
-                                               "the risk needs a decision again.")
+        record_change(
+            risk,
+            actor=None,
+            reason=f"The joint acceptance expired on {until:%d %b %Y}; the risk needs a decision again.",
+        )
         expired += 1
     return expired
 
@@ -527,7 +624,9 @@ def mitigation_create(*, actor: User, risk: Risk, **values) -> Mitigation:
 
 
 @transaction.atomic
-def mitigation_update(*, actor: User, mitigation: Mitigation, expected_version: int | None, **values) -> Mitigation:
+def mitigation_update(
+    *, actor: User, mitigation: Mitigation, expected_version: int | None, **values
+) -> Mitigation:
     _require_editor(actor, mitigation.organization)
     mitigation = lock_for_update(Mitigation, pk=mitigation.pk, expected_version=expected_version)
     _apply_mitigation(mitigation, values)
@@ -564,8 +663,9 @@ class ImportFailed(DomainError):
 
 
 @transaction.atomic
-def risks_import(*, actor: User, organization: Organization, rows: list[dict],
-                 versions: dict[str, int] | None = None) -> ImportResult:
+def risks_import(
+    *, actor: User, organization: Organization, rows: list[dict], versions: dict[str, int] | None = None
+) -> ImportResult:
     """Import every row or none. ``versions`` (reference → version seen at the
     preview) makes a row fail if someone changed that risk since."""
     from .importing import parse_rows
@@ -582,16 +682,26 @@ def risks_import(*, actor: User, organization: Organization, rows: list[dict],
                 result.created += 1
             elif item.action == "update":
                 expected = (versions or {}).get(item.risk.reference)
-                risk_update(actor=actor, risk=item.risk, expected_version=expected, reason="Updated by import.",
-                            **item.values)
+                risk_update(
+                    actor=actor,
+                    risk=item.risk,
+                    expected_version=expected,
+                    reason="Updated by import.",
+                    **item.values,
+                )
                 result.updated += 1
             else:
                 result.unchanged += 1
     except DomainError as exc:
         # Roll back the rows already written: all or nothing.
         line = item.line
-        column = {"impact_statement": "business_impact", "owner": "owner_email"}.get(exc.field, exc.field or "row")
-        message = ("someone changed this risk since the preview; check it and import again."
-                   if isinstance(exc, ConflictError) else exc.message)
+        column = {"impact_statement": "business_impact", "owner": "owner_email"}.get(
+            exc.field, exc.field or "row"
+        )
+        message = (
+            "someone changed this risk since the preview; check it and import again."
+            if isinstance(exc, ConflictError)
+            else exc.message
+        )
         raise ImportFailed([f"Row {line}, {column}: {message}"]) from exc
     return result

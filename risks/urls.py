@@ -20,10 +20,15 @@ urlpatterns = [
     path("<int:pk>/agreement/decline/", actions.AgreementDeclineView.as_view(), name="agreement_decline"),
     path("<int:pk>/acceptance/request/", actions.AcceptanceRequestView.as_view(), name="acceptance_request"),
     path("<int:pk>/acceptance/sign/", actions.AcceptanceSignView.as_view(), name="acceptance_sign"),
-    path("<int:pk>/acceptance/withdraw/", actions.AcceptanceWithdrawView.as_view(), name="acceptance_withdraw"),
+    path(
+        "<int:pk>/acceptance/withdraw/", actions.AcceptanceWithdrawView.as_view(), name="acceptance_withdraw"
+    ),
     path("<int:pk>/acceptance/end/", actions.AcceptanceCancelView.as_view(), name="acceptance_cancel"),
     path("<int:pk>/mitigations/new/", views.MitigationFormView.as_view(), name="mitigation_create"),
     path("<int:pk>/mitigations/<int:mpk>/edit/", views.MitigationFormView.as_view(), name="mitigation_edit"),
-    path("<int:pk>/mitigations/<int:mpk>/delete/", actions.MitigationDeleteView.as_view(),
-         name="mitigation_delete"),
+    path(
+        "<int:pk>/mitigations/<int:mpk>/delete/",
+        actions.MitigationDeleteView.as_view(),
+        name="mitigation_delete",
+    ),
 ]

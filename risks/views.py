@@ -1,6 +1,7 @@
 """Pages of the risk register: the register, a risk's page, its forms, the
 heat map and the "needs my assessment" queue. Workflow POSTs are in
 ``risks.actions``; import and export in ``risks.views_io``."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -59,14 +60,21 @@ class RegisterView(RiskPageMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         filterset = selectors.risk_register_filterset(self.request.user, self.organization, self.request.GET)
         page = RegisterPaginator(filterset.qs, PAGE_SIZE, organization=self.organization).get_page(
-            self.request.GET.get("page"))
+            self.request.GET.get("page")
+        )
         _decorate(page.object_list, self.organization)
         data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
         context.update(
-            filter=filterset, form=filterset.form, page_obj=page,
-            filter_fields=[filterset.form[name] for name in FILTER_FIELDS], risks=page.object_list,
-            active_filters=filterset.active_count, summary=selectors.register_summary(self.organization),
-            cell=data.get("cell"), matrix=data.get("matrix") or "inherent", query=self.request.GET.urlencode(),
+            filter=filterset,
+            form=filterset.form,
+            page_obj=page,
+            filter_fields=[filterset.form[name] for name in FILTER_FIELDS],
+            risks=page.object_list,
+            active_filters=filterset.active_count,
+            summary=selectors.register_summary(self.organization),
+            cell=data.get("cell"),
+            matrix=data.get("matrix") or "inherent",
+            query=self.request.GET.urlencode(),
         )
         return context
 
@@ -89,14 +97,22 @@ class RiskDetailView(RiskPageMixin, TemplateView):
 
     def _lens_context(self, risk, lenses) -> dict:
         thresholds = self.organization.level_thresholds
-        rating = {lens: (scoring.Rating(a.inherent_likelihood, a.inherent_impact) if a else None)
-                  for lens, a in lenses.items()}
+        rating = {
+            lens: (scoring.Rating(a.inherent_likelihood, a.inherent_impact) if a else None)
+            for lens, a in lenses.items()
+        }
         cards = []
         for lens in (Lens.CIO, Lens.CISO):
             a = lenses[lens]
-            cards.append({"lens": lens, "label": lens.label, "assessment": a,
-                          "level": scoring.level_key(a.inherent_score, thresholds) if a else "",
-                          "residual_level": scoring.level_key(a.residual_score, thresholds) if a else ""})
+            cards.append(
+                {
+                    "lens": lens,
+                    "label": lens.label,
+                    "assessment": a,
+                    "level": scoring.level_key(a.inherent_score, thresholds) if a else "",
+                    "residual_level": scoring.level_key(a.residual_score, thresholds) if a else "",
+                }
+            )
         agreed = lenses[Lens.AGREED]
         return {
             "lens_cards": cards,
@@ -104,8 +120,9 @@ class RiskDetailView(RiskPageMixin, TemplateView):
             "agreed_level": scoring.level_key(agreed.inherent_score, thresholds) if agreed else "",
             "agreed_residual_level": scoring.level_key(agreed.residual_score, thresholds) if agreed else "",
             "divergence": scoring.divergence(risk.cio_score, risk.ciso_score, thresholds),
-            "divergence_text": scoring.explain_divergence(rating[Lens.CIO], rating[Lens.CISO], thresholds,
-                                                          agreed=risk.is_agreed),
+            "divergence_text": scoring.explain_divergence(
+                rating[Lens.CIO], rating[Lens.CISO], thresholds, agreed=risk.is_agreed
+            ),
         }
 
     def _forms(self, risk, lenses, my_lens) -> dict:
@@ -125,25 +142,38 @@ class RiskDetailView(RiskPageMixin, TemplateView):
         _decorate([risk], org)
         lenses = selectors.lenses_of(risk)
         my_lens = context["my_lens"]
-        proposal = lenses[Lens.AGREED] if lenses[Lens.AGREED] and not lenses[Lens.AGREED].confirmed_at else None
+        proposal = (
+            lenses[Lens.AGREED] if lenses[Lens.AGREED] and not lenses[Lens.AGREED].confirmed_at else None
+        )
         context.update(self._lens_context(risk, lenses))
         context.update(self._forms(risk, lenses, my_lens))
         mitigations = list(risk.mitigations.all())
         context.update(
-            risk=risk, proposal=proposal, mitigations=mitigations,
+            risk=risk,
+            proposal=proposal,
+            mitigations=mitigations,
             overdue_count=sum(1 for m in mitigations if m.is_overdue()),
             mitigation_cost=sum((m.cost or 0) for m in mitigations if m.status != "cancelled"),
-            can_request_acceptance=(risk.above and not risk.acceptance_expires_on
-                                    and risk.status not in (RiskStatus.ACCEPTED, RiskStatus.CLOSED)),
+            can_request_acceptance=(
+                risk.above
+                and not risk.acceptance_expires_on
+                and risk.status not in (RiskStatus.ACCEPTED, RiskStatus.CLOSED)
+            ),
             history=history_entries(risk),
             signoff=signoff_panel(
-                subject=risk, purpose=services.ACCEPTANCE, user=self.request.user,
+                subject=risk,
+                purpose=services.ACCEPTANCE,
+                user=self.request.user,
                 sign_url=reverse("risks:acceptance_sign", args=[org.slug, risk.pk]),
                 withdraw_url=reverse("risks:acceptance_withdraw", args=[org.slug, risk.pk]),
-                title="Joint acceptance", can_sign=risk.acceptance_pending,
-            ) if risk.acceptance_expires_on else None,
+                title="Joint acceptance",
+                can_sign=risk.acceptance_pending,
+            )
+            if risk.acceptance_expires_on
+            else None,
             both_assessed=risk.cio_score is not None and risk.ciso_score is not None,
-            likelihood_labels=scoring.LIKELIHOOD_LABELS, impact_labels=scoring.IMPACT_LABELS,
+            likelihood_labels=scoring.LIKELIHOOD_LABELS,
+            impact_labels=scoring.IMPACT_LABELS,
         )
         return context
 
@@ -180,8 +210,12 @@ class RiskFormView(RiskPageMixin, FormView):
                 risk = services.risk_create(actor=self.request.user, organization=self.organization, **values)
                 messages.success(self.request, f"{risk.reference} added to the register.")
             else:
-                risk = services.risk_update(actor=self.request.user, risk=self.risk,
-                                            expected_version=form.cleaned_data.get("version"), **values)
+                risk = services.risk_update(
+                    actor=self.request.user,
+                    risk=self.risk,
+                    expected_version=form.cleaned_data.get("version"),
+                    **values,
+                )
                 messages.success(self.request, f"{risk.reference} saved.")
         except ConflictError as exc:
             form.add_error(None, exc.message)
@@ -208,7 +242,9 @@ class RiskDeleteView(RiskPageMixin, TemplateView):
     def post(self, request, *args, **kwargs):
         risk = self.get_risk()
         try:
-            services.risk_delete(actor=request.user, risk=risk, expected_version=request.POST.get("version") or None)
+            services.risk_delete(
+                actor=request.user, risk=risk, expected_version=request.POST.get("version") or None
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("risks:detail", org=self.organization.slug, pk=risk.pk)
@@ -227,7 +263,9 @@ class MitigationFormView(RiskPageMixin, FormView):
         self.risk = self.get_risk()
         self.mitigation = None
         if "mpk" in self.kwargs:
-            self.mitigation = next((m for m in self.risk.mitigations.all() if m.pk == self.kwargs["mpk"]), None)
+            self.mitigation = next(
+                (m for m in self.risk.mitigations.all() if m.pk == self.kwargs["mpk"]), None
+            )
             if self.mitigation is None:
                 raise Http404("No such mitigation.")
         kwargs["instance"] = self.mitigation or Mitigation(organization=self.organization, risk=self.risk)
@@ -245,14 +283,18 @@ class MitigationFormView(RiskPageMixin, FormView):
                 services.mitigation_create(actor=self.request.user, risk=self.risk, **form.service_values())
                 messages.success(self.request, "Mitigation added.")
             else:
-                services.mitigation_update(actor=self.request.user, mitigation=self.mitigation,
-                                           expected_version=form.cleaned_data.get("version"),
-                                           **form.service_values())
+                services.mitigation_update(
+                    actor=self.request.user,
+                    mitigation=self.mitigation,
+                    expected_version=form.cleaned_data.get("version"),
+                    **form.service_values(),
+                )
                 messages.success(self.request, "Mitigation saved.")
         except DomainError as exc:
             add_domain_error(form, exc)
-            return self.render_to_response(self.get_context_data(form=form),
-                                           status=409 if isinstance(exc, ConflictError) else 200)
+            return self.render_to_response(
+                self.get_context_data(form=form), status=409 if isinstance(exc, ConflictError) else 200
+            )
         return redirect(reverse("risks:detail", args=[self.organization.slug, self.risk.pk]) + "#mitigations")
 
     def get_context_data(self, **kwargs):
@@ -265,7 +307,9 @@ def _heat_context(user, organization) -> dict:
     thresholds = organization.level_thresholds
     return {
         "inherent_rows": heatmap.rows(selectors.heatmap_picture(user, organization), thresholds),
-        "residual_rows": heatmap.rows(selectors.heatmap_picture(user, organization, residual=True), thresholds),
+        "residual_rows": heatmap.rows(
+            selectors.heatmap_picture(user, organization, residual=True), thresholds
+        ),
     }
 
 
@@ -301,10 +345,13 @@ class MyQueueView(RiskPageMixin, TemplateView):
             risk.missing_mine = (risk.cio_score if role == "cio" else risk.ciso_score) is None
         waiting = selectors.acceptances_waiting_for(self.organization, role) if role else []
         _decorate(waiting, self.organization)
-        context.update(needing=needing, waiting=waiting,
-                       accepted=list(selectors.accepted_risks(self.organization)[:QUEUE_LIST_LENGTH]),
-                       overdue=list(selectors.overdue_mitigations(self.organization)[:QUEUE_LIST_LENGTH]))
-        reviews = list(selectors.reviews_overdue(self.organization)[:QUEUE_LIST_LENGTH + 1])
+        context.update(
+            needing=needing,
+            waiting=waiting,
+            accepted=list(selectors.accepted_risks(self.organization)[:QUEUE_LIST_LENGTH]),
+            overdue=list(selectors.overdue_mitigations(self.organization)[:QUEUE_LIST_LENGTH]),
+        )
+        reviews = list(selectors.reviews_overdue(self.organization)[: QUEUE_LIST_LENGTH + 1])
         _decorate(reviews, self.organization)
         context.update(reviews=reviews[:QUEUE_LIST_LENGTH], more_reviews=len(reviews) > QUEUE_LIST_LENGTH)
         return context

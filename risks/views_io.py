@@ -1,6 +1,7 @@
 """The register in and out of spreadsheets: export the filtered register as
 CSV or XLSX; import CSV or XLSX with a preview, row-level errors and an
 all-or-nothing commit."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -32,10 +33,15 @@ class ExportView(RiskPageMixin, TemplateView):
         if fmt == "xlsx":  # a large register is prepared by the background worker (core/exports.py)
             query = request.GET.copy()
             query.pop("background", None)
-            return export_or_queue(request, self.organization, key=export_jobs.REGISTER_XLSX,
-                                   parameters={"query": query.urlencode()})
+            return export_or_queue(
+                request,
+                self.organization,
+                key=export_jobs.REGISTER_XLSX,
+                parameters={"query": query.urlencode()},
+            )
         risks = selectors.risk_register(request.user, self.organization, request.GET).prefetch_related(
-            "annex_a_controls")
+            "annex_a_controls"
+        )
         rows = importing.export_rows(risks, self.organization)
         name = f"{self.organization.slug}-risk-register-{timezone.localdate():%Y-%m-%d}.{fmt}"
         return csv_response(importing.EXPORT_HEADERS, rows, name)
@@ -59,8 +65,11 @@ class ImportView(RiskPageMixin, TemplateView):
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form), status=400)
         try:
-            rows = read_rows(form.cleaned_data["file"], required_headers=importing.REQUIRED_HEADERS,
-                             max_rows=importing.MAX_ROWS)
+            rows = read_rows(
+                form.cleaned_data["file"],
+                required_headers=importing.REQUIRED_HEADERS,
+                max_rows=importing.MAX_ROWS,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.render_to_response(self.get_context_data(form=form), status=400)
@@ -69,12 +78,20 @@ class ImportView(RiskPageMixin, TemplateView):
             request.session.pop(SESSION_KEY, None)
         else:
             request.session[SESSION_KEY] = {
-                "rows": rows, "filename": form.cleaned_data["file"].name,
+                "rows": rows,
+                "filename": form.cleaned_data["file"].name,
                 "versions": {p.risk.reference: p.risk.version for p in parsed if p.risk is not None},
             }
-        return self.render_to_response(self.get_context_data(
-            form=ImportForm(), parsed=parsed, errors=errors, filename=form.cleaned_data["file"].name,
-            counts=_counts(parsed)), status=400 if errors else 200)
+        return self.render_to_response(
+            self.get_context_data(
+                form=ImportForm(),
+                parsed=parsed,
+                errors=errors,
+                filename=form.cleaned_data["file"].name,
+                counts=_counts(parsed),
+            ),
+            status=400 if errors else 200,
+        )
 
     def commit(self):
         stored = self.request.session.get(SESSION_KEY)
@@ -82,15 +99,23 @@ class ImportView(RiskPageMixin, TemplateView):
             messages.error(self.request, "There is no previewed file to import. Upload it again.")
             return redirect("risks:import", org=self.organization.slug)
         try:
-            result = services.risks_import(actor=self.request.user, organization=self.organization,
-                                           rows=stored["rows"], versions=stored.get("versions"))
+            result = services.risks_import(
+                actor=self.request.user,
+                organization=self.organization,
+                rows=stored["rows"],
+                versions=stored.get("versions"),
+            )
         except services.ImportFailed as exc:
             self.request.session.pop(SESSION_KEY, None)
-            return self.render_to_response(self.get_context_data(
-                form=ImportForm(), errors=exc.errors, filename=stored.get("filename")), status=400)
+            return self.render_to_response(
+                self.get_context_data(form=ImportForm(), errors=exc.errors, filename=stored.get("filename")),
+                status=400,
+            )
         self.request.session.pop(SESSION_KEY, None)
-        messages.success(self.request, f"Import done: {result.created} created, {result.updated} updated, "
-                                       f"{result.unchanged} unchanged.")
+        messages.success(
+            self.request,
+            f"Import done: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.",
+        )
         return redirect("risks:register", org=self.organization.slug)
 
 

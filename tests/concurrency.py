@@ -1,6 +1,7 @@
 """Run the same call from several threads at once (each with its own database
 connection), as several web or worker processes would, for PostgreSQL tests
 outside a wrapping transaction."""
+
 from __future__ import annotations
 
 import threading
@@ -20,7 +21,7 @@ def run_together(call: Callable[[], object], *, workers: int = 4, timeout: float
         try:
             barrier.wait(timeout=10)
             results.append(call())
-        except Exception as exc:  # noqa: BLE001 - handed back to the test
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

@@ -1,5 +1,6 @@
 """Shared fixtures: an organization with one person per role, a second
 organization (for isolation checks), and ``client_as(role)``."""
+
 import pytest
 from django.core.cache import cache
 from django.test import Client

@@ -1,4 +1,5 @@
 """Factories for core objects; each app's tests add theirs in tests/<app>/factories.py."""
+
 import factory
 from django.conf import settings
 
@@ -25,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", settings.DEMO_PASSWORD)
 
     @factory.post_generation
-    def _save(obj, create, extracted, **kwargs):  # noqa: N805
+    def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
 

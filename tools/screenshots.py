@@ -8,6 +8,7 @@ sign-in and two-factor pages) and saves ``<page>-desktop.png`` and
 ``<page>-phone.png``. A page that does not exist yet is skipped with a note.
 Runs Debian's Chromium; never downloads a browser.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,8 +29,14 @@ ORG = "northwind-health"
 DESKTOP = {"width": 1440, "height": 900}
 PHONE = {"width": 390, "height": 844}
 MAX_HEIGHT = {"desktop": 2000, "phone": 2600}  # long pages are cut here
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @dataclass(frozen=True)
@@ -54,8 +61,13 @@ PAGES = [
     Shot("raci", "RACI grid", "cio", "governance:raci"),
     Shot("intake", "Intake queue", "ciso", "governance:intake_list"),
     Shot("intake-form", "New intake request", "contributor", "governance:intake_create"),
-    Shot("board-report", "Board report", "board", "governance:report_detail",
-         ("governance", "AlignmentReport", {"status": "published"}, "-id")),
+    Shot(
+        "board-report",
+        "Board report",
+        "board",
+        "governance:report_detail",
+        ("governance", "AlignmentReport", {"status": "published"}, "-id"),
+    ),
 ]
 
 
@@ -131,11 +143,14 @@ def start_server(env_db: str, port: int, log: Path) -> subprocess.Popen:
     env.update(DATABASE_URL=env_db, DEBUG="true", CELERY_TASK_ALWAYS_EAGER="true", MFA_REMEMBER_DAYS="0")
     server = subprocess.Popen(  # noqa: S603 - a fixed command line
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
     )
     for _ in range(120):
         try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)  # noqa: S310 - local
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return server
         except OSError:
             if server.poll() is not None:
@@ -217,7 +232,9 @@ def run(urls: dict, people: dict, base_url: str, out: Path, only: set[str]) -> l
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
-    parser.add_argument("--only", default="", help="comma-separated page names: " + ", ".join(s.slug for s in PAGES))
+    parser.add_argument(
+        "--only", default="", help="comma-separated page names: " + ", ".join(s.slug for s in PAGES)
+    )
     args = parser.parse_args()
     if not shutil.which("chromium"):
         print("Debian's chromium is needed: apt-get install chromium", file=sys.stderr)
@@ -232,7 +249,9 @@ def main() -> int:
         port = free_port()
         server = start_server(env_db, port, workdir / "server.log")
         try:
-            results = run(urls, people, f"http://127.0.0.1:{port}", out, set(filter(None, args.only.split(","))))
+            results = run(
+                urls, people, f"http://127.0.0.1:{port}", out, set(filter(None, args.only.split(",")))
+            )
         finally:
             server.terminate()
             server.wait(timeout=15)

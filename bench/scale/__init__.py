@@ -9,6 +9,7 @@ KPI thresholds that follow the direction, one measurement per period, and so
 on. History rows (django-simple-history) are *not* written for scale data:
 they are not read by the pages measured, and skipping them halves the time.
 """
+
 LARGE_ORG_SLUG = "meridian-group"
 LARGE_ORG_NAME = "Meridian Group"
 SMALL_ORG_COUNT = 50

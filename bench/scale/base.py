@@ -1,4 +1,5 @@
 """Shared pieces of the scale data: the run's context, organizations and people."""
+
 from __future__ import annotations
 
 import random
@@ -64,11 +65,18 @@ def make_org(ctx: Ctx, *, slug: str, name: str, staff: dict[str, int], domain: s
     for role, count in staff.items():
         for i in range(count):
             local = role if i == 0 else f"{role}{i + 1}"
-            users.append(User(email=f"{local}@{domain}", full_name=f"{role.upper()} {i + 1} {name}",
-                              password=ctx.password_hash))
+            users.append(
+                User(
+                    email=f"{local}@{domain}",
+                    full_name=f"{role.upper()} {i + 1} {name}",
+                    password=ctx.password_hash,
+                )
+            )
             roles.append(role)
     users = bulk(User, users)
-    bulk(Membership, (Membership(user=u, organization=org, role=r) for u, r in zip(users, roles, strict=True)))
+    bulk(
+        Membership, (Membership(user=u, organization=org, role=r) for u, r in zip(users, roles, strict=True))
+    )
     by_role: dict[str, list[User]] = {role: [] for role in Role.values}
     for user, role in zip(users, roles, strict=True):
         by_role[role].append(user)

@@ -1,4 +1,5 @@
 """Build the scale data set: the large organization, then the small ones."""
+
 from __future__ import annotations
 
 import random
@@ -16,11 +17,31 @@ from . import risks as risk_part
 from .base import Ctx, OrgPeople, make_org, shared_password_hash
 
 # Row counts of the large organization at scale 1 (the issue's figures).
-LARGE = {"risks": 20_000, "mitigations": 2_000, "kpis": 300, "months": 60, "proposals": 3,
-         "budget_items": 2_000, "raci_activities": 200, "raci_parties": 15, "intake": 3_000, "reports": 12}
+LARGE = {
+    "risks": 20_000,
+    "mitigations": 2_000,
+    "kpis": 300,
+    "months": 60,
+    "proposals": 3,
+    "budget_items": 2_000,
+    "raci_activities": 200,
+    "raci_parties": 15,
+    "intake": 3_000,
+    "reports": 12,
+}
 # Each of the small organizations around it.
-SMALL = {"risks": 40, "mitigations": 8, "kpis": 10, "months": 12, "proposals": 1, "budget_items": 20,
-         "raci_activities": 20, "raci_parties": 6, "intake": 30, "reports": 1}
+SMALL = {
+    "risks": 40,
+    "mitigations": 8,
+    "kpis": 10,
+    "months": 12,
+    "proposals": 1,
+    "budget_items": 20,
+    "raci_activities": 20,
+    "raci_parties": 6,
+    "intake": 30,
+    "reports": 1,
+}
 LARGE_STAFF = {"cio": 1, "ciso": 1, "board": 3, "contributor": 40, "admin": 1}
 SMALL_STAFF = {"cio": 1, "ciso": 1, "board": 1, "contributor": 2, "admin": 1}
 
@@ -41,11 +62,17 @@ def _parts() -> list[tuple[str, Callable | None, str]]:
 
     return [
         ("kpis", kpi_part.seed if _has("kpis", "KPI", "Measurement") else None, "kpis models not there yet"),
-        ("risks", risk_part.seed if _has("risks", "Risk", "Assessment", "Mitigation") else None,
-         "risks models not there yet"),
+        (
+            "risks",
+            risk_part.seed if _has("risks", "Risk", "Assessment", "Mitigation") else None,
+            "risks models not there yet",
+        ),
         ("budgets", budget_part.seed if budget_part.available() else None, "budgets models not there yet"),
-        ("governance", governance_part.seed if governance_part.available() else None,
-         "governance models not there yet"),
+        (
+            "governance",
+            governance_part.seed if governance_part.available() else None,
+            "governance models not there yet",
+        ),
     ]
 
 
@@ -63,8 +90,12 @@ def _kwargs(part: str, sizes: dict) -> dict:
         "kpis": {"kpis": sizes["kpis"], "months": sizes["months"]},
         "risks": {"risks": sizes["risks"], "mitigations": sizes["mitigations"]},
         "budgets": {"proposals": sizes["proposals"], "items": sizes["budget_items"]},
-        "governance": {"activities": sizes["raci_activities"], "parties": sizes["raci_parties"],
-                       "intake": sizes["intake"], "reports": sizes["reports"]},
+        "governance": {
+            "activities": sizes["raci_activities"],
+            "parties": sizes["raci_parties"],
+            "intake": sizes["intake"],
+            "reports": sizes["reports"],
+        },
     }[part]
 
 
@@ -76,11 +107,14 @@ def _seed_org(ctx: Ctx, people: OrgPeople, sizes: dict, parts, totals: dict) -> 
             totals[key] = totals.get(key, 0) + value
 
 
-def build(*, scale: float, seed: int, slug: str, say: Callable[[str], None],
-          peers: int = SMALL_ORG_COUNT) -> dict:
+def build(
+    *, scale: float, seed: int, slug: str, say: Callable[[str], None], peers: int = SMALL_ORG_COUNT
+) -> dict:
     """Create everything in one transaction; returns row counts per kind."""
     if Organization.objects.filter(slug=slug).exists():
-        raise ValueError(f"An organization '{slug}' already exists. Use an empty database or another --org-slug.")
+        raise ValueError(
+            f"An organization '{slug}' already exists. Use an empty database or another --org-slug."
+        )
     ctx = Ctx(scale=scale, rng=random.Random(seed), say=say, password_hash=shared_password_hash())
     parts = _parts()
     for name, fn, why in parts:
@@ -96,8 +130,13 @@ def build(*, scale: float, seed: int, slug: str, say: Callable[[str], None],
         started = time.perf_counter()
         for i in range(1, peers + 1):
             small_slug = f"{slug}-peer-{i:02d}"
-            small = make_org(ctx, slug=small_slug, name=f"Peer {i:02d} of {LARGE_ORG_NAME}", staff=SMALL_STAFF,
-                             domain=f"{small_slug}.example")
+            small = make_org(
+                ctx,
+                slug=small_slug,
+                name=f"Peer {i:02d} of {LARGE_ORG_NAME}",
+                staff=SMALL_STAFF,
+                domain=f"{small_slug}.example",
+            )
             _seed_org(ctx, small, _sizes(ctx, SMALL), parts, small_totals)
         say(f"{peers} small organizations: {_fmt(small_totals)} ({time.perf_counter() - started:.1f} s)")
     return {"large": large_totals, "small": small_totals}

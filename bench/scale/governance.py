@@ -1,6 +1,7 @@
 """Scale data for governance: the RACI matrix, the intake queue and the
 published alignment reports (whose snapshot is built by the real service,
 once per organization, from the data seeded before it)."""
+
 from __future__ import annotations
 
 import copy
@@ -14,17 +15,54 @@ from core.models import SignOff
 
 from .base import Ctx, OrgPeople, bulk
 
-PARTY_KINDS = ("cio", "ciso", "it_operations", "security_operations", "development", "enterprise_architecture",
-               "legal_privacy", "risk_compliance", "business_owner")
-VERBS = ("Approve", "Review", "Operate", "Monitor", "Test", "Document", "Patch", "Restore", "Classify", "Audit")
-OBJECTS = ("firewall rules", "access rights", "backups", "vendor contracts", "incident playbooks",
-           "change requests", "encryption keys", "asset inventory", "DR plan", "security policy")
+PARTY_KINDS = (
+    "cio",
+    "ciso",
+    "it_operations",
+    "security_operations",
+    "development",
+    "enterprise_architecture",
+    "legal_privacy",
+    "risk_compliance",
+    "business_owner",
+)
+VERBS = (
+    "Approve",
+    "Review",
+    "Operate",
+    "Monitor",
+    "Test",
+    "Document",
+    "Patch",
+    "Restore",
+    "Classify",
+    "Audit",
+)
+OBJECTS = (
+    "firewall rules",
+    "access rights",
+    "backups",
+    "vendor contracts",
+    "incident playbooks",
+    "change requests",
+    "encryption keys",
+    "asset inventory",
+    "DR plan",
+    "security policy",
+)
 
 
 def available() -> bool:
     try:
-        for name in ("RaciMatrix", "RaciParty", "RaciActivity", "RaciAssignment", "IntakeRequest",
-                     "IntakeSettings", "AlignmentReport"):
+        for name in (
+            "RaciMatrix",
+            "RaciParty",
+            "RaciActivity",
+            "RaciAssignment",
+            "IntakeRequest",
+            "IntakeSettings",
+            "AlignmentReport",
+        ):
             apps.get_model("governance", name)
     except LookupError:
         return False
@@ -53,15 +91,34 @@ def _raci(ctx: Ctx, people: OrgPeople, n_activities: int, n_parties: int) -> dic
 
     rng, org = ctx.rng, people.org
     RaciMatrix.objects.create(organization=org)
-    parties = bulk(RaciParty, (RaciParty(
-        organization=org, name=f"{kind.replace('_', ' ').title()} {i + 1}" if i >= 2 else kind.upper(),
-        kind=kind, position=i) for i, kind in enumerate(
-            [*PARTY_KINDS[:2], *(rng.choice(PARTY_KINDS[2:]) for _ in range(n_parties - 2))])))
+    parties = bulk(
+        RaciParty,
+        (
+            RaciParty(
+                organization=org,
+                name=f"{kind.replace('_', ' ').title()} {i + 1}" if i >= 2 else kind.upper(),
+                kind=kind,
+                position=i,
+            )
+            for i, kind in enumerate(
+                [*PARTY_KINDS[:2], *(rng.choice(PARTY_KINDS[2:]) for _ in range(n_parties - 2))]
+            )
+        ),
+    )
     csf = [code for code, _label in CSF_CATEGORIES]
-    activities = bulk(RaciActivity, (RaciActivity(
-        organization=org, name=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} #{i + 1}",
-        process_area=rng.choice(ProcessArea.values), csf_category=rng.choice(csf), position=i)
-        for i in range(n_activities)))
+    activities = bulk(
+        RaciActivity,
+        (
+            RaciActivity(
+                organization=org,
+                name=f"{rng.choice(VERBS)} {rng.choice(OBJECTS)} #{i + 1}",
+                process_area=rng.choice(ProcessArea.values),
+                csf_category=rng.choice(csf),
+                position=i,
+            )
+            for i in range(n_activities)
+        ),
+    )
     cells = []
     for activity in activities:
         order = rng.sample(parties, len(parties))
@@ -87,35 +144,65 @@ def _intake(ctx: Ctx, people: OrgPeople, count: int) -> dict:
     rng, org, now = ctx.rng, people.org, timezone.now()
     sla = IntakeSettings.objects.create(organization=org)
     requesters = people.by_role["contributor"] or people.owners
-    statuses = (IntakeStatus.SUBMITTED, IntakeStatus.IN_REVIEW, IntakeStatus.NEEDS_INFO, IntakeStatus.APPROVED,
-                IntakeStatus.APPROVED_WITH_CONDITIONS, IntakeStatus.REJECTED)
+    statuses = (
+        IntakeStatus.SUBMITTED,
+        IntakeStatus.IN_REVIEW,
+        IntakeStatus.NEEDS_INFO,
+        IntakeStatus.APPROVED,
+        IntakeStatus.APPROVED_WITH_CONDITIONS,
+        IntakeStatus.REJECTED,
+    )
     rows = []
     for i in range(count):
-        answers = {"data_classification": rng.choice(("public", "internal", "confidential", "restricted")),
-                   "personal_data": rng.choice(("none", "basic", "sensitive")),
-                   "internet_facing": rng.random() < 0.4, "third_party": rng.random() < 0.5,
-                   "changes_authentication": rng.random() < 0.2,
-                   "business_criticality": rng.choice(("low", "medium", "high", "critical"))}
+        answers = {
+            "data_classification": rng.choice(("public", "internal", "confidential", "restricted")),
+            "personal_data": rng.choice(("none", "basic", "sensitive")),
+            "internet_facing": rng.random() < 0.4,
+            "third_party": rng.random() < 0.5,
+            "changes_authentication": rng.random() < 0.2,
+            "business_criticality": rng.choice(("low", "medium", "high", "critical")),
+        }
         tier = intake_rules.tier_for(**answers).tier
         status = rng.choices(statuses, weights=(15, 15, 5, 40, 10, 15))[0]
         submitted = now - timedelta(days=rng.randint(1, 720), hours=rng.randint(0, 23))
-        decided = status in (IntakeStatus.APPROVED, IntakeStatus.APPROVED_WITH_CONDITIONS, IntakeStatus.REJECTED)
+        decided = status in (
+            IntakeStatus.APPROVED,
+            IntakeStatus.APPROVED_WITH_CONDITIONS,
+            IntakeStatus.REJECTED,
+        )
         first_response = submitted + timedelta(days=1) if status != IntakeStatus.SUBMITTED else None
         request = IntakeRequest(
-            organization=org, reference=f"IR-{i + 1:03d}", title=f"Project {i + 1}: {rng.choice(OBJECTS)} platform",
-            description="A new platform for the business unit.", business_value="Faster service for customers.",
-            sponsor="Chief Operating Officer", requester=rng.choice(requesters), tier=tier,
-            sla_days=sla.sla_for(tier), status=status, submitted_at=submitted, first_response_at=first_response,
+            organization=org,
+            reference=f"IR-{i + 1:03d}",
+            title=f"Project {i + 1}: {rng.choice(OBJECTS)} platform",
+            description="A new platform for the business unit.",
+            business_value="Faster service for customers.",
+            sponsor="Chief Operating Officer",
+            requester=rng.choice(requesters),
+            tier=tier,
+            sla_days=sla.sla_for(tier),
+            status=status,
+            submitted_at=submitted,
+            first_response_at=first_response,
             proposed_decision=status if decided else "",
             decision_rationale="Fits the architecture; risks are understood." if decided else "",
-            decided_at=min(submitted + timedelta(days=rng.randint(2, 15)), now) if decided else None, **answers)
+            decided_at=min(submitted + timedelta(days=rng.randint(2, 15)), now) if decided else None,
+            **answers,
+        )
         pauses = [(first_response, None)] if status == IntakeStatus.NEEDS_INFO else []
-        apply_sla_moments(request, request_sla_moments(request, at_risk_percent=sla.at_risk_percent, pauses=pauses,
-                                                       now=now))
+        apply_sla_moments(
+            request, request_sla_moments(request, at_risk_percent=sla.at_risk_percent, pauses=pauses, now=now)
+        )
         rows.append(request)
     created = bulk(IntakeRequest, rows)
-    bulk(IntakePause, (IntakePause(organization=org, request=r, started_at=r.first_response_at)
-                       for r in created if r.status == IntakeStatus.NEEDS_INFO))
+    bulk(
+        IntakePause,
+        (
+            IntakePause(organization=org, request=r, started_at=r.first_response_at)
+            for r in created
+            if r.status == IntakeStatus.NEEDS_INFO
+        ),
+    )
     _decision_signoffs(people, [r for r in created if r.decided_at], now)
     return {"intake_requests": len(created)}
 
@@ -128,9 +215,24 @@ def _decision_signoffs(people: OrgPeople, decided: list, now) -> None:
         return
     ct = ContentType.objects.get_for_model(decided[0])
     pairs = (("cio", people.one("cio")), ("ciso", people.one("ciso")))
-    bulk(SignOff, (SignOff(organization_id=r.organization_id, content_type=ct, object_id=r.pk,
-                           purpose=DECISION_PURPOSE, subject_version=r.version, role=role, signer=who,
-                           decision="approve", signed_at=now) for r in decided for role, who in pairs))
+    bulk(
+        SignOff,
+        (
+            SignOff(
+                organization_id=r.organization_id,
+                content_type=ct,
+                object_id=r.pk,
+                purpose=DECISION_PURPOSE,
+                subject_version=r.version,
+                role=role,
+                signer=who,
+                decision="approve",
+                signed_at=now,
+            )
+            for r in decided
+            for role, who in pairs
+        ),
+    )
 
 
 # --------------------------------------------------------------- reports ----
@@ -154,10 +256,23 @@ def _reports(ctx: Ctx, people: OrgPeople, count: int) -> dict:
     from governance.services.reports import build_snapshot
 
     org, now, cio = people.org, timezone.now(), people.one("cio")
-    rows = [AlignmentReport(organization=org, period_start=s, period_end=e, period_label=label,
-                            status=ReportStatus.PUBLISHED, build_status=BuildStatus.READY, build_progress=100,
-                            build_step="Ready", generated_by=cio, generated_at=now, published_by=cio,
-                            published_at=now) for s, e, label in _periods(ctx, count)]
+    rows = [
+        AlignmentReport(
+            organization=org,
+            period_start=s,
+            period_end=e,
+            period_label=label,
+            status=ReportStatus.PUBLISHED,
+            build_status=BuildStatus.READY,
+            build_progress=100,
+            build_step="Ready",
+            generated_by=cio,
+            generated_at=now,
+            published_by=cio,
+            published_at=now,
+        )
+        for s, e, label in _periods(ctx, count)
+    ]
     created = bulk(AlignmentReport, rows)
     # One real snapshot from the seeded data, then each report gets its own
     # period, a score and the trend of the reports before it.
@@ -167,8 +282,11 @@ def _reports(ctx: Ctx, people: OrgPeople, count: int) -> dict:
         score = max(0, min(100, (base["alignment"].get("score") or 60) - 2 * (len(created) - 1 - i)))
         point = {"label": report.period_label, "period_end": report.period_end.isoformat(), "score": score}
         snap = copy.deepcopy(base)
-        snap["period"] = {"start": report.period_start.isoformat(), "end": report.period_end.isoformat(),
-                          "label": report.period_label}
+        snap["period"] = {
+            "start": report.period_start.isoformat(),
+            "end": report.period_end.isoformat(),
+            "label": report.period_label,
+        }
         snap["trend"] = [*trend[-7:], {**point, "current": True}]
         snap["alignment"]["score"] = score
         report.snapshot, report.score = snap, score

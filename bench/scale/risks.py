@@ -1,5 +1,6 @@
 """Scale data for the risk register: risks with both lenses' assessments (some
 agreed), their mapping to NIST CSF 2.0 and Annex A, and mitigations."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -9,11 +10,32 @@ from django.utils import timezone
 
 from .base import Ctx, OrgPeople, bulk
 
-THEMES = ("Ransomware on", "Outage of", "Data leak from", "Unpatched", "Vendor failure at", "Misconfigured",
-          "End-of-life", "Insider misuse of", "Phishing against", "Capacity shortfall in")
-ASSETS = ("the ERP platform", "the payments gateway", "the customer portal", "the data warehouse",
-          "the identity provider", "the core network", "the HR system", "the mobile app", "the backup vault",
-          "the email service", "the CRM", "the billing engine")
+THEMES = (
+    "Ransomware on",
+    "Outage of",
+    "Data leak from",
+    "Unpatched",
+    "Vendor failure at",
+    "Misconfigured",
+    "End-of-life",
+    "Insider misuse of",
+    "Phishing against",
+    "Capacity shortfall in",
+)
+ASSETS = (
+    "the ERP platform",
+    "the payments gateway",
+    "the customer portal",
+    "the data warehouse",
+    "the identity provider",
+    "the core network",
+    "the HR system",
+    "the mobile app",
+    "the backup vault",
+    "the email service",
+    "the CRM",
+    "the billing engine",
+)
 OPEN_STATUSES = ("assessed", "treatment_planned", "in_treatment")
 MITIGATION_STATUSES = ("planned", "in_progress", "done", "cancelled")
 
@@ -34,8 +56,11 @@ def seed(ctx: Ctx, people: OrgPeople, *, risks: int, mitigations: int) -> dict:
     annex = list(AnnexAControl.objects.values_list("pk", flat=True))
     _mappings(ctx, created, csf, annex)
     _mitigations(ctx, people, created, mitigations)
-    return {"risks": len(created), "assessments": 2 * len(created) + sum(1 for x in lenses if x[2]),
-            "mitigations": mitigations}
+    return {
+        "risks": len(created),
+        "assessments": 2 * len(created) + sum(1 for x in lenses if x[2]),
+        "mitigations": mitigations,
+    }
 
 
 def _risk(ctx: Ctx, org, number: int, owner):
@@ -45,11 +70,16 @@ def _risk(ctx: Ctx, org, number: int, owner):
     status = rng.choices(OPEN_STATUSES + ("closed",), weights=(45, 25, 20, 10))[0]
     treating = status in ("treatment_planned", "in_treatment")
     risk = Risk(
-        organization=org, number=number, reference=f"R-{number:03d}",
+        organization=org,
+        number=number,
+        reference=f"R-{number:03d}",
         title=f"{rng.choice(THEMES)} {rng.choice(ASSETS)} ({number})",
         impact_statement="Customers cannot be served and revenue is lost while it lasts.",
-        category=rng.choice(RiskCategory.values), origin=rng.choice(Origin.values), owner=owner,
-        status=status, treatment="mitigate" if treating else rng.choice(("", "", "transfer", "avoid")),
+        category=rng.choice(RiskCategory.values),
+        origin=rng.choice(Origin.values),
+        owner=owner,
+        status=status,
+        treatment="mitigate" if treating else rng.choice(("", "", "transfer", "avoid")),
         due_date=ctx.today + timedelta(days=rng.randint(-60, 365)) if treating else None,
         next_review_date=ctx.today + timedelta(days=rng.randint(-30, 180)),
         affected_services=", ".join(rng.sample(("Billing", "Claims", "Payroll", "Web shop", "Support"), 2)),
@@ -90,9 +120,15 @@ def _derive_scores(risk, cio: tuple, ciso: tuple, agreed: tuple | None) -> None:
     risk.ciso_score = rating(ciso).score
     risk.is_agreed = agreed is not None
     risk.inherent_likelihood, risk.inherent_impact, risk.inherent_score = (
-        inherent.likelihood, inherent.impact, inherent.score)
+        inherent.likelihood,
+        inherent.impact,
+        inherent.score,
+    )
     risk.residual_likelihood, risk.residual_impact, risk.residual_score = (
-        residual.likelihood, residual.impact, residual.score)
+        residual.likelihood,
+        residual.impact,
+        residual.score,
+    )
 
 
 def _assessments(ctx: Ctx, people: OrgPeople, risks: list, lenses: list) -> None:
@@ -114,10 +150,18 @@ def _assessments(ctx: Ctx, people: OrgPeople, risks: list, lenses: list) -> None
 def _assessment(risk, lens, values, who, now):
     from risks.models import Assessment
 
-    return Assessment(organization_id=risk.organization_id, risk=risk, lens=lens,
-                      inherent_likelihood=values[0], inherent_impact=values[1], residual_likelihood=values[2],
-                      residual_impact=values[3], rationale="Based on last quarter's incident and audit findings.",
-                      assessed_by=who, assessed_at=now)
+    return Assessment(
+        organization_id=risk.organization_id,
+        risk=risk,
+        lens=lens,
+        inherent_likelihood=values[0],
+        inherent_impact=values[1],
+        residual_likelihood=values[2],
+        residual_impact=values[3],
+        rationale="Based on last quarter's incident and audit findings.",
+        assessed_by=who,
+        assessed_at=now,
+    )
 
 
 def _mappings(ctx: Ctx, risks: list, csf: list[int], annex: list[int]) -> None:
@@ -140,10 +184,17 @@ def _mitigations(ctx: Ctx, people: OrgPeople, risks: list, count: int) -> None:
     rows = []
     for i in range(count):
         status = rng.choices(MITIGATION_STATUSES, weights=(40, 35, 20, 5))[0]
-        rows.append(Mitigation(
-            organization_id=people.org.pk, risk=treated[i % len(treated)], title=f"Mitigation {i + 1}",
-            description="Harden, monitor and test.", owner=rng.choice(people.owners), status=status,
-            due_date=ctx.today + timedelta(days=rng.randint(-30, 300)),
-            cost=Decimal(rng.randint(5, 500) * 1000), completed_on=ctx.today if status == "done" else None,
-        ))
+        rows.append(
+            Mitigation(
+                organization_id=people.org.pk,
+                risk=treated[i % len(treated)],
+                title=f"Mitigation {i + 1}",
+                description="Harden, monitor and test.",
+                owner=rng.choice(people.owners),
+                status=status,
+                due_date=ctx.today + timedelta(days=rng.randint(-30, 300)),
+                cost=Decimal(rng.randint(5, 500) * 1000),
+                completed_on=ctx.today if status == "done" else None,
+            )
+        )
     bulk(Mitigation, rows)

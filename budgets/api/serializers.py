@@ -1,4 +1,5 @@
 """Budget API shapes. Serializers check shape only; services apply the rules."""
+
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema_field
@@ -20,15 +21,37 @@ class BudgetProposalSerializer(serializers.ModelSerializer):
     item_count = serializers.IntegerField(read_only=True)
     total = serializers.DecimalField(read_only=True, **MONEY)
     currency = serializers.CharField(source="organization.currency", read_only=True)
-    submitted_by = serializers.CharField(source="submitted_by.email", read_only=True, default=None, allow_null=True)
-    decided_by = serializers.CharField(source="decided_by.email", read_only=True, default=None, allow_null=True)
+    submitted_by = serializers.CharField(
+        source="submitted_by.email", read_only=True, default=None, allow_null=True
+    )
+    decided_by = serializers.CharField(
+        source="decided_by.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Proposal
-        fields = ["id", "fiscal_year", "fiscal_year_start", "fiscal_year_end", "title", "summary", "status",
-                  "amortisation_years", "currency", "item_count", "total", "version", "copied_from",
-                  "submitted_at", "submitted_by", "decided_at", "decided_by", "decision_note", "created_at",
-                  "updated_at"]
+        fields = [
+            "id",
+            "fiscal_year",
+            "fiscal_year_start",
+            "fiscal_year_end",
+            "title",
+            "summary",
+            "status",
+            "amortisation_years",
+            "currency",
+            "item_count",
+            "total",
+            "version",
+            "copied_from",
+            "submitted_at",
+            "submitted_by",
+            "decided_at",
+            "decided_by",
+            "decision_note",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
     def _dates(self, obj):
@@ -43,7 +66,8 @@ class BudgetProposalSerializer(serializers.ModelSerializer):
 
 class BudgetProposalDetailSerializer(BudgetProposalSerializer):
     signoffs = serializers.SerializerMethodField(
-        help_text="Every sign-off on the proposal, newest first, each with its state (in force, voided or withdrawn).")
+        help_text="Every sign-off on the proposal, newest first, each with its state (in force, voided or withdrawn)."
+    )
 
     class Meta(BudgetProposalSerializer.Meta):
         fields = [*BudgetProposalSerializer.Meta.fields, "signoffs"]
@@ -59,8 +83,10 @@ class BudgetProposalCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     summary = serializers.CharField(required=False, allow_blank=True, default="")
     amortisation_years = serializers.IntegerField(min_value=1, max_value=10, default=3)
-    copy_previous = serializers.BooleanField(default=False, help_text=(
-        "Start from a copy of the previous fiscal year's items, options and risk links."))
+    copy_previous = serializers.BooleanField(
+        default=False,
+        help_text=("Start from a copy of the previous fiscal year's items, options and risk links."),
+    )
 
 
 class BudgetProposalUpdateSerializer(VersionedSerializerMixin, serializers.Serializer):
@@ -70,8 +96,11 @@ class BudgetProposalUpdateSerializer(VersionedSerializerMixin, serializers.Seria
 
 
 class BudgetStepSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, help_text=(
-        "The version you read; if the proposal changed since, the step is refused with 409."))
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=("The version you read; if the proposal changed since, the step is refused with 409."),
+    )
 
 
 class BudgetApproveSerializer(serializers.Serializer):
@@ -106,13 +135,22 @@ def summary_data(proposal) -> dict:
     result = selectors.proposal_summary(proposal)
     s = result.summary
     return {
-        "currency": proposal.organization.currency, "item_count": s.item_count, "total": s.total,
-        "by_domain": s.by_domain, "by_category": s.by_category, "by_kind": s.by_kind,
-        "by_priority": s.by_priority, "security_share": s.security_share,
-        "amortisation_years": proposal.amortisation_years, "annual_cost": s.annual_cost,
-        "cost_avoidance": s.cost_avoidance, "portfolio_rosi": s.portfolio_rosi, "unfunded_musts": s.unfunded_musts,
+        "currency": proposal.organization.currency,
+        "item_count": s.item_count,
+        "total": s.total,
+        "by_domain": s.by_domain,
+        "by_category": s.by_category,
+        "by_kind": s.by_kind,
+        "by_priority": s.by_priority,
+        "security_share": s.security_share,
+        "amortisation_years": proposal.amortisation_years,
+        "annual_cost": s.annual_cost,
+        "cost_avoidance": s.cost_avoidance,
+        "portfolio_rosi": s.portfolio_rosi,
+        "unfunded_musts": s.unfunded_musts,
         "previous_fiscal_year": result.previous.fiscal_year if result.previous else None,
-        "previous_total": result.previous_total, "change": result.change.delta if result.change else None,
+        "previous_total": result.previous_total,
+        "change": result.change.delta if result.change else None,
         "change_ratio": result.change.ratio if result.change else None,
     }
 
@@ -148,12 +186,15 @@ def _risks(user, org):
 
 class BudgetItemSerializer(_OrgScopedRelatedMixin, VersionedSerializerMixin, serializers.ModelSerializer):
     proposal = serializers.PrimaryKeyRelatedField(queryset=Proposal.objects.none())
-    mitigation = serializers.PrimaryKeyRelatedField(queryset=BudgetItem.objects.none(), allow_null=True,
-                                                    required=False)
+    mitigation = serializers.PrimaryKeyRelatedField(
+        queryset=BudgetItem.objects.none(), allow_null=True, required=False
+    )
     annual_cost = serializers.SerializerMethodField()
     loss_avoided = serializers.DecimalField(read_only=True, **MONEY)
-    rosi = serializers.SerializerMethodField(help_text="(loss avoided − annual cost) / annual cost; null when "
-                                             "no quantified risk is reduced or the annual cost is zero.")
+    rosi = serializers.SerializerMethodField(
+        help_text="(loss avoided − annual cost) / annual cost; null when "
+        "no quantified risk is reduced or the annual cost is zero."
+    )
     risk_count = serializers.IntegerField(read_only=True)
     option_count = serializers.IntegerField(read_only=True)
     chosen_option = serializers.CharField(source="chosen_option_name", read_only=True, allow_null=True)
@@ -162,9 +203,27 @@ class BudgetItemSerializer(_OrgScopedRelatedMixin, VersionedSerializerMixin, ser
 
     class Meta:
         model = BudgetItem
-        fields = ["id", "proposal", "title", "domain", "category", "kind", "amount", "priority", "justification",
-                  "mitigation", "annual_cost", "loss_avoided", "rosi", "risk_count", "option_count", "chosen_option",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "proposal",
+            "title",
+            "domain",
+            "category",
+            "kind",
+            "amount",
+            "priority",
+            "justification",
+            "mitigation",
+            "annual_cost",
+            "loss_avoided",
+            "rosi",
+            "risk_count",
+            "option_count",
+            "chosen_option",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
 
     def _figures(self, obj):
@@ -191,8 +250,20 @@ class BudgetOptionSerializer(_OrgScopedRelatedMixin, VersionedSerializerMixin, s
 
     class Meta:
         model = ItemOption
-        fields = ["id", "item", "name", "cost", "timeline_weeks", "pros", "cons", "security_score", "is_chosen",
-                  "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "item",
+            "name",
+            "cost",
+            "timeline_weeks",
+            "pros",
+            "cons",
+            "security_score",
+            "is_chosen",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["is_chosen", "created_at", "updated_at"]
 
 
@@ -201,15 +272,31 @@ class BudgetRiskLinkSerializer(_OrgScopedRelatedMixin, VersionedSerializerMixin,
     risk = serializers.PrimaryKeyRelatedField(queryset=BudgetItem.objects.none())
     risk_reference = serializers.CharField(source="risk.reference", read_only=True)
     risk_title = serializers.CharField(source="risk.title", read_only=True)
-    loss_before = serializers.DecimalField(required=False, allow_null=True, min_value=0, help_text=(
-        "Defaults to the risk's expected annual loss in the register."), **MONEY)
+    loss_before = serializers.DecimalField(
+        required=False,
+        allow_null=True,
+        min_value=0,
+        help_text=("Defaults to the risk's expected annual loss in the register."),
+        **MONEY,
+    )
     loss_after = serializers.DecimalField(min_value=0, **MONEY)
     loss_avoided = serializers.DecimalField(read_only=True, **MONEY)
     related_querysets = {"item": _visible_items, "risk": _risks}
 
     class Meta:
         model = ItemRiskLink
-        fields = ["id", "item", "risk", "risk_reference", "risk_title", "loss_before", "loss_after", "loss_avoided",
-                  "note", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "item",
+            "risk",
+            "risk_reference",
+            "risk_title",
+            "loss_before",
+            "loss_after",
+            "loss_avoided",
+            "note",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["created_at", "updated_at"]
-

@@ -1,5 +1,6 @@
 """Budget API: proposals (with their workflow and summary), items, options and
 risk links. Views parse, call one service or selector, and answer."""
+
 from drf_spectacular.utils import OpenApiExample, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.decorators import action
@@ -20,14 +21,25 @@ EDIT = Perm.BUDGET_EDIT
 WRITE_PERMS = {"create": EDIT, "partial_update": EDIT, "destroy": EDIT}
 READ_PERMS = {"list": READ, "retrieve": READ}
 STALE_EXAMPLE = OpenApiExample(
-    "Stale version", response_only=True, status_codes=["409"],
-    value={"detail": "Someone else changed this record since you opened it. Reload to see their changes, then "
-           "apply yours again.", "code": "conflict", "errors": {"non_field_errors": ["Someone else changed …"]}},
+    "Stale version",
+    response_only=True,
+    status_codes=["409"],
+    value={
+        "detail": "Someone else changed this record since you opened it. Reload to see their changes, then "
+        "apply yours again.",
+        "code": "conflict",
+        "errors": {"non_field_errors": ["Someone else changed …"]},
+    },
 )
 READ_ONLY_EXAMPLE = OpenApiExample(
-    "Approved proposal", response_only=True, status_codes=["400"],
-    value={"detail": "This proposal was approved by the board and is read-only.", "code": "read_only",
-           "errors": {"non_field_errors": ["This proposal was approved by the board and is read-only."]}},
+    "Approved proposal",
+    response_only=True,
+    status_codes=["400"],
+    value={
+        "detail": "This proposal was approved by the board and is read-only.",
+        "code": "read_only",
+        "errors": {"non_field_errors": ["This proposal was approved by the board and is read-only."]},
+    },
 )
 
 
@@ -37,24 +49,43 @@ def _fixed(data: dict, instance, names: tuple[str, ...]) -> dict:
         if name in data:
             value = data.pop(name)
             if getattr(instance, f"{name}_id") != getattr(value, "pk", value):
-                raise DomainError(f"The {name} of an existing record cannot change; create a new one.", field=name)
+                raise DomainError(
+                    f"The {name} of an existing record cannot change; create a new one.", field=name
+                )
     return data
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List budget proposals", description=(
-        "CIO and CISO see every proposal; board members only those submitted to the board, approved or returned. "
-        "Filter by status and fiscal_year.")),
-    retrieve=extend_schema(summary="One proposal, with its current sign-offs",
-                           responses={200: s.BudgetProposalDetailSerializer, 404: ErrorSerializer}),
-    create=extend_schema(summary="Start a proposal for a fiscal year", request=s.BudgetProposalCreateSerializer,
-                         responses={201: s.BudgetProposalDetailSerializer, **ERRORS}, examples=[OpenApiExample(
-                             "Copy of last year", request_only=True,
-                             value={"fiscal_year": 2027, "copy_previous": True, "amortisation_years": 3})]),
-    partial_update=extend_schema(summary="Change title, summary or amortisation", description=(
-        "Send the `version` you read: a stale one answers 409. Any change voids the sign-offs."),
-        request=s.BudgetProposalUpdateSerializer, responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
-        examples=[STALE_EXAMPLE, READ_ONLY_EXAMPLE]),
+    list=extend_schema(
+        summary="List budget proposals",
+        description=(
+            "CIO and CISO see every proposal; board members only those submitted to the board, approved or returned. "
+            "Filter by status and fiscal_year."
+        ),
+    ),
+    retrieve=extend_schema(
+        summary="One proposal, with its current sign-offs",
+        responses={200: s.BudgetProposalDetailSerializer, 404: ErrorSerializer},
+    ),
+    create=extend_schema(
+        summary="Start a proposal for a fiscal year",
+        request=s.BudgetProposalCreateSerializer,
+        responses={201: s.BudgetProposalDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Copy of last year",
+                request_only=True,
+                value={"fiscal_year": 2027, "copy_previous": True, "amortisation_years": 3},
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change title, summary or amortisation",
+        description=("Send the `version` you read: a stale one answers 409. Any change voids the sign-offs."),
+        request=s.BudgetProposalUpdateSerializer,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        examples=[STALE_EXAMPLE, READ_ONLY_EXAMPLE],
+    ),
     destroy=extend_schema(summary="Delete a draft proposal", responses={204: None, **ERRORS}),
 )
 class ProposalViewSet(OrgScopedModelViewSet):
@@ -63,9 +94,19 @@ class ProposalViewSet(OrgScopedModelViewSet):
     queryset = Proposal.objects.all()
     serializer_class = s.BudgetProposalSerializer
     view_perm = READ
-    action_perms = {**READ_PERMS, **WRITE_PERMS, "summary": READ, "start_review": EDIT, "back_to_draft": EDIT,
-                    "submit": EDIT, "reopen": EDIT, "sign": Perm.SIGN, "withdraw_signoff": Perm.SIGN,
-                    "approve": Perm.BUDGET_DECIDE, "return_": Perm.BUDGET_DECIDE}
+    action_perms = {
+        **READ_PERMS,
+        **WRITE_PERMS,
+        "summary": READ,
+        "start_review": EDIT,
+        "back_to_draft": EDIT,
+        "submit": EDIT,
+        "reopen": EDIT,
+        "sign": Perm.SIGN,
+        "withdraw_signoff": Perm.SIGN,
+        "approve": Perm.BUDGET_DECIDE,
+        "return_": Perm.BUDGET_DECIDE,
+    }
     filterset_class = ProposalFilter
     search_fields = ["title", "summary"]
     ordering_fields = ["fiscal_year", "status", "updated_at", "total"]
@@ -76,21 +117,25 @@ class ProposalViewSet(OrgScopedModelViewSet):
         if getattr(self, "swagger_fake_view", False):
             return Proposal.objects.none()
         return selectors.proposal_list(user=self.request.user, organization=self.organization).select_related(
-            "organization", "submitted_by", "decided_by")
+            "organization", "submitted_by", "decided_by"
+        )
 
     def get_serializer_class(self):
         return s.BudgetProposalDetailSerializer if self.action != "list" else s.BudgetProposalSerializer
 
     def _answer(self, proposal, code=status.HTTP_200_OK):
         proposal = self.get_queryset().get(pk=proposal.pk)
-        return Response(s.BudgetProposalDetailSerializer(proposal, context=self.get_serializer_context()).data,
-                        status=code)
+        return Response(
+            s.BudgetProposalDetailSerializer(proposal, context=self.get_serializer_context()).data,
+            status=code,
+        )
 
     def create(self, request, *args, **kwargs):
         payload = s.BudgetProposalCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        proposal = services.proposal_create(actor=request.user, organization=self.organization,
-                                            **payload.validated_data)
+        proposal = services.proposal_create(
+            actor=request.user, organization=self.organization, **payload.validated_data
+        )
         return self._answer(proposal, status.HTTP_201_CREATED)
 
     def partial_update(self, request, *args, **kwargs):
@@ -99,15 +144,19 @@ class ProposalViewSet(OrgScopedModelViewSet):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         version = data.pop("version", None)
-        proposal = services.proposal_update(actor=request.user, proposal=proposal, expected_version=version, **data)
+        proposal = services.proposal_update(
+            actor=request.user, proposal=proposal, expected_version=version, **data
+        )
         return self._answer(proposal)
 
     def destroy(self, request, *args, **kwargs):
         services.proposal_delete(actor=request.user, proposal=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Totals, shares, cost avoidance, return and change against last year",
-                   responses={200: s.BudgetSummarySerializer, 404: ErrorSerializer})
+    @extend_schema(
+        summary="Totals, shares, cost avoidance, return and change against last year",
+        responses={200: s.BudgetSummarySerializer, 404: ErrorSerializer},
+    )
     @action(detail=True, methods=["get"])
     def summary(self, request, *args, **kwargs):
         return Response(s.BudgetSummarySerializer(s.summary_data(self.get_object())).data)
@@ -115,42 +164,72 @@ class ProposalViewSet(OrgScopedModelViewSet):
     def _step(self, request, service):
         payload = s.BudgetStepSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        proposal = service(actor=request.user, proposal=self.get_object(),
-                           expected_version=payload.validated_data.get("version"))
+        proposal = service(
+            actor=request.user,
+            proposal=self.get_object(),
+            expected_version=payload.validated_data.get("version"),
+        )
         return self._answer(proposal)
 
-    @extend_schema(summary="Start the joint review (draft → joint review)", request=s.BudgetStepSerializer,
-                   responses={200: s.BudgetProposalDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Start the joint review (draft → joint review)",
+        request=s.BudgetStepSerializer,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request, *args, **kwargs):
         return self._step(request, services.proposal_start_review)
 
-    @extend_schema(summary="Take back to draft (voids the sign-offs)", request=s.BudgetStepSerializer,
-                   responses={200: s.BudgetProposalDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Take back to draft (voids the sign-offs)",
+        request=s.BudgetStepSerializer,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="back-to-draft")
     def back_to_draft(self, request, *args, **kwargs):
         return self._step(request, services.proposal_back_to_draft)
 
-    @extend_schema(summary="Submit to the board", description=(
-        "Allowed once both the CIO and the CISO approved the proposal's current version."),
-        request=s.BudgetStepSerializer, responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
-        examples=[OpenApiExample("Not yet signed by both", response_only=True, status_codes=["400"], value={
-            "detail": "Both the CIO and the CISO must approve this version before it goes to the board.",
-            "code": "not_signed", "errors": {"status": ["Both the CIO and the CISO must approve …"]}})])
+    @extend_schema(
+        summary="Submit to the board",
+        description=("Allowed once both the CIO and the CISO approved the proposal's current version."),
+        request=s.BudgetStepSerializer,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Not yet signed by both",
+                response_only=True,
+                status_codes=["400"],
+                value={
+                    "detail": "Both the CIO and the CISO must approve this version before it goes to the board.",
+                    "code": "not_signed",
+                    "errors": {"status": ["Both the CIO and the CISO must approve …"]},
+                },
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def submit(self, request, *args, **kwargs):
         return self._step(request, services.proposal_submit)
 
-    @extend_schema(summary="Reopen a returned proposal for revision", request=None,
-                   responses={200: s.BudgetProposalDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Reopen a returned proposal for revision",
+        request=None,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
         return self._answer(services.proposal_reopen(actor=request.user, proposal=self.get_object()))
 
-    @extend_schema(summary="Sign the current version for submission, in your own role (CIO or CISO)",
-                   request=SignRequestSerializer, responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
-                   examples=[OpenApiExample("Approve", request_only=True,
-                                            value={"decision": "approve", "comment": "Agreed with finance."})])
+    @extend_schema(
+        summary="Sign the current version for submission, in your own role (CIO or CISO)",
+        request=SignRequestSerializer,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Approve", request_only=True, value={"decision": "approve", "comment": "Agreed with finance."}
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, *args, **kwargs):
         payload = SignRequestSerializer(data=request.data)
@@ -159,51 +238,92 @@ class ProposalViewSet(OrgScopedModelViewSet):
         services.proposal_sign(actor=request.user, proposal=proposal, **payload.validated_data)
         return self._answer(proposal)
 
-    @extend_schema(summary="Withdraw your sign-off", request=None,
-                   responses={200: s.BudgetProposalDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Withdraw your sign-off",
+        request=None,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="withdraw-signoff")
     def withdraw_signoff(self, request, *args, **kwargs):
         proposal = self.get_object()
         services.proposal_withdraw_signoff(actor=request.user, proposal=proposal)
         return self._answer(proposal)
 
-    @extend_schema(summary="Record the board's approval (the proposal becomes read-only)",
-                   request=s.BudgetApproveSerializer, responses={200: s.BudgetProposalDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Record the board's approval (the proposal becomes read-only)",
+        request=s.BudgetApproveSerializer,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
         payload = s.BudgetApproveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        return self._answer(services.proposal_approve(actor=request.user, proposal=self.get_object(),
-                                                      note=payload.validated_data["note"]))
+        return self._answer(
+            services.proposal_approve(
+                actor=request.user, proposal=self.get_object(), note=payload.validated_data["note"]
+            )
+        )
 
-    @extend_schema(summary="Record that the board returned the proposal, with the reason",
-                   request=s.BudgetReturnSerializer, responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
-                   examples=[OpenApiExample("Return", request_only=True,
-                                            value={"reason": "Cut cloud spend by 10% and resubmit."})])
+    @extend_schema(
+        summary="Record that the board returned the proposal, with the reason",
+        request=s.BudgetReturnSerializer,
+        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Return", request_only=True, value={"reason": "Cut cloud spend by 10% and resubmit."}
+            )
+        ],
+    )
     @action(detail=True, methods=["post"], url_path="return")
     def return_(self, request, *args, **kwargs):
         payload = s.BudgetReturnSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        return self._answer(services.proposal_return(actor=request.user, proposal=self.get_object(),
-                                                     reason=payload.validated_data["reason"]))
+        return self._answer(
+            services.proposal_return(
+                actor=request.user, proposal=self.get_object(), reason=payload.validated_data["reason"]
+            )
+        )
 
 
-ITEM_EXAMPLE = OpenApiExample("EDR for clinical workstations", request_only=True, value={
-    "proposal": 2, "title": "EDR on every clinical workstation", "domain": "security", "category": "software",
-    "kind": "opex", "amount": "132000.00", "priority": "must", "justification": "Ransomware is the top risk."})
+ITEM_EXAMPLE = OpenApiExample(
+    "EDR for clinical workstations",
+    request_only=True,
+    value={
+        "proposal": 2,
+        "title": "EDR on every clinical workstation",
+        "domain": "security",
+        "category": "software",
+        "kind": "opex",
+        "amount": "132000.00",
+        "priority": "must",
+        "justification": "Ransomware is the top risk.",
+    },
+)
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List budget items", description=(
-        "Filter by proposal, domain, category, kind, priority, has_risk; search title and justification; order "
-        "by title, amount, domain, priority.")),
+    list=extend_schema(
+        summary="List budget items",
+        description=(
+            "Filter by proposal, domain, category, kind, priority, has_risk; search title and justification; order "
+            "by title, amount, domain, priority."
+        ),
+    ),
     retrieve=extend_schema(summary="One item with its derived figures"),
-    create=extend_schema(summary="Add an item to a proposal (voids its sign-offs)",
-                         responses={201: s.BudgetItemSerializer, **ERRORS}, examples=[ITEM_EXAMPLE]),
-    partial_update=extend_schema(summary="Change an item", description=(
-        "Send the `version` you read: a stale one answers 409. When the item has options its amount follows "
-        "the chosen option."), responses={200: s.BudgetItemSerializer, **ERRORS},
-        examples=[STALE_EXAMPLE, READ_ONLY_EXAMPLE]),
+    create=extend_schema(
+        summary="Add an item to a proposal (voids its sign-offs)",
+        responses={201: s.BudgetItemSerializer, **ERRORS},
+        examples=[ITEM_EXAMPLE],
+    ),
+    partial_update=extend_schema(
+        summary="Change an item",
+        description=(
+            "Send the `version` you read: a stale one answers 409. When the item has options its amount follows "
+            "the chosen option."
+        ),
+        responses={200: s.BudgetItemSerializer, **ERRORS},
+        examples=[STALE_EXAMPLE, READ_ONLY_EXAMPLE],
+    ),
     destroy=extend_schema(summary="Remove an item", responses={204: None, **ERRORS}),
 )
 class ItemViewSet(OrgScopedModelViewSet):
@@ -242,7 +362,9 @@ class ItemViewSet(OrgScopedModelViewSet):
         payload.is_valid(raise_exception=True)
         data = _fixed(dict(payload.validated_data), item, ("proposal",))
         version = data.pop("version", None)
-        return self._answer(services.item_update(actor=request.user, item=item, expected_version=version, **data))
+        return self._answer(
+            services.item_update(actor=request.user, item=item, expected_version=version, **data)
+        )
 
     def destroy(self, request, *args, **kwargs):
         services.item_delete(actor=request.user, item=self.get_object())
@@ -252,15 +374,33 @@ class ItemViewSet(OrgScopedModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List options", description="Filter by item, proposal, is_chosen."),
     retrieve=extend_schema(summary="One option"),
-    create=extend_schema(summary="Add an option to an item (the first one is chosen)",
-                         responses={201: s.BudgetOptionSerializer, **ERRORS}, examples=[OpenApiExample(
-                             "Balanced", request_only=True, value={
-                                 "item": 7, "name": "Balanced", "cost": "165000.00", "timeline_weeks": 20,
-                                 "security_score": 4, "pros": "Finds unknown devices", "cons": "Needs tuning"})]),
-    partial_update=extend_schema(summary="Change an option", responses={200: s.BudgetOptionSerializer, **ERRORS},
-                                 examples=[STALE_EXAMPLE]),
-    destroy=extend_schema(summary="Delete an option (not the chosen one while others exist)",
-                          responses={204: None, **ERRORS}),
+    create=extend_schema(
+        summary="Add an option to an item (the first one is chosen)",
+        responses={201: s.BudgetOptionSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Balanced",
+                request_only=True,
+                value={
+                    "item": 7,
+                    "name": "Balanced",
+                    "cost": "165000.00",
+                    "timeline_weeks": 20,
+                    "security_score": 4,
+                    "pros": "Finds unknown devices",
+                    "cons": "Needs tuning",
+                },
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change an option",
+        responses={200: s.BudgetOptionSerializer, **ERRORS},
+        examples=[STALE_EXAMPLE],
+    ),
+    destroy=extend_schema(
+        summary="Delete an option (not the chosen one while others exist)", responses={204: None, **ERRORS}
+    ),
 )
 class OptionViewSet(OrgScopedModelViewSet):
     """Options compared for an item; exactly one is chosen and sets the item's amount."""
@@ -281,8 +421,10 @@ class OptionViewSet(OrgScopedModelViewSet):
         data = dict(payload.validated_data)
         data.pop("version", None)
         option = services.option_create(actor=request.user, item=data.pop("item"), **data)
-        return Response(s.BudgetOptionSerializer(option, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            s.BudgetOptionSerializer(option, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def partial_update(self, request, *args, **kwargs):
         option = self.get_object()
@@ -297,8 +439,11 @@ class OptionViewSet(OrgScopedModelViewSet):
         services.option_delete(actor=request.user, option=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Choose this option; the item's amount follows it", request=None,
-                   responses={200: s.BudgetOptionSerializer, **ERRORS})
+    @extend_schema(
+        summary="Choose this option; the item's amount follows it",
+        request=None,
+        responses={200: s.BudgetOptionSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"])
     def choose(self, request, *args, **kwargs):
         option = services.option_choose(actor=request.user, option=self.get_object())
@@ -308,13 +453,26 @@ class OptionViewSet(OrgScopedModelViewSet):
 @extend_schema_view(
     list=extend_schema(summary="List risk links", description="Filter by item, proposal, risk."),
     retrieve=extend_schema(summary="One risk link"),
-    create=extend_schema(summary="Link a risk an item reduces", description=(
-        "`loss_before` defaults to the risk's expected annual loss in the register."),
-        responses={201: s.BudgetRiskLinkSerializer, **ERRORS}, examples=[OpenApiExample(
-            "Reduce R-001", request_only=True, value={"item": 7, "risk": 1, "loss_after": "150000.00",
-                                                     "note": "EDR stops most ransomware at the endpoint."})]),
-    partial_update=extend_schema(summary="Change the losses before / after", responses={200: s.BudgetRiskLinkSerializer,
-                                                                                       **ERRORS}),
+    create=extend_schema(
+        summary="Link a risk an item reduces",
+        description=("`loss_before` defaults to the risk's expected annual loss in the register."),
+        responses={201: s.BudgetRiskLinkSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Reduce R-001",
+                request_only=True,
+                value={
+                    "item": 7,
+                    "risk": 1,
+                    "loss_after": "150000.00",
+                    "note": "EDR stops most ransomware at the endpoint.",
+                },
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change the losses before / after", responses={200: s.BudgetRiskLinkSerializer, **ERRORS}
+    ),
     destroy=extend_schema(summary="Unlink a risk", responses={204: None, **ERRORS}),
 )
 class LinkViewSet(OrgScopedModelViewSet):
@@ -341,8 +499,10 @@ class LinkViewSet(OrgScopedModelViewSet):
         data = dict(payload.validated_data)
         data.pop("version", None)
         link = services.link_create(actor=request.user, item=data.pop("item"), risk=data.pop("risk"), **data)
-        return Response(s.BudgetRiskLinkSerializer(link, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+        return Response(
+            s.BudgetRiskLinkSerializer(link, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
     def partial_update(self, request, *args, **kwargs):
         link = self.get_object()

@@ -1,4 +1,5 @@
 """Template helpers of the budget pages and PDF."""
+
 from decimal import Decimal
 
 from django import template

@@ -4,6 +4,7 @@ Every value comes from the environment through one ``environ.Env``; each has a
 safe development default (see ``.env.example``). Production tightens them in
 ``production.py``.
 """
+
 from datetime import timedelta
 from pathlib import Path
 
@@ -214,8 +215,11 @@ CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=CELERY_
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-                                       "socket_connect_timeout": 3, "socket_timeout": 10}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "socket_connect_timeout": 3,
+        "socket_timeout": 10,
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CELERY_BROKER_URL = "filesystem://"
@@ -281,7 +285,10 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "core.api.permissions.TokenScopePermission",
     ],
-    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.TokenRateThrottle", "core.api.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.TokenRateThrottle",
+        "core.api.throttling.UserRateThrottle",
+    ],
     "DEFAULT_PAGINATION_CLASS": "core.api.pagination.StandardPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": [
@@ -323,12 +330,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    "ENUM_NAME_OVERRIDES": {"RoleEnum": "core.roles.Role", "ReportScheduleEnum": "core.models.ReportSchedule",
-                            "RiskStatusEnum": "risks.models.RiskStatus",
-                            "RiskCategoryEnum": "risks.models.RiskCategory",
-                            "MitigationStatusEnum": "risks.models.MitigationStatus",
-                            "DomainEnum": "risks.models.Origin",
-                            "ProposalStatusEnum": "budgets.models.ProposalStatus"},
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "core.roles.Role",
+        "ReportScheduleEnum": "core.models.ReportSchedule",
+        "RiskStatusEnum": "risks.models.RiskStatus",
+        "RiskCategoryEnum": "risks.models.RiskCategory",
+        "MitigationStatusEnum": "risks.models.MitigationStatus",
+        "DomainEnum": "risks.models.Origin",
+        "ProposalStatusEnum": "budgets.models.ProposalStatus",
+    },
 }
 
 LOGGING = {

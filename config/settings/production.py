@@ -1,4 +1,5 @@
 """Production settings: refuse to start without a secret key; pass check --deploy."""
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403

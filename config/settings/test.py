@@ -1,4 +1,5 @@
 """Settings for the test suite: same database choice as base (DATABASE_URL or SQLite)."""
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -28,4 +29,6 @@ PASSWORD_RESET_RATE_ADDRESS = PASSWORD_RESET_RATE_EMAIL = None
 # parallel processes (each with its own database, where the same ids recur)
 # never see one another's cached figures. Redis as the cache is exercised by
 # `make bench` and in production.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "concord-tests"}}
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "concord-tests"}
+}

@@ -1,4 +1,5 @@
 """Personal API tokens: ``Authorization: Bearer <token>``."""
+
 from django.utils import timezone
 from django.utils.formats import date_format
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -44,7 +45,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if token.expires_at <= now:
             raise exceptions.AuthenticationFailed(
                 f"This token expired on {date_format(token.expires_at, 'j M Y')}. "
-                "Create a new one on your profile page.", code="token_expired",
+                "Create a new one on your profile page.",
+                code="token_expired",
             )
         if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
@@ -64,7 +66,8 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {
-            "type": "http", "scheme": "bearer",
+            "type": "http",
+            "scheme": "bearer",
             "description": (
                 "A personal API token from your profile page. Tokens expire (90 days unless chosen otherwise) and "
                 "carry scopes: `read` (safe methods), `write` (changes), `sign` (signing or withdrawing a joint "

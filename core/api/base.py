@@ -1,4 +1,5 @@
 """Base classes for org-scoped API views under /api/v1/orgs/<org_slug>/."""
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
@@ -34,7 +35,9 @@ class OrgScopedViewSetMixin:
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
-            return self.queryset.model.objects.none() if self.queryset is not None else self.model.objects.none()
+            return (
+                self.queryset.model.objects.none() if self.queryset is not None else self.model.objects.none()
+            )
         return self.base_queryset()
 
     def initial(self, request, *args, **kwargs):
@@ -80,7 +83,7 @@ def _one_line_model_field(model, name: str) -> bool:
 
     try:
         field = model._meta.get_field(name) if model is not None else None
-    except Exception:  # noqa: BLE001 - not a model field: judged as free text
+    except Exception:
         return False
     return isinstance(field, models.CharField)
 
@@ -158,9 +161,13 @@ class ErrorSerializer(serializers.Serializer):
 class VersionedSerializerMixin(serializers.Serializer):
     """Adds ``version``: send back the version you read; a stale one answers 409."""
 
-    version = serializers.IntegerField(required=False, min_value=1, help_text=(
-        "The version you last read. If someone changed the record since, the update is refused with 409."
-    ))
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=(
+            "The version you last read. If someone changed the record since, the update is refused with 409."
+        ),
+    )
 
 
 class SignOffSerializer(serializers.Serializer):
@@ -171,9 +178,11 @@ class SignOffSerializer(serializers.Serializer):
     signed_at = serializers.DateTimeField(read_only=True)
     subject_version = serializers.IntegerField(read_only=True)
     state = serializers.ChoiceField(
-        choices=["in_force", "voided", "withdrawn"], read_only=True,
+        choices=["in_force", "voided", "withdrawn"],
+        read_only=True,
         help_text="in_force; voided (the signed record changed after signing: see voided_at, void_reason); "
-                  "withdrawn (by the signer, at voided_at).")
+        "withdrawn (by the signer, at voided_at).",
+    )
     voided_at = serializers.DateTimeField(read_only=True, allow_null=True)
     void_reason = serializers.CharField(read_only=True)
 

@@ -1,8 +1,9 @@
 """One JSON error shape for the whole API:
 
-    {"detail": "What went wrong, in words.", "code": "invalid",
-     "errors": {"field": ["message", ...], ...}}
+{"detail": "What went wrong, in words.", "code": "invalid",
+ "errors": {"field": ["message", ...], ...}}
 """
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError

@@ -4,6 +4,7 @@ JSON may spell a lone UTF-16 surrogate (``"\\ud800"``); Python accepts it, but
 no database or file can store it, so it would fail deep inside a service. It is
 refused here, for every endpoint at once, with a 400 naming the field.
 """
+
 from __future__ import annotations
 
 from rest_framework.exceptions import ParseError
@@ -39,6 +40,8 @@ class StrictJSONParser(JSONParser):
         data = super().parse(stream, media_type, parser_context)
         where = first_unstorable_text(data)
         if where:
-            raise ParseError(f"“{where}” holds a character that is not valid text (a lone UTF-16 surrogate). "
-                             "Send UTF-8 text.")
+            raise ParseError(
+                f"“{where}” holds a character that is not valid text (a lone UTF-16 surrogate). "
+                "Send UTF-8 text."
+            )
         return data

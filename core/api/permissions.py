@@ -18,6 +18,7 @@ Session calls are not limited by scopes, but signing or a security change
 through the API with a session needs a recent second factor (step-up), as in
 the browser.
 """
+
 from rest_framework import exceptions, permissions
 
 from core.models import ApiToken, TokenScope
@@ -79,7 +80,11 @@ class OrgRolePermission(permissions.BasePermission):
         view_perm = getattr(view, "view_perm", None)
         action = getattr(view, "action", None) or request.method.lower()
         needed = view.action_perms.get(action)
-        if view_perm is None or needed is None or not has_perm(request.user, membership.organization, view_perm):
+        if (
+            view_perm is None
+            or needed is None
+            or not has_perm(request.user, membership.organization, view_perm)
+        ):
             raise exceptions.NotFound("Not found.")
         if not has_perm(request.user, membership.organization, needed):
             raise exceptions.PermissionDenied("Your role does not allow this action.")

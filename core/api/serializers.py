@@ -38,8 +38,18 @@ class OrganizationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = [
-            "slug", "name", "currency", "fiscal_year_start_month", "risk_appetite", "medium_from", "high_from",
-            "critical_from", "report_schedule", "mfa_required_roles", "version", "updated_at",
+            "slug",
+            "name",
+            "currency",
+            "fiscal_year_start_month",
+            "risk_appetite",
+            "medium_from",
+            "high_from",
+            "critical_from",
+            "report_schedule",
+            "mfa_required_roles",
+            "version",
+            "updated_at",
         ]
         read_only_fields = ["slug", "updated_at"]
 
@@ -49,7 +59,9 @@ class OrganizationSerializer(serializers.ModelSerializer):
         high = attrs.get("high_from", org.high_from if org else 10)
         critical = attrs.get("critical_from", org.critical_from if org else 17)
         if not (medium < high < critical):
-            raise serializers.ValidationError({"high_from": "Level thresholds must increase: Medium < High < Critical."})
+            raise serializers.ValidationError(
+                {"high_from": "Level thresholds must increase: Medium < High < Critical."}
+            )
         return attrs
 
 
@@ -70,10 +82,16 @@ class InviteSerializer(serializers.Serializer):
 
 class HandOverSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=[Role.CIO, Role.CISO], help_text="The role handed over.")
-    successor = serializers.IntegerField(min_value=1, help_text="Membership id of the person taking the role over.")
+    successor = serializers.IntegerField(
+        min_value=1, help_text="Membership id of the person taking the role over."
+    )
     outgoing_role = serializers.ChoiceField(
-        choices=Role.choices, required=False, allow_null=True, default=None,
-        help_text="The outgoing holder's new role; null to take them out of the organization.")
+        choices=Role.choices,
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="The outgoing holder's new role; null to take them out of the organization.",
+    )
 
 
 class InvitationSerializer(serializers.ModelSerializer):
@@ -86,8 +104,17 @@ class InvitationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Invitation
-        fields = ["id", "organization", "organization_name", "email", "role", "inviter", "created_at", "expires_at",
-                  "status"]
+        fields = [
+            "id",
+            "organization",
+            "organization_name",
+            "email",
+            "role",
+            "inviter",
+            "created_at",
+            "expires_at",
+            "status",
+        ]
         read_only_fields = fields
 
     def get_status(self, obj) -> str:

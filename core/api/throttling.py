@@ -3,6 +3,7 @@
 Rates are settings (``API_RATE_TOKEN`` for each API token, ``API_RATE_USER`` for
 each person calling with a browser session), e.g. ``120/min``; the counters
 live in the cache (Redis in production, shared by every web process)."""
+
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 

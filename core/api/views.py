@@ -1,4 +1,5 @@
 """API for the current user, organizations and memberships."""
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -33,8 +34,9 @@ class MeView(generics.RetrieveAPIView):
         return self.request.user
 
 
-class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin,
-                          viewsets.GenericViewSet):
+class OrganizationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
     """Organizations you belong to. Settings can be changed by admins, CIO and CISO."""
 
     serializer_class = OrganizationSerializer
@@ -85,8 +87,12 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         "destroy": Perm.MEMBERS_MANAGE,
         "hand_over": Perm.MEMBERS_MANAGE,
     }
-    token_scopes = {"create": "security", "partial_update": "security", "destroy": "security",
-                    "hand_over": "security"}
+    token_scopes = {
+        "create": "security",
+        "partial_update": "security",
+        "destroy": "security",
+        "hand_over": "security",
+    }
     filterset_fields = ["role"]
     search_fields = ["user__email", "user__full_name"]
     ordering_fields = ["role", "created_at", "user__email"]
@@ -126,19 +132,27 @@ class MembershipViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
         payload = HandOverSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        successor = selectors.membership_list(organization=self.organization).filter(pk=data["successor"]).first()
+        successor = (
+            selectors.membership_list(organization=self.organization).filter(pk=data["successor"]).first()
+        )
         if successor is None:
             raise DomainError("Choose a member of this organization as the successor.", field="successor")
-        membership = services.membership_hand_over(actor=request.user, organization=self.organization,
-                                                   role=data["role"], successor=successor,
-                                                   outgoing_role=data["outgoing_role"])
+        membership = services.membership_hand_over(
+            actor=request.user,
+            organization=self.organization,
+            role=data["role"],
+            successor=successor,
+            outgoing_role=data["outgoing_role"],
+        )
         return Response(MembershipSerializer(membership).data)
 
 
 def _invite(request, organization):
     payload = InviteSerializer(data=request.data)
     payload.is_valid(raise_exception=True)
-    invitation = services.membership_invite(actor=request.user, organization=organization, **payload.validated_data)
+    invitation = services.membership_invite(
+        actor=request.user, organization=organization, **payload.validated_data
+    )
     return Response(InvitationSerializer(invitation).data, status=status.HTTP_201_CREATED)
 
 
@@ -148,8 +162,12 @@ class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     serializer_class = InvitationSerializer
     queryset = Invitation.objects.none()
     view_perm = Perm.MEMBERS_MANAGE
-    action_perms = {"list": Perm.MEMBERS_MANAGE, "retrieve": Perm.MEMBERS_MANAGE, "create": Perm.MEMBERS_MANAGE,
-                    "destroy": Perm.MEMBERS_MANAGE}
+    action_perms = {
+        "list": Perm.MEMBERS_MANAGE,
+        "retrieve": Perm.MEMBERS_MANAGE,
+        "create": Perm.MEMBERS_MANAGE,
+        "destroy": Perm.MEMBERS_MANAGE,
+    }
     token_scopes = {"create": "security", "destroy": "security"}
     search_fields = ["email"]
     ordering_fields = ["created_at", "email"]
@@ -157,8 +175,11 @@ class InvitationViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        return Invitation.objects.pending().filter(organization=self.organization).select_related(
-            "organization", "inviter")
+        return (
+            Invitation.objects.pending()
+            .filter(organization=self.organization)
+            .select_related("organization", "inviter")
+        )
 
     @extend_schema(request=InviteSerializer, responses={201: InvitationSerializer})
     def create(self, request, *args, **kwargs):
@@ -181,8 +202,11 @@ class MyInvitationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Invitation.objects.none()
-        return Invitation.objects.pending().for_email(self.request.user.email).select_related(
-            "organization", "inviter")
+        return (
+            Invitation.objects.pending()
+            .for_email(self.request.user.email)
+            .select_related("organization", "inviter")
+        )
 
     @extend_schema(request=None, responses={200: MyMembershipSerializer})
     @action(detail=True, methods=["post"])

@@ -1,5 +1,6 @@
 """The Audit page: every change and every security event in an organization,
 filterable, paginated, exportable (CSV / XLSX). Read-only by construction."""
+
 from __future__ import annotations
 
 from datetime import UTC
@@ -62,11 +63,14 @@ class AuditView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         form = AuditFilterForm(self.request.GET or None, organization=self.organization)
-        rows = audit_trail.audit_queryset(organization=self.organization, filters=form.filters(),
-                                          viewer=self.request.user)
+        rows = audit_trail.audit_queryset(
+            organization=self.organization, filters=form.filters(), viewer=self.request.user
+        )
         page_obj = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
         context.update(
-            form=form, page_obj=page_obj, entries=audit_trail.describe(list(page_obj.object_list)),
+            form=form,
+            page_obj=page_obj,
+            entries=audit_trail.describe(list(page_obj.object_list)),
             filtered=any(self.request.GET.get(k) for k in form.fields),
             query=self.request.GET.urlencode(),
         )
@@ -82,20 +86,33 @@ class AuditExportView(OrgViewMixin, View):
         if fmt not in ("csv", "xlsx"):
             raise Http404("Unknown format.")
         form = AuditFilterForm(request.GET or None, organization=self.organization)
-        rows = audit_trail.audit_queryset(organization=self.organization, filters=form.filters(),
-                                          viewer=self.request.user)
+        rows = audit_trail.audit_queryset(
+            organization=self.organization, filters=form.filters(), viewer=self.request.user
+        )
         lines = []
         picked = list(rows[:EXPORT_LIMIT])
         for start in range(0, len(picked), 500):
-            for entry in audit_trail.describe(picked[start:start + 500]):
-                lines.append([
-                    entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
-                    entry.category, entry.action, entry.what, entry.who, "; ".join(entry.details), entry.ip_address,
-                ])
-        record_export(request.user, self.organization, f"Audit trail ({fmt.upper()}, {len(lines)} rows)",
-                      request=request)
+            for entry in audit_trail.describe(picked[start : start + 500]):
+                lines.append(
+                    [
+                        entry.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+                        entry.category,
+                        entry.action,
+                        entry.what,
+                        entry.who,
+                        "; ".join(entry.details),
+                        entry.ip_address,
+                    ]
+                )
+        record_export(
+            request.user,
+            self.organization,
+            f"Audit trail ({fmt.upper()}, {len(lines)} rows)",
+            request=request,
+        )
         filename = f"{self.organization.slug}-audit-{timezone.now():%Y%m%d}.{fmt}"
         if fmt == "csv":
             return csv_response(EXPORT_HEADERS, lines, filename)
-        return xlsx_response([Sheet("Audit trail", EXPORT_HEADERS, lines, widths=(20, 10, 28, 40, 30, 60, 16))],
-                             filename)
+        return xlsx_response(
+            [Sheet("Audit trail", EXPORT_HEADERS, lines, widths=(20, 10, 28, 40, 30, 60, 16))], filename
+        )

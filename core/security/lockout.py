@@ -12,6 +12,7 @@ checked against that counter.
 Answers never tell whether an account exists: a locked-out unknown e-mail gets
 the same message as a locked-out real one.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -116,7 +117,8 @@ def locked_usernames(emails) -> set[str]:
     since = timezone.now() - settings.AXES_COOLOFF_TIME
     return set(
         AccessAttempt.objects.filter(
-            username__in=[e.lower() for e in emails], failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+            username__in=[e.lower() for e in emails],
+            failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
             attempt_time__gte=since,
         ).values_list("username", flat=True)
     )
@@ -130,5 +132,7 @@ def unlock(*, actor, user, organization=None, request=None) -> int:
     from core.models import SecurityEventKind
 
     count = AxesProxyHandler.reset_attempts(username=user.email.lower())
-    record_event(SecurityEventKind.UNLOCK, actor=actor, subject=user, organization=organization, request=request)
+    record_event(
+        SecurityEventKind.UNLOCK, actor=actor, subject=user, organization=organization, request=request
+    )
     return count

@@ -5,6 +5,7 @@ Who must use it: anyone holding, in any of their organizations, a role listed in
 that organization's ``mfa_required_roles``. People who set it up voluntarily are
 asked for a code at every sign-in too.
 """
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -67,8 +68,9 @@ def enrolment_confirm(*, user: User, code: str, request=None) -> list[str]:
         raise DomainError("Start the set-up again: the code was for a set-up that has expired.", field="code")
     allowed, _ = device.verify_is_allowed()
     if not allowed or not device.verify_token(_clean(code)):
-        raise DomainError("That code is not right. Check the app shows Concord and enter the current code.",
-                          field="code")
+        raise DomainError(
+            "That code is not right. Check the app shows Concord and enter the current code.", field="code"
+        )
     return _enrolment_complete(user=user, device=device, request=request)
 
 
@@ -117,7 +119,9 @@ def verify(*, user: User, code: str, request=None):
     device = totp_device(user)
     if device is None:
         raise DomainError("Two-factor authentication is not set up for this account.", field="code")
-    matched = device if code.isdigit() and device.verify_is_allowed()[0] and device.verify_token(code) else None
+    matched = (
+        device if code.isdigit() and device.verify_is_allowed()[0] and device.verify_token(code) else None
+    )
     used_recovery = False
     if matched is None and not code.isdigit():
         recovery = StaticDevice.objects.filter(user=user, confirmed=True).first()
@@ -125,14 +129,22 @@ def verify(*, user: User, code: str, request=None):
             matched, used_recovery = recovery, True
     if matched is None:
         record_event(SecurityEventKind.MFA_FAILED, actor=user, subject=user, request=request)
-        raise DomainError("That code is not right, or it has expired. Enter the current code from your app, "
-                          "or one of your recovery codes.", field="code")
+        raise DomainError(
+            "That code is not right, or it has expired. Enter the current code from your app, "
+            "or one of your recovery codes.",
+            field="code",
+        )
     if request is not None:
         otp_login(request, matched)
         _mark_step_up(request)
     if used_recovery:
-        record_event(SecurityEventKind.RECOVERY_CODE_USED, actor=user, subject=user, request=request,
-                     detail=f"{recovery_codes_left(user)} recovery codes left.")
+        record_event(
+            SecurityEventKind.RECOVERY_CODE_USED,
+            actor=user,
+            subject=user,
+            request=request,
+            detail=f"{recovery_codes_left(user)} recovery codes left.",
+        )
     return matched
 
 
@@ -159,8 +171,9 @@ def qr_svg(device: TOTPDevice) -> str:
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     svg = image.to_string(encoding="unicode")
     # Size comes from CSS; the role and label make it accessible.
-    return svg.replace("<svg ", '<svg class="qr-code" role="img" aria-label="QR code for your authenticator app" ',
-                       1)
+    return svg.replace(
+        "<svg ", '<svg class="qr-code" role="img" aria-label="QR code for your authenticator app" ', 1
+    )
 
 
 def secret_for_display(device: TOTPDevice) -> str:
@@ -168,7 +181,7 @@ def secret_for_display(device: TOTPDevice) -> str:
     from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 # ----------------------------------------------------- remember device ----
@@ -196,6 +209,10 @@ def remembered_device(request):
 
 def set_remember_cookie(response, device) -> None:
     response.set_cookie(
-        REMEMBER_COOKIE, remember_cookie_value(device), max_age=settings.MFA_REMEMBER_DAYS * 86400,
-        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+        REMEMBER_COOKIE,
+        remember_cookie_value(device),
+        max_age=settings.MFA_REMEMBER_DAYS * 86400,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
     )

@@ -1,4 +1,5 @@
 """Session expiry and the two-factor gate, applied to every request."""
+
 from __future__ import annotations
 
 import time
@@ -43,7 +44,9 @@ class IdleTimeoutMiddleware:
             if idle or too_long:
                 logout(request)
                 if not request.path.startswith("/api/"):
-                    messages.info(request, "You were signed out after a period without activity. Sign in again.")
+                    messages.info(
+                        request, "You were signed out after a period without activity. Sign in again."
+                    )
                     return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
             elif _LAST_SEEN not in session or now - last_seen >= _STAMP_EVERY_SECONDS:
                 # Refreshing the stamp at most once a minute keeps the idle limit
@@ -98,7 +101,11 @@ class MfaEnforcementMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             return JsonResponse(
-                {"detail": "Complete two-factor sign-in in the browser first.", "code": "mfa_required", "errors": {}},
+                {
+                    "detail": "Complete two-factor sign-in in the browser first.",
+                    "code": "mfa_required",
+                    "errors": {},
+                },
                 status=403,
             )
         query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""

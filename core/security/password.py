@@ -8,6 +8,7 @@
   same, whether or not the account exists; past the per-address limit the page
   says to wait (429), which reveals nothing about any account either.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,7 +36,7 @@ _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
 def parse_rate(rate: str) -> tuple[int, int]:
-    """"10/hour" → (10, 3600): the same notation as the API's rate limits."""
+    """ "10/hour" → (10, 3600): the same notation as the API's rate limits."""
     number, period = rate.split("/")
     return int(number), _PERIODS[period.strip()[0].lower()]
 
@@ -59,8 +60,11 @@ def rate_allows(kind: str, ident: str, rate: str | None) -> tuple[bool, int]:
 def _revoke_tokens(request, user) -> None:
     revoked = services.api_tokens_revoke_all(user=user, reason="the password was changed.")
     if revoked:
-        messages.info(request, f"Your {revoked} API token{'s were' if revoked != 1 else ' was'} revoked with the "
-                               "old password. Create new ones on your profile page if you still need them.")
+        messages.info(
+            request,
+            f"Your {revoked} API token{'s were' if revoked != 1 else ' was'} revoked with the "
+            "old password. Create new ones on your profile page if you still need them.",
+        )
 
 
 def password_reset_send(*, user_id: int) -> int:
@@ -71,8 +75,14 @@ def password_reset_send(*, user_id: int) -> int:
     if user is None:
         return 0  # deactivated before the e-mail went out
     site = settings.SITE_URL.split("://", 1)
-    context = {"email": user.email, "user": user, "uid": urlsafe_base64_encode(force_bytes(user.pk)),
-               "token": default_token_generator.make_token(user), "protocol": site[0], "domain": site[1].rstrip("/")}
+    context = {
+        "email": user.email,
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": site[0],
+        "domain": site[1].rstrip("/"),
+    }
     subject = "".join(render_to_string("registration/password_reset_subject.txt", context).splitlines())
     body = render_to_string("registration/password_reset_email.html", context)
     return send_mail(subject, body, None, [user.email], fail_silently=False)
@@ -92,8 +102,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = QueuedPasswordResetForm
 
     def post(self, request, *args, **kwargs):
-        allowed, wait = rate_allows("reset-address", client_ip(request) or "unknown",
-                                    settings.PASSWORD_RESET_RATE_ADDRESS)
+        allowed, wait = rate_allows(
+            "reset-address", client_ip(request) or "unknown", settings.PASSWORD_RESET_RATE_ADDRESS
+        )
         if not allowed:
             form = self.get_form()
             form.errors.clear()

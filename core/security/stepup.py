@@ -9,6 +9,7 @@ Pages: ``OrgViewMixin`` views set ``step_up_required = True``; other pages add
 ``StepUpRequiredMixin``. API views call ``require_for_api(request)`` (the API's
 permission chokepoint does this for session calls that sign or change security).
 """
+
 from __future__ import annotations
 
 import time
@@ -50,8 +51,9 @@ def is_fresh(request) -> bool:
 
 
 def safe_target(request, candidate: str | None, default: str) -> str:
-    if candidate and url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()},
-                                                     require_https=request.is_secure()):
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return candidate
     return default
 
@@ -81,8 +83,11 @@ def required_response(request, next_url: str | None = None):
     if mfa.is_enrolled(request.user):
         messages.info(request, "For your safety, confirm it's you with a code from your app, then try again.")
     else:
-        messages.info(request, "Set up two-factor authentication first: signing decisions and changing security "
-                               "settings need it.")
+        messages.info(
+            request,
+            "Set up two-factor authentication first: signing decisions and changing security "
+            "settings need it.",
+        )
     return redirect(confirm_url(request, next_url))
 
 

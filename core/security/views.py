@@ -1,5 +1,6 @@
 """Pages for two-factor authentication (set-up, sign-in step, recovery codes,
 removal) and the admin's unlock action on the People page."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -26,8 +27,9 @@ _CONTINUE_KEY = "mfa_continue_to"
 
 def _safe_next(request, default: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                  require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return default
 
@@ -54,15 +56,18 @@ class MfaSetupView(LoginRequiredMixin, FormView):
         context = super().get_context_data(**kwargs)
         device = mfa.enrolment_start(user=self.request.user)
         context.update(
-            qr_svg=mfa.qr_svg(device), secret=mfa.secret_for_display(device),
-            required=mfa.required_for(self.request.user), replacing=mfa.is_enrolled(self.request.user),
+            qr_svg=mfa.qr_svg(device),
+            secret=mfa.secret_for_display(device),
+            required=mfa.required_for(self.request.user),
+            replacing=mfa.is_enrolled(self.request.user),
         )
         return context
 
     def form_valid(self, form):
         try:
-            codes = mfa.enrolment_confirm(user=self.request.user, code=form.cleaned_data["code"],
-                                          request=self.request)
+            codes = mfa.enrolment_confirm(
+                user=self.request.user, code=form.cleaned_data["code"], request=self.request
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -80,7 +85,9 @@ class MfaVerifyView(LoginRequiredMixin, FormView):
     form_class = MfaVerifyForm
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and (request.user.is_verified() or not mfa.is_enrolled(request.user)):
+        if request.user.is_authenticated and (
+            request.user.is_verified() or not mfa.is_enrolled(request.user)
+        ):
             return redirect(_safe_next(request, reverse("core:home")))
         return super().dispatch(request, *args, **kwargs)
 
@@ -96,7 +103,9 @@ class MfaVerifyView(LoginRequiredMixin, FormView):
             add_domain_error(form, exc)
             return self.form_invalid(form)
         if mfa.recovery_codes_left(self.request.user) <= 3 and device.__class__.__name__ == "StaticDevice":
-            messages.warning(self.request, "You have few recovery codes left. Generate new ones on your profile.")
+            messages.warning(
+                self.request, "You have few recovery codes left. Generate new ones on your profile."
+            )
         response = redirect(_safe_next(self.request, reverse("core:home")))
         if form.cleaned_data.get("remember"):
             mfa.set_remember_cookie(response, mfa.totp_device(self.request.user))
@@ -104,7 +113,7 @@ class MfaVerifyView(LoginRequiredMixin, FormView):
 
 
 class StepUpView(LoginRequiredMixin, FormView):
-    """"Confirm it's you": a fresh code before signing or changing security settings."""
+    """ "Confirm it's you": a fresh code before signing or changing security settings."""
 
     template_name = "registration/step_up.html"
     form_class = MfaCodeForm
@@ -186,8 +195,11 @@ class MemberUnlockView(OrgViewMixin, View):
     step_up_required = True
 
     def post(self, request, org, pk):
-        membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk,
-                                       organization=self.organization)
-        lockout.unlock(actor=request.user, user=membership.user, organization=self.organization, request=request)
+        membership = get_object_or_404(
+            Membership.objects.select_related("user"), pk=pk, organization=self.organization
+        )
+        lockout.unlock(
+            actor=request.user, user=membership.user, organization=self.organization, request=request
+        )
         messages.success(request, f"{membership.user} can sign in again.")
         return redirect("core:members", org=org)

@@ -1,4 +1,5 @@
 """Template helpers shared by every app."""
+
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
@@ -40,7 +41,11 @@ def sort_link(context, field: str, label: str):
     return format_html(
         '<a class="sort-link{}" href="?{}">{} <i class="bi {}" aria-hidden="true"></i>'
         '<span class="visually-hidden"> ({})</span></a>',
-        " active" if active else "", query.urlencode(), label, arrow, state,
+        " active" if active else "",
+        query.urlencode(),
+        label,
+        arrow,
+        state,
     )
 
 
@@ -63,7 +68,7 @@ def compact_money(value, currency: str = ""):
     if value in (None, ""):
         return "—"
     amount = Decimal(repr(value) if isinstance(value, float) else value)
-    for limit, suffix in ((10 ** 9, "B"), (10 ** 6, "M"), (10 ** 3, "k")):
+    for limit, suffix in ((10**9, "B"), (10**6, "M"), (10**3, "k")):
         if abs(amount) >= limit:
             short = (amount / limit).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             return f"{short}{suffix} {currency}".strip()
@@ -97,29 +102,44 @@ def percent(value, digits: int = 0):
     return f"{(ratio * 100).quantize(places, rounding=ROUND_HALF_UP)}%"
 
 
-LEVEL_CLASSES = {"low": "level-low", "medium": "level-medium", "high": "level-high", "critical": "level-critical"}
+LEVEL_CLASSES = {
+    "low": "level-low",
+    "medium": "level-medium",
+    "high": "level-high",
+    "critical": "level-critical",
+}
 
 
 @register.simple_tag
 def level_badge(level: str, score=None):
     """Coloured badge for a risk level (low / medium / high / critical)."""
     if not level:
-        return mark_safe('<span class="badge level-none">Not assessed</span>')  # noqa: S308 - constant markup
+        return mark_safe('<span class="badge level-none">Not assessed</span>')
     label = str(level).capitalize()
     if score not in (None, ""):
-        return format_html('<span class="badge {}">{} · {}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label, score)
+        return format_html(
+            '<span class="badge {}">{} · {}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label, score
+        )
     return format_html('<span class="badge {}">{}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label)
 
 
-STATUS_CLASSES = {"green": "status-green", "amber": "status-amber", "red": "status-red", "stale": "status-stale"}
+STATUS_CLASSES = {
+    "green": "status-green",
+    "amber": "status-amber",
+    "red": "status-red",
+    "stale": "status-stale",
+}
 
 
 @register.simple_tag
 def status_dot(status: str, label: str = ""):
     """Green / amber / red / stale indicator with text (never colour alone)."""
     text = label or str(status or "unknown").capitalize()
-    return format_html('<span class="status-dot {}"><span aria-hidden="true"></span>{}</span>',
-                       STATUS_CLASSES.get(status, "status-stale"), text)
+    return format_html(
+        '<span class="status-dot {}"><span aria-hidden="true"></span>{}</span>',
+        STATUS_CLASSES.get(status, "status-stale"),
+        text,
+    )
 
 
 @register.filter

@@ -1,5 +1,6 @@
 """API: the dashboard summary and alignment reports (list, detail, generate,
 publish, delete a draft, PDF). Drafts are invisible (404) to the board."""
+
 from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
@@ -24,19 +25,40 @@ CURRENT, PREVIOUS = "current", "previous"
 class ReportSerializer(serializers.ModelSerializer):
     # Plain text rather than an enum: "status" choice sets of other apps would collide in the schema.
     status = serializers.CharField(read_only=True, help_text="'draft' (CIO and CISO only) or 'published'.")
-    generated_by = serializers.CharField(source="generated_by.email", read_only=True, default=None, allow_null=True)
-    published_by = serializers.CharField(source="published_by.email", read_only=True, default=None, allow_null=True)
+    generated_by = serializers.CharField(
+        source="generated_by.email", read_only=True, default=None, allow_null=True
+    )
+    published_by = serializers.CharField(
+        source="published_by.email", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = AlignmentReport
-        fields = ["id", "period_start", "period_end", "period_label", "status", "score", "scheduled",
-                  "generated_by", "generated_at", "published_by", "published_at", "build_status", "build_progress",
-                  "build_step", "failure_reason", "version"]
+        fields = [
+            "id",
+            "period_start",
+            "period_end",
+            "period_label",
+            "status",
+            "score",
+            "scheduled",
+            "generated_by",
+            "generated_at",
+            "published_by",
+            "published_at",
+            "build_status",
+            "build_progress",
+            "build_step",
+            "failure_reason",
+            "version",
+        ]
         read_only_fields = fields
 
 
 class ReportDetailSerializer(ReportSerializer):
-    snapshot = serializers.JSONField(read_only=True, help_text="Everything the report shows, frozen when built.")
+    snapshot = serializers.JSONField(
+        read_only=True, help_text="Everything the report shows, frozen when built."
+    )
 
     class Meta(ReportSerializer.Meta):
         fields = [*ReportSerializer.Meta.fields, "snapshot"]
@@ -44,9 +66,14 @@ class ReportDetailSerializer(ReportSerializer):
 
 
 class GenerateSerializer(serializers.Serializer):
-    period = serializers.ChoiceField(choices=[CURRENT, PREVIOUS], required=False, help_text=(
-        "'current': the period in progress (to date); 'previous': the last closed period. Ignored when "
-        "period_start and period_end are given."))
+    period = serializers.ChoiceField(
+        choices=[CURRENT, PREVIOUS],
+        required=False,
+        help_text=(
+            "'current': the period in progress (to date); 'previous': the last closed period. Ignored when "
+            "period_start and period_end are given."
+        ),
+    )
     period_start = serializers.DateField(required=False)
     period_end = serializers.DateField(required=False)
     period_label = serializers.CharField(required=False, allow_blank=True, max_length=60)
@@ -70,25 +97,41 @@ class PdfRenderer(BaseRenderer):
         return data
 
 
-DASHBOARD_SCHEMA = inline_serializer("DashboardSummary", fields={
-    "alignment": serializers.JSONField(help_text="Score 0–100 (or null), band, and each part's value, weight, "
-                                                 "inputs and explanation."),
-    "trend": serializers.JSONField(help_text="Scores of the latest published reports, oldest first."),
-    "risks": serializers.JSONField(help_text=(
-        "Open risks (identified, assessed, treatment planned, in treatment; accepted risks are counted apart in "
-        "'accepted'): 'open', 'levels' {critical, high, medium, low, unassessed}, 'above_appetite_count', "
-        "'divergent_count', 'heatmap' {inherent, residual}: rows of counts, impact 5 first, likelihood 1 to 5. "
-        "Money ('expected_annual_loss') is text with two decimals. See docs/DEFINITIONS.md.")),
-    "kpis": serializers.JSONField(help_text=(
-        "Counts by status (green: target met; amber: missed, inside the warning line; red: beyond it; stale) and "
-        "the KPIs worst first with value, target and status; numbers as exact text.")),
-    "budget": serializers.JSONField(help_text=(
-        "The latest proposal you may see: money as text with two decimals (e.g. \"1250000.00\"): 'total', "
-        "'by_domain' {it, security, joint}, 'security_total', 'linked_total', 'cost_avoidance'; ratios as text "
-        "with four decimals: 'security_share', 'portfolio_rosi' (null when undefined).")),
-    "raci": serializers.JSONField(), "intake": serializers.JSONField(),
-    "decisions": serializers.JSONField(help_text="Joint decisions waiting for a signature; 'mine' for your role."),
-})
+DASHBOARD_SCHEMA = inline_serializer(
+    "DashboardSummary",
+    fields={
+        "alignment": serializers.JSONField(
+            help_text="Score 0–100 (or null), band, and each part's value, weight, inputs and explanation."
+        ),
+        "trend": serializers.JSONField(help_text="Scores of the latest published reports, oldest first."),
+        "risks": serializers.JSONField(
+            help_text=(
+                "Open risks (identified, assessed, treatment planned, in treatment; accepted risks are counted apart in "
+                "'accepted'): 'open', 'levels' {critical, high, medium, low, unassessed}, 'above_appetite_count', "
+                "'divergent_count', 'heatmap' {inherent, residual}: rows of counts, impact 5 first, likelihood 1 to 5. "
+                "Money ('expected_annual_loss') is text with two decimals. See docs/DEFINITIONS.md."
+            )
+        ),
+        "kpis": serializers.JSONField(
+            help_text=(
+                "Counts by status (green: target met; amber: missed, inside the warning line; red: beyond it; stale) and "
+                "the KPIs worst first with value, target and status; numbers as exact text."
+            )
+        ),
+        "budget": serializers.JSONField(
+            help_text=(
+                "The latest proposal you may see: money as text with two decimals (e.g. \"1250000.00\"): 'total', "
+                "'by_domain' {it, security, joint}, 'security_total', 'linked_total', 'cost_avoidance'; ratios as text "
+                "with four decimals: 'security_share', 'portfolio_rosi' (null when undefined)."
+            )
+        ),
+        "raci": serializers.JSONField(),
+        "intake": serializers.JSONField(),
+        "decisions": serializers.JSONField(
+            help_text="Joint decisions waiting for a signature; 'mine' for your role."
+        ),
+    },
+)
 
 
 class _SingleObjectSchema(AutoSchema):
@@ -107,8 +150,12 @@ class DashboardViewSet(OrgScopedViewSet):
     action_perms = {"list": Perm.DASHBOARD_VIEW}
     pagination_class = None
 
-    @extend_schema(parameters=[ORG_SLUG_PARAMETER], responses={200: DASHBOARD_SCHEMA, 404: ErrorSerializer},
-                   summary="Dashboard summary", operation_id="orgs_dashboard_list")
+    @extend_schema(
+        parameters=[ORG_SLUG_PARAMETER],
+        responses={200: DASHBOARD_SCHEMA, 404: ErrorSerializer},
+        summary="Dashboard summary",
+        operation_id="orgs_dashboard_list",
+    )
     def list(self, request, *args, **kwargs):
         role = signing_role(request.user, self.organization)
         picture = shared_picture(organization=self.organization, user=request.user, role=role)
@@ -123,9 +170,14 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
     queryset = AlignmentReport.objects.none()
     serializer_class = ReportSerializer
     view_perm = Perm.REPORT_VIEW_PUBLISHED
-    action_perms = {"list": Perm.REPORT_VIEW_PUBLISHED, "retrieve": Perm.REPORT_VIEW_PUBLISHED,
-                    "pdf": Perm.REPORT_VIEW_PUBLISHED, "generate": Perm.REPORT_MANAGE,
-                    "publish": Perm.REPORT_MANAGE, "destroy": Perm.REPORT_MANAGE}
+    action_perms = {
+        "list": Perm.REPORT_VIEW_PUBLISHED,
+        "retrieve": Perm.REPORT_VIEW_PUBLISHED,
+        "pdf": Perm.REPORT_VIEW_PUBLISHED,
+        "generate": Perm.REPORT_MANAGE,
+        "publish": Perm.REPORT_MANAGE,
+        "destroy": Perm.REPORT_MANAGE,
+    }
     filterset_fields = ["status", "build_status"]
     ordering_fields = ["period_end", "score", "published_at"]
     ordering = ["-period_end"]
@@ -141,8 +193,11 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
     def get_serializer_class(self):
         return ReportDetailSerializer if self.action == "retrieve" else ReportSerializer
 
-    @extend_schema(summary="Generate (or rebuild) a draft report", request=GenerateSerializer,
-                   responses={202: ReportSerializer, 400: ErrorSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        summary="Generate (or rebuild) a draft report",
+        request=GenerateSerializer,
+        responses={202: ReportSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
     @action(detail=False, methods=["post"])
     def generate(self, request, *args, **kwargs):
         """Queue the build of the report for a period. Idempotent: a draft of the same
@@ -155,14 +210,24 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         else:
             from django.utils import timezone
 
-            choose = services.last_closed_period if data.get("period") == PREVIOUS else services.current_period
+            choose = (
+                services.last_closed_period if data.get("period") == PREVIOUS else services.current_period
+            )
             start, end, label = choose(self.organization.report_schedule, timezone.localdate())
-        report = services.report_request(actor=request.user, organization=self.organization, period_start=start,
-                                         period_end=end, period_label=label)
+        report = services.report_request(
+            actor=request.user,
+            organization=self.organization,
+            period_start=start,
+            period_end=end,
+            period_label=label,
+        )
         return Response(ReportSerializer(report).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(summary="Publish a ready draft to the board", request=None,
-                   responses={200: ReportSerializer, 400: ErrorSerializer, 403: ErrorSerializer})
+    @extend_schema(
+        summary="Publish a ready draft to the board",
+        request=None,
+        responses={200: ReportSerializer, 400: ErrorSerializer, 403: ErrorSerializer},
+    )
     @action(detail=True, methods=["post"])
     def publish(self, request, *args, **kwargs):
         """Publish: the report becomes immutable and board members get an e-mail with a link."""
@@ -175,8 +240,10 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         services.report_delete(actor=request.user, report=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Download the report as PDF",
-                   responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 404: ErrorSerializer})
+    @extend_schema(
+        summary="Download the report as PDF",
+        responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY), 404: ErrorSerializer},
+    )
     @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
     def pdf(self, request, *args, **kwargs):
         """The PDF, rendered from the frozen snapshot (identical to what was published)."""

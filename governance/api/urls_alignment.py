@@ -1,4 +1,5 @@
 """Dashboard summary and alignment reports under /api/v1/orgs/<org_slug>/."""
+
 from rest_framework.routers import SimpleRouter
 
 from .reports import DashboardViewSet, ReportViewSet

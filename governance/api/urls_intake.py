@@ -9,7 +9,10 @@ router = SimpleRouter()
 router.register(rf"{ORG}/intake/requests", IntakeRequestViewSet, basename="intake-request")
 
 urlpatterns = [
-    re_path(rf"^{ORG}/intake/settings/$", IntakeSettingsViewSet.as_view({"get": "current", "patch": "change"}),
-            name="intake-settings"),
+    re_path(
+        rf"^{ORG}/intake/settings/$",
+        IntakeSettingsViewSet.as_view({"get": "current", "patch": "change"}),
+        name="intake-settings",
+    ),
     *router.urls,
 ]

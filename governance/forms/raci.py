@@ -11,12 +11,19 @@ from ..models import CSF_CATEGORIES, PartyKind, ProcessArea
 class PartyForm(StyledFormMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     name = forms.CharField(max_length=80, help_text="As people say it, e.g. “Security operations”.")
-    kind = forms.ChoiceField(label="Kind of party", choices=PartyKind.choices, initial=PartyKind.OTHER,
-                             help_text="Concord recognises the CIO and CISO parties for its CIO/CISO check.")
+    kind = forms.ChoiceField(
+        label="Kind of party",
+        choices=PartyKind.choices,
+        initial=PartyKind.OTHER,
+        help_text="Concord recognises the CIO and CISO parties for its CIO/CISO check.",
+    )
     description = forms.CharField(max_length=200, required=False)
-    members = MemberMultipleChoiceField(queryset=User.objects.none(), required=False,
-                                             widget=forms.CheckboxSelectMultiple,
-                                             help_text="Optional: the people who act for this party.")
+    members = MemberMultipleChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Optional: the people who act for this party.",
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,9 +39,12 @@ class ActivityForm(StyledFormMixin, forms.Form):
 
 
 class GridFilterForm(forms.Form):
-    area = forms.ChoiceField(label="Process area", required=False,
-                             choices=[("", "All process areas"), *ProcessArea.choices])
-    problem = forms.ChoiceField(label="Problems", required=False,
-                                choices=[("", "All activities"), ("any", "Any problem"),
-                                         *raci_rules.PROBLEM_CHOICES])
+    area = forms.ChoiceField(
+        label="Process area", required=False, choices=[("", "All process areas"), *ProcessArea.choices]
+    )
+    problem = forms.ChoiceField(
+        label="Problems",
+        required=False,
+        choices=[("", "All activities"), ("any", "Any problem"), *raci_rules.PROBLEM_CHOICES],
+    )
     q = forms.CharField(label="Search", required=False, max_length=80)

@@ -1,4 +1,5 @@
 """Forms for alignment reports."""
+
 from __future__ import annotations
 
 from django import forms
@@ -15,18 +16,25 @@ class ReportGenerateForm(forms.Form):
     Not a StyledFormMixin form: that mixin validates on construction, before
     the period choices (which depend on the organization) are known."""
 
-    period = forms.ChoiceField(label="Period", choices=(), initial=CURRENT,
-                               widget=forms.Select(attrs={"class": "form-select"}))
+    period = forms.ChoiceField(
+        label="Period", choices=(), initial=CURRENT, widget=forms.Select(attrs={"class": "form-select"})
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.organization = organization
         today = timezone.localdate()
         schedule = organization.report_schedule
-        self.periods = {CURRENT: current_period(schedule, today), PREVIOUS: last_closed_period(schedule, today)}
+        self.periods = {
+            CURRENT: current_period(schedule, today),
+            PREVIOUS: last_closed_period(schedule, today),
+        }
         self.fields["period"].choices = [
             (CURRENT, f"{self.periods[CURRENT][2]} (to date)"),
-            (PREVIOUS, f"{self.periods[PREVIOUS][2]} (last closed {organization.get_report_schedule_display().lower()} period)"),
+            (
+                PREVIOUS,
+                f"{self.periods[PREVIOUS][2]} (last closed {organization.get_report_schedule_display().lower()} period)",
+            ),
         ]
 
     def chosen_period(self) -> tuple:

@@ -1,5 +1,6 @@
 """Project intake: requests with a security-by-design triage, reviewers' options
 and conditions, the comment thread, clock pauses and the organization's SLAs."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -78,14 +79,26 @@ class IntakeSettings(OrgScopedModel):
     """Decision SLAs per tier, in business days. One row per organization."""
 
     sla_low_days = models.PositiveSmallIntegerField(
-        "SLA for low tier (business days)", default=2, validators=[MinValueValidator(1), MaxValueValidator(60)])
+        "SLA for low tier (business days)",
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     sla_medium_days = models.PositiveSmallIntegerField(
-        "SLA for medium tier (business days)", default=5, validators=[MinValueValidator(1), MaxValueValidator(60)])
+        "SLA for medium tier (business days)",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+    )
     sla_high_days = models.PositiveSmallIntegerField(
-        "SLA for high tier (business days)", default=10, validators=[MinValueValidator(1), MaxValueValidator(90)])
+        "SLA for high tier (business days)",
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+    )
     at_risk_percent = models.PositiveSmallIntegerField(
-        "At risk from (% of SLA used)", default=75, validators=[MinValueValidator(10), MaxValueValidator(99)],
-        help_text="A request is shown at risk once this share of its SLA has been used.")
+        "At risk from (% of SLA used)",
+        default=75,
+        validators=[MinValueValidator(10), MaxValueValidator(99)],
+        help_text="A request is shown at risk once this share of its SLA has been used.",
+    )
 
     history = HistoricalRecords()
     view_permission = Perm.INTAKE_REVIEW
@@ -113,7 +126,8 @@ class IntakeRequestQuerySet(OrgScopedQuerySet):
         if not user or not user.is_authenticated:
             return base
         review_orgs = Membership.objects.filter(user=user, role__in=roles_with(Perm.INTAKE_REVIEW)).values(
-            "organization_id")
+            "organization_id"
+        )
         return base.filter(models.Q(organization_id__in=review_orgs) | models.Q(requester=user))
 
     def open(self):
@@ -130,18 +144,23 @@ class IntakeRequest(OrgScopedModel):
     business_value = models.TextField("Why does the business need it?")
     sponsor = models.CharField(max_length=120, help_text="The executive who backs the project.")
     target_date = models.DateField(null=True, blank=True)
-    estimated_cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
-                                         validators=[MinValueValidator(0)])
-    requester = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intake_requests")
+    estimated_cost = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="intake_requests"
+    )
     # Triage questionnaire
-    data_classification = models.CharField(max_length=20, choices=DataClassification.choices,
-                                           default=DataClassification.INTERNAL)
+    data_classification = models.CharField(
+        max_length=20, choices=DataClassification.choices, default=DataClassification.INTERNAL
+    )
     personal_data = models.CharField(max_length=20, choices=PersonalData.choices, default=PersonalData.NONE)
     internet_facing = models.BooleanField(default=False)
     third_party = models.BooleanField(default=False)
     changes_authentication = models.BooleanField(default=False)
-    business_criticality = models.CharField(max_length=20, choices=BusinessCriticality.choices,
-                                            default=BusinessCriticality.MEDIUM)
+    business_criticality = models.CharField(
+        max_length=20, choices=BusinessCriticality.choices, default=BusinessCriticality.MEDIUM
+    )
     # Outcome of triage and flow
     tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.LOW)
     sla_days = models.PositiveSmallIntegerField(default=2)
@@ -156,15 +175,27 @@ class IntakeRequest(OrgScopedModel):
     # state in the database (intake_rules.sla_moments). Derived from the fields
     # above and the pauses; the intake services keep them current on every change.
     sla_due_at = models.DateTimeField(
-        "SLA breached after", null=True, blank=True, editable=False,
-        help_text="While the clock runs: the SLA is breached once this moment is past.")
+        "SLA breached after",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="While the clock runs: the SLA is breached once this moment is past.",
+    )
     sla_at_risk_at = models.DateTimeField(
-        "SLA at risk from", null=True, blank=True, editable=False,
-        help_text="While the clock runs: the request is at risk from this moment.")
+        "SLA at risk from",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="While the clock runs: the request is at risk from this moment.",
+    )
     sla_elapsed_days = models.FloatField(
-        "Business days counted", null=True, blank=True, editable=False,
+        "Business days counted",
+        null=True,
+        blank=True,
+        editable=False,
         help_text="While the clock stands still (waiting for the requester, or decided): the business days it "
-                  "counted. Once decided, the time to decision.")
+        "counted. Once decided, the time to decision.",
+    )
 
     objects = IntakeRequestQuerySet.as_manager()
     history = HistoricalRecords(excluded_fields=["sla_due_at", "sla_at_risk_at", "sla_elapsed_days"])
@@ -173,7 +204,9 @@ class IntakeRequest(OrgScopedModel):
     class Meta:
         ordering = ["-submitted_at"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "reference"], name="intake_request_unique_reference"),
+            models.UniqueConstraint(
+                fields=["organization", "reference"], name="intake_request_unique_reference"
+            ),
         ]
         indexes = [
             models.Index(fields=["organization", "status"], name="intake_org_status"),
@@ -204,10 +237,13 @@ class IntakeRequest(OrgScopedModel):
 class IntakeOption(OrgScopedModel):
     request = models.ForeignKey(IntakeRequest, on_delete=models.CASCADE, related_name="options")
     title = models.CharField(max_length=120)
-    cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)])
+    cost = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     timeline = models.CharField(max_length=80, blank=True, help_text="e.g. '6 weeks' or 'Q3'.")
     security_score = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 = weak, 5 = strong.")
+        validators=[MinValueValidator(1), MaxValueValidator(5)], help_text="1 = weak, 5 = strong."
+    )
     pros = models.TextField(blank=True)
     cons = models.TextField(blank=True)
     recommended = models.BooleanField(default=False)
@@ -274,8 +310,10 @@ class IntakePause(OrgScopedModel):
     class Meta:
         ordering = ["started_at"]
         constraints = [
-            models.CheckConstraint(name="intake_pause_ends_after_start",
-                                   condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at"))),
+            models.CheckConstraint(
+                name="intake_pause_ends_after_start",
+                condition=models.Q(ended_at__isnull=True) | models.Q(ended_at__gte=models.F("started_at")),
+            ),
         ]
 
     def __str__(self) -> str:

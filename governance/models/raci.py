@@ -1,5 +1,6 @@
 """The ownership (RACI) matrix: parties × activities, one letter per cell, and
 one matrix object per organization that carries the joint approval."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -116,7 +117,9 @@ class RaciParty(OrgScopedModel):
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "RACI parties"
-        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="raci_party_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="raci_party_unique_name")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -125,8 +128,12 @@ class RaciParty(OrgScopedModel):
 class RaciActivity(OrgScopedModel):
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
-    process_area = models.CharField(max_length=30, choices=ProcessArea.choices, default=ProcessArea.GOVERNANCE)
-    csf_category = models.CharField("NIST CSF 2.0 category", max_length=5, choices=CSF_CATEGORIES, default="GV.RR")
+    process_area = models.CharField(
+        max_length=30, choices=ProcessArea.choices, default=ProcessArea.GOVERNANCE
+    )
+    csf_category = models.CharField(
+        "NIST CSF 2.0 category", max_length=5, choices=CSF_CATEGORIES, default="GV.RR"
+    )
     position = models.PositiveIntegerField(default=0)
 
     history = HistoricalRecords()
@@ -135,7 +142,9 @@ class RaciActivity(OrgScopedModel):
     class Meta:
         ordering = ["position", "name"]
         verbose_name_plural = "RACI activities"
-        constraints = [models.UniqueConstraint(fields=["organization", "name"], name="raci_activity_unique_name")]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="raci_activity_unique_name")
+        ]
         indexes = [models.Index(fields=["organization", "process_area"], name="raci_activity_org_area")]
 
     def __str__(self) -> str:
@@ -155,7 +164,9 @@ class RaciAssignment(OrgScopedModel):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["activity", "party"], name="raci_assignment_one_per_cell"),
-            models.CheckConstraint(name="raci_assignment_letter_valid", condition=models.Q(letter__in=["R", "A", "C", "I"])),
+            models.CheckConstraint(
+                name="raci_assignment_letter_valid", condition=models.Q(letter__in=["R", "A", "C", "I"])
+            ),
         ]
 
     def __str__(self) -> str:

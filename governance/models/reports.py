@@ -5,6 +5,7 @@ can be rebuilt (the snapshot is replaced); once published it is immutable —
 the services refuse every edit and deletion, and the page and PDF are always
 rendered from the stored snapshot, never recomputed.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -56,14 +57,18 @@ class AlignmentReport(OrgScopedModel):
     period_label = models.CharField(max_length=60, help_text="How people name the period, e.g. 'Q3 2026'.")
     status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
     snapshot = models.JSONField(default=dict, blank=True, help_text="Everything the report shows, frozen.")
-    score = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Alignment score 0–100, if measured.")
+    score = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Alignment score 0–100, if measured."
+    )
     scheduled = models.BooleanField(default=False, help_text="Built by the schedule rather than by a person.")
 
-    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    generated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     generated_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     published_at = models.DateTimeField(null=True, blank=True)
 
     build_status = models.CharField(max_length=10, choices=BuildStatus.choices, default=BuildStatus.QUEUED)
@@ -81,16 +86,21 @@ class AlignmentReport(OrgScopedModel):
     class Meta:
         ordering = ["-period_end", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["organization", "period_start", "period_end"],
-                                    name="report_one_per_org_period"),
-            models.CheckConstraint(name="report_period_ordered", condition=models.Q(period_start__lte=models.F("period_end"))),
+            models.UniqueConstraint(
+                fields=["organization", "period_start", "period_end"], name="report_one_per_org_period"
+            ),
+            models.CheckConstraint(
+                name="report_period_ordered", condition=models.Q(period_start__lte=models.F("period_end"))
+            ),
             models.CheckConstraint(name="report_progress_0_100", condition=models.Q(build_progress__lte=100)),
             models.CheckConstraint(
                 name="report_published_is_ready",
                 condition=~models.Q(status="published") | models.Q(build_status="ready"),
             ),
         ]
-        indexes = [models.Index(fields=["organization", "status", "period_end"], name="report_org_status_end")]
+        indexes = [
+            models.Index(fields=["organization", "status", "period_end"], name="report_org_status_end")
+        ]
 
     def __str__(self) -> str:
         return f"Alignment report {self.period_label}"
@@ -112,5 +122,8 @@ class AlignmentReport(OrgScopedModel):
         """Building, but no progress for a long while (a worker died or none is running)."""
         from django.utils import timezone
 
-        return self.is_building and self.updated_at is not None and (
-            timezone.now() - self.updated_at > stalled_after())
+        return (
+            self.is_building
+            and self.updated_at is not None
+            and (timezone.now() - self.updated_at > stalled_after())
+        )

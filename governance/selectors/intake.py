@@ -7,6 +7,7 @@ count and sort by SLA state in the database at a given ``now``, and clocks are
 computed from the stored moments of the rows shown only, without reading the
 pauses: every list costs a fixed number of queries.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,9 +32,20 @@ from ..services.intake import DECISION_PURPOSE, intake_settings_get
 # the paused ones (waiting for the requester: their clock stands still, so they
 # cannot become more urgent) by share of the SLA used, as before; then the
 # decided ones, newest first. "-sla" is the exact reverse.
-SORTS = {"sla": None, "-sla": None, "submitted": "submitted_at", "-submitted": "-submitted_at",
-         "title": "title", "-title": "-title", "tier": "tier", "-tier": "-tier", "reference": "reference",
-         "-reference": "-reference", "status": "status", "-status": "-status"}
+SORTS = {
+    "sla": None,
+    "-sla": None,
+    "submitted": "submitted_at",
+    "-submitted": "-submitted_at",
+    "title": "title",
+    "-title": "-title",
+    "tier": "tier",
+    "-tier": "-tier",
+    "reference": "reference",
+    "-reference": "-reference",
+    "status": "status",
+    "-status": "-status",
+}
 TIER_ORDER = {Tier.HIGH: 0, Tier.MEDIUM: 1, Tier.LOW: 2}
 DEFAULT_AT_RISK_PERCENT = 75
 
@@ -75,8 +87,11 @@ def _local(value: datetime | None) -> datetime | None:
 
 def _elapsed(request: IntakeRequest, now: datetime) -> float:
     """Business days the request's clock has counted at ``now`` (local), from its stored moments."""
-    moments = intake_rules.SlaMoments(due_at=_local(request.sla_due_at), at_risk_at=_local(request.sla_at_risk_at),
-                                      elapsed_days=request.sla_elapsed_days)
+    moments = intake_rules.SlaMoments(
+        due_at=_local(request.sla_due_at),
+        at_risk_at=_local(request.sla_at_risk_at),
+        elapsed_days=request.sla_elapsed_days,
+    )
     return intake_rules.elapsed_at(moments, request.sla_days, now)
 
 
@@ -86,12 +101,17 @@ def request_clock(request: IntakeRequest, settings: IntakeSettings, *, now: date
     start = _local(request.submitted_at)
     end = _local(request.decided_at) or now
     elapsed = _elapsed(request, now)
-    first = (intake_rules.business_days(start, _local(request.first_response_at))
-             if request.first_response_at else None)
+    first = (
+        intake_rules.business_days(start, _local(request.first_response_at))
+        if request.first_response_at
+        else None
+    )
     return Clock(
         elapsed_days=round(elapsed, 1),
         sla_days=request.sla_days,
-        sla_status=intake_rules.sla_status(elapsed, request.sla_days, at_risk_percent=settings.at_risk_percent),
+        sla_status=intake_rules.sla_status(
+            elapsed, request.sla_days, at_risk_percent=settings.at_risk_percent
+        ),
         paused=request.status == IntakeStatus.NEEDS_INFO,
         age_days=(end.date() - start.date()).days,
         first_response_days=round(first, 1) if first is not None else None,
@@ -120,11 +140,13 @@ def sla_state_q(state: str, now: datetime, at_risk_percent: int) -> Q:
     threshold = _at_risk_threshold(at_risk_percent)
     stopped = Q(sla_due_at__isnull=True)
     if state == AT_RISK:
-        states = (Q(sla_at_risk_at__lte=now, sla_due_at__gte=now)
-                  | stopped & Q(sla_elapsed_days__gte=threshold, sla_elapsed_days__lte=F("sla_days")))
+        states = Q(sla_at_risk_at__lte=now, sla_due_at__gte=now) | stopped & Q(
+            sla_elapsed_days__gte=threshold, sla_elapsed_days__lte=F("sla_days")
+        )
     else:
-        states = (Q(sla_at_risk_at__gt=now)
-                  | stopped & (Q(sla_elapsed_days__isnull=True) | Q(sla_elapsed_days__lt=threshold)))
+        states = Q(sla_at_risk_at__gt=now) | stopped & (
+            Q(sla_elapsed_days__isnull=True) | Q(sla_elapsed_days__lt=threshold)
+        )
     return Q(status__in=OPEN_STATUSES) & states
 
 
@@ -134,14 +156,26 @@ def _urgency_order(*, reverse: bool = False) -> list:
     share of the SLA used (decided ones do not: nulls last). The index on
     (organization, sla_due_at) serves the first page without sorting the queue."""
     paused_share = Case(
-        When(Q(status__in=OPEN_STATUSES, sla_due_at__isnull=True),
-             then=ExpressionWrapper(F("sla_elapsed_days") / F("sla_days"), output_field=FloatField())),
-        default=None, output_field=FloatField())
+        When(
+            Q(status__in=OPEN_STATUSES, sla_due_at__isnull=True),
+            then=ExpressionWrapper(F("sla_elapsed_days") / F("sla_days"), output_field=FloatField()),
+        ),
+        default=None,
+        output_field=FloatField(),
+    )
     if reverse:
-        return [F("sla_due_at").desc(nulls_first=True), paused_share.asc(nulls_first=True),
-                F("submitted_at").asc(), F("pk").asc()]
-    return [F("sla_due_at").asc(nulls_last=True), paused_share.desc(nulls_last=True),
-            F("submitted_at").desc(), F("pk").desc()]
+        return [
+            F("sla_due_at").desc(nulls_first=True),
+            paused_share.asc(nulls_first=True),
+            F("submitted_at").asc(),
+            F("pk").asc(),
+        ]
+    return [
+        F("sla_due_at").asc(nulls_last=True),
+        paused_share.desc(nulls_last=True),
+        F("submitted_at").desc(),
+        F("pk").desc(),
+    ]
 
 
 def _scope(organization: Organization, user=None) -> QuerySet:
@@ -166,9 +200,19 @@ class QueueRow:
     clock: Clock
 
 
-def intake_request_list(*, user, organization: Organization, status: str = "", tier: str = "", sla: str = "",
-                        mine: bool = False, search: str = "", sort: str = "sla", now: datetime | None = None,
-                        settings: IntakeSettings | None = None) -> QuerySet:
+def intake_request_list(
+    *,
+    user,
+    organization: Organization,
+    status: str = "",
+    tier: str = "",
+    sla: str = "",
+    mine: bool = False,
+    search: str = "",
+    sort: str = "sla",
+    now: datetime | None = None,
+    settings: IntakeSettings | None = None,
+) -> QuerySet:
     """Requests the user may see, filtered and sorted in the database (see
     SORTS): paginate it, then give the page to ``queue_rows`` for the clocks.
     ``sla`` keeps the open requests in that SLA state at ``now``."""
@@ -203,8 +247,11 @@ def intake_request_get(*, user, organization: Organization, pk: int) -> IntakeRe
     """One request the user may see (404 otherwise), with what its page shows."""
     from django.shortcuts import get_object_or_404
 
-    qs = _scope(organization, user).select_related("requester").prefetch_related(
-        "options__created_by", "conditions", "comments__author", "risk_links")
+    qs = (
+        _scope(organization, user)
+        .select_related("requester")
+        .prefetch_related("options__created_by", "conditions", "comments__author", "risk_links")
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -215,8 +262,10 @@ def _median(values_qs: QuerySet, field: str, count: int) -> float | None:
     """Median of ``field`` over ``count`` non-null rows: reads the middle one or two only."""
     if not count:
         return None
-    middle = values_qs.filter(**{f"{field}__isnull": False}).order_by(field, "pk").values_list(field, flat=True)
-    return intake_rules.median_days(middle[(count - 1) // 2: count // 2 + 1])
+    middle = (
+        values_qs.filter(**{f"{field}__isnull": False}).order_by(field, "pk").values_list(field, flat=True)
+    )
+    return intake_rules.median_days(middle[(count - 1) // 2 : count // 2 + 1])
 
 
 def _counts(base: QuerySet, *, now: datetime, at_risk_percent: int) -> dict:
@@ -230,10 +279,19 @@ def _counts(base: QuerySet, *, now: datetime, at_risk_percent: int) -> dict:
         When(status__in=OPEN_STATUSES, then=Value(ON_TRACK)),
         When(sla_elapsed_days__lte=F("sla_days"), then=Value("on_time")),
         When(sla_elapsed_days__isnull=True, then=Value("untimed")),
-        default=Value("late"), output_field=CharField())
-    groups = (base.filter(Q(status__in=OPEN_STATUSES) | window).annotate(bucket=bucket)
-              .values("status", "tier", "bucket").annotate(n=Count("pk")).order_by())
-    counts = dict.fromkeys(("open", ON_TRACK, AT_RISK, BREACHED, "decided", "decided_on_time", "decided_timed"), 0)
+        default=Value("late"),
+        output_field=CharField(),
+    )
+    groups = (
+        base.filter(Q(status__in=OPEN_STATUSES) | window)
+        .annotate(bucket=bucket)
+        .values("status", "tier", "bucket")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    counts = dict.fromkeys(
+        ("open", ON_TRACK, AT_RISK, BREACHED, "decided", "decided_on_time", "decided_timed"), 0
+    )
     counts.update({f"status:{s}": 0 for s in OPEN_STATUSES} | {f"tier:{t}": 0 for t in Tier.values})
     for group in groups:
         n, bucket_name = group["n"], group["bucket"]
@@ -247,43 +305,82 @@ def _counts(base: QuerySet, *, now: datetime, at_risk_percent: int) -> dict:
     return counts
 
 
-def _queue_entry(request: IntakeRequest, organization: Organization, *, now: datetime, at_risk_percent: int) -> dict:
+def _queue_entry(
+    request: IntakeRequest, organization: Organization, *, now: datetime, at_risk_percent: int
+) -> dict:
     elapsed = _elapsed(request, now)
     state = intake_rules.sla_status(elapsed, request.sla_days, at_risk_percent=at_risk_percent)
-    return {"id": request.pk, "reference": request.reference, "title": request.title, "tier": request.tier,
-            "status": request.status, "sla_days": request.sla_days, "elapsed_days": round(elapsed, 1),
-            "left_days": round(request.sla_days - elapsed, 1), "sla_state": state,
-            "sla_label": intake_rules.SLA_LABELS[state],
-            "used": round(min(intake_rules.sla_used_share(elapsed, request.sla_days), 1.0), 2),
-            "url": reverse("governance:intake_detail", args=[organization.slug, request.pk])}
+    return {
+        "id": request.pk,
+        "reference": request.reference,
+        "title": request.title,
+        "tier": request.tier,
+        "status": request.status,
+        "sla_days": request.sla_days,
+        "elapsed_days": round(elapsed, 1),
+        "left_days": round(request.sla_days - elapsed, 1),
+        "sla_state": state,
+        "sla_label": intake_rules.SLA_LABELS[state],
+        "used": round(min(intake_rules.sla_used_share(elapsed, request.sla_days), 1.0), 2),
+        "url": reverse("governance:intake_detail", args=[organization.slug, request.pk]),
+    }
 
 
-def _lists(base: QuerySet, organization: Organization, *, now: datetime, at_risk_percent: int,
-           limit: int) -> tuple[list[dict], list[dict]]:
+def _lists(
+    base: QuerySet, organization: Organization, *, now: datetime, at_risk_percent: int, limit: int
+) -> tuple[list[dict], list[dict]]:
     """The ``limit`` open requests with the least time left and the ``limit``
     latest decisions, in one query. Time left is exact: the first ``limit`` of
     the running clocks (by breach moment) are merged with the first ``limit``
     of the paused ones (by days left)."""
-    fields = ("id", "reference", "title", "tier", "status", "sla_days", "submitted_at", "decided_at",
-              "sla_due_at", "sla_at_risk_at", "sla_elapsed_days")
-    running = base.filter(status__in=OPEN_STATUSES, sla_due_at__isnull=False).order_by("sla_due_at", "submitted_at")
-    paused = (base.filter(status__in=OPEN_STATUSES, sla_due_at__isnull=True)
-              .order_by(ExpressionWrapper(F("sla_days") - F("sla_elapsed_days"), output_field=FloatField())
-                        .asc(nulls_last=True), "submitted_at"))
+    fields = (
+        "id",
+        "reference",
+        "title",
+        "tier",
+        "status",
+        "sla_days",
+        "submitted_at",
+        "decided_at",
+        "sla_due_at",
+        "sla_at_risk_at",
+        "sla_elapsed_days",
+    )
+    running = base.filter(status__in=OPEN_STATUSES, sla_due_at__isnull=False).order_by(
+        "sla_due_at", "submitted_at"
+    )
+    paused = base.filter(status__in=OPEN_STATUSES, sla_due_at__isnull=True).order_by(
+        ExpressionWrapper(F("sla_days") - F("sla_elapsed_days"), output_field=FloatField()).asc(
+            nulls_last=True
+        ),
+        "submitted_at",
+    )
     recent = base.filter(decided_in_window_q(now)).order_by("-decided_at", "-pk")
     rows = base.filter(
-        Q(pk__in=running.values("pk")[:limit]) | Q(pk__in=paused.values("pk")[:limit])
-        | Q(pk__in=recent.values("pk")[:limit])).only(*fields)
+        Q(pk__in=running.values("pk")[:limit])
+        | Q(pk__in=paused.values("pk")[:limit])
+        | Q(pk__in=recent.values("pk")[:limit])
+    ).only(*fields)
     open_rows, decided_rows = [], []
     for row in rows:
         (decided_rows if row.status in DECIDED_STATUSES else open_rows).append(row)
-    entries = [(_queue_entry(r, organization, now=now, at_risk_percent=at_risk_percent), r.submitted_at)
-               for r in open_rows]
+    entries = [
+        (_queue_entry(r, organization, now=now, at_risk_percent=at_risk_percent), r.submitted_at)
+        for r in open_rows
+    ]
     queue = [entry for entry, _submitted in sorted(entries, key=lambda e: (e[0]["left_days"], e[1]))]
     decided_rows.sort(key=lambda r: (r.decided_at, r.pk), reverse=True)
-    decisions = [{"reference": r.reference, "title": r.title, "decision": IntakeStatus(r.status).label,
-                  "decided_at": r.decided_at.isoformat(), "tier": r.tier,
-                  "url": reverse("governance:intake_detail", args=[organization.slug, r.pk])} for r in decided_rows]
+    decisions = [
+        {
+            "reference": r.reference,
+            "title": r.title,
+            "decision": IntakeStatus(r.status).label,
+            "decided_at": r.decided_at.isoformat(),
+            "tier": r.tier,
+            "url": reverse("governance:intake_detail", args=[organization.slug, r.pk]),
+        }
+        for r in decided_rows
+    ]
     return queue[:limit], decisions
 
 
@@ -297,12 +394,21 @@ DECISION_WINDOW_DAYS = 180
 def decided_in_window_q(end: datetime) -> Q:
     """Requests decided in the decision window that ends at ``end``: the
     ``DECISION_WINDOW_DAYS`` up to ``end``, both ends included."""
-    return Q(status__in=DECIDED_STATUSES, decided_at__gte=end - timedelta(days=DECISION_WINDOW_DAYS),
-             decided_at__lte=end)
+    return Q(
+        status__in=DECIDED_STATUSES,
+        decided_at__gte=end - timedelta(days=DECISION_WINDOW_DAYS),
+        decided_at__lte=end,
+    )
 
 
-def intake_overview(*, organization: Organization, user=None, now: datetime | None = None,
-                    list_limit: int = 0, at_risk_percent: int | None = None) -> dict:
+def intake_overview(
+    *,
+    organization: Organization,
+    user=None,
+    now: datetime | None = None,
+    list_limit: int = 0,
+    at_risk_percent: int | None = None,
+) -> dict:
     """The intake queue's figures, for the queue page, the dashboard and the
     alignment report. Scoped to ``user`` when given (the whole organization
     otherwise). At most four queries whatever the queue's size.
@@ -334,23 +440,32 @@ def intake_overview(*, organization: Organization, user=None, now: datetime | No
     }
     if list_limit:
         overview["queue"], overview["recent_decisions"] = _lists(
-            base, organization, now=now, at_risk_percent=at_risk_percent, limit=list_limit)
+            base, organization, now=now, at_risk_percent=at_risk_percent, limit=list_limit
+        )
     return overview
 
 
 def intake_waiting_for(organization: Organization, role: str) -> list[IntakeRequest]:
     """Open requests with a proposed decision that still wait for ``role``'s
     signature ("cio" or "ciso") on their current version. Two queries."""
-    candidates = list(IntakeRequest.objects.filter(organization=organization, status__in=OPEN_STATUSES)
-                      .exclude(proposed_decision="").order_by("submitted_at"))
-    waiting = signoffs_waiting_for(organization=organization, role=role,
-                                   subjects_by_purpose={DECISION_PURPOSE: candidates})
+    candidates = list(
+        IntakeRequest.objects.filter(organization=organization, status__in=OPEN_STATUSES)
+        .exclude(proposed_decision="")
+        .order_by("submitted_at")
+    )
+    waiting = signoffs_waiting_for(
+        organization=organization, role=role, subjects_by_purpose={DECISION_PURPOSE: candidates}
+    )
     return [subject for _, subject in waiting]
 
 
 def intake_status_counts(*, user, organization: Organization) -> dict[str, int]:
-    rows = (IntakeRequest.objects.visible_to(user).filter(organization=organization)
-            .values("status").annotate(n=Count("pk")))
+    rows = (
+        IntakeRequest.objects.visible_to(user)
+        .filter(organization=organization)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
     return {row["status"]: row["n"] for row in rows}
 
 

@@ -6,6 +6,7 @@ cells as plain values, the CIO and CISO parties — into a ``MatrixState`` of
 plain values, cached under the organization's data version (core.cache: any
 saved or deleted party, activity or cell makes a new version). Only the page of
 rows on screen becomes ``GridRow`` objects with one entry per party."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,7 +51,8 @@ class Grid:
 def _letters_by_activity(organization: Organization) -> dict[int, dict[int, str]]:
     letters: dict[int, dict[int, str]] = {}
     for activity_id, party_id, letter in RaciAssignment.objects.filter(organization=organization).values_list(
-            "activity_id", "party_id", "letter"):
+        "activity_id", "party_id", "letter"
+    ):
         letters.setdefault(activity_id, {})[party_id] = letter
     return letters
 
@@ -65,8 +67,12 @@ def _check(letters: dict[int, str], executives: dict[int, str]) -> raci_rules.Ac
     for party_id, kind in executives.items():
         if party_id in letters:
             executive_letters[kind].add(letters[party_id])
-    return raci_rules.check_counts(accountable=found.count("A"), responsible=found.count("R"),
-                                   cio_letters=executive_letters["cio"], ciso_letters=executive_letters["ciso"])
+    return raci_rules.check_counts(
+        accountable=found.count("A"),
+        responsible=found.count("R"),
+        cio_letters=executive_letters["cio"],
+        ciso_letters=executive_letters["ciso"],
+    )
 
 
 @dataclass
@@ -80,8 +86,11 @@ class MatrixState:
 
 
 def _read_matrix_state(organization: Organization) -> MatrixState:
-    executives = dict(RaciParty.objects.filter(organization=organization, kind__in=("cio", "ciso")).values_list(
-        "pk", "kind"))
+    executives = dict(
+        RaciParty.objects.filter(organization=organization, kind__in=("cio", "ciso")).values_list(
+            "pk", "kind"
+        )
+    )
     activities = list(raci_activity_list(organization=organization).values_list(*GRID_COLUMNS))
     letters = _letters_by_activity(organization)
     checks = [_check(letters.get(activity[0], {}), executives) for activity in activities]
@@ -99,8 +108,12 @@ def raci_matrix_state(organization: Organization) -> MatrixState:
     return cached_for_org(organization.pk, _STATE_CACHE_NAME, lambda: _read_matrix_state(organization))
 
 
-def _row(activity: RaciActivity, parties: list[RaciParty], letters: dict[int, str],
-         check: raci_rules.ActivityCheck | None = None) -> GridRow:
+def _row(
+    activity: RaciActivity,
+    parties: list[RaciParty],
+    letters: dict[int, str],
+    check: raci_rules.ActivityCheck | None = None,
+) -> GridRow:
     cells = [(party, letters.get(party.pk, "")) for party in parties]
     if check is None:
         check = raci_rules.check_activity((party.kind, letter) for party, letter in cells)
@@ -117,8 +130,9 @@ def raci_activity_list(*, organization: Organization, user=None):
     return qs.filter(organization=organization).order_by("position", "name")
 
 
-def _matches(activity: tuple, check: raci_rules.ActivityCheck, *, process_area: str, problem: str,
-             needle: str) -> bool:
+def _matches(
+    activity: tuple, check: raci_rules.ActivityCheck, *, process_area: str, problem: str, needle: str
+) -> bool:
     _, _, name, area, csf_category, _ = activity
     if process_area and area != process_area:
         return False
@@ -129,44 +143,75 @@ def _matches(activity: tuple, check: raci_rules.ActivityCheck, *, process_area: 
     return not problem or problem in check.problems
 
 
-def raci_grid(*, organization: Organization, user, process_area: str = "", problem: str = "",
-              search: str = "", page: int | str | None = None, per_page: int = PAGE_SIZE) -> Grid:
+def raci_grid(
+    *,
+    organization: Organization,
+    user,
+    process_area: str = "",
+    problem: str = "",
+    search: str = "",
+    page: int | str | None = None,
+    per_page: int = PAGE_SIZE,
+) -> Grid:
     """The matrix for the grid page (one ``page`` of rows) and the exports
     (``page=None``: every matching row). ``problem`` is one of the raci_rules
     problem codes, or "any" for every row that breaks a rule. The parties, and
     the ``MatrixState``: at most four queries whatever the size of the matrix
     or the page."""
-    parties = list(RaciParty.objects.visible_to(user).filter(organization=organization).order_by("position", "name"))
+    parties = list(
+        RaciParty.objects.visible_to(user).filter(organization=organization).order_by("position", "name")
+    )
     if has_perm(user, organization, RaciActivity.view_permission):
         state = raci_matrix_state(organization)
     else:
         state = MatrixState(activities=[], letters={}, checks=[])
     needle = search.lower()
-    matching = [(activity, check) for activity, check in zip(state.activities, state.checks, strict=True)
-                if _matches(activity, check, process_area=process_area, problem=problem, needle=needle)]
+    matching = [
+        (activity, check)
+        for activity, check in zip(state.activities, state.checks, strict=True)
+        if _matches(activity, check, process_area=process_area, problem=problem, needle=needle)
+    ]
     page_obj = None
     shown = matching
     if page is not None:
         page_obj = Paginator(matching, per_page).get_page(page)
         shown = page_obj.object_list
     db = RaciActivity.objects.db
-    rows = [_row(RaciActivity.from_db(db, GRID_COLUMNS, activity), parties, state.letters.get(activity[0], {}),
-                 check) for activity, check in shown]
-    return Grid(parties=parties, rows=rows, summary=raci_rules.summarize(state.checks),
-                total=len(state.activities), matched=len(matching), page=page_obj)
+    rows = [
+        _row(
+            RaciActivity.from_db(db, GRID_COLUMNS, activity),
+            parties,
+            state.letters.get(activity[0], {}),
+            check,
+        )
+        for activity, check in shown
+    ]
+    return Grid(
+        parties=parties,
+        rows=rows,
+        summary=raci_rules.summarize(state.checks),
+        total=len(state.activities),
+        matched=len(matching),
+        page=page_obj,
+    )
 
 
 def raci_grid_row(*, activity: RaciActivity) -> GridRow:
     """One row (after a cell changed): two queries."""
-    parties = list(RaciParty.objects.filter(organization_id=activity.organization_id).order_by("position", "name"))
+    parties = list(
+        RaciParty.objects.filter(organization_id=activity.organization_id).order_by("position", "name")
+    )
     letters = dict(RaciAssignment.objects.filter(activity=activity).values_list("party_id", "letter"))
     return _row(activity, parties, letters)
 
 
 def raci_activity_page(*, activity: RaciActivity, per_page: int = PAGE_SIZE) -> int:
     """The page of the unfiltered grid that shows ``activity`` (one count)."""
-    before = RaciActivity.objects.filter(organization_id=activity.organization_id).filter(
-        Q(position__lt=activity.position) | Q(position=activity.position, name__lt=activity.name)).count()
+    before = (
+        RaciActivity.objects.filter(organization_id=activity.organization_id)
+        .filter(Q(position__lt=activity.position) | Q(position=activity.position, name__lt=activity.name))
+        .count()
+    )
     return before // per_page + 1
 
 
@@ -174,7 +219,9 @@ def raci_matrix(*, organization: Organization) -> RaciMatrix | None:
     return RaciMatrix.objects.filter(organization=organization).first()
 
 
-def _summary_dict(summary: raci_rules.MatrixSummary, matrix: RaciMatrix | None, status: JointStatus | None) -> dict:
+def _summary_dict(
+    summary: raci_rules.MatrixSummary, matrix: RaciMatrix | None, status: JointStatus | None
+) -> dict:
     approved = bool(matrix and summary.activities and status is not None and status.approved)
     return {
         "activities": summary.activities,
@@ -223,8 +270,9 @@ def raci_waiting_for(organization: Organization, role: str) -> list[RaciMatrix]:
     matrix = raci_matrix(organization=organization)
     if matrix is None or not RaciActivity.objects.filter(organization=organization).exists():
         return []
-    waiting = signoffs_waiting_for(organization=organization, role=role,
-                                   subjects_by_purpose={APPROVAL_PURPOSE: [matrix]})
+    waiting = signoffs_waiting_for(
+        organization=organization, role=role, subjects_by_purpose={APPROVAL_PURPOSE: [matrix]}
+    )
     return [subject for _, subject in waiting]
 
 
@@ -240,8 +288,18 @@ def raci_overview(organization: Organization, *, user=None, limit: int = 8) -> d
     else:
         state = raci_matrix_state(organization)
     summary = raci_rules.summarize(state.checks)
-    problems = [{"id": activity[0], "name": activity[2], "problems": check.labels, "overlap": check.is_overlap}
-                for activity, check in zip(state.activities, state.checks, strict=True) if not check.ok]
-    return {"activities": summary.activities, "ok": summary.ok, "gaps": summary.gaps,
-            "overlaps": summary.overlaps, "no_responsible": summary.no_responsible,
-            "problem_count": len(problems), "problems": problems[:limit], "coverage": summary.coverage}
+    problems = [
+        {"id": activity[0], "name": activity[2], "problems": check.labels, "overlap": check.is_overlap}
+        for activity, check in zip(state.activities, state.checks, strict=True)
+        if not check.ok
+    ]
+    return {
+        "activities": summary.activities,
+        "ok": summary.ok,
+        "gaps": summary.gaps,
+        "overlaps": summary.overlaps,
+        "no_responsible": summary.no_responsible,
+        "problem_count": len(problems),
+        "problems": problems[:limit],
+        "coverage": summary.coverage,
+    }

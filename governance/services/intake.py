@@ -7,6 +7,7 @@ conditions / reject) with a rationale; the proposal and the conditions are part
 of the request's version, so the CIO's and CISO's sign-offs name exactly what
 they agreed to. Changing either voids the sign-offs.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -55,9 +56,20 @@ from ..models import (
 from ..models.intake import OPEN_STATUSES
 
 DECISION_PURPOSE = "intake_decision"
-REQUEST_FIELDS = ("title", "description", "business_value", "sponsor", "target_date", "estimated_cost",
-                  "data_classification", "personal_data", "internet_facing", "third_party",
-                  "changes_authentication", "business_criticality")
+REQUEST_FIELDS = (
+    "title",
+    "description",
+    "business_value",
+    "sponsor",
+    "target_date",
+    "estimated_cost",
+    "data_classification",
+    "personal_data",
+    "internet_facing",
+    "third_party",
+    "changes_authentication",
+    "business_criticality",
+)
 SETTINGS_FIELDS = ("sla_low_days", "sla_medium_days", "sla_high_days", "at_risk_percent")
 
 
@@ -71,12 +83,15 @@ def _require_reviewer(actor: User, organization: Organization) -> None:
 
 def _require_open(request: IntakeRequest) -> None:
     if not request.is_open:
-        raise DomainError(f"This request is already decided ({request.get_status_display().lower()}).",
-                          field="status")
+        raise DomainError(
+            f"This request is already decided ({request.get_status_display().lower()}).", field="status"
+        )
 
 
 def _request_url(request: IntakeRequest) -> str:
-    return settings.SITE_URL + reverse("governance:intake_detail", args=[request.organization.slug, request.pk])
+    return settings.SITE_URL + reverse(
+        "governance:intake_detail", args=[request.organization.slug, request.pk]
+    )
 
 
 def _notify(recipients: list[str], subject: str, template: str, context: dict) -> None:
@@ -89,18 +104,31 @@ def _notify(recipients: list[str], subject: str, template: str, context: dict) -
 
 
 def _notify_requester(request: IntakeRequest, *, actor: User, note: str = "") -> None:
-    _notify([request.requester.email], f"[{request.reference}] {request.title}: {request.get_status_display()}",
-            "governance/intake/email/status_changed.txt",
-            {"request": request, "actor": actor, "note": note, "url": _request_url(request)})
+    _notify(
+        [request.requester.email],
+        f"[{request.reference}] {request.title}: {request.get_status_display()}",
+        "governance/intake/email/status_changed.txt",
+        {"request": request, "actor": actor, "note": note, "url": _request_url(request)},
+    )
 
 
 def reviewer_emails(organization: Organization) -> list[str]:
-    return list(Membership.objects.filter(organization=organization, role__in=(Role.CIO, Role.CISO))
-                .values_list("user__email", flat=True))
+    return list(
+        Membership.objects.filter(organization=organization, role__in=(Role.CIO, Role.CISO)).values_list(
+            "user__email", flat=True
+        )
+    )
 
 
-def _set_status(request: IntakeRequest, status: str, *, actor: User, reason: str, note: str = "",
-                clock_changed: bool = False) -> None:
+def _set_status(
+    request: IntakeRequest,
+    status: str,
+    *,
+    actor: User,
+    reason: str,
+    note: str = "",
+    clock_changed: bool = False,
+) -> None:
     """Change the status and save. ``clock_changed``: the SLA clock stopped or
     started again (pause, answer), so its stored moments are recomputed."""
     previous = request.status
@@ -112,10 +140,14 @@ def _set_status(request: IntakeRequest, status: str, *, actor: User, reason: str
         request.first_response_at = now
     record_change(request, actor=actor, reason=reason)
     if previous != status:
-        IntakeComment.objects.create(organization=request.organization, request=request, author=actor,
-                                     kind=CommentKind.STATUS,
-                                     body=f"{IntakeStatus(previous).label} → {IntakeStatus(status).label}"
-                                          + (f": {note}" if note else ""))
+        IntakeComment.objects.create(
+            organization=request.organization,
+            request=request,
+            author=actor,
+            kind=CommentKind.STATUS,
+            body=f"{IntakeStatus(previous).label} → {IntakeStatus(status).label}"
+            + (f": {note}" if note else ""),
+        )
         _notify_requester(request, actor=actor, note=note)
 
 
@@ -130,15 +162,20 @@ def _local_pauses(pauses) -> list[tuple[datetime, datetime | None]]:
     return [(timezone.localtime(start), timezone.localtime(end) if end else None) for start, end in pauses]
 
 
-def request_sla_moments(request: IntakeRequest, *, at_risk_percent: int, pauses, now: datetime
-                        ) -> intake_rules.SlaMoments:
+def request_sla_moments(
+    request: IntakeRequest, *, at_risk_percent: int, pauses, now: datetime
+) -> intake_rules.SlaMoments:
     """The SLA moments ``request`` should store, given its ``pauses`` as
     (started_at, ended_at or None) pairs. Pure: no query (seeders use it too)."""
     return intake_rules.sla_moments(
-        submitted_at=timezone.localtime(request.submitted_at), sla_days=request.sla_days,
-        at_risk_percent=at_risk_percent, now=timezone.localtime(now), pauses=_local_pauses(pauses),
+        submitted_at=timezone.localtime(request.submitted_at),
+        sla_days=request.sla_days,
+        at_risk_percent=at_risk_percent,
+        now=timezone.localtime(now),
+        pauses=_local_pauses(pauses),
         decided_at=timezone.localtime(request.decided_at) if request.decided_at else None,
-        paused=request.status == IntakeStatus.NEEDS_INFO)
+        paused=request.status == IntakeStatus.NEEDS_INFO,
+    )
 
 
 def apply_sla_moments(request: IntakeRequest, moments: intake_rules.SlaMoments) -> None:
@@ -147,15 +184,21 @@ def apply_sla_moments(request: IntakeRequest, moments: intake_rules.SlaMoments) 
     request.sla_elapsed_days = moments.elapsed_days
 
 
-def _store_sla(request: IntakeRequest, *, now: datetime | None = None, settings_row: IntakeSettings | None = None,
-               pauses=None) -> None:
+def _store_sla(
+    request: IntakeRequest,
+    *,
+    now: datetime | None = None,
+    settings_row: IntakeSettings | None = None,
+    pauses=None,
+) -> None:
     """Set the request's stored SLA moments from its current state (the caller
     saves it). Reads the pauses and the settings unless given."""
     if pauses is None:
         pauses = IntakePause.objects.filter(request_id=request.pk).values_list("started_at", "ended_at")
     settings_row = settings_row or intake_settings_get(organization=request.organization)
-    moments = request_sla_moments(request, at_risk_percent=settings_row.at_risk_percent, pauses=pauses,
-                                  now=now or timezone.now())
+    moments = request_sla_moments(
+        request, at_risk_percent=settings_row.at_risk_percent, pauses=pauses, now=now or timezone.now()
+    )
     apply_sla_moments(request, moments)
 
 
@@ -166,18 +209,26 @@ def intake_sla_refresh(*, organization: Organization, requests=None, now: dateti
     outside the services (imports, fixtures) and after the at-risk threshold
     changes."""
     settings_row = intake_settings_get(organization=organization)
-    rows = list(IntakeRequest.objects.filter(organization=organization, status__in=OPEN_STATUSES)
-                if requests is None else requests)
+    rows = list(
+        IntakeRequest.objects.filter(organization=organization, status__in=OPEN_STATUSES)
+        if requests is None
+        else requests
+    )
     if not rows:
         return 0
     pauses: dict[int, list] = {row.pk: [] for row in rows}
-    for request_id, start, end in (IntakePause.objects.filter(request_id__in=list(pauses))
-                                   .values_list("request_id", "started_at", "ended_at")):
+    for request_id, start, end in IntakePause.objects.filter(request_id__in=list(pauses)).values_list(
+        "request_id", "started_at", "ended_at"
+    ):
         pauses[request_id].append((start, end))
     now = now or timezone.now()
     for row in rows:
-        apply_sla_moments(row, request_sla_moments(row, at_risk_percent=settings_row.at_risk_percent,
-                                                   pauses=pauses[row.pk], now=now))
+        apply_sla_moments(
+            row,
+            request_sla_moments(
+                row, at_risk_percent=settings_row.at_risk_percent, pauses=pauses[row.pk], now=now
+            ),
+        )
     rows.sort(key=lambda row: row.pk)  # rows are written (and locked) in one fixed order: no deadlock
     IntakeRequest.objects.bulk_update(rows, ["sla_due_at", "sla_at_risk_at", "sla_elapsed_days"])
     bump_org_version(organization.pk)  # bulk writes send no signal: dashboards must re-read
@@ -195,8 +246,9 @@ def intake_settings_get(*, organization: Organization) -> IntakeSettings:
 
 
 @transaction.atomic
-def intake_settings_update(*, actor: User, organization: Organization, expected_version: int | None,
-                           **changes) -> IntakeSettings:
+def intake_settings_update(
+    *, actor: User, organization: Organization, expected_version: int | None, **changes
+) -> IntakeSettings:
     _require_reviewer(actor, organization)
     current = intake_settings_get(organization=organization)
     obj = lock_for_update(IntakeSettings, pk=current.pk, expected_version=expected_version)
@@ -206,8 +258,10 @@ def intake_settings_update(*, actor: User, organization: Organization, expected_
     for name, value in changes.items():
         setattr(obj, name, value)
     if not (obj.sla_low_days <= obj.sla_medium_days <= obj.sla_high_days):
-        raise DomainError("Higher tiers get a deeper review: the SLAs must not shrink from low to medium to high.",
-                          field="sla_medium_days")
+        raise DomainError(
+            "Higher tiers get a deeper review: the SLAs must not shrink from low to medium to high.",
+            field="sla_medium_days",
+        )
     obj.full_clean(exclude=["organization"])
     if is_unchanged(obj):
         return obj
@@ -228,16 +282,23 @@ def _clean_request_fields(values: dict) -> dict:
     if unknown:
         raise DomainError(f"Unknown field: {', '.join(sorted(unknown))}.")
     cleaned = dict(values)
-    for name, label, limit in (("title", "title", 160), ("description", "description", 10000),
-                               ("business_value", "business value", 10000), ("sponsor", "sponsor", 120)):
+    for name, label, limit in (
+        ("title", "title", 160),
+        ("description", "description", 10000),
+        ("business_value", "business value", 10000),
+        ("sponsor", "sponsor", 120),
+    ):
         text = (cleaned.get(name) or "").strip()
         if not text:
             raise DomainError(f"Enter the {label}.", field=name)
         if len(text) > limit:
             raise DomainError(f"The {label} is too long (at most {limit} characters).", field=name)
         cleaned[name] = text
-    for name, choices in (("data_classification", DataClassification), ("personal_data", PersonalData),
-                          ("business_criticality", BusinessCriticality)):
+    for name, choices in (
+        ("data_classification", DataClassification),
+        ("personal_data", PersonalData),
+        ("business_criticality", BusinessCriticality),
+    ):
         if cleaned.get(name) not in choices.values:
             raise DomainError("Choose one of the answers.", field=name)
     cost = cleaned.get("estimated_cost")
@@ -254,9 +315,12 @@ def _clean_request_fields(values: dict) -> dict:
 def _apply_triage(request: IntakeRequest) -> IntakeSettings:
     """Tier and SLA from the answers; returns the organization's settings."""
     result = intake_rules.tier_for(
-        data_classification=request.data_classification, personal_data=request.personal_data,
-        internet_facing=request.internet_facing, third_party=request.third_party,
-        changes_authentication=request.changes_authentication, business_criticality=request.business_criticality,
+        data_classification=request.data_classification,
+        personal_data=request.personal_data,
+        internet_facing=request.internet_facing,
+        third_party=request.third_party,
+        changes_authentication=request.changes_authentication,
+        business_criticality=request.business_criticality,
     )
     settings_row = intake_settings_get(organization=request.organization)
     request.tier = result.tier
@@ -267,41 +331,57 @@ def _apply_triage(request: IntakeRequest) -> IntakeSettings:
 def _next_reference(organization: Organization) -> str:
     """IR-001, IR-002, …: one past the highest number, found by the database in
     one query. The caller holds the organization's row lock."""
-    top = (IntakeRequest.objects.filter(organization=organization, reference__regex=r"^IR-[0-9]+$")
-           .aggregate(top=Max(Cast(Substr("reference", 4), output_field=IntegerField())))["top"])
+    top = IntakeRequest.objects.filter(organization=organization, reference__regex=r"^IR-[0-9]+$").aggregate(
+        top=Max(Cast(Substr("reference", 4), output_field=IntegerField()))
+    )["top"]
     return f"IR-{(top or 0) + 1:03d}"
 
 
 @transaction.atomic
-def intake_request_create(*, actor: User, organization: Organization, submitted_at: datetime | None = None,
-                          **values) -> IntakeRequest:
+def intake_request_create(
+    *, actor: User, organization: Organization, submitted_at: datetime | None = None, **values
+) -> IntakeRequest:
     """File a request. Its tier and SLA follow from the triage answers."""
     if not has_perm(actor, organization, Perm.INTAKE_FILE):
         raise NotAllowed("Your role cannot file intake requests here.")
     cleaned = _clean_request_fields(values)
     # Lock the organization row so two requests filed at once get distinct references.
     Organization.objects.select_for_update().filter(pk=organization.pk).first()
-    request = IntakeRequest(organization=organization, requester=actor, reference=_next_reference(organization),
-                            submitted_at=submitted_at or timezone.now(), status=IntakeStatus.SUBMITTED, **cleaned)
+    request = IntakeRequest(
+        organization=organization,
+        requester=actor,
+        reference=_next_reference(organization),
+        submitted_at=submitted_at or timezone.now(),
+        status=IntakeStatus.SUBMITTED,
+        **cleaned,
+    )
     _store_sla(request, settings_row=_apply_triage(request), pauses=())
     record_creation(request, actor=actor)
     _notify_requester(request, actor=actor, note="We have received your request.")
-    _notify(reviewer_emails(organization), f"New intake request {request.reference}: {request.title}",
-            "governance/intake/email/new_request.txt", {"request": request, "url": _request_url(request)})
+    _notify(
+        reviewer_emails(organization),
+        f"New intake request {request.reference}: {request.title}",
+        "governance/intake/email/new_request.txt",
+        {"request": request, "url": _request_url(request)},
+    )
     return request
 
 
 @transaction.atomic
-def intake_request_update(*, actor: User, request: IntakeRequest, expected_version: int | None,
-                          **values) -> IntakeRequest:
+def intake_request_update(
+    *, actor: User, request: IntakeRequest, expected_version: int | None, **values
+) -> IntakeRequest:
     """Change the request's description or triage answers while it is open.
     The tier (and SLA) is recomputed; sign-offs on the old version are void."""
     request = lock_for_update(IntakeRequest, pk=request.pk, expected_version=expected_version)
     if actor != request.requester and not has_perm(actor, request.organization, Perm.INTAKE_REVIEW):
         raise NotAllowed("Only the requester or a reviewer can change this request.")
     _require_open(request)
-    changes = {name: value for name, value in _clean_request_fields(values).items()
-               if getattr(request, name) != value}
+    changes = {
+        name: value
+        for name, value in _clean_request_fields(values).items()
+        if getattr(request, name) != value
+    }
     if not changes:
         return request  # nothing the person can see changed: same version, sign-offs stay
     for name, value in changes.items():
@@ -336,11 +416,22 @@ def intake_request_information(*, actor: User, request: IntakeRequest, question:
     if request.status == IntakeStatus.NEEDS_INFO:
         raise DomainError("The requester has not answered the last question yet.", field="question")
     now = timezone.now()
-    IntakeComment.objects.create(organization=request.organization, request=request, author=actor,
-                                 kind=CommentKind.INFO_REQUEST, body=question)
+    IntakeComment.objects.create(
+        organization=request.organization,
+        request=request,
+        author=actor,
+        kind=CommentKind.INFO_REQUEST,
+        body=question,
+    )
     IntakePause.objects.create(organization=request.organization, request=request, started_at=now)
-    _set_status(request, IntakeStatus.NEEDS_INFO, actor=actor, reason="Information requested", note=question,
-                clock_changed=True)
+    _set_status(
+        request,
+        IntakeStatus.NEEDS_INFO,
+        actor=actor,
+        reason="Information requested",
+        note=question,
+        clock_changed=True,
+    )
     return request
 
 
@@ -358,14 +449,24 @@ def intake_comment_add(*, actor: User, request: IntakeRequest, body: str) -> Int
         raise NotAllowed("Only the requester and the reviewers can comment here.")
     request = lock_for_update(IntakeRequest, pk=request.pk, expected_version=None)
     answering = request.status == IntakeStatus.NEEDS_INFO and actor == request.requester
-    comment = IntakeComment.objects.create(organization=request.organization, request=request, author=actor,
-                                           kind=CommentKind.ANSWER if answering else CommentKind.COMMENT, body=body)
+    comment = IntakeComment.objects.create(
+        organization=request.organization,
+        request=request,
+        author=actor,
+        kind=CommentKind.ANSWER if answering else CommentKind.COMMENT,
+        body=body,
+    )
     if answering:
         _close_pauses(request, timezone.now())
-        _set_status(request, IntakeStatus.IN_REVIEW, actor=actor, reason="Requester answered", clock_changed=True)
-        _notify(reviewer_emails(request.organization), f"[{request.reference}] The requester answered",
-                "governance/intake/email/answered.txt", {"request": request, "comment": comment,
-                                                          "url": _request_url(request)})
+        _set_status(
+            request, IntakeStatus.IN_REVIEW, actor=actor, reason="Requester answered", clock_changed=True
+        )
+        _notify(
+            reviewer_emails(request.organization),
+            f"[{request.reference}] The requester answered",
+            "governance/intake/email/answered.txt",
+            {"request": request, "comment": comment, "url": _request_url(request)},
+        )
     elif is_reviewer and request.first_response_at is None and actor != request.requester:
         request.first_response_at = timezone.now()
         request.save(update_fields=["first_response_at"])
@@ -376,9 +477,18 @@ def intake_comment_add(*, actor: User, request: IntakeRequest, body: str) -> Int
 
 
 @transaction.atomic
-def intake_option_add(*, actor: User, request: IntakeRequest, title: str, security_score: int,
-                      cost: Decimal | None = None, timeline: str = "", pros: str = "", cons: str = "",
-                      recommended: bool = False) -> IntakeOption:
+def intake_option_add(
+    *,
+    actor: User,
+    request: IntakeRequest,
+    title: str,
+    security_score: int,
+    cost: Decimal | None = None,
+    timeline: str = "",
+    pros: str = "",
+    cons: str = "",
+    recommended: bool = False,
+) -> IntakeOption:
     _require_reviewer(actor, request.organization)
     _require_open(request)
     title = (title or "").strip()
@@ -390,10 +500,18 @@ def intake_option_add(*, actor: User, request: IntakeRequest, title: str, securi
         raise DomainError("The cost cannot be negative.", field="cost")
     if recommended:
         IntakeOption.objects.filter(request=request, recommended=True).update(recommended=False)
-    option = IntakeOption(organization=request.organization, request=request, title=title[:120], cost=cost,
-                          timeline=(timeline or "").strip()[:80], security_score=int(security_score),
-                          pros=(pros or "").strip(), cons=(cons or "").strip(), recommended=bool(recommended),
-                          created_by=actor)
+    option = IntakeOption(
+        organization=request.organization,
+        request=request,
+        title=title[:120],
+        cost=cost,
+        timeline=(timeline or "").strip()[:80],
+        security_score=int(security_score),
+        pros=(pros or "").strip(),
+        cons=(cons or "").strip(),
+        recommended=bool(recommended),
+        created_by=actor,
+    )
     record_creation(option, actor=actor)
     return option
 
@@ -406,8 +524,9 @@ def intake_option_delete(*, actor: User, option: IntakeOption) -> None:
 
 
 @transaction.atomic
-def intake_condition_add(*, actor: User, request: IntakeRequest, text: str, due_date: date | None = None
-                         ) -> IntakeCondition:
+def intake_condition_add(
+    *, actor: User, request: IntakeRequest, text: str, due_date: date | None = None
+) -> IntakeCondition:
     """Conditions are part of what is signed: adding one voids the sign-offs."""
     _require_reviewer(actor, request.organization)
     request = lock_for_update(IntakeRequest, pk=request.pk, expected_version=None)
@@ -417,8 +536,9 @@ def intake_condition_add(*, actor: User, request: IntakeRequest, text: str, due_
         raise DomainError("Write the condition, e.g. “Single sign-on before go-live”.", field="text")
     if len(text) > 300:
         raise DomainError("Keep the condition under 300 characters.", field="text")
-    condition = IntakeCondition(organization=request.organization, request=request, text=text, due_date=due_date,
-                                created_by=actor)
+    condition = IntakeCondition(
+        organization=request.organization, request=request, text=text, due_date=due_date, created_by=actor
+    )
     record_creation(condition, actor=actor)
     record_change(request, actor=actor, reason=f"Condition added: {text[:80]}")
     return condition
@@ -446,8 +566,9 @@ def intake_condition_set_met(*, actor: User, condition: IntakeCondition, met: bo
 
 
 @transaction.atomic
-def intake_propose_decision(*, actor: User, request: IntakeRequest, decision: str, rationale: str,
-                            expected_version: int | None = None) -> IntakeRequest:
+def intake_propose_decision(
+    *, actor: User, request: IntakeRequest, decision: str, rationale: str, expected_version: int | None = None
+) -> IntakeRequest:
     """Put a decision up for the joint sign-off. A new proposal voids earlier sign-offs."""
     _require_reviewer(actor, request.organization)
     request = lock_for_update(IntakeRequest, pk=request.pk, expected_version=expected_version)
@@ -456,18 +577,25 @@ def intake_propose_decision(*, actor: User, request: IntakeRequest, decision: st
         raise DomainError("Choose approve, approve with conditions, or reject.", field="decision")
     rationale = (rationale or "").strip()
     if not rationale:
-        raise DomainError("Explain the decision in a sentence or two; the requester will read it.",
-                          field="rationale")
+        raise DomainError(
+            "Explain the decision in a sentence or two; the requester will read it.", field="rationale"
+        )
     if decision == IntakeDecision.APPROVED_WITH_CONDITIONS and not request.conditions.exists():
-        raise DomainError("Add at least one condition before proposing approval with conditions.",
-                          field="decision")
+        raise DomainError(
+            "Add at least one condition before proposing approval with conditions.", field="decision"
+        )
     if request.status == IntakeStatus.NEEDS_INFO:
-        raise DomainError("The requester has not answered yet. Wait for the answer before deciding.",
-                          field="decision")
+        raise DomainError(
+            "The requester has not answered yet. Wait for the answer before deciding.", field="decision"
+        )
     request.proposed_decision, request.decision_rationale = decision, rationale
     if request.status == IntakeStatus.SUBMITTED:
-        _set_status(request, IntakeStatus.IN_REVIEW, actor=actor,
-                    reason=f"Decision proposed: {IntakeDecision(decision).label}")
+        _set_status(
+            request,
+            IntakeStatus.IN_REVIEW,
+            actor=actor,
+            reason=f"Decision proposed: {IntakeDecision(decision).label}",
+        )
     else:
         record_change(request, actor=actor, reason=f"Decision proposed: {IntakeDecision(decision).label}")
     return request
@@ -481,8 +609,9 @@ def intake_sign(*, actor: User, request: IntakeRequest, decision: str = "approve
     _require_open(request)
     if not request.proposed_decision:
         raise DomainError("Propose a decision first; the sign-off approves that proposal.", field="decision")
-    signoff = signoff_sign(actor=actor, subject=request, purpose=DECISION_PURPOSE, decision=decision,
-                           comment=comment)
+    signoff = signoff_sign(
+        actor=actor, subject=request, purpose=DECISION_PURPOSE, decision=decision, comment=comment
+    )
     if signoff_status(request, DECISION_PURPOSE).approved:
         _finalize(request, actor=actor)
     return signoff
@@ -498,10 +627,14 @@ def _finalize(request: IntakeRequest, *, actor: User) -> None:
     _store_sla(request, now=now)
     # Saved without a new version: the sign-offs stay attached to what was decided.
     record_creation(request, actor=actor)
-    IntakeComment.objects.create(organization=request.organization, request=request, author=actor,
-                                 kind=CommentKind.STATUS,
-                                 body=f"{IntakeStatus(previous).label} → {request.get_status_display()} "
-                                      "(joint decision of the CIO and the CISO)")
+    IntakeComment.objects.create(
+        organization=request.organization,
+        request=request,
+        author=actor,
+        kind=CommentKind.STATUS,
+        body=f"{IntakeStatus(previous).label} → {request.get_status_display()} "
+        "(joint decision of the CIO and the CISO)",
+    )
     _notify_requester(request, actor=actor, note=request.decision_rationale)
 
 
@@ -522,8 +655,12 @@ def intake_flag_breaches(*, now: datetime | None = None) -> int:
     from ..selectors.intake import breached_q
 
     now = now or timezone.now()
-    newly_breached = (IntakeRequest.objects.filter(status__in=OPEN_STATUSES, breach_notified_at__isnull=True)
-                      .filter(breached_q(now)).select_related("organization").order_by("organization_id", "pk"))
+    newly_breached = (
+        IntakeRequest.objects.filter(status__in=OPEN_STATUSES, breach_notified_at__isnull=True)
+        .filter(breached_q(now))
+        .select_related("organization")
+        .order_by("organization_id", "pk")
+    )
     flagged: dict[int, list[IntakeRequest]] = {}
     for request in newly_breached:
         request.breach_notified_at = now
@@ -531,11 +668,16 @@ def intake_flag_breaches(*, now: datetime | None = None) -> int:
         flagged.setdefault(request.organization_id, []).append(request)
     for requests in flagged.values():
         organization = requests[0].organization
-        _notify(reviewer_emails(organization),
-                f"{len(requests)} intake request{'s' if len(requests) != 1 else ''} past the decision SLA",
-                "governance/intake/email/breached.txt",
-                {"organization": organization, "requests": requests,
-                 "queue_url": settings.SITE_URL + reverse("governance:intake_list", args=[organization.slug])})
+        _notify(
+            reviewer_emails(organization),
+            f"{len(requests)} intake request{'s' if len(requests) != 1 else ''} past the decision SLA",
+            "governance/intake/email/breached.txt",
+            {
+                "organization": organization,
+                "requests": requests,
+                "queue_url": settings.SITE_URL + reverse("governance:intake_list", args=[organization.slug]),
+            },
+        )
     return sum(len(v) for v in flagged.values())
 
 
@@ -543,8 +685,16 @@ def intake_flag_breaches(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def intake_create_risk(*, actor: User, request: IntakeRequest, title: str, impact_statement: str, category: str,
-                       origin: str, owner: User):
+def intake_create_risk(
+    *,
+    actor: User,
+    request: IntakeRequest,
+    title: str,
+    impact_statement: str,
+    category: str,
+    origin: str,
+    owner: User,
+):
     """Raise a risk in the register from a decided request (for example the
     residual risk of an approval with conditions) and link it to the request."""
     from risks.services import risk_create
@@ -554,9 +704,22 @@ def intake_create_risk(*, actor: User, request: IntakeRequest, title: str, impac
     _require_reviewer(actor, request.organization)
     if not request.is_decided:
         raise DomainError("Risks are raised from a request once it is decided.", field="status")
-    risk = risk_create(actor=actor, organization=request.organization, title=title,
-                       impact_statement=impact_statement, category=category, origin=origin, owner=owner)
-    link = IntakeRiskLink(organization=request.organization, request=request, risk_id=risk.pk,
-                          risk_reference=risk.reference, risk_title=risk.title[:200], created_by=actor)
+    risk = risk_create(
+        actor=actor,
+        organization=request.organization,
+        title=title,
+        impact_statement=impact_statement,
+        category=category,
+        origin=origin,
+        owner=owner,
+    )
+    link = IntakeRiskLink(
+        organization=request.organization,
+        request=request,
+        risk_id=risk.pk,
+        risk_reference=risk.reference,
+        risk_title=risk.title[:200],
+        created_by=actor,
+    )
     record_creation(link, actor=actor)
     return risk

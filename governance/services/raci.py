@@ -1,6 +1,7 @@
 """Every write to the ownership matrix. Each edit of a party, activity or cell
 also records a change on the organization's RaciMatrix, which voids the joint
 approval: the CIO and CISO approved the matrix as it stood."""
+
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
@@ -68,17 +69,32 @@ def _check_members(organization: Organization, members) -> list[User]:
 
 
 @transaction.atomic
-def raci_party_create(*, actor: User, organization: Organization, name: str, kind: str = PartyKind.OTHER,
-                      description: str = "", members=()) -> RaciParty:
+def raci_party_create(
+    *,
+    actor: User,
+    organization: Organization,
+    name: str,
+    kind: str = PartyKind.OTHER,
+    description: str = "",
+    members=(),
+) -> RaciParty:
     name = _clean_text(name, field="name", label="party name", max_length=80)
     if kind not in PartyKind.values:
         raise DomainError("Choose what kind of party this is.", field="kind")
     if RaciParty.objects.filter(organization=organization, name__iexact=name).exists():
         raise DomainError(f"A party called “{name}” already exists.", field="name")
-    position = (RaciParty.objects.filter(organization=organization).aggregate(m=Max("position"))["m"] or 0) + 1
-    party = RaciParty(organization=organization, name=name, kind=kind, position=position,
-                      description=_clean_text(description, field="description", label="description",
-                                              max_length=200, required=False))
+    position = (
+        RaciParty.objects.filter(organization=organization).aggregate(m=Max("position"))["m"] or 0
+    ) + 1
+    party = RaciParty(
+        organization=organization,
+        name=name,
+        kind=kind,
+        position=position,
+        description=_clean_text(
+            description, field="description", label="description", max_length=200, required=False
+        ),
+    )
     record_creation(party, actor=actor)
     party.members.set(_check_members(organization, members))
     _touch_matrix(organization, actor=actor, reason=f"Party added: {name}")
@@ -86,17 +102,30 @@ def raci_party_create(*, actor: User, organization: Organization, name: str, kin
 
 
 @transaction.atomic
-def raci_party_update(*, actor: User, party: RaciParty, expected_version: int | None, name: str, kind: str,
-                      description: str = "", members=()) -> RaciParty:
+def raci_party_update(
+    *,
+    actor: User,
+    party: RaciParty,
+    expected_version: int | None,
+    name: str,
+    kind: str,
+    description: str = "",
+    members=(),
+) -> RaciParty:
     party = lock_for_update(RaciParty, pk=party.pk, expected_version=expected_version)
     name = _clean_text(name, field="name", label="party name", max_length=80)
     if kind not in PartyKind.values:
         raise DomainError("Choose what kind of party this is.", field="kind")
-    if RaciParty.objects.filter(organization=party.organization, name__iexact=name).exclude(pk=party.pk).exists():
+    if (
+        RaciParty.objects.filter(organization=party.organization, name__iexact=name)
+        .exclude(pk=party.pk)
+        .exists()
+    ):
         raise DomainError(f"A party called “{name}” already exists.", field="name")
     party.name, party.kind = name, kind
-    party.description = _clean_text(description, field="description", label="description", max_length=200,
-                                    required=False)
+    party.description = _clean_text(
+        description, field="description", label="description", max_length=200, required=False
+    )
     members = _check_members(party.organization, members)
     if is_unchanged(party) and {m.pk for m in members} == set(party.members.values_list("pk", flat=True)):
         return party
@@ -125,20 +154,30 @@ def _activity_fields(name, description, process_area, csf_category) -> dict:
         raise DomainError("Choose a NIST CSF 2.0 category such as GV.RR.", field="csf_category")
     return {
         "name": _clean_text(name, field="name", label="activity name", max_length=120),
-        "description": _clean_text(description, field="description", label="description", max_length=2000,
-                                   required=False),
+        "description": _clean_text(
+            description, field="description", label="description", max_length=2000, required=False
+        ),
         "process_area": process_area,
         "csf_category": csf_category,
     }
 
 
 @transaction.atomic
-def raci_activity_create(*, actor: User, organization: Organization, name: str, process_area: str,
-                         csf_category: str, description: str = "") -> RaciActivity:
+def raci_activity_create(
+    *,
+    actor: User,
+    organization: Organization,
+    name: str,
+    process_area: str,
+    csf_category: str,
+    description: str = "",
+) -> RaciActivity:
     fields = _activity_fields(name, description, process_area, csf_category)
     if RaciActivity.objects.filter(organization=organization, name__iexact=fields["name"]).exists():
         raise DomainError(f"An activity called “{fields['name']}” already exists.", field="name")
-    position = (RaciActivity.objects.filter(organization=organization).aggregate(m=Max("position"))["m"] or 0) + 1
+    position = (
+        RaciActivity.objects.filter(organization=organization).aggregate(m=Max("position"))["m"] or 0
+    ) + 1
     activity = RaciActivity(organization=organization, position=position, **fields)
     record_creation(activity, actor=actor)
     _touch_matrix(organization, actor=actor, reason=f"Activity added: {activity.name}")
@@ -146,12 +185,23 @@ def raci_activity_create(*, actor: User, organization: Organization, name: str, 
 
 
 @transaction.atomic
-def raci_activity_update(*, actor: User, activity: RaciActivity, expected_version: int | None, name: str,
-                         process_area: str, csf_category: str, description: str = "") -> RaciActivity:
+def raci_activity_update(
+    *,
+    actor: User,
+    activity: RaciActivity,
+    expected_version: int | None,
+    name: str,
+    process_area: str,
+    csf_category: str,
+    description: str = "",
+) -> RaciActivity:
     activity = lock_for_update(RaciActivity, pk=activity.pk, expected_version=expected_version)
     fields = _activity_fields(name, description, process_area, csf_category)
-    if RaciActivity.objects.filter(organization=activity.organization, name__iexact=fields["name"]).exclude(
-            pk=activity.pk).exists():
+    if (
+        RaciActivity.objects.filter(organization=activity.organization, name__iexact=fields["name"])
+        .exclude(pk=activity.pk)
+        .exists()
+    ):
         raise DomainError(f"An activity called “{fields['name']}” already exists.", field="name")
     for key, value in fields.items():
         setattr(activity, key, value)
@@ -184,22 +234,30 @@ def raci_cell_set(*, actor: User, activity: RaciActivity, party: RaciParty, lett
         raise DomainError("Use R, A, C, I or leave the cell empty.", field="letter")
     current = RaciAssignment.objects.select_for_update().filter(activity=activity, party=party).first()
     if current is None and letter:
-        record_creation(RaciAssignment(organization=activity.organization, activity=activity, party=party,
-                                       letter=letter), actor=actor)
+        record_creation(
+            RaciAssignment(organization=activity.organization, activity=activity, party=party, letter=letter),
+            actor=actor,
+        )
     elif current is not None and not letter:
         record_deletion(current, actor=actor)
     elif current is not None and current.letter != letter:
         current.letter = letter
         record_change(current, actor=actor, void_signoffs=False)
-    _touch_matrix(activity.organization, actor=actor, reason=f"{activity.name} / {party.name}: {letter or 'empty'}")
+    _touch_matrix(
+        activity.organization, actor=actor, reason=f"{activity.name} / {party.name}: {letter or 'empty'}"
+    )
     return letter
 
 
 @transaction.atomic
 def raci_cell_cycle(*, actor: User, activity: RaciActivity, party: RaciParty) -> str:
     """A click on a cell: empty → R → A → C → I → empty."""
-    current = RaciAssignment.objects.filter(activity=activity, party=party).values_list("letter", flat=True).first()
-    return raci_cell_set(actor=actor, activity=activity, party=party, letter=raci_rules.next_letter(current or ""))
+    current = (
+        RaciAssignment.objects.filter(activity=activity, party=party).values_list("letter", flat=True).first()
+    )
+    return raci_cell_set(
+        actor=actor, activity=activity, party=party, letter=raci_rules.next_letter(current or "")
+    )
 
 
 # ---------------------------------------------------------------- template ---
@@ -212,35 +270,53 @@ def raci_apply_template(*, actor: User, organization: Organization) -> int:
     they are, so applying twice adds nothing (and records nothing). Returns the
     activities added. The matrix row is locked first: two people applying the
     template at once take turns, and the second finds everything in place."""
-    matrix = RaciMatrix.objects.select_for_update().get(pk=raci_matrix_get_or_create(organization=organization).pk)
-    parties = {p.kind: p for p in RaciParty.objects.filter(organization=organization).exclude(kind=PartyKind.OTHER)}
+    matrix = RaciMatrix.objects.select_for_update().get(
+        pk=raci_matrix_get_or_create(organization=organization).pk
+    )
+    parties = {
+        p.kind: p for p in RaciParty.objects.filter(organization=organization).exclude(kind=PartyKind.OTHER)
+    }
     position = RaciParty.objects.filter(organization=organization).aggregate(m=Max("position"))["m"] or 0
     for name, kind, description in DEFAULT_PARTIES:
         if kind not in parties:
             position += 1
-            party = RaciParty(organization=organization, name=name, kind=kind, description=description,
-                              position=position)
+            party = RaciParty(
+                organization=organization, name=name, kind=kind, description=description, position=position
+            )
             try:
                 with transaction.atomic():
                     record_creation(party, actor=actor)
             except IntegrityError:
-                raise DomainError(f"A party called “{name}” exists with another kind. Rename it first.",
-                                  field="name") from None
+                raise DomainError(
+                    f"A party called “{name}” exists with another kind. Rename it first.", field="name"
+                ) from None
             parties[kind] = party
-    existing = {n.lower() for n in RaciActivity.objects.filter(organization=organization).values_list("name", flat=True)}
+    existing = {
+        n.lower()
+        for n in RaciActivity.objects.filter(organization=organization).values_list("name", flat=True)
+    }
     position = RaciActivity.objects.filter(organization=organization).aggregate(m=Max("position"))["m"] or 0
     added = 0
     for template in TEMPLATE_ACTIVITIES:
         if template.name.lower() in existing:
             continue
         position += 1
-        activity = RaciActivity(organization=organization, name=template.name, description=template.description,
-                                process_area=template.process_area, csf_category=template.csf_category,
-                                position=position)
+        activity = RaciActivity(
+            organization=organization,
+            name=template.name,
+            description=template.description,
+            process_area=template.process_area,
+            csf_category=template.csf_category,
+            position=position,
+        )
         record_creation(activity, actor=actor)
         for kind, letter in template.assignments().items():
-            record_creation(RaciAssignment(organization=organization, activity=activity, party=parties[kind],
-                                           letter=letter), actor=actor)
+            record_creation(
+                RaciAssignment(
+                    organization=organization, activity=activity, party=parties[kind], letter=letter
+                ),
+                actor=actor,
+            )
         added += 1
     if not added and matrix.template_applied_at is not None:
         return 0  # nothing new: no history entry for a repeated apply
@@ -257,10 +333,13 @@ def raci_sign(*, actor: User, organization: Organization, decision: str = "appro
     matrix = raci_matrix_get_or_create(organization=organization)
     if not RaciActivity.objects.filter(organization=organization).exists():
         raise DomainError("Add activities to the matrix before approving it.")
-    return signoff_sign(actor=actor, subject=matrix, purpose=APPROVAL_PURPOSE, decision=decision, comment=comment)
+    return signoff_sign(
+        actor=actor, subject=matrix, purpose=APPROVAL_PURPOSE, decision=decision, comment=comment
+    )
 
 
 @transaction.atomic
 def raci_withdraw(*, actor: User, organization: Organization) -> None:
-    signoff_withdraw(actor=actor, subject=raci_matrix_get_or_create(organization=organization),
-                     purpose=APPROVAL_PURPOSE)
+    signoff_withdraw(
+        actor=actor, subject=raci_matrix_get_or_create(organization=organization), purpose=APPROVAL_PURPOSE
+    )

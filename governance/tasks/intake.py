@@ -1,5 +1,6 @@
 """Intake background work: flag requests past their decision SLA and e-mail the
 reviewers. A thin wrapper around the service."""
+
 from celery import shared_task
 from celery.schedules import crontab
 
@@ -14,7 +15,9 @@ BEAT_SCHEDULE: dict = {
 }
 
 
-@shared_task(name="governance.intake_flag_breaches", autoretry_for=(Exception,), retry_backoff=True, max_retries=3)
+@shared_task(
+    name="governance.intake_flag_breaches", autoretry_for=(Exception,), retry_backoff=True, max_retries=3
+)
 def intake_flag_breaches() -> int:
     from ..services.intake import intake_flag_breaches as flag
 

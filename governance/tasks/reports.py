@@ -1,5 +1,6 @@
 """Thin Celery tasks for alignment reports: build one, and the periodic
 dispatcher that requests each organization's report when its schedule is due."""
+
 from __future__ import annotations
 
 import logging
@@ -35,8 +36,13 @@ def _record_failure(report_id: int, reason: str, final: bool) -> None:
         _fresh_connection()
 
 
-@shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True, reject_on_worker_lost=True,
-             name="governance.build_alignment_report")
+@shared_task(
+    bind=True,
+    max_retries=MAX_RETRIES,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    name="governance.build_alignment_report",
+)
 def build_alignment_report(self, report_id: int) -> int | None:
     """Build one report's snapshot; retried with exponential backoff; the last
     failure's reason is stored on the report and shown on its page. Idempotent:
@@ -52,12 +58,19 @@ def build_alignment_report(self, report_id: int) -> int | None:
         _record_failure(report_id, reason, final)
         if final:
             raise
-        raise self.retry(exc=exc, countdown=min(600, 10 * 2 ** self.request.retries)) from exc
+        raise self.retry(exc=exc, countdown=min(600, 10 * 2**self.request.retries)) from exc
     return report.pk
 
 
-@shared_task(bind=True, autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=900, retry_jitter=True,
-             max_retries=5, name="governance.notify_board_of_report")
+@shared_task(
+    bind=True,
+    autoretry_for=(OSError,),
+    retry_backoff=30,
+    retry_backoff_max=900,
+    retry_jitter=True,
+    max_retries=5,
+    name="governance.notify_board_of_report",
+)
 def notify_board_of_report(self, report_id: int) -> int:
     """E-mail board members a link to a newly published report (retried if the mail server is down)."""
     if outbox.is_done(self.request.id):
@@ -88,5 +101,10 @@ BEAT_SCHEDULE = {
     },
 }
 
-__all__ = ["BEAT_SCHEDULE", "build_alignment_report", "dispatch_scheduled_reports", "notify_board_of_report",
-           "retry_stalled_reports"]
+__all__ = [
+    "BEAT_SCHEDULE",
+    "build_alignment_report",
+    "dispatch_scheduled_reports",
+    "notify_board_of_report",
+    "retry_stalled_reports",
+]

@@ -7,6 +7,7 @@ queue's size; here the detail URL is reversed once (with a stand-in id,
 replaced by each request's own) and the rows are built with plain string
 formatting, every text escaped (quotes included) before it goes in.
 """
+
 from __future__ import annotations
 
 from html import escape  # the standard library's: called for every cell
@@ -30,14 +31,18 @@ def _sla_clock(intake, clock) -> str:
     if intake.is_decided:
         text = f"Decided in {clock.decision_days} of {clock.sla_days} d"
     elif clock.paused:
-        text = (f'<i class="bi bi-pause-circle" aria-hidden="true"></i> Paused · {clock.elapsed_days} of '
-                f"{clock.sla_days} d")
+        text = (
+            f'<i class="bi bi-pause-circle" aria-hidden="true"></i> Paused · {clock.elapsed_days} of '
+            f"{clock.sla_days} d"
+        )
     else:
         text = f"{escape(clock.label)} · {clock.elapsed_days} of {clock.sla_days} d"
-    return (f'<div class="sla-clock sla-{clock.css}"><span class="small fw-semibold">{text}</span> '
-            f'<span class="sla-bar" role="img" aria-label="{clock.bar_percent}% of the SLA used">'
-            f'<svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect class="sla-fill-{clock.css}" '
-            f'x="0" y="0" height="4" width="{clock.bar_percent}"></rect></svg></span></div>')
+    return (
+        f'<div class="sla-clock sla-{clock.css}"><span class="small fw-semibold">{text}</span> '
+        f'<span class="sla-bar" role="img" aria-label="{clock.bar_percent}% of the SLA used">'
+        f'<svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect class="sla-fill-{clock.css}" '
+        f'x="0" y="0" height="4" width="{clock.bar_percent}"></rect></svg></span></div>'
+    )
 
 
 def _submitted(value) -> str:
@@ -49,20 +54,28 @@ def _submitted(value) -> str:
 @register.simple_tag
 def intake_queue_rows(rows, org_slug: str, is_reviewer: bool) -> SafeString:
     """The ``<tr>`` of each queue row (governance.selectors.intake.QueueRow)."""
-    head, _, tail = reverse("governance:intake_detail", args=[org_slug, _REQUEST_SLOT]).rpartition(_REQUEST_SLOT)
+    head, _, tail = reverse("governance:intake_detail", args=[org_slug, _REQUEST_SLOT]).rpartition(
+        _REQUEST_SLOT
+    )
     parts = []
     for row in rows:
         intake, clock = row.request, row.clock
         url = escape(f"{head}{intake.pk}{tail}")
         reference = escape(intake.reference)
         requester = f"{escape(intake.requester.display_name)} · " if is_reviewer else ""
-        tier = f'<span class="badge tier-{escape(intake.tier)}">{escape(str(intake.get_tier_display()))}</span>'
-        status = (f'<span class="badge intake-status intake-status-{escape(intake.status)}">'
-                  f"{escape(str(intake.get_status_display()))}</span>")
+        tier = (
+            f'<span class="badge tier-{escape(intake.tier)}">{escape(str(intake.get_tier_display()))}</span>'
+        )
+        status = (
+            f'<span class="badge intake-status intake-status-{escape(intake.status)}">'
+            f"{escape(str(intake.get_status_display()))}</span>"
+        )
         proposed = ""
         if intake.proposed_decision and intake.is_open:
-            proposed = (f'<div class="small text-body-secondary">proposed: '
-                        f"{escape(str(intake.get_proposed_decision_display()).lower())}</div>")
+            proposed = (
+                f'<div class="small text-body-secondary">proposed: '
+                f"{escape(str(intake.get_proposed_decision_display()).lower())}</div>"
+            )
         sla = _sla_clock(intake, clock)
         age = _days(clock.age_days)
         parts.append(

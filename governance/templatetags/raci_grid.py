@@ -9,6 +9,7 @@ each row's and party's own), escape each party's name once, and build the
 cells with plain string formatting, every text escaped (quotes included)
 before it goes in.
 """
+
 from __future__ import annotations
 
 from html import escape  # the standard library's: called hundreds of times per page
@@ -22,8 +23,13 @@ from ..models import CSF_CATEGORIES, ProcessArea
 register = template.Library()
 
 # What a cell shows, its CSS modifier and its state in words, per letter ("" is an empty cell).
-_SHOWN = {"": ("·", "empty", "empty"), "R": ("R", "R", "R"), "A": ("A", "A", "A"), "C": ("C", "C", "C"),
-          "I": ("I", "I", "I")}
+_SHOWN = {
+    "": ("·", "empty", "empty"),
+    "R": ("R", "R", "R"),
+    "A": ("A", "A", "A"),
+    "C": ("C", "C", "C"),
+    "I": ("I", "I", "I"),
+}
 _AREAS = dict(ProcessArea.choices)
 _CSF = dict(CSF_CATEGORIES)
 # Stand-ins for the ids in a reversed URL, replaced by each row's and party's own.
@@ -39,7 +45,8 @@ class _Urls:
         head, _, self.cell_tail = cell.rpartition(_PARTY_SLOT)  # the ids are the path's last parts
         self.cell_head, _, self.cell_mid = head.rpartition(_ACTIVITY_SLOT)
         self.edit_head, _, self.edit_tail = reverse(
-            "governance:raci_activity_edit", args=[org_slug, _ACTIVITY_SLOT]).rpartition(_ACTIVITY_SLOT)
+            "governance:raci_activity_edit", args=[org_slug, _ACTIVITY_SLOT]
+        ).rpartition(_ACTIVITY_SLOT)
         self.parties: dict[int, tuple[int, str]] = {}  # id(party) → its pk and escaped name
 
     def party(self, party) -> tuple[int, str]:
@@ -78,12 +85,15 @@ def raci_cells(context, row, can_edit: bool) -> SafeString:
             parts.append(
                 f'<td class="raci-cell"><button type="button" class="raci-letter raci-{css}" '
                 f'hx-post="{head}{pk}{tail}" title="{name}: {state} — click for the next letter" '
-                f'aria-label="{activity}, {name}: {state}. Click to change.">{shown}</button></td>')
+                f'aria-label="{activity}, {name}: {state}. Click to change.">{shown}</button></td>'
+            )
     else:
         for party, letter in row.cells:
             shown, css, _ = _SHOWN.get(letter, _SHOWN[""])
-            parts.append(f'<td class="raci-cell"><span class="raci-letter raci-{css}" '
-                         f'title="{urls.party(party)[1]}">{shown}</span></td>')
+            parts.append(
+                f'<td class="raci-cell"><span class="raci-letter raci-{css}" '
+                f'title="{urls.party(party)[1]}">{shown}</span></td>'
+            )
     return mark_safe("".join(parts))  # noqa: S308 - every text in it is escaped above
 
 

@@ -1,4 +1,5 @@
 """Dashboard, alignment method and alignment reports under /o/<org>/."""
+
 from django.urls import path
 
 from governance.views import dashboard, reports

@@ -1,4 +1,5 @@
 """The shared CIO–CISO dashboard and the page explaining the alignment method."""
+
 from __future__ import annotations
 
 from django.views.generic import TemplateView
@@ -54,7 +55,12 @@ class AlignmentMethodView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(parts=alignment.PARTS, good_from=alignment.GOOD_FROM, fair_from=alignment.FAIR_FROM,
-                       signoff_limit_days=SIGNOFF_LIMIT_DAYS, can_dashboard=self.can(Perm.DASHBOARD_VIEW),
-                       definitions_html=definitions_html())
+        context.update(
+            parts=alignment.PARTS,
+            good_from=alignment.GOOD_FROM,
+            fair_from=alignment.FAIR_FROM,
+            signoff_limit_days=SIGNOFF_LIMIT_DAYS,
+            can_dashboard=self.can(Perm.DASHBOARD_VIEW),
+            definitions_html=definitions_html(),
+        )
         return context

@@ -1,5 +1,6 @@
 """Pages of project intake: my requests / the reviewers' queue, the request
 form, the request page and its workflow actions, and the SLA settings."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -32,8 +33,11 @@ class IntakeMixin(OrgViewMixin):
         return self.can(Perm.INTAKE_REVIEW)
 
     def get_request_object(self) -> IntakeRequest:
-        return get_object_or_404(IntakeRequest.objects.visible_to(self.request.user),
-                                 organization=self.organization, pk=self.kwargs["pk"])
+        return get_object_or_404(
+            IntakeRequest.objects.visible_to(self.request.user),
+            organization=self.organization,
+            pk=self.kwargs["pk"],
+        )
 
 
 class IntakeListView(IntakeMixin, TemplateView):
@@ -49,20 +53,33 @@ class IntakeListView(IntakeMixin, TemplateView):
         settings = services.intake_settings_get(organization=self.organization)
         now = timezone.now()
         requests = selectors.intake_request_list(
-            user=self.request.user, organization=self.organization, status="" if status == "all" else status,
-            tier=data.get("tier", ""), sla=data.get("sla", ""), search=data.get("q", ""),
-            sort=data.get("sort") or "sla", now=now, settings=settings)
+            user=self.request.user,
+            organization=self.organization,
+            status="" if status == "all" else status,
+            tier=data.get("tier", ""),
+            sla=data.get("sla", ""),
+            search=data.get("q", ""),
+            sort=data.get("sort") or "sla",
+            now=now,
+            settings=settings,
+        )
         page = Paginator(requests, 25).get_page(self.request.GET.get("page"))
         context.update(
-            filter_form=form, status=status, page_obj=page, is_reviewer=self.is_reviewer,
+            filter_form=form,
+            status=status,
+            page_obj=page,
+            is_reviewer=self.is_reviewer,
             rows=selectors.queue_rows(page.object_list, settings=settings, now=now),
             filtered=any(data.get(k) for k in ("tier", "sla", "q")) or status not in ("open", "all"),
             sla_labels=intake_rules.SLA_LABELS,
         )
         if self.is_reviewer:
             context["summary"] = selectors.intake_overview(
-                organization=self.organization, user=self.request.user, now=now,
-                at_risk_percent=settings.at_risk_percent)
+                organization=self.organization,
+                user=self.request.user,
+                now=now,
+                at_risk_percent=settings.at_risk_percent,
+            )
             context["settings"] = settings
         return context
 
@@ -80,13 +97,17 @@ class IntakeCreateView(IntakeMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            request = services.intake_request_create(actor=self.request.user, organization=self.organization,
-                                                     **data)
+            request = services.intake_request_create(
+                actor=self.request.user, organization=self.organization, **data
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, f"Request {request.reference} filed: {request.get_tier_display()} tier, "
-                                       f"decision expected within {request.sla_days} business days.")
+        messages.success(
+            self.request,
+            f"Request {request.reference} filed: {request.get_tier_display()} tier, "
+            f"decision expected within {request.sla_days} business days.",
+        )
         return redirect("governance:intake_detail", org=self.organization.slug, pk=request.pk)
 
 
@@ -104,15 +125,22 @@ class IntakeEditView(IntakeMixin, FormView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(intake=self.object, settings=services.intake_settings_get(organization=self.organization),
-                       review_depth=intake_rules.REVIEW_DEPTH)
+        context.update(
+            intake=self.object,
+            settings=services.intake_settings_get(organization=self.organization),
+            review_depth=intake_rules.REVIEW_DEPTH,
+        )
         return context
 
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.intake_request_update(actor=self.request.user, request=self.object,
-                                           expected_version=form.cleaned_data.get("version"), **data)
+            services.intake_request_update(
+                actor=self.request.user,
+                request=self.object,
+                expected_version=form.cleaned_data.get("version"),
+                **data,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -125,26 +153,41 @@ class IntakeDetailView(IntakeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        obj = selectors.intake_request_get(user=self.request.user, organization=self.organization,
-                                           pk=self.kwargs["pk"])
+        obj = selectors.intake_request_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
         settings = services.intake_settings_get(organization=self.organization)
         org = self.organization.slug
         reviewer = self.is_reviewer
         context.update(
-            intake=obj, clock=selectors.request_clock(obj, settings), is_reviewer=reviewer,
+            intake=obj,
+            clock=selectors.request_clock(obj, settings),
+            is_reviewer=reviewer,
             is_requester=obj.requester_id == self.request.user.pk,
             review_depth=intake_rules.REVIEW_DEPTH[obj.tier],
-            tier_result=intake_rules.tier_for(**{name: getattr(obj, name) for name in forms.IntakeRequestForm.TRIAGE_FIELDS}),
-            comment_form=forms.CommentForm(), question_form=forms.QuestionForm(), option_form=forms.OptionForm(),
+            tier_result=intake_rules.tier_for(
+                **{name: getattr(obj, name) for name in forms.IntakeRequestForm.TRIAGE_FIELDS}
+            ),
+            comment_form=forms.CommentForm(),
+            question_form=forms.QuestionForm(),
+            option_form=forms.OptionForm(),
             condition_form=forms.ConditionForm(),
-            proposal_form=forms.ProposalForm(initial={"decision": obj.proposed_decision or None,
-                                                      "rationale": obj.decision_rationale, "version": obj.version}),
+            proposal_form=forms.ProposalForm(
+                initial={
+                    "decision": obj.proposed_decision or None,
+                    "rationale": obj.decision_rationale,
+                    "version": obj.version,
+                }
+            ),
             history=history_entries(obj, limit=30),
             signoff=signoff_panel(
-                subject=obj, purpose=services.DECISION_PURPOSE, user=self.request.user,
+                subject=obj,
+                purpose=services.DECISION_PURPOSE,
+                user=self.request.user,
                 sign_url=reverse("governance:intake_sign", args=[org, obj.pk]),
                 withdraw_url=reverse("governance:intake_withdraw", args=[org, obj.pk]) if obj.is_open else "",
-                title="Joint decision", can_sign=obj.is_open and bool(obj.proposed_decision),
+                title="Joint decision",
+                can_sign=obj.is_open and bool(obj.proposed_decision),
             ),
         )
         # Linked risks are register content: only for those who may read the register.
@@ -270,8 +313,9 @@ class ConditionMetView(IntakeActionView):
 
     def perform(self, obj):
         condition = get_object_or_404(IntakeCondition, pk=self.kwargs["item"], request=obj)
-        services.intake_condition_set_met(actor=self.request.user, condition=condition,
-                                          met=self.request.POST.get("met") == "1")
+        services.intake_condition_set_met(
+            actor=self.request.user, condition=condition, met=self.request.POST.get("met") == "1"
+        )
 
     def post(self, request, org, pk, item):
         return super().post(request, org, pk)
@@ -285,10 +329,13 @@ class ProposeView(IntakeActionView):
         form = forms.ProposalForm(self.request.POST)
         if not form.is_valid():
             return self.invalid(form) or False
-        services.intake_propose_decision(actor=self.request.user, request=obj,
-                                         decision=form.cleaned_data["decision"],
-                                         rationale=form.cleaned_data["rationale"],
-                                         expected_version=form.cleaned_data.get("version"))
+        services.intake_propose_decision(
+            actor=self.request.user,
+            request=obj,
+            decision=form.cleaned_data["decision"],
+            rationale=form.cleaned_data["rationale"],
+            expected_version=form.cleaned_data.get("version"),
+        )
 
 
 class SignView(IntakeActionView):
@@ -297,11 +344,19 @@ class SignView(IntakeActionView):
     anchor = "#decision"
 
     def perform(self, obj):
-        services.intake_sign(actor=self.request.user, request=obj, decision=self.request.POST.get("decision", ""),
-                             comment=self.request.POST.get("comment", ""))
+        services.intake_sign(
+            actor=self.request.user,
+            request=obj,
+            decision=self.request.POST.get("decision", ""),
+            comment=self.request.POST.get("comment", ""),
+        )
         obj.refresh_from_db()
-        messages.success(self.request, f"Decision taken: {obj.get_status_display()}. We'll e-mail the requester shortly."
-                         if obj.is_decided else "Your sign-off is recorded.")
+        messages.success(
+            self.request,
+            f"Decision taken: {obj.get_status_display()}. We'll e-mail the requester shortly."
+            if obj.is_decided
+            else "Your sign-off is recorded.",
+        )
 
 
 class WithdrawView(IntakeActionView):
@@ -323,7 +378,9 @@ class CreateRiskView(IntakeActionView):
         if form is None or not form.is_valid():
             return self.invalid(form) if form else False
         risk = services.intake_create_risk(actor=self.request.user, request=obj, **form.cleaned_data)
-        messages.success(self.request, f"Risk {risk.reference} added to the register and linked to this request.")
+        messages.success(
+            self.request, f"Risk {risk.reference} added to the register and linked to this request."
+        )
 
 
 class IntakeSettingsView(IntakeMixin, FormView):
@@ -346,10 +403,16 @@ class IntakeSettingsView(IntakeMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.intake_settings_update(actor=self.request.user, organization=self.organization,
-                                            expected_version=form.cleaned_data["version"], **data)
+            services.intake_settings_update(
+                actor=self.request.user,
+                organization=self.organization,
+                expected_version=form.cleaned_data["version"],
+                **data,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        messages.success(self.request, "Intake SLAs saved. They apply to requests filed or re-triaged from now on.")
+        messages.success(
+            self.request, "Intake SLAs saved. They apply to requests filed or re-triaged from now on."
+        )
         return redirect("governance:intake_settings", org=self.organization.slug)

@@ -1,5 +1,6 @@
 """Pages of the ownership (RACI) matrix: the grid, its cells (HTMX), exports,
 approval, and the parties and activities behind it."""
+
 from __future__ import annotations
 
 from django.contrib import messages
@@ -28,7 +29,11 @@ from ..services.raci import APPROVAL_PURPOSE
 def _grid_filters(request) -> dict:
     form = GridFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = {"process_area": data.get("area", ""), "problem": data.get("problem", ""), "search": data.get("q", "")}
+    filters = {
+        "process_area": data.get("area", ""),
+        "problem": data.get("problem", ""),
+        "search": data.get("q", ""),
+    }
     return {"form": form, "filtered": any(filters.values()), **filters}
 
 
@@ -58,21 +63,39 @@ class RaciGridView(RaciMixin, TemplateView):
         filters = _grid_filters(self.request)
         # First, as creating the matrix (once) changes the organization's data and so its cached state.
         matrix = services.raci_matrix_get_or_create(organization=self.organization)
-        grid = selectors.raci_grid(organization=self.organization, user=self.request.user,
-                                   process_area=filters["process_area"], problem=filters["problem"],
-                                   search=filters["search"], page=self.request.GET.get("page") or 1)
+        grid = selectors.raci_grid(
+            organization=self.organization,
+            user=self.request.user,
+            process_area=filters["process_area"],
+            problem=filters["problem"],
+            search=filters["search"],
+            page=self.request.GET.get("page") or 1,
+        )
         org = self.organization.slug
         signoff = signoff_panel(
-            subject=matrix, purpose=APPROVAL_PURPOSE, user=self.request.user, sign_url=reverse("governance:raci_sign", args=[org]),
-            withdraw_url=reverse("governance:raci_withdraw", args=[org]), title="Joint approval of the matrix",
-            can_sign=grid.total > 0)
+            subject=matrix,
+            purpose=APPROVAL_PURPOSE,
+            user=self.request.user,
+            sign_url=reverse("governance:raci_sign", args=[org]),
+            withdraw_url=reverse("governance:raci_withdraw", args=[org]),
+            title="Joint approval of the matrix",
+            can_sign=grid.total > 0,
+        )
         export_query = self.request.GET.copy()
         export_query.pop("page", None)
         context.update(
-            grid=grid, page_obj=grid.page, summary=selectors.raci_grid_summary(grid, matrix, signoff["status"]),
-            template_count=len(TEMPLATE_ACTIVITIES), filter_form=filters["form"], filtered=filters["filtered"],
-            can_edit=self.can(Perm.RACI_EDIT), matrix=matrix, history=history_entries(matrix, limit=15),
-            problem_labels=raci_rules.PROBLEM_LABELS, query=export_query.urlencode(), signoff=signoff,
+            grid=grid,
+            page_obj=grid.page,
+            summary=selectors.raci_grid_summary(grid, matrix, signoff["status"]),
+            template_count=len(TEMPLATE_ACTIVITIES),
+            filter_form=filters["form"],
+            filtered=filters["filtered"],
+            can_edit=self.can(Perm.RACI_EDIT),
+            matrix=matrix,
+            history=history_entries(matrix, limit=15),
+            problem_labels=raci_rules.PROBLEM_LABELS,
+            query=export_query.urlencode(),
+            signoff=signoff,
         )
         return context
 
@@ -81,10 +104,12 @@ class RaciCellView(RaciMixin, View):
     """POST: cycle one cell's letter. HTMX gets the updated row back."""
 
     def post(self, request, org, activity_pk, party_pk):
-        activity = get_object_or_404(RaciActivity.objects.visible_to(request.user), pk=activity_pk,
-                                     organization=self.organization)
-        party = get_object_or_404(RaciParty.objects.visible_to(request.user), pk=party_pk,
-                                  organization=self.organization)
+        activity = get_object_or_404(
+            RaciActivity.objects.visible_to(request.user), pk=activity_pk, organization=self.organization
+        )
+        party = get_object_or_404(
+            RaciParty.objects.visible_to(request.user), pk=party_pk, organization=self.organization
+        )
         letter = request.POST.get("letter")
         try:
             if letter is None:
@@ -99,8 +124,9 @@ class RaciCellView(RaciMixin, View):
         if not request.htmx:
             return self.grid_url()
         row = selectors.raci_grid_row(activity=activity)
-        response = render(request, "governance/raci/_rows.html", {"rows": [row], "org": self.organization,
-                                                                  "can_edit": True})
+        response = render(
+            request, "governance/raci/_rows.html", {"rows": [row], "org": self.organization, "can_edit": True}
+        )
         response["HX-Trigger"] = "raci-changed"
         return response
 
@@ -135,8 +161,11 @@ class RaciTemplateApplyView(RaciMixin, View):
             messages.error(request, exc.message)
             return self.grid_url()
         if added:
-            messages.success(request, f"Added {added} standard activities with their default owners. "
-                                      "Adjust the letters to how your organization works.")
+            messages.success(
+                request,
+                f"Added {added} standard activities with their default owners. "
+                "Adjust the letters to how your organization works.",
+            )
         else:
             messages.info(request, "Every standard activity is already in your matrix.")
         return self.grid_url()
@@ -148,9 +177,12 @@ class RaciSignView(RaciMixin, View):
 
     def post(self, request, org):
         try:
-            services.raci_sign(actor=request.user, organization=self.organization,
-                               decision=request.POST.get("decision", "approve"),
-                               comment=request.POST.get("comment", ""))
+            services.raci_sign(
+                actor=request.user,
+                organization=self.organization,
+                decision=request.POST.get("decision", "approve"),
+                comment=request.POST.get("comment", ""),
+            )
             messages.success(request, "Your sign-off on the matrix is recorded.")
         except DomainError as exc:
             messages.error(request, exc.message)
@@ -189,7 +221,9 @@ class PartyListView(RaciMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            party = services.raci_party_create(actor=self.request.user, organization=self.organization, **data)
+            party = services.raci_party_create(
+                actor=self.request.user, organization=self.organization, **data
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -203,14 +237,22 @@ class PartyEditView(RaciMixin, FormView):
     form_class = PartyForm
 
     def get_object(self):
-        return get_object_or_404(RaciParty.objects.visible_to(self.request.user), pk=self.kwargs["pk"],
-                                 organization=self.organization)
+        return get_object_or_404(
+            RaciParty.objects.visible_to(self.request.user),
+            pk=self.kwargs["pk"],
+            organization=self.organization,
+        )
 
     def get_form_kwargs(self):
         self.object = self.get_object()
         kwargs = {**super().get_form_kwargs(), "organization": self.organization}
-        kwargs["initial"] = {"version": self.object.version, "name": self.object.name, "kind": self.object.kind,
-                             "description": self.object.description, "members": list(self.object.members.all())}
+        kwargs["initial"] = {
+            "version": self.object.version,
+            "name": self.object.name,
+            "kind": self.object.kind,
+            "description": self.object.description,
+            "members": list(self.object.members.all()),
+        }
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -222,8 +264,12 @@ class PartyEditView(RaciMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            services.raci_party_update(actor=self.request.user, party=self.object,
-                                       expected_version=form.cleaned_data.get("version"), **data)
+            services.raci_party_update(
+                actor=self.request.user,
+                party=self.object,
+                expected_version=form.cleaned_data.get("version"),
+                **data,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -238,8 +284,9 @@ class PartyDeleteView(RaciMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         party = get_object_or_404(RaciParty, pk=self.kwargs["pk"], organization=self.organization)
-        context.update(object=party, kind="party", cells=party.assignments.count(),
-                       cancel_url="governance:raci_parties")
+        context.update(
+            object=party, kind="party", cells=party.assignments.count(), cancel_url="governance:raci_parties"
+        )
         return context
 
     def post(self, request, org, pk):
@@ -263,8 +310,9 @@ class ActivityCreateView(RaciMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            activity = services.raci_activity_create(actor=self.request.user, organization=self.organization,
-                                                     **data)
+            activity = services.raci_activity_create(
+                actor=self.request.user, organization=self.organization, **data
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -278,12 +326,19 @@ class ActivityEditView(RaciMixin, FormView):
     form_class = ActivityForm
 
     def get_form_kwargs(self):
-        self.object = get_object_or_404(RaciActivity.objects.visible_to(self.request.user), pk=self.kwargs["pk"],
-                                        organization=self.organization)
+        self.object = get_object_or_404(
+            RaciActivity.objects.visible_to(self.request.user),
+            pk=self.kwargs["pk"],
+            organization=self.organization,
+        )
         kwargs = super().get_form_kwargs()
-        kwargs["initial"] = {"version": self.object.version, "name": self.object.name,
-                             "process_area": self.object.process_area, "csf_category": self.object.csf_category,
-                             "description": self.object.description}
+        kwargs["initial"] = {
+            "version": self.object.version,
+            "name": self.object.name,
+            "process_area": self.object.process_area,
+            "csf_category": self.object.csf_category,
+            "description": self.object.description,
+        }
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -295,8 +350,12 @@ class ActivityEditView(RaciMixin, FormView):
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
-            activity = services.raci_activity_update(actor=self.request.user, activity=self.object,
-                                                     expected_version=form.cleaned_data.get("version"), **data)
+            activity = services.raci_activity_update(
+                actor=self.request.user,
+                activity=self.object,
+                expected_version=form.cleaned_data.get("version"),
+                **data,
+            )
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
@@ -311,8 +370,9 @@ class ActivityDeleteView(RaciMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         activity = get_object_or_404(RaciActivity, pk=self.kwargs["pk"], organization=self.organization)
-        context.update(object=activity, kind="activity", cells=activity.assignments.count(),
-                       cancel_url="governance:raci")
+        context.update(
+            object=activity, kind="activity", cells=activity.assignments.count(), cancel_url="governance:raci"
+        )
         return context
 
     def post(self, request, org, pk):

@@ -1,5 +1,6 @@
 """Alignment reports: the list (the board's report room), a report, its PDF,
 its build progress, and the CIO/CISO actions generate, publish and delete."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -46,8 +47,13 @@ def pdf_context(report) -> dict:
 
     # WeasyPrint reads the report's own print rules from the file (base_url is the project folder).
     stylesheet = Path(finders.find("css/dashboard.css")).resolve().as_uri()
-    return {"report": report, "org": report.organization, "pdf_stylesheet": stylesheet,
-            "definitions_html": definitions_html(), **report_context(report)}
+    return {
+        "report": report,
+        "org": report.organization,
+        "pdf_stylesheet": stylesheet,
+        "definitions_html": definitions_html(),
+        **report_context(report),
+    }
 
 
 class ReportListView(OrgViewMixin, TemplateView):
@@ -57,12 +63,22 @@ class ReportListView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         status = self.request.GET.get("status", "") if self.can(Perm.REPORT_VIEW_DRAFT) else ""
-        reports = selectors.report_list(user=self.request.user, organization=self.organization, status=status,
-                                        sort=self.request.GET.get("sort", ""))
+        reports = selectors.report_list(
+            user=self.request.user,
+            organization=self.organization,
+            status=status,
+            sort=self.request.GET.get("sort", ""),
+        )
         page = Paginator(reports, PAGE_SIZE).get_page(self.request.GET.get("page"))
-        context.update(page_obj=page, reports=page.object_list, status=status, statuses=ReportStatus.choices,
-                       can_manage=self.can(Perm.REPORT_MANAGE), can_see_drafts=self.can(Perm.REPORT_VIEW_DRAFT),
-                       generate_form=ReportGenerateForm(organization=self.organization))
+        context.update(
+            page_obj=page,
+            reports=page.object_list,
+            status=status,
+            statuses=ReportStatus.choices,
+            can_manage=self.can(Perm.REPORT_MANAGE),
+            can_see_drafts=self.can(Perm.REPORT_VIEW_DRAFT),
+            generate_form=ReportGenerateForm(organization=self.organization),
+        )
         return context
 
 
@@ -72,7 +88,9 @@ class ReportDetailView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        report = selectors.report_get(user=self.request.user, organization=self.organization, pk=self.kwargs["pk"])
+        report = selectors.report_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
         context.update(report=report, can_manage=self.can(Perm.REPORT_MANAGE), **report_context(report))
         if context["snapshot"]:
             context["kpi_table"] = selectors.kpi_rows_for_page(context["snapshot"].get("kpis") or {})
@@ -91,8 +109,9 @@ class ReportProgressView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["report"] = selectors.report_progress(user=self.request.user, organization=self.organization,
-                                                      pk=self.kwargs["pk"])
+        context["report"] = selectors.report_progress(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
         return context
 
     def render_to_response(self, context, **kwargs):
@@ -112,8 +131,9 @@ class ReportPdfView(OrgViewMixin, View):
         if not report.is_ready or not report.snapshot:
             messages.error(request, "The PDF is available once the report has been built.")
             return redirect("governance:report_detail", org=org, pk=pk)
-        return export_or_queue(request, self.organization, key=export_jobs.REPORT_PDF,
-                               parameters={"report": report.pk})
+        return export_or_queue(
+            request, self.organization, key=export_jobs.REPORT_PDF, parameters={"report": report.pk}
+        )
 
 
 class ReportGenerateView(OrgViewMixin, View):
@@ -130,12 +150,20 @@ class ReportGenerateView(OrgViewMixin, View):
             return redirect("governance:report_list", org=org)
         start, end, label = form.chosen_period()
         try:
-            report = services.report_request(actor=request.user, organization=self.organization, period_start=start,
-                                             period_end=end, period_label=label)
+            report = services.report_request(
+                actor=request.user,
+                organization=self.organization,
+                period_start=start,
+                period_end=end,
+                period_label=label,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
             return redirect("governance:report_list", org=org)
-        messages.success(request, f"The report for {report.period_label} is queued and is built in the background; this page shows its progress.")
+        messages.success(
+            request,
+            f"The report for {report.period_label} is queued and is built in the background; this page shows its progress.",
+        )
         return redirect("governance:report_detail", org=org, pk=report.pk)
 
 
@@ -148,13 +176,19 @@ class ReportRebuildView(OrgViewMixin, View):
     def post(self, request, org, pk):
         report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
         try:
-            services.report_request(actor=request.user, organization=self.organization,
-                                    period_start=report.period_start, period_end=report.period_end,
-                                    period_label=report.period_label)
+            services.report_request(
+                actor=request.user,
+                organization=self.organization,
+                period_start=report.period_start,
+                period_end=report.period_end,
+                period_label=report.period_label,
+            )
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "The rebuild with today's data is queued; this page shows its progress.")
+            messages.success(
+                request, "The rebuild with today's data is queued; this page shows its progress."
+            )
         return redirect("governance:report_detail", org=org, pk=pk)
 
 
@@ -169,7 +203,10 @@ class ReportPublishView(OrgViewMixin, View):
         except DomainError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"Published. An e-mail with a link to {report.period_label} is queued for the board members.")
+            messages.success(
+                request,
+                f"Published. An e-mail with a link to {report.period_label} is queued for the board members.",
+            )
         return redirect("governance:report_detail", org=org, pk=pk)
 
 

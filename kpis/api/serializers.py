@@ -1,4 +1,5 @@
 """API shapes. Serializers check shape only; services enforce the rules."""
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -10,13 +11,32 @@ from ..selectors import STATUSES
 
 
 class KPISerializer(VersionedSerializerMixin, serializers.ModelSerializer):
-    owner = MemberEmailField(required=False, allow_null=True, help_text="E-mail of a member of the organization.")
+    owner = MemberEmailField(
+        required=False, allow_null=True, help_text="E-mail of a member of the organization."
+    )
     computed = serializers.BooleanField(read_only=True)
 
     class Meta:
         model = KPI
-        fields = ["id", "name", "key", "description", "domain", "unit", "direction", "target", "warning", "critical",
-                  "frequency", "owner", "csf_function", "computed", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "name",
+            "key",
+            "description",
+            "domain",
+            "unit",
+            "direction",
+            "target",
+            "warning",
+            "critical",
+            "frequency",
+            "owner",
+            "csf_function",
+            "computed",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["id", "computed", "created_at", "updated_at"]
         extra_kwargs = {"version": {"read_only": False, "required": False}}
         # The service checks uniqueness with a clear message; skip DRF's generic validators.
@@ -30,13 +50,25 @@ class KpiMeasurementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Measurement
-        fields = ["id", "kpi", "kpi_key", "kpi_name", "period", "value", "source", "note", "recorded_by",
-                  "created_at", "updated_at"]
+        fields = [
+            "id",
+            "kpi",
+            "kpi_key",
+            "kpi_name",
+            "period",
+            "value",
+            "source",
+            "note",
+            "recorded_by",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = fields
 
 
-@extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}],
-                      "description": "The KPI's number or its key."})
+@extend_schema_field(
+    {"oneOf": [{"type": "integer"}, {"type": "string"}], "description": "The KPI's number or its key."}
+)
 class KpiRefField(serializers.JSONField):
     pass
 
@@ -86,5 +118,6 @@ class KpiScorecardRowSerializer(serializers.Serializer):
     display_status = serializers.ChoiceField(choices=list(STATUSES))
     stale = serializers.BooleanField()
     trend = serializers.ChoiceField(choices=["improving", "worsening", "flat"], allow_null=True)
-    sparkline = serializers.ListField(child=serializers.DecimalField(max_digits=18, decimal_places=4,
-                                                                     allow_null=True))
+    sparkline = serializers.ListField(
+        child=serializers.DecimalField(max_digits=18, decimal_places=4, allow_null=True)
+    )

@@ -1,4 +1,5 @@
 """KPI API: definitions, measurements (list and bulk upsert) and the scorecard."""
+
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -32,31 +33,60 @@ ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 BULK_EXAMPLE = OpenApiExample(
     "A month of values from a monitoring script",
     request_only=True,
-    value={"items": [
-        {"kpi": "edr_coverage", "period": "2026-10-01", "value": "97.4", "note": "From the EDR console"},
-        {"kpi": 12, "period": "2026-10-31", "value": 3},
-    ]},
+    value={
+        "items": [
+            {"kpi": "edr_coverage", "period": "2026-10-01", "value": "97.4", "note": "From the EDR console"},
+            {"kpi": 12, "period": "2026-10-31", "value": 3},
+        ]
+    },
 )
 BULK_ERROR_EXAMPLE = OpenApiExample(
     "One bad item: nothing written",
-    response_only=True, status_codes=["400"],
-    value={"detail": "1 item(s) are not valid; nothing was saved.", "code": "invalid",
-           "errors": {"items[3].value": ["A percentage must be between 0 and 100."]}},
+    response_only=True,
+    status_codes=["400"],
+    value={
+        "detail": "1 item(s) are not valid; nothing was saved.",
+        "code": "invalid",
+        "errors": {"items[3].value": ["A percentage must be between 0 and 100."]},
+    },
 )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List KPIs", description="Filter by domain, unit, direction, frequency, CSF "
-                       "function, computed or key; search in name, key and description; order by name, domain, "
-                       "created_at."),
+    list=extend_schema(
+        summary="List KPIs",
+        description="Filter by domain, unit, direction, frequency, CSF "
+        "function, computed or key; search in name, key and description; order by name, domain, "
+        "created_at.",
+    ),
     retrieve=extend_schema(summary="One KPI", responses={200: KPISerializer, 404: ErrorSerializer}),
-    create=extend_schema(summary="Create a KPI", responses={201: KPISerializer, **ERRORS}, examples=[OpenApiExample(
-        "EDR coverage", request_only=True,
-        value={"name": "EDR coverage", "key": "edr_coverage", "domain": "security", "unit": "percent",
-               "direction": "higher", "target": "98", "warning": "95", "critical": "90",
-               "frequency": "monthly", "csf_function": "DE"})]),
-    partial_update=extend_schema(summary="Change a KPI", description="Send the `version` you read; a stale one "
-                                 "answers 409.", responses={200: KPISerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Create a KPI",
+        responses={201: KPISerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "EDR coverage",
+                request_only=True,
+                value={
+                    "name": "EDR coverage",
+                    "key": "edr_coverage",
+                    "domain": "security",
+                    "unit": "percent",
+                    "direction": "higher",
+                    "target": "98",
+                    "warning": "95",
+                    "critical": "90",
+                    "frequency": "monthly",
+                    "csf_function": "DE",
+                },
+            )
+        ],
+    ),
+    partial_update=extend_schema(
+        summary="Change a KPI",
+        description="Send the `version` you read; a stale one answers 409.",
+        responses={200: KPISerializer, **ERRORS},
+    ),
     update=extend_schema(summary="Replace a KPI", responses={200: KPISerializer, **ERRORS}),
     destroy=extend_schema(summary="Delete a KPI and its values", responses={204: None, 404: ErrorSerializer}),
 )
@@ -66,8 +96,14 @@ class KPIViewSet(OrgScopedModelViewSet):
     queryset = KPI.objects.all()
     serializer_class = KPISerializer
     view_perm = Perm.KPI_VIEW
-    action_perms = {"list": Perm.KPI_VIEW, "retrieve": Perm.KPI_VIEW, "create": Perm.KPI_EDIT,
-                    "update": Perm.KPI_EDIT, "partial_update": Perm.KPI_EDIT, "destroy": Perm.KPI_EDIT}
+    action_perms = {
+        "list": Perm.KPI_VIEW,
+        "retrieve": Perm.KPI_VIEW,
+        "create": Perm.KPI_EDIT,
+        "update": Perm.KPI_EDIT,
+        "partial_update": Perm.KPI_EDIT,
+        "destroy": Perm.KPI_EDIT,
+    }
     filterset_class = KPIFilter
     search_fields = ["name", "key", "description"]
     ordering_fields = ["name", "domain", "created_at", "updated_at"]
@@ -82,13 +118,16 @@ class KPIViewSet(OrgScopedModelViewSet):
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        serializer.instance = services.kpi_create(actor=self.request.user, organization=self.organization, **data)
+        serializer.instance = services.kpi_create(
+            actor=self.request.user, organization=self.organization, **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
-        serializer.instance = services.kpi_update(actor=self.request.user, kpi=serializer.instance,
-                                                  expected_version=version, **data)
+        serializer.instance = services.kpi_update(
+            actor=self.request.user, kpi=serializer.instance, expected_version=version, **data
+        )
 
     def perform_destroy(self, instance):
         services.kpi_delete(actor=self.request.user, kpi=instance)
@@ -98,15 +137,18 @@ def _bulk_items(data):
     """The list of items: a bare list or {"items": [...]}."""
     items = data.get("items") if isinstance(data, dict) else data
     if not isinstance(items, list) or not items:
-        raise DomainError("Send a non-empty list of items, as {\"items\": [...]}.", field="items")
+        raise DomainError('Send a non-empty list of items, as {"items": [...]}.', field="items")
     if len(items) > MAX_BULK_ITEMS:
         raise DomainError(f"Send at most {MAX_BULK_ITEMS:,} items per request.", field="items")
     return items
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List measurements", description="Filter by `kpi` (number), `kpi_key`, "
-                       "`period_after` / `period_before`, `source`, `domain`; order by period, value, updated_at."),
+    list=extend_schema(
+        summary="List measurements",
+        description="Filter by `kpi` (number), `kpi_key`, "
+        "`period_after` / `period_before`, `source`, `domain`; order by period, value, updated_at.",
+    ),
     retrieve=extend_schema(summary="One measurement"),
 )
 class MeasurementViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
@@ -135,17 +177,29 @@ class MeasurementViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
             "a value is updated; sending the same items again changes nothing. Values arrive with source `api`."
         ),
         request=inline_serializer("MeasurementBulkRequest", {"items": KpiBulkItemSerializer(many=True)}),
-        responses={200: KpiBulkResultSerializer, 400: OpenApiResponse(ErrorSerializer, examples=[BULK_ERROR_EXAMPLE]),
-                   403: ErrorSerializer, 404: ErrorSerializer},
+        responses={
+            200: KpiBulkResultSerializer,
+            400: OpenApiResponse(ErrorSerializer, examples=[BULK_ERROR_EXAMPLE]),
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
         examples=[BULK_EXAMPLE],
     )
     @action(detail=False, methods=["post"])
     def bulk(self, request, org_slug=None):
         items = _bulk_items(request.data)
-        result = services.measurements_bulk_upsert(actor=request.user, organization=self.organization,
-                                                   items=items, source=Source.API)
-        return Response({"created": result.created, "updated": result.updated, "unchanged": result.unchanged,
-                         "source": Source.API}, status=status.HTTP_200_OK)
+        result = services.measurements_bulk_upsert(
+            actor=request.user, organization=self.organization, items=items, source=Source.API
+        )
+        return Response(
+            {
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+                "source": Source.API,
+            },
+            status=status.HTTP_200_OK,
+        )
 
 
 class ScorecardViewSet(OrgScopedViewSet):
@@ -158,20 +212,23 @@ class ScorecardViewSet(OrgScopedViewSet):
     pagination_class = None
     filter_backends: list = []
 
-    @extend_schema(summary="The scorecard", description="Every KPI with latest value, status, stale flag, trend "
-                   "and the values of the last 12 periods (null where missing). Fixed cost whatever the data size.",
-                   responses={200: KpiScorecardRowSerializer(many=True)})
+    @extend_schema(
+        summary="The scorecard",
+        description="Every KPI with latest value, status, stale flag, trend "
+        "and the values of the last 12 periods (null where missing). Fixed cost whatever the data size.",
+        responses={200: KpiScorecardRowSerializer(many=True)},
+    )
     def list(self, request, org_slug=None):
         groups = selectors.kpi_scorecard(request.user, self.organization)
         rows = [row for group in groups for row in group.rows]
         return Response(KpiScorecardRowSerializer(rows, many=True).data)
 
-    @extend_schema(summary="Scorecard summary", description="Counts of KPIs by status (green, amber, red, stale) "
-                   "for each domain (it, security, joint) and for all KPIs. A stale KPI counts as stale.",
-                   responses={200: KpiScorecardSummarySerializer})
+    @extend_schema(
+        summary="Scorecard summary",
+        description="Counts of KPIs by status (green, amber, red, stale) "
+        "for each domain (it, security, joint) and for all KPIs. A stale KPI counts as stale.",
+        responses={200: KpiScorecardSummarySerializer},
+    )
     @action(detail=False, methods=["get"])
     def summary(self, request, org_slug=None):
         return Response(selectors.scorecard_summary(self.organization))
-
-
-

@@ -1,4 +1,5 @@
 """Formatting of KPI values, statuses and trends in templates."""
+
 from decimal import Decimal
 from html import escape  # the standard library's: quotes included, called for every cell
 
@@ -24,8 +25,11 @@ def format_value(value, unit: str = "") -> str:
     if value in (None, ""):
         return "—"
     number = Decimal(value)
-    places = 0 if unit in ("count", "currency") or number == number.to_integral_value() else (
-        1 if abs(number) >= 100 else 2)
+    places = (
+        0
+        if unit in ("count", "currency") or number == number.to_integral_value()
+        else (1 if abs(number) >= 100 else 2)
+    )
     text = f"{number:,.{places}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
@@ -42,8 +46,9 @@ def trend_badge(trend):
     if not trend:
         return mark_safe('<span class="trend trend-none">No trend yet</span>')
     icon, css, label = TREND_ICONS[trend]
-    return format_html('<span class="trend {}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>', css, icon,
-                       label)
+    return format_html(
+        '<span class="trend {}"><i class="bi bi-{}" aria-hidden="true"></i> {}</span>', css, icon, label
+    )
 
 
 @register.filter
@@ -70,8 +75,10 @@ def _trend_html(trend) -> str:
 
 
 def _status_html(status: str, text: str) -> str:
-    return (f'<span class="status-dot {STATUS_CLASSES.get(status, "status-stale")}"><span aria-hidden="true">'
-            f'</span>{escape(text)}</span>')
+    return (
+        f'<span class="status-dot {STATUS_CLASSES.get(status, "status-stale")}"><span aria-hidden="true">'
+        f"</span>{escape(text)}</span>"
+    )
 
 
 @register.simple_tag
@@ -84,8 +91,10 @@ def scorecard_rows(rows, org_slug: str) -> SafeString:
         url = escape(f"{head}{kpi.pk}{tail}")
         stale_flag = ""
         if row.stale and row.latest_value is not None:
-            stale_flag = (' <span class="stale-flag" title="The value for the latest period is missing; the colour '
-                          f'shown in the chart is older.">was {escape(str(row.status))}</span>')
+            stale_flag = (
+                ' <span class="stale-flag" title="The value for the latest period is missing; the colour '
+                f'shown in the chart is older.">was {escape(str(row.status))}</span>'
+            )
         meta = escape(str(kpi.get_frequency_display()))
         if kpi.owner:
             meta += f" · {escape(kpi.owner.display_name)}"
@@ -93,13 +102,13 @@ def scorecard_rows(rows, org_slug: str) -> SafeString:
             meta += ' · <span class="computed-flag">Computed</span>'
         parts.append(
             f'<tr data-href="{url}">'
-            f'<td>{_status_html(row.display_status, str(row.display_status or "unknown").capitalize())}</td>'
+            f"<td>{_status_html(row.display_status, str(row.display_status or 'unknown').capitalize())}</td>"
             f'<td class="kpi-name"><a href="{url}">{escape(kpi.name)}</a>{stale_flag}'
             f'<div class="kpi-meta">{meta}</div></td>'
             f'<td><div class="kpi-latest">{escape(format_value(row.latest_value, kpi.unit))}</div>'
             f'<div class="kpi-meta">{escape(row.latest_label) if row.latest_label else "No values yet"}</div></td>'
             f'<td class="cell-target"><span class="kpi-target">{_TARGET_SIGN.get(kpi.direction, "≤")} '
-            f'{escape(format_value(kpi.target, kpi.unit))}</span></td>'
+            f"{escape(format_value(kpi.target, kpi.unit))}</span></td>"
             f'<td class="cell-trend">{_trend_html(row.trend)}</td>'
             f'<td class="cell-spark">{row.sparkline_svg}</td></tr>'
         )

@@ -1,5 +1,6 @@
 """Shapes of the risk register API. Serializers check shape only; rules live
 in ``risks.services``."""
+
 from __future__ import annotations
 
 from rest_framework import serializers
@@ -44,9 +45,24 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Assessment
-        fields = ["id", "risk", "lens", "inherent_likelihood", "inherent_impact", "inherent_score",
-                  "residual_likelihood", "residual_impact", "residual_score", "rationale", "assessed_by",
-                  "assessed_at", "proposed_role", "confirmed_by", "confirmed_at", "version"]
+        fields = [
+            "id",
+            "risk",
+            "lens",
+            "inherent_likelihood",
+            "inherent_impact",
+            "inherent_score",
+            "residual_likelihood",
+            "residual_impact",
+            "residual_score",
+            "rationale",
+            "assessed_by",
+            "assessed_at",
+            "proposed_role",
+            "confirmed_by",
+            "confirmed_at",
+            "version",
+        ]
         read_only_fields = fields
 
 
@@ -62,26 +78,60 @@ class RiskSerializer(serializers.ModelSerializer):
     annex_a_controls = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     level = serializers.SerializerMethodField(help_text="Level of the current inherent score.")
     residual_level = serializers.SerializerMethodField()
-    divergence_levels = serializers.IntegerField(read_only=True, default=0,
-                                                 help_text="Levels between the CIO and CISO views (0 once agreed).")
+    divergence_levels = serializers.IntegerField(
+        read_only=True, default=0, help_text="Levels between the CIO and CISO views (0 once agreed)."
+    )
     above_appetite = serializers.SerializerMethodField()
     acceptance = serializers.SerializerMethodField()
 
     class Meta:
         model = Risk
         fields = [
-            "id", "reference", "title", "impact_statement", "category", "origin", "owner", "status", "treatment",
-            "due_date", "next_review_date", "affected_services", "csf_categories", "annex_a_controls",
-            "loss_low", "loss_most_likely", "loss_high", "events_per_year", "expected_annual_loss",
-            "cio_score", "ciso_score", "is_agreed", "inherent_likelihood", "inherent_impact", "inherent_score",
-            "level", "residual_likelihood", "residual_impact", "residual_score", "residual_level",
-            "divergence_levels", "above_appetite", "acceptance", "version", "created_at", "updated_at",
+            "id",
+            "reference",
+            "title",
+            "impact_statement",
+            "category",
+            "origin",
+            "owner",
+            "status",
+            "treatment",
+            "due_date",
+            "next_review_date",
+            "affected_services",
+            "csf_categories",
+            "annex_a_controls",
+            "loss_low",
+            "loss_most_likely",
+            "loss_high",
+            "events_per_year",
+            "expected_annual_loss",
+            "cio_score",
+            "ciso_score",
+            "is_agreed",
+            "inherent_likelihood",
+            "inherent_impact",
+            "inherent_score",
+            "level",
+            "residual_likelihood",
+            "residual_impact",
+            "residual_score",
+            "residual_level",
+            "divergence_levels",
+            "above_appetite",
+            "acceptance",
+            "version",
+            "created_at",
+            "updated_at",
         ]
         read_only_fields = fields
 
     def _thresholds(self, risk):
-        return self.context["organization"].level_thresholds if "organization" in self.context else \
-            risk.organization.level_thresholds
+        return (
+            self.context["organization"].level_thresholds
+            if "organization" in self.context
+            else risk.organization.level_thresholds
+        )
 
     def get_level(self, risk) -> str:
         return scoring.level_key(risk.inherent_score, self._thresholds(risk))
@@ -96,9 +146,13 @@ class RiskSerializer(serializers.ModelSerializer):
     def get_acceptance(self, risk) -> dict | None:
         if not risk.acceptance_expires_on:
             return None
-        return {"justification": risk.acceptance_justification, "expires_on": risk.acceptance_expires_on,
-                "requested_at": risk.acceptance_requested_at, "accepted_at": risk.accepted_at,
-                "in_force": risk.status == RiskStatus.ACCEPTED}
+        return {
+            "justification": risk.acceptance_justification,
+            "expires_on": risk.acceptance_expires_on,
+            "requested_at": risk.acceptance_requested_at,
+            "accepted_at": risk.accepted_at,
+            "in_force": risk.status == RiskStatus.ACCEPTED,
+        }
 
 
 class RiskDetailSerializer(RiskSerializer):
@@ -117,26 +171,40 @@ class RiskWriteSerializer(serializers.Serializer):
     category = inline_choice(RiskCategory.choices)
     origin = inline_choice(Origin.choices)
     owner = MemberField(help_text="Id of a member of the organization.")
-    status = inline_choice([c for c in RiskStatus.choices if c[0] != RiskStatus.ACCEPTED],
-                           required=False, help_text="'accepted' is reached only by joint sign-off.")
+    status = inline_choice(
+        [c for c in RiskStatus.choices if c[0] != RiskStatus.ACCEPTED],
+        required=False,
+        help_text="'accepted' is reached only by joint sign-off.",
+    )
     treatment = inline_choice(Treatment.choices, required=False, allow_blank=True)
     due_date = serializers.DateField(required=False, allow_null=True)
     next_review_date = serializers.DateField(required=False, allow_null=True)
     affected_services = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    csf_categories = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
-                                                  queryset=CsfCategory.objects.all())
-    annex_a_controls = serializers.SlugRelatedField(slug_field="code", many=True, required=False,
-                                                    queryset=AnnexAControl.objects.all())
-    loss_low = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
-                                        allow_null=True)
-    loss_most_likely = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
-                                                allow_null=True)
-    loss_high = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False,
-                                         allow_null=True)
-    events_per_year = serializers.DecimalField(max_digits=7, decimal_places=3, min_value=0, required=False,
-                                               allow_null=True)
-    version = serializers.IntegerField(required=False, min_value=1, help_text=(
-        "The version you last read. If someone changed the risk since, the update is refused with 409."))
+    csf_categories = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=CsfCategory.objects.all()
+    )
+    annex_a_controls = serializers.SlugRelatedField(
+        slug_field="code", many=True, required=False, queryset=AnnexAControl.objects.all()
+    )
+    loss_low = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    loss_most_likely = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    loss_high = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+    events_per_year = serializers.DecimalField(
+        max_digits=7, decimal_places=3, min_value=0, required=False, allow_null=True
+    )
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=(
+            "The version you last read. If someone changed the risk since, the update is refused with 409."
+        ),
+    )
 
 
 class RatingsSerializer(serializers.Serializer):
@@ -148,8 +216,11 @@ class RatingsSerializer(serializers.Serializer):
 
 
 class AssessmentWriteSerializer(RatingsSerializer):
-    lens = inline_choice([(Lens.CIO, "CIO"), (Lens.CISO, "CISO")], required=False, help_text=(
-        "Optional; must be your own lens (the CIO writes the CIO lens, the CISO the CISO lens)."))
+    lens = inline_choice(
+        [(Lens.CIO, "CIO"), (Lens.CISO, "CISO")],
+        required=False,
+        help_text=("Optional; must be your own lens (the CIO writes the CIO lens, the CISO the CISO lens)."),
+    )
     version = serializers.IntegerField(required=False, min_value=1, help_text="The risk's version you read.")
 
 
@@ -172,13 +243,27 @@ class MitigationSerializer(serializers.ModelSerializer):
     owner = MemberField()
     status = inline_choice(MitigationStatus.choices, required=False)
     is_overdue = serializers.SerializerMethodField()
-    version = serializers.IntegerField(required=False, min_value=1, help_text=(
-        "On change: the version you read; a stale one answers 409."))
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text=("On change: the version you read; a stale one answers 409.")
+    )
 
     class Meta:
         model = Mitigation
-        fields = ["id", "risk", "title", "description", "owner", "status", "due_date", "cost", "completed_on",
-                  "is_overdue", "version", "created_at", "updated_at"]
+        fields = [
+            "id",
+            "risk",
+            "title",
+            "description",
+            "owner",
+            "status",
+            "due_date",
+            "cost",
+            "completed_on",
+            "is_overdue",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
         read_only_fields = ["completed_on", "created_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):

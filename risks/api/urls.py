@@ -9,6 +9,8 @@ router.register(rf"{ORG}/risks", RiskViewSet, basename="risk")
 router.register(rf"{ORG}/risk-assessments", AssessmentViewSet, basename="risk-assessment")
 router.register(rf"{ORG}/risk-mitigations", MitigationViewSet, basename="risk-mitigation")
 router.register(rf"{ORG}/risk-catalogues/csf-categories", CsfCategoryViewSet, basename="risk-csf-category")
-router.register(rf"{ORG}/risk-catalogues/annex-a-controls", AnnexAControlViewSet, basename="risk-annex-a-control")
+router.register(
+    rf"{ORG}/risk-catalogues/annex-a-controls", AnnexAControlViewSet, basename="risk-annex-a-control"
+)
 
 urlpatterns = router.urls

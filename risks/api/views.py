@@ -1,6 +1,7 @@
 """Risk register API: /api/v1/orgs/<org_slug>/risks/ and friends. Same rules
 as the pages: reads need risk.view, writes risk.edit, and the services decide
 the rest (own lens only, joint acceptance, stale versions → 409)."""
+
 from __future__ import annotations
 
 from django.db.models import Prefetch
@@ -32,25 +33,62 @@ from . import serializers as s
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 READ, EDIT = Perm.RISK_VIEW, Perm.RISK_EDIT
 
-RISK_EXAMPLE = OpenApiExample("A new risk", request_only=True, value={
-    "title": "Legacy ERP reaches end of vendor support",
-    "impact_statement": "No security patches after December; finance runs on an unsupported platform.",
-    "category": "technology_obsolescence", "origin": "it", "owner": 3, "treatment": "mitigate",
-    "due_date": "2027-03-31", "csf_categories": ["ID.AM", "PR.PS"], "annex_a_controls": ["A.8.8"],
-    "loss_low": "150000", "loss_most_likely": "400000", "loss_high": "1200000", "events_per_year": "0.3",
-})
-UPDATE_EXAMPLE = OpenApiExample("Change the owner and due date", request_only=True,
-                                value={"owner": 4, "due_date": "2027-06-30", "version": 3})
-ASSESS_EXAMPLE = OpenApiExample("The CISO's view", request_only=True, value={
-    "inherent_likelihood": 4, "inherent_impact": 5, "residual_likelihood": 2, "residual_impact": 3,
-    "rationale": "Two peer hospitals were hit this year; phishing remains the likely entry.", "version": 5,
-})
-CONFLICT_EXAMPLE = OpenApiExample("Stale version", response_only=True, status_codes=["409"], value={
-    "detail": "Someone else changed this record since you opened it. Reload to see their changes, then apply "
-              "yours again.", "code": "conflict", "errors": {"non_field_errors": ["Someone else changed …"]}})
-ACCEPT_EXAMPLE = OpenApiExample("Request a joint acceptance", request_only=True, value={
-    "justification": "Segmentation project is funded and starts in March; we accept the exposure until then.",
-    "expires_on": "2027-06-30", "version": 7})
+RISK_EXAMPLE = OpenApiExample(
+    "A new risk",
+    request_only=True,
+    value={
+        "title": "Legacy ERP reaches end of vendor support",
+        "impact_statement": "No security patches after December; finance runs on an unsupported platform.",
+        "category": "technology_obsolescence",
+        "origin": "it",
+        "owner": 3,
+        "treatment": "mitigate",
+        "due_date": "2027-03-31",
+        "csf_categories": ["ID.AM", "PR.PS"],
+        "annex_a_controls": ["A.8.8"],
+        "loss_low": "150000",
+        "loss_most_likely": "400000",
+        "loss_high": "1200000",
+        "events_per_year": "0.3",
+    },
+)
+UPDATE_EXAMPLE = OpenApiExample(
+    "Change the owner and due date",
+    request_only=True,
+    value={"owner": 4, "due_date": "2027-06-30", "version": 3},
+)
+ASSESS_EXAMPLE = OpenApiExample(
+    "The CISO's view",
+    request_only=True,
+    value={
+        "inherent_likelihood": 4,
+        "inherent_impact": 5,
+        "residual_likelihood": 2,
+        "residual_impact": 3,
+        "rationale": "Two peer hospitals were hit this year; phishing remains the likely entry.",
+        "version": 5,
+    },
+)
+CONFLICT_EXAMPLE = OpenApiExample(
+    "Stale version",
+    response_only=True,
+    status_codes=["409"],
+    value={
+        "detail": "Someone else changed this record since you opened it. Reload to see their changes, then apply "
+        "yours again.",
+        "code": "conflict",
+        "errors": {"non_field_errors": ["Someone else changed …"]},
+    },
+)
+ACCEPT_EXAMPLE = OpenApiExample(
+    "Request a joint acceptance",
+    request_only=True,
+    value={
+        "justification": "Segmentation project is funded and starts in March; we accept the exposure until then.",
+        "expires_on": "2027-06-30",
+        "version": 7,
+    },
+)
 
 
 class RiskFilterBackend(DjangoFilterBackend):
@@ -63,25 +101,45 @@ class RiskFilterBackend(DjangoFilterBackend):
 
 
 def _risk_queryset(user, organization, *, with_assessments=True):
-    queryset = selectors.risk_base(user, organization).select_related("owner").prefetch_related(
-        "csf_categories", "annex_a_controls")
+    queryset = (
+        selectors.risk_base(user, organization)
+        .select_related("owner")
+        .prefetch_related("csf_categories", "annex_a_controls")
+    )
     if with_assessments:
         queryset = queryset.prefetch_related(
-            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by", "confirmed_by")))
+            Prefetch("assessments", queryset=Assessment.objects.select_related("assessed_by", "confirmed_by"))
+        )
     return queryset
 
 
 @extend_schema_view(
-    list=extend_schema(summary="The register, filtered and sorted", responses={200: s.RiskSerializer(many=True)}),
-    retrieve=extend_schema(summary="One risk with its assessments", responses={200: s.RiskDetailSerializer, **ERRORS}),
-    create=extend_schema(summary="Add a risk", request=s.RiskWriteSerializer, examples=[RISK_EXAMPLE],
-                         responses={201: s.RiskDetailSerializer, **ERRORS}),
-    update=extend_schema(summary="Replace a risk's fields", request=s.RiskWriteSerializer,
-                         responses={200: s.RiskDetailSerializer, **ERRORS}),
-    partial_update=extend_schema(summary="Change some fields of a risk", request=s.RiskWriteSerializer,
-                                 examples=[UPDATE_EXAMPLE, CONFLICT_EXAMPLE],
-                                 responses={200: s.RiskDetailSerializer, **ERRORS}),
-    destroy=extend_schema(summary="Delete a risk (its reference is never reused)", responses={204: None, **ERRORS}),
+    list=extend_schema(
+        summary="The register, filtered and sorted", responses={200: s.RiskSerializer(many=True)}
+    ),
+    retrieve=extend_schema(
+        summary="One risk with its assessments", responses={200: s.RiskDetailSerializer, **ERRORS}
+    ),
+    create=extend_schema(
+        summary="Add a risk",
+        request=s.RiskWriteSerializer,
+        examples=[RISK_EXAMPLE],
+        responses={201: s.RiskDetailSerializer, **ERRORS},
+    ),
+    update=extend_schema(
+        summary="Replace a risk's fields",
+        request=s.RiskWriteSerializer,
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a risk",
+        request=s.RiskWriteSerializer,
+        examples=[UPDATE_EXAMPLE, CONFLICT_EXAMPLE],
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    ),
+    destroy=extend_schema(
+        summary="Delete a risk (its reference is never reused)", responses={204: None, **ERRORS}
+    ),
 )
 class RiskViewSet(OrgScopedModelViewSet):
     """Risks of the organization. Filters: q/search, level, status (or 'open'), origin, owner, csf (function
@@ -94,13 +152,31 @@ class RiskViewSet(OrgScopedModelViewSet):
     filterset_class = RiskFilterSet
     view_perm = READ
     action_perms = {
-        "list": READ, "retrieve": READ, "heatmap": READ, "summary": READ, "signoffs": READ,
-        "create": EDIT, "update": EDIT, "partial_update": EDIT, "destroy": EDIT, "assess": EDIT,
-        "agreement": EDIT, "agreement_confirm": EDIT, "agreement_decline": EDIT, "acceptance": EDIT,
-        "acceptance_sign": EDIT, "acceptance_withdraw": EDIT, "acceptance_end": EDIT,
+        "list": READ,
+        "retrieve": READ,
+        "heatmap": READ,
+        "summary": READ,
+        "signoffs": READ,
+        "create": EDIT,
+        "update": EDIT,
+        "partial_update": EDIT,
+        "destroy": EDIT,
+        "assess": EDIT,
+        "agreement": EDIT,
+        "agreement_confirm": EDIT,
+        "agreement_decline": EDIT,
+        "acceptance": EDIT,
+        "acceptance_sign": EDIT,
+        "acceptance_withdraw": EDIT,
+        "acceptance_end": EDIT,
     }
-    token_scopes = {"acceptance_sign": "sign", "acceptance_withdraw": "sign", "acceptance_end": "sign",
-                    "agreement": "sign", "agreement_confirm": "sign"}  # an agreed assessment is a joint decision
+    token_scopes = {
+        "acceptance_sign": "sign",
+        "acceptance_withdraw": "sign",
+        "acceptance_end": "sign",
+        "agreement": "sign",
+        "agreement_confirm": "sign",
+    }  # an agreed assessment is a joint decision
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -115,7 +191,9 @@ class RiskViewSet(OrgScopedModelViewSet):
         return Response(s.RiskDetailSerializer(risk, context=self.get_serializer_context()).data, status=code)
 
     def _payload(self, serializer_class, partial=False):
-        payload = serializer_class(data=self.request.data, partial=partial, context=self.get_serializer_context())
+        payload = serializer_class(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         return dict(payload.validated_data)
 
@@ -133,22 +211,38 @@ class RiskViewSet(OrgScopedModelViewSet):
         return self._fresh(risk.pk)
 
     def destroy(self, request, *args, **kwargs):
-        services.risk_delete(actor=request.user, risk=self.get_object(),
-                             expected_version=request.query_params.get("version") or None)
+        services.risk_delete(
+            actor=request.user,
+            risk=self.get_object(),
+            expected_version=request.query_params.get("version") or None,
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(summary="Record my lens (CIO or CISO)", request=s.AssessmentWriteSerializer,
-                   examples=[ASSESS_EXAMPLE, CONFLICT_EXAMPLE], responses={200: s.RiskDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Record my lens (CIO or CISO)",
+        request=s.AssessmentWriteSerializer,
+        examples=[ASSESS_EXAMPLE, CONFLICT_EXAMPLE],
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="assessment")
     def assess(self, request, *args, **kwargs):
         risk = self.get_object()
         data = self._payload(s.AssessmentWriteSerializer)
-        services.assessment_record(actor=request.user, risk=risk, expected_version=data.pop("version", None),
-                                   lens=data.pop("lens", None), rationale=data.pop("rationale"), **data)
+        services.assessment_record(
+            actor=request.user,
+            risk=risk,
+            expected_version=data.pop("version", None),
+            lens=data.pop("lens", None),
+            rationale=data.pop("rationale"),
+            **data,
+        )
         return self._fresh(risk.pk)
 
-    @extend_schema(summary="Propose the agreed assessment (the other lens confirms)", request=s.RatingsSerializer,
-                   responses={200: s.RiskDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Propose the agreed assessment (the other lens confirms)",
+        request=s.RatingsSerializer,
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="agreement")
     def agreement(self, request, *args, **kwargs):
         risk = self.get_object()
@@ -156,36 +250,59 @@ class RiskViewSet(OrgScopedModelViewSet):
         services.agreement_propose(actor=request.user, risk=risk, rationale=data.pop("rationale"), **data)
         return self._fresh(risk.pk)
 
-    @extend_schema(summary="Confirm the other lens's proposal", request=None,
-                   responses={200: s.RiskDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Confirm the other lens's proposal",
+        request=None,
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="agreement/confirm")
     def agreement_confirm(self, request, *args, **kwargs):
         risk = self.get_object()
         services.agreement_confirm(actor=request.user, risk=risk)
         return self._fresh(risk.pk)
 
-    @extend_schema(summary="Decline (with a reason) or withdraw a proposal", request=s.DeclineSerializer,
-                   responses={200: s.RiskDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Decline (with a reason) or withdraw a proposal",
+        request=s.DeclineSerializer,
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="agreement/decline")
     def agreement_decline(self, request, *args, **kwargs):
         risk = self.get_object()
-        services.agreement_decline(actor=request.user, risk=risk, reason=self._payload(s.DeclineSerializer)["reason"])
+        services.agreement_decline(
+            actor=request.user, risk=risk, reason=self._payload(s.DeclineSerializer)["reason"]
+        )
         return self._fresh(risk.pk)
 
-    @extend_schema(summary="Request a joint acceptance (risk above appetite)", request=s.AcceptanceRequestSerializer,
-                   examples=[ACCEPT_EXAMPLE], responses={200: s.RiskDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Request a joint acceptance (risk above appetite)",
+        request=s.AcceptanceRequestSerializer,
+        examples=[ACCEPT_EXAMPLE],
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="acceptance")
     def acceptance(self, request, *args, **kwargs):
         risk = self.get_object()
         data = self._payload(s.AcceptanceRequestSerializer)
-        services.acceptance_request(actor=request.user, risk=risk, justification=data["justification"],
-                                    expires_on=data["expires_on"], expected_version=data.get("version"))
+        services.acceptance_request(
+            actor=request.user,
+            risk=risk,
+            justification=data["justification"],
+            expires_on=data["expires_on"],
+            expected_version=data.get("version"),
+        )
         return self._fresh(risk.pk)
 
-    @extend_schema(summary="Sign the pending acceptance in my own capacity", request=SignRequestSerializer,
-                   examples=[OpenApiExample("Approve", request_only=True,
-                                            value={"decision": "approve", "comment": "Agreed until June."})],
-                   responses={200: SignOffSerializer, **ERRORS})
+    @extend_schema(
+        summary="Sign the pending acceptance in my own capacity",
+        request=SignRequestSerializer,
+        examples=[
+            OpenApiExample(
+                "Approve", request_only=True, value={"decision": "approve", "comment": "Agreed until June."}
+            )
+        ],
+        responses={200: SignOffSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="acceptance/sign")
     def acceptance_sign(self, request, *args, **kwargs):
         risk = self.get_object()
@@ -193,25 +310,34 @@ class RiskViewSet(OrgScopedModelViewSet):
         signoff = services.acceptance_sign(actor=request.user, risk=risk, **data)
         return Response(SignOffSerializer(signoff).data)
 
-    @extend_schema(summary="Withdraw my signature on a pending acceptance", request=None,
-                   responses={200: s.RiskDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Withdraw my signature on a pending acceptance",
+        request=None,
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="acceptance/withdraw")
     def acceptance_withdraw(self, request, *args, **kwargs):
         risk = self.get_object()
         services.acceptance_withdraw_signoff(actor=request.user, risk=risk)
         return self._fresh(risk.pk)
 
-    @extend_schema(summary="Withdraw the request or end an acceptance early", request=s.VersionSerializer,
-                   responses={200: s.RiskDetailSerializer, **ERRORS})
+    @extend_schema(
+        summary="Withdraw the request or end an acceptance early",
+        request=s.VersionSerializer,
+        responses={200: s.RiskDetailSerializer, **ERRORS},
+    )
     @action(detail=True, methods=["post"], url_path="acceptance/end")
     def acceptance_end(self, request, *args, **kwargs):
         risk = self.get_object()
-        services.acceptance_cancel(actor=request.user, risk=risk,
-                                   expected_version=self._payload(s.VersionSerializer).get("version"))
+        services.acceptance_cancel(
+            actor=request.user, risk=risk, expected_version=self._payload(s.VersionSerializer).get("version")
+        )
         return self._fresh(risk.pk)
 
-    @extend_schema(summary="Every acceptance sign-off on the risk, voided ones included",
-                   responses={200: SignOffSerializer(many=True)})
+    @extend_schema(
+        summary="Every acceptance sign-off on the risk, voided ones included",
+        responses={200: SignOffSerializer(many=True)},
+    )
     @action(detail=True, methods=["get"], pagination_class=None)
     def signoffs(self, request, *args, **kwargs):
         rows = signoff_log(self.get_object(), services.ACCEPTANCE)
@@ -219,28 +345,51 @@ class RiskViewSet(OrgScopedModelViewSet):
 
     @extend_schema(
         summary="5×5 heat map counts (closed risks excluded)",
-        parameters=[OpenApiParameter("matrix", OpenApiTypes.STR, enum=["inherent", "residual"],
-                                     description="Inherent (default) or target residual.")],
+        parameters=[
+            OpenApiParameter(
+                "matrix",
+                OpenApiTypes.STR,
+                enum=["inherent", "residual"],
+                description="Inherent (default) or target residual.",
+            )
+        ],
         responses={200: s.HeatmapSerializer},
-        examples=[OpenApiExample("Heat map", response_only=True, value={"matrix": "inherent", "total": 3, "cells": [
-            {"likelihood": 4, "impact": 5, "score": 20, "level": "critical", "count": 2},
-            {"likelihood": 2, "impact": 2, "score": 4, "level": "low", "count": 1}]})],
+        examples=[
+            OpenApiExample(
+                "Heat map",
+                response_only=True,
+                value={
+                    "matrix": "inherent",
+                    "total": 3,
+                    "cells": [
+                        {"likelihood": 4, "impact": 5, "score": 20, "level": "critical", "count": 2},
+                        {"likelihood": 2, "impact": 2, "score": 4, "level": "low", "count": 1},
+                    ],
+                },
+            )
+        ],
     )
     @action(detail=False, methods=["get"])
     def heatmap(self, request, *args, **kwargs):
         residual = request.query_params.get("matrix") == "residual"
         drawn = selectors.heatmap_picture(request.user, self.organization, residual=residual)
-        cells = [{key: c[key] for key in ("likelihood", "impact", "score", "level", "count")}
-                 for row in heatmap.rows(drawn, self.organization.level_thresholds) for c in row["cells"]]
-        return Response({"matrix": "residual" if residual else "inherent", "total": heatmap.total(drawn),
-                         "cells": cells})
+        cells = [
+            {key: c[key] for key in ("likelihood", "impact", "score", "level", "count")}
+            for row in heatmap.rows(drawn, self.organization.level_thresholds)
+            for c in row["cells"]
+        ]
+        return Response(
+            {"matrix": "residual" if residual else "inherent", "total": heatmap.total(drawn), "cells": cells}
+        )
 
-    @extend_schema(summary="Headline counts: by level, above appetite, divergent, accepted",
-                   description="``open``: identified, assessed, treatment planned or in treatment (accepted risks "
-                   "are not open; see ``accepted``). ``by_level`` counts open risks; ``open_above_appetite`` and "
-                   "``divergent`` are open risks too (docs/DEFINITIONS.md). ``expected_annual_loss`` (open risks) "
-                   "is money as text with two decimals.",
-                   responses={200: OpenApiTypes.OBJECT})
+    @extend_schema(
+        summary="Headline counts: by level, above appetite, divergent, accepted",
+        description="``open``: identified, assessed, treatment planned or in treatment (accepted risks "
+        "are not open; see ``accepted``). ``by_level`` counts open risks; ``open_above_appetite`` and "
+        "``divergent`` are open risks too (docs/DEFINITIONS.md). ``expected_annual_loss`` (open risks) "
+        "is money as text with two decimals.",
+        responses={200: OpenApiTypes.OBJECT},
+    )
     @action(detail=False, methods=["get"])
     def summary(self, request, *args, **kwargs):
         data = dict(selectors.register_summary(self.organization))
@@ -249,8 +398,10 @@ class RiskViewSet(OrgScopedModelViewSet):
         return Response(data)
 
 
-@extend_schema_view(list=extend_schema(summary="Assessments (filter with ?risk=<id>, ?lens=)"),
-                    retrieve=extend_schema(summary="One assessment"))
+@extend_schema_view(
+    list=extend_schema(summary="Assessments (filter with ?risk=<id>, ?lens=)"),
+    retrieve=extend_schema(summary="One assessment"),
+)
 class AssessmentViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin):
     """Every lens on every risk, read-only (write through /risks/<id>/assessment/)."""
 
@@ -265,17 +416,39 @@ class AssessmentViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Assessment.objects.none()
-        return (Assessment.objects.visible_to(self.request.user).filter(organization=self.organization)
-                .select_related("assessed_by", "confirmed_by").order_by("risk_id", "lens"))
+        return (
+            Assessment.objects.visible_to(self.request.user)
+            .filter(organization=self.organization)
+            .select_related("assessed_by", "confirmed_by")
+            .order_by("risk_id", "lens")
+        )
 
 
 @extend_schema_view(
     list=extend_schema(summary="Mitigations (filter with ?risk=<id>, ?status=)"),
-    create=extend_schema(summary="Add a mitigation", examples=[OpenApiExample("EDR rollout", request_only=True, value={
-        "risk": 1, "title": "EDR on every clinical workstation", "owner": 4, "status": "planned",
-        "due_date": "2027-02-28", "cost": "120000"})], responses={201: s.MitigationSerializer, **ERRORS}),
-    partial_update=extend_schema(summary="Change a mitigation (send version)", examples=[CONFLICT_EXAMPLE],
-                                 responses={200: s.MitigationSerializer, **ERRORS}),
+    create=extend_schema(
+        summary="Add a mitigation",
+        examples=[
+            OpenApiExample(
+                "EDR rollout",
+                request_only=True,
+                value={
+                    "risk": 1,
+                    "title": "EDR on every clinical workstation",
+                    "owner": 4,
+                    "status": "planned",
+                    "due_date": "2027-02-28",
+                    "cost": "120000",
+                },
+            )
+        ],
+        responses={201: s.MitigationSerializer, **ERRORS},
+    ),
+    partial_update=extend_schema(
+        summary="Change a mitigation (send version)",
+        examples=[CONFLICT_EXAMPLE],
+        responses={200: s.MitigationSerializer, **ERRORS},
+    ),
 )
 class MitigationViewSet(OrgScopedModelViewSet):
     queryset = Mitigation.objects.none()
@@ -284,30 +457,46 @@ class MitigationViewSet(OrgScopedModelViewSet):
     ordering_fields = ["due_date", "cost", "status"]
     search_fields = ["title", "description"]
     view_perm = READ
-    action_perms = {"list": READ, "retrieve": READ, "create": EDIT, "update": EDIT, "partial_update": EDIT,
-                    "destroy": EDIT}
+    action_perms = {
+        "list": READ,
+        "retrieve": READ,
+        "create": EDIT,
+        "update": EDIT,
+        "partial_update": EDIT,
+        "destroy": EDIT,
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Mitigation.objects.none()
-        return (Mitigation.objects.visible_to(self.request.user).filter(organization=self.organization)
-                .select_related("owner").order_by("due_date", "pk"))
+        return (
+            Mitigation.objects.visible_to(self.request.user)
+            .filter(organization=self.organization)
+            .select_related("owner")
+            .order_by("due_date", "pk")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        serializer.instance = services.mitigation_create(actor=self.request.user, risk=data.pop("risk"), **data)
+        serializer.instance = services.mitigation_create(
+            actor=self.request.user, risk=data.pop("risk"), **data
+        )
 
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         data.pop("risk", None)
-        serializer.instance = services.mitigation_update(actor=self.request.user, mitigation=serializer.instance,
-                                                         expected_version=version, **data)
+        serializer.instance = services.mitigation_update(
+            actor=self.request.user, mitigation=serializer.instance, expected_version=version, **data
+        )
 
     def perform_destroy(self, instance):
-        services.mitigation_delete(actor=self.request.user, mitigation=instance,
-                                   expected_version=self.request.query_params.get("version") or None)
+        services.mitigation_delete(
+            actor=self.request.user,
+            mitigation=instance,
+            expected_version=self.request.query_params.get("version") or None,
+        )
 
 
 class _CatalogueViewSet(OrgScopedViewSet, mixins.ListModelMixin):

@@ -1,13 +1,16 @@
 """The benchmark harness's own pieces: reading wrk's output, and sessions that
 pass the two-factor gate the way a signed-in CIO's would."""
+
 import pytest
 
 from bench.infra import parse_wrk
 from bench.sessions import session_cookie
 
-WRK_LINE = ('BENCH_JSON {"requests":500,"duration_us":10000000,"bytes":1000,"errors_status":2,'
-            '"errors_connect":0,"errors_read":1,"errors_write":0,"errors_timeout":0,"p50_us":12500,'
-            '"p90_us":20000,"p95_us":25000,"p99_us":40000,"mean_us":13000.5,"max_us":90000}')
+WRK_LINE = (
+    'BENCH_JSON {"requests":500,"duration_us":10000000,"bytes":1000,"errors_status":2,'
+    '"errors_connect":0,"errors_read":1,"errors_write":0,"errors_timeout":0,"p50_us":12500,'
+    '"p90_us":20000,"p95_us":25000,"p99_us":40000,"mean_us":13000.5,"max_us":90000}'
+)
 
 
 def test_parse_wrk_reads_the_lua_json_line():
@@ -19,7 +22,8 @@ def test_parse_wrk_reads_the_lua_json_line():
 
 def test_parse_wrk_reports_failures_instead_of_figures():
     assert parse_wrk("", "unable to connect to 127.0.0.1:8018", 10) == {
-        "missing": "wrk failed: unable to connect to 127.0.0.1:8018"}
+        "missing": "wrk failed: unable to connect to 127.0.0.1:8018"
+    }
     empty = WRK_LINE.replace('"requests":500', '"requests":0')
     assert parse_wrk(empty, "", 3)["missing"] == "no request completed within 3 s"
 

@@ -1,4 +1,5 @@
 """seed_scale builds the benchmark's shape; a tiny --scale keeps it quick."""
+
 from datetime import date
 
 import pytest
@@ -15,7 +16,7 @@ PEERS = 2  # the real data set has SMALL_ORG_COUNT; two prove the shape quickly
 
 @pytest.fixture
 def seeded():
-    call_command("seed_scale", scale=0.005, seed=7, peers=PEERS, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_scale", scale=0.005, seed=7, peers=PEERS, stdout=open("/dev/null", "w"))
     return Organization.objects.get(slug=LARGE_ORG_SLUG)
 
 
@@ -59,7 +60,9 @@ def test_kpis_have_one_value_per_month(seeded):
 
     kpis = KPI.objects.filter(organization=seeded)
     assert kpis.count() == 2  # 300 × 0.005 rounds to 2
-    periods = list(Measurement.objects.filter(kpi=kpis.first()).order_by("period").values_list("period", flat=True))
+    periods = list(
+        Measurement.objects.filter(kpi=kpis.first()).order_by("period").values_list("period", flat=True)
+    )
     assert len(periods) == 60 and len(set(periods)) == 60
     assert all(p.day == 1 for p in periods)
 
@@ -67,12 +70,18 @@ def test_kpis_have_one_value_per_month(seeded):
 def test_same_seed_same_data_and_no_second_run_on_top(seeded):
     from risks.models import Risk
 
-    first = list(Risk.objects.filter(organization=seeded).order_by("number").values_list("title", "inherent_score"))
+    first = list(
+        Risk.objects.filter(organization=seeded).order_by("number").values_list("title", "inherent_score")
+    )
     with pytest.raises(CommandError, match="already exists"):
         call_command("seed_scale", scale=0.005, seed=7)
-    call_command("seed_scale", scale=0.005, seed=7, peers=PEERS, org_slug="copy", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command(
+        "seed_scale", scale=0.005, seed=7, peers=PEERS, org_slug="copy", stdout=open("/dev/null", "w")
+    )
     copy = Organization.objects.get(slug="copy")
-    again = list(Risk.objects.filter(organization=copy).order_by("number").values_list("title", "inherent_score"))
+    again = list(
+        Risk.objects.filter(organization=copy).order_by("number").values_list("title", "inherent_score")
+    )
     assert again == first
 
 
@@ -93,7 +102,8 @@ def test_budgets_keep_amounts_and_sign_offs(seeded):
         assert option.cost == option.item.amount
     signed = SignOff.objects.filter(organization=seeded, purpose="submission")
     assert sorted(signed.values_list("object_id", "role")) == sorted(
-        (p.pk, role) for p in proposals[:2] for role in ("cio", "ciso"))
+        (p.pk, role) for p in proposals[:2] for role in ("cio", "ciso")
+    )
 
 
 def test_governance_raci_intake_and_published_reports(seeded):
@@ -105,11 +115,20 @@ def test_governance_raci_intake_and_published_reports(seeded):
     requests = list(IntakeRequest.objects.filter(organization=seeded).order_by("reference"))
     assert len(requests) == 15 and requests[0].reference == "IR-001"
     for r in requests:
-        assert r.tier == intake_rules.tier_for(
-            data_classification=r.data_classification, personal_data=r.personal_data,
-            internet_facing=r.internet_facing, third_party=r.third_party,
-            changes_authentication=r.changes_authentication, business_criticality=r.business_criticality).tier
-        assert (r.decided_at is not None) == (r.status in ("approved", "approved_with_conditions", "rejected"))
+        assert (
+            r.tier
+            == intake_rules.tier_for(
+                data_classification=r.data_classification,
+                personal_data=r.personal_data,
+                internet_facing=r.internet_facing,
+                third_party=r.third_party,
+                changes_authentication=r.changes_authentication,
+                business_criticality=r.business_criticality,
+            ).tier
+        )
+        assert (r.decided_at is not None) == (
+            r.status in ("approved", "approved_with_conditions", "rejected")
+        )
     reports = list(AlignmentReport.objects.filter(organization=seeded).order_by("period_end"))
     assert len(reports) == 12 and all(r.is_published and r.is_ready for r in reports)
     assert len({r.period_start for r in reports}) == 12

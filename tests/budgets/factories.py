@@ -1,4 +1,5 @@
 """Factories for budget tests."""
+
 from decimal import Decimal
 
 import factory
@@ -44,8 +45,14 @@ class OptionFactory(factory.django.DjangoModelFactory):
 
 def make_risk(organization, owner, number=1, eal="500000.00", title=None):
     return Risk.objects.create(
-        organization=organization, number=number, reference=f"R-{number:03d}", title=title or f"Risk {number}",
-        impact_statement="Bad things.", category="cyber_attack", origin="security", owner=owner,
+        organization=organization,
+        number=number,
+        reference=f"R-{number:03d}",
+        title=title or f"Risk {number}",
+        impact_statement="Bad things.",
+        category="cyber_attack",
+        origin="security",
+        owner=owner,
         expected_annual_loss=Decimal(eal) if eal is not None else None,
     )
 
@@ -55,5 +62,10 @@ def make_mitigation(risk, owner, title="Deploy EDR"):
 
 
 def make_link(item, risk, before="500000", after="100000"):
-    return ItemRiskLink.objects.create(organization=item.organization, item=item, risk=risk,
-                                       loss_before=Decimal(before), loss_after=Decimal(after))
+    return ItemRiskLink.objects.create(
+        organization=item.organization,
+        item=item,
+        risk=risk,
+        loss_before=Decimal(before),
+        loss_after=Decimal(after),
+    )

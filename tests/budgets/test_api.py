@@ -1,5 +1,6 @@
 """Budget API: contract for every endpoint and role, workflow actions, 409 on
 stale versions, field errors, board visibility and flat query counts."""
+
 from decimal import Decimal as D
 
 import pytest
@@ -23,19 +24,35 @@ def data(org, people):
     option = OptionFactory(item=item, cost=D("120000"), is_chosen=True)
     link = make_link(item, make_risk(org, people["cio"]))
     board_item = ItemFactory(proposal=submitted)
-    return {"draft": draft, "submitted": submitted, "item": item, "option": option, "link": link,
-            "board_item": board_item}
+    return {
+        "draft": draft,
+        "submitted": submitted,
+        "item": item,
+        "option": option,
+        "link": link,
+        "board_item": board_item,
+    }
 
 
 def test_read_endpoints_contract(client_as, data):
     d = data
     expect_api(client_as, f"{API}/proposals/", allowed=READERS)
-    for url in (f"{API}/proposals/{d['draft'].pk}/", f"{API}/proposals/{d['draft'].pk}/summary/",
-                f"{API}/items/{d['item'].pk}/", f"{API}/options/{d['option'].pk}/",
-                f"{API}/risk-links/{d['link'].pk}/"):
+    for url in (
+        f"{API}/proposals/{d['draft'].pk}/",
+        f"{API}/proposals/{d['draft'].pk}/summary/",
+        f"{API}/items/{d['item'].pk}/",
+        f"{API}/options/{d['option'].pk}/",
+        f"{API}/risk-links/{d['link'].pk}/",
+    ):
         expect_api(client_as, url, allowed=EXECS)  # a draft's parts: invisible to the board
-    for url in (f"{API}/proposals/{d['submitted'].pk}/", f"{API}/proposals/{d['submitted'].pk}/summary/",
-                f"{API}/items/{d['board_item'].pk}/", f"{API}/items/", f"{API}/options/", f"{API}/risk-links/"):
+    for url in (
+        f"{API}/proposals/{d['submitted'].pk}/",
+        f"{API}/proposals/{d['submitted'].pk}/summary/",
+        f"{API}/items/{d['board_item'].pk}/",
+        f"{API}/items/",
+        f"{API}/options/",
+        f"{API}/risk-links/",
+    ):
         expect_api(client_as, url, allowed=READERS)
 
 
@@ -66,8 +83,11 @@ def test_write_endpoints_contract(client_as, data):
     for method, url, body in writes:
         for role, expected in (("board", 403), ("contributor", 404), ("admin", 404), ("outsider", 404)):
             client = client_as(role, api=True)
-            response = getattr(client, method)(url, body, format="json") if body is not None else \
-                getattr(client, method)(url)
+            response = (
+                getattr(client, method)(url, body, format="json")
+                if body is not None
+                else getattr(client, method)(url)
+            )
             assert response.status_code == expected, (method, url, role, response.status_code)
         assert client_as("anonymous", api=True).post(url, {}, format="json").status_code in (401, 403)
     d["submitted"].refresh_from_db()
@@ -76,24 +96,52 @@ def test_write_endpoints_contract(client_as, data):
 
 def test_item_crud_and_field_errors(client_as, data):
     client = client_as("cio", api=True)
-    bad = client.post(f"{API}/items/", {"proposal": data["draft"].pk, "title": "", "domain": "hr",
-                                        "amount": "-1", "kind": "opex", "category": "cloud"}, format="json")
+    bad = client.post(
+        f"{API}/items/",
+        {
+            "proposal": data["draft"].pk,
+            "title": "",
+            "domain": "hr",
+            "amount": "-1",
+            "kind": "opex",
+            "category": "cloud",
+        },
+        format="json",
+    )
     assert bad.status_code == 400
     assert {"title", "domain", "amount"} <= set(bad.json()["errors"])
-    created = client.post(f"{API}/items/", {"proposal": data["draft"].pk, "title": "Cloud backup", "domain": "it",
-                                            "category": "cloud", "kind": "capex", "amount": "90000.00",
-                                            "priority": "must"}, format="json")
+    created = client.post(
+        f"{API}/items/",
+        {
+            "proposal": data["draft"].pk,
+            "title": "Cloud backup",
+            "domain": "it",
+            "category": "cloud",
+            "kind": "capex",
+            "amount": "90000.00",
+            "priority": "must",
+        },
+        format="json",
+    )
     assert created.status_code == 201, created.json()
     body = created.json()
     assert body["amount"] == "90000.00" and body["annual_cost"] == "30000.00" and body["rosi"] is None
     item_id = body["id"]
-    ok = client.patch(f"{API}/items/{item_id}/", {"title": "Cloud backup (3 years)", "version": body["version"]},
-                      format="json")
+    ok = client.patch(
+        f"{API}/items/{item_id}/",
+        {"title": "Cloud backup (3 years)", "version": body["version"]},
+        format="json",
+    )
     assert ok.status_code == 200
-    stale = client.patch(f"{API}/items/{item_id}/", {"title": "Mine", "version": body["version"]}, format="json")
+    stale = client.patch(
+        f"{API}/items/{item_id}/", {"title": "Mine", "version": body["version"]}, format="json"
+    )
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
-    moved = client.patch(f"{API}/items/{item_id}/", {"proposal": data["submitted"].pk, "version": body["version"] + 1},
-                         format="json")
+    moved = client.patch(
+        f"{API}/items/{item_id}/",
+        {"proposal": data["submitted"].pk, "version": body["version"] + 1},
+        format="json",
+    )
     assert moved.status_code == 400 and "proposal" in moved.json()["errors"]
     assert client.delete(f"{API}/items/{item_id}/").status_code == 204
 
@@ -106,11 +154,23 @@ def test_item_figures_in_api(client_as, data):
 
 def test_options_choose_and_amount_follows(client_as, data):
     client = client_as("ciso", api=True)
-    created = client.post(f"{API}/options/", {"item": data["item"].pk, "name": "Most secure", "cost": "150000",
-                                              "timeline_weeks": 20, "security_score": 5}, format="json")
+    created = client.post(
+        f"{API}/options/",
+        {
+            "item": data["item"].pk,
+            "name": "Most secure",
+            "cost": "150000",
+            "timeline_weeks": 20,
+            "security_score": 5,
+        },
+        format="json",
+    )
     assert created.status_code == 201 and created.json()["is_chosen"] is False
-    bad = client.post(f"{API}/options/", {"item": data["item"].pk, "name": "X", "cost": "1", "timeline_weeks": 0,
-                                          "security_score": 6}, format="json")
+    bad = client.post(
+        f"{API}/options/",
+        {"item": data["item"].pk, "name": "X", "cost": "1", "timeline_weeks": 0, "security_score": 6},
+        format="json",
+    )
     assert bad.status_code == 400 and {"timeline_weeks", "security_score"} <= set(bad.json()["errors"])
     chosen = client.post(f"{API}/options/{created.json()['id']}/choose/")
     assert chosen.status_code == 200 and chosen.json()["is_chosen"] is True
@@ -121,11 +181,13 @@ def test_options_choose_and_amount_follows(client_as, data):
 def test_risk_links(client_as, data, org, people):
     client = client_as("cio", api=True)
     risk = make_risk(org, people["cio"], number=7, eal="80000")
-    created = client.post(f"{API}/risk-links/", {"item": data["item"].pk, "risk": risk.pk, "loss_after": "20000"},
-                          format="json")
+    created = client.post(
+        f"{API}/risk-links/", {"item": data["item"].pk, "risk": risk.pk, "loss_after": "20000"}, format="json"
+    )
     assert created.status_code == 201 and created.json()["loss_before"] == "80000.00"
-    bad = client.patch(f"{API}/risk-links/{created.json()['id']}/", {"loss_after": "90000", "version": 1},
-                       format="json")
+    bad = client.patch(
+        f"{API}/risk-links/{created.json()['id']}/", {"loss_after": "90000", "version": 1}, format="json"
+    )
     assert bad.status_code == 400 and "loss_after" in bad.json()["errors"]
 
 
@@ -146,11 +208,15 @@ def test_workflow_through_the_api(client_as, data):
     assert no_reason.status_code == 400 and "reason" in no_reason.json()["errors"]
     approved = cio.post(f"{API}/proposals/{pid}/approve/", {"note": "OK"}, format="json")
     assert approved.status_code == 200 and approved.json()["status"] == "approved"
-    locked = cio.patch(f"{API}/proposals/{pid}/", {"title": "Changed", "version": approved.json()["version"]},
-                       format="json")
+    locked = cio.patch(
+        f"{API}/proposals/{pid}/", {"title": "Changed", "version": approved.json()["version"]}, format="json"
+    )
     assert locked.status_code == 400 and locked.json()["code"] == "read_only"
-    item = cio.patch(f"{API}/items/{data['item'].pk}/", {"title": "Changed", "version": data["item"].version},
-                     format="json")
+    item = cio.patch(
+        f"{API}/items/{data['item'].pk}/",
+        {"title": "Changed", "version": data["item"].version},
+        format="json",
+    )
     assert item.status_code == 400 and "read-only" in item.json()["detail"]
 
 
@@ -160,8 +226,11 @@ def test_change_after_signing_voids_through_api(client_as, data):
     cio.post(f"{API}/proposals/{pid}/start-review/", {}, format="json")
     cio.post(f"{API}/proposals/{pid}/sign/", {}, format="json")
     assert len(cio.get(f"{API}/proposals/{pid}/").json()["signoffs"]) == 1
-    cio.patch(f"{API}/items/{data['item'].pk}/", {"justification": "Updated", "version": data["item"].version},
-              format="json")
+    cio.patch(
+        f"{API}/items/{data['item'].pk}/",
+        {"justification": "Updated", "version": data["item"].version},
+        format="json",
+    )
     signoffs = cio.get(f"{API}/proposals/{pid}/").json()["signoffs"]
     assert len(signoffs) == 1
     assert signoffs[0]["role"] == "cio" and signoffs[0]["state"] == "voided"

@@ -1,4 +1,5 @@
 """Pure arithmetic: no database."""
+
 from datetime import date
 from decimal import Decimal as D
 
@@ -55,8 +56,16 @@ def test_share_and_change():
 
 
 def _item(domain="security", kind="opex", amount="100", priority="should", avoided="0", risks=0, **kw):
-    return ItemFigures(domain=domain, category="software", kind=kind, priority=priority, amount=D(amount),
-                       loss_avoided=D(avoided), risk_count=risks, **kw)
+    return ItemFigures(
+        domain=domain,
+        category="software",
+        kind=kind,
+        priority=priority,
+        amount=D(amount),
+        loss_avoided=D(avoided),
+        risk_count=risks,
+        **kw,
+    )
 
 
 def test_summary_totals_share_and_portfolio_return():
@@ -84,18 +93,25 @@ def test_summary_of_nothing_has_no_share_and_no_return():
 
 def test_unfunded_must_haves():
     assert money.is_unfunded_must(_item(priority="must", amount="0"))
-    assert money.is_unfunded_must(_item(priority="must", amount="10", option_count=2, has_chosen_option=False))
-    assert not money.is_unfunded_must(_item(priority="must", amount="10", option_count=2, has_chosen_option=True))
+    assert money.is_unfunded_must(
+        _item(priority="must", amount="10", option_count=2, has_chosen_option=False)
+    )
+    assert not money.is_unfunded_must(
+        _item(priority="must", amount="10", option_count=2, has_chosen_option=True)
+    )
     assert not money.is_unfunded_must(_item(priority="could", amount="0"))
     s = money.summarise([_item(priority="must", amount="0"), _item(priority="must")])
     assert s.unfunded_musts == 1
 
 
-@pytest.mark.parametrize("year,start,first,last", [
-    (2027, 7, date(2026, 7, 1), date(2027, 6, 30)),
-    (2026, 1, date(2026, 1, 1), date(2026, 12, 31)),
-    (2024, 3, date(2023, 3, 1), date(2024, 2, 29)),
-])
+@pytest.mark.parametrize(
+    "year,start,first,last",
+    [
+        (2027, 7, date(2026, 7, 1), date(2027, 6, 30)),
+        (2026, 1, date(2026, 1, 1), date(2026, 12, 31)),
+        (2024, 3, date(2023, 3, 1), date(2024, 2, 29)),
+    ],
+)
 def test_fiscal_year_dates(year, start, first, last):
     assert fiscal.fiscal_year_dates(year, start) == (first, last)
 

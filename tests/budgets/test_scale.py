@@ -2,6 +2,7 @@
 totals added up by the database (and equal to the pure arithmetic), one page
 of items, bounded choice lists with a search, sign-offs read once, and query
 counts that do not grow with the data."""
+
 import re
 from decimal import Decimal as D
 
@@ -38,13 +39,27 @@ def _reference_summary(proposal) -> money.Summary:
     for item in proposal.items.prefetch_related("risk_links", "options"):
         links = list(item.risk_links.all())
         options = list(item.options.all())
-        figures.append(money.ItemFigures(
-            domain=item.domain, category=item.category, kind=item.kind, priority=item.priority, amount=item.amount,
-            loss_avoided=money.loss_avoided((link.loss_before, link.loss_after) for link in links),
-            risk_count=len(links), option_count=len(options), has_chosen_option=any(o.is_chosen for o in options),
-        ))
-    return money.summarise(figures, amortisation_years=proposal.amortisation_years, domains=Domain.values,
-                           categories=Category.values, kinds=Kind.values, priorities=Priority.values)
+        figures.append(
+            money.ItemFigures(
+                domain=item.domain,
+                category=item.category,
+                kind=item.kind,
+                priority=item.priority,
+                amount=item.amount,
+                loss_avoided=money.loss_avoided((link.loss_before, link.loss_after) for link in links),
+                risk_count=len(links),
+                option_count=len(options),
+                has_chosen_option=any(o.is_chosen for o in options),
+            )
+        )
+    return money.summarise(
+        figures,
+        amortisation_years=proposal.amortisation_years,
+        domains=Domain.values,
+        categories=Category.values,
+        kinds=Kind.values,
+        priorities=Priority.values,
+    )
 
 
 def _varied_items(proposal, org, owner, *, first_risk: int):
@@ -53,10 +68,16 @@ def _varied_items(proposal, org, owner, *, first_risk: int):
     amounts = ["100.01", "0.01", "90000.25", "0", "1234567.89", "333.33", "10.05", "7"]
     items = []
     for i in range(40):
-        items.append(ItemFactory(
-            proposal=proposal, domain=Domain.values[i % 3], category=Category.values[i % 7],
-            kind=Kind.values[i % 2], priority=Priority.values[i % 3], amount=D(amounts[i % len(amounts)]),
-        ))
+        items.append(
+            ItemFactory(
+                proposal=proposal,
+                domain=Domain.values[i % 3],
+                category=Category.values[i % 7],
+                kind=Kind.values[i % 2],
+                priority=Priority.values[i % 3],
+                amount=D(amounts[i % len(amounts)]),
+            )
+        )
     for n, item in enumerate(items[::4]):
         make_link(item, make_risk(org, owner, number=first_risk + n), before="1000.55", after="10.10")
     for item in items[1::5]:
@@ -91,34 +112,72 @@ def test_summary_of_an_empty_proposal_and_of_an_empty_previous_year(org):
     assert result.change.delta == D("500.00") and result.change.ratio is None
     empty = selectors.proposal_summary(last)
     assert empty.summary.item_count == 0 and empty.summary.total == D("0.00") and empty.previous is None
-    assert empty.summary.security_share is None and empty.summary.by_domain == dict.fromkeys(Domain.values, D("0"))
+    assert empty.summary.security_share is None and empty.summary.by_domain == dict.fromkeys(
+        Domain.values, D("0")
+    )
 
 
 def _fill(proposal, count, *, offset=0):
-    BudgetItem.objects.bulk_create([
-        BudgetItem(organization=proposal.organization, proposal=proposal, title=f"Item {offset + i:04d}",
-                   domain=Domain.values[i % 3], category="cloud", kind="opex", amount=D("1000"),
-                   priority="should") for i in range(count)
-    ])
+    BudgetItem.objects.bulk_create(
+        [
+            BudgetItem(
+                organization=proposal.organization,
+                proposal=proposal,
+                title=f"Item {offset + i:04d}",
+                domain=Domain.values[i % 3],
+                category="cloud",
+                kind="opex",
+                amount=D("1000"),
+                priority="should",
+            )
+            for i in range(count)
+        ]
+    )
 
 
 def _register(org, owner, count):
     """``count`` risks, each with a mitigation."""
-    risks = Risk.objects.bulk_create([
-        Risk(organization=org, number=n, reference=f"R-{n:03d}", title=f"Risk {n}", impact_statement="Bad.",
-             category="cyber_attack", origin="security", owner=owner) for n in range(1, count + 1)
-    ])
-    Mitigation.objects.bulk_create([
-        Mitigation(organization=org, risk=risk, title=f"Control {risk.number}", owner=owner) for risk in risks
-    ])
+    risks = Risk.objects.bulk_create(
+        [
+            Risk(
+                organization=org,
+                number=n,
+                reference=f"R-{n:03d}",
+                title=f"Risk {n}",
+                impact_statement="Bad.",
+                category="cyber_attack",
+                origin="security",
+                owner=owner,
+            )
+            for n in range(1, count + 1)
+        ]
+    )
+    Mitigation.objects.bulk_create(
+        [
+            Mitigation(organization=org, risk=risk, title=f"Control {risk.number}", owner=owner)
+            for risk in risks
+        ]
+    )
 
 
 def _links_and_options(proposal, org, owner, *, every: int, first_risk: int):
     for n, item in enumerate(proposal.items.order_by("pk")[::every]):
-        ItemOption.objects.create(organization=org, item=item, name="Chosen", cost=item.amount, timeline_weeks=4,
-                                  security_score=3, is_chosen=True)
-        ItemRiskLink.objects.create(organization=org, item=item, risk=make_risk(org, owner, number=first_risk + n),
-                                    loss_before=D("900"), loss_after=D("100"))
+        ItemOption.objects.create(
+            organization=org,
+            item=item,
+            name="Chosen",
+            cost=item.amount,
+            timeline_weeks=4,
+            security_score=3,
+            is_chosen=True,
+        )
+        ItemRiskLink.objects.create(
+            organization=org,
+            item=item,
+            risk=make_risk(org, owner, number=first_risk + n),
+            loss_before=D("900"),
+            loss_after=D("100"),
+        )
 
 
 def _page(client, url):
@@ -145,7 +204,7 @@ def test_proposal_page_costs_the_same_queries_for_3_or_300_items(client_as, org,
     assert counts["small"] == counts["large"] <= PROPOSAL_PAGE_QUERIES
     # One page of the table, but the totals are those of all 300 items.
     assert page.count('class="item-title"') == 25 and "1–25 of 300" in page
-    assert "Items <span class=\"text-body-secondary fs-6\">(300)</span>" in page
+    assert 'Items <span class="text-body-secondary fs-6">(300)</span>' in page
     # The mitigation list shows the first entries, never the whole register.
     select = re.search(r'<select name="mitigation".*?</select>', page, re.S).group(0)
     assert select.count("<option") == CHOICES_SHOWN + 1  # + "None"
@@ -190,9 +249,18 @@ def test_a_mitigation_beyond_the_first_twenty_can_be_chosen_and_stays_shown(clie
     kept = Mitigation.objects.get(title="Control 40")
     proposal = ProposalFactory(organization=org)
     client = client_as("cio")
-    response = client.post(f"/o/acme/budget/{proposal.pk}/items/add/", {
-        "title": "SOC tooling", "domain": "security", "category": "software", "kind": "opex", "amount": "100",
-        "priority": "must", "mitigation": kept.pk})
+    response = client.post(
+        f"/o/acme/budget/{proposal.pk}/items/add/",
+        {
+            "title": "SOC tooling",
+            "domain": "security",
+            "category": "software",
+            "kind": "opex",
+            "amount": "100",
+            "priority": "must",
+            "mitigation": kept.pk,
+        },
+    )
     assert response.status_code == 302
     item = BudgetItem.objects.get(title="SOC tooling")
     assert item.mitigation == kept
@@ -214,8 +282,10 @@ def test_risk_search_leaves_out_risks_already_linked(client_as, org, people):
     page = client.get(f"/o/acme/budget/items/{item.pk}/").content.decode()
     select = re.search(r'<select name="risk".*?</select>', page, re.S).group(0)
     assert select.count("<option") == CHOICES_SHOWN + 1 and "R-012 ·" not in select
-    response = client.post(f"/o/acme/budget/items/{item.pk}/risks/add/",
-                           {"risk": Risk.objects.get(number=30).pk, "loss_before": "100", "loss_after": "0"})
+    response = client.post(
+        f"/o/acme/budget/items/{item.pk}/risks/add/",
+        {"risk": Risk.objects.get(number=30).pk, "loss_before": "100", "loss_after": "0"},
+    )
     assert response.status_code == 302  # a risk beyond the first twenty is still accepted
     assert item.risk_links.filter(risk__number=30).exists()
 
@@ -245,6 +315,14 @@ def test_cached_totals_follow_an_item_change_at_once(client_as, org, people):
     assert client.get(url).context["summary"].total == D("1000")
     services.item_update(actor=people["cio"], item=item, expected_version=item.version, amount=D("2500"))
     assert client.get(url).context["summary"].total == D("2500")
-    services.item_create(actor=people["cio"], proposal=proposal, title="Second", amount=D("500"), domain="it",
-                         category="software", kind="opex", priority="should")
+    services.item_create(
+        actor=people["cio"],
+        proposal=proposal,
+        title="Second",
+        amount=D("500"),
+        domain="it",
+        category="software",
+        kind="opex",
+        priority="should",
+    )
     assert client.get(url).context["summary"].total == D("3000")

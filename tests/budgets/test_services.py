@@ -1,5 +1,6 @@
 """Budget services: workflow, voiding on change, read-only after approval,
 options and risk links, copying last year."""
+
 from decimal import Decimal as D
 
 import pytest
@@ -21,8 +22,15 @@ def proposal(org):
 
 
 def _item(actor, proposal, **kw):
-    data = dict(title="EDR rollout", domain="security", category="software", kind="opex",
-                amount=D("120000"), priority="must", justification="Ransomware.")
+    data = dict(
+        title="EDR rollout",
+        domain="security",
+        category="software",
+        kind="opex",
+        amount=D("120000"),
+        priority="must",
+        justification="Ransomware.",
+    )
     data.update(kw)
     return services.item_create(actor=actor, proposal=proposal, **data)
 
@@ -89,14 +97,17 @@ def test_any_change_after_signing_voids_signoffs(people, org, proposal, change):
     assert is_jointly_approved(proposal, "submission")
     version = Proposal.objects.get(pk=proposal.pk).version
     if change == "item_update":
-        services.item_update(actor=people["ciso"], item=item, expected_version=item.version, amount=D("130000"))
+        services.item_update(
+            actor=people["ciso"], item=item, expected_version=item.version, amount=D("130000")
+        )
     elif change == "item_create":
         _item(people["ciso"], proposal, title="Second")
     elif change == "item_delete":
         services.item_delete(actor=people["ciso"], item=item)
     elif change == "option":
-        services.option_create(actor=people["ciso"], item=item, name="Fast", cost=D("1"), timeline_weeks=2,
-                               security_score=2)
+        services.option_create(
+            actor=people["ciso"], item=item, name="Fast", cost=D("1"), timeline_weeks=2, security_score=2
+        )
     else:
         risk = make_risk(org, people["ciso"])
         services.link_create(actor=people["ciso"], item=item, risk=risk, loss_after=D("1000"))
@@ -127,14 +138,18 @@ def test_approved_proposal_is_read_only(people, org, proposal):
     proposal = _approved(people, proposal)
     item = proposal.items.get()
     attempts = [
-        lambda: services.proposal_update(actor=people["cio"], proposal=proposal, expected_version=None, title="X"),
+        lambda: services.proposal_update(
+            actor=people["cio"], proposal=proposal, expected_version=None, title="X"
+        ),
         lambda: _item(people["cio"], proposal),
         lambda: services.item_update(actor=people["cio"], item=item, expected_version=None, title="X"),
         lambda: services.item_delete(actor=people["cio"], item=item),
-        lambda: services.option_create(actor=people["cio"], item=item, name="A", cost=D("1"), timeline_weeks=1,
-                                       security_score=1),
-        lambda: services.link_create(actor=people["cio"], item=item, risk=make_risk(org, people["cio"]),
-                                     loss_after=D("0")),
+        lambda: services.option_create(
+            actor=people["cio"], item=item, name="A", cost=D("1"), timeline_weeks=1, security_score=1
+        ),
+        lambda: services.link_create(
+            actor=people["cio"], item=item, risk=make_risk(org, people["cio"]), loss_after=D("0")
+        ),
         lambda: services.proposal_back_to_draft(actor=people["cio"], proposal=proposal),
         lambda: services.proposal_return(actor=people["cio"], proposal=proposal, reason="x"),
         lambda: services.proposal_delete(actor=people["cio"], proposal=proposal),
@@ -184,20 +199,29 @@ def test_item_validation_names_the_field(people, proposal):
 
 def test_options_exactly_one_chosen_and_amount_follows(people, proposal):
     item = _item(people["cio"], proposal, amount=D("50000"))
-    fast = services.option_create(actor=people["cio"], item=item, name="Fastest", cost=D("90000"),
-                                  timeline_weeks=4, security_score=3)
+    fast = services.option_create(
+        actor=people["cio"], item=item, name="Fastest", cost=D("90000"), timeline_weeks=4, security_score=3
+    )
     assert fast.is_chosen
     item.refresh_from_db()
     assert item.amount == D("90000")
-    secure = services.option_create(actor=people["cio"], item=item, name="Most secure", cost=D("150000"),
-                                    timeline_weeks=20, security_score=5)
+    secure = services.option_create(
+        actor=people["cio"],
+        item=item,
+        name="Most secure",
+        cost=D("150000"),
+        timeline_weeks=20,
+        security_score=5,
+    )
     assert not secure.is_chosen
     services.option_choose(actor=people["ciso"], option=secure)
     item.refresh_from_db()
     assert item.amount == D("150000")
     assert list(ItemOption.objects.filter(item=item, is_chosen=True)) == [secure]
     secure.refresh_from_db()
-    services.option_update(actor=people["cio"], option=secure, expected_version=secure.version, cost=D("140000"))
+    services.option_update(
+        actor=people["cio"], option=secure, expected_version=secure.version, cost=D("140000")
+    )
     item.refresh_from_db()
     assert item.amount == D("140000")
     with pytest.raises(DomainError, match="follows the chosen option"):
@@ -221,8 +245,9 @@ def test_risk_link_defaults_to_expected_annual_loss_and_validates(people, org, p
         services.link_create(actor=people["cio"], item=item, risk=unquantified, loss_after=D("1"))
     assert exc.value.field == "loss_before"
     with pytest.raises(DomainError) as exc:
-        services.link_create(actor=people["cio"], item=item, risk=unquantified, loss_before=D("10"),
-                             loss_after=D("20"))
+        services.link_create(
+            actor=people["cio"], item=item, risk=unquantified, loss_before=D("10"), loss_after=D("20")
+        )
     assert exc.value.field == "loss_after"
 
 
@@ -247,7 +272,9 @@ def test_copy_of_last_year(people, org):
     with pytest.raises(DomainError) as exc:
         services.proposal_create(actor=people["cio"], organization=org, fiscal_year=2029, copy_previous=True)
     assert exc.value.field == "copy_previous"
-    new = services.proposal_create(actor=people["cio"], organization=org, fiscal_year=2027, copy_previous=True)
+    new = services.proposal_create(
+        actor=people["cio"], organization=org, fiscal_year=2027, copy_previous=True
+    )
     assert new.copied_from == last and new.status == ProposalStatus.DRAFT
     assert new.items.count() == 2
     copied = new.items.get(title=item.title)

@@ -1,5 +1,6 @@
 """Budget pages: role and organization contract, board visibility, inline
 editing, workflow buttons, exports and pinned query counts."""
+
 import io
 from decimal import Decimal as D
 
@@ -81,11 +82,16 @@ def test_board_cannot_change_anything(client_as, submitted, filled):
     board = client_as("board")
     item = filled["item"]
     posts = [
-        "/o/acme/budget/new/", f"/o/acme/budget/{submitted.pk}/step/reopen/",
-        f"/o/acme/budget/{submitted.pk}/decision/approve/", f"/o/acme/budget/{submitted.pk}/decision/return/",
-        f"/o/acme/budget/{submitted.pk}/sign/", f"/o/acme/budget/{submitted.pk}/items/add/",
-        f"/o/acme/budget/items/{item.pk}/edit/", f"/o/acme/budget/items/{item.pk}/delete/",
-        f"/o/acme/budget/options/{filled['option'].pk}/choose/", f"/o/acme/budget/risk-links/{filled['link'].pk}/delete/",
+        "/o/acme/budget/new/",
+        f"/o/acme/budget/{submitted.pk}/step/reopen/",
+        f"/o/acme/budget/{submitted.pk}/decision/approve/",
+        f"/o/acme/budget/{submitted.pk}/decision/return/",
+        f"/o/acme/budget/{submitted.pk}/sign/",
+        f"/o/acme/budget/{submitted.pk}/items/add/",
+        f"/o/acme/budget/items/{item.pk}/edit/",
+        f"/o/acme/budget/items/{item.pk}/delete/",
+        f"/o/acme/budget/options/{filled['option'].pk}/choose/",
+        f"/o/acme/budget/risk-links/{filled['link'].pk}/delete/",
     ]
     for url in posts:
         assert board.post(url, {"reason": "x", "title": "x"}).status_code in (403, 404), url
@@ -107,17 +113,46 @@ def test_proposal_page_shows_summary_figures(client_as, filled):
 def test_inline_add_item_with_htmx_validation_in_place(client_as, draft):
     client = client_as("cio")
     url = f"/o/acme/budget/{draft.pk}/items/add/"
-    bad = client.post(url, {"title": "", "domain": "it", "category": "cloud", "kind": "opex", "amount": "-5",
-                            "priority": "must"}, HTTP_HX_REQUEST="true")
+    bad = client.post(
+        url,
+        {
+            "title": "",
+            "domain": "it",
+            "category": "cloud",
+            "kind": "opex",
+            "amount": "-5",
+            "priority": "must",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     body = bad.content.decode()
     assert bad.status_code == 200 and 'id="item-add"' in body and "<html" not in body
     assert "This field is required" in body and "greater than or equal to 0" in body
-    ok = client.post(url, {"title": "Cloud backup", "domain": "it", "category": "cloud", "kind": "opex",
-                           "amount": "45000.50", "priority": "must"}, HTTP_HX_REQUEST="true")
+    ok = client.post(
+        url,
+        {
+            "title": "Cloud backup",
+            "domain": "it",
+            "category": "cloud",
+            "kind": "opex",
+            "amount": "45000.50",
+            "priority": "must",
+        },
+        HTTP_HX_REQUEST="true",
+    )
     assert ok.status_code == 204 and ok["HX-Refresh"] == "true"
     assert BudgetItem.objects.get(title="Cloud backup").amount == D("45000.50")
-    plain = client.post(url, {"title": "Laptops", "domain": "it", "category": "hardware", "kind": "capex",
-                              "amount": "1000", "priority": "could"})
+    plain = client.post(
+        url,
+        {
+            "title": "Laptops",
+            "domain": "it",
+            "category": "hardware",
+            "kind": "capex",
+            "amount": "1000",
+            "priority": "could",
+        },
+    )
     assert plain.status_code == 302
 
 
@@ -127,11 +162,19 @@ def test_inline_edit_row_and_stale_version_message(client_as, filled):
     row = client.get(f"/o/acme/budget/items/{item.pk}/edit/", HTTP_HX_REQUEST="true").content.decode()
     assert row.strip().startswith("<tr") and 'name="version"' in row
     assert "Follows the chosen option" in row  # the amount is locked by the option
-    data = {"title": "EDR everywhere", "domain": "security", "category": "software", "kind": "opex",
-            "priority": "must", "version": item.version}
+    data = {
+        "title": "EDR everywhere",
+        "domain": "security",
+        "category": "software",
+        "kind": "opex",
+        "priority": "must",
+        "version": item.version,
+    }
     saved = client.post(f"/o/acme/budget/items/{item.pk}/edit/", data, HTTP_HX_REQUEST="true")
     assert saved.status_code == 204, saved.content.decode()
-    stale = client.post(f"/o/acme/budget/items/{item.pk}/edit/", data, HTTP_HX_REQUEST="true").content.decode()
+    stale = client.post(
+        f"/o/acme/budget/items/{item.pk}/edit/", data, HTTP_HX_REQUEST="true"
+    ).content.decode()
     assert "Someone else changed this record" in stale
     cancel = client.get(f"/o/acme/budget/items/{item.pk}/row/", HTTP_HX_REQUEST="true").content.decode()
     assert "EDR everywhere" in cancel and "<html" not in cancel
@@ -140,9 +183,17 @@ def test_inline_edit_row_and_stale_version_message(client_as, filled):
 def test_item_page_options_side_by_side_and_links(client_as, filled, org, people):
     item = filled["item"]
     client = client_as("ciso")
-    response = client.post(f"/o/acme/budget/items/{item.pk}/options/add/", {
-        "name": "Most secure", "cost": "180000", "timeline_weeks": "16", "security_score": "5",
-        "pros": "Full coverage\nManaged 24/7", "cons": "Costly"})
+    response = client.post(
+        f"/o/acme/budget/items/{item.pk}/options/add/",
+        {
+            "name": "Most secure",
+            "cost": "180000",
+            "timeline_weeks": "16",
+            "security_score": "5",
+            "pros": "Full coverage\nManaged 24/7",
+            "cons": "Costly",
+        },
+    )
     assert response.status_code == 302
     secure = ItemOption.objects.get(name="Most secure")
     client.post(f"/o/acme/budget/options/{secure.pk}/choose/")
@@ -151,14 +202,19 @@ def test_item_page_options_side_by_side_and_links(client_as, filled, org, people
     page = client.get(f"/o/acme/budget/items/{item.pk}/").content.decode()
     assert "Balanced" in page and "Most secure" in page and "Managed 24/7" in page and "strongest" in page
     assert "R-001" in page and "400,000" in page
-    bad = client.post(f"/o/acme/budget/items/{item.pk}/options/add/", {"name": "", "cost": "x",
-                                                                     "timeline_weeks": "0", "security_score": "9"})
+    bad = client.post(
+        f"/o/acme/budget/items/{item.pk}/options/add/",
+        {"name": "", "cost": "x", "timeline_weeks": "0", "security_score": "9"},
+    )
     assert bad.status_code == 200 and "This field is required" in bad.content.decode()
     risk2 = make_risk(org, people["cio"], number=2, eal="90000")
-    response = client.post(f"/o/acme/budget/items/{item.pk}/risks/add/", {"risk": risk2.pk, "loss_after": "10000"})
+    response = client.post(
+        f"/o/acme/budget/items/{item.pk}/risks/add/", {"risk": risk2.pk, "loss_after": "10000"}
+    )
     assert response.status_code == 302 and item.risk_links.count() == 2
-    bad = client.post(f"/o/acme/budget/items/{item.pk}/risks/add/", {"risk": "", "loss_before": "5",
-                                                                    "loss_after": "10"})
+    bad = client.post(
+        f"/o/acme/budget/items/{item.pk}/risks/add/", {"risk": "", "loss_before": "5", "loss_after": "10"}
+    )
     assert "higher than the loss before" in bad.content.decode()
 
 
@@ -188,10 +244,13 @@ def test_workflow_through_pages(client_as, filled, people):
 
 def test_create_proposal_page_validation(client_as, draft):
     client = client_as("cio")
-    page = client.post("/o/acme/budget/new/", {"fiscal_year": "2027", "amortisation_years": "3"}).content.decode()
+    page = client.post(
+        "/o/acme/budget/new/", {"fiscal_year": "2027", "amortisation_years": "3"}
+    ).content.decode()
     assert "already a proposal for FY2027" in page
-    response = client.post("/o/acme/budget/new/", {"fiscal_year": "2028", "amortisation_years": "3",
-                                                    "copy_previous": "on"})
+    response = client.post(
+        "/o/acme/budget/new/", {"fiscal_year": "2028", "amortisation_years": "3", "copy_previous": "on"}
+    )
     assert response.status_code == 302
     assert Proposal.objects.get(fiscal_year=2028).copied_from == draft
 
@@ -206,8 +265,9 @@ def test_delete_item_and_draft(client_as, filled):
 
 
 def test_xlsx_export_reads_back_with_totals(client_as, filled, org, people):
-    ItemFactory(proposal=filled["proposal"], title="Network refresh", domain="it", kind="capex",
-                amount=D("90000.25"))
+    ItemFactory(
+        proposal=filled["proposal"], title="Network refresh", domain="it", kind="capex", amount=D("90000.25")
+    )
     response = client_as("cio").get(f"/o/acme/budget/{filled['proposal'].pk}/export.xlsx")
     assert response.status_code == 200 and "spreadsheetml" in response["Content-Type"]
     wb = load_workbook(io.BytesIO(response.content))
@@ -247,7 +307,9 @@ def test_pdf_lists_voided_signoffs_with_their_state(client_as, filled, people):
     services.proposal_start_review(actor=people["cio"], proposal=proposal)
     services.proposal_sign(actor=people["cio"], proposal=proposal, comment="Agreed with finance.")
     item = BudgetItem.objects.get(pk=filled["item"].pk)
-    services.item_update(actor=people["cio"], item=item, expected_version=item.version, justification="Updated")
+    services.item_update(
+        actor=people["cio"], item=item, expected_version=item.version, justification="Updated"
+    )
     response = client_as("ciso").get(f"/o/acme/budget/{proposal.pk}/proposal.pdf")
     text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "Not signed for this version" in text
@@ -255,10 +317,21 @@ def test_pdf_lists_voided_signoffs_with_their_state(client_as, filled, people):
 
 
 def _fill(proposal, count):
-    BudgetItem.objects.bulk_create([
-        BudgetItem(organization=proposal.organization, proposal=proposal, title=f"Item {i}", domain="it",
-                   category="cloud", kind="opex", amount=D("1000"), priority="should") for i in range(count)
-    ])
+    BudgetItem.objects.bulk_create(
+        [
+            BudgetItem(
+                organization=proposal.organization,
+                proposal=proposal,
+                title=f"Item {i}",
+                domain="it",
+                category="cloud",
+                kind="opex",
+                amount=D("1000"),
+                priority="should",
+            )
+            for i in range(count)
+        ]
+    )
 
 
 def test_proposal_page_query_count_is_flat(client_as, org, people, django_assert_max_num_queries):

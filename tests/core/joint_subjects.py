@@ -1,6 +1,7 @@
 """A subject ready for its joint decision, for every registered joint decision
 (core.joint). The separation-of-duties tests walk ``registered()`` and need an
 entry here for each: a new joint decision without one fails them."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -28,21 +29,35 @@ def _agreed_assessment(org, people):
 
 def _budget_submission(org, people):
     proposal = ProposalFactory(organization=org, fiscal_year=2027)
-    budget_services.item_create(actor=people[Role.CIO], proposal=proposal, title="EDR rollout", domain="security",
-                                category="software", kind="opex", amount=Decimal("120000"), priority="must",
-                                justification="Ransomware.")
+    budget_services.item_create(
+        actor=people[Role.CIO],
+        proposal=proposal,
+        title="EDR rollout",
+        domain="security",
+        category="software",
+        kind="opex",
+        amount=Decimal("120000"),
+        priority="must",
+        justification="Ransomware.",
+    )
     return budget_services.proposal_start_review(actor=people[Role.CIO], proposal=proposal)
 
 
 def _intake_decision(org, people):
     request = make_request(org, people[Role.CONTRIBUTOR], status=IntakeStatus.IN_REVIEW)
-    return intake_services.intake_propose_decision(actor=people[Role.CIO], request=request, decision="approved",
-                                                   rationale="Low risk, clear value.")
+    return intake_services.intake_propose_decision(
+        actor=people[Role.CIO], request=request, decision="approved", rationale="Low risk, clear value."
+    )
 
 
 def _raci_approval(org, people):
-    raci_services.raci_activity_create(actor=people[Role.CIO], organization=org, name="Patch management",
-                                       process_area="it_operations", csf_category="PR.PS")
+    raci_services.raci_activity_create(
+        actor=people[Role.CIO],
+        organization=org,
+        name="Patch management",
+        process_area="it_operations",
+        csf_category="PR.PS",
+    )
     return raci_services.raci_matrix_get_or_create(organization=org)
 
 

@@ -38,17 +38,21 @@ def test_organization_detail_contract(client_as):
 
 
 def test_organization_settings_update(client_as, org):
-    response = client_as("board", api=True).patch("/api/v1/orgs/acme/", {"risk_appetite": 12, "version": 1},
-                                                  format="json")
+    response = client_as("board", api=True).patch(
+        "/api/v1/orgs/acme/", {"risk_appetite": 12, "version": 1}, format="json"
+    )
     assert response.status_code == 403
-    response = client_as("cio", api=True).patch("/api/v1/orgs/acme/", {"high_from": 3, "version": 1},
-                                                                format="json")
+    response = client_as("cio", api=True).patch(
+        "/api/v1/orgs/acme/", {"high_from": 3, "version": 1}, format="json"
+    )
     assert response.status_code == 400 and "high_from" in response.json()["errors"]
-    response = client_as("cio", api=True).patch("/api/v1/orgs/acme/", {"risk_appetite": 12, "version": 1},
-                                                format="json")
+    response = client_as("cio", api=True).patch(
+        "/api/v1/orgs/acme/", {"risk_appetite": 12, "version": 1}, format="json"
+    )
     assert response.status_code == 200 and response.json()["risk_appetite"] == 12
-    stale = client_as("ciso", api=True).patch("/api/v1/orgs/acme/", {"risk_appetite": 8, "version": 1},
-                                              format="json")
+    stale = client_as("ciso", api=True).patch(
+        "/api/v1/orgs/acme/", {"risk_appetite": 8, "version": 1}, format="json"
+    )
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
 
 
@@ -60,8 +64,9 @@ def test_memberships_invite_validation_and_last_admin(client_as, org, people):
     client = client_as("admin", api=True)
     bad = client.post("/api/v1/orgs/acme/memberships/", {"email": "nope", "role": "king"}, format="json")
     assert bad.status_code == 400 and set(bad.json()["errors"]) == {"email", "role"}
-    created = client.post("/api/v1/orgs/acme/memberships/", {"email": "new@acme.test", "role": "board"},
-                          format="json")
+    created = client.post(
+        "/api/v1/orgs/acme/memberships/", {"email": "new@acme.test", "role": "board"}, format="json"
+    )
     assert created.status_code == 201
     admin_membership = Membership.objects.get(organization=org, role="admin")
     response = client.delete(f"/api/v1/orgs/acme/memberships/{admin_membership.pk}/")

@@ -1,5 +1,6 @@
 """core.cache: per-organization data versions, bumped by every change of the
 organization's data, and values cached under them."""
+
 import pytest
 from django.apps import apps
 from django.core.cache import cache
@@ -63,8 +64,15 @@ def test_organization_membership_and_signoff_changes_bump(org, people, change):
         document = Document(organization=org, title="Plan")
         record_creation(document, actor=people["cio"])
         before = org_cache.org_version(org.pk)
-        SignOff.objects.create(organization=org, subject=document, purpose="approval", subject_version=1,
-                               role="cio", signer=people["cio"], decision="approve")
+        SignOff.objects.create(
+            organization=org,
+            subject=document,
+            purpose="approval",
+            subject_version=1,
+            role="cio",
+            signer=people["cio"],
+            decision="approve",
+        )
     assert org_cache.org_version(org.pk) > before
 
 

@@ -1,6 +1,7 @@
 """Exports cannot attack the reader: formula payloads typed into every exported
 text field come back neutralised (a leading ') from every CSV and XLSX export,
 and no XLSX cell is ever a formula."""
+
 import csv
 import io
 from datetime import date
@@ -36,14 +37,24 @@ def hostile(org, people):
     cio.full_name = PAYLOADS["at"]
     cio.save()
     risk = risk_services.risk_create(
-        actor=cio, organization=org, title=PAYLOADS["equals"], impact_statement=PAYLOADS["tab"],
-        category="cyber_attack", origin="security", owner=cio, affected_services=PAYLOADS["plus"],
+        actor=cio,
+        organization=org,
+        title=PAYLOADS["equals"],
+        impact_statement=PAYLOADS["tab"],
+        category="cyber_attack",
+        origin="security",
+        owner=cio,
+        affected_services=PAYLOADS["plus"],
     )
     kpi = KPIFactory(organization=org, name=PAYLOADS["minus"], key="edr")
     MeasurementFactory(kpi=kpi, period=date(2026, 1, 1), note=PAYLOADS["cr"], recorded_by=cio)
     proposal = ProposalFactory(organization=org, title=PAYLOADS["equals"])
-    item = ItemFactory(proposal=proposal, title=PAYLOADS["plus"], justification=PAYLOADS["cr"],
-                       mitigation=make_mitigation(risk, cio, title=PAYLOADS["minus"]))
+    item = ItemFactory(
+        proposal=proposal,
+        title=PAYLOADS["plus"],
+        justification=PAYLOADS["cr"],
+        mitigation=make_mitigation(risk, cio, title=PAYLOADS["minus"]),
+    )
     OptionFactory(item=item, name=PAYLOADS["at"], is_chosen=True, cost=Decimal("100000.00"))
     make_link(item, risk)
     party = RaciPartyFactory(organization=org, name=PAYLOADS["at"])
@@ -113,8 +124,9 @@ def test_safe_cell_neutralises_text_and_leaves_numbers_alone(payload):
 
 
 def test_xlsx_keeps_numbers_and_dates_typed_and_text_as_text():
-    data = tabular.xlsx_bytes([tabular.Sheet("S", ["a", "b", "c", "d"],
-                                             [[-5, Decimal("-2.50"), date(2026, 3, 1), "=1+1"]])])
+    data = tabular.xlsx_bytes(
+        [tabular.Sheet("S", ["a", "b", "c", "d"], [[-5, Decimal("-2.50"), date(2026, 3, 1), "=1+1"]])]
+    )
     row = next(load_workbook(io.BytesIO(data)).active.iter_rows(min_row=2))
     assert (row[0].value, row[0].data_type) == (-5, "n")
     assert (row[1].value, row[1].data_type) == (-2.5, "n")

@@ -2,6 +2,7 @@
 becomes a job with a progress page and a download for the requester only; a
 broker that is away leaves the job queued (never an error page) and the
 periodic re-send hands it over once the broker is back."""
+
 import io
 from datetime import timedelta
 
@@ -41,8 +42,9 @@ def test_small_export_is_still_made_in_the_request(client_as, org):
     assert not ExportJob.objects.exists()
 
 
-def test_large_export_is_prepared_by_the_worker_then_downloaded(client_as, big_proposal, people,
-                                                                django_capture_on_commit_callbacks):
+def test_large_export_is_prepared_by_the_worker_then_downloaded(
+    client_as, big_proposal, people, django_capture_on_commit_callbacks
+):
     client = client_as("board")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.get(pdf_url(big_proposal))
@@ -64,8 +66,9 @@ def test_large_export_is_prepared_by_the_worker_then_downloaded(client_as, big_p
     assert (event.actor, event.detail) == (people["board"], job.title)
 
 
-def test_only_the_requester_who_may_still_see_it_can_download(client_as, big_proposal, people, org,
-                                                              django_capture_on_commit_callbacks):
+def test_only_the_requester_who_may_still_see_it_can_download(
+    client_as, big_proposal, people, org, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         client_as("cio").get(pdf_url(big_proposal))
     job = ExportJob.objects.get()
@@ -96,19 +99,28 @@ def broker_away(settings):
     range where nothing listens, tasks really sent (not run inline)."""
     from config.celery import app
 
-    saved = (app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout,
-             app.conf.task_publish_retry)
+    saved = (
+        app.conf.broker_url,
+        app.conf.task_always_eager,
+        app.conf.broker_connection_timeout,
+        app.conf.task_publish_retry,
+    )
     app.conf.broker_url, app.conf.task_always_eager = "redis://127.0.0.1:16419/0", False
     app.conf.broker_connection_timeout, app.conf.task_publish_retry = 1, False
     app._pool, app.amqp._producer_pool = None, None
     yield app
-    app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout, \
-        app.conf.task_publish_retry = saved
+    (
+        app.conf.broker_url,
+        app.conf.task_always_eager,
+        app.conf.broker_connection_timeout,
+        app.conf.task_publish_retry,
+    ) = saved
     app._pool, app.amqp._producer_pool = None, None
 
 
-def test_broker_away_leaves_the_job_queued_and_the_resend_hands_it_over(client_as, big_proposal, broker_away,
-                                                                         django_capture_on_commit_callbacks):
+def test_broker_away_leaves_the_job_queued_and_the_resend_hands_it_over(
+    client_as, big_proposal, broker_away, django_capture_on_commit_callbacks
+):
     client = client_as("cio")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.get(pdf_url(big_proposal))
@@ -126,8 +138,12 @@ def test_broker_away_leaves_the_job_queued_and_the_resend_hands_it_over(client_a
 
 
 def test_redelivered_and_repeated_builds_make_one_file(big_proposal, people):
-    job = exports.export_job_request(actor=people["cio"], organization=big_proposal.organization,
-                                     key="budgets.proposal_pdf", parameters={"proposal": big_proposal.pk})
+    job = exports.export_job_request(
+        actor=people["cio"],
+        organization=big_proposal.organization,
+        key="budgets.proposal_pdf",
+        parameters={"proposal": big_proposal.pk},
+    )
     ExportJob.objects.filter(pk=job.pk).update(status="running", attempts=1)  # its worker died mid-way
     first = exports.export_job_build(job_id=job.pk)
     assert first.status == "done" and first.attempts == 2
@@ -137,23 +153,34 @@ def test_redelivered_and_repeated_builds_make_one_file(big_proposal, people):
 
 
 def test_stalled_job_is_restarted_then_given_up(big_proposal, people):
-    job = exports.export_job_request(actor=people["cio"], organization=big_proposal.organization,
-                                     key="budgets.proposal_pdf", parameters={"proposal": big_proposal.pk})
+    job = exports.export_job_request(
+        actor=people["cio"],
+        organization=big_proposal.organization,
+        key="budgets.proposal_pdf",
+        parameters={"proposal": big_proposal.pk},
+    )
     started = timezone.now() - timedelta(hours=1)
-    ExportJob.objects.filter(pk=job.pk).update(status="running", started_at=started, attempts=1,
-                                               created_at=started)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=started, attempts=1, created_at=started
+    )
     assert exports.export_jobs_resend() == 1
     job.refresh_from_db()
     assert job.status == "done"
-    ExportJob.objects.filter(pk=job.pk).update(status="running", started_at=started, attempts=exports.MAX_ATTEMPTS)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status="running", started_at=started, attempts=exports.MAX_ATTEMPTS
+    )
     exports.export_jobs_resend()
     job.refresh_from_db()
     assert job.status == "failed" and "stopped several times" in job.error
 
 
 def test_a_failing_render_is_shown_on_the_page(client_as, big_proposal, people, monkeypatch):
-    job = exports.export_job_request(actor=people["cio"], organization=big_proposal.organization,
-                                     key="budgets.proposal_pdf", parameters={"proposal": big_proposal.pk})
+    job = exports.export_job_request(
+        actor=people["cio"],
+        organization=big_proposal.organization,
+        key="budgets.proposal_pdf",
+        parameters={"proposal": big_proposal.pk},
+    )
     from budgets import export_jobs
 
     def broken(*args, **kwargs):
@@ -172,17 +199,24 @@ def test_requesting_needs_the_same_rights_as_the_download_page(big_proposal, peo
 
     draft = ProposalFactory(organization=big_proposal.organization, fiscal_year=2028)
     with pytest.raises(Http404):
-        exports.export_job_request(actor=people["board"], organization=draft.organization,
-                                   key="budgets.proposal_pdf", parameters={"proposal": draft.pk})
+        exports.export_job_request(
+            actor=people["board"],
+            organization=draft.organization,
+            key="budgets.proposal_pdf",
+            parameters={"proposal": draft.pk},
+        )
     assert not ExportJob.objects.exists()
 
 
-@pytest.mark.parametrize("path,key", [
-    ("raci/export.pdf", "governance.raci_pdf"),
-    ("raci/export.xlsx", "governance.raci_xlsx"),
-    ("risks/export/?format=xlsx", "risks.register_xlsx"),
-    ("kpis/export/?format=xlsx", "kpis.values_xlsx"),
-])
+@pytest.mark.parametrize(
+    "path,key",
+    [
+        ("raci/export.pdf", "governance.raci_pdf"),
+        ("raci/export.xlsx", "governance.raci_xlsx"),
+        ("risks/export/?format=xlsx", "risks.register_xlsx"),
+        ("kpis/export/?format=xlsx", "kpis.values_xlsx"),
+    ],
+)
 def test_other_heavy_exports_go_to_the_worker(client_as, org, path, key, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = client_as("cio").get(f"/o/acme/{path}{'&' if '?' in path else '?'}background=1")

@@ -1,6 +1,7 @@
 """/livez touches nothing; /healthz reports the database, broker, worker and
 scheduler heartbeats and var/, without sessions, sign-in or redirects; an
 unwritable var/ is named clearly at start."""
+
 import os
 import subprocess
 import sys
@@ -91,8 +92,9 @@ def test_an_unwritable_var_folder_is_reported_at_start_not_a_crash(tmp_path):
     blocker.write_text("")
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
     env.update(VAR_DIR=str(blocker / "var"), DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     output = result.stdout + result.stderr
     assert result.returncode != 0
     assert "Traceback" not in output

@@ -1,5 +1,6 @@
 """Invitations under concurrency (real threads and connections; PostgreSQL, as
 in CI): the services lock their rows, outside any wrapping transaction."""
+
 import threading
 
 import pytest
@@ -18,7 +19,7 @@ def _race(workers, work):
         try:
             barrier.wait(timeout=10)
             done.append(work(index))
-        except Exception as exc:  # noqa: BLE001 - reported by the caller
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -39,8 +40,12 @@ def _needs_postgres():
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_invitations_of_one_address_give_one_invitation(org, people):
     _needs_postgres()
-    done, errors = _race(4, lambda i: services.membership_invite(
-        actor=people["admin"], organization=org, email="same@elsewhere.test", role=Role.BOARD))
+    done, errors = _race(
+        4,
+        lambda i: services.membership_invite(
+            actor=people["admin"], organization=org, email="same@elsewhere.test", role=Role.BOARD
+        ),
+    )
     assert len(done) == 1 and len(errors) == 3
     assert all(isinstance(e, DomainError) and e.field == "email" for e in errors)
     assert Invitation.objects.filter(email="same@elsewhere.test").count() == 1
@@ -50,8 +55,9 @@ def test_simultaneous_invitations_of_one_address_give_one_invitation(org, people
 def test_simultaneous_answers_give_one_membership(org, people):
     _needs_postgres()
     outsider = people["outsider"]
-    invitation = services.membership_invite(actor=people["admin"], organization=org, email=outsider.email,
-                                            role=Role.BOARD)
+    invitation = services.membership_invite(
+        actor=people["admin"], organization=org, email=outsider.email, role=Role.BOARD
+    )
 
     def answer(index):
         if index % 2:
@@ -62,4 +68,6 @@ def test_simultaneous_answers_give_one_membership(org, people):
     assert len(done) == 1 and all(isinstance(e, DomainError) for e in errors) and len(errors) == 3
     invitation.refresh_from_db()
     assert bool(invitation.accepted_at) != bool(invitation.declined_at)
-    assert Membership.objects.filter(user=outsider, organization=org).count() == (1 if invitation.accepted_at else 0)
+    assert Membership.objects.filter(user=outsider, organization=org).count() == (
+        1 if invitation.accepted_at else 0
+    )

@@ -1,6 +1,7 @@
 """The outbox: background work is recorded with the change, handed to Celery
 after commit (tests run tasks eagerly, through the same path), re-sent until a
 worker picks it up, and never sent twice at once by concurrent dispatchers."""
+
 from datetime import timedelta
 
 import pytest
@@ -41,7 +42,9 @@ def test_a_job_is_recorded_with_the_change_and_run_after_commit(db, django_captu
     assert RUNS == [{"value": 7}]
     job.refresh_from_db()
     assert job.task == "tests.outbox_probe" and job.kwargs == {"value": 7}
-    assert job.attempts == 1 and job.dispatched_at and job.picked_up_at and job.done_at and job.last_error == ""
+    assert (
+        job.attempts == 1 and job.dispatched_at and job.picked_up_at and job.done_at and job.last_error == ""
+    )
 
 
 def test_a_rolled_back_change_leaves_no_job(db, django_capture_on_commit_callbacks):
@@ -75,7 +78,8 @@ def test_a_failing_task_never_fails_the_caller(db, django_capture_on_commit_call
 
 
 def test_a_failed_job_is_sent_again_then_given_up_and_shown_until_an_operator_retries(
-        db, settings, client, django_capture_on_commit_callbacks):
+    db, settings, client, django_capture_on_commit_callbacks
+):
     """An e-mail whose task fails (a mail setting wrong, not just the server away)
     is not lost: it is sent again a few times, then counted as failed by /healthz,
     and `outbox_retry` sends it once the cause is fixed."""
@@ -105,8 +109,9 @@ def test_the_dispatcher_resends_only_what_no_worker_picked_up(db):
     lost = outbox.enqueue(outbox_probe, value=2)
     recent = outbox.enqueue(outbox_probe, value=3)
     started = outbox.enqueue(outbox_probe, value=4)
-    OutboxJob.objects.filter(pk=lost.pk).update(dispatched_at=now - outbox.redispatch_after() - timedelta(seconds=5),
-                                               attempts=1)
+    OutboxJob.objects.filter(pk=lost.pk).update(
+        dispatched_at=now - outbox.redispatch_after() - timedelta(seconds=5), attempts=1
+    )
     OutboxJob.objects.filter(pk=recent.pk).update(dispatched_at=now, attempts=1)
     OutboxJob.objects.filter(pk=started.pk).update(dispatched_at=now - timedelta(days=1), picked_up_at=now)
     assert outbox.dispatch_waiting() == 2
@@ -120,7 +125,9 @@ def test_finished_jobs_are_purged_after_a_while(db, settings):
     settings.OUTBOX_KEEP_DONE_DAYS = 7
     old = outbox.enqueue(outbox_probe, value=1)
     fresh = outbox.enqueue(outbox_probe, value=2)
-    OutboxJob.objects.filter(pk=old.pk).update(picked_up_at=timezone.now(), done_at=timezone.now() - timedelta(days=8))
+    OutboxJob.objects.filter(pk=old.pk).update(
+        picked_up_at=timezone.now(), done_at=timezone.now() - timedelta(days=8)
+    )
     OutboxJob.objects.filter(pk=fresh.pk).update(picked_up_at=timezone.now(), done_at=timezone.now())
     outbox.dispatch_waiting()
     assert list(OutboxJob.objects.values_list("pk", flat=True)) == [fresh.pk]

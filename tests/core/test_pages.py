@@ -59,8 +59,17 @@ def test_switcher_lists_every_membership(client_as, people, other_org):
 
 def test_settings_validation_and_stale_save(client_as, org):
     client = client_as("ciso")
-    data = {"name": "Acme", "currency": "usd", "fiscal_year_start_month": 13, "risk_appetite": 9,
-            "medium_from": 5, "high_from": 4, "critical_from": 17, "report_schedule": "monthly", "version": org.version}
+    data = {
+        "name": "Acme",
+        "currency": "usd",
+        "fiscal_year_start_month": 13,
+        "risk_appetite": 9,
+        "medium_from": 5,
+        "high_from": 4,
+        "critical_from": 17,
+        "report_schedule": "monthly",
+        "version": org.version,
+    }
     page = client.post("/o/acme/settings/", data).content.decode()
     assert "three-letter ISO 4217" in page and "Medium &lt; High &lt; Critical" in page
     data.update(currency="EUR", fiscal_year_start_month=7, high_from=10)
@@ -90,7 +99,9 @@ def test_cannot_revoke_someone_elses_token(client_as, people):
     assert client_as("cio").post(f"/accounts/tokens/{token.pk}/revoke/").status_code == 404
 
 
-def test_password_reset_does_not_reveal_accounts(client, people, mailoutbox, django_capture_on_commit_callbacks):
+def test_password_reset_does_not_reveal_accounts(
+    client, people, mailoutbox, django_capture_on_commit_callbacks
+):
     for email in ("cio@acme.test", "nobody@acme.test"):
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post("/accounts/password_reset/", {"email": email})
@@ -99,8 +110,9 @@ def test_password_reset_does_not_reveal_accounts(client, people, mailoutbox, dja
     assert "/accounts/reset/" in mailoutbox[0].body
 
 
-def test_password_reset_survives_a_mail_server_that_is_down(client, people, settings, mailoutbox,
-                                                            django_capture_on_commit_callbacks):
+def test_password_reset_survives_a_mail_server_that_is_down(
+    client, people, settings, mailoutbox, django_capture_on_commit_callbacks
+):
     """The request is answered as usual and the e-mail waits in the outbox, then
     goes out once the mail server is back; no reset secret is stored with it."""
     from core.models import OutboxJob

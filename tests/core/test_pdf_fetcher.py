@@ -1,6 +1,7 @@
 """PDF rendering fetches nothing outside the app's own static files: no
 network, no file on disk outside the static folders, whatever a template or
 a person's text names."""
+
 import http.server
 import threading
 
@@ -17,7 +18,7 @@ def listener():
     hits = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - the standard library's name
+        def do_GET(self):
             hits.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
@@ -34,12 +35,22 @@ def listener():
     server.server_close()
 
 
-@pytest.mark.parametrize("url", [
-    "http://169.254.169.254/latest/meta-data/", "https://evil.example/x.png", "ftp://evil.example/x",
-    "file:///etc/passwd", "file://remote-host/share/x.css", "data:image/png;base64,iVBORw0KGgo=",
-    "file://{static}/../config/settings/base.py", "file://{base}/manage.py", "file:///static/../../etc/passwd",
-    "gopher://evil.example/", "//evil.example/x.css",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "https://evil.example/x.png",
+        "ftp://evil.example/x",
+        "file:///etc/passwd",
+        "file://remote-host/share/x.css",
+        "data:image/png;base64,iVBORw0KGgo=",
+        "file://{static}/../config/settings/base.py",
+        "file://{base}/manage.py",
+        "file:///static/../../etc/passwd",
+        "gopher://evil.example/",
+        "//evil.example/x.css",
+    ],
+)
 def test_the_fetcher_refuses_everything_but_static_files(url):
     url = url.format(static=str(settings.STATICFILES_DIRS[0]), base=str(settings.BASE_DIR))
     with pytest.raises(FetchRefused):
@@ -54,9 +65,11 @@ def test_the_fetcher_serves_static_files():
 
 def test_a_rendered_pdf_reaches_nothing_a_template_names(monkeypatch, listener):
     base, hits = listener
-    html = (f'<html><head><link rel="stylesheet" href="{base}/style.css"></head><body>'
-            f'<img src="{base}/pixel.png"><img src="file:///etc/hostname">'
-            f'<p style="background: url({base}/bg.png)">x</p></body></html>')
+    html = (
+        f'<html><head><link rel="stylesheet" href="{base}/style.css"></head><body>'
+        f'<img src="{base}/pixel.png"><img src="file:///etc/hostname">'
+        f'<p style="background: url({base}/bg.png)">x</p></body></html>'
+    )
     monkeypatch.setattr(pdf, "render_to_string", lambda name, context: html)
     refused = []
     original = pdf.static_file_for
@@ -95,4 +108,5 @@ def _recording(render, seen):
         html = render(name, context)
         seen.append(html)
         return html
+
     return wrapper

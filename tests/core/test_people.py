@@ -8,7 +8,9 @@ from core.roles import Role
 
 def test_invite_twice_is_refused(org, people):
     with pytest.raises(DomainError) as error:
-        services.membership_invite(actor=people["admin"], organization=org, email="cio@acme.test", role=Role.CIO)
+        services.membership_invite(
+            actor=people["admin"], organization=org, email="cio@acme.test", role=Role.CIO
+        )
     assert error.value.field == "email" and "already belongs to a member of Acme Corp" in error.value.message
 
 

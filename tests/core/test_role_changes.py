@@ -1,6 +1,7 @@
 """Role changes are not a back door: one CIO and one CISO, hand over, nobody
 changes their own role, sign-offs in flight voided, tokens revoked, every
 change a security event and an e-mail to the CIO and the CISO."""
+
 import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
@@ -25,18 +26,28 @@ def _m(org, user):
 
 
 def _hand_over_cio(org, people, successor_role="board", outgoing=Role.CONTRIBUTOR):
-    return services.membership_hand_over(actor=people["admin"], organization=org, role=Role.CIO,
-                                         successor=_m(org, people[successor_role]), outgoing_role=outgoing)
+    return services.membership_hand_over(
+        actor=people["admin"],
+        organization=org,
+        role=Role.CIO,
+        successor=_m(org, people[successor_role]),
+        outgoing_role=outgoing,
+    )
 
 
 # ------------------------------------------------------ one CIO, one CISO ----
 
+
 def test_a_second_cio_is_refused_naming_the_role(org, people):
     with pytest.raises(DomainError, match="Hand over") as error:
-        services.membership_change_role(actor=people["admin"], membership=_m(org, people["board"]), role=Role.CIO)
+        services.membership_change_role(
+            actor=people["admin"], membership=_m(org, people["board"]), role=Role.CIO
+        )
     assert error.value.field == "role"
     with pytest.raises(DomainError) as error:
-        services.membership_invite(actor=people["admin"], organization=org, email="second@acme.test", role=Role.CISO)
+        services.membership_invite(
+            actor=people["admin"], organization=org, email="second@acme.test", role=Role.CISO
+        )
     assert error.value.field == "role"
     assert Membership.objects.filter(organization=org, role=Role.CISO).count() == 1
 
@@ -48,12 +59,14 @@ def test_the_database_allows_one_cio_and_one_ciso(org, people):
 
 def test_a_vacant_role_can_be_given(org, people):
     _hand_over_cio(org, people)  # the CIO's seat moves to the board member
-    services.membership_change_role(actor=people["admin"], membership=_m(org, people["contributor"]),
-                                    role=Role.BOARD)
+    services.membership_change_role(
+        actor=people["admin"], membership=_m(org, people["contributor"]), role=Role.BOARD
+    )
     assert _m(org, people["contributor"]).role == Role.BOARD
 
 
 # ------------------------------------------------------------- hand over ----
+
 
 def test_hand_over_moves_the_role_and_voids_what_was_in_flight(org, people, document):
     in_flight = services.signoff_sign(actor=people["cio"], subject=document, purpose="approval")
@@ -77,17 +90,21 @@ def test_a_decision_taken_stays_on_record_after_a_hand_over(org, people, documen
 def test_hand_over_can_take_the_outgoing_person_out(org, people):
     _hand_over_cio(org, people, outgoing=None)
     assert not Membership.objects.filter(organization=org, user=people["cio"]).exists()
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.MEMBER_REMOVED, subject=people["cio"],
-                                        detail__contains="handed over").exists()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEventKind.MEMBER_REMOVED, subject=people["cio"], detail__contains="handed over"
+    ).exists()
 
 
-@pytest.mark.parametrize("successor,outgoing,field", [
-    ("cio", Role.BOARD, "successor"),  # already the holder
-    ("admin", Role.BOARD, "successor"),  # the acting admin: nobody gives themselves a role
-    ("board", Role.CIO, "outgoing_role"),  # keeping the role
-    ("board", Role.CISO, "role"),  # the CISO's seat is taken
-    ("board", "king", "outgoing_role"),
-])
+@pytest.mark.parametrize(
+    "successor,outgoing,field",
+    [
+        ("cio", Role.BOARD, "successor"),  # already the holder
+        ("admin", Role.BOARD, "successor"),  # the acting admin: nobody gives themselves a role
+        ("board", Role.CIO, "outgoing_role"),  # keeping the role
+        ("board", Role.CISO, "role"),  # the CISO's seat is taken
+        ("board", "king", "outgoing_role"),
+    ],
+)
 def test_hand_over_refusals(org, people, successor, outgoing, field):
     with pytest.raises(DomainError) as error:
         _hand_over_cio(org, people, successor_role=successor, outgoing=outgoing)
@@ -97,18 +114,28 @@ def test_hand_over_refusals(org, people, successor, outgoing, field):
 
 def test_hand_over_of_another_organizations_member_is_refused(org, people):
     with pytest.raises(DomainError) as error:
-        services.membership_hand_over(actor=people["admin"], organization=org, role=Role.CIO,
-                                      successor=Membership.objects.get(user=people["outsider"]))
+        services.membership_hand_over(
+            actor=people["admin"],
+            organization=org,
+            role=Role.CIO,
+            successor=Membership.objects.get(user=people["outsider"]),
+        )
     assert error.value.field == "successor"
 
 
 def test_only_an_admin_hands_over(org, people):
     with pytest.raises(NotAllowed):
-        services.membership_hand_over(actor=people["ciso"], organization=org, role=Role.CIO,
-                                      successor=_m(org, people["board"]), outgoing_role=Role.BOARD)
+        services.membership_hand_over(
+            actor=people["ciso"],
+            organization=org,
+            role=Role.CIO,
+            successor=_m(org, people["board"]),
+            outgoing_role=Role.BOARD,
+        )
 
 
 # ------------------------------------------------- nobody gives themselves ----
+
 
 @pytest.mark.parametrize("role", [Role.CIO, Role.BOARD, Role.CONTRIBUTOR])
 def test_an_admin_cannot_change_their_own_role(org, people, role):
@@ -124,17 +151,22 @@ def test_the_cio_and_ciso_are_neither_removed_nor_demoted_without_a_successor(or
     with pytest.raises(DomainError, match="Hand over"):
         services.membership_remove(actor=people["admin"], membership=_m(org, people[who]))
     with pytest.raises(DomainError, match="Hand over"):
-        services.membership_change_role(actor=people["admin"], membership=_m(org, people[who]), role=Role.BOARD)
+        services.membership_change_role(
+            actor=people["admin"], membership=_m(org, people[who]), role=Role.BOARD
+        )
     assert _m(org, people[who]).role == who
 
 
 # ------------------------------------------- events, e-mails and tokens ----
 
+
 def test_every_role_change_is_a_security_event_and_an_email_to_the_cio_and_ciso(
-        org, people, django_capture_on_commit_callbacks):
+    org, people, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        services.membership_change_role(actor=people["admin"], membership=_m(org, people["board"]),
-                                        role=Role.CONTRIBUTOR)
+        services.membership_change_role(
+            actor=people["admin"], membership=_m(org, people["board"]), role=Role.CONTRIBUTOR
+        )
     event = SecurityEvent.objects.get(kind=SecurityEventKind.ROLE_CHANGED)
     assert event.subject == people["board"] and event.actor == people["admin"] and event.organization == org
     assert len(mail.outbox) == 1
@@ -146,15 +178,20 @@ def test_hand_over_tells_the_outgoing_and_the_new_holder(org, people, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         _hand_over_cio(org, people)
     assert set(mail.outbox[0].to) == {"cio@acme.test", "ciso@acme.test", "board@acme.test"}
-    kinds = list(SecurityEvent.objects.filter(kind=SecurityEventKind.ROLE_CHANGED)
-                 .values_list("subject__email", flat=True))
+    kinds = list(
+        SecurityEvent.objects.filter(kind=SecurityEventKind.ROLE_CHANGED).values_list(
+            "subject__email", flat=True
+        )
+    )
     assert sorted(kinds) == ["board@acme.test", "cio@acme.test"]
 
 
 def test_removal_is_a_security_event_and_an_email(org, people, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.membership_remove(actor=people["admin"], membership=_m(org, people["contributor"]))
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.MEMBER_REMOVED, subject=people["contributor"]).exists()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEventKind.MEMBER_REMOVED, subject=people["contributor"]
+    ).exists()
     assert "was removed" in mail.outbox[0].body
 
 
@@ -164,7 +201,9 @@ def test_role_change_and_removal_revoke_every_api_token(org, people, change):
     _, key = services.api_token_create(actor=person, name="Reports")
     services.api_token_create(actor=person, name="Other")
     if change == "role":
-        services.membership_change_role(actor=people["admin"], membership=_m(org, person), role=Role.CONTRIBUTOR)
+        services.membership_change_role(
+            actor=people["admin"], membership=_m(org, person), role=Role.CONTRIBUTOR
+        )
     elif change == "remove":
         services.membership_remove(actor=people["admin"], membership=_m(org, person))
     else:
@@ -186,18 +225,23 @@ def test_api_tokens_revoke_all_says_why(people):
 
 def test_an_unchanged_role_changes_nothing(org, people):
     services.api_token_create(actor=people["board"], name="Reports")
-    services.membership_change_role(actor=people["admin"], membership=_m(org, people["board"]), role=Role.BOARD)
+    services.membership_change_role(
+        actor=people["admin"], membership=_m(org, people["board"]), role=Role.BOARD
+    )
     assert ApiToken.objects.filter(user=people["board"], revoked_at__isnull=True).exists()
     assert not SecurityEvent.objects.filter(kind=SecurityEventKind.ROLE_CHANGED).exists()
 
 
 def test_sign_offs_of_other_roles_are_untouched_by_a_role_change(org, people, document):
     services.signoff_sign(actor=people["ciso"], subject=document, purpose="approval")
-    services.membership_change_role(actor=people["admin"], membership=_m(org, people["board"]), role=Role.CONTRIBUTOR)
+    services.membership_change_role(
+        actor=people["admin"], membership=_m(org, people["board"]), role=Role.CONTRIBUTOR
+    )
     assert SignOff.objects.filter(voided_at__isnull=True).count() == 1
 
 
 # ------------------------------------------------------------ page and API ----
+
 
 def test_people_page_offers_hand_over_and_never_your_own_role(client_as, org, people):
     page = client_as("admin").get("/o/acme/people/").content.decode()
@@ -211,36 +255,47 @@ def test_hand_over_page(client_as, org, people):
     page = client.get("/o/acme/people/hand-over/ciso/")
     assert page.status_code == 200 and "data-confirm" in page.content.decode()
     assert client.get("/o/acme/people/hand-over/board/").status_code == 404
-    response = client.post("/o/acme/people/hand-over/ciso/",
-                           {"successor": _m(org, people["contributor"]).pk, "outgoing_role": "board"})
+    response = client.post(
+        "/o/acme/people/hand-over/ciso/",
+        {"successor": _m(org, people["contributor"]).pk, "outgoing_role": "board"},
+    )
     assert response.status_code == 302
     assert _m(org, people["contributor"]).role == Role.CISO and _m(org, people["ciso"]).role == Role.BOARD
     response = client.post("/o/acme/people/hand-over/cio/", {"successor": _m(org, people["board"]).pk})
     assert response.status_code == 200 and _m(org, people["cio"]).role == Role.CIO  # say what happens to them
-    client.post("/o/acme/people/hand-over/cio/", {"successor": _m(org, people["board"]).pk, "outgoing_role": "leave"})
+    client.post(
+        "/o/acme/people/hand-over/cio/", {"successor": _m(org, people["board"]).pk, "outgoing_role": "leave"}
+    )
     assert not Membership.objects.filter(organization=org, user=people["cio"]).exists()
     # the acting admin is not offered as successor, and is refused if sent anyway
-    response = client.post("/o/acme/people/hand-over/ciso/",
-                           {"successor": _m(org, people["admin"]).pk, "outgoing_role": "board"})
+    response = client.post(
+        "/o/acme/people/hand-over/ciso/", {"successor": _m(org, people["admin"]).pk, "outgoing_role": "board"}
+    )
     assert response.status_code == 200 and _m(org, people["admin"]).role == Role.ADMIN
 
 
 def test_hand_over_api(client_as, org, people):
     client = client_as("admin", api=True)
     url = "/api/v1/orgs/acme/memberships/hand-over/"
-    response = client.post(url, {"role": "cio", "successor": _m(org, people["board"]).pk,
-                                 "outgoing_role": "contributor"}, format="json")
+    response = client.post(
+        url,
+        {"role": "cio", "successor": _m(org, people["board"]).pk, "outgoing_role": "contributor"},
+        format="json",
+    )
     assert response.status_code == 200 and response.json()["role"] == "cio"
-    bad = client.post(url, {"role": "cio", "successor": Membership.objects.get(user=people["outsider"]).pk},
-                      format="json")
+    bad = client.post(
+        url, {"role": "cio", "successor": Membership.objects.get(user=people["outsider"]).pk}, format="json"
+    )
     assert bad.status_code == 400 and "successor" in bad.json()["errors"]
-    assert client_as("ciso", api=True).post(url, {"role": "cio", "successor": 1}, format="json").status_code in (
-        403, 404)
+    assert client_as("ciso", api=True).post(
+        url, {"role": "cio", "successor": 1}, format="json"
+    ).status_code in (403, 404)
 
 
 def test_api_role_change_of_cio_is_a_clear_400(client_as, org, people):
     response = client_as("admin", api=True).patch(
-        f"/api/v1/orgs/acme/memberships/{_m(org, people['cio']).pk}/", {"role": "board"}, format="json")
+        f"/api/v1/orgs/acme/memberships/{_m(org, people['cio']).pk}/", {"role": "board"}, format="json"
+    )
     assert response.status_code == 400 and "role" in response.json()["errors"]
 
 
@@ -254,8 +309,9 @@ class BrokenMailBackend:
         raise ConnectionRefusedError("mail server down")
 
 
-def test_a_failing_mail_server_never_fails_a_committed_role_change(client_as, org, people, settings,
-                                                                   django_capture_on_commit_callbacks):
+def test_a_failing_mail_server_never_fails_a_committed_role_change(
+    client_as, org, people, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "tests.core.test_role_changes.BrokenMailBackend"
     membership = _m(org, people["board"])
     with django_capture_on_commit_callbacks(execute=True):

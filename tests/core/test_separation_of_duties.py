@@ -2,6 +2,7 @@
 core.joint's registry) needs two different people, each holding their role
 when they sign — also after one of them was moved from CIO to CISO, and also
 when a role is changed behind the services' back."""
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
@@ -24,8 +25,12 @@ def _ids(decision):
 
 def _sign(decision, actor, subject, **kwargs):
     subject.refresh_from_db()
-    return decision.sign(actor=actor, subject=subject, decision=kwargs.get("decision", "approve"),
-                         comment=kwargs.get("comment", "Agreed."))
+    return decision.sign(
+        actor=actor,
+        subject=subject,
+        decision=kwargs.get("decision", "approve"),
+        comment=kwargs.get("comment", "Agreed."),
+    )
 
 
 def _complete(decision, subject) -> bool:
@@ -40,7 +45,9 @@ def _membership(org, user):
 def test_every_promised_joint_decision_is_registered_and_has_a_subject():
     registered = {(d.model, d.purpose) for d in DECISIONS}
     assert PROMISED <= registered
-    assert registered <= set(SUBJECTS), "add a subject for the new joint decision in tests/core/joint_subjects.py"
+    assert registered <= set(SUBJECTS), (
+        "add a subject for the new joint decision in tests/core/joint_subjects.py"
+    )
 
 
 @pytest.mark.parametrize("decision", DECISIONS, ids=_ids)
@@ -52,8 +59,13 @@ def test_one_person_cannot_sign_twice_even_after_moving_from_cio_to_ciso(decisio
     _sign(decision, mover, subject)
     assert not _complete(decision, subject)
 
-    services.membership_hand_over(actor=admin, organization=org, role=Role.CISO,
-                                  successor=_membership(org, mover), outgoing_role=Role.BOARD)
+    services.membership_hand_over(
+        actor=admin,
+        organization=org,
+        role=Role.CISO,
+        successor=_membership(org, mover),
+        outgoing_role=Role.BOARD,
+    )
     assert not SignOff.objects.filter(signer=mover, voided_at__isnull=True).exists()
     try:
         _sign(decision, mover, subject)  # now as CISO: their CIO part was voided with the move
@@ -68,12 +80,16 @@ def test_one_person_cannot_sign_twice_even_after_moving_from_cio_to_ciso(decisio
     _sign(decision, newcomer, subject)
     assert _complete(decision, subject)
     if decision.uses_signoffs:
-        signers = {s.signer_id for s in SignOff.objects.filter(purpose=decision.purpose, voided_at__isnull=True)}
+        signers = {
+            s.signer_id for s in SignOff.objects.filter(purpose=decision.purpose, voided_at__isnull=True)
+        }
         assert signers == {mover.pk, newcomer.pk}
 
 
 @pytest.mark.parametrize("decision", DECISIONS, ids=_ids)
-def test_a_role_changed_behind_the_services_back_still_cannot_give_the_second_signature(decision, org, people):
+def test_a_role_changed_behind_the_services_back_still_cannot_give_the_second_signature(
+    decision, org, people
+):
     """Even if the role changed without voiding (a back door, e.g. a raw database
     edit), core refuses the second signature by the same person."""
     subject = SUBJECTS[(decision.model, decision.purpose)](org, people)
@@ -99,9 +115,16 @@ def test_the_database_refuses_two_active_signatures_by_one_person(org, people):
     doc = SUBJECTS[("testapp.document", "approval")](org, people)
     first = services.signoff_sign(actor=people[Role.CIO], subject=doc, purpose="approval")
     with pytest.raises(IntegrityError), transaction.atomic():
-        SignOff.objects.create(organization=org, content_type=first.content_type, object_id=doc.pk,
-                               purpose="approval", subject_version=doc.version, role=Role.CISO,
-                               signer=people[Role.CIO], decision="approve")
+        SignOff.objects.create(
+            organization=org,
+            content_type=first.content_type,
+            object_id=doc.pk,
+            purpose="approval",
+            subject_version=doc.version,
+            role=Role.CISO,
+            signer=people[Role.CIO],
+            decision="approve",
+        )
 
 
 def test_joint_status_needs_two_different_signers():
@@ -132,8 +155,15 @@ def test_agreed_assessment_proposer_cannot_confirm_in_the_other_role(org, people
     from risks import services as risk_services
 
     risk = SUBJECTS[("risks.risk", "agreed_assessment")](org, people)
-    risk_services.agreement_propose(actor=people[Role.CIO], risk=risk, rationale="We agree.", inherent_likelihood=4,
-                                    inherent_impact=4, residual_likelihood=2, residual_impact=2)
+    risk_services.agreement_propose(
+        actor=people[Role.CIO],
+        risk=risk,
+        rationale="We agree.",
+        inherent_likelihood=4,
+        inherent_impact=4,
+        residual_likelihood=2,
+        residual_impact=2,
+    )
     Membership.objects.filter(organization=org, user=people[Role.CISO]).update(role=Role.BOARD)
     Membership.objects.filter(organization=org, user=people[Role.CIO]).update(role=Role.CISO)
     mover = type(people[Role.CIO]).objects.get(pk=people[Role.CIO].pk)

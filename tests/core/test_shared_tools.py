@@ -1,4 +1,5 @@
 """Charts, PDF and tabular helpers shared by the apps."""
+
 import io
 from decimal import Decimal
 
@@ -29,8 +30,10 @@ def test_bar_donut_gauge_render():
 
 
 def test_xlsx_round_trip_keeps_numbers():
-    data = tabular.xlsx_bytes([tabular.Sheet("Items", ["Title", "Amount"], [["EDR", Decimal("1200.50")]],
-                                             money_columns=[1])], currency="USD")
+    data = tabular.xlsx_bytes(
+        [tabular.Sheet("Items", ["Title", "Amount"], [["EDR", Decimal("1200.50")]], money_columns=[1])],
+        currency="USD",
+    )
     sheet = load_workbook(io.BytesIO(data)).active
     assert sheet["B2"].value == 1200.5 and "USD" in sheet["B2"].number_format
     rows = tabular.read_rows(SimpleUploadedFile("x.xlsx", data))

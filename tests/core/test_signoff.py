@@ -57,7 +57,9 @@ def test_rejection_needs_a_reason(document, ciso):
 
 def test_rejection_blocks_joint_approval(document, cio, ciso):
     services.signoff_sign(actor=cio, subject=document, purpose=PURPOSE)
-    services.signoff_sign(actor=ciso, subject=document, purpose=PURPOSE, decision="reject", comment="Too costly")
+    services.signoff_sign(
+        actor=ciso, subject=document, purpose=PURPOSE, decision="reject", comment="Too costly"
+    )
     status = selectors.signoff_status(document, PURPOSE)
     assert status.rejected and not status.approved
 
@@ -86,7 +88,9 @@ def test_withdraw_then_sign_again(document, cio):
     services.signoff_sign(actor=cio, subject=document, purpose=PURPOSE)
     services.signoff_withdraw(actor=cio, subject=document, purpose=PURPOSE)
     assert selectors.signoff_status(document, PURPOSE).cio is None
-    services.signoff_sign(actor=cio, subject=document, purpose=PURPOSE, decision="reject", comment="Changed my mind")
+    services.signoff_sign(
+        actor=cio, subject=document, purpose=PURPOSE, decision="reject", comment="Changed my mind"
+    )
     assert selectors.signoff_status(document, PURPOSE).rejected
 
 
@@ -100,6 +104,7 @@ def test_waiting_for_signature(document, org, cio, ciso):
     other = Document(organization=org, title="Other")
     services.record_creation(other, actor=cio)
     services.signoff_sign(actor=cio, subject=document, purpose=PURPOSE)
-    waiting = selectors.signoffs_waiting_for(organization=org, role=Role.CIO,
-                                             subjects_by_purpose={PURPOSE: [document, other]})
+    waiting = selectors.signoffs_waiting_for(
+        organization=org, role=Role.CIO, subjects_by_purpose={PURPOSE: [document, other]}
+    )
     assert [s for _, s in waiting] == [other]

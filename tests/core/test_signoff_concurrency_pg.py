@@ -2,6 +2,7 @@
 wrapping transaction): two simultaneous sign-offs in the same capacity give one
 success and one clear refusal, never a 500; a signature racing a role change
 never leaves a sign-off in a capacity its signer no longer holds."""
+
 from __future__ import annotations
 
 import threading
@@ -37,7 +38,7 @@ def _race(*jobs):
             results[index] = job()
         except DomainError as exc:
             results[index] = exc
-        except Exception as exc:  # noqa: BLE001 - reported by the caller
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -50,8 +51,11 @@ def _race(*jobs):
     return results, errors
 
 
-@pytest.mark.parametrize("decision", [d for d in joint.registered() if d.uses_signoffs and
-                                      not d.model.startswith("testapp.")], ids=lambda d: d.purpose)
+@pytest.mark.parametrize(
+    "decision",
+    [d for d in joint.registered() if d.uses_signoffs and not d.model.startswith("testapp.")],
+    ids=lambda d: d.purpose,
+)
 def test_two_simultaneous_signoffs_in_one_capacity_give_one_success_and_one_refusal(decision, org, people):
     _needs_postgres()
     subject = SUBJECTS[(decision.model, decision.purpose)](org, people)
@@ -92,12 +96,14 @@ def test_a_signature_racing_a_role_change_never_outlives_the_role(org, people):
     successor = Membership.objects.get(organization=org, user=people[Role.BOARD])
 
     def sign():
-        return services.signoff_sign(actor=cio, subject=type(document).objects.get(pk=document.pk),
-                                     purpose="approval")
+        return services.signoff_sign(
+            actor=cio, subject=type(document).objects.get(pk=document.pk), purpose="approval"
+        )
 
     def hand_over():
-        return services.membership_hand_over(actor=admin, organization=org, role=Role.CIO, successor=successor,
-                                             outgoing_role=Role.CONTRIBUTOR)
+        return services.membership_hand_over(
+            actor=admin, organization=org, role=Role.CIO, successor=successor, outgoing_role=Role.CONTRIBUTOR
+        )
 
     results, errors = _race(sign, hand_over)
     assert errors == []

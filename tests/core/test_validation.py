@@ -1,4 +1,5 @@
 """The shared checks for untrusted text and numbers (pure, no database)."""
+
 from decimal import Decimal
 
 import pytest
@@ -7,18 +8,40 @@ from django import forms
 from core.validation import is_one_line_field, parse_decimal, text_problem
 
 
-@pytest.mark.parametrize("text", ["a\x00b", "a\x07b", "\x1b[31m", "a\nb", "a\tb", "a\rb", "a\u2028b", "a\x85b"])
+@pytest.mark.parametrize(
+    "text", ["a\x00b", "a\x07b", "\x1b[31m", "a\nb", "a\tb", "a\rb", "a\u2028b", "a\x85b"]
+)
 def test_one_line_text_refuses_control_characters(text):
     assert text_problem(text, one_line=True)
 
 
-@pytest.mark.parametrize("text,ok", [("a\nb\r\n\tc", True), ("a\x00b", False), ("a\x07b", False), ("é – ✓", True)])
+@pytest.mark.parametrize(
+    "text,ok", [("a\nb\r\n\tc", True), ("a\x00b", False), ("a\x07b", False), ("é – ✓", True)]
+)
 def test_free_text_keeps_line_breaks_only(text, ok):
     assert (text_problem(text, one_line=False) is None) is ok
 
 
-@pytest.mark.parametrize("raw", ["NaN", "sNaN", "-nan", "Infinity", "-Infinity", "inf", "abc", "", None, True,
-                                 "1e15", "100000000000000", float("nan"), float("inf"), [1]])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "NaN",
+        "sNaN",
+        "-nan",
+        "Infinity",
+        "-Infinity",
+        "inf",
+        "abc",
+        "",
+        None,
+        True,
+        "1e15",
+        "100000000000000",
+        float("nan"),
+        float("inf"),
+        [1],
+    ],
+)
 def test_parse_decimal_refuses_non_numbers_and_out_of_range(raw):
     with pytest.raises(ValueError):
         parse_decimal(raw, max_digits=16, decimal_places=2)

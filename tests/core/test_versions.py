@@ -1,6 +1,7 @@
 """No silent last-write-wins: every edit of a versioned record must send the
 version it read, a malformed version is a 400 naming ``version`` (never a 500),
 and an edit that changes nothing keeps the version and the sign-offs."""
+
 import pytest
 
 from governance.services.intake import intake_settings_get
@@ -14,7 +15,23 @@ from tests.risks.factories import make_risk
 pytestmark = pytest.mark.django_db
 
 API = "/api/v1/orgs/acme"
-MALFORMED = ["abc", "-1", "1.5", "99999999999999999999", "", " ", "1e3", "١", 1.5, -1, 0, True, 10**40, [1], {"v": 1}]
+MALFORMED = [
+    "abc",
+    "-1",
+    "1.5",
+    "99999999999999999999",
+    "",
+    " ",
+    "1e3",
+    "١",
+    1.5,
+    -1,
+    0,
+    True,
+    10**40,
+    [1],
+    {"v": 1},
+]
 
 
 @pytest.fixture
@@ -36,17 +53,42 @@ def records(org, people):
         "option": (f"{API}/budget/options/{option.pk}/", option, {"name": "Renamed"}, "cio"),
         "risk-link": (f"{API}/budget/risk-links/{link.pk}/", link, {"note": "Renamed"}, "cio"),
         "intake": (f"{API}/intake/requests/{intake.pk}/", intake, {"title": "Renamed"}, "contributor"),
-        "intake-settings": (f"{API}/intake/settings/", intake_settings_get(organization=org), {"sla_high_days": 12},
-                            "cio"),
-        "raci-party": (f"{API}/raci/parties/{{pk}}/", RaciPartyFactory(organization=org), {"name": "Renamed"}, "cio"),
-        "raci-activity": (f"{API}/raci/activities/{{pk}}/", RaciActivityFactory(organization=org),
-                          {"name": "Renamed"}, "cio"),
+        "intake-settings": (
+            f"{API}/intake/settings/",
+            intake_settings_get(organization=org),
+            {"sla_high_days": 12},
+            "cio",
+        ),
+        "raci-party": (
+            f"{API}/raci/parties/{{pk}}/",
+            RaciPartyFactory(organization=org),
+            {"name": "Renamed"},
+            "cio",
+        ),
+        "raci-activity": (
+            f"{API}/raci/activities/{{pk}}/",
+            RaciActivityFactory(organization=org),
+            {"name": "Renamed"},
+            "cio",
+        ),
         "organization": (f"{API}/", org, {"risk_appetite": 9}, "cio"),
     }
 
 
-RESOURCES = ["risk", "mitigation", "kpi", "proposal", "item", "option", "risk-link", "intake", "intake-settings",
-             "raci-party", "raci-activity", "organization"]
+RESOURCES = [
+    "risk",
+    "mitigation",
+    "kpi",
+    "proposal",
+    "item",
+    "option",
+    "risk-link",
+    "intake",
+    "intake-settings",
+    "raci-party",
+    "raci-activity",
+    "organization",
+]
 
 
 def _target(records, name):
@@ -89,25 +131,42 @@ def test_every_patch_and_put_in_the_schema_is_covered():
     from drf_spectacular.generators import SchemaGenerator
 
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    covered = {"/api/v1/orgs/{org_slug}/risks/{id}/", "/api/v1/orgs/{org_slug}/risk-mitigations/{id}/",
-               "/api/v1/orgs/{org_slug}/kpis/{id}/", "/api/v1/orgs/{org_slug}/budget/proposals/{id}/",
-               "/api/v1/orgs/{org_slug}/budget/items/{id}/", "/api/v1/orgs/{org_slug}/budget/options/{id}/",
-               "/api/v1/orgs/{org_slug}/budget/risk-links/{id}/", "/api/v1/orgs/{org_slug}/intake/requests/{id}/",
-               "/api/v1/orgs/{org_slug}/intake/settings/", "/api/v1/orgs/{org_slug}/raci/parties/{id}/",
-               "/api/v1/orgs/{org_slug}/raci/activities/{id}/", "/api/v1/orgs/{org_slug}/",
-               "/api/v1/orgs/{org_slug}/memberships/{id}/"}  # memberships carry no version (role changes)
+    covered = {
+        "/api/v1/orgs/{org_slug}/risks/{id}/",
+        "/api/v1/orgs/{org_slug}/risk-mitigations/{id}/",
+        "/api/v1/orgs/{org_slug}/kpis/{id}/",
+        "/api/v1/orgs/{org_slug}/budget/proposals/{id}/",
+        "/api/v1/orgs/{org_slug}/budget/items/{id}/",
+        "/api/v1/orgs/{org_slug}/budget/options/{id}/",
+        "/api/v1/orgs/{org_slug}/budget/risk-links/{id}/",
+        "/api/v1/orgs/{org_slug}/intake/requests/{id}/",
+        "/api/v1/orgs/{org_slug}/intake/settings/",
+        "/api/v1/orgs/{org_slug}/raci/parties/{id}/",
+        "/api/v1/orgs/{org_slug}/raci/activities/{id}/",
+        "/api/v1/orgs/{org_slug}/",
+        "/api/v1/orgs/{org_slug}/memberships/{id}/",
+    }  # memberships carry no version (role changes)
     writable = {path for path, methods in schema["paths"].items() if {"patch", "put"} & set(methods)}
     assert writable <= covered, sorted(writable - covered)
 
 
-@pytest.mark.parametrize("name", ["risk", "mitigation", "kpi", "item", "option", "intake", "raci-activity",
-                                  "organization"])
+@pytest.mark.parametrize(
+    "name", ["risk", "mitigation", "kpi", "item", "option", "intake", "raci-activity", "organization"]
+)
 def test_a_patch_that_changes_nothing_keeps_the_version(client_as, records, name):
     url, obj, _change, role = _target(records, name)
     client = client_as(role, api=True)
     current = client.get(url).json()
-    field = {"risk": "title", "mitigation": "title", "kpi": "name", "item": "title", "option": "name",
-             "intake": "title", "raci-activity": "name", "organization": "risk_appetite"}[name]
+    field = {
+        "risk": "title",
+        "mitigation": "title",
+        "kpi": "name",
+        "item": "title",
+        "option": "name",
+        "intake": "title",
+        "raci-activity": "name",
+        "organization": "risk_appetite",
+    }[name]
     response = client.patch(url, {field: current[field], "version": obj.version}, format="json")
     assert response.status_code == 200, response.content[:300]
     before = obj.version
@@ -123,11 +182,15 @@ def test_a_patch_that_changes_nothing_keeps_the_sign_offs(client_as, records):
     assert cio.post(f"{url}sign/", {"decision": "approve"}, format="json").status_code == 200
     signed = cio.get(url).json()
     assert len(signed["signoffs"]) == 1
-    same = cio.patch(f"{API}/budget/items/{item.pk}/", {"title": item.title, "version": item.version}, format="json")
+    same = cio.patch(
+        f"{API}/budget/items/{item.pk}/", {"title": item.title, "version": item.version}, format="json"
+    )
     assert same.status_code == 200
     assert cio.get(url).json()["signoffs"] == signed["signoffs"]
     assert cio.get(url).json()["version"] == signed["version"]
-    changed = cio.patch(f"{API}/budget/items/{item.pk}/", {"title": "Other", "version": item.version}, format="json")
+    changed = cio.patch(
+        f"{API}/budget/items/{item.pk}/", {"title": "Other", "version": item.version}, format="json"
+    )
     assert changed.status_code == 200
     [voided] = cio.get(url).json()["signoffs"]
     assert voided["state"] == "voided" and voided["voided_at"] and voided["void_reason"]
@@ -135,11 +198,18 @@ def test_a_patch_that_changes_nothing_keeps_the_sign_offs(client_as, records):
 
 # ------------------------------------------------------------------ pages ----
 
+
 def test_page_edits_need_the_version(client_as, org, people):
     risk = make_risk(org, people["cio"])
     kpi = KPIFactory(organization=org)
-    body = {"title": "Renamed", "impact_statement": "x", "category": risk.category, "origin": risk.origin,
-            "owner": people["cio"].pk, "status": risk.status}
+    body = {
+        "title": "Renamed",
+        "impact_statement": "x",
+        "category": risk.category,
+        "origin": risk.origin,
+        "owner": people["cio"].pk,
+        "status": risk.status,
+    }
     client = client_as("cio")
     for version in (None, "abc", "-1", "1.5", "99999999999999999999"):
         data = body if version is None else {**body, "version": version}
@@ -147,12 +217,16 @@ def test_page_edits_need_the_version(client_as, org, people):
         assert response.status_code in (200, 400) and "version" in response.context["form"].errors, version
     risk.refresh_from_db()
     assert risk.title != "Renamed" and risk.version == 1
-    kpi_body = {f: getattr(kpi, f) for f in ("name", "domain", "unit", "direction", "target", "warning", "critical",
-                                             "frequency")}
+    kpi_body = {
+        f: getattr(kpi, f)
+        for f in ("name", "domain", "unit", "direction", "target", "warning", "critical", "frequency")
+    }
     response = client.post(f"/o/acme/kpis/{kpi.pk}/edit/", {**kpi_body, "name": "Renamed"})
     assert "version" in response.context["form"].errors
     assert KPI.objects.get(pk=kpi.pk).name == kpi.name
-    response = client.post(f"/o/acme/kpis/{kpi.pk}/edit/", {**kpi_body, "name": "Renamed", "version": kpi.version})
+    response = client.post(
+        f"/o/acme/kpis/{kpi.pk}/edit/", {**kpi_body, "name": "Renamed", "version": kpi.version}
+    )
     assert response.status_code == 302 and KPI.objects.get(pk=kpi.pk).name == "Renamed"
 
 

@@ -16,6 +16,7 @@ on a JavaScript error, a CSP violation or a server error (5xx) seen while the
 test ran. Chromium is never downloaded: CI installs Debian's package
 (``.ci/run``); without it these tests are skipped.
 """
+
 from __future__ import annotations
 
 import os

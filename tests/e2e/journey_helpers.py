@@ -1,5 +1,6 @@
 """Small helpers shared by the journeys in tests/e2e/journeys/ (the fixtures
 themselves — browser, signed-in tabs, axe — live in tests/e2e/conftest.py)."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,12 @@ def submit(page, button, *, name: str | None = None) -> None:
 
 def expect_message(page, text: str) -> None:
     """The flash message / alert after a post names what happened."""
-    alerts = page.locator(".alert, [role=alert], [role=status]").filter(has_text=re.compile(re.escape(text), re.I))
-    assert alerts.count() >= 1, f"no message containing {text!r} on {page.url}:\n" + page.locator("main").inner_text()[:2000]
+    alerts = page.locator(".alert, [role=alert], [role=status]").filter(
+        has_text=re.compile(re.escape(text), re.I)
+    )
+    assert alerts.count() >= 1, (
+        f"no message containing {text!r} on {page.url}:\n" + page.locator("main").inner_text()[:2000]
+    )
 
 
 def no_horizontal_overflow(page, width: int) -> None:
@@ -48,5 +53,6 @@ def assert_accessible(findings: list[dict]) -> None:
     """No serious or critical finding (from ``axe_serious``, each with its "page")."""
     describe = "\n".join(
         f"- {f['page']}: [{f['impact']}] {f['rule']}: {f['help']} at {f['target']}: {f['html'][:120]}"
-        for f in findings)
+        for f in findings
+    )
     assert not findings, f"accessibility problems:\n{describe}"

@@ -1,6 +1,7 @@
 """Journeys through core in a real browser: signing in and out as each role,
 keyboard-only sign-in, accessibility, switching organization and a phone-width
 screen."""
+
 import re
 
 import pytest
@@ -81,7 +82,11 @@ def test_sign_in_with_the_keyboard_only(role, new_page, people, url, org):
     page = new_page()
     page.goto(reverse("login"))
 
-    focused = lambda: page.evaluate("document.activeElement && (document.activeElement.name || document.activeElement.textContent.trim())")  # noqa: E731
+    def focused():
+        return page.evaluate(
+            "document.activeElement && (document.activeElement.name || document.activeElement.textContent.trim())"
+        )
+
     for _ in range(10):  # from the top of the page to the e-mail field
         if focused() == "username":
             break
@@ -149,11 +154,14 @@ def _overflow(page) -> int:
     return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
 
 
-@pytest.mark.parametrize("role,page_name", [
-    (Role.CIO, "governance:dashboard"),
-    (Role.ADMIN, "core:members"),
-    (Role.ADMIN, "core:org_settings"),
-])
+@pytest.mark.parametrize(
+    "role,page_name",
+    [
+        (Role.CIO, "governance:dashboard"),
+        (Role.ADMIN, "core:members"),
+        (Role.ADMIN, "core:org_settings"),
+    ],
+)
 def test_phone_width_collapses_the_sidebar_and_does_not_overflow(role, page_name, signed_in_page, org):
     page = signed_in_page(role, viewport=PHONE)
     page.goto(reverse(page_name, kwargs={"org": org.slug}))

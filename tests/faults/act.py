@@ -1,6 +1,7 @@
 """``python -m tests.faults.act <action> [args]``: what people and the
 scheduler do, run in a process of its own against the fault test's servers.
 Prints one JSON object."""
+
 import json
 import os
 import sys
@@ -8,7 +9,7 @@ from datetime import date
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.faults.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -26,8 +27,11 @@ def _page(method: str, url: str, data=None) -> dict:
     client = Client(raise_request_exception=False)
     client.force_login(_cio())
     response = getattr(client, method)(url, data or {})
-    return {"status": response.status_code, "location": response.get("Location", ""),
-            "messages": [str(m) for m in get_messages(response.wsgi_request)]}
+    return {
+        "status": response.status_code,
+        "location": response.get("Location", ""),
+        "messages": [str(m) for m in get_messages(response.wsgi_request)],
+    }
 
 
 def seed(schedule: str = "quarterly") -> dict:
@@ -36,7 +40,9 @@ def seed(schedule: str = "quarterly") -> dict:
     org = Organization.objects.create(name="Acme Corp", slug="acme", report_schedule=schedule)
     people = {}
     for role in ("cio", "ciso", "board", "contributor"):
-        people[role] = User.objects.create_user(email=f"{role}@acme.test", password=None, full_name=role.upper())
+        people[role] = User.objects.create_user(
+            email=f"{role}@acme.test", password=None, full_name=role.upper()
+        )
         Membership.objects.create(user=people[role], organization=org, role=role)
     populate(org, people)
     return {"organization": org.pk}
@@ -54,9 +60,15 @@ def add_report(start: str, end: str, label: str) -> dict:
     from governance.models import AlignmentReport, BuildStatus, ReportStatus
 
     report = AlignmentReport.objects.create(
-        organization=Organization.objects.get(slug="acme"), period_start=date.fromisoformat(start),
-        period_end=date.fromisoformat(end), period_label=label, status=ReportStatus.PUBLISHED, score=60,
-        build_status=BuildStatus.READY, build_progress=100)
+        organization=Organization.objects.get(slug="acme"),
+        period_start=date.fromisoformat(start),
+        period_end=date.fromisoformat(end),
+        period_label=label,
+        status=ReportStatus.PUBLISHED,
+        score=60,
+        build_status=BuildStatus.READY,
+        build_progress=100,
+    )
     return {"report": report.pk}
 
 

@@ -4,6 +4,7 @@ workers, and actions run in processes of their own.
 
 Ports: FAULT_REDIS_PORT (16380) and FAULT_PG_PORT (15440). Without
 redis-server or PostgreSQL's server binaries the tests are skipped, loudly."""
+
 from __future__ import annotations
 
 import glob
@@ -21,6 +22,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
 def _free_port(first: int) -> int:
     """The first port from ``first`` that nothing listens on: each test process
     (and any other run on the machine) gets servers of its own."""
@@ -41,8 +44,10 @@ AS_ROOT = os.geteuid() == 0  # PostgreSQL refuses to run as root: run it as the 
 
 
 def _skip(reason: str):
-    pytest.skip(f"FAULT TESTS SKIPPED — {reason}. They need redis-server and PostgreSQL's server binaries "
-                "(initdb, pg_ctl) to break real servers.")
+    pytest.skip(
+        f"FAULT TESTS SKIPPED — {reason}. They need redis-server and PostgreSQL's server binaries "
+        "(initdb, pg_ctl) to break real servers."
+    )
 
 
 def wait_until(check, seconds: float, what: str, log: Path | None = None, interval: float = 0.5):
@@ -57,6 +62,7 @@ def wait_until(check, seconds: float, what: str, log: Path | None = None, interv
 
 
 # ------------------------------------------------------------------ Redis ---
+
 
 class RedisServer:
     def __init__(self, folder: Path):
@@ -78,9 +84,23 @@ class RedisServer:
             pytest.fail(f"port {REDIS_PORT} is already taken by another Redis: set FAULT_REDIS_PORT")
         log = (self.folder / "redis.log").open("a")
         # No persistence: what Redis held is lost when it stops (the outbox must make up for it).
-        self.process = subprocess.Popen([self.binary, "--port", str(REDIS_PORT), "--bind", "127.0.0.1",
-                                         "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
-                                        stdout=log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(REDIS_PORT),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.folder),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         wait_until(self.ping, 20, "redis-server to answer")
 
     def stop(self):
@@ -101,6 +121,7 @@ def redis_server(tmp_path):
 
 
 # ------------------------------------------------------------- PostgreSQL ---
+
 
 def _pg_bindir() -> Path | None:
     candidates = []
@@ -151,8 +172,9 @@ class PgCluster:
     def sql(self, statement: str, *, database: str = "postgres", params=()):
         import psycopg2
 
-        connection = psycopg2.connect(host="127.0.0.1", port=PG_PORT, user="postgres", dbname=database,
-                                      connect_timeout=5)
+        connection = psycopg2.connect(
+            host="127.0.0.1", port=PG_PORT, user="postgres", dbname=database, connect_timeout=5
+        )
         connection.autocommit = True
         try:
             with connection.cursor() as cursor:
@@ -182,8 +204,14 @@ def pg_cluster():
     try:
         cluster.sql("CREATE DATABASE concord_fault_template")
         env = {**base_env(), "DATABASE_URL": cluster.url("concord_fault_template")}
-        migrated = subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env,
-                                  timeout=600, capture_output=True, text=True)
+        migrated = subprocess.run(
+            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            cwd=ROOT,
+            env=env,
+            timeout=600,
+            capture_output=True,
+            text=True,
+        )
         if migrated.returncode != 0:
             pytest.fail(f"migrate failed on the fault cluster:\n{migrated.stderr[-4000:]}")
         yield cluster
@@ -195,14 +223,22 @@ def pg_cluster():
 
 
 def base_env() -> dict[str, str]:
-    unset = ("DATABASE_URL", "REDIS_URL", "CELERY_TASK_ALWAYS_EAGER", "DJANGO_SETTINGS_MODULE", "PYTEST_XDIST_WORKER")
+    unset = (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CELERY_TASK_ALWAYS_EAGER",
+        "DJANGO_SETTINGS_MODULE",
+        "PYTEST_XDIST_WORKER",
+    )
     env = {k: v for k, v in os.environ.items() if k not in unset}
-    env.update(DJANGO_SETTINGS_MODULE="tests.faults.settings", CELERY_TASK_ALWAYS_EAGER="false",
-               PYTHONUNBUFFERED="1")
+    env.update(
+        DJANGO_SETTINGS_MODULE="tests.faults.settings", CELERY_TASK_ALWAYS_EAGER="false", PYTHONUNBUFFERED="1"
+    )
     return env
 
 
 # ---------------------------------------------------------------- the site ---
+
 
 class Site:
     """One test's database (a copy of the migrated template), Redis, workers and actions."""
@@ -213,47 +249,89 @@ class Site:
         self.mail.mkdir()
         self.slow_flag = folder / "slow-builds"
         self.workers: list[subprocess.Popen] = []
-        self.env = {**base_env(), "DATABASE_URL": cluster.url(name), "REDIS_URL": redis.url,
-                    "EMAIL_FILE_PATH": str(self.mail), "OUTBOX_DISPATCH_INTERVAL_SECONDS": "2",
-                    "OUTBOX_REDISPATCH_AFTER_SECONDS": "30", "HEARTBEAT_INTERVAL_SECONDS": "2",
-                    "CELERY_VISIBILITY_TIMEOUT": "12", "FAULT_SLOW_BUILD_FLAG": str(self.slow_flag),
-                    "FAULT_SLOW_BUILD_SECONDS": "1.5", "DB_CONN_MAX_AGE": "600"}
+        self.env = {
+            **base_env(),
+            "DATABASE_URL": cluster.url(name),
+            "REDIS_URL": redis.url,
+            "EMAIL_FILE_PATH": str(self.mail),
+            "OUTBOX_DISPATCH_INTERVAL_SECONDS": "2",
+            "OUTBOX_REDISPATCH_AFTER_SECONDS": "30",
+            "HEARTBEAT_INTERVAL_SECONDS": "2",
+            "CELERY_VISIBILITY_TIMEOUT": "12",
+            "FAULT_SLOW_BUILD_FLAG": str(self.slow_flag),
+            "FAULT_SLOW_BUILD_SECONDS": "1.5",
+            "DB_CONN_MAX_AGE": "600",
+        }
 
     def act(self, action: str, *args: str, timeout: float = 120) -> dict:
-        result = subprocess.run([sys.executable, "-m", "tests.faults.act", action, *args], cwd=ROOT, env=self.env,
-                                capture_output=True, text=True, timeout=timeout)
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.faults.act", action, *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         if result.returncode != 0:
             pytest.fail(f"{action} failed:\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}")
         return json.loads(result.stdout.strip().splitlines()[-1])
 
     def act_async(self, action: str, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "tests.faults.act", action, *args], cwd=ROOT, env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "tests.faults.act", action, *args],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def sql(self, statement: str, params=()):
         return self.cluster.sql(statement, database=self.name, params=params)
 
     def start_worker(self, label: str, *, beat: bool = True) -> tuple[subprocess.Popen, Path]:
         log = self.folder / f"worker-{label}.log"
-        command = [sys.executable, "-m", "tests.faults.worker", "worker", "--pool=solo", "--loglevel=INFO",
-                   "-n", f"{label}@%h", "--without-mingle", "--without-gossip"]
+        command = [
+            sys.executable,
+            "-m",
+            "tests.faults.worker",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "-n",
+            f"{label}@%h",
+            "--without-mingle",
+            "--without-gossip",
+        ]
         if beat:
             command += ["--beat", f"--schedule={self.folder / f'beat-{label}'}"]
         with log.open("w") as out:
             process = subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=out, stderr=subprocess.STDOUT)
         self.workers.append(process)
-        wait_until(lambda: "ready." in log.read_text(errors="replace") or process.poll() is not None, 120,
-                   f"worker {label} to start", log)
+        wait_until(
+            lambda: "ready." in log.read_text(errors="replace") or process.poll() is not None,
+            120,
+            f"worker {label} to start",
+            log,
+        )
         if process.poll() is not None:
             pytest.fail(f"worker {label} exited:\n{log.read_text(errors='replace')[-4000:]}")
         return process, log
 
     def report(self, report_id: int) -> dict:
-        rows = self.sql("SELECT build_status, build_attempts, status, failure_reason, build_progress "
-                        "FROM governance_alignmentreport WHERE id = %s", (report_id,))
+        rows = self.sql(
+            "SELECT build_status, build_attempts, status, failure_reason, build_progress "
+            "FROM governance_alignmentreport WHERE id = %s",
+            (report_id,),
+        )
         status, attempts, state, reason, progress = rows[0]
-        return {"build_status": status, "build_attempts": attempts, "status": state, "failure_reason": reason,
-                "build_progress": progress}
+        return {
+            "build_status": status,
+            "build_attempts": attempts,
+            "status": state,
+            "failure_reason": reason,
+            "build_progress": progress,
+        }
 
     def stop(self):
         for process in self.workers:

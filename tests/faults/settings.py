@@ -2,6 +2,7 @@
 test settings with real background work on the test's own Redis and
 PostgreSQL, Redis as the cache (as in production), and e-mail written to files
 the test can read."""
+
 from config.settings.test import *  # noqa: F403
 from config.settings.test import REDIS_URL, VAR_DIR, env
 

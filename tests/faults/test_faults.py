@@ -3,6 +3,7 @@ PostgreSQL restarted mid-build, the scheduler down for three periods, several
 schedulers and dispatchers at once. Each test runs its own redis-server and
 PostgreSQL cluster (tests/faults/conftest.py), a real Celery worker, and the
 web actions in processes of their own; nothing is lost, nothing is doubled."""
+
 import json
 import os
 import signal
@@ -16,8 +17,12 @@ pytestmark = [pytest.mark.faults, pytest.mark.xdist_group("faults")]
 
 
 def _built(site, report_id, log, seconds=90):
-    wait_until(lambda: site.report(report_id)["build_status"] in ("ready", "failed"), seconds,
-               f"report {report_id} to be built", log)
+    wait_until(
+        lambda: site.report(report_id)["build_status"] in ("ready", "failed"),
+        seconds,
+        f"report {report_id} to be built",
+        log,
+    )
     return site.report(report_id)
 
 
@@ -26,8 +31,11 @@ def _report_id(location: str) -> int:
 
 
 def _outbox(site, task):
-    return site.sql("SELECT id, dispatched_at IS NOT NULL, picked_up_at IS NOT NULL, done_at IS NOT NULL, "
-                    "last_error FROM core_outboxjob WHERE task = %s ORDER BY id", (task,))
+    return site.sql(
+        "SELECT id, dispatched_at IS NOT NULL, picked_up_at IS NOT NULL, done_at IS NOT NULL, "
+        "last_error FROM core_outboxjob WHERE task = %s ORDER BY id",
+        (task,),
+    )
 
 
 def test_redis_down_while_a_report_is_requested_and_published(site):
@@ -110,9 +118,20 @@ def test_scheduler_down_three_periods_then_several_schedulers_at_once(site):
 
     dispatchers = [site.act_async("dispatch") for _ in range(3)]
     assert all(process.wait(timeout=120) == 0 for process in dispatchers)
-    wait_until(lambda: site.sql("SELECT count(*) FROM governance_alignmentreport WHERE scheduled AND "
-                                "build_status = 'ready'")[0][0] == 3, 120, "three scheduled reports", log)
-    rows = site.sql("SELECT period_label, build_attempts FROM governance_alignmentreport ORDER BY period_start")
+    wait_until(
+        lambda: (
+            site.sql(
+                "SELECT count(*) FROM governance_alignmentreport WHERE scheduled AND build_status = 'ready'"
+            )[0][0]
+            == 3
+        ),
+        120,
+        "three scheduled reports",
+        log,
+    )
+    rows = site.sql(
+        "SELECT period_label, build_attempts FROM governance_alignmentreport ORDER BY period_start"
+    )
     assert [label for label, _ in rows] == ["Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026"]
     assert [attempts for _, attempts in rows[1:]] == [1, 1, 1]  # one build each, however many dispatchers
     builds = _outbox(site, "governance.build_alignment_report")

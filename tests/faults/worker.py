@@ -7,6 +7,7 @@
   of a report build pauses ``FAULT_SLOW_BUILD_SECONDS``, so that the test can
   break things mid-build.
 """
+
 import os
 import sys
 import time
@@ -14,7 +15,7 @@ from pathlib import Path
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.faults.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

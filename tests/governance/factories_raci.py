@@ -1,4 +1,5 @@
 """RACI test data: parties, activities and cells."""
+
 import factory
 
 from governance.models import PartyKind, RaciActivity, RaciAssignment, RaciParty
@@ -31,10 +32,13 @@ def standard_parties(organization):
     return {
         "cio": RaciPartyFactory(organization=organization, name="CIO", kind=PartyKind.CIO),
         "ciso": RaciPartyFactory(organization=organization, name="CISO", kind=PartyKind.CISO),
-        "ops": RaciPartyFactory(organization=organization, name="IT operations", kind=PartyKind.IT_OPERATIONS),
+        "ops": RaciPartyFactory(
+            organization=organization, name="IT operations", kind=PartyKind.IT_OPERATIONS
+        ),
     }
 
 
 def cell(activity, party, letter):
-    return RaciAssignment.objects.create(organization=activity.organization, activity=activity, party=party,
-                                         letter=letter)
+    return RaciAssignment.objects.create(
+        organization=activity.organization, activity=activity, party=party, letter=letter
+    )

@@ -3,6 +3,7 @@
 map and the budget pages (their ``data-figure`` hooks), the API, a freshly
 built report snapshot and the text of its PDF (pypdf). Each reader returns
 {figure key: value}; values are ints, Decimals (money, ratios) or None."""
+
 from __future__ import annotations
 
 import io
@@ -29,6 +30,7 @@ MONEY_KEYS = {f"budget.{d}" for d in DOMAINS} | {"budget.total"}
 
 
 # ----------------------------------------------------------------- pages ----
+
 
 class _Figures(HTMLParser):
     """Every element with ``data-figure``: its ``data-value`` or its text."""
@@ -81,6 +83,7 @@ def page_figures(client, url: str) -> dict:
 
 # ------------------------------------------------------- plain dictionaries ----
 
+
 def _heat(prefix: str, drawn) -> dict:
     return {f"{prefix}.{key}": count for key, count in heatmap.cell_counts(drawn).items()}
 
@@ -88,21 +91,30 @@ def _heat(prefix: str, drawn) -> dict:
 def picture_figures(picture: dict) -> dict:
     """The figures of a dashboard picture: the dashboard API's answer or a report snapshot."""
     risks, kpis, budget, raci, intake = (picture[k] for k in ("risks", "kpis", "budget", "raci", "intake"))
-    figures = {"risks.open": risks["open"], "risks.above_appetite": risks["above_appetite_count"],
-               "risks.accepted": risks["accepted"], "risks.divergent": risks["divergent_count"],
-               **{f"risks.open.{level}": risks["levels"][level] for level in LEVELS},
-               **_heat("risks.heatmap.inherent", risks["heatmap"]["inherent"]),
-               **_heat("risks.heatmap.residual", risks["heatmap"]["residual"]),
-               **{f"kpis.{status}": kpis[status] for status in KPI_STATUSES}, "kpis.total": kpis["total"],
-               "raci.gaps": raci["gaps"], "raci.overlaps": raci["overlaps"], "raci.activities": raci["activities"],
-               "raci.problems": raci["problem_count"],
-               **{f"intake.{key}": intake[key] for key in INTAKE},
-               "intake.median": _decimal(intake["median_days_to_decision"])}
+    figures = {
+        "risks.open": risks["open"],
+        "risks.above_appetite": risks["above_appetite_count"],
+        "risks.accepted": risks["accepted"],
+        "risks.divergent": risks["divergent_count"],
+        **{f"risks.open.{level}": risks["levels"][level] for level in LEVELS},
+        **_heat("risks.heatmap.inherent", risks["heatmap"]["inherent"]),
+        **_heat("risks.heatmap.residual", risks["heatmap"]["residual"]),
+        **{f"kpis.{status}": kpis[status] for status in KPI_STATUSES},
+        "kpis.total": kpis["total"],
+        "raci.gaps": raci["gaps"],
+        "raci.overlaps": raci["overlaps"],
+        "raci.activities": raci["activities"],
+        "raci.problems": raci["problem_count"],
+        **{f"intake.{key}": intake[key] for key in INTAKE},
+        "intake.median": _decimal(intake["median_days_to_decision"]),
+    }
     if budget["proposal"]:
         figures.update({f"budget.{d}": Decimal(budget["by_domain"][d]) for d in DOMAINS})
         figures["budget.total"] = Decimal(budget["total"])
         figures["budget.security_total"] = Decimal(budget["security_total"])
-        figures["budget.rosi"] = Decimal(budget["portfolio_rosi"]) if budget["portfolio_rosi"] is not None else None
+        figures["budget.rosi"] = (
+            Decimal(budget["portfolio_rosi"]) if budget["portfolio_rosi"] is not None else None
+        )
         # As written on the pages and in the PDFs: one way, by core.formatting.
         figures["shown.rosi"] = rosi_text(budget["portfolio_rosi"])
         figures["shown.security_share"] = share_text(budget["security_share"])
@@ -116,8 +128,11 @@ def computed_kpi_figures(client, org, current_period) -> dict:
     assert response.status_code == 200, response.content[:300]
     rows = response.json()
     rows = rows["results"] if isinstance(rows, dict) else rows
-    return {COMPUTED_KPIS[row["key"]]: Decimal(row["latest_value"]) for row in rows
-            if row["key"] in COMPUTED_KPIS and row["latest_period"] == current_period.isoformat()}
+    return {
+        COMPUTED_KPIS[row["key"]]: Decimal(row["latest_value"])
+        for row in rows
+        if row["key"] in COMPUTED_KPIS and row["latest_period"] == current_period.isoformat()
+    }
 
 
 def api_figures(client, org, proposal_id: int | None) -> dict:
@@ -130,9 +145,13 @@ def api_figures(client, org, proposal_id: int | None) -> dict:
         return response.json()
 
     summary = get("risks/summary/")
-    figures = {"risks.open": summary["open"], "risks.above_appetite": summary["open_above_appetite"],
-               "risks.accepted": summary["accepted"], "risks.divergent": summary["divergent"],
-               **{f"risks.open.{level}": summary["by_level"][level] for level in LEVELS}}
+    figures = {
+        "risks.open": summary["open"],
+        "risks.above_appetite": summary["open_above_appetite"],
+        "risks.accepted": summary["accepted"],
+        "risks.divergent": summary["divergent"],
+        **{f"risks.open.{level}": summary["by_level"][level] for level in LEVELS},
+    }
     for matrix in ("inherent", "residual"):
         for cell in get(f"risks/heatmap/?matrix={matrix}")["cells"]:
             figures[f"risks.heatmap.{matrix}.{cell['likelihood']}-{cell['impact']}"] = cell["count"]
@@ -140,13 +159,16 @@ def api_figures(client, org, proposal_id: int | None) -> dict:
     figures.update({f"kpis.{status}": scorecard[status] for status in KPI_STATUSES})
     figures["kpis.total"] = scorecard["total"]
     raci = get("raci/matrix/summary/")
-    figures.update({"raci.gaps": raci["gaps"], "raci.overlaps": raci["overlaps"],
-                    "raci.activities": raci["activities"]})
+    figures.update(
+        {"raci.gaps": raci["gaps"], "raci.overlaps": raci["overlaps"], "raci.activities": raci["activities"]}
+    )
     if proposal_id is not None:
         budget = get(f"budget/proposals/{proposal_id}/summary/")
         figures.update({f"budget.{d}": Decimal(budget["by_domain"][d]) for d in DOMAINS})
         figures["budget.total"] = Decimal(budget["total"])
-        figures["budget.rosi"] = Decimal(budget["portfolio_rosi"]) if budget["portfolio_rosi"] is not None else None
+        figures["budget.rosi"] = (
+            Decimal(budget["portfolio_rosi"]) if budget["portfolio_rosi"] is not None else None
+        )
     dashboard = picture_figures(get("dashboard/"))
     return figures, dashboard
 
@@ -154,18 +176,34 @@ def api_figures(client, org, proposal_id: int | None) -> dict:
 # ------------------------------------------------------------------- PDF ----
 
 PDF_ROWS = {
-    "Open risks": "risks.open", "Open risks, critical": "risks.open.critical", "Open risks, high": "risks.open.high",
-    "Open risks, medium": "risks.open.medium", "Open risks, low": "risks.open.low",
-    "Open risks, not assessed": "risks.open.unassessed", "Open risks above appetite": "risks.above_appetite",
-    "Accepted risks": "risks.accepted", "Divergent risks": "risks.divergent",
-    "KPIs green": "kpis.green", "KPIs amber": "kpis.amber", "KPIs red": "kpis.red", "KPIs stale": "kpis.stale",
-    "Budget, IT": "budget.it", "Budget, security": "budget.security", "Budget, joint": "budget.joint",
-    "Budget, total": "budget.total", "Return on security investment": "budget.rosi",
-    "Ownership gaps": "raci.gaps", "Ownership overlaps": "raci.overlaps",
-    "Intake requests open": "intake.open", "Intake requests on track": "intake.on_track",
-    "Intake requests at risk": "intake.at_risk", "Intake requests past the SLA": "intake.breached",
-    "Intake decisions (six months)": "intake.decided", "Intake decisions on time": "intake.decided_on_time",
-    "Intake median days to decision": "intake.median", "Security share of the budget": "shown.security_share",
+    "Open risks": "risks.open",
+    "Open risks, critical": "risks.open.critical",
+    "Open risks, high": "risks.open.high",
+    "Open risks, medium": "risks.open.medium",
+    "Open risks, low": "risks.open.low",
+    "Open risks, not assessed": "risks.open.unassessed",
+    "Open risks above appetite": "risks.above_appetite",
+    "Accepted risks": "risks.accepted",
+    "Divergent risks": "risks.divergent",
+    "KPIs green": "kpis.green",
+    "KPIs amber": "kpis.amber",
+    "KPIs red": "kpis.red",
+    "KPIs stale": "kpis.stale",
+    "Budget, IT": "budget.it",
+    "Budget, security": "budget.security",
+    "Budget, joint": "budget.joint",
+    "Budget, total": "budget.total",
+    "Return on security investment": "budget.rosi",
+    "Ownership gaps": "raci.gaps",
+    "Ownership overlaps": "raci.overlaps",
+    "Intake requests open": "intake.open",
+    "Intake requests on track": "intake.on_track",
+    "Intake requests at risk": "intake.at_risk",
+    "Intake requests past the SLA": "intake.breached",
+    "Intake decisions (six months)": "intake.decided",
+    "Intake decisions on time": "intake.decided_on_time",
+    "Intake median days to decision": "intake.median",
+    "Security share of the budget": "shown.security_share",
 }
 _ROW = re.compile(r"^(?P<label>[A-Za-z ,()]+?) (?P<value>[-+−±\d,.%—]+(?: [A-Z]{3})?|n/a)$")
 _HEAT_ROW = re.compile(r"^(?P<impact>[1-5]) [A-Z][a-z]+(?P<cells>(?: (?:\d+|·)){5})$")
@@ -179,7 +217,7 @@ def pdf_figures(pdf: bytes) -> dict:
     """The appendix's figures table and the heat map, as printed: whole currency
     units for money, ROSI and shares as written by core.formatting (the text printed)."""
     text = pdf_text(pdf)
-    appendix = text[text.rindex("Appendix: the figures and what they mean"):]
+    appendix = text[text.rindex("Appendix: the figures and what they mean") :]
     figures: dict = {}
     for line in appendix.splitlines():
         match = _ROW.match(line.strip())
@@ -191,7 +229,8 @@ def pdf_figures(pdf: bytes) -> dict:
         if match:
             for likelihood, cell in enumerate(match["cells"].split(), start=1):
                 figures[f"risks.heatmap.inherent.{likelihood}-{match['impact']}"] = (
-                    0 if cell == "·" else int(cell))
+                    0 if cell == "·" else int(cell)
+                )
     return figures
 
 

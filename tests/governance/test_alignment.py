@@ -1,4 +1,5 @@
 """The alignment score as pure functions: no database."""
+
 import pytest
 
 from governance import alignment as a
@@ -72,8 +73,13 @@ def test_unmeasured_parts_are_left_out_and_weights_rescaled():
     only_agreement = a.compute(**{**EMPTY, "agreement": {"open_risks": 4, "divergent": 1, "not_assessed": 0}})
     assert only_agreement.score == 75
     assert a.effective_weights(only_agreement.parts) == [1.0, 0.0, 0.0, 0.0, 0.0]
-    two = a.compute(**{**EMPTY, "agreement": {"open_risks": 1, "divergent": 0, "not_assessed": 0},
-                       "kpis": {"green": 0, "amber": 0, "red": 1, "stale": 0}})
+    two = a.compute(
+        **{
+            **EMPTY,
+            "agreement": {"open_risks": 1, "divergent": 0, "not_assessed": 0},
+            "kpis": {"green": 0, "amber": 0, "red": 1, "stale": 0},
+        }
+    )
     # 25 % on a full part and 20 % on an empty one: 25 / 45 of the way.
     assert two.score == round(100 * 0.25 / 0.45)
 
@@ -91,10 +97,13 @@ class TestAssessmentAgreement:
         assert "7 of 10" in part.explanation and "2 divergent" in part.explanation
         assert part.inputs == {"open_risks": 10, "divergent": 2, "not_assessed": 1}
 
-    @pytest.mark.parametrize("kwargs", [
-        {"open_risks": -1, "divergent": 0, "not_assessed": 0},
-        {"open_risks": 2, "divergent": 2, "not_assessed": 1},
-    ])
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"open_risks": -1, "divergent": 0, "not_assessed": 0},
+            {"open_risks": 2, "divergent": 2, "not_assessed": 1},
+        ],
+    )
     def test_impossible_inputs_are_refused(self, kwargs):
         with pytest.raises(ValueError):
             a.assessment_agreement(**kwargs)
@@ -141,10 +150,13 @@ class TestDecisionLatency:
     def test_pending_overdue_counts_against(self):
         assert a.decision_latency(decided=3, decided_on_time=3, pending=1, pending_overdue=1).points == 75
 
-    @pytest.mark.parametrize("kwargs", [
-        {"decided": 1, "decided_on_time": 2, "pending": 0, "pending_overdue": 0},
-        {"decided": 0, "decided_on_time": 0, "pending": 1, "pending_overdue": 2},
-    ])
+    @pytest.mark.parametrize(
+        "kwargs",
+        [
+            {"decided": 1, "decided_on_time": 2, "pending": 0, "pending_overdue": 0},
+            {"decided": 0, "decided_on_time": 0, "pending": 1, "pending_overdue": 2},
+        ],
+    )
     def test_impossible_inputs_are_refused(self, kwargs):
         with pytest.raises(ValueError):
             a.decision_latency(**kwargs)
@@ -172,7 +184,14 @@ class TestBudgetRiskLinkage:
 
 def test_bands_and_change():
     assert [a.score_band(s) for s in (None, 0, 49, 50, 74, 75, 100)] == [
-        "none", "poor", "poor", "fair", "fair", "good", "good"]
+        "none",
+        "poor",
+        "poor",
+        "fair",
+        "fair",
+        "good",
+        "good",
+    ]
     assert a.score_change(70, 64) == 6
     assert a.score_change(60, 64) == -4
     assert a.score_change(None, 64) is None

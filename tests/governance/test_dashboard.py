@@ -1,4 +1,5 @@
 """The CIO–CISO dashboard: what it shows, for whom, and at a fixed query cost."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -40,9 +41,19 @@ def test_dashboard_shows_every_tile_with_its_link(client_as, org, people):
     html = response.content.decode()
     picture = response.context["picture"]
     assert response.context["score"] == picture["alignment"]["score"] is not None
-    for title in ("Alignment score", "What makes up the score", "Risk heat map", "Top risks", "Biggest divergences",
-                  "Above appetite", "KPI scorecard", "Budget at a glance", "Ownership gaps", "Intake queue",
-                  "Waiting for your signature"):
+    for title in (
+        "Alignment score",
+        "What makes up the score",
+        "Risk heat map",
+        "Top risks",
+        "Biggest divergences",
+        "Above appetite",
+        "KPI scorecard",
+        "Budget at a glance",
+        "Ownership gaps",
+        "Intake queue",
+        "Waiting for your signature",
+    ):
         assert title in html, title
     assert "Ransomware on clinical systems 0" in html
     assert picture["risks"]["links"]["register"] and picture["risks"]["links"]["register"] in html
@@ -73,7 +84,9 @@ def test_waiting_for_your_signature_is_per_role(org, people):
     cio_titles = [w["title"] for w in cio_view["mine"]]
     ciso_titles = [w["title"] for w in ciso_view["mine"]]
     assert "FY2027 budget" in cio_titles and "FY2027 budget" not in ciso_titles
-    assert "Project 2" in cio_titles and "Project 2" in ciso_titles  # a proposed intake decision: nobody signed yet
+    assert (
+        "Project 2" in cio_titles and "Project 2" in ciso_titles
+    )  # a proposed intake decision: nobody signed yet
     budget = next(w for w in cio_view["waiting"] if w["title"] == "FY2027 budget")
     assert budget["waiting_on"] == ["cio"] and budget["kind"] == "Budget submission"
 
@@ -84,7 +97,10 @@ def test_alignment_inputs_follow_the_data(org, people):
     assert inputs["agreement"] == {"open_risks": 3, "divergent": 1, "not_assessed": 1}
     assert inputs["accountability"] == {"activities": 5, "gaps": 1, "overlaps": 1}
     assert inputs["kpis"] == {"green": 1, "amber": 1, "red": 1, "stale": 1}
-    assert inputs["linkage"] == {"security_budget": "400000.00", "linked_budget": "100000.00"}  # money as text
+    assert inputs["linkage"] == {
+        "security_budget": "400000.00",
+        "linked_budget": "100000.00",
+    }  # money as text
     assert inputs["latency"]["decided"] == 1 and inputs["latency"]["decided_on_time"] == 1
 
 
@@ -131,12 +147,13 @@ def test_query_count_is_pinned_and_flat(client_as, org, people):
 def test_lists_are_capped_while_counts_cover_everything(org, people):
     populate(org, people, size=10)
     for n in range(40, 50):
-        make_intake(org, people["contributor"], number=n, days_ago=3, status="in_review",
-                    proposed_decision="approved")
+        make_intake(
+            org, people["contributor"], number=n, days_ago=3, status="in_review", proposed_decision="approved"
+        )
     # The ten decisions populate() proposed have waited three weeks for a signature.
-    IntakeRequest.objects.filter(organization=org, proposed_decision="approved",
-                                 submitted_at__lt=timezone.now() - timedelta(days=10)).update(
-        updated_at=timezone.now() - timedelta(days=21))
+    IntakeRequest.objects.filter(
+        organization=org, proposed_decision="approved", submitted_at__lt=timezone.now() - timedelta(days=10)
+    ).update(updated_at=timezone.now() - timedelta(days=21))
     data = dashboard_data(organization=org, user=people["cio"], role="cio", member_role="cio")
     picture = data["picture"]
     assert (picture["risks"]["divergent_count"], len(picture["risks"]["divergences"])) == (10, 5)
@@ -156,8 +173,11 @@ def test_every_tile_link_opens_its_filtered_list(client_as, org, people):
     populate(org, people)
     cio = client_as("cio")
     picture = cio.get(f"/o/{org.slug}/dashboard/").context["picture"]
-    links = [url for section in ("risks", "kpis", "raci", "intake", "budget")
-             for url in picture[section]["links"].values()]
+    links = [
+        url
+        for section in ("risks", "kpis", "raci", "intake", "budget")
+        for url in picture[section]["links"].values()
+    ]
     links += [r["url"] for r in picture["risks"]["top"]] + [picture["budget"]["proposal"]["url"]]
     assert "?appetite=above&status=open" in picture["risks"]["links"]["above_appetite"]
     assert picture["risks"]["links"]["divergent"].endswith("?divergent=yes")

@@ -1,5 +1,6 @@
 """The dashboard's cache: a hit is cheap, every write shows at once, and no
 viewer ever gets another viewer's (or organization's) picture."""
+
 from datetime import timedelta
 
 import pytest
@@ -91,7 +92,9 @@ def test_the_rendered_body_is_cached_with_the_data(client_as, org, people):
     url = f"/o/{org.slug}/dashboard/"
     assert "Ransomware on clinical systems 0" in cio.get(url).content.decode()
     # A write that sends no signal and bumps nothing: the cached page stays as it was …
-    Risk.objects.filter(organization=org, title="Ransomware on clinical systems 0").update(title="Quietly renamed")
+    Risk.objects.filter(organization=org, title="Ransomware on clinical systems 0").update(
+        title="Quietly renamed"
+    )
     assert "Quietly renamed" not in cio.get(url).content.decode()
     # … until the next signalled write of the organization's data.
     Risk.objects.get(organization=org, title="Quietly renamed").save()
@@ -112,8 +115,12 @@ def test_writes_that_send_no_signal_bump_the_version(client_as, org, people):
     kpi = make_kpi(org, name="Backup success")
     assert _get(cio, org)[0]["picture"]["kpis"]["stale"] == 2
     period = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
-    measurements_bulk_upsert(actor=people["cio"], organization=org, source="api",  # bulk_create
-                             items=[{"kpi": kpi.pk, "period": period.isoformat(), "value": "99"}])
+    measurements_bulk_upsert(
+        actor=people["cio"],
+        organization=org,
+        source="api",  # bulk_create
+        items=[{"kpi": kpi.pk, "period": period.isoformat(), "value": "99"}],
+    )
     assert _get(cio, org)[0]["picture"]["kpis"]["stale"] == 1
 
 
@@ -175,7 +182,9 @@ def test_reports_read_fresh_figures_not_the_cache(client_as, org, people):
     populate(org, people)
     _get(client_as("cio"), org)  # cached
     # A write that bypasses every signal and bump: only an uncached read can see it.
-    Risk.objects.filter(organization=org, title="Ransomware on clinical systems 0").update(title="Fresh title")
+    Risk.objects.filter(organization=org, title="Ransomware on clinical systems 0").update(
+        title="Fresh title"
+    )
     report = report_services.report_request(actor=people["cio"], organization=org, enqueue=False)
     built = report_services.report_build(report_id=report.pk)
     assert built.snapshot["risks"]["top"][0]["title"] == "Fresh title"

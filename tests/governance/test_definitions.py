@@ -1,5 +1,6 @@
 """Each definition of docs/DEFINITIONS.md is pinned to its one function, and
 the surfaces count through it (not through a copy of the rule)."""
+
 from __future__ import annotations
 
 import ast
@@ -58,13 +59,16 @@ def test_the_definitions_are_shown_as_written():
 
 # ------------------------------------------------------------------ risks ----
 
+
 @pytest.fixture
 def every_status(org, people):
     """One risk in each status, all scoring 20 (above any appetite below 20), lenses apart."""
     org.risk_appetite = 12
     org.save(update_fields=["risk_appetite"])
-    return {status: make_risk(org, people["cio"], number=index, cio=(4, 5), ciso=(2, 2), status=status)
-            for index, status in enumerate(RiskStatus.values, start=1)}
+    return {
+        status: make_risk(org, people["cio"], number=index, cio=(4, 5), ciso=(2, 2), status=status)
+        for index, status in enumerate(RiskStatus.values, start=1)
+    }
 
 
 def test_open_means_not_accepted_and_not_closed(org, every_status):
@@ -84,14 +88,23 @@ def test_above_appetite_and_divergent_count_open_risks_only(org, every_status):
 
 
 def test_the_register_filters_and_the_dashboard_use_the_same_definitions(org, people, every_status):
-    register = {key: risk_selectors.risk_register(people["cio"], org, {key: value}).count()
-                for key, value in (("status", "open"), ("appetite", "above"), ("divergent", "yes"))}
+    register = {
+        key: risk_selectors.risk_register(people["cio"], org, {key: value}).count()
+        for key, value in (("status", "open"), ("appetite", "above"), ("divergent", "yes"))
+    }
     section = risk_section(organization=org, user=people["cio"])
     summary = risk_selectors.risk_summary(org)
-    assert register == {"status": summary["open"], "appetite": summary["open_above_appetite"],
-                        "divergent": summary["divergent"]}
-    assert (section["open"], section["above_appetite_count"], section["divergent_count"], section["accepted"]) == (
-        summary["open"], summary["open_above_appetite"], summary["divergent"], summary["accepted"])
+    assert register == {
+        "status": summary["open"],
+        "appetite": summary["open_above_appetite"],
+        "divergent": summary["divergent"],
+    }
+    assert (
+        section["open"],
+        section["above_appetite_count"],
+        section["divergent_count"],
+        section["accepted"],
+    ) == (summary["open"], summary["open_above_appetite"], summary["divergent"], summary["accepted"])
 
 
 def test_the_heat_map_counts_open_risks_impact_up_likelihood_along(org, people, every_status):
@@ -106,21 +119,38 @@ def test_the_heat_map_counts_open_risks_impact_up_likelihood_along(org, people, 
 
 # ------------------------------------------------------------------- KPIs ----
 
-@pytest.mark.parametrize("direction, value, expected", [
-    ("higher", D(95), "green"), ("higher", D("94.9"), "amber"), ("higher", D(90), "amber"),
-    ("higher", D("89.9"), "red"),
-    ("lower", D(5), "green"), ("lower", D("5.1"), "amber"), ("lower", D(10), "amber"), ("lower", D("10.1"), "red"),
-])
+
+@pytest.mark.parametrize(
+    "direction, value, expected",
+    [
+        ("higher", D(95), "green"),
+        ("higher", D("94.9"), "amber"),
+        ("higher", D(90), "amber"),
+        ("higher", D("89.9"), "red"),
+        ("lower", D(5), "green"),
+        ("lower", D("5.1"), "amber"),
+        ("lower", D(10), "amber"),
+        ("lower", D("10.1"), "red"),
+    ],
+)
 def test_kpi_status_green_target_met_amber_inside_warning_red_beyond(direction, value, expected):
-    thresholds = ({"target": D(95), "warning": D(90), "critical": D(80)} if direction == "higher"
-                  else {"target": D(5), "warning": D(10), "critical": D(20)})
+    thresholds = (
+        {"target": D(95), "warning": D(90), "critical": D(80)}
+        if direction == "higher"
+        else {"target": D(5), "warning": D(10), "critical": D(20)}
+    )
     assert kpi_status.status_for(value, direction=direction, **thresholds) == expected
 
 
 def test_the_board_pdfs_example_is_amber_not_green():
     """'Change success 93.5, target 95' and 'MTTR 6 h vs 4 h' missed their targets."""
-    assert kpi_status.status_for(D("93.5"), direction="higher", target=D(95), warning=D(90), critical=D(85)) == "amber"
-    assert kpi_status.status_for(D(6), direction="lower", target=D(4), warning=D(8), critical=D(12)) == "amber"
+    assert (
+        kpi_status.status_for(D("93.5"), direction="higher", target=D(95), warning=D(90), critical=D(85))
+        == "amber"
+    )
+    assert (
+        kpi_status.status_for(D(6), direction="lower", target=D(4), warning=D(8), critical=D(12)) == "amber"
+    )
     assert kpi_status.status_for(D(9), direction="lower", target=D(4), warning=D(8), critical=D(12)) == "red"
 
 
@@ -133,10 +163,15 @@ def test_kpi_counts_come_from_status_for(org, people):
     assert (section["green"], section["amber"], section["red"], section["stale"]) == (1, 1, 1, 1)
     by_name = {item["name"]: item for item in section["items"]}
     assert by_name["Inside the line"] | {"url": ""} == by_name["Inside the line"] | {
-        "status": "amber", "value": "93.5", "target": "95", "url": ""}
+        "status": "amber",
+        "value": "93.5",
+        "target": "95",
+        "url": "",
+    }
 
 
 # ------------------------------------------------------------------ money ----
+
 
 def test_money_is_rounded_once_half_up():
     assert money.to_money("2.675") == D("2.68") and money.to_money(D("-0.005")) == D("-0.01")
@@ -151,8 +186,15 @@ def test_the_dashboards_budget_is_exact_decimal_text(org, people):
     from budgets.models import BudgetItem
 
     for amount, domain in ((D("0.10"), "it"), (D("0.20"), "it"), (D("1000000.05"), "security")):
-        BudgetItem.objects.create(organization=org, proposal=proposal, title="Item", domain=domain,
-                                  category="software", kind="opex", amount=amount)
+        BudgetItem.objects.create(
+            organization=org,
+            proposal=proposal,
+            title="Item",
+            domain=domain,
+            category="software",
+            kind="opex",
+            amount=amount,
+        )
     section = budget_section(organization=org, user=people["cio"])
     assert section["by_domain"] == {"it": "0.30", "security": "1000000.05", "joint": "0.00"}
     assert section["total"] == "1000000.35"  # 0.1 + 0.2 in floats is 0.30000000000000004
@@ -161,9 +203,14 @@ def test_the_dashboards_budget_is_exact_decimal_text(org, people):
 
 # ---------------------------------------------------------- document date ----
 
+
 def test_a_document_shows_the_date_of_its_current_state(org, people):
-    proposal = ProposalFactory(organization=org, fiscal_year=2027, status=ProposalStatus.SUBMITTED,
-                               submitted_at=timezone.now() - timedelta(days=20))
+    proposal = ProposalFactory(
+        organization=org,
+        fiscal_year=2027,
+        status=ProposalStatus.SUBMITTED,
+        submitted_at=timezone.now() - timedelta(days=20),
+    )
     label, when = budget_selectors.proposal_state_date(proposal)
     assert (label, when) == ("Submitted to the board on", proposal.submitted_at)
     proposal = budget_services.proposal_return(actor=people["ciso"], proposal=proposal, reason="Cut cloud.")
@@ -171,14 +218,22 @@ def test_a_document_shows_the_date_of_its_current_state(org, people):
     proposal = budget_services.proposal_reopen(actor=people["cio"], proposal=proposal)
     from budgets.models import BudgetItem
 
-    BudgetItem.objects.create(organization=org, proposal=proposal, title="Item", domain="it", category="software",
-                              kind="opex", amount=D(10))
+    BudgetItem.objects.create(
+        organization=org,
+        proposal=proposal,
+        title="Item",
+        domain="it",
+        category="software",
+        kind="opex",
+        amount=D(10),
+    )
     proposal = budget_services.proposal_start_review(actor=people["cio"], proposal=proposal)
     label, when = budget_selectors.proposal_state_date(proposal)
     assert label == "In joint review since" and when > proposal.decided_at > proposal.submitted_at
 
 
 # -------------------------------------------------------------- sign-offs ----
+
 
 def test_a_signoff_says_in_force_voided_or_withdrawn(org, people):
     subject = make_risk(org, people["cio"], number=1)
@@ -187,8 +242,12 @@ def test_a_signoff_says_in_force_voided_or_withdrawn(org, people):
     assert (cio.state, ciso.state) == ("in_force", "in_force")
     signoff_withdraw(actor=people["cio"], subject=subject, purpose="acceptance")
     signoffs_void(subject=subject, purpose="acceptance", reason="The risk was reassessed.")
-    states = {s.role: (s.state, s.void_reason) for s in SignOff.objects.filter(
-        content_type=ContentType.objects.get_for_model(Risk), object_id=subject.pk)}
+    states = {
+        s.role: (s.state, s.void_reason)
+        for s in SignOff.objects.filter(
+            content_type=ContentType.objects.get_for_model(Risk), object_id=subject.pk
+        )
+    }
     assert states["cio"][0] == "withdrawn"
     assert states["ciso"] == ("voided", "The risk was reassessed.")
 
@@ -208,6 +267,7 @@ def test_the_signoffs_api_says_which_are_void(org, people, client_as):
 
 # -------------------------------------------------------------- ownership ----
 
+
 def test_raci_gaps_and_overlaps_come_from_the_rules():
     gap = raci_rules.check_counts(accountable=0, responsible=1, cio_letters=set(), ciso_letters=set())
     overlap = raci_rules.check_counts(accountable=2, responsible=1, cio_letters={"A"}, ciso_letters={"A"})
@@ -217,12 +277,17 @@ def test_raci_gaps_and_overlaps_come_from_the_rules():
 
 # ------------------------------------------------------------ one owner ----
 
+
 def test_governance_computes_no_other_apps_figures():
     """The dashboard and report code reads other apps through their selectors
     only: it imports none of their models."""
     root = Path(settings.BASE_DIR) / "governance"
-    for path in [*root.glob("selectors/*.py"), *root.glob("services/reports.py"), *root.glob("views/*.py"),
-                 *root.glob("api/reports.py")]:
+    for path in [
+        *root.glob("selectors/*.py"),
+        *root.glob("services/reports.py"),
+        *root.glob("views/*.py"),
+        *root.glob("api/reports.py"),
+    ]:
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and node.module:

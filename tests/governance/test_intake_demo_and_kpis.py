@@ -1,4 +1,5 @@
 """Demo seeding of the RACI and intake parts, and the computed KPIs they feed."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -45,8 +46,13 @@ def test_computed_kpis_are_registered_and_compute(org, people):
     assert median.compute(org, start, today) is None  # nothing decided yet
     assert gaps.compute(org, start, today) is None  # no matrix yet
     now = timezone.now()
-    make_request(org, people["contributor"], status=IntakeStatus.APPROVED,
-                 submitted_at=now - timedelta(days=7), decided_at=now)
+    make_request(
+        org,
+        people["contributor"],
+        status=IntakeStatus.APPROVED,
+        submitted_at=now - timedelta(days=7),
+        decided_at=now,
+    )
     assert median.compute(org, start - timedelta(days=31), today) > Decimal(0)
     seed_raci(org, people)
     summary = raci_summary(org)

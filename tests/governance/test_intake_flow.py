@@ -1,5 +1,6 @@
 """Intake end to end: filing, triage, information request with a paused clock,
 options and conditions, the joint decision and the e-mails along the way."""
+
 from datetime import timedelta
 
 import pytest
@@ -22,15 +23,28 @@ def detail(org, pk, name="intake_detail"):
 
 def test_intake_flow_end_to_end(client_as, org, people, django_capture_on_commit_callbacks):
     contributor = client_as("contributor")
-    form = {**filing_values(data_classification="confidential", personal_data="basic", internet_facing="True",
-                            third_party="True", changes_authentication="False", business_criticality="high"),
-            "target_date": "2027-03-01", "estimated_cost": "120000"}
+    form = {
+        **filing_values(
+            data_classification="confidential",
+            personal_data="basic",
+            internet_facing="True",
+            third_party="True",
+            changes_authentication="False",
+            business_criticality="high",
+        ),
+        "target_date": "2027-03-01",
+        "estimated_cost": "120000",
+    }
     with django_capture_on_commit_callbacks(execute=True):
         response = contributor.post(reverse("governance:intake_create", args=[org.slug]), form)
     request = IntakeRequest.objects.get(organization=org)
     assert response.status_code == 302 and response["Location"] == detail(org, request.pk)
     assert (request.reference, request.tier, request.sla_days, request.requester) == (
-        "IR-001", "high", 10, people["contributor"])
+        "IR-001",
+        "high",
+        10,
+        people["contributor"],
+    )
     assert [m.to for m in mail.outbox] == [["contributor@acme.test"], ["cio@acme.test", "ciso@acme.test"]]
     mail.outbox.clear()
 
@@ -55,16 +69,28 @@ def test_intake_flow_end_to_end(client_as, org, people, django_capture_on_commit
     assert request.status == IntakeStatus.IN_REVIEW
     assert IntakeComment.objects.filter(request=request, kind=CommentKind.ANSWER).count() == 1
     assert not IntakePause.objects.filter(request=request, ended_at__isnull=True).exists()
-    assert {tuple(m.to) for m in mail.outbox[-2:]} == {("contributor@acme.test",), ("cio@acme.test", "ciso@acme.test")}
+    assert {tuple(m.to) for m in mail.outbox[-2:]} == {
+        ("contributor@acme.test",),
+        ("cio@acme.test", "ciso@acme.test"),
+    }
 
-    cio.post(detail(org, request.pk, "intake_option_add"), {"title": "SaaS with SSO", "security_score": "4",
-                                                             "cost": "90000", "timeline": "8 weeks",
-                                                             "recommended": "on"})
+    cio.post(
+        detail(org, request.pk, "intake_option_add"),
+        {
+            "title": "SaaS with SSO",
+            "security_score": "4",
+            "cost": "90000",
+            "timeline": "8 weeks",
+            "recommended": "on",
+        },
+    )
     cio.post(detail(org, request.pk, "intake_condition_add"), {"text": "Pen test before go-live"})
     assert request.options.count() == 1 and request.conditions.count() == 1
 
-    cio.post(detail(org, request.pk, "intake_propose"), {"decision": "approved_with_conditions",
-                                                          "rationale": "Good value once tested."})
+    cio.post(
+        detail(org, request.pk, "intake_propose"),
+        {"decision": "approved_with_conditions", "rationale": "Good value once tested."},
+    )
     request.refresh_from_db()
     assert request.proposed_decision == "approved_with_conditions"
     assert intake_waiting_for(org, "cio") == [request] and intake_waiting_for(org, "ciso") == [request]
@@ -80,8 +106,9 @@ def test_intake_flow_end_to_end(client_as, org, people, django_capture_on_commit
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["contributor@acme.test"]
     assert "Pen test before go-live" in mail.outbox[0].body
     # The sign-offs name the version that holds the proposal.
-    assert set(SignOff.objects.filter(purpose="intake_decision").values_list("subject_version", flat=True)) == {
-        request.version}
+    assert set(
+        SignOff.objects.filter(purpose="intake_decision").values_list("subject_version", flat=True)
+    ) == {request.version}
     assert intake_waiting_for(org, "ciso") == []
     page = contributor.get(detail(org, request.pk)).content.decode()
     assert "Approved with conditions" in page and "Pen test before go-live" in page
@@ -89,10 +116,13 @@ def test_intake_flow_end_to_end(client_as, org, people, django_capture_on_commit
 
 def test_new_proposal_voids_earlier_signoffs(org, people):
     request = make_request(org, people["contributor"], status=IntakeStatus.IN_REVIEW)
-    services.intake_propose_decision(actor=people["cio"], request=request, decision="approved", rationale="Fine")
+    services.intake_propose_decision(
+        actor=people["cio"], request=request, decision="approved", rationale="Fine"
+    )
     services.intake_sign(actor=people["cio"], request=request)
-    services.intake_propose_decision(actor=people["ciso"], request=request, decision="rejected",
-                                     rationale="Too risky")
+    services.intake_propose_decision(
+        actor=people["ciso"], request=request, decision="rejected", rationale="Too risky"
+    )
     request.refresh_from_db()
     services.intake_sign(actor=people["ciso"], request=request, decision="approve")
     request.refresh_from_db()
@@ -104,7 +134,9 @@ def test_new_proposal_voids_earlier_signoffs(org, people):
 
 def test_a_rejected_signoff_blocks_the_decision(org, people):
     request = make_request(org, people["contributor"], status=IntakeStatus.IN_REVIEW)
-    services.intake_propose_decision(actor=people["cio"], request=request, decision="approved", rationale="Fine")
+    services.intake_propose_decision(
+        actor=people["cio"], request=request, decision="approved", rationale="Fine"
+    )
     services.intake_sign(actor=people["cio"], request=request)
     services.intake_sign(actor=people["ciso"], request=request, decision="reject", comment="Needs a pen test")
     request.refresh_from_db()
@@ -120,8 +152,9 @@ def test_signing_needs_a_proposal(org, people):
 def test_approval_with_conditions_needs_a_condition(org, people):
     request = make_request(org, people["contributor"])
     with pytest.raises(DomainError) as error:
-        services.intake_propose_decision(actor=people["cio"], request=request,
-                                         decision="approved_with_conditions", rationale="x")
+        services.intake_propose_decision(
+            actor=people["cio"], request=request, decision="approved_with_conditions", rationale="x"
+        )
     assert error.value.field == "decision"
 
 
@@ -133,30 +166,47 @@ def test_contributor_cannot_review(org, people):
         services.intake_option_add(actor=people["contributor"], request=request, title="x", security_score=3)
 
 
-@pytest.mark.parametrize("action,data", [("intake_start_review", {}), ("intake_request_info", {"question": "?"}),
-                                         ("intake_propose", {"decision": "approved", "rationale": "x"}),
-                                         ("intake_sign", {"decision": "approve"}),
-                                         ("intake_condition_add", {"text": "x"})])
+@pytest.mark.parametrize(
+    "action,data",
+    [
+        ("intake_start_review", {}),
+        ("intake_request_info", {"question": "?"}),
+        ("intake_propose", {"decision": "approved", "rationale": "x"}),
+        ("intake_sign", {"decision": "approve"}),
+        ("intake_condition_add", {"text": "x"}),
+    ],
+)
 def test_contributor_gets_403_on_reviewer_actions(client_as, org, people, action, data):
     request = make_request(org, people["contributor"])
     assert client_as("contributor").post(detail(org, request.pk, action), data).status_code == 403
 
 
 def test_decided_request_is_read_only(org, people):
-    request = make_request(org, people["contributor"], status=IntakeStatus.APPROVED, decided_at=timezone.now())
+    request = make_request(
+        org, people["contributor"], status=IntakeStatus.APPROVED, decided_at=timezone.now()
+    )
     with pytest.raises(DomainError, match="already decided"):
         services.intake_request_information(actor=people["cio"], request=request, question="?")
     with pytest.raises(DomainError, match="already decided"):
-        services.intake_request_update(actor=people["contributor"], request=request, expected_version=None,
-                                       **filing_values())
+        services.intake_request_update(
+            actor=people["contributor"], request=request, expected_version=None, **filing_values()
+        )
 
 
 def test_editing_the_answers_recomputes_the_tier(client_as, org, people):
     request = services.intake_request_create(actor=people["contributor"], organization=org, **filing_values())
     assert request.tier == "low"
-    form = {**filing_values(personal_data="sensitive", internet_facing="False", third_party="False",
-                            changes_authentication="False"), "version": request.version,
-            "target_date": "", "estimated_cost": ""}
+    form = {
+        **filing_values(
+            personal_data="sensitive",
+            internet_facing="False",
+            third_party="False",
+            changes_authentication="False",
+        ),
+        "version": request.version,
+        "target_date": "",
+        "estimated_cost": "",
+    }
     response = client_as("contributor").post(detail(org, request.pk, "intake_edit"), form)
     assert response.status_code == 302
     request.refresh_from_db()
@@ -164,11 +214,14 @@ def test_editing_the_answers_recomputes_the_tier(client_as, org, people):
 
 
 def test_form_errors_name_the_field(client_as, org):
-    response = client_as("contributor").post(reverse("governance:intake_create", args=[org.slug]),
-                                             {"title": "", "estimated_cost": "-5"})
+    response = client_as("contributor").post(
+        reverse("governance:intake_create", args=[org.slug]), {"title": "", "estimated_cost": "-5"}
+    )
     assert response.status_code == 200
     form = response.context["form"]
-    assert {"title", "sponsor", "estimated_cost", "data_classification", "internet_facing"} <= set(form.errors)
+    assert {"title", "sponsor", "estimated_cost", "data_classification", "internet_facing"} <= set(
+        form.errors
+    )
     assert not IntakeRequest.objects.exists()
 
 
@@ -180,15 +233,29 @@ def test_references_increase(org, people):
 
 def test_sla_settings_apply_to_new_requests(client_as, org, people):
     settings = services.intake_settings_get(organization=org)
-    response = client_as("ciso").post(reverse("governance:intake_settings", args=[org.slug]),
-                                      {"sla_low_days": 3, "sla_medium_days": 6, "sla_high_days": 12,
-                                       "at_risk_percent": 80, "version": settings.version})
+    response = client_as("ciso").post(
+        reverse("governance:intake_settings", args=[org.slug]),
+        {
+            "sla_low_days": 3,
+            "sla_medium_days": 6,
+            "sla_high_days": 12,
+            "at_risk_percent": 80,
+            "version": settings.version,
+        },
+    )
     assert response.status_code == 302
     request = services.intake_request_create(actor=people["contributor"], organization=org, **filing_values())
     assert request.sla_days == 3
-    response = client_as("ciso").post(reverse("governance:intake_settings", args=[org.slug]),
-                                      {"sla_low_days": 9, "sla_medium_days": 6, "sla_high_days": 12,
-                                       "at_risk_percent": 80, "version": settings.version + 1})
+    response = client_as("ciso").post(
+        reverse("governance:intake_settings", args=[org.slug]),
+        {
+            "sla_low_days": 9,
+            "sla_medium_days": 6,
+            "sla_high_days": 12,
+            "at_risk_percent": 80,
+            "version": settings.version + 1,
+        },
+    )
     assert response.status_code == 200 and "must not shrink" in response.content.decode()
 
 
@@ -198,8 +265,15 @@ def test_breach_task_flags_once_and_emails_reviewers(org, people, django_capture
     long_ago = timezone.now() - timedelta(days=30)
     late = make_request(org, people["contributor"], title="Late", sla_days=2, submitted_at=long_ago)
     make_request(org, people["contributor"], title="Fresh", sla_days=10)
-    make_request(org, people["contributor"], title="Decided", sla_days=2, submitted_at=long_ago,
-                 status=IntakeStatus.REJECTED, decided_at=timezone.now())
+    make_request(
+        org,
+        people["contributor"],
+        title="Decided",
+        sla_days=2,
+        submitted_at=long_ago,
+        status=IntakeStatus.REJECTED,
+        decided_at=timezone.now(),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert intake_flag_breaches.delay().get() == 1
     late.refresh_from_db()
@@ -213,8 +287,14 @@ def test_breach_task_flags_once_and_emails_reviewers(org, people, django_capture
 
 def test_paused_request_does_not_breach(org, people):
     long_ago = timezone.now() - timedelta(days=30)
-    make_request(org, people["contributor"], sla_days=2, submitted_at=long_ago, status=IntakeStatus.NEEDS_INFO,
-                 pauses=((long_ago + timedelta(minutes=1), None),))
+    make_request(
+        org,
+        people["contributor"],
+        sla_days=2,
+        submitted_at=long_ago,
+        status=IntakeStatus.NEEDS_INFO,
+        pauses=((long_ago + timedelta(minutes=1), None),),
+    )
     assert services.intake_flag_breaches() == 0
 
 
@@ -223,10 +303,21 @@ def test_queue_summary(org, people, django_assert_max_num_queries):
     make_request(org, people["contributor"], tier="high", sla_days=2, submitted_at=now - timedelta(days=30))
     make_request(org, people["contributor"], tier="low", status=IntakeStatus.NEEDS_INFO)
     for days in (1, 3, 20):
-        make_request(org, people["contributor"], status=IntakeStatus.APPROVED, sla_days=5,
-                     submitted_at=now - timedelta(days=days + 30), decided_at=now - timedelta(days=30))
-    make_request(org, people["contributor"], status=IntakeStatus.REJECTED, submitted_at=now - timedelta(days=260),
-                 decided_at=now - timedelta(days=200))  # outside the six months
+        make_request(
+            org,
+            people["contributor"],
+            status=IntakeStatus.APPROVED,
+            sla_days=5,
+            submitted_at=now - timedelta(days=days + 30),
+            decided_at=now - timedelta(days=30),
+        )
+    make_request(
+        org,
+        people["contributor"],
+        status=IntakeStatus.REJECTED,
+        submitted_at=now - timedelta(days=260),
+        decided_at=now - timedelta(days=200),
+    )  # outside the six months
     services.intake_settings_get(organization=org)
     with django_assert_max_num_queries(3):  # the threshold, one aggregate, the median's middle rows
         summary = intake_overview(organization=org)
@@ -240,11 +331,19 @@ def test_queue_summary(org, people, django_assert_max_num_queries):
 def test_create_linked_risk_from_a_decided_request(client_as, org, people):
     from risks.models import Risk
 
-    request = make_request(org, people["contributor"], status=IntakeStatus.APPROVED_WITH_CONDITIONS,
-                           decided_at=timezone.now())
-    response = client_as("cio").post(detail(org, request.pk, "intake_create_risk"), {
-        "title": "Vendor holds patient data", "impact_statement": "A breach at the vendor exposes records.",
-        "category": "third_party", "origin": "joint", "owner": people["ciso"].pk})
+    request = make_request(
+        org, people["contributor"], status=IntakeStatus.APPROVED_WITH_CONDITIONS, decided_at=timezone.now()
+    )
+    response = client_as("cio").post(
+        detail(org, request.pk, "intake_create_risk"),
+        {
+            "title": "Vendor holds patient data",
+            "impact_statement": "A breach at the vendor exposes records.",
+            "category": "third_party",
+            "origin": "joint",
+            "owner": people["ciso"].pk,
+        },
+    )
     assert response.status_code == 302
     risk = Risk.objects.get(organization=org, title="Vendor holds patient data")
     link = request.risk_links.get()
@@ -258,5 +357,12 @@ def test_create_linked_risk_from_a_decided_request(client_as, org, people):
 def test_risk_cannot_be_raised_from_an_open_request(org, people):
     request = make_request(org, people["contributor"])
     with pytest.raises(DomainError, match="once it is decided"):
-        services.intake_create_risk(actor=people["cio"], request=request, title="x", impact_statement="y",
-                                    category="third_party", origin="joint", owner=people["cio"])
+        services.intake_create_risk(
+            actor=people["cio"],
+            request=request,
+            title="x",
+            impact_statement="y",
+            category="third_party",
+            origin="joint",
+            owner=people["cio"],
+        )

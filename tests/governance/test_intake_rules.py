@@ -1,4 +1,5 @@
 """Intake tiering and business-day clocks as pure functions: no database."""
+
 import random
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,8 +16,14 @@ def at(day: int, hour: int = 9, minute: int = 0) -> datetime:
     return datetime(2026, 11, day, hour, minute, tzinfo=TZ)
 
 
-ANSWERS = dict(data_classification="internal", personal_data="none", internet_facing=False, third_party=False,
-               changes_authentication=False, business_criticality="low")
+ANSWERS = dict(
+    data_classification="internal",
+    personal_data="none",
+    internet_facing=False,
+    third_party=False,
+    changes_authentication=False,
+    business_criticality="low",
+)
 
 
 def tier(**changes):
@@ -24,6 +31,7 @@ def tier(**changes):
 
 
 # ---------------------------------------------------------------- tiering ---
+
 
 def test_everyday_internal_tool_is_low():
     result = tier()
@@ -39,8 +47,12 @@ def test_just_below_medium_is_low():
 
 
 def test_seven_points_is_high():
-    result = tier(data_classification="confidential", personal_data="basic", internet_facing=True,
-                  business_criticality="medium")  # 2 + 2 + 2 + 1
+    result = tier(
+        data_classification="confidential",
+        personal_data="basic",
+        internet_facing=True,
+        business_criticality="medium",
+    )  # 2 + 2 + 2 + 1
     assert result.points == 7 and result.tier == "high"
 
 
@@ -49,11 +61,14 @@ def test_six_points_is_medium():
     assert result.points == 6 and result.tier == "medium"
 
 
-@pytest.mark.parametrize("changes", [
-    {"data_classification": "restricted"},
-    {"personal_data": "sensitive"},
-    {"internet_facing": True, "changes_authentication": True},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"data_classification": "restricted"},
+        {"personal_data": "sensitive"},
+        {"internet_facing": True, "changes_authentication": True},
+    ],
+)
 def test_hard_triggers_make_a_request_high_whatever_the_points(changes):
     result = tier(**changes)
     assert result.tier == "high"
@@ -65,6 +80,7 @@ def test_reasons_explain_the_points_band():
 
 
 # ----------------------------------------------------------------- clocks ---
+
 
 def test_same_day():
     assert rules.business_days(at(2, 9), at(2, 21)) == pytest.approx(0.5)
@@ -136,6 +152,7 @@ def test_clock_is_timezone_aware_for_weekends():
 
 
 # ------------------------------------------------ adding business days ---
+
 
 def test_add_business_days_skips_weekends_and_pauses():
     assert rules.add_business_days(at(2, 9), 3) == at(5, 9)
@@ -210,25 +227,37 @@ def test_stored_moments_give_the_clock_and_its_state(seed):
         now = start + timedelta(hours=rng.randint(0, 600))
         pauses = [(s, e) for s, e in pauses if e < now]
         sla, percent = rng.choice([1, 2, 5, 10]), rng.choice([50, 75, 80, 99])
-        moments = rules.sla_moments(submitted_at=start, sla_days=sla, at_risk_percent=percent, now=now, pauses=pauses)
+        moments = rules.sla_moments(
+            submitted_at=start, sla_days=sla, at_risk_percent=percent, now=now, pauses=pauses
+        )
         if moments.due_at > now:
             assert moments.due_at == rules.add_business_days(start, sla, pauses, past_idle=True)
-        later = [now, now + timedelta(minutes=rng.randint(0, 30 * 24 * 60)),
-                 *(m + d for m in (moments.due_at, moments.at_risk_at) for d in (-tick, 0 * tick, tick))]
+        later = [
+            now,
+            now + timedelta(minutes=rng.randint(0, 30 * 24 * 60)),
+            *(m + d for m in (moments.due_at, moments.at_risk_at) for d in (-tick, 0 * tick, tick)),
+        ]
         for moment in (m for m in later if m >= now):
             elapsed = rules.business_days(start, moment, pauses)
             assert rules.elapsed_at(moments, sla, moment) == pytest.approx(elapsed, abs=1e-9)
-            stored_state = (rules.BREACHED if moment > moments.due_at
-                            else rules.AT_RISK if moment >= moments.at_risk_at else rules.ON_TRACK)
+            stored_state = (
+                rules.BREACHED
+                if moment > moments.due_at
+                else rules.AT_RISK
+                if moment >= moments.at_risk_at
+                else rules.ON_TRACK
+            )
             assert stored_state == rules.sla_status(elapsed, sla, at_risk_percent=percent)
 
 
 def test_a_stopped_clock_stores_what_it_counted():
     pauses = [(at(3, 9), None)]
-    paused = rules.sla_moments(submitted_at=at(2, 9), sla_days=5, at_risk_percent=75, now=at(12, 9), pauses=pauses,
-                               paused=True)
+    paused = rules.sla_moments(
+        submitted_at=at(2, 9), sla_days=5, at_risk_percent=75, now=at(12, 9), pauses=pauses, paused=True
+    )
     assert (paused.due_at, paused.at_risk_at, paused.elapsed_days) == (None, None, pytest.approx(1))
     assert rules.elapsed_at(paused, 5, at(20, 9)) == pytest.approx(1)
-    decided = rules.sla_moments(submitted_at=at(2, 9), sla_days=5, at_risk_percent=75, now=at(20, 9),
-                                decided_at=at(4, 21))
+    decided = rules.sla_moments(
+        submitted_at=at(2, 9), sla_days=5, at_risk_percent=75, now=at(20, 9), decided_at=at(4, 21)
+    )
     assert decided.due_at is None and decided.elapsed_days == pytest.approx(2.5)

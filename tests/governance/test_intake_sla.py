@@ -1,6 +1,7 @@
 """Stored SLA moments: every write path keeps them right, and the lists, the
 figures and the breach alerts that read them in the database agree with the
 clocks computed the long way (business_days over the pauses)."""
+
 from datetime import timedelta
 from importlib import import_module
 
@@ -19,10 +20,32 @@ from governance.services import intake as services
 
 from .factories_intake import filing_values, make_request
 
-SECTION_KEYS = ["open", "on_track", "at_risk", "breached", "queue", "decided", "decided_on_time",
-                "median_days_to_decision", "recent_decisions", "links"]
-QUEUE_KEYS = {"id", "reference", "title", "tier", "status", "sla_days", "elapsed_days", "left_days", "sla_state",
-              "sla_label", "used", "url"}
+SECTION_KEYS = [
+    "open",
+    "on_track",
+    "at_risk",
+    "breached",
+    "queue",
+    "decided",
+    "decided_on_time",
+    "median_days_to_decision",
+    "recent_decisions",
+    "links",
+]
+QUEUE_KEYS = {
+    "id",
+    "reference",
+    "title",
+    "tier",
+    "status",
+    "sla_days",
+    "elapsed_days",
+    "left_days",
+    "sla_state",
+    "sla_label",
+    "used",
+    "url",
+}
 
 
 def back(days: float, now=None):
@@ -47,7 +70,10 @@ def assert_moments_current(request: IntakeRequest) -> None:
     request.refresh_from_db()
     pauses = list(request.pauses.values_list("started_at", "ended_at"))
     expected = services.request_sla_moments(request, at_risk_percent=75, pauses=pauses, now=timezone.now())
-    for stored, wanted in ((request.sla_due_at, expected.due_at), (request.sla_at_risk_at, expected.at_risk_at)):
+    for stored, wanted in (
+        (request.sla_due_at, expected.due_at),
+        (request.sla_at_risk_at, expected.at_risk_at),
+    ):
         assert (stored is None) == (wanted is None)
         if stored is not None:
             assert abs(stored - wanted) < timedelta(milliseconds=1)
@@ -74,12 +100,26 @@ def queue(org, people):
         ("Paused late", 5, 9, IntakeStatus.NEEDS_INFO, ((2, None),)),
     ]
     for title, sla, ago, status, pauses in spec:
-        make_request(org, who, title=title, sla_days=sla, status=status, submitted_at=back(ago, now),
-                     pauses=tuple((back(s, now), back(e, now) if e is not None else None) for s, e in pauses))
+        make_request(
+            org,
+            who,
+            title=title,
+            sla_days=sla,
+            status=status,
+            submitted_at=back(ago, now),
+            pauses=tuple((back(s, now), back(e, now) if e is not None else None) for s, e in pauses),
+        )
     for title, ago, took in (("Quick yes", 20, 1), ("Slow yes", 30, 12), ("Old no", 400, 2)):
         submitted = back(ago, now)
-        make_request(org, who, title=title, status=IntakeStatus.APPROVED, sla_days=5, submitted_at=submitted,
-                     decided_at=rules.add_business_days(submitted, took))
+        make_request(
+            org,
+            who,
+            title=title,
+            status=IntakeStatus.APPROVED,
+            sla_days=5,
+            submitted_at=submitted,
+            decided_at=rules.add_business_days(submitted, took),
+        )
     return {r.title: r for r in IntakeRequest.objects.filter(organization=org).prefetch_related("pauses")}
 
 
@@ -112,10 +152,14 @@ def test_clocks_from_stored_moments_match_the_long_way(org, queue):
 def test_urgency_sort_running_by_time_left_then_paused_by_share_then_decided(org, people, queue):
     now = timezone.now()
     rows = list(intake_request_list(user=people["cio"], organization=org, now=now))
-    running = sorted((r for r in queue.values() if r.is_open and r.status != IntakeStatus.NEEDS_INFO),
-                     key=lambda r: r.sla_days - truth(r, now))
-    paused = sorted((r for r in queue.values() if r.status == IntakeStatus.NEEDS_INFO),
-                    key=lambda r: -truth(r, now) / r.sla_days)
+    running = sorted(
+        (r for r in queue.values() if r.is_open and r.status != IntakeStatus.NEEDS_INFO),
+        key=lambda r: r.sla_days - truth(r, now),
+    )
+    paused = sorted(
+        (r for r in queue.values() if r.status == IntakeStatus.NEEDS_INFO),
+        key=lambda r: -truth(r, now) / r.sla_days,
+    )
     decided = sorted((r for r in queue.values() if r.is_decided), key=lambda r: r.submitted_at, reverse=True)
     expected = [r.title for r in running + paused + decided]
     assert [r.title for r in rows] == expected
@@ -128,8 +172,10 @@ def test_dashboard_section_keeps_its_shape_and_interleaves_by_time_left(org, peo
     section = intake_section(organization=org, now=now)
     assert list(section) == SECTION_KEYS
     assert all(set(row) == QUEUE_KEYS for row in section["queue"])
-    opened = sorted((r for r in queue.values() if r.is_open),
-                    key=lambda r: (round(r.sla_days - truth(r, now), 1), r.submitted_at))
+    opened = sorted(
+        (r for r in queue.values() if r.is_open),
+        key=lambda r: (round(r.sla_days - truth(r, now), 1), r.submitted_at),
+    )
     assert [q["title"] for q in section["queue"]] == [r.title for r in opened[:8]]
     for row in section["queue"]:
         request = queue[row["title"]]
@@ -150,11 +196,23 @@ def _fill(org, people, n):
     now = timezone.now()
     for i in range(n):
         paused = i % 3 == 0
-        make_request(org, people["contributor"], title=f"Open {i}", sla_days=2 + i % 5,
-                     status=IntakeStatus.NEEDS_INFO if paused else IntakeStatus.IN_REVIEW,
-                     submitted_at=back(3 + i % 12, now), pauses=((back(0.5, now), None),) if paused else ())
-        make_request(org, people["contributor"], title=f"Decided {i}", status=IntakeStatus.REJECTED,
-                     submitted_at=back(10 + i, now), decided_at=back(i, now))
+        make_request(
+            org,
+            people["contributor"],
+            title=f"Open {i}",
+            sla_days=2 + i % 5,
+            status=IntakeStatus.NEEDS_INFO if paused else IntakeStatus.IN_REVIEW,
+            submitted_at=back(3 + i % 12, now),
+            pauses=((back(0.5, now), None),) if paused else (),
+        )
+        make_request(
+            org,
+            people["contributor"],
+            title=f"Decided {i}",
+            status=IntakeStatus.REJECTED,
+            submitted_at=back(10 + i, now),
+            decided_at=back(i, now),
+        )
 
 
 @pytest.mark.parametrize("query", ["", "?sla=breached", "?status=all&sort=-sla", "?sort=title&page=2"])
@@ -183,8 +241,9 @@ def test_dashboard_section_costs_the_same_with_3_or_30_requests(org, people):
 
 def test_every_write_path_keeps_the_moments(org, people, django_capture_on_commit_callbacks):
     cio, ciso, requester = people["cio"], people["ciso"], people["contributor"]
-    request = services.intake_request_create(actor=requester, organization=org, submitted_at=back(3),
-                                             **filing_values())
+    request = services.intake_request_create(
+        actor=requester, organization=org, submitted_at=back(3), **filing_values()
+    )
     assert request.sla_due_at is not None and request.sla_elapsed_days is None
     assert_moments_current(request)
     services.intake_start_review(actor=cio, request=request)
@@ -194,8 +253,12 @@ def test_every_write_path_keeps_the_moments(org, people, django_capture_on_commi
     assert_moments_current(request)
     services.intake_comment_add(actor=requester, request=request, body="Acme Cloud.")
     assert_moments_current(request)
-    services.intake_request_update(actor=requester, request=request, expected_version=None,
-                                   **filing_values(data_classification="restricted"))
+    services.intake_request_update(
+        actor=requester,
+        request=request,
+        expected_version=None,
+        **filing_values(data_classification="restricted"),
+    )
     request.refresh_from_db()
     assert request.sla_days == 10
     assert_moments_current(request)
@@ -215,24 +278,40 @@ def test_changing_the_threshold_moves_at_risk_moments_in_a_few_queries(org, peop
     with CaptureQueriesContext(connection) as ctx:
         services.intake_sla_refresh(organization=org)
     assert len(ctx) == 4  # settings, requests, pauses, one bulk update
-    services.intake_settings_update(actor=people["cio"], organization=org, expected_version=settings.version,
-                                    at_risk_percent=50)
+    services.intake_settings_update(
+        actor=people["cio"], organization=org, expected_version=settings.version, at_risk_percent=50
+    )
     request.refresh_from_db()
     assert request.sla_at_risk_at < before
     now = timezone.now()
     for row in IntakeRequest.objects.filter(organization=org).prefetch_related("pauses"):
         if row.is_open:
-            assert row in intake_request_list(user=people["cio"], organization=org, now=now,
-                                              sla=state_of(row, now, 50))
+            assert row in intake_request_list(
+                user=people["cio"], organization=org, now=now, sla=state_of(row, now, 50)
+            )
 
 
 def test_breach_alert_reads_the_moments(org, people):
     now = timezone.now()
     late = make_request(org, people["contributor"], title="Late", sla_days=2, submitted_at=back(5, now))
-    make_request(org, people["contributor"], title="Paused after the breach", sla_days=2, submitted_at=back(5, now),
-                 status=IntakeStatus.NEEDS_INFO, pauses=((back(1, now), None),))
-    make_request(org, people["contributor"], title="Paused in time", sla_days=2, submitted_at=back(5, now),
-                 status=IntakeStatus.NEEDS_INFO, pauses=((back(4, now), None),))
+    make_request(
+        org,
+        people["contributor"],
+        title="Paused after the breach",
+        sla_days=2,
+        submitted_at=back(5, now),
+        status=IntakeStatus.NEEDS_INFO,
+        pauses=((back(1, now), None),),
+    )
+    make_request(
+        org,
+        people["contributor"],
+        title="Paused in time",
+        sla_days=2,
+        submitted_at=back(5, now),
+        status=IntakeStatus.NEEDS_INFO,
+        pauses=((back(4, now), None),),
+    )
     make_request(org, people["contributor"], title="In time", sla_days=5, submitted_at=back(1, now))
     assert services.intake_flag_breaches() == 2
     late.refresh_from_db()
@@ -264,7 +343,9 @@ def test_data_migration_fills_existing_requests(org, people, queue):
     import_module("governance.migrations.0003_intake_sla_moments").fill_sla_moments(apps, None)
     for request in IntakeRequest.objects.all():
         due, at_risk, elapsed = expected[request.pk]
-        assert (request.sla_due_at is None) == (due is None) and (request.sla_elapsed_days is None) == (elapsed is None)
+        assert (request.sla_due_at is None) == (due is None) and (request.sla_elapsed_days is None) == (
+            elapsed is None
+        )
         if due is not None:
             assert abs(request.sla_due_at - due) < timedelta(milliseconds=1)
             assert abs(request.sla_at_risk_at - at_risk) < timedelta(milliseconds=1)

@@ -1,5 +1,6 @@
 """Intake pages: role and organization contract, a contributor sees only their
 own requests, the queue is sorted by SLA, query counts stay flat."""
+
 from datetime import timedelta
 
 import pytest
@@ -54,16 +55,26 @@ def test_reviewers_see_every_request_of_their_organization(client_as, org, other
 
 
 def test_contributor_cannot_edit_a_decided_request(client_as, org, people):
-    decided = make_request(org, people["contributor"], status=IntakeStatus.REJECTED, decided_at=timezone.now())
+    decided = make_request(
+        org, people["contributor"], status=IntakeStatus.REJECTED, decided_at=timezone.now()
+    )
     assert client_as("contributor").get(url("intake_edit", org, decided.pk)).status_code == 403
 
 
 def test_queue_is_sorted_by_sla_urgency(client_as, org, people):
     now = timezone.now()
     make_request(org, people["contributor"], title="Relaxed", sla_days=10, submitted_at=now)
-    make_request(org, people["contributor"], title="Overdue", sla_days=2, submitted_at=now - timedelta(days=20))
-    make_request(org, people["contributor"], title="Closed", status=IntakeStatus.APPROVED, decided_at=now,
-                 submitted_at=now - timedelta(days=40))
+    make_request(
+        org, people["contributor"], title="Overdue", sla_days=2, submitted_at=now - timedelta(days=20)
+    )
+    make_request(
+        org,
+        people["contributor"],
+        title="Closed",
+        status=IntakeStatus.APPROVED,
+        decided_at=now,
+        submitted_at=now - timedelta(days=40),
+    )
     response = client_as("cio").get(url("intake_list", org))
     titles = [row.request.title for row in response.context["rows"]]
     assert titles == ["Overdue", "Relaxed"]  # open ones only by default, most urgent first
@@ -83,7 +94,10 @@ def test_queue_filters_by_tier_and_search(client_as, org, people):
 
 
 def test_empty_states(client_as, org):
-    assert "You have not filed a request yet" in client_as("contributor").get(url("intake_list", org)).content.decode()
+    assert (
+        "You have not filed a request yet"
+        in client_as("contributor").get(url("intake_list", org)).content.decode()
+    )
     assert "The queue is empty" in client_as("cio").get(url("intake_list", org)).content.decode()
 
 
@@ -99,10 +113,15 @@ def _requests(org, people, n):
     now = timezone.now()
     for i in range(n):
         paused = i % 3 == 0
-        make_request(org, people["contributor"], title=f"Request {i}", sla_days=5,
-                     status=IntakeStatus.NEEDS_INFO if paused else IntakeStatus.IN_REVIEW,
-                     submitted_at=now - timedelta(days=i % 12),
-                     pauses=((now - timedelta(hours=3), None),) if paused else ())
+        make_request(
+            org,
+            people["contributor"],
+            title=f"Request {i}",
+            sla_days=5,
+            status=IntakeStatus.NEEDS_INFO if paused else IntakeStatus.IN_REVIEW,
+            submitted_at=now - timedelta(days=i % 12),
+            pauses=((now - timedelta(hours=3), None),) if paused else (),
+        )
 
 
 @pytest.mark.parametrize("n", [5, 60])
@@ -128,12 +147,29 @@ def test_request_page_query_count(client_as, org, people, own_request, django_as
 
 def test_queue_rows_show_each_clock_and_escape_what_people_typed(client_as, org, people):
     now = timezone.now()
-    running = make_request(org, people["contributor"], title='<img src=x onerror="alert(1)"> & \'CRM\'',
-                           sla_days=10, submitted_at=now)
-    make_request(org, people["contributor"], title="Waiting on vendor", submitted_at=now - timedelta(days=3),
-                 status=IntakeStatus.NEEDS_INFO, pauses=((now - timedelta(days=1), None),))
-    make_request(org, people["contributor"], title="Approved one", status=IntakeStatus.APPROVED, decided_at=now,
-                 submitted_at=now - timedelta(days=2))
+    running = make_request(
+        org,
+        people["contributor"],
+        title="<img src=x onerror=\"alert(1)\"> & 'CRM'",
+        sla_days=10,
+        submitted_at=now,
+    )
+    make_request(
+        org,
+        people["contributor"],
+        title="Waiting on vendor",
+        submitted_at=now - timedelta(days=3),
+        status=IntakeStatus.NEEDS_INFO,
+        pauses=((now - timedelta(days=1), None),),
+    )
+    make_request(
+        org,
+        people["contributor"],
+        title="Approved one",
+        status=IntakeStatus.APPROVED,
+        decided_at=now,
+        submitted_at=now - timedelta(days=2),
+    )
     html = client_as("cio").get(url("intake_list", org), {"status": "all"}).content.decode()
     assert "<img src=x" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#x27;CRM&#x27;</a>" in html
@@ -142,20 +178,31 @@ def test_queue_rows_show_each_clock_and_escape_what_people_typed(client_as, org,
     assert "On track · 0.0 of 10 d" in html or "On track · 0 of 10 d" in html
     assert "Paused ·" in html and "Decided in" in html
     mine = client_as("contributor").get(url("intake_list", org), {"status": "all"}).content.decode()
-    assert f"{people['contributor'].display_name} · sponsor" not in mine  # filers are not shown their own name
+    assert (
+        f"{people['contributor'].display_name} · sponsor" not in mine
+    )  # filers are not shown their own name
 
 
-def test_admin_can_correct_the_wording_but_not_the_workflow_or_the_clock(admin_client, org, people, own_request):
+def test_admin_can_correct_the_wording_but_not_the_workflow_or_the_clock(
+    admin_client, org, people, own_request
+):
     page = admin_client.get(f"/admin/governance/intakerequest/{own_request.pk}/change/")
     assert page.status_code == 200
     form = page.context["adminform"].form
     assert {"title", "description", "sponsor"} <= set(form.fields)
-    assert not {"status", "proposed_decision", "data_classification", "sla_due_at", "sla_elapsed_days",
-                "organization"} & set(form.fields)
+    assert not {
+        "status",
+        "proposed_decision",
+        "data_classification",
+        "sla_due_at",
+        "sla_elapsed_days",
+        "organization",
+    } & set(form.fields)
 
 
-def test_messages_say_the_e_mail_is_queued_not_sent(client_as, org, people, own_request,
-                                                     django_capture_on_commit_callbacks):
+def test_messages_say_the_e_mail_is_queued_not_sent(
+    client_as, org, people, own_request, django_capture_on_commit_callbacks
+):
     from governance.services import intake as services
 
     def message_after(role, name, data=None):
@@ -163,9 +210,14 @@ def test_messages_say_the_e_mail_is_queued_not_sent(client_as, org, people, own_
             response = client_as(role).post(url(name, org, own_request.pk), data or {}, follow=True)
         return [str(m) for m in response.context["messages"]]
 
-    assert message_after("cio", "intake_start_review") == ["Review started. We'll e-mail the requester shortly."]
+    assert message_after("cio", "intake_start_review") == [
+        "Review started. We'll e-mail the requester shortly."
+    ]
     own_request.refresh_from_db()
-    services.intake_propose_decision(actor=people["cio"], request=own_request, decision="approved", rationale="Fits")
+    services.intake_propose_decision(
+        actor=people["cio"], request=own_request, decision="approved", rationale="Fits"
+    )
     services.intake_sign(actor=people["cio"], request=own_request)
     assert message_after("ciso", "intake_sign", {"decision": "approve"}) == [
-        "Decision taken: Approved. We'll e-mail the requester shortly."]
+        "Decision taken: Approved. We'll e-mail the requester shortly."
+    ]

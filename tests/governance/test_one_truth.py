@@ -12,6 +12,7 @@ figures (ownership gaps, intake time to decision) show it for the running
 period, and ROSI and the security share are written the same way on the
 budget page and PDF, the dashboard, the report page and its PDF.
 Runs on PostgreSQL too (set DATABASE_URL)."""
+
 from __future__ import annotations
 
 import random
@@ -43,6 +44,7 @@ SEEDS = (1, 7, 42, 2026)
 
 # ------------------------------------------------------------ generator ----
 
+
 def _lens(rng):
     return None if rng.random() < 0.15 else (rng.randint(1, 5), rng.randint(1, 5))
 
@@ -54,15 +56,26 @@ def _risks(org, owner, rng):
         current = max([x for x in (cio, ciso) if x], key=lambda x: (x[0] * x[1], x[1]), default=None)
         residual = (rng.randint(1, current[0]), rng.randint(1, current[1])) if current else None
         Risk.objects.create(
-            organization=org, number=number, reference=f"R-{number:03d}", title=f"Generated risk {number}",
-            impact_statement="Generated.", category="cyber_attack", origin=rng.choice(["it", "security", "joint"]),
-            owner=owner, status=rng.choice(RiskStatus.values), is_agreed=agreed,
-            cio_score=cio[0] * cio[1] if cio else None, ciso_score=ciso[0] * ciso[1] if ciso else None,
-            inherent_likelihood=current[0] if current else None, inherent_impact=current[1] if current else None,
+            organization=org,
+            number=number,
+            reference=f"R-{number:03d}",
+            title=f"Generated risk {number}",
+            impact_statement="Generated.",
+            category="cyber_attack",
+            origin=rng.choice(["it", "security", "joint"]),
+            owner=owner,
+            status=rng.choice(RiskStatus.values),
+            is_agreed=agreed,
+            cio_score=cio[0] * cio[1] if cio else None,
+            ciso_score=ciso[0] * ciso[1] if ciso else None,
+            inherent_likelihood=current[0] if current else None,
+            inherent_impact=current[1] if current else None,
             inherent_score=current[0] * current[1] if current else None,
-            residual_likelihood=residual[0] if residual else None, residual_impact=residual[1] if residual else None,
+            residual_likelihood=residual[0] if residual else None,
+            residual_impact=residual[1] if residual else None,
             residual_score=residual[0] * residual[1] if residual else None,
-            expected_annual_loss=Decimal(rng.randint(0, 9_000_000)) / 100 if rng.random() < 0.6 else None)
+            expected_annual_loss=Decimal(rng.randint(0, 9_000_000)) / 100 if rng.random() < 0.6 else None,
+        )
 
 
 def _kpis(org, rng):
@@ -70,10 +83,19 @@ def _kpis(org, rng):
         higher = rng.random() < 0.5
         target = Decimal(rng.randint(20, 80))
         step = Decimal(rng.randint(1, 10))
-        warning, critical = (target - step, target - 2 * step) if higher else (target + step, target + 2 * step)
-        kpi = KPI.objects.create(organization=org, name=f"KPI {index}", target=target, warning=warning,
-                                 critical=critical, direction="higher" if higher else "lower",
-                                 frequency="monthly", unit="percent")
+        warning, critical = (
+            (target - step, target - 2 * step) if higher else (target + step, target + 2 * step)
+        )
+        kpi = KPI.objects.create(
+            organization=org,
+            name=f"KPI {index}",
+            target=target,
+            warning=warning,
+            critical=critical,
+            direction="higher" if higher else "lower",
+            frequency="monthly",
+            unit="percent",
+        )
         if rng.random() < 0.85:
             period = latest_expected_period(timezone.localdate(), "monthly")
             if rng.random() < 0.15:
@@ -85,25 +107,44 @@ def _kpis(org, rng):
 
 def _budget(org, rng):
     status = rng.choice(ProposalStatus.values)
-    proposal = Proposal.objects.create(organization=org, fiscal_year=2027, title="FY2027 budget", status=status,
-                                       amortisation_years=rng.randint(1, 5))
+    proposal = Proposal.objects.create(
+        organization=org,
+        fiscal_year=2027,
+        title="FY2027 budget",
+        status=status,
+        amortisation_years=rng.randint(1, 5),
+    )
     risks = list(Risk.objects.filter(organization=org))
     for index in range(rng.randint(1, 12)):
         item = BudgetItem.objects.create(
-            organization=org, proposal=proposal, title=f"Item {index}", domain=rng.choice(["it", "security", "joint"]),
-            category=rng.choice(["hardware", "software", "people", "services"]), kind=rng.choice(["capex", "opex"]),
-            amount=Decimal(rng.randint(0, 50_000_000)) / 100, priority=rng.choice(["must", "should", "could"]))
+            organization=org,
+            proposal=proposal,
+            title=f"Item {index}",
+            domain=rng.choice(["it", "security", "joint"]),
+            category=rng.choice(["hardware", "software", "people", "services"]),
+            kind=rng.choice(["capex", "opex"]),
+            amount=Decimal(rng.randint(0, 50_000_000)) / 100,
+            priority=rng.choice(["must", "should", "could"]),
+        )
         for risk in rng.sample(risks, k=min(len(risks), rng.randint(0, 2))):
             before = Decimal(rng.randint(0, 10_000_000)) / 100
-            ItemRiskLink.objects.create(organization=org, item=item, risk=risk, loss_before=before,
-                                        loss_after=before * Decimal(rng.randint(0, 100)) / 100)
+            ItemRiskLink.objects.create(
+                organization=org,
+                item=item,
+                risk=risk,
+                loss_before=before,
+                loss_after=before * Decimal(rng.randint(0, 100)) / 100,
+            )
     return proposal
 
 
 def _raci(org, rng):
-    parties = [RaciParty.objects.create(organization=org, name=name, kind=kind, position=index)
-               for index, (name, kind) in enumerate((("CIO", "cio"), ("CISO", "ciso"),
-                                                      ("IT operations", "it_operations")), start=1)]
+    parties = [
+        RaciParty.objects.create(organization=org, name=name, kind=kind, position=index)
+        for index, (name, kind) in enumerate(
+            (("CIO", "cio"), ("CISO", "ciso"), ("IT operations", "it_operations")), start=1
+        )
+    ]
     for index in range(1, rng.randint(2, 12)):
         activity = RaciActivity.objects.create(organization=org, name=f"Activity {index}", position=index)
         for party in parties:
@@ -116,8 +157,15 @@ def _intake(org, requester, rng):
     for number in range(1, rng.randint(1, 9)):
         status = rng.choice(["submitted", "in_review", "needs_info", "approved", "rejected"])
         decided = rng.uniform(0.5, 12) if status in ("approved", "rejected") else None
-        make_intake(org, requester, number=number, days_ago=rng.uniform(0.2, 40), status=status,
-                    sla_days=rng.randint(2, 10), decided_after=decided)
+        make_intake(
+            org,
+            requester,
+            number=number,
+            days_ago=rng.uniform(0.2, 40),
+            status=status,
+            sla_days=rng.randint(2, 10),
+            decided_after=decided,
+        )
 
 
 def generate(org, people, seed: int) -> None:
@@ -134,6 +182,7 @@ def generate(org, people, seed: int) -> None:
 
 
 # ------------------------------------------------------------- surfaces ----
+
 
 def _client(user) -> Client:
     client = Client()
@@ -155,19 +204,28 @@ def read_everywhere(org, cio) -> tuple[dict[str, dict], str]:
     proposal = Proposal.objects.filter(organization=org).order_by("-fiscal_year", "-pk").first()
     links = one_truth.urls(org, proposal.pk if proposal else None)
     surfaces = {name: one_truth.page_figures(client, url) for name, url in links.items() if url}
-    surfaces["api"], surfaces["api dashboard"] = one_truth.api_figures(client, org, proposal.pk if proposal else None)
+    surfaces["api"], surfaces["api dashboard"] = one_truth.api_figures(
+        client, org, proposal.pk if proposal else None
+    )
     report, snapshot, pdf = _snapshot_and_pdf(org, cio)
     surfaces["snapshot"] = one_truth.picture_figures(snapshot)
-    surfaces["report page"] = one_truth.page_figures(client, reverse("governance:report_detail",
-                                                                     args=[org.slug, report.pk]))
+    surfaces["report page"] = one_truth.page_figures(
+        client, reverse("governance:report_detail", args=[org.slug, report.pk])
+    )
     surfaces["pdf"] = one_truth.pdf_figures(pdf)
-    surfaces["kpi scorecard"] = one_truth.computed_kpi_figures(client, org, align_period(timezone.localdate(),
-                                                                                         "monthly"))
+    surfaces["kpi scorecard"] = one_truth.computed_kpi_figures(
+        client, org, align_period(timezone.localdate(), "monthly")
+    )
     if proposal is not None:
-        budget_pdf = one_truth.pdf_text(render_pdf("budgets/proposal_pdf.html", budget_exports.pdf_context(proposal)))
+        budget_pdf = one_truth.pdf_text(
+            render_pdf("budgets/proposal_pdf.html", budget_exports.pdf_context(proposal))
+        )
         truth = surfaces["snapshot"]
-        surfaces["budget pdf"] = {key: truth[key] for key in ("shown.rosi", "shown.security_share")
-                                  if key in truth and truth[key] in budget_pdf}
+        surfaces["budget pdf"] = {
+            key: truth[key]
+            for key in ("shown.rosi", "shown.security_share")
+            if key in truth and truth[key] in budget_pdf
+        }
     return surfaces, snapshot["organization"]["currency"]
 
 
@@ -182,9 +240,21 @@ def assert_one_truth(surfaces: dict[str, dict], currency: str) -> None:
                 problems.append(f"{key}: {surface} says {value!r}, the report {expected!r}")
     assert not problems, "\n".join(problems)
     # Every shared figure is on the surfaces it belongs to, not silently missing.
-    shared = {"risks.open", "risks.open.critical", "risks.above_appetite", "risks.accepted", "risks.divergent",
-              "kpis.green", "kpis.amber", "kpis.red", "kpis.stale", "raci.gaps", "raci.overlaps", "intake.open",
-              "intake.breached"}
+    shared = {
+        "risks.open",
+        "risks.open.critical",
+        "risks.above_appetite",
+        "risks.accepted",
+        "risks.divergent",
+        "kpis.green",
+        "kpis.amber",
+        "kpis.red",
+        "kpis.stale",
+        "raci.gaps",
+        "raci.overlaps",
+        "intake.open",
+        "intake.breached",
+    }
     for surface in ("dashboard", "api dashboard", "pdf"):
         assert shared <= set(surfaces[surface]), (surface, shared - set(surfaces[surface]))
     heat = {key for key in truth if key.startswith("risks.heatmap.inherent.")}
@@ -194,7 +264,8 @@ def assert_one_truth(surfaces: dict[str, dict], currency: str) -> None:
     if "budget.total" in truth:
         for surface in ("dashboard", "budget", "api", "pdf"):
             assert {"budget.it", "budget.security", "budget.joint", "budget.total", "budget.rosi"} <= set(
-                surfaces[surface]), surface
+                surfaces[surface]
+            ), surface
         # ROSI and the security share, as written: one presentation on every page and PDF
         # (the report PDF's ROSI row is compared as written, through as_printed).
         for surface in ("dashboard", "budget", "report page", "budget pdf"):
@@ -245,7 +316,12 @@ def test_score_changes_are_written_in_points(org, people):
     from governance.selectors.reports import plain_summary
 
     assert [score_change_text(c) for c in (1, -1, 3, -3, 0)] == [
-        "+1 point", "−1 point", "+3 points", "−3 points", "±0 points"]
+        "+1 point",
+        "−1 point",
+        "+3 points",
+        "−3 points",
+        "±0 points",
+    ]
     generate(org, people, 7)
     report, snapshot, _ = _snapshot_and_pdf(org, people["cio"])
     if snapshot["alignment"]["score"] is None:
@@ -266,8 +342,9 @@ def test_a_changed_figure_changes_everywhere(org, people):
     the open figures on every surface at once."""
     generate(org, people, 3)
     before, _ = read_everywhere(org, people["cio"])
-    risk = Risk.objects.filter(organization=org, status__in=["assessed", "in_treatment"],
-                               inherent_score__isnull=False).first()
+    risk = Risk.objects.filter(
+        organization=org, status__in=["assessed", "in_treatment"], inherent_score__isnull=False
+    ).first()
     risk.status = RiskStatus.ACCEPTED
     risk.acceptance_expires_on = timezone.localdate() + timedelta(days=90)
     risk.save()

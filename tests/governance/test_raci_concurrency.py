@@ -1,6 +1,7 @@
 """Applying the RACI template twice at the same moment (real threads and
 connections; PostgreSQL, as in CI): no error, no duplicate, and no history for
 the apply that found everything in place."""
+
 import pytest
 from django.db import connection
 
@@ -16,14 +17,17 @@ def test_parallel_template_applies_take_turns(org, people):
         pytest.skip("needs a database with row locks and concurrent connections (PostgreSQL)")
     workers = 4
     results, errors = run_together(
-        lambda: services.raci_apply_template(actor=people["cio"], organization=org), workers=workers)
+        lambda: services.raci_apply_template(actor=people["cio"], organization=org), workers=workers
+    )
     assert errors == []
     assert sorted(results) == [0] * (workers - 1) + [len(TEMPLATE_ACTIVITIES)]
     assert RaciActivity.objects.filter(organization=org).count() == len(TEMPLATE_ACTIVITIES)
     assert RaciActivity.history.filter(organization=org).count() == len(TEMPLATE_ACTIVITIES)
     parties = RaciParty.objects.filter(organization=org)
     assert parties.count() == RaciParty.history.filter(organization=org).count()
-    assert RaciAssignment.history.filter(organization=org).count() == RaciAssignment.objects.filter(
-        organization=org).count()
+    assert (
+        RaciAssignment.history.filter(organization=org).count()
+        == RaciAssignment.objects.filter(organization=org).count()
+    )
     matrix = RaciMatrix.objects.get(organization=org)
     assert matrix.history.filter(history_type="~").count() == 1

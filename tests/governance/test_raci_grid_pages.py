@@ -1,5 +1,6 @@
 """The RACI grid at scale: one page of activities at a time, filters and counters
 over the whole matrix, a fixed number of queries, complete exports."""
+
 import io
 import re
 
@@ -32,8 +33,9 @@ def _matrix(org, n_ok: int, n_gaps: int) -> dict:
         cell(activity, parties["cio"], "A")
         cell(activity, parties["ops"], "R")
     for i in range(n_gaps):
-        activity = RaciActivityFactory(organization=org, name=f"Gap {i:03}", position=1000 + i,
-                                       process_area="third_parties")
+        activity = RaciActivityFactory(
+            organization=org, name=f"Gap {i:03}", position=1000 + i, process_area="third_parties"
+        )
         cell(activity, parties["ciso"], "R")
     return parties
 
@@ -89,8 +91,9 @@ def test_a_page_past_the_end_shows_the_last_one(client_as, org):
 
 
 @pytest.mark.parametrize("n_ok,n_gaps", [(2, 1), (60, 30)])
-def test_grid_query_count_does_not_grow_with_filters_and_pages(client_as, org, n_ok, n_gaps,
-                                                               django_assert_num_queries):
+def test_grid_query_count_does_not_grow_with_filters_and_pages(
+    client_as, org, n_ok, n_gaps, django_assert_num_queries
+):
     _matrix(org, n_ok, n_gaps)
     client = client_as("cio")
     client.get(url("raci", org))
@@ -99,8 +102,9 @@ def test_grid_query_count_does_not_grow_with_filters_and_pages(client_as, org, n
 
 
 @pytest.mark.parametrize("n_ok,n_gaps", [(2, 1), (60, 30)])
-def test_exports_cover_every_row_in_a_fixed_number_of_queries(client_as, org, n_ok, n_gaps,
-                                                               django_assert_num_queries):
+def test_exports_cover_every_row_in_a_fixed_number_of_queries(
+    client_as, org, n_ok, n_gaps, django_assert_num_queries
+):
     from openpyxl import load_workbook
 
     _matrix(org, n_ok, n_gaps)
@@ -146,9 +150,15 @@ def test_pdf_export_has_every_party_and_row(client_as, org, monkeypatch):
 def test_editing_an_activity_returns_to_its_page(client_as, org):
     _matrix(org, 30, 0)
     activity = selectors.raci_activity_list(organization=org).last()
-    response = client_as("cio").post(url("raci_activity_edit", org, activity.pk), {
-        "name": activity.name, "process_area": "governance", "csf_category": "GV.RR",
-        "version": activity.version})
+    response = client_as("cio").post(
+        url("raci_activity_edit", org, activity.pk),
+        {
+            "name": activity.name,
+            "process_area": "governance",
+            "csf_category": "GV.RR",
+            "version": activity.version,
+        },
+    )
     assert response.status_code == 302
     assert response["Location"] == f"{url('raci', org)}?page=2#activity-{activity.pk}"
 
@@ -166,7 +176,9 @@ def test_cells_escape_party_and_activity_names(client_as, org):
 def test_a_cell_click_on_a_later_page_returns_its_row(client_as, org):
     parties = _matrix(org, 30, 0)
     activity = selectors.raci_activity_list(organization=org).last()
-    response = client_as("cio").post(url("raci_cell", org, activity.pk, parties["ciso"].pk), HTTP_HX_REQUEST="true")
+    response = client_as("cio").post(
+        url("raci_cell", org, activity.pk, parties["ciso"].pk), HTTP_HX_REQUEST="true"
+    )
     html = response.content.decode()
     assert _rows(html) == [str(activity.pk)] and 'hx-target="this"' in html
     assert RaciAssignment.objects.get(activity=activity, party=parties["ciso"]).letter == "R"
@@ -187,7 +199,9 @@ def test_summary_fragment_query_count_is_flat(client_as, org, n_ok, django_asser
 def test_approval_status_survives_a_long_sign_off_log(client_as, org, cio, ciso):
     _matrix(org, 1, 0)
     services.raci_sign(actor=cio, organization=org)
-    for _ in range(selectors.SIGNOFF_LOG_LENGTH + 3):  # the CISO's void sign-offs push the CIO's out of the log
+    for _ in range(
+        selectors.SIGNOFF_LOG_LENGTH + 3
+    ):  # the CISO's void sign-offs push the CIO's out of the log
         services.raci_sign(actor=ciso, organization=org, decision="reject", comment="Not yet")
         services.raci_withdraw(actor=ciso, organization=org)
     matrix = services.raci_matrix_get_or_create(organization=org)
@@ -195,7 +209,9 @@ def test_approval_status_survives_a_long_sign_off_log(client_as, org, cio, ciso)
     assert status.cio is not None and status.cio.signer == cio and status.ciso is None
     assert len(log) == selectors.SIGNOFF_LOG_LENGTH
     assert all(s.signer == ciso and s.voided_at for s in log)  # the newest, the CIO's active one is older
-    assert SignOff.objects.filter(purpose=services.APPROVAL_PURPOSE).count() == selectors.SIGNOFF_LOG_LENGTH + 4
+    assert (
+        SignOff.objects.filter(purpose=services.APPROVAL_PURPOSE).count() == selectors.SIGNOFF_LOG_LENGTH + 4
+    )
     services.raci_sign(actor=ciso, organization=org)
     status, _ = selectors.raci_signoffs(matrix)
     assert status.approved

@@ -1,4 +1,5 @@
 """RACI validation as pure functions: no database."""
+
 import pytest
 
 from governance import raci_rules as rules
@@ -46,8 +47,9 @@ def test_an_empty_row_has_every_basic_problem():
     assert set(check.problems) == {rules.GAP, rules.NO_RESPONSIBLE, rules.CIO_CISO_BOTH_ABSENT}
 
 
-@pytest.mark.parametrize("current,expected", [("", "R"), ("R", "A"), ("A", "C"), ("C", "I"), ("I", ""),
-                                              ("X", "R")])
+@pytest.mark.parametrize(
+    "current,expected", [("", "R"), ("R", "A"), ("A", "C"), ("C", "I"), ("I", ""), ("X", "R")]
+)
 def test_letter_cycle(current, expected):
     assert rules.next_letter(current) == expected
 

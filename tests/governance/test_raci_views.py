@@ -1,4 +1,5 @@
 """RACI pages: role contract, the HTMX cell-cycling endpoint, template, approval, exports, query counts."""
+
 import pytest
 from django.urls import reverse
 
@@ -69,8 +70,12 @@ def test_clicking_a_cell_cycles_the_letter_and_returns_the_row(client_as, org, m
         response = client.post(cell_url, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
         assert response["HX-Trigger"] == "raci-changed"
-        letters.append(RaciAssignment.objects.filter(activity=activity, party=ciso).values_list(
-            "letter", flat=True).first() or "")
+        letters.append(
+            RaciAssignment.objects.filter(activity=activity, party=ciso)
+            .values_list("letter", flat=True)
+            .first()
+            or ""
+        )
     assert letters == ["R", "A", "C", "I", ""]
 
 
@@ -99,11 +104,13 @@ def test_cell_can_be_set_to_an_explicit_letter_and_bad_letters_are_refused(clien
     assert response.status_code == 400 and b"Use R, A, C, I" in response.content
 
 
-@pytest.mark.parametrize("role,status", [("contributor", 403), ("board", 404), ("admin", 404),
-                                         ("outsider", 404)])
+@pytest.mark.parametrize(
+    "role,status", [("contributor", 403), ("board", 404), ("admin", 404), ("outsider", 404)]
+)
 def test_cell_endpoint_refuses_other_roles(client_as, org, matrix, role, status):
-    response = client_as(role).post(url("raci_cell", org, matrix["activity"].pk, matrix["ciso"].pk),
-                                    HTTP_HX_REQUEST="true")
+    response = client_as(role).post(
+        url("raci_cell", org, matrix["activity"].pk, matrix["ciso"].pk), HTTP_HX_REQUEST="true"
+    )
     assert response.status_code == status
     assert not RaciAssignment.objects.filter(party=matrix["ciso"]).exists()
 
@@ -170,18 +177,23 @@ def test_withdraw_signoff(client_as, org, matrix):
 
 def test_manage_parties(client_as, org, matrix, people):
     client = client_as("cio")
-    response = client.post(url("raci_parties", org), {"name": "Data office", "kind": "other",
-                                                      "members": [people["contributor"].pk]})
+    response = client.post(
+        url("raci_parties", org),
+        {"name": "Data office", "kind": "other", "members": [people["contributor"].pk]},
+    )
     assert response.status_code == 302
     party = RaciParty.objects.get(organization=org, name="Data office")
     assert list(party.members.all()) == [people["contributor"]]
     response = client.post(url("raci_parties", org), {"name": "data office", "kind": "other"})
     assert response.status_code == 200 and "already exists" in response.content.decode()
-    response = client.post(url("raci_parties", org), {"name": "X", "kind": "other",
-                                                      "members": [people["outsider"].pk]})
+    response = client.post(
+        url("raci_parties", org), {"name": "X", "kind": "other", "members": [people["outsider"].pk]}
+    )
     assert response.status_code == 200 and not RaciParty.objects.filter(name="X").exists()
-    response = client.post(url("raci_party_edit", org, party.pk),
-                           {"name": "Data office", "kind": "legal_privacy", "version": party.version})
+    response = client.post(
+        url("raci_party_edit", org, party.pk),
+        {"name": "Data office", "kind": "legal_privacy", "version": party.version},
+    )
     assert response.status_code == 302
     party.refresh_from_db()
     assert party.kind == "legal_privacy"
@@ -191,24 +203,35 @@ def test_manage_parties(client_as, org, matrix, people):
 
 def test_stale_party_edit_is_refused(client_as, org, matrix):
     party = matrix["ops"]
-    response = client_as("cio").post(url("raci_party_edit", org, party.pk),
-                                     {"name": "Ops", "kind": "it_operations", "version": party.version + 5})
+    response = client_as("cio").post(
+        url("raci_party_edit", org, party.pk),
+        {"name": "Ops", "kind": "it_operations", "version": party.version + 5},
+    )
     assert response.status_code == 200 and "Someone else changed" in response.content.decode()
 
 
 def test_manage_activities(client_as, org, matrix):
     client = client_as("ciso")
-    response = client.post(url("raci_activity_create", org), {"name": "Pen testing", "process_area":
-                                                              "security_operations", "csf_category": "ID.RA"})
+    response = client.post(
+        url("raci_activity_create", org),
+        {"name": "Pen testing", "process_area": "security_operations", "csf_category": "ID.RA"},
+    )
     assert response.status_code == 302
     activity = RaciActivity.objects.get(organization=org, name="Pen testing")
-    response = client.post(url("raci_activity_create", org), {"name": "", "process_area": "risk",
-                                                              "csf_category": "XX.YY"})
+    response = client.post(
+        url("raci_activity_create", org), {"name": "", "process_area": "risk", "csf_category": "XX.YY"}
+    )
     assert response.status_code == 200
     assert "This field is required" in response.content.decode()
-    response = client.post(url("raci_activity_edit", org, activity.pk),
-                           {"name": "Penetration testing", "process_area": "security_operations",
-                            "csf_category": "ID.RA", "version": activity.version})
+    response = client.post(
+        url("raci_activity_edit", org, activity.pk),
+        {
+            "name": "Penetration testing",
+            "process_area": "security_operations",
+            "csf_category": "ID.RA",
+            "version": activity.version,
+        },
+    )
     assert response.status_code == 302
     client.post(url("raci_activity_delete", org, activity.pk))
     assert not RaciActivity.objects.filter(pk=activity.pk).exists()

@@ -1,5 +1,6 @@
 """Alignment report services: idempotent generation, immutability once
 published, board e-mails, failures recorded, and the schedule."""
+
 from datetime import date
 
 import pytest
@@ -19,8 +20,9 @@ Q3 = (date(2026, 7, 1), date(2026, 9, 30), "Q3 2026")
 
 def generate(org, actor, period=Q3):
     start, end, label = period
-    report = services.report_request(actor=actor, organization=org, period_start=start, period_end=end,
-                                     period_label=label, enqueue=False)
+    report = services.report_request(
+        actor=actor, organization=org, period_start=start, period_end=end, period_label=label, enqueue=False
+    )
     return services.report_build(report_id=report.pk)
 
 
@@ -33,11 +35,20 @@ def test_generation_builds_a_snapshot_with_score_and_sections(org, people):
     assert snap["period"] == {"start": "2026-07-01", "end": "2026-09-30", "label": "Q3 2026"}
     assert report.score == snap["alignment"]["score"] is not None
     assert {p["key"] for p in snap["alignment"]["parts"]} == {
-        "assessment_agreement", "accountability_coverage", "kpi_health", "decision_latency", "budget_risk_linkage"}
+        "assessment_agreement",
+        "accountability_coverage",
+        "kpi_health",
+        "decision_latency",
+        "budget_risk_linkage",
+    }
     assert snap["risks"]["top"][0]["title"] == "Ransomware on clinical systems 0"
     assert snap["summary"][0].startswith("IT and security alignment is")
-    assert snap["trend"][-1] == {"label": "Q3 2026", "period_end": "2026-09-30", "score": report.score,
-                                 "current": True}
+    assert snap["trend"][-1] == {
+        "label": "Q3 2026",
+        "period_end": "2026-09-30",
+        "score": report.score,
+        "current": True,
+    }
 
 
 def test_request_through_the_task_runs_eagerly_in_tests(org, people, django_capture_on_commit_callbacks):
@@ -116,8 +127,9 @@ def test_draft_can_be_deleted(org, people):
 def test_trend_lists_earlier_published_reports_only(org, people):
     make_report(org, label="Q1 2026", start=date(2026, 1, 1), end=date(2026, 3, 31), score=50)
     make_report(org, label="Q2 2026", start=date(2026, 4, 1), end=date(2026, 6, 30), score=58)
-    make_report(org, label="Draft", start=date(2026, 5, 1), end=date(2026, 5, 31), score=99,
-                status=ReportStatus.DRAFT)
+    make_report(
+        org, label="Draft", start=date(2026, 5, 1), end=date(2026, 5, 31), score=99, status=ReportStatus.DRAFT
+    )
     populate(org, people)
     report = generate(org, people["cio"])
     assert [p["label"] for p in report.snapshot["trend"]] == ["Q1 2026", "Q2 2026", "Q3 2026"]
@@ -143,7 +155,10 @@ def test_failed_build_is_retried_then_records_the_reason(org, people, monkeypatc
         build_alignment_report.apply(args=[report.pk], retries=MAX_RETRIES)
     report.refresh_from_db()
     assert report.build_status == BuildStatus.FAILED
-    assert report.failure_reason == "The report could not be built: RuntimeError: the risk register could not be read"
+    assert (
+        report.failure_reason
+        == "The report could not be built: RuntimeError: the risk register could not be read"
+    )
     assert report.build_attempts == 2
 
 
@@ -155,13 +170,17 @@ def test_build_of_a_deleted_draft_is_dropped(org, people):
     assert build_alignment_report.apply(args=[report.pk]).get() is None
 
 
-def test_schedule_requests_each_organizations_closed_period_once(org, people, other_org,
-                                                                  django_capture_on_commit_callbacks):
+def test_schedule_requests_each_organizations_closed_period_once(
+    org, people, other_org, django_capture_on_commit_callbacks
+):
     org.report_schedule = "monthly"
     org.save()
     with django_capture_on_commit_callbacks(execute=True):
         made = services.scheduled_reports_due(today=date(2026, 11, 23))
-    assert {(r.organization.slug, r.period_label) for r in made} == {("acme", "Oct 2026"), ("globex", "Q3 2026")}
+    assert {(r.organization.slug, r.period_label) for r in made} == {
+        ("acme", "Oct 2026"),
+        ("globex", "Q3 2026"),
+    }
     acme = AlignmentReport.objects.get(organization=org)
     assert acme.scheduled and acme.generated_by is None and acme.is_ready
     assert (acme.period_start, acme.period_end) == (date(2026, 10, 1), date(2026, 10, 31))
@@ -180,11 +199,29 @@ def test_beat_schedule_runs_the_dispatcher_hourly():
     assert "governance.build_alignment_report" in app.tasks
 
 
-@pytest.mark.parametrize(("schedule", "today", "current", "closed"), [
-    ("weekly", date(2026, 11, 25), (date(2026, 11, 23), date(2026, 11, 29)), (date(2026, 11, 16), date(2026, 11, 22))),
-    ("monthly", date(2026, 1, 15), (date(2026, 1, 1), date(2026, 1, 31)), (date(2025, 12, 1), date(2025, 12, 31))),
-    ("quarterly", date(2026, 4, 1), (date(2026, 4, 1), date(2026, 6, 30)), (date(2026, 1, 1), date(2026, 3, 31))),
-])
+@pytest.mark.parametrize(
+    ("schedule", "today", "current", "closed"),
+    [
+        (
+            "weekly",
+            date(2026, 11, 25),
+            (date(2026, 11, 23), date(2026, 11, 29)),
+            (date(2026, 11, 16), date(2026, 11, 22)),
+        ),
+        (
+            "monthly",
+            date(2026, 1, 15),
+            (date(2026, 1, 1), date(2026, 1, 31)),
+            (date(2025, 12, 1), date(2025, 12, 31)),
+        ),
+        (
+            "quarterly",
+            date(2026, 4, 1),
+            (date(2026, 4, 1), date(2026, 6, 30)),
+            (date(2026, 1, 1), date(2026, 3, 31)),
+        ),
+    ],
+)
 def test_periods(schedule, today, current, closed):
     assert services.current_period(schedule, today)[:2] == current
     assert services.last_closed_period(schedule, today)[:2] == closed
@@ -196,7 +233,9 @@ def test_a_running_build_blocks_rebuilds_until_it_stalls(org, people):
     from django.utils import timezone
 
     report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
-    AlignmentReport.objects.filter(pk=report.pk).update(build_status=BuildStatus.RUNNING, updated_at=timezone.now())
+    AlignmentReport.objects.filter(pk=report.pk).update(
+        build_status=BuildStatus.RUNNING, updated_at=timezone.now()
+    )
     with pytest.raises(DomainError, match="being built right now"):
         services.report_request(actor=people["ciso"], organization=org, enqueue=False)
     with pytest.raises(DomainError, match="being built right now"):
@@ -207,11 +246,14 @@ def test_a_running_build_blocks_rebuilds_until_it_stalls(org, people):
     assert again.pk == report.pk and again.build_status == BuildStatus.QUEUED and not again.is_stalled
 
 
-def test_schedule_retries_failed_builds_but_not_running_ones(org, people, other_org,
-                                                              django_capture_on_commit_callbacks):
+def test_schedule_retries_failed_builds_but_not_running_ones(
+    org, people, other_org, django_capture_on_commit_callbacks
+):
     start, end, label = services.last_closed_period(org.report_schedule, date(2026, 11, 23))
     failed = make_report(org, label=label, start=start, end=end, score=None, status=ReportStatus.DRAFT)
-    AlignmentReport.objects.filter(pk=failed.pk).update(build_status=BuildStatus.FAILED, failure_reason="boom")
+    AlignmentReport.objects.filter(pk=failed.pk).update(
+        build_status=BuildStatus.FAILED, failure_reason="boom"
+    )
     with django_capture_on_commit_callbacks(execute=True):
         made = services.scheduled_reports_due(today=date(2026, 11, 23))
     assert failed.pk in [r.pk for r in made]

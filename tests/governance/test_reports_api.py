@@ -1,4 +1,5 @@
 """API: dashboard summary and alignment reports, for every role."""
+
 import io
 from datetime import date
 
@@ -19,11 +20,25 @@ READERS = {"cio", "ciso", "board"}
 @pytest.fixture
 def reports(org, people):
     populate(org, people)
-    published = services.report_request(actor=people["cio"], organization=org, period_start=date(2026, 4, 1),
-                                         period_end=date(2026, 6, 30), period_label="Q2 2026", enqueue=False)
-    published = services.report_publish(actor=people["cio"], report=services.report_build(report_id=published.pk))
-    draft = services.report_request(actor=people["cio"], organization=org, period_start=date(2026, 7, 1),
-                                    period_end=date(2026, 9, 30), period_label="Q3 2026", enqueue=False)
+    published = services.report_request(
+        actor=people["cio"],
+        organization=org,
+        period_start=date(2026, 4, 1),
+        period_end=date(2026, 6, 30),
+        period_label="Q2 2026",
+        enqueue=False,
+    )
+    published = services.report_publish(
+        actor=people["cio"], report=services.report_build(report_id=published.pk)
+    )
+    draft = services.report_request(
+        actor=people["cio"],
+        organization=org,
+        period_start=date(2026, 7, 1),
+        period_end=date(2026, 9, 30),
+        period_label="Q3 2026",
+        enqueue=False,
+    )
     return published, services.report_build(report_id=draft.pk)
 
 
@@ -35,8 +50,15 @@ def test_contract(client_as, org, reports):
     expect_api(client_as, f"{base}/reports/{published.pk}/", allowed=READERS)
     expect_api(client_as, f"{base}/reports/{draft.pk}/", allowed=EXECUTIVES)
     expect_api(client_as, f"{base}/reports/{published.pk}/pdf/", allowed=READERS)
-    expect_api(client_as, f"{base}/reports/generate/", method="post", data={"period": "previous"},
-               allowed=EXECUTIVES, ok_status=(202,), denied_status=(403, 404))
+    expect_api(
+        client_as,
+        f"{base}/reports/generate/",
+        method="post",
+        data={"period": "previous"},
+        allowed=EXECUTIVES,
+        ok_status=(202,),
+        denied_status=(403, 404),
+    )
 
 
 def test_write_actions_are_refused_to_the_board(client_as, org, reports):
@@ -68,15 +90,20 @@ def test_detail_carries_the_snapshot(client_as, org, reports):
 def test_generate_publish_delete_flow(client_as, org, people, django_capture_on_commit_callbacks):
     api = client_as("ciso", api=True)
     with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(f"/api/v1/orgs/{org.slug}/reports/generate/",
-                            {"period_start": "2026-01-01", "period_end": "2026-03-31", "period_label": "Q1 2026"},
-                            format="json")
+        response = api.post(
+            f"/api/v1/orgs/{org.slug}/reports/generate/",
+            {"period_start": "2026-01-01", "period_end": "2026-03-31", "period_label": "Q1 2026"},
+            format="json",
+        )
     assert response.status_code == 202, response.json()
     pk = response.json()["id"]
     assert AlignmentReport.objects.get(pk=pk).is_ready
     assert api.post(f"/api/v1/orgs/{org.slug}/reports/{pk}/publish/").json()["status"] == "published"
-    again = api.post(f"/api/v1/orgs/{org.slug}/reports/generate/",
-                     {"period_start": "2026-01-01", "period_end": "2026-03-31"}, format="json")
+    again = api.post(
+        f"/api/v1/orgs/{org.slug}/reports/generate/",
+        {"period_start": "2026-01-01", "period_end": "2026-03-31"},
+        format="json",
+    )
     assert again.status_code == 400 and again.json()["code"] == "published"
     refused = api.delete(f"/api/v1/orgs/{org.slug}/reports/{pk}/")
     assert refused.status_code == 400 and "cannot be deleted" in refused.json()["detail"]

@@ -2,6 +2,7 @@
 outbox with the change, the schedule catches up every missed period exactly
 once, stalled builds are retried with the reason shown, and a build whose
 database connection died records its failure on a fresh one."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -46,8 +47,9 @@ def test_publishing_queues_the_board_email(org, people, django_capture_on_commit
 
 
 @pytest.mark.django_db
-def test_the_schedule_catches_up_every_missed_period_oldest_first(org, people, other_org,
-                                                                   django_capture_on_commit_callbacks):
+def test_the_schedule_catches_up_every_missed_period_oldest_first(
+    org, people, other_org, django_capture_on_commit_callbacks
+):
     _monthly(org)
     make_report(org, label="Jul 2026", start=date(2026, 7, 1), end=date(2026, 7, 31))
     with django_capture_on_commit_callbacks(execute=True):
@@ -71,12 +73,14 @@ def test_catching_up_is_bounded(org, people, settings):
 
 
 @pytest.mark.django_db
-def test_a_stalled_build_is_retried_with_the_reason_shown(org, people, client_as, settings,
-                                                           django_capture_on_commit_callbacks):
+def test_a_stalled_build_is_retried_with_the_reason_shown(
+    org, people, client_as, settings, django_capture_on_commit_callbacks
+):
     settings.REPORT_STALL_MINUTES = 15
     report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
-    AlignmentReport.objects.filter(pk=report.pk).update(build_status=BuildStatus.RUNNING, build_attempts=1,
-                                                        updated_at=timezone.now() - timedelta(minutes=10))
+    AlignmentReport.objects.filter(pk=report.pk).update(
+        build_status=BuildStatus.RUNNING, build_attempts=1, updated_at=timezone.now() - timedelta(minutes=10)
+    )
     assert services.reports_retry_stalled() == []  # not yet
     AlignmentReport.objects.filter(pk=report.pk).update(updated_at=timezone.now() - timedelta(minutes=16))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:

@@ -1,6 +1,7 @@
 """The board's report page stays the same size however large the organization:
 a bounded KPI table (the worst first; the PDF keeps every KPI), the same
 queries, and a trend bounded to the latest published reports."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -17,12 +18,13 @@ LIMIT = selectors.KPI_ROWS_ON_PAGE
 
 def _kpi_rows(response) -> int:
     html = response.content.decode()
-    table = html[html.index('class="table table-sm mb-0 kpi-table"'):]
-    return table[:table.index("</table>")].count("<tr>") - 1  # minus the header row
+    table = html[html.index('class="table table-sm mb-0 kpi-table"') :]
+    return table[: table.index("</table>")].count("<tr>") - 1  # minus the header row
 
 
-def test_kpi_table_and_queries_do_not_grow_with_the_scorecard(client_as, org, people,
-                                                              django_assert_max_num_queries):
+def test_kpi_table_and_queries_do_not_grow_with_the_scorecard(
+    client_as, org, people, django_assert_max_num_queries
+):
     populate(org, people)
     small = built(org, people, publish=True)
     for n in range(LIMIT + 10):
@@ -59,7 +61,9 @@ def test_published_trend_is_bounded_to_the_latest_reports(org, django_assert_num
     start = date(2023, 1, 1)
     for n in range(12):
         period_start = start + timedelta(days=91 * n)
-        make_report(org, label=f"P{n:02}", start=period_start, end=period_start + timedelta(days=90), score=40 + n)
+        make_report(
+            org, label=f"P{n:02}", start=period_start, end=period_start + timedelta(days=90), score=40 + n
+        )
     with django_assert_num_queries(1):
         trend = selectors.published_trend(organization=org)
     assert [p["label"] for p in trend] == [f"P{n:02}" for n in range(4, 12)]

@@ -1,5 +1,6 @@
 """Report pages: role contract, the board's visibility (drafts 404), progress,
 actions, and the PDF (text extracted with pypdf)."""
+
 import io
 from datetime import date
 
@@ -19,8 +20,14 @@ READERS = {"cio", "ciso", "board"}
 
 
 def built(org, people, *, publish: bool, period=(date(2026, 7, 1), date(2026, 9, 30), "Q3 2026")):
-    report = services.report_request(actor=people["cio"], organization=org, period_start=period[0],
-                                     period_end=period[1], period_label=period[2], enqueue=False)
+    report = services.report_request(
+        actor=people["cio"],
+        organization=org,
+        period_start=period[0],
+        period_end=period[1],
+        period_label=period[2],
+        enqueue=False,
+    )
     report = services.report_build(report_id=report.pk)
     return services.report_publish(actor=people["cio"], report=report) if publish else report
 
@@ -88,7 +95,9 @@ def test_report_page_reads_summary_first_then_details(client_as, org, published)
     assert "<svg" in html  # charts
 
 
-def test_generate_publish_and_delete_from_the_pages(client_as, org, people, django_capture_on_commit_callbacks):
+def test_generate_publish_and_delete_from_the_pages(
+    client_as, org, people, django_capture_on_commit_callbacks
+):
     populate(org, people)
     cio = client_as("cio")
     with django_capture_on_commit_callbacks(execute=True):
@@ -118,7 +127,9 @@ def test_progress_fragment_polls_while_building(client_as, org, people):
     assert 'hx-trigger="every 2s"' in html and "Waiting for a worker" in html
     failed = client_as("cio").get(f"/o/{org.slug}/reports/{report.pk}/")
     assert failed.status_code == 200
-    AlignmentReport.objects.filter(pk=report.pk).update(build_status="failed", failure_reason="The report could not be built: boom")
+    AlignmentReport.objects.filter(pk=report.pk).update(
+        build_status="failed", failure_reason="The report could not be built: boom"
+    )
     html = client_as("cio").get(f"/o/{org.slug}/reports/{report.pk}/").content.decode()
     assert "The report could not be built: boom" in html and 'hx-trigger="every 2s"' not in html
 
@@ -134,8 +145,9 @@ def test_published_report_and_pdf_do_not_change_when_risks_change(client_as, org
     url = f"/o/{org.slug}/reports/{published.pk}/"
     before_page = client_as("board").get(url).context["snapshot"]
     before_pdf = pdf_text(client_as("board").get(url + "pdf/"))
-    Risk.objects.filter(organization=org, reference="R-001").update(title="Completely different risk",
-                                                                     inherent_score=2)
+    Risk.objects.filter(organization=org, reference="R-001").update(
+        title="Completely different risk", inherent_score=2
+    )
     after_pdf = pdf_text(client_as("board").get(url + "pdf/"))
     assert client_as("board").get(url).context["snapshot"] == before_page
     assert "Completely different risk" not in after_pdf and "Ransomware on clinical systems 0" in after_pdf
@@ -157,8 +169,14 @@ def test_report_list_query_count_is_flat(client_as, org, people, django_assert_m
 def test_page_shows_the_worst_kpis_and_the_pdf_lists_them_all(client_as, org, published):
     snapshot = published.snapshot
     snapshot["kpis"]["items"] = [
-        {"name": f"Scorecard line {i:02d}", "value": 90 + i % 5, "target": 95, "status": "red" if i < 3 else "green"}
-        for i in range(40)]
+        {
+            "name": f"Scorecard line {i:02d}",
+            "value": 90 + i % 5,
+            "target": 95,
+            "status": "red" if i < 3 else "green",
+        }
+        for i in range(40)
+    ]
     snapshot["kpis"].update(total=40, green=37, red=3, amber=0, stale=0)
     AlignmentReport.objects.filter(pk=published.pk).update(snapshot=snapshot)
     page = client_as("board").get(f"/o/{org.slug}/reports/{published.pk}/").content.decode()

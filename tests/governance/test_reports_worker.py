@@ -1,6 +1,7 @@
 """End to end with a real Celery worker on the real broker (Redis) and the real
 test database (PostgreSQL in CI): a report is queued through the broker, built
 by the worker process and read back from the database."""
+
 import os
 import subprocess
 import sys
@@ -20,8 +21,12 @@ from governance.tasks.reports import build_alignment_report
 from .factories_reports import populate
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [pytest.mark.worker, pytest.mark.skipif(not os.environ.get("REDIS_URL"),
-                                                     reason="REDIS_URL is not set: runs in CI against real Redis")]
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set: runs in CI against real Redis"
+    ),
+]
 
 
 def _database_url() -> str:
@@ -39,11 +44,27 @@ def worker(tmp_path):
     """A real `celery -A config worker` on its own queue, always terminated."""
     queue = f"reports-{uuid.uuid4().hex[:10]}"
     env = {k: v for k, v in os.environ.items() if k != "CELERY_TASK_ALWAYS_EAGER"}
-    env.update(DATABASE_URL=_database_url(), REDIS_URL=os.environ["REDIS_URL"], CELERY_TASK_ALWAYS_EAGER="false",
-               DJANGO_SETTINGS_MODULE="config.settings.test")
+    env.update(
+        DATABASE_URL=_database_url(),
+        REDIS_URL=os.environ["REDIS_URL"],
+        CELERY_TASK_ALWAYS_EAGER="false",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+    )
     log = tmp_path / "worker.log"
-    command = [str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--pool=solo",
-               "--loglevel=INFO", "-Q", queue, "-n", f"{queue}@%h", "--without-mingle", "--without-gossip"]
+    command = [
+        str(Path(sys.executable).with_name("celery")),
+        "-A",
+        "config",
+        "worker",
+        "--pool=solo",
+        "--loglevel=INFO",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+        "--without-mingle",
+        "--without-gossip",
+    ]
     with log.open("w") as out:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
     try:
@@ -83,7 +104,10 @@ def test_worker_builds_a_report_end_to_end(transactional_db, org, people, worker
         if report.build_status in (BuildStatus.READY, BuildStatus.FAILED):
             break
         time.sleep(0.5)
-    assert report.build_status == BuildStatus.READY, (report.failure_reason, log.read_text(errors="replace")[-3000:])
+    assert report.build_status == BuildStatus.READY, (
+        report.failure_reason,
+        log.read_text(errors="replace")[-3000:],
+    )
     assert report.build_progress == 100 and report.build_attempts == 1
     snapshot = report.snapshot
     assert snapshot["alignment"]["score"] == report.score is not None

@@ -1,4 +1,5 @@
 """Factories for KPIs and their values."""
+
 from datetime import date
 from decimal import Decimal
 

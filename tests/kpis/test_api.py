@@ -1,4 +1,5 @@
 """API: role and organization contract, CRUD, bulk upsert with a token, scorecard, query counts."""
+
 from datetime import date
 from decimal import Decimal as D
 
@@ -33,18 +34,44 @@ def token_client(user):
 
 def test_contract_of_read_endpoints(client_as, kpi):
     m = kpi.measurements.get()
-    for path in (BASE, f"{BASE}{kpi.pk}/", f"{BASE}measurements/", f"{BASE}measurements/{m.pk}/",
-                 f"{BASE}scorecard/", f"{BASE}scorecard/summary/"):
+    for path in (
+        BASE,
+        f"{BASE}{kpi.pk}/",
+        f"{BASE}measurements/",
+        f"{BASE}measurements/{m.pk}/",
+        f"{BASE}scorecard/",
+        f"{BASE}scorecard/summary/",
+    ):
         expect_api(client_as, path, allowed=EXECUTIVES)
 
 
 def test_contract_of_write_endpoints(client_as, kpi):
-    expect_api(client_as, f"{BASE}measurements/bulk/", allowed=EXECUTIVES, method="post",
-               data={"items": [{"kpi": "edr", "period": "2025-02-01", "value": "90"}]}, ok_status=(200,))
-    expect_api(client_as, f"{BASE}{kpi.pk}/", allowed=EXECUTIVES, method="patch",
-               data={"target": "97", "version": kpi.version}, ok_status=(200, 409))
-    body = {"name": "New", "domain": "it", "unit": "count", "direction": "lower", "target": "0", "warning": "1",
-            "critical": "2", "frequency": "weekly"}
+    expect_api(
+        client_as,
+        f"{BASE}measurements/bulk/",
+        allowed=EXECUTIVES,
+        method="post",
+        data={"items": [{"kpi": "edr", "period": "2025-02-01", "value": "90"}]},
+        ok_status=(200,),
+    )
+    expect_api(
+        client_as,
+        f"{BASE}{kpi.pk}/",
+        allowed=EXECUTIVES,
+        method="patch",
+        data={"target": "97", "version": kpi.version},
+        ok_status=(200, 409),
+    )
+    body = {
+        "name": "New",
+        "domain": "it",
+        "unit": "count",
+        "direction": "lower",
+        "target": "0",
+        "warning": "1",
+        "critical": "2",
+        "frequency": "weekly",
+    }
     response = client_as("board", api=True).post(BASE, body, format="json")
     assert response.status_code == 404
     response = client_as("cio", api=True).post(BASE, body, format="json")
@@ -59,19 +86,34 @@ def test_other_organizations_objects_are_404(client_as, other_org):
     client = client_as("cio", api=True)
     assert client.get(f"{BASE}{foreign.pk}/").status_code == 404
     assert client.get(f"{BASE}measurements/{m.pk}/").status_code == 404
-    response = client.post(f"{BASE}measurements/bulk/", {"items": [{"kpi": foreign.pk, "period": "2025-01-01",
-                                                                    "value": "1"}]}, format="json")
+    response = client.post(
+        f"{BASE}measurements/bulk/",
+        {"items": [{"kpi": foreign.pk, "period": "2025-01-01", "value": "1"}]},
+        format="json",
+    )
     assert response.status_code == 400 and "items[0].kpi" in response.data["errors"]
     assert client_as("cio", api=True).get("/api/v1/orgs/globex/kpis/").status_code == 404
 
 
 def test_create_with_inconsistent_thresholds_is_400_naming_the_field(client_as, org):
-    response = client_as("cio", api=True).post(BASE, {
-        "name": "EDR", "domain": "security", "unit": "percent", "direction": "higher", "target": "90",
-        "warning": "95", "critical": "80", "frequency": "monthly"}, format="json")
+    response = client_as("cio", api=True).post(
+        BASE,
+        {
+            "name": "EDR",
+            "domain": "security",
+            "unit": "percent",
+            "direction": "higher",
+            "target": "90",
+            "warning": "95",
+            "critical": "80",
+            "frequency": "monthly",
+        },
+        format="json",
+    )
     assert response.status_code == 400 and "warning" in response.data["errors"]
-    response = client_as("cio", api=True).post(BASE, {"name": "X", "unit": "percent", "target": "nope"},
-                                               format="json")
+    response = client_as("cio", api=True).post(
+        BASE, {"name": "X", "unit": "percent", "target": "nope"}, format="json"
+    )
     assert response.status_code == 400 and "target" in response.data["errors"]
     assert not KPI.objects.exists()
 
@@ -89,16 +131,30 @@ def test_kpi_list_filters_search_and_ordering(client_as, org):
     client = client_as("cio", api=True)
     assert [k["name"] for k in client.get(BASE, {"domain": "it"}).data["results"]] == ["Availability"]
     assert [k["name"] for k in client.get(BASE, {"search": "phish"}).data["results"]] == ["Phishing"]
-    assert [k["name"] for k in client.get(BASE, {"ordering": "-name"}).data["results"]] == ["Phishing",
-                                                                                           "Availability"]
+    assert [k["name"] for k in client.get(BASE, {"ordering": "-name"}).data["results"]] == [
+        "Phishing",
+        "Availability",
+    ]
 
 
 def test_token_client_pushes_a_month_and_sees_it_on_the_scorecard(org, cio, kpi):
-    mttr = KPIFactory(organization=org, key="mttr", unit="hours", direction="lower", target=D(4), warning=D(8),
-                      critical=D(24), domain="joint")
+    mttr = KPIFactory(
+        organization=org,
+        key="mttr",
+        unit="hours",
+        direction="lower",
+        target=D(4),
+        warning=D(8),
+        critical=D(24),
+        domain="joint",
+    )
     client = token_client(cio)
-    payload = {"items": [{"kpi": "edr", "period": "2025-02-01", "value": 97.5, "note": "EDR console"},
-                         {"kpi": mttr.pk, "period": "2025-02-28", "value": "30"}]}
+    payload = {
+        "items": [
+            {"kpi": "edr", "period": "2025-02-01", "value": 97.5, "note": "EDR console"},
+            {"kpi": mttr.pk, "period": "2025-02-28", "value": "30"},
+        ]
+    }
     response = client.post(f"{BASE}measurements/bulk/", payload, format="json")
     assert response.status_code == 200, response.data
     assert response.data == {"created": 2, "updated": 0, "unchanged": 0, "source": "api"}
@@ -108,8 +164,9 @@ def test_token_client_pushes_a_month_and_sees_it_on_the_scorecard(org, cio, kpi)
     rows = {r["key"]: r for r in client.get(f"{BASE}scorecard/").data}
     assert rows["edr"]["latest_value"] == "97.5000" and rows["edr"]["status"] == "green"
     assert rows["mttr"]["status"] == "red"
-    listed = client.get(f"{BASE}measurements/", {"kpi_key": "edr", "period_after": "2025-02-01",
-                                                 "source": "api"}).data
+    listed = client.get(
+        f"{BASE}measurements/", {"kpi_key": "edr", "period_after": "2025-02-01", "source": "api"}
+    ).data
     assert [m["period"] for m in listed["results"]] == ["2025-02-01"]
 
 
@@ -133,8 +190,11 @@ def test_bulk_refuses_missing_items(client_as, kpi, payload):
 def test_bulk_accepts_a_bare_list_of_1000(client_as, org, django_assert_max_num_queries):
     kpis = [KPIFactory(organization=org, frequency="weekly") for _ in range(4)]
     start = date(2020, 1, 6).toordinal()
-    items = [{"kpi": k.pk, "period": date.fromordinal(start + 7 * w).isoformat(), "value": "50"}
-             for k in kpis for w in range(250)]
+    items = [
+        {"kpi": k.pk, "period": date.fromordinal(start + 7 * w).isoformat(), "value": "50"}
+        for k in kpis
+        for w in range(250)
+    ]
     response = client_as("cio", api=True).post(f"{BASE}measurements/bulk/", items, format="json")
     assert response.status_code == 200 and response.data["created"] == 1000
 
@@ -149,8 +209,11 @@ def grow(org, kpis, periods):
     for i in range(kpis):
         kpi = KPIFactory(organization=org, domain=("it", "security", "joint")[i % 3])
         Measurement.objects.bulk_create(
-            Measurement(organization=org, kpi=kpi, period=date(2023 + p // 12, p % 12 + 1, 1), value=D(85 + p % 10))
-            for p in range(periods))
+            Measurement(
+                organization=org, kpi=kpi, period=date(2023 + p // 12, p % 12 + 1, 1), value=D(85 + p % 10)
+            )
+            for p in range(periods)
+        )
 
 
 @pytest.mark.parametrize("path", ["", "measurements/", "scorecard/", "scorecard/summary/"])

@@ -1,5 +1,6 @@
 """Parallel KPI uploads (real threads and connections; PostgreSQL, as in CI):
 no deadlock, no error, one value per period and one history entry per real change."""
+
 import threading
 from datetime import date
 
@@ -23,7 +24,7 @@ def _run_in_threads(jobs):
         try:
             barrier.wait(timeout=10)
             job()
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -38,8 +39,11 @@ def _run_in_threads(jobs):
 
 
 def _items(kpis, value):
-    return [{"kpi": kpi.pk, "period": period.isoformat(), "value": str(value), "note": ""}
-            for kpi in kpis for period in PERIODS]
+    return [
+        {"kpi": kpi.pk, "period": period.isoformat(), "value": str(value), "note": ""}
+        for kpi in kpis
+        for period in PERIODS
+    ]
 
 
 @pytest.fixture
@@ -55,9 +59,17 @@ def test_parallel_identical_uploads_create_each_value_once(postgres_only, org, p
 
     def upload(order):
         def job():
-            ordered = items if order == 0 else list(reversed(items)) if order == 1 else items[order:] + items[:order]
-            services.measurements_bulk_upsert(actor=people["cio"], organization=org, items=ordered,
-                                              source="api", today=TODAY)
+            ordered = (
+                items
+                if order == 0
+                else list(reversed(items))
+                if order == 1
+                else items[order:] + items[:order]
+            )
+            services.measurements_bulk_upsert(
+                actor=people["cio"], organization=org, items=ordered, source="api", today=TODAY
+            )
+
         return job
 
     errors = _run_in_threads([upload(n) for n in range(6)])
@@ -74,8 +86,9 @@ def test_parallel_different_uploads_record_one_entry_per_real_change(postgres_on
     first, second = _items(kpis, 91), list(reversed(_items(kpis, 87)))
 
     def upload(items):
-        return lambda: services.measurements_bulk_upsert(actor=people["cio"], organization=org, items=items,
-                                                          source="api", today=TODAY)
+        return lambda: services.measurements_bulk_upsert(
+            actor=people["cio"], organization=org, items=items, source="api", today=TODAY
+        )
 
     errors = _run_in_threads([upload(first), upload(second), upload(first), upload(second)])
     assert errors == []

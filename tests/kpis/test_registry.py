@@ -1,4 +1,5 @@
 """The computed KPI registry other apps plug into."""
+
 from decimal import Decimal
 
 import pytest
@@ -7,9 +8,19 @@ from kpis import registry
 
 
 def spec(**overrides):
-    fields = {"key": "test_spec", "name": "Spec", "description": "d", "unit": "count", "direction": "lower",
-              "domain": "joint", "frequency": "monthly", "target": 0, "warning": 3, "critical": 8,
-              "csf_function": "GV"}
+    fields = {
+        "key": "test_spec",
+        "name": "Spec",
+        "description": "d",
+        "unit": "count",
+        "direction": "lower",
+        "domain": "joint",
+        "frequency": "monthly",
+        "target": 0,
+        "warning": 3,
+        "critical": 8,
+        "csf_function": "GV",
+    }
     fields.update(overrides)
     return fields
 
@@ -31,10 +42,19 @@ def test_register_and_list():
     assert "test_spec" in registry.registered_computed_kpis()
 
 
-@pytest.mark.parametrize("overrides", [
-    {"unit": "furlongs"}, {"direction": "up"}, {"domain": "hr"}, {"frequency": "daily"}, {"csf_function": "XX"},
-    {"warning": 10}, {"direction": "higher"}, {"key": ""},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"unit": "furlongs"},
+        {"direction": "up"},
+        {"domain": "hr"},
+        {"frequency": "daily"},
+        {"csf_function": "XX"},
+        {"warning": 10},
+        {"direction": "higher"},
+        {"key": ""},
+    ],
+)
 def test_invalid_specs_are_refused(overrides):
     with pytest.raises(ValueError):
         registry.computed_kpi(**spec(**overrides))
@@ -46,6 +66,7 @@ def test_same_key_from_another_function_is_refused():
         return None
 
     with pytest.raises(ValueError, match="already registered"):
+
         @registry.computed_kpi(**spec())
         def second(organization, start, end):
             return None

@@ -1,6 +1,7 @@
 """The scorecard at scale: counts over every KPI from one query, rows a page at
 a time, sparklines read for the page's KPIs only, the same query count for 3 KPIs
 as for 30."""
+
 from datetime import date
 from decimal import Decimal as D
 
@@ -27,18 +28,27 @@ def make_kpis(org, count, *, domain="security", value=D(97), periods=14, prefix=
     """``count`` KPIs (target 95, warning 90, critical 80) whose values end at ``fresh`` with ``value``."""
     kpis = [KPIFactory(organization=org, domain=domain, name=f"{prefix} {i:03d}") for i in range(count)]
     Measurement.objects.bulk_create(
-        Measurement(organization=org, kpi=kpi, period=shift_period(fresh, "monthly", -back),
-                    value=value if back == 0 else D(85 + back % 10))
-        for kpi in kpis for back in range(periods)
+        Measurement(
+            organization=org,
+            kpi=kpi,
+            period=shift_period(fresh, "monthly", -back),
+            value=value if back == 0 else D(85 + back % 10),
+        )
+        for kpi in kpis
+        for back in range(periods)
     )
     return kpis
 
 
-def test_summary_counts_every_kpi_from_the_latest_values_in_one_query(org, other_org, django_assert_num_queries):
+def test_summary_counts_every_kpi_from_the_latest_values_in_one_query(
+    org, other_org, django_assert_num_queries
+):
     make_kpis(org, 2, domain="it", value=D(99), prefix="Up")  # green
     make_kpis(org, 1, domain="it", value=D(92), prefix="Watch")  # amber: missed, inside the warning line
     make_kpis(org, 3, domain="security", value=D(50), prefix="Down")  # red
-    make_kpis(org, 1, domain="joint", value=D(99), prefix="Old", fresh=shift_period(FRESH, "monthly", -2))  # stale
+    make_kpis(
+        org, 1, domain="joint", value=D(99), prefix="Old", fresh=shift_period(FRESH, "monthly", -2)
+    )  # stale
     KPIFactory(organization=org, domain="joint", name="Never measured")  # stale
     make_kpis(other_org, 4, domain="it", value=D(50), prefix="Foreign")
     with django_assert_num_queries(1):
@@ -55,7 +65,10 @@ def test_page_splits_the_groups_in_order_and_counts_every_kpi(org, cio):
     make_kpis(org, 12, domain="security", value=D(50), prefix="Sec")
     first = selectors.kpi_scorecard_page(cio, org, today=TODAY)
     assert [(g.domain, len(g.rows), g.continued) for g in first.groups] == [
-        ("it", 12, False), ("security", 12, False), ("joint", 1, False)]
+        ("it", 12, False),
+        ("security", 12, False),
+        ("joint", 1, False),
+    ]
     assert [row.kpi.name for row in first.groups[0].rows][:2] == ["It 000", "It 001"]
     assert first.counts == {"green": 18, "amber": 0, "red": 12, "stale": 0, "total": 30}
     assert first.groups[2].counts["total"] == 6  # the whole group, not the row on this page
@@ -75,7 +88,9 @@ def test_filters_apply_before_paginating(org, cio):
     assert [row.kpi.name for g in red.groups for row in g.rows] == ["Broken 000", "Broken 001", "Broken 002"]
     searched = selectors.kpi_scorecard_page(cio, org, today=TODAY, search="fine 02")
     assert searched.counts["total"] == 7 and searched.page_obj.paginator.num_pages == 1
-    assert [g.domain for g in selectors.kpi_scorecard_page(cio, org, today=TODAY, domain="it").groups] == ["it"]
+    assert [g.domain for g in selectors.kpi_scorecard_page(cio, org, today=TODAY, domain="it").groups] == [
+        "it"
+    ]
 
 
 def test_an_empty_group_is_said_once_where_it_would_start(org, cio):
@@ -145,7 +160,7 @@ def test_someone_outside_the_organization_gets_no_kpis(org, people):
 
 def test_rows_escape_what_people_typed(client_as, org):
     fresh = latest_expected_period(date.today(), "monthly")
-    kpi = make_kpis(org, 1, fresh=fresh, prefix='<b onmouseover="x">Uptime & \'SLA\'</b>')[0]
+    kpi = make_kpis(org, 1, fresh=fresh, prefix="<b onmouseover=\"x\">Uptime & 'SLA'</b>")[0]
     body = client_as("ciso").get(url()).content.decode()
     assert "<b onmouseover" not in body
     assert "&lt;b onmouseover=&quot;x&quot;&gt;Uptime &amp; &#x27;SLA&#x27;&lt;/b&gt; 000</a>" in body

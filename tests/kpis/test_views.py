@@ -1,4 +1,5 @@
 """Pages: role and organization contract, forms, import/export, query counts."""
+
 import io
 from datetime import date
 from decimal import Decimal as D
@@ -30,9 +31,17 @@ def kpi(org):
 
 def test_contract_of_every_page(client_as, kpi):
     m = kpi.measurements.get()
-    for page in (url("scorecard"), url("create"), url("library"), url("import"), url("export"),
-                 url("detail", kpi.pk), url("edit", kpi.pk), url("delete", kpi.pk),
-                 url("measurement_create", kpi.pk)):
+    for page in (
+        url("scorecard"),
+        url("create"),
+        url("library"),
+        url("import"),
+        url("export"),
+        url("detail", kpi.pk),
+        url("edit", kpi.pk),
+        url("delete", kpi.pk),
+        url("measurement_create", kpi.pk),
+    ):
         expect_page(client_as, page, allowed=EXECUTIVES)
     # POST-only endpoints: the roles without KPI rights get 404, never a change
     for role in ("board", "contributor", "admin", "outsider"):
@@ -51,8 +60,15 @@ def test_other_organizations_kpi_is_404(client_as, other_org):
 
 def test_scorecard_groups_and_shows_status(client_as, org):
     KPIFactory(organization=org, name="Availability", domain="it")
-    red = KPIFactory(organization=org, name="Phishing", domain="security", direction="lower", target=D(3),
-                     warning=D(6), critical=D(10))
+    red = KPIFactory(
+        organization=org,
+        name="Phishing",
+        domain="security",
+        direction="lower",
+        target=D(3),
+        warning=D(6),
+        critical=D(10),
+    )
     MeasurementFactory(kpi=red, period=date(2025, 1, 1), value=D(12))
     response = client_as("ciso").get(url("scorecard"))
     body = response.content.decode()
@@ -83,7 +99,9 @@ def grow(org, kpis, periods):
     for i in range(kpis):
         kpi = KPIFactory(organization=org, domain=("it", "security", "joint")[i % 3])
         Measurement.objects.bulk_create(
-            Measurement(organization=org, kpi=kpi, period=date(2024 + (p // 12), p % 12 + 1, 1), value=D(85 + p % 10))
+            Measurement(
+                organization=org, kpi=kpi, period=date(2024 + (p // 12), p % 12 + 1, 1), value=D(85 + p % 10)
+            )
             for p in range(periods)
         )
 
@@ -101,13 +119,16 @@ def test_scorecard_page_query_count_is_flat(client_as, org, django_assert_max_nu
 def test_detail_page_shows_chart_history_and_paginates(client_as, org, django_assert_max_num_queries):
     kpi = KPIFactory(organization=org)
     client = client_as("cio")
-    grow_values = [Measurement(organization=org, kpi=kpi, period=date(2023 + p // 12, p % 12 + 1, 1), value=D(90))
-                   for p in range(3)]
+    grow_values = [
+        Measurement(organization=org, kpi=kpi, period=date(2023 + p // 12, p % 12 + 1, 1), value=D(90))
+        for p in range(3)
+    ]
     Measurement.objects.bulk_create(grow_values)
     small = scorecard_queries(client, url("detail", kpi.pk))
     Measurement.objects.bulk_create(
         Measurement(organization=org, kpi=kpi, period=date(2020 + p // 12, p % 12 + 1, 1), value=D(90))
-        for p in range(36))
+        for p in range(36)
+    )
     with django_assert_max_num_queries(small):
         response = client.get(url("detail", kpi.pk))
     body = response.content.decode()
@@ -116,8 +137,18 @@ def test_detail_page_shows_chart_history_and_paginates(client_as, org, django_as
 
 def test_create_form_validates_and_creates(client_as, org):
     client = client_as("cio")
-    data = {"name": "EDR", "domain": "security", "unit": "percent", "direction": "higher", "target": "90",
-            "warning": "95", "critical": "80", "frequency": "monthly", "key": "", "csf_function": ""}
+    data = {
+        "name": "EDR",
+        "domain": "security",
+        "unit": "percent",
+        "direction": "higher",
+        "target": "90",
+        "warning": "95",
+        "critical": "80",
+        "frequency": "monthly",
+        "key": "",
+        "csf_function": "",
+    }
     response = client.post(url("create"), data)
     assert response.status_code == 200 and "higher is better" in response.content.decode()
     assert not KPI.objects.exists()
@@ -129,9 +160,19 @@ def test_create_form_validates_and_creates(client_as, org):
 
 def test_edit_form_detects_concurrent_change(client_as, kpi):
     client = client_as("ciso")
-    data = {"name": kpi.name, "domain": kpi.domain, "unit": kpi.unit, "direction": kpi.direction,
-            "target": "97", "warning": "90", "critical": "80", "frequency": kpi.frequency, "key": kpi.key,
-            "csf_function": "", "version": "1"}
+    data = {
+        "name": kpi.name,
+        "domain": kpi.domain,
+        "unit": kpi.unit,
+        "direction": kpi.direction,
+        "target": "97",
+        "warning": "90",
+        "critical": "80",
+        "frequency": kpi.frequency,
+        "key": kpi.key,
+        "csf_function": "",
+        "version": "1",
+    }
     assert client.post(url("edit", kpi.pk), data).status_code == 302
     data["target"] = "96"
     response = client.post(url("edit", kpi.pk), data)  # still version 1
@@ -177,15 +218,20 @@ def csv_upload(text, name="values.csv"):
 
 def test_import_preview_then_confirm(client_as, kpi):
     client = client_as("cio")
-    response = client.post(url("import"), {"file": csv_upload("kpi,period,value,note\nedr,2025-01-01,92,\n"
-                                                              "edr,2025-02-10,93,ok\n")})
+    response = client.post(
+        url("import"),
+        {"file": csv_upload("kpi,period,value,note\nedr,2025-01-01,92,\nedr,2025-02-10,93,ok\n")},
+    )
     body = response.content.decode()
     assert response.status_code == 200 and "2 rows ready" in body and "Update" in body
     assert kpi.measurements.count() == 1  # nothing written by the preview
     token = response.context["token"]
     response = client.post(url("import"), {"confirm": "1", "token": token})
     assert response.status_code == 302
-    assert dict(kpi.measurements.values_list("period", "value")) == {date(2025, 1, 1): D(92), date(2025, 2, 1): D(93)}
+    assert dict(kpi.measurements.values_list("period", "value")) == {
+        date(2025, 1, 1): D(92),
+        date(2025, 2, 1): D(93),
+    }
     # the token is single use
     assert client.post(url("import"), {"confirm": "1", "token": token}).status_code == 302
     assert kpi.measurements.count() == 2
@@ -193,8 +239,10 @@ def test_import_preview_then_confirm(client_as, kpi):
 
 def test_import_with_errors_writes_nothing(client_as, kpi):
     client = client_as("cio")
-    response = client.post(url("import"), {"file": csv_upload("kpi,period,value\nedr,2025-03-01,92\nnope,2025-03-01,1\n"
-                                                              "edr,2025-04-01,-4\n")})
+    response = client.post(
+        url("import"),
+        {"file": csv_upload("kpi,period,value\nedr,2025-03-01,92\nnope,2025-03-01,1\nedr,2025-04-01,-4\n")},
+    )
     body = response.content.decode()
     assert "Row 3, kpi" in body and "Row 4, value" in body and "Nothing was imported" in body
     assert kpi.measurements.count() == 1
@@ -223,8 +271,11 @@ def test_export_csv_and_xlsx_roundtrip(client_as, kpi):
 def test_exported_xlsx_imports_back_unchanged(client_as, kpi):
     client = client_as("ciso")
     exported = client.get(url("export") + "?format=xlsx").content
-    upload = SimpleUploadedFile("values.xlsx", exported,
-                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    upload = SimpleUploadedFile(
+        "values.xlsx",
+        exported,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
     response = client.post(url("import"), {"file": upload})
     assert response.status_code == 200 and not response.context["row_errors"]
     assert [p.action for p in response.context["preview"]] == ["unchanged"]

@@ -1,6 +1,7 @@
 """docker-compose.yml, Dockerfile and .dockerignore, checked offline (no Docker
 engine here): the compose file against the compose specification, and the
 services, health checks and volumes that production relies on."""
+
 import fnmatch
 import re
 import shlex
@@ -39,7 +40,9 @@ def test_compose_file_follows_the_compose_specification():
     checker = Path(sys.executable).with_name("check-jsonschema")
     result = subprocess.run(
         [str(checker), "--builtin-schema", "vendor.compose-spec", str(COMPOSE)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -50,7 +53,9 @@ def test_the_schema_check_rejects_a_broken_compose_file(tmp_path):
     checker = Path(sys.executable).with_name("check-jsonschema")
     result = subprocess.run(
         [str(checker), "--builtin-schema", "vendor.compose-spec", str(broken)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0 and "health_check" in result.stdout
 
@@ -58,7 +63,10 @@ def test_the_schema_check_rejects_a_broken_compose_file(tmp_path):
 def test_every_long_running_service_has_a_health_check(compose):
     services = compose["services"]
     assert {"web", "worker", "beat", "db", "redis", "migrate"} <= set(services)
-    checks = {name: " ".join(services[name]["healthcheck"]["test"]) for name in ("web", "worker", "beat", "db", "redis")}
+    checks = {
+        name: " ".join(services[name]["healthcheck"]["test"])
+        for name in ("web", "worker", "beat", "db", "redis")
+    }
     assert "/healthz" in checks["web"]
     assert "pg_isready" in checks["db"]
     assert "redis-cli ping" in checks["redis"]
@@ -123,12 +131,17 @@ def test_compose_variables_are_documented_in_env_example():
 def test_dockerfile_base_libraries_and_user(dockerfile_instructions):
     instructions = dict(dockerfile_instructions)  # last one of each kind wins, as in Docker
     assert dockerfile_instructions[0] == ("FROM", "python:3.11-slim")
-    apt = " ".join(args for kind, args in dockerfile_instructions if kind == "RUN" and "apt-get install" in args)
+    apt = " ".join(
+        args for kind, args in dockerfile_instructions if kind == "RUN" and "apt-get install" in args
+    )
     for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz0b", "fonts-dejavu-core"):
         assert package in apt.split(), package
     assert instructions["USER"] == "concord"
     assert "DJANGO_SETTINGS_MODULE=config.settings.production" in instructions["ENV"].split()
-    assert shlex.split(instructions["CMD"].replace(",", " ").strip("[]"))[:2] == ["gunicorn", "config.wsgi:application"]
+    assert shlex.split(instructions["CMD"].replace(",", " ").strip("[]"))[:2] == [
+        "gunicorn",
+        "config.wsgi:application",
+    ]
 
 
 def test_dockerfile_installs_exactly_the_lock_file(dockerfile_instructions):

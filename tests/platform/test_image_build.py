@@ -2,6 +2,7 @@
 collecting static files into a manifest as the production storage does (it
 fails on a CSS file that references a missing file) and loading the WSGI
 application that gunicorn serves, with production settings by default."""
+
 import os
 import subprocess
 import sys
@@ -30,13 +31,18 @@ def test_collectstatic_builds_the_manifest_production_serves(settings, tmp_path)
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     manifest = (tmp_path / "staticfiles.json").read_text()
-    for asset in ("css/concord.css", "js/concord.js", "vendor/htmx/htmx.min.js", "vendor/axe-core/axe.min.js"):
+    for asset in (
+        "css/concord.css",
+        "js/concord.js",
+        "vendor/htmx/htmx.min.js",
+        "vendor/axe-core/axe.min.js",
+    ):
         assert f'"{asset}"' in manifest, asset
 
 
 def _production_storage() -> str:
     text = (ROOT / "config" / "settings" / "production.py").read_text()
-    return text[text.index("STORAGES"):]
+    return text[text.index("STORAGES") :]
 
 
 @pytest.mark.parametrize("module", ["config.wsgi"])
@@ -47,8 +53,9 @@ def test_gunicorn_entry_point_loads_with_production_settings(module):
         f"import {module} as m; from django.conf import settings; "
         "print(settings.SETTINGS_MODULE, settings.DEBUG, callable(m.application))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == ["config.settings.production", "False", "True"]
 
@@ -56,8 +63,14 @@ def test_gunicorn_entry_point_loads_with_production_settings(module):
 def test_gunicorn_entry_point_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in os.environ.items() if k not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY")}
     env["ALLOWED_HOSTS"] = "concord.example.com"
-    result = subprocess.run([sys.executable, "-c", "import config.wsgi"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", "import config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 

@@ -1,6 +1,7 @@
 """The background worker really consumes tasks, the way `make run` starts it
 (Procfile.dev: ``celery -A config worker --beat``): on the file-system broker
 under var/celery when REDIS_URL is unset, and on Redis when it is set (CI)."""
+
 import importlib
 import os
 import subprocess
@@ -74,9 +75,20 @@ def test_worker_with_beat_consumes_a_task(broker, tmp_path):
     log = tmp_path / "worker.log"
     schedule = tmp_path / "celerybeat-schedule"
     command = [
-        str(Path(sys.executable).with_name("celery")), "-A", "config", "worker", "--beat",
-        "--pool=solo", "--loglevel=DEBUG", f"--schedule={schedule}", "-Q", queue,
-        "-n", f"{queue}@%h", "--without-mingle", "--without-gossip",
+        str(Path(sys.executable).with_name("celery")),
+        "-A",
+        "config",
+        "worker",
+        "--beat",
+        "--pool=solo",
+        "--loglevel=DEBUG",
+        f"--schedule={schedule}",
+        "-Q",
+        queue,
+        "-n",
+        f"{queue}@%h",
+        "--without-mingle",
+        "--without-gossip",
     ]
     with log.open("w") as out:
         worker = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -89,8 +101,15 @@ def test_worker_with_beat_consumes_a_task(broker, tmp_path):
         assert ("filesystem://" if broker is None else "redis://") in banner
         token = uuid.uuid4().hex
         sender_env = {**env, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
-        sent = subprocess.run([sys.executable, "-c", SEND, token, queue], cwd=ROOT, env=sender_env,
-                              capture_output=True, text=True, timeout=60, check=True)
+        sent = subprocess.run(
+            [sys.executable, "-c", SEND, token, queue],
+            cwd=ROOT,
+            env=sender_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
         task_id = sent.stdout.strip().splitlines()[-1]
         done = _wait_for(log, f"celery.accumulate[{task_id}] succeeded", worker, 90)
         assert token in done

@@ -1,5 +1,6 @@
 """Factories and helpers for risk register tests. Risks are made through the
 services, so references, scores and history are exactly as in production."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -27,8 +28,13 @@ def make_risk(org, actor, *, title="Ransomware on clinical systems", owner=None,
 def assess(risk, actor, il, ii, rl=None, ri=None, rationale="Because."):
     risk.refresh_from_db()
     return services.assessment_record(
-        actor=actor, risk=risk, rationale=rationale, inherent_likelihood=il, inherent_impact=ii,
-        residual_likelihood=rl or 1, residual_impact=ri or 1,
+        actor=actor,
+        risk=risk,
+        rationale=rationale,
+        inherent_likelihood=il,
+        inherent_impact=ii,
+        residual_likelihood=rl or 1,
+        residual_impact=ri or 1,
     )
 
 
@@ -43,9 +49,17 @@ def assessed_risk(org, people, cio=(4, 4), ciso=(4, 4), **values):
 
 def request_acceptance(risk, actor, days=90):
     risk.refresh_from_db()
-    return services.acceptance_request(actor=actor, risk=risk, justification="Legacy system retires in Q3.",
-                                       expires_on=timezone.localdate() + timedelta(days=days))
+    return services.acceptance_request(
+        actor=actor,
+        risk=risk,
+        justification="Legacy system retires in Q3.",
+        expires_on=timezone.localdate() + timedelta(days=days),
+    )
 
 
-LOSS = {"loss_low": Decimal("10000"), "loss_most_likely": Decimal("50000"), "loss_high": Decimal("200000"),
-        "events_per_year": Decimal("0.5")}
+LOSS = {
+    "loss_low": Decimal("10000"),
+    "loss_most_likely": Decimal("50000"),
+    "loss_high": Decimal("200000"),
+    "events_per_year": Decimal("0.5"),
+}

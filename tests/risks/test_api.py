@@ -1,5 +1,6 @@
 """API: role contract of every endpoint, filters, pinned query count,
 own-lens rule, agreement, acceptance, concurrency (409), validation (400)."""
+
 from datetime import timedelta
 
 import pytest
@@ -23,21 +24,42 @@ def risk(org, people):
     return r
 
 
-@pytest.mark.parametrize("path", [
-    "risks/", "risks/{pk}/", "risks/heatmap/", "risks/heatmap/?matrix=residual", "risks/summary/",
-    "risks/{pk}/signoffs/", "risk-assessments/", "risk-mitigations/", "risk-mitigations/{mpk}/",
-    "risk-catalogues/csf-categories/", "risk-catalogues/annex-a-controls/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "risks/",
+        "risks/{pk}/",
+        "risks/heatmap/",
+        "risks/heatmap/?matrix=residual",
+        "risks/summary/",
+        "risks/{pk}/signoffs/",
+        "risk-assessments/",
+        "risk-mitigations/",
+        "risk-mitigations/{mpk}/",
+        "risk-catalogues/csf-categories/",
+        "risk-catalogues/annex-a-controls/",
+    ],
+)
 def test_every_read_endpoint_keeps_the_role_contract(client_as, risk, path):
     url = f"{BASE}/" + path.format(pk=risk.pk, mpk=risk.mitigations.get().pk)
     expect_api(client_as, url, allowed=EXECS)
 
 
-@pytest.mark.parametrize("path", [
-    "risks/", "risks/{pk}/assessment/", "risks/{pk}/agreement/", "risks/{pk}/agreement/confirm/",
-    "risks/{pk}/agreement/decline/", "risks/{pk}/acceptance/", "risks/{pk}/acceptance/sign/",
-    "risks/{pk}/acceptance/withdraw/", "risks/{pk}/acceptance/end/", "risk-mitigations/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "risks/",
+        "risks/{pk}/assessment/",
+        "risks/{pk}/agreement/",
+        "risks/{pk}/agreement/confirm/",
+        "risks/{pk}/agreement/decline/",
+        "risks/{pk}/acceptance/",
+        "risks/{pk}/acceptance/sign/",
+        "risks/{pk}/acceptance/withdraw/",
+        "risks/{pk}/acceptance/end/",
+        "risk-mitigations/",
+    ],
+)
 def test_every_write_endpoint_is_invisible_to_other_roles(client_as, risk, path):
     url = f"{BASE}/" + path.format(pk=risk.pk)
     # Executives reach the service (which may refuse the empty payload with 400/403); others get 404.
@@ -45,14 +67,28 @@ def test_every_write_endpoint_is_invisible_to_other_roles(client_as, risk, path)
 
 
 def test_patch_and_delete_keep_the_contract(client_as, risk):
-    expect_api(client_as, f"{BASE}/risks/{risk.pk}/", allowed=EXECS, method="patch",
-               data={"title": "Renamed", "version": risk.version}, ok_status=(200, 409))
+    expect_api(
+        client_as,
+        f"{BASE}/risks/{risk.pk}/",
+        allowed=EXECS,
+        method="patch",
+        data={"title": "Renamed", "version": risk.version},
+        ok_status=(200, 409),
+    )
     mitigation = risk.mitigations.get()
-    expect_api(client_as, f"{BASE}/risk-mitigations/{mitigation.pk}/", allowed=EXECS, method="patch",
-               data={"title": "Renamed", "version": mitigation.version}, ok_status=(200, 409))
+    expect_api(
+        client_as,
+        f"{BASE}/risk-mitigations/{mitigation.pk}/",
+        allowed=EXECS,
+        method="patch",
+        data={"title": "Renamed", "version": mitigation.version},
+        ok_status=(200, 409),
+    )
 
 
-def test_list_query_count_is_the_same_at_10_and_500_risks(client_as, org, people, django_assert_max_num_queries):
+def test_list_query_count_is_the_same_at_10_and_500_risks(
+    client_as, org, people, django_assert_max_num_queries
+):
     from .test_pages import _make_many
 
     client = client_as("cio", api=True)
@@ -65,27 +101,58 @@ def test_list_query_count_is_the_same_at_10_and_500_risks(client_as, org, people
         with django_assert_max_num_queries(9) as warm:  # …and then read from the cache
             response = client.get(f"{BASE}/risks/?page_size=500&sort=-score")
         counts[size] = (len(cold.captured_queries), len(warm.captured_queries))
-    assert response.status_code == 200 and response.data["count"] == 500 and len(response.data["results"]) == 500
+    assert (
+        response.status_code == 200 and response.data["count"] == 500 and len(response.data["results"]) == 500
+    )
     assert counts["small"] == counts["large"] and counts["small"][1] == counts["small"][0] - 1
 
 
 def test_create_validates_and_returns_the_risk(client_as, org, people):
     client = client_as("ciso", api=True)
-    response = client.post(f"{BASE}/risks/", {"title": "Shadow IT", "impact_statement": "Data leaks.",
-                                              "category": "data_protection", "origin": "security",
-                                              "owner": people["outsider"].pk, "csf_categories": ["PR.XX"]})
+    response = client.post(
+        f"{BASE}/risks/",
+        {
+            "title": "Shadow IT",
+            "impact_statement": "Data leaks.",
+            "category": "data_protection",
+            "origin": "security",
+            "owner": people["outsider"].pk,
+            "csf_categories": ["PR.XX"],
+        },
+    )
     assert response.status_code == 400 and {"owner", "csf_categories"} <= set(response.data["errors"])
-    response = client.post(f"{BASE}/risks/", {"title": "Shadow IT", "impact_statement": "Data leaks.",
-                                              "category": "data_protection", "origin": "security",
-                                              "owner": people["cio"].pk, "csf_categories": ["PR.DS"],
-                                              "loss_low": "10", "loss_most_likely": "5", "loss_high": "20",
-                                              "events_per_year": "1"})
-    assert response.status_code == 400 and "loss_high" in response.data["errors"] or \
-        "loss_most_likely" in response.data["errors"]
-    response = client.post(f"{BASE}/risks/", {"title": "Shadow IT", "impact_statement": "Data leaks.",
-                                              "category": "data_protection", "origin": "security",
-                                              "owner": people["cio"].pk, "csf_categories": ["PR.DS"], **{
-                                                  k: str(v) for k, v in LOSS.items()}})
+    response = client.post(
+        f"{BASE}/risks/",
+        {
+            "title": "Shadow IT",
+            "impact_statement": "Data leaks.",
+            "category": "data_protection",
+            "origin": "security",
+            "owner": people["cio"].pk,
+            "csf_categories": ["PR.DS"],
+            "loss_low": "10",
+            "loss_most_likely": "5",
+            "loss_high": "20",
+            "events_per_year": "1",
+        },
+    )
+    assert (
+        response.status_code == 400
+        and "loss_high" in response.data["errors"]
+        or "loss_most_likely" in response.data["errors"]
+    )
+    response = client.post(
+        f"{BASE}/risks/",
+        {
+            "title": "Shadow IT",
+            "impact_statement": "Data leaks.",
+            "category": "data_protection",
+            "origin": "security",
+            "owner": people["cio"].pk,
+            "csf_categories": ["PR.DS"],
+            **{k: str(v) for k, v in LOSS.items()},
+        },
+    )
     assert response.status_code == 201, response.data
     assert response.data["reference"] == "R-001" and response.data["expected_annual_loss"] == "34166.67"
     assert response.data["csf_categories"] == ["PR.DS"] and response.data["level"] == ""
@@ -106,14 +173,26 @@ def test_filters_and_bad_filter_values(client_as, org, people):
 
 def test_each_lens_writes_only_its_own(client_as, org, people):
     risk = make_risk(org, people["cio"])
-    body = {"inherent_likelihood": 3, "inherent_impact": 4, "residual_likelihood": 1, "residual_impact": 2,
-            "rationale": "Evidence."}
-    response = client_as("cio", api=True).post(f"{BASE}/risks/{risk.pk}/assessment/", {**body, "lens": "ciso"})
+    body = {
+        "inherent_likelihood": 3,
+        "inherent_impact": 4,
+        "residual_likelihood": 1,
+        "residual_impact": 2,
+        "rationale": "Evidence.",
+    }
+    response = client_as("cio", api=True).post(
+        f"{BASE}/risks/{risk.pk}/assessment/", {**body, "lens": "ciso"}
+    )
     assert response.status_code == 403 and response.data["errors"] == {"lens": [response.data["detail"]]}
     response = client_as("cio", api=True).post(f"{BASE}/risks/{risk.pk}/assessment/", body)
-    assert response.status_code == 200 and response.data["cio_score"] == 12 and response.data["ciso_score"] is None
-    response = client_as("ciso", api=True).post(f"{BASE}/risks/{risk.pk}/assessment/",
-                                                {**body, "inherent_likelihood": 6})
+    assert (
+        response.status_code == 200
+        and response.data["cio_score"] == 12
+        and response.data["ciso_score"] is None
+    )
+    response = client_as("ciso", api=True).post(
+        f"{BASE}/risks/{risk.pk}/assessment/", {**body, "inherent_likelihood": 6}
+    )
     assert response.status_code == 400 and "inherent_likelihood" in response.data["errors"]
 
 
@@ -130,12 +209,19 @@ def test_agreement_and_acceptance_through_the_api(client_as, org, people):
     risk = assessed_risk(org, people, cio=(3, 4), ciso=(4, 5))
     cio, ciso = client_as("cio", api=True), client_as("ciso", api=True)
     url = f"{BASE}/risks/{risk.pk}"
-    ratings = {"inherent_likelihood": 4, "inherent_impact": 4, "residual_likelihood": 2, "residual_impact": 2,
-               "rationale": "Agreed."}
+    ratings = {
+        "inherent_likelihood": 4,
+        "inherent_impact": 4,
+        "residual_likelihood": 2,
+        "residual_impact": 2,
+        "rationale": "Agreed.",
+    }
     assert ciso.post(f"{url}/agreement/", ratings).status_code == 200
     assert ciso.post(f"{url}/agreement/confirm/").status_code == 403
     response = cio.post(f"{url}/agreement/confirm/")
-    assert response.status_code == 200 and response.data["is_agreed"] and response.data["divergence_levels"] == 0
+    assert (
+        response.status_code == 200 and response.data["is_agreed"] and response.data["divergence_levels"] == 0
+    )
     expires = (timezone.localdate() + timedelta(days=30)).isoformat()
     response = cio.post(f"{url}/acceptance/", {"justification": "", "expires_on": expires})
     assert response.status_code == 400 and "justification" in response.data["errors"]
@@ -155,13 +241,18 @@ def test_signoffs_endpoint_lists_withdrawn_and_voided_ones_with_their_state(clie
     cio = client_as("cio", api=True)
     url = f"{BASE}/risks/{risk.pk}"
     expires = (timezone.localdate() + timedelta(days=30)).isoformat()
-    assert cio.post(f"{url}/acceptance/", {"justification": "Fix funded.", "expires_on": expires}).status_code == 200
+    assert (
+        cio.post(f"{url}/acceptance/", {"justification": "Fix funded.", "expires_on": expires}).status_code
+        == 200
+    )
     assert cio.post(f"{url}/acceptance/sign/", {"decision": "approve"}).status_code == 200
     assert cio.post(f"{url}/acceptance/withdraw/").status_code == 200
     assert cio.post(f"{url}/acceptance/sign/", {"decision": "approve"}).status_code == 200
     version = cio.get(f"{url}/").data["version"]
-    changed = cio.post(f"{url}/acceptance/", {"justification": "Fix funded next year.", "expires_on": expires,
-                                              "version": version})
+    changed = cio.post(
+        f"{url}/acceptance/",
+        {"justification": "Fix funded next year.", "expires_on": expires, "version": version},
+    )
     assert changed.status_code == 200, changed.data
     rows = cio.get(f"{url}/signoffs/").data
     assert sorted(row["state"] for row in rows) == ["voided", "withdrawn"]
@@ -172,8 +263,13 @@ def test_heatmap_matches_register(client_as, org, people):
     assessed_risk(org, people, cio=(4, 5), ciso=(4, 5))
     data = client_as("cio", api=True).get(f"{BASE}/risks/heatmap/").data
     cell = next(c for c in data["cells"] if (c["likelihood"], c["impact"]) == (4, 5))
-    assert data["total"] == 1 and cell == {"likelihood": 4, "impact": 5, "score": 20, "level": "critical",
-                                           "count": 1}
+    assert data["total"] == 1 and cell == {
+        "likelihood": 4,
+        "impact": 5,
+        "score": 20,
+        "level": "critical",
+        "count": 1,
+    }
     listed = client_as("cio", api=True).get(f"{BASE}/risks/?matrix=inherent&cell=4-5").data["count"]
     assert listed == cell["count"]
 
@@ -181,15 +277,21 @@ def test_heatmap_matches_register(client_as, org, people):
 def test_mitigations_crud_and_conflict(client_as, org, people):
     risk = make_risk(org, people["cio"])
     client = client_as("ciso", api=True)
-    response = client.post(f"{BASE}/risk-mitigations/", {"risk": risk.pk, "title": "EDR", "owner": people["cio"].pk,
-                                                         "cost": "-1"})
+    response = client.post(
+        f"{BASE}/risk-mitigations/",
+        {"risk": risk.pk, "title": "EDR", "owner": people["cio"].pk, "cost": "-1"},
+    )
     assert response.status_code == 400 and "cost" in response.data["errors"]
-    response = client.post(f"{BASE}/risk-mitigations/", {"risk": risk.pk, "title": "EDR", "owner": people["cio"].pk,
-                                                         "due_date": "2000-01-01"})
+    response = client.post(
+        f"{BASE}/risk-mitigations/",
+        {"risk": risk.pk, "title": "EDR", "owner": people["cio"].pk, "due_date": "2000-01-01"},
+    )
     assert response.status_code == 201 and response.data["is_overdue"] is True
     pk = response.data["id"]
     assert client.patch(f"{BASE}/risk-mitigations/{pk}/", {"status": "done", "version": 1}).status_code == 200
-    assert client.patch(f"{BASE}/risk-mitigations/{pk}/", {"status": "planned", "version": 1}).status_code == 409
+    assert (
+        client.patch(f"{BASE}/risk-mitigations/{pk}/", {"status": "planned", "version": 1}).status_code == 409
+    )
     assert client.delete(f"{BASE}/risk-mitigations/{pk}/").status_code == 204
 
 
@@ -207,6 +309,10 @@ def test_schema_documents_the_risk_endpoints(client_as):
     response = client_as("cio").get("/api/schema/")
     text = response.content.decode()
     assert response.status_code == 200
-    for needle in ("/api/v1/orgs/{org_slug}/risks/{id}/acceptance/sign/", "/api/v1/orgs/{org_slug}/risks/heatmap/",
-                   "The CISO's view", "Request a joint acceptance"):
+    for needle in (
+        "/api/v1/orgs/{org_slug}/risks/{id}/acceptance/sign/",
+        "/api/v1/orgs/{org_slug}/risks/heatmap/",
+        "The CISO's view",
+        "Request a joint acceptance",
+    ):
         assert needle in text

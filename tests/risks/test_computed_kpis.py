@@ -1,4 +1,5 @@
 """Computed KPIs of the register, against known data."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -31,21 +32,28 @@ def test_nothing_to_measure_without_risks(org):
 
 
 def test_open_risks_above_appetite_counts_only_open_ones(org, people):
-    assessed_risk(org, people, cio=(4, 4), ciso=(4, 4))           # 16 > 9: counts
-    assessed_risk(org, people, cio=(3, 3), ciso=(3, 3))           # 9 = appetite: does not
+    assessed_risk(org, people, cio=(4, 4), ciso=(4, 4))  # 16 > 9: counts
+    assessed_risk(org, people, cio=(3, 3), ciso=(3, 3))  # 9 = appetite: does not
     closed = assessed_risk(org, people, cio=(5, 5), ciso=(5, 5))  # closed: does not
     services.risk_update(actor=people["cio"], risk=closed, expected_version=closed.version, status="closed")
-    make_risk(org, people["cio"])                                 # not assessed: does not
+    make_risk(org, people["cio"])  # not assessed: does not
     assert _value("open_risks_above_appetite", org) == Decimal("1")
 
 
 def test_divergent_share_in_percent(org, people):
-    assessed_risk(org, people, cio=(1, 2), ciso=(4, 5))   # divergent
-    assessed_risk(org, people, cio=(4, 4), ciso=(4, 4))   # same
-    assessed_risk(org, people, cio=(2, 2), ciso=(2, 2))   # same
-    one_lens = make_risk(org, people["cio"])               # only one lens: not counted
-    services.assessment_record(actor=people["cio"], risk=one_lens, rationale="x", inherent_likelihood=5,
-                               inherent_impact=5, residual_likelihood=1, residual_impact=1)
+    assessed_risk(org, people, cio=(1, 2), ciso=(4, 5))  # divergent
+    assessed_risk(org, people, cio=(4, 4), ciso=(4, 4))  # same
+    assessed_risk(org, people, cio=(2, 2), ciso=(2, 2))  # same
+    one_lens = make_risk(org, people["cio"])  # only one lens: not counted
+    services.assessment_record(
+        actor=people["cio"],
+        risk=one_lens,
+        rationale="x",
+        inherent_likelihood=5,
+        inherent_impact=5,
+        residual_likelihood=1,
+        residual_impact=1,
+    )
     assert _value("divergent_risk_assessments", org) == Decimal("33.3")
 
 

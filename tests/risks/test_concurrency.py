@@ -1,5 +1,6 @@
 """References stay unique when several people create risks at the same moment
 (real threads and connections; PostgreSQL, as in CI)."""
+
 import threading
 
 import pytest
@@ -21,7 +22,7 @@ def test_concurrent_creation_hands_out_distinct_references(org, people):
         try:
             barrier.wait(timeout=10)
             make_risk(org, people["cio"], title=f"Parallel {index}")
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()

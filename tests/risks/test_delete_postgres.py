@@ -1,6 +1,7 @@
 """Deleting a risk on PostgreSQL, outside a wrapping test transaction: the
 service must open its own transaction for its row lock (SQLite ignores row
 locks, so only PostgreSQL shows a missing ``atomic``)."""
+
 import pytest
 from django.db import connection
 
@@ -43,6 +44,8 @@ def test_delete_api_works_on_postgres(org, people, client_as):
 
 def test_stale_delete_is_a_conflict_not_a_500(org, people, client_as):
     risk = _risk_with_everything(org, people)
-    response = client_as("cio", api=True).delete(f"/api/v1/orgs/acme/risks/{risk.pk}/?version={risk.version - 1}")
+    response = client_as("cio", api=True).delete(
+        f"/api/v1/orgs/acme/risks/{risk.pk}/?version={risk.version - 1}"
+    )
     assert response.status_code == 409
     assert Risk.objects.filter(pk=risk.pk).exists()

@@ -1,4 +1,5 @@
 """The demo register: realistic, varied, and safe to seed twice."""
+
 import pytest
 
 from core.demo import seed_people

@@ -1,5 +1,6 @@
 """Export and import of the register: round trip, good files, bad files
 (nothing written, row and column named), XLSX, preview then commit."""
+
 import csv
 import io
 
@@ -13,8 +14,21 @@ from risks.models import Risk
 from .factories import LOSS, assessed_risk, make_risk
 
 pytestmark = pytest.mark.django_db
-HEADERS = ["reference", "title", "business_impact", "category", "origin", "owner_email", "status",
-           "csf_categories", "annex_a_controls", "loss_low", "loss_most_likely", "loss_high", "events_per_year"]
+HEADERS = [
+    "reference",
+    "title",
+    "business_impact",
+    "category",
+    "origin",
+    "owner_email",
+    "status",
+    "csf_categories",
+    "annex_a_controls",
+    "loss_low",
+    "loss_most_likely",
+    "loss_high",
+    "events_per_year",
+]
 
 
 def _csv(rows, headers=HEADERS, name="risks.csv"):
@@ -36,16 +50,46 @@ def _xlsx(rows, headers=HEADERS):
     return SimpleUploadedFile("risks.xlsx", buffer.getvalue())
 
 
-GOOD = ["", "Shadow IT", "Data leaves our control.", "Data protection and privacy", "security", "cio@acme.test",
-        "", "PR.DS, ID.AM", "A.5.10 8.12", "1000", "5000", "20000", "2"]
+GOOD = [
+    "",
+    "Shadow IT",
+    "Data leaves our control.",
+    "Data protection and privacy",
+    "security",
+    "cio@acme.test",
+    "",
+    "PR.DS, ID.AM",
+    "A.5.10 8.12",
+    "1000",
+    "5000",
+    "20000",
+    "2",
+]
 
 
 def test_good_csv_previews_then_imports_everything(client_as, org, people):
     client = client_as("cio")
-    second = ["", "Patch backlog", "Servers stay exposed.", "cyber_attack", "IT", "ciso@acme.test", "identified",
-              "", "", "", "", "", ""]
+    second = [
+        "",
+        "Patch backlog",
+        "Servers stay exposed.",
+        "cyber_attack",
+        "IT",
+        "ciso@acme.test",
+        "identified",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
     response = client.post("/o/acme/risks/import/", {"file": _csv([GOOD, second])})
-    assert response.status_code == 200 and response.context["counts"] == {"create": 2, "update": 0, "unchanged": 0}
+    assert response.status_code == 200 and response.context["counts"] == {
+        "create": 2,
+        "update": 0,
+        "unchanged": 0,
+    }
     assert not Risk.objects.exists()  # preview writes nothing
     response = client.post("/o/acme/risks/import/", {"confirm": "1"})
     assert response.status_code == 302
@@ -62,7 +106,9 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(client_as, org, pe
     bad[5] = "cio@globex.test"  # not a member here
     bad[1] = ""
     bad[7] = "PR.ZZ"
-    response = client.post("/o/acme/risks/import/", {"file": _csv([GOOD, bad, GOOD[:3] + ["volcano"] + GOOD[4:]])})
+    response = client.post(
+        "/o/acme/risks/import/", {"file": _csv([GOOD, bad, GOOD[:3] + ["volcano"] + GOOD[4:]])}
+    )
     assert response.status_code == 400
     errors = response.context["errors"]
     assert "Row 3, title: is required." in errors
@@ -70,7 +116,9 @@ def test_one_bad_row_imports_nothing_and_names_row_and_column(client_as, org, pe
     assert "Row 3, csf_categories: 'PR.ZZ' is not a NIST CSF 2.0 category." in errors
     assert any(e.startswith("Row 4, category: 'volcano' is not one of") for e in errors)
     assert "Nothing was imported" in response.content.decode()
-    assert client.post("/o/acme/risks/import/", {"confirm": "1"}).status_code == 302  # nothing stored to commit
+    assert (
+        client.post("/o/acme/risks/import/", {"confirm": "1"}).status_code == 302
+    )  # nothing stored to commit
     assert not Risk.objects.exists()
 
 
@@ -86,7 +134,9 @@ def test_service_refuses_the_whole_file_and_rolls_back(org, people):
 def test_status_accepted_cannot_be_imported(org, people):
     row = dict(zip(HEADERS, GOOD, strict=True), status="Accepted")
     _parsed, errors = importing.parse_rows([row], org)
-    assert errors == ["Row 2, status: a risk becomes Accepted only by joint sign-off of the CIO and the CISO."]
+    assert errors == [
+        "Row 2, status: a risk becomes Accepted only by joint sign-off of the CIO and the CISO."
+    ]
 
 
 def test_xlsx_import_and_wrong_file_types(client_as, org, people):
@@ -97,13 +147,16 @@ def test_xlsx_import_and_wrong_file_types(client_as, org, people):
     response = client.post("/o/acme/risks/import/", {"file": fake})
     assert response.status_code == 400 and "not an Excel workbook" in response.content.decode()
     response = client.post("/o/acme/risks/import/", {"file": _csv([GOOD], headers=HEADERS[:3])})
-    assert response.status_code == 400 and "Missing column(s): category, origin, owner_email" in \
-        response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Missing column(s): category, origin, owner_email" in response.content.decode()
+    )
 
 
 def test_export_then_import_round_trips_unchanged(client_as, org, people):
-    risk = assessed_risk(org, people, cio=(2, 3), ciso=(4, 4), **LOSS,
-                         affected_services="EHR, Billing", treatment="mitigate")
+    risk = assessed_risk(
+        org, people, cio=(2, 3), ciso=(4, 4), **LOSS, affected_services="EHR, Billing", treatment="mitigate"
+    )
     make_risk(org, people["ciso"], title="Second")
     client = client_as("cio")
     for fmt in ("csv", "xlsx"):
@@ -124,19 +177,35 @@ def test_export_follows_the_register_filters(client_as, org, people):
     text = response.content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [r["title"] for r in rows] == ["Divergent"]
-    assert rows[0]["cio_score"] == "1" and rows[0]["ciso_score"] == "25" and rows[0]["divergence_levels"] == "3"
+    assert (
+        rows[0]["cio_score"] == "1" and rows[0]["ciso_score"] == "25" and rows[0]["divergence_levels"] == "3"
+    )
 
 
 def test_import_updates_by_reference_and_detects_concurrent_change(client_as, org, people):
     risk = make_risk(org, people["cio"], title="Old title")
-    row = ["R-001", "New title", "Clinics stop.", "cyber_attack", "security", "cio@acme.test", "", "", "", "",
-           "", "", ""]
+    row = [
+        "R-001",
+        "New title",
+        "Clinics stop.",
+        "cyber_attack",
+        "security",
+        "cio@acme.test",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ]
     client = client_as("cio")
     assert client.post("/o/acme/risks/import/", {"file": _csv([row])}).context["counts"]["update"] == 1
     services.risk_update(actor=people["ciso"], risk=risk, expected_version=risk.version, title="Someone else")
     response = client.post("/o/acme/risks/import/", {"confirm": "1"})
     assert response.status_code == 400
     assert response.context["errors"] == [
-        "Row 2, row: someone changed this risk since the preview; check it and import again."]
+        "Row 2, row: someone changed this risk since the preview; check it and import again."
+    ]
     risk.refresh_from_db()
     assert risk.title == "Someone else"

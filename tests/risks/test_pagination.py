@@ -1,6 +1,7 @@
 """The register's paginator: ids first, then the page's rows, in exactly the
 order plain OFFSET pagination gives; the total and the summary tiles cached
 until the organization's data changes."""
+
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,9 +26,13 @@ def _spread(org, people, n: int):
         risk = make_risk(org, people["cio"], title=f"Risk {i % 7}")
         score = None if i % 9 == 0 else 1 + (i * 7) % 25
         Risk.objects.filter(pk=risk.pk).update(
-            inherent_score=score, residual_score=None if score is None else 1 + i % 4,
-            cio_score=score, ciso_score=None if i % 5 == 0 else 1 + (i * 3) % 25, is_agreed=i % 11 == 0,
-            status=STATUSES[i % 4], due_date=None if i % 3 else date(2027, 1, 1) + timedelta(days=i % 4),
+            inherent_score=score,
+            residual_score=None if score is None else 1 + i % 4,
+            cio_score=score,
+            ciso_score=None if i % 5 == 0 else 1 + (i * 3) % 25,
+            is_agreed=i % 11 == 0,
+            status=STATUSES[i % 4],
+            due_date=None if i % 3 else date(2027, 1, 1) + timedelta(days=i % 4),
             expected_annual_loss=None if i % 2 else Decimal(1000 * (i % 6)),
         )
 
@@ -54,7 +59,7 @@ def test_every_page_matches_offset_pagination(org, people, many, sort):
 def test_page_rows_carry_annotations_and_prefetches(org, people, many, django_assert_num_queries):
     queryset = _register(org, people["cio"], "status=open&sort=-score")
     paginator = RegisterPaginator(queryset, 10, organization=org)
-    paginator.count  # noqa: B018 - counted (and cached) apart from the page's reads
+    paginator.count
     with django_assert_num_queries(3):  # ids, rows (with owners), CSF categories
         rows = paginator.page(2).object_list
         for risk in rows:
@@ -63,7 +68,9 @@ def test_page_rows_carry_annotations_and_prefetches(org, people, many, django_as
     assert all(risk.status not in (RiskStatus.ACCEPTED, RiskStatus.CLOSED) for risk in rows)
 
 
-def test_the_total_is_cached_until_the_organizations_data_changes(org, people, many, django_assert_num_queries):
+def test_the_total_is_cached_until_the_organizations_data_changes(
+    org, people, many, django_assert_num_queries
+):
     def total(query=""):
         return RegisterPaginator(_register(org, people["cio"], query), 25, organization=org).count
 
@@ -90,8 +97,13 @@ def test_summary_tiles_are_cached_and_follow_every_change(org, people, django_as
     assert summary["by_level"]["high"] == 1 and summary["by_level"]["unassessed"] == 0
     org.critical_from = 16  # the thresholds change: the cached tiles are not believed any more
     org.save()
-    assert selectors.register_summary(org)["by_level"] == {"low": 0, "medium": 0, "high": 0, "critical": 1,
-                                                          "unassessed": 0}
+    assert selectors.register_summary(org)["by_level"] == {
+        "low": 0,
+        "medium": 0,
+        "high": 0,
+        "critical": 1,
+        "unassessed": 0,
+    }
 
 
 def test_a_deep_page_costs_what_the_first_does(client_as, org, people, django_assert_max_num_queries):

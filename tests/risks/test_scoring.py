@@ -1,5 +1,6 @@
 """Scoring, levels, current rating, divergence, appetite and PERT: pure
 functions, every boundary, no database."""
+
 from decimal import Decimal
 
 import pytest
@@ -22,10 +23,19 @@ def test_score_refuses_values_outside_one_to_five(bad):
         scoring.score(3, bad)
 
 
-@pytest.mark.parametrize("value,expected", [
-    (1, Level.LOW), (4, Level.LOW), (5, Level.MEDIUM), (9, Level.MEDIUM), (10, Level.HIGH), (16, Level.HIGH),
-    (17, Level.CRITICAL), (25, Level.CRITICAL),
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        (1, Level.LOW),
+        (4, Level.LOW),
+        (5, Level.MEDIUM),
+        (9, Level.MEDIUM),
+        (10, Level.HIGH),
+        (16, Level.HIGH),
+        (17, Level.CRITICAL),
+        (25, Level.CRITICAL),
+    ],
+)
 def test_default_level_boundaries(value, expected):
     assert scoring.level(value) is expected
 
@@ -36,8 +46,9 @@ def test_every_score_has_exactly_one_level_with_default_thresholds():
     assert levels.count(Level.HIGH) == 7 and levels.count(Level.CRITICAL) == 9
 
 
-@pytest.mark.parametrize("value,expected", [(2, "low"), (3, "medium"), (7, "medium"), (8, "high"),
-                                            (19, "high"), (20, "critical")])
+@pytest.mark.parametrize(
+    "value,expected", [(2, "low"), (3, "medium"), (7, "medium"), (8, "high"), (19, "high"), (20, "critical")]
+)
 def test_level_follows_organization_thresholds(value, expected):
     assert scoring.level_key(value, (3, 8, 20)) == expected
 
@@ -76,13 +87,20 @@ def test_current_breaks_a_tie_by_the_higher_impact():
     assert scoring.current(Rating(2, 4), Rating(4, 2)) == Rating(2, 4)
 
 
-@pytest.mark.parametrize("a,b,levels", [
-    (4, 5, 1),    # low | medium boundary
-    (4, 4, 0), (5, 9, 0),
-    (9, 10, 1),   # medium | high
-    (16, 17, 1),  # high | critical
-    (4, 10, 2), (5, 17, 2), (1, 25, 3), (25, 1, 3),
-])
+@pytest.mark.parametrize(
+    "a,b,levels",
+    [
+        (4, 5, 1),  # low | medium boundary
+        (4, 4, 0),
+        (5, 9, 0),
+        (9, 10, 1),  # medium | high
+        (16, 17, 1),  # high | critical
+        (4, 10, 2),
+        (5, 17, 2),
+        (1, 25, 3),
+        (25, 1, 3),
+    ],
+)
 def test_divergence_counts_levels_apart_at_every_boundary(a, b, levels):
     assert scoring.divergence(a, b) == levels
     assert scoring.is_divergent(a, b) is (levels >= 1)
@@ -93,8 +111,10 @@ def test_divergence_needs_both_lenses_and_closes_when_agreed():
     assert not scoring.is_divergent(1, 25, agreed=True)
 
 
-@pytest.mark.parametrize("value,appetite,above", [(9, 9, False), (10, 9, True), (1, 1, False), (2, 1, True),
-                                                  (25, 25, False), (None, 9, False)])
+@pytest.mark.parametrize(
+    "value,appetite,above",
+    [(9, 9, False), (10, 9, True), (1, 1, False), (2, 1, True), (25, 25, False), (None, 9, False)],
+)
 def test_above_appetite_is_strictly_greater(value, appetite, above):
     assert scoring.above_appetite(value, appetite) is above
 
@@ -110,7 +130,9 @@ def test_pert_mean_and_expected_annual_loss_are_decimal():
     eal = scoring.expected_annual_loss(Decimal("10000"), Decimal("50000"), Decimal("200000"), Decimal("0.5"))
     assert eal == Decimal("34166.67") and isinstance(eal, Decimal)
     assert scoring.expected_annual_loss(1, 1, 1, 0) == Decimal("0.00")
-    assert scoring.expected_annual_loss(Decimal("0.01"), Decimal("0.01"), Decimal("0.02"), 1) == Decimal("0.01")
+    assert scoring.expected_annual_loss(Decimal("0.01"), Decimal("0.01"), Decimal("0.02"), 1) == Decimal(
+        "0.01"
+    )
 
 
 def test_pert_refuses_unordered_negative_or_float_amounts():
@@ -128,7 +150,9 @@ def test_explain_divergence_in_plain_words():
     assert "Neither" in scoring.explain_divergence(None, None)
     assert "CIO has not assessed" in scoring.explain_divergence(None, Rating(3, 3))
     text = scoring.explain_divergence(Rating(2, 2), Rating(4, 5))
-    assert text.startswith("The CISO rates this risk Critical (20); the CIO rates it Low (4): three levels apart.")
+    assert text.startswith(
+        "The CISO rates this risk Critical (20); the CIO rates it Low (4): three levels apart."
+    )
     assert "more likely (4 against 2) and more damaging (5 against 2)" in text
     assert "register uses the higher view" in text
     assert "Both rate this risk Medium" in scoring.explain_divergence(Rating(2, 3), Rating(3, 2))

@@ -1,4 +1,5 @@
 """The selectors other apps (dashboard, reports) call: results and fixed query counts."""
+
 import pytest
 
 from risks import selectors

@@ -1,5 +1,6 @@
 """The register's write rules: references, lens ownership, agreement, joint
 acceptance end to end (with expiry via the task), concurrency."""
+
 from datetime import timedelta
 from decimal import Decimal
 
@@ -61,13 +62,27 @@ def test_each_role_writes_only_its_own_lens(org, people):
     cio_view = assess(risk, people[Role.CIO], 2, 3)
     assert cio_view.lens == Lens.CIO
     with pytest.raises(NotAllowed):
-        services.assessment_record(actor=people[Role.CIO], risk=risk, lens="ciso", rationale="x",
-                                   inherent_likelihood=5, inherent_impact=5, residual_likelihood=1,
-                                   residual_impact=1)
+        services.assessment_record(
+            actor=people[Role.CIO],
+            risk=risk,
+            lens="ciso",
+            rationale="x",
+            inherent_likelihood=5,
+            inherent_impact=5,
+            residual_likelihood=1,
+            residual_impact=1,
+        )
     with pytest.raises(NotAllowed):
-        services.assessment_record(actor=people[Role.CISO], risk=risk, lens="cio", rationale="x",
-                                   inherent_likelihood=5, inherent_impact=5, residual_likelihood=1,
-                                   residual_impact=1)
+        services.assessment_record(
+            actor=people[Role.CISO],
+            risk=risk,
+            lens="cio",
+            rationale="x",
+            inherent_likelihood=5,
+            inherent_impact=5,
+            residual_likelihood=1,
+            residual_impact=1,
+        )
     for role in ("board", "contributor", "admin"):
         with pytest.raises(NotAllowed):
             assess(risk, people[role], 3, 3)
@@ -99,8 +114,15 @@ def test_assessment_validation_names_the_field(org, people):
 def test_agreement_is_proposed_by_one_and_confirmed_by_the_other(org, people):
     cio, ciso = people[Role.CIO], people[Role.CISO]
     risk = assessed_risk(org, people, cio=(2, 2), ciso=(4, 5))
-    services.agreement_propose(actor=cio, risk=risk, rationale="Met on Monday.", inherent_likelihood=3,
-                               inherent_impact=4, residual_likelihood=2, residual_impact=2)
+    services.agreement_propose(
+        actor=cio,
+        risk=risk,
+        rationale="Met on Monday.",
+        inherent_likelihood=3,
+        inherent_impact=4,
+        residual_likelihood=2,
+        residual_impact=2,
+    )
     risk.refresh_from_db()
     assert not risk.is_agreed and risk.inherent_score == 20
     with pytest.raises(NotAllowed):
@@ -119,8 +141,15 @@ def test_agreement_is_proposed_by_one_and_confirmed_by_the_other(org, people):
 
 def test_decline_needs_a_reason_from_the_other_lens(org, people):
     risk = assessed_risk(org, people, cio=(2, 2), ciso=(4, 5))
-    services.agreement_propose(actor=people[Role.CIO], risk=risk, rationale="x", inherent_likelihood=3,
-                               inherent_impact=4, residual_likelihood=2, residual_impact=2)
+    services.agreement_propose(
+        actor=people[Role.CIO],
+        risk=risk,
+        rationale="x",
+        inherent_likelihood=3,
+        inherent_impact=4,
+        residual_likelihood=2,
+        residual_impact=2,
+    )
     with pytest.raises(DomainError):
         services.agreement_decline(actor=people[Role.CISO], risk=risk)
     services.agreement_decline(actor=people[Role.CISO], risk=risk, reason="Impact is 5: patient safety.")
@@ -142,12 +171,12 @@ def test_acceptance_needs_risk_above_appetite_justification_and_future_expiry(or
     with pytest.raises(DomainError, match="within"):
         request_acceptance(low, cio)
     high = assessed_risk(org, people)
-    for kwargs, field in (({"justification": " ", "expires_on": timezone.localdate() + timedelta(days=5)},
-                           "justification"),
-                          ({"justification": "ok", "expires_on": None}, "expires_on"),
-                          ({"justification": "ok", "expires_on": timezone.localdate()}, "expires_on"),
-                          ({"justification": "ok", "expires_on": timezone.localdate() + timedelta(days=2000)},
-                           "expires_on")):
+    for kwargs, field in (
+        ({"justification": " ", "expires_on": timezone.localdate() + timedelta(days=5)}, "justification"),
+        ({"justification": "ok", "expires_on": None}, "expires_on"),
+        ({"justification": "ok", "expires_on": timezone.localdate()}, "expires_on"),
+        ({"justification": "ok", "expires_on": timezone.localdate() + timedelta(days=2000)}, "expires_on"),
+    ):
         with pytest.raises(DomainError) as exc:
             services.acceptance_request(actor=cio, risk=high, **kwargs)
         assert exc.value.field == field
@@ -175,6 +204,7 @@ def test_joint_acceptance_end_to_end_with_expiry_by_the_task(org, people):
     # ...expired the day after, through the daily task.
     later = risk.acceptance_expires_on + timedelta(days=1)
     from unittest import mock
+
     with mock.patch("django.utils.timezone.localdate", return_value=later):
         assert tasks.expire_acceptances.delay().get() == 1
     risk.refresh_from_db()
@@ -225,10 +255,18 @@ def test_mitigations_validate_owner_and_flag_overdue(org, people, other_org):
     with pytest.raises(DomainError) as exc:
         services.mitigation_create(actor=cio, risk=risk, title="EDR", owner=people["outsider"])
     assert exc.value.field == "owner"
-    late = services.mitigation_create(actor=cio, risk=risk, title="EDR rollout", owner=people[Role.CISO],
-                                      due_date=timezone.localdate() - timedelta(days=1), cost=Decimal("12000"))
+    late = services.mitigation_create(
+        actor=cio,
+        risk=risk,
+        title="EDR rollout",
+        owner=people[Role.CISO],
+        due_date=timezone.localdate() - timedelta(days=1),
+        cost=Decimal("12000"),
+    )
     assert late.is_overdue()
-    done = services.mitigation_update(actor=cio, mitigation=late, expected_version=late.version, status="done")
+    done = services.mitigation_update(
+        actor=cio, mitigation=late, expected_version=late.version, status="done"
+    )
     assert not done.is_overdue() and done.completed_on == timezone.localdate()
     assert Mitigation.objects.get().history.count() == 2
 

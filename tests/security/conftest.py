@@ -1,5 +1,6 @@
 """Security tests run with the protections the rest of the suite switches off
 (two-factor enforcement and Axes lockout; see config/settings/test.py)."""
+
 import pytest
 from django.core.cache import cache
 

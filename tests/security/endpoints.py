@@ -5,6 +5,7 @@ Used by the CSP test (every page) and the permission matrix (every endpoint).
 Nothing here is specific to one app: new pages and endpoints are found as the
 apps add them.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -60,9 +61,16 @@ def all_endpoints() -> list[Endpoint]:
                 walk(entry, prefix + str(entry.pattern), ns, entry_groups, entry_converters)
             else:
                 name = f"{namespace}:{entry.name}" if namespace and entry.name else (entry.name or "")
-                found.append(Endpoint(name=name, route=prefix + str(entry.pattern), callback=entry.callback,
-                                      namespace=namespace, kwarg_names=list(dict.fromkeys(entry_groups)),
-                                      converters=entry_converters))
+                found.append(
+                    Endpoint(
+                        name=name,
+                        route=prefix + str(entry.pattern),
+                        callback=entry.callback,
+                        namespace=namespace,
+                        kwarg_names=list(dict.fromkeys(entry_groups)),
+                        converters=entry_converters,
+                    )
+                )
 
     walk(get_resolver(), "", "", [], {})
     return found
@@ -123,8 +131,16 @@ def kwarg_candidates(endpoint: Endpoint, organization, user, limit: int = 30):
         app_label = _api_app(endpoint)
     names = list(endpoint.kwarg_names)
     converters = endpoint.converters
-    int_names = [k for k in names if k not in ("org", "org_slug") and (
-        type(converters.get(k)).__name__ in INT_CONVERTERS or k.endswith("pk") or k in ("pk", "item", "id"))]
+    int_names = [
+        k
+        for k in names
+        if k not in ("org", "org_slug")
+        and (
+            type(converters.get(k)).__name__ in INT_CONVERTERS
+            or k.endswith("pk")
+            or k in ("pk", "item", "id")
+        )
+    ]
     fixed = {}
     for k in names:
         if k in ("org", "org_slug"):

@@ -10,6 +10,7 @@ authentication (CIO, CISO and admin by default).
 For browser tests: call ``enrol_totp(user)`` before the journey, then type
 ``totp_code(device)`` on the "Enter your code" page after the password.
 """
+
 from __future__ import annotations
 
 import time
@@ -43,8 +44,9 @@ def next_totp_code(device: TOTPDevice) -> str:
 def sign_in_with_mfa(client, user, *, password: str | None = None) -> None:
     """Sign ``client`` in through the sign-in page and the code page."""
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or enrol_totp(user)
-    response = client.post("/accounts/login/", {"username": user.email,
-                                                "password": password or settings.DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/login/", {"username": user.email, "password": password or settings.DEMO_PASSWORD}
+    )
     assert response.status_code == 302, "sign-in failed"
     response = client.post("/accounts/two-factor/verify/", {"code": totp_code(device)})
     assert response.status_code == 302, "code refused"

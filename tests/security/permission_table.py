@@ -15,6 +15,7 @@ A new page or operation without an entry here fails the matrix test.
 This table follows core.roles; tests/security/test_design_role_table.py pins
 core.roles itself to DESIGN.md's role table.
 """
+
 from core.roles import Perm as P
 
 PUBLIC = "public"
@@ -287,13 +288,27 @@ API_OPERATIONS = {
 }
 
 ROW_LEVEL = {
-    "budgets:proposal_detail", "budgets:proposal_pdf", "budgets:item_detail", "budgets:item_row",
-    "governance:report_detail", "governance:report_pdf",
-    "core:export_job", "core:export_job_progress", "core:export_job_download",
-    "governance:intake_detail", "governance:intake_edit", "governance:intake_comment",
-    "orgs_budget_items_retrieve", "orgs_budget_options_retrieve", "orgs_budget_proposals_retrieve",
-    "orgs_budget_proposals_summary_retrieve", "orgs_budget_risk_links_retrieve",
-    "orgs_reports_retrieve", "orgs_reports_pdf_retrieve",
-    "orgs_intake_requests_retrieve", "orgs_intake_requests_partial_update", "orgs_intake_requests_comments_list",
+    "budgets:proposal_detail",
+    "budgets:proposal_pdf",
+    "budgets:item_detail",
+    "budgets:item_row",
+    "governance:report_detail",
+    "governance:report_pdf",
+    "core:export_job",
+    "core:export_job_progress",
+    "core:export_job_download",
+    "governance:intake_detail",
+    "governance:intake_edit",
+    "governance:intake_comment",
+    "orgs_budget_items_retrieve",
+    "orgs_budget_options_retrieve",
+    "orgs_budget_proposals_retrieve",
+    "orgs_budget_proposals_summary_retrieve",
+    "orgs_budget_risk_links_retrieve",
+    "orgs_reports_retrieve",
+    "orgs_reports_pdf_retrieve",
+    "orgs_intake_requests_retrieve",
+    "orgs_intake_requests_partial_update",
+    "orgs_intake_requests_comments_list",
     "orgs_intake_requests_comments_create",
 }

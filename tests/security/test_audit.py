@@ -1,5 +1,6 @@
 """The audit trail: security events recorded for each kind of action, the
 Audit page (who may see it, filters, pagination, export) and immutability."""
+
 from datetime import timedelta
 
 import pytest
@@ -19,7 +20,9 @@ def _kinds(**filters):
 
 
 def test_sign_in_failed_sign_in_and_sign_out_are_recorded(client, people):
-    client.post("/accounts/login/", {"username": "cio@acme.test", "password": "wrong"}, REMOTE_ADDR="10.1.1.1")
+    client.post(
+        "/accounts/login/", {"username": "cio@acme.test", "password": "wrong"}, REMOTE_ADDR="10.1.1.1"
+    )
     client.post("/accounts/login/", {"username": "cio@acme.test", "password": "concord-demo-2026"})
     client.post("/accounts/logout/")
     kinds = _kinds(actor_email="cio@acme.test")
@@ -31,23 +34,28 @@ def test_sign_in_failed_sign_in_and_sign_out_are_recorded(client, people):
 def test_people_and_token_changes_are_recorded(org, people):
     admin, cio = people["admin"], people["cio"]
     services.membership_invite(actor=admin, organization=org, email="new@acme.test", role="board")
-    membership = services.membership_add(actor=admin, organization=org, role="board",
-                                         user=User.objects.create_user(email="new@acme.test"))
+    membership = services.membership_add(
+        actor=admin, organization=org, role="board", user=User.objects.create_user(email="new@acme.test")
+    )
     services.membership_change_role(actor=admin, membership=membership, role="contributor")
     services.membership_remove(actor=admin, membership=membership)
     token, _ = services.api_token_create(actor=cio, name="SIEM")
     services.api_token_revoke(actor=cio, token=token)
-    assert _kinds(organization=org) >= {SecurityEventKind.MEMBER_INVITED, SecurityEventKind.MEMBER_ADDED,
-                                        SecurityEventKind.ROLE_CHANGED,
-                                        SecurityEventKind.MEMBER_REMOVED}
+    assert _kinds(organization=org) >= {
+        SecurityEventKind.MEMBER_INVITED,
+        SecurityEventKind.MEMBER_ADDED,
+        SecurityEventKind.ROLE_CHANGED,
+        SecurityEventKind.MEMBER_REMOVED,
+    }
     role_change = SecurityEvent.objects.get(kind=SecurityEventKind.ROLE_CHANGED)
     assert role_change.subject_email == "new@acme.test" and "Board member → Contributor" in role_change.detail
     assert _kinds(actor=cio) >= {SecurityEventKind.TOKEN_CREATED, SecurityEventKind.TOKEN_REVOKED}
 
 
 def test_mfa_policy_change_is_recorded(org, people):
-    services.organization_update(actor=people["admin"], organization=org, expected_version=org.version,
-                                 mfa_required_roles=["cio"])
+    services.organization_update(
+        actor=people["admin"], organization=org, expected_version=org.version, mfa_required_roles=["cio"]
+    )
     event = SecurityEvent.objects.get(kind=SecurityEventKind.SETTINGS_CHANGED)
     assert event.organization == org and "CIO" in event.detail
 
@@ -96,11 +104,16 @@ def test_audit_page_contract(client_as):
 
 
 def test_audit_lists_changes_and_security_events_of_this_organization_only(client_as, org, other_org, people):
-    services.organization_update(actor=people["cio"], organization=org, expected_version=org.version,
-                                 risk_appetite=12)
+    services.organization_update(
+        actor=people["cio"], organization=org, expected_version=org.version, risk_appetite=12
+    )
     services.membership_invite(actor=people["admin"], organization=org, email="new@acme.test", role="board")
-    services.membership_invite(actor=member(other_org, "admin", email="admin@globex.test"), organization=other_org,
-                               email="spy@globex.test", role="board")
+    services.membership_invite(
+        actor=member(other_org, "admin", email="admin@globex.test"),
+        organization=other_org,
+        email="spy@globex.test",
+        role="board",
+    )
     record_export(people["outsider"], other_org, "Globex secrets")
     page = client_as("ciso").get("/o/acme/audit/").content.decode()
     assert "Risk appetite: 9 → 12" in page
@@ -148,8 +161,9 @@ def test_audit_page_query_count_is_flat(client_as, org, people, django_assert_ma
     for n in range(rows):
         services.api_token_create(actor=people["cio"], name=f"t{n}") if n < 20 else None
         member(org, "board", email=f"m{n}@acme.test")
-        services.organization_update(actor=people["cio"], organization=org, expected_version=None,
-                                     risk_appetite=5 + n % 10)
+        services.organization_update(
+            actor=people["cio"], organization=org, expected_version=None, risk_appetite=5 + n % 10
+        )
     client = client_as("cio")
     with django_assert_max_num_queries(25):
         response = client.get("/o/acme/audit/")
@@ -170,6 +184,8 @@ def test_audit_paginates(client_as, org, people):
 def test_verified_sign_in_with_mfa_is_in_the_audit(secure, client, people):
     device = enrol_totp(people["ciso"])
     client.post("/accounts/login/", {"username": "ciso@acme.test", "password": "concord-demo-2026"})
-    client.post("/accounts/two-factor/verify/", {"code": "000000" if totp_code(device) != "000000" else "111111"})
+    client.post(
+        "/accounts/two-factor/verify/", {"code": "000000" if totp_code(device) != "000000" else "111111"}
+    )
     kinds = _kinds(actor=people["ciso"])
     assert SecurityEventKind.SIGN_IN in kinds and SecurityEventKind.MFA_FAILED in kinds

@@ -1,6 +1,7 @@
 """Backups people can restore: a restore drill gives the same figures, an
 export taken while people work imports cleanly (PostgreSQL), and a tampered
 file is refused naming the row and field, with nothing written."""
+
 import io
 import json
 import threading
@@ -29,14 +30,23 @@ def figures(slug: str) -> dict:
     """What executives read: risk scores, KPI values, budget amounts, sign-offs,
     and how much history and how many security events back them."""
     org = Organization.objects.get(slug=slug)
-    history = {model._meta.label_lower: historical_model(model).objects.filter(organization_id=org.pk).count()
-               for model in (Risk, Assessment, KPI, Measurement, BudgetItem)}
+    history = {
+        model._meta.label_lower: historical_model(model).objects.filter(organization_id=org.pk).count()
+        for model in (Risk, Assessment, KPI, Measurement, BudgetItem)
+    }
     return {
-        "risks": list(Risk.objects.filter(organization=org).order_by("reference").values_list(
-            "reference", "status", "inherent_score", "residual_score")),
-        "measurements": Measurement.objects.filter(organization=org).aggregate(n=Count("pk"), total=Sum("value")),
+        "risks": list(
+            Risk.objects.filter(organization=org)
+            .order_by("reference")
+            .values_list("reference", "status", "inherent_score", "residual_score")
+        ),
+        "measurements": Measurement.objects.filter(organization=org).aggregate(
+            n=Count("pk"), total=Sum("value")
+        ),
         "budget": BudgetItem.objects.filter(organization=org).aggregate(n=Count("pk"), total=Sum("amount")),
-        "signoffs": sorted(SignOff.objects.filter(organization=org).values_list("purpose", "role", "decision")),
+        "signoffs": sorted(
+            SignOff.objects.filter(organization=org).values_list("purpose", "role", "decision")
+        ),
         "history": history,
         "organization_history": historical_model(Organization).objects.filter(id=org.pk).count(),
         "security_events": SecurityEvent.objects.filter(organization=org).count(),
@@ -74,8 +84,9 @@ def test_export_under_concurrent_writes_imports_cleanly(org, people):
     if connection.vendor != "postgresql":
         pytest.skip("needs concurrent connections and snapshot isolation (PostgreSQL)")
     cio, ciso = people["cio"], people["ciso"]
-    kpi = KPIFactory(organization=org, unit="count", target=Decimal("10"), warning=Decimal("5"),
-                     critical=Decimal("1"))
+    kpi = KPIFactory(
+        organization=org, unit="count", target=Decimal("10"), warning=Decimal("5"), critical=Decimal("1")
+    )
     stop, errors, written = threading.Event(), [], []
 
     def write():
@@ -87,10 +98,15 @@ def test_export_under_concurrent_writes_imports_cleanly(org, people):
                     risk = make_risk(org, cio, title=f"Written meanwhile {n}")
                     assess(risk, cio, 3, 4)
                     assess(risk, ciso, 2, 5)
-                Measurement.objects.create(organization=org, kpi=kpi, period=f"{2000 + n % 25}-{n % 12 + 1:02d}-01",
-                                           value=Decimal(n), source="manual") if n <= 300 else None
+                Measurement.objects.create(
+                    organization=org,
+                    kpi=kpi,
+                    period=f"{2000 + n % 25}-{n % 12 + 1:02d}-01",
+                    value=Decimal(n),
+                    source="manual",
+                ) if n <= 300 else None
                 written.append(n)
-        except Exception as exc:  # noqa: BLE001 - reported below
+        except Exception as exc:
             errors.append(exc)
         finally:
             connection.close()
@@ -110,9 +126,13 @@ def test_export_under_concurrent_writes_imports_cleanly(org, people):
         data["organization"]["slug"] = f"acme-restored-{number}"
         restored = import_organization(data)
         assert Risk.objects.filter(organization=restored).count() == len(data["models"]["risks.risk"]) > 0
-        assert Measurement.objects.filter(organization=restored).count() == len(data["models"]["kpis.measurement"])
-        assert Assessment.objects.filter(organization=restored).count() == 2 * Risk.objects.filter(
-            organization=restored).count()
+        assert Measurement.objects.filter(organization=restored).count() == len(
+            data["models"]["kpis.measurement"]
+        )
+        assert (
+            Assessment.objects.filter(organization=restored).count()
+            == 2 * Risk.objects.filter(organization=restored).count()
+        )
 
 
 # ------------------------------------------------------------ tampering ----
@@ -165,21 +185,39 @@ TAMPERING = {
 def acme_backup(org, other_org, people):
     risk = make_risk(org, people["cio"])
     assess(risk, people["cio"], 3, 4)
-    kpi = KPIFactory(organization=org, unit="percent", target=Decimal("95"), warning=Decimal("90"),
-                     critical=Decimal("80"))
-    Measurement.objects.create(organization=org, kpi=kpi, period="2026-01-01", value=Decimal("93"), source="manual")
+    kpi = KPIFactory(
+        organization=org, unit="percent", target=Decimal("95"), warning=Decimal("90"), critical=Decimal("80")
+    )
+    Measurement.objects.create(
+        organization=org, kpi=kpi, period="2026-01-01", value=Decimal("93"), source="manual"
+    )
     other_risk = make_risk(other_org, people["outsider"], title="Globex only")
     data = json.loads(dump(org))
     data["organization"]["slug"] = "acme-copy"
-    data["users"].append({"email": "newcomer@acme.test", "full_name": "New Comer", "password": "!",
-                          "is_active": True, "date_joined": "2026-01-01T00:00:00+00:00", "last_login": None})
+    data["users"].append(
+        {
+            "email": "newcomer@acme.test",
+            "full_name": "New Comer",
+            "password": "!",
+            "is_active": True,
+            "date_joined": "2026-01-01T00:00:00+00:00",
+            "last_login": None,
+        }
+    )
     return data, other_risk
 
 
 def _counts():
-    return (Organization.objects.count(), User.objects.count(), Risk.objects.count(), Assessment.objects.count(),
-            KPI.objects.count(), Measurement.objects.count(), SecurityEvent.objects.count(),
-            historical_model(Risk).objects.count())
+    return (
+        Organization.objects.count(),
+        User.objects.count(),
+        Risk.objects.count(),
+        Assessment.objects.count(),
+        KPI.objects.count(),
+        Measurement.objects.count(),
+        SecurityEvent.objects.count(),
+        historical_model(Risk).objects.count(),
+    )
 
 
 @pytest.mark.parametrize("case", list(TAMPERING))
@@ -207,8 +245,13 @@ def test_untampered_copy_imports(acme_backup, tmp_path):
     assert User.objects.filter(email="newcomer@acme.test").exists()
 
 
-@pytest.mark.parametrize("text", ['{"format": "concord-organization-export", "version": 2, "organ',
-                                  '{"format": "concord-organization-export", "version": 2, "organization": 5}'])
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"format": "concord-organization-export", "version": 2, "organ',
+        '{"format": "concord-organization-export", "version": 2, "organization": 5}',
+    ],
+)
 def test_broken_json_is_refused_with_nothing_written(org, tmp_path, text):
     path = tmp_path / "broken.json"
     path.write_text(text)

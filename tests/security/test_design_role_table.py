@@ -10,6 +10,7 @@ that the design keeps out (or the other way round).
 tests/security/test_permission_matrix.py complements this: it walks every URL
 and operation, but derives its expectations from core.roles.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -31,7 +32,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "read and edit the risk register": frozenset({"risk.view", "risk.edit"}),
     "read and edit KPIs": frozenset({"kpi.view", "kpi.edit"}),
     "read and edit budget drafts, record the board's decision": frozenset(
-        {"budget.view", "budget.edit", "budget.decide"}),
+        {"budget.view", "budget.edit", "budget.decide"}
+    ),
     "read budget proposals submitted to the board": frozenset({"budget.view_submitted"}),
     "read the RACI matrix": frozenset({"raci.view"}),
     "edit the RACI matrix": frozenset({"raci.edit"}),
@@ -46,10 +48,17 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 _BUSINESS = {
-    "see the shared dashboard", "read and edit the risk register", "read and edit KPIs",
-    "read and edit budget drafts, record the board's decision", "read budget proposals submitted to the board",
-    "read the RACI matrix", "edit the RACI matrix", "file and follow own intake requests", "review intake",
-    "read published reports", "read draft reports, generate and publish reports",
+    "see the shared dashboard",
+    "read and edit the risk register",
+    "read and edit KPIs",
+    "read and edit budget drafts, record the board's decision",
+    "read budget proposals submitted to the board",
+    "read the RACI matrix",
+    "edit the RACI matrix",
+    "file and follow own intake requests",
+    "review intake",
+    "read published reports",
+    "read draft reports, generate and publish reports",
     "sign joint decisions in own capacity",
 }
 # cio / ciso: "everything inside their organization" (business, settings and
@@ -97,9 +106,12 @@ def objects(org, people):
         "risk": make_risk(org, cio, title="Design table risk"),
         "kpi": KPIFactory(organization=org),
         "draft_budget": ProposalFactory(organization=org, fiscal_year=2027, status=ProposalStatus.DRAFT),
-        "submitted_budget": ProposalFactory(organization=org, fiscal_year=2028, status=ProposalStatus.SUBMITTED),
-        "draft_report": make_report(org, label="Q1", start="2026-01-01", end="2026-03-31",
-                                    status=ReportStatus.DRAFT),
+        "submitted_budget": ProposalFactory(
+            organization=org, fiscal_year=2028, status=ProposalStatus.SUBMITTED
+        ),
+        "draft_report": make_report(
+            org, label="Q1", start="2026-01-01", end="2026-03-31", status=ReportStatus.DRAFT
+        ),
         "published_report": make_report(org, label="Q4", start="2025-10-01", end="2025-12-31"),
         "own_intake": make_request(org, people[Role.CONTRIBUTOR], title="Mine"),
         "others_intake": make_request(org, cio, title="Not the contributor's"),
@@ -107,40 +119,62 @@ def objects(org, people):
 
 
 PROBES: dict[str, list[tuple[str, str, int]]] = {
-    "see the shared dashboard": [("get", "/o/acme/dashboard/", 200), ("get", "/api/v1/orgs/acme/dashboard/", 200)],
+    "see the shared dashboard": [
+        ("get", "/o/acme/dashboard/", 200),
+        ("get", "/api/v1/orgs/acme/dashboard/", 200),
+    ],
     "read and edit the risk register": [
-        ("get", "/o/acme/risks/", 200), ("get", "/o/acme/risks/{risk}/", 200),
-        ("get", "/api/v1/orgs/acme/risks/{risk}/", 200), ("post", "/api/v1/orgs/acme/risks/", 400)],
+        ("get", "/o/acme/risks/", 200),
+        ("get", "/o/acme/risks/{risk}/", 200),
+        ("get", "/api/v1/orgs/acme/risks/{risk}/", 200),
+        ("post", "/api/v1/orgs/acme/risks/", 400),
+    ],
     "read and edit KPIs": [
-        ("get", "/o/acme/kpis/", 200), ("get", "/api/v1/orgs/acme/kpis/{kpi}/", 200),
-        ("post", "/api/v1/orgs/acme/kpis/", 400)],
+        ("get", "/o/acme/kpis/", 200),
+        ("get", "/api/v1/orgs/acme/kpis/{kpi}/", 200),
+        ("post", "/api/v1/orgs/acme/kpis/", 400),
+    ],
     "read and edit budget drafts, record the board's decision": [
         ("get", "/o/acme/budget/{draft_budget}/", 200),
         ("get", "/api/v1/orgs/acme/budget/proposals/{draft_budget}/", 200),
-        ("post", "/api/v1/orgs/acme/budget/proposals/", 400)],
+        ("post", "/api/v1/orgs/acme/budget/proposals/", 400),
+    ],
     "read budget proposals submitted to the board": [
         ("get", "/o/acme/budget/{submitted_budget}/", 200),
-        ("get", "/api/v1/orgs/acme/budget/proposals/{submitted_budget}/", 200)],
-    "read the RACI matrix": [("get", "/o/acme/raci/", 200), ("get", "/api/v1/orgs/acme/raci/activities/", 200)],
+        ("get", "/api/v1/orgs/acme/budget/proposals/{submitted_budget}/", 200),
+    ],
+    "read the RACI matrix": [
+        ("get", "/o/acme/raci/", 200),
+        ("get", "/api/v1/orgs/acme/raci/activities/", 200),
+    ],
     "edit the RACI matrix": [("post", "/api/v1/orgs/acme/raci/activities/", 400)],
     "file and follow own intake requests": [
-        ("get", "/o/acme/intake/{own_intake}/", 200), ("get", "/api/v1/orgs/acme/intake/requests/{own_intake}/", 200),
-        ("post", "/api/v1/orgs/acme/intake/requests/", 400)],
+        ("get", "/o/acme/intake/{own_intake}/", 200),
+        ("get", "/api/v1/orgs/acme/intake/requests/{own_intake}/", 200),
+        ("post", "/api/v1/orgs/acme/intake/requests/", 400),
+    ],
     "review intake": [
-        ("get", "/o/acme/intake/settings/", 200), ("get", "/api/v1/orgs/acme/intake/settings/", 200),
-        ("post", "/api/v1/orgs/acme/intake/requests/{own_intake}/propose/", 400)],
+        ("get", "/o/acme/intake/settings/", 200),
+        ("get", "/api/v1/orgs/acme/intake/settings/", 200),
+        ("post", "/api/v1/orgs/acme/intake/requests/{own_intake}/propose/", 400),
+    ],
     "read published reports": [
         ("get", "/o/acme/reports/{published_report}/", 200),
-        ("get", "/api/v1/orgs/acme/reports/{published_report}/", 200)],
+        ("get", "/api/v1/orgs/acme/reports/{published_report}/", 200),
+    ],
     "read draft reports, generate and publish reports": [
-        ("get", "/o/acme/reports/{draft_report}/", 200), ("get", "/api/v1/orgs/acme/reports/{draft_report}/", 200)],
+        ("get", "/o/acme/reports/{draft_report}/", 200),
+        ("get", "/api/v1/orgs/acme/reports/{draft_report}/", 200),
+    ],
     "sign joint decisions in own capacity": [
-        ("post", "/api/v1/orgs/acme/budget/proposals/{draft_budget}/sign/", 400)],
+        ("post", "/api/v1/orgs/acme/budget/proposals/{draft_budget}/sign/", 400)
+    ],
     "manage memberships": [
-        ("get", "/o/acme/people/", 200), ("get", "/api/v1/orgs/acme/memberships/", 200),
-        ("post", "/api/v1/orgs/acme/memberships/", 400)],
-    "manage organization settings": [
-        ("get", "/o/acme/settings/", 200), ("patch", "/api/v1/orgs/acme/", 400)],
+        ("get", "/o/acme/people/", 200),
+        ("get", "/api/v1/orgs/acme/memberships/", 200),
+        ("post", "/api/v1/orgs/acme/memberships/", 400),
+    ],
+    "manage organization settings": [("get", "/o/acme/settings/", 200), ("patch", "/api/v1/orgs/acme/", 400)],
     "see security and membership events": [("get", "/o/acme/audit/", 200)],
 }
 # Row-level rules the design states: what a role that has a capability still
@@ -181,8 +215,9 @@ def test_each_role_gets_what_the_design_says(role, objects, client_as):
             if allowed and status != ok:
                 problems.append(f"{method.upper()} {path}: {status}, DESIGN.md lets {role} {capability}")
             if not allowed and status not in (403, 404):
-                problems.append(f"LEAK: {method.upper()} {path}: {status}, DESIGN.md does not let {role} "
-                                f"{capability}")
+                problems.append(
+                    f"LEAK: {method.upper()} {path}: {status}, DESIGN.md does not let {role} {capability}"
+                )
     for limited_role, method, template in ROW_LIMITS:
         if limited_role == role:
             path = _path(template, objects)

@@ -1,5 +1,6 @@
 """Hardening: a strict CSP on every page (no inline script or style anywhere),
 framing refused, referrer policy, session expiry, upload checks."""
+
 import re
 import time
 
@@ -52,7 +53,7 @@ def csp_problems(response) -> list[str]:
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
     org = Organization.objects.get(slug=DEMO_ORG["slug"])
     people = {m.role: m.user for m in org.memberships.select_related("user")}
     return org, people
@@ -85,7 +86,7 @@ def test_every_page_sends_strict_headers_and_has_no_inline_script_or_style(demo)
             for kwargs in candidates:
                 try:
                     response = clients[role].get(build_path(endpoint, kwargs))
-                except Exception as exc:  # noqa: BLE001 - a crash is a finding, keep going
+                except Exception as exc:
                     failures.append(f"{endpoint.name} as {role}: {exc.__class__.__name__}: {exc}")
                     continue
                 if response.status_code >= 500:
@@ -109,10 +110,12 @@ def test_every_page_sends_strict_headers_and_has_no_inline_script_or_style(demo)
 
 
 def test_inline_checks_catch_violations():
-    assert inline_problems('<script>alert(1)</script>') == ["inline <script>"]
+    assert inline_problems("<script>alert(1)</script>") == ["inline <script>"]
     assert inline_problems('<div style="color:red">') and inline_problems("<style>p{}</style>")
     assert inline_problems('<button onclick="x()">')
-    assert not inline_problems('<script src="/static/x.js"></script><svg class="qr-code"><path d="M1"/></svg>')
+    assert not inline_problems(
+        '<script src="/static/x.js"></script><svg class="qr-code"><path d="M1"/></svg>'
+    )
 
 
 def test_sessions_expire_after_inactivity(client, people, settings):
@@ -152,8 +155,11 @@ def test_a_repeated_page_view_does_not_write_the_session(client, people):
     client.get("/o/acme/welcome/")
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/o/acme/welcome/").status_code == 200
-    writes = [q["sql"] for q in queries.captured_queries if "django_session" in q["sql"]
-              and not q["sql"].lstrip().upper().startswith("SELECT")]
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if "django_session" in q["sql"] and not q["sql"].lstrip().upper().startswith("SELECT")
+    ]
     assert writes == []
     assert client.session["org"] == "acme"
 
@@ -169,7 +175,9 @@ def test_sessions_end_after_the_maximum_age_even_when_active(client, people, set
 
 
 def test_session_cookie_is_httponly_and_idle_limited(client, people, settings):
-    response = client.post("/accounts/login/", {"username": "board@acme.test", "password": "concord-demo-2026"})
+    response = client.post(
+        "/accounts/login/", {"username": "board@acme.test", "password": "concord-demo-2026"}
+    )
     cookie = response.cookies[settings.SESSION_COOKIE_NAME]
     assert cookie["httponly"] and int(cookie["max-age"]) == settings.SESSION_IDLE_SECONDS
     assert cookie["samesite"] == "Lax"
@@ -191,10 +199,15 @@ def test_production_cookies_and_transport():
     import subprocess
     import sys
 
-    code = ("from config.settings import production as p; print(p.SESSION_COOKIE_SECURE, p.CSRF_COOKIE_SECURE, "
-            "p.SESSION_COOKIE_HTTPONLY, p.SECURE_SSL_REDIRECT, p.SECURE_HSTS_SECONDS >= 31536000, p.X_FRAME_OPTIONS)")
-    env = {**os.environ, "SECRET_KEY": "s" * 10 + "-a-long-production-secret-0123456789-abcdefghijkl",
-           "ALLOWED_HOSTS": "concord.example.com"}
+    code = (
+        "from config.settings import production as p; print(p.SESSION_COOKIE_SECURE, p.CSRF_COOKIE_SECURE, "
+        "p.SESSION_COOKIE_HTTPONLY, p.SECURE_SSL_REDIRECT, p.SECURE_HSTS_SECONDS >= 31536000, p.X_FRAME_OPTIONS)"
+    )
+    env = {
+        **os.environ,
+        "SECRET_KEY": "s" * 10 + "-a-long-production-secret-0123456789-abcdefghijkl",
+        "ALLOWED_HOSTS": "concord.example.com",
+    }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True", "True", "True", "True", "DENY"]
 
@@ -203,18 +216,23 @@ def test_every_import_view_reads_uploads_through_the_checked_reader():
     """Imports go through core.tabular.read_rows (size and type checks)."""
     import inspect
 
-    importers = [e for e in all_endpoints() if e.name.split(":")[-1].startswith("import") or "import" in e.route]
+    importers = [
+        e for e in all_endpoints() if e.name.split(":")[-1].startswith("import") or "import" in e.route
+    ]
     assert importers, "no import pages found"
     for endpoint in importers:
         source = inspect.getsource(inspect.getmodule(endpoint.view_class))
         assert "read_rows" in source, f"{endpoint.name} does not use core.tabular.read_rows"
 
 
-@pytest.mark.parametrize("name,body,message", [
-    ("big.csv", b"a,b\n" + b"1,2\n" * 10, "larger than"),
-    ("x.exe", b"MZ....", "Only .csv and .xlsx"),
-    ("fake.xlsx", b"title\nnot a workbook", "not an Excel workbook"),
-])
+@pytest.mark.parametrize(
+    "name,body,message",
+    [
+        ("big.csv", b"a,b\n" + b"1,2\n" * 10, "larger than"),
+        ("x.exe", b"MZ....", "Only .csv and .xlsx"),
+        ("fake.xlsx", b"title\nnot a workbook", "not an Excel workbook"),
+    ],
+)
 def test_uploads_are_size_limited_and_type_checked(settings, name, body, message):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

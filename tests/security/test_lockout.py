@@ -1,6 +1,7 @@
 """Sign-in protection: lockout per account and client address (behind a trusted
 proxy, the forwarded address), a clear message, admin unlock, bad API tokens
 counted per address without ever refusing a valid token, and no user enumeration."""
+
 import re
 
 import pytest
@@ -15,13 +16,14 @@ PASSWORD = "concord-demo-2026"
 
 def _page(response, email) -> str:
     """The page with the e-mail typed and the per-request CSRF tokens blanked out."""
-    return re.sub(r'[A-Za-z0-9]{64}', "TOKEN", response.content.decode().replace(email, "X"))
+    return re.sub(r"[A-Za-z0-9]{64}", "TOKEN", response.content.decode().replace(email, "X"))
 
 
 def _fail(client, email, times, ip="10.0.0.1"):
     for _ in range(times):
-        response = client.post("/accounts/login/", {"username": email, "password": "wrong-password"},
-                               REMOTE_ADDR=ip)
+        response = client.post(
+            "/accounts/login/", {"username": email, "password": "wrong-password"}, REMOTE_ADDR=ip
+        )
     return response
 
 
@@ -34,24 +36,34 @@ def test_account_is_locked_after_five_failures_with_a_clear_message(secure, peop
     assert "sign-in is paused for 15 minutes" in response.content.decode()
     assert response["Retry-After"] == "900"
     # Even the right password is refused now from that address (account + address).
-    response = Client().post("/accounts/login/", {"username": "CIO@acme.test", "password": PASSWORD},
-                             REMOTE_ADDR="10.0.0.1")
+    response = Client().post(
+        "/accounts/login/", {"username": "CIO@acme.test", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1"
+    )
     assert response.status_code == 429
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.LOCKOUT).exists()
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.SIGN_IN_FAILED, actor_email="cio@acme.test").count() >= 5
+    assert (
+        SecurityEvent.objects.filter(
+            kind=SecurityEventKind.SIGN_IN_FAILED, actor_email="cio@acme.test"
+        ).count()
+        >= 5
+    )
     # Someone failing from elsewhere cannot lock the CIO out of their own address.
-    response = Client().post("/accounts/login/", {"username": "cio@acme.test", "password": PASSWORD},
-                             REMOTE_ADDR="10.9.9.9")
+    response = Client().post(
+        "/accounts/login/", {"username": "cio@acme.test", "password": PASSWORD}, REMOTE_ADDR="10.9.9.9"
+    )
     assert response.status_code == 302
 
 
 def test_failures_on_other_accounts_from_a_shared_address_lock_nobody_else(secure, people):
     client = Client()
     for n in range(6):
-        client.post("/accounts/login/", {"username": f"guess{n}@acme.test", "password": "x"}, REMOTE_ADDR="10.0.0.7")
+        client.post(
+            "/accounts/login/", {"username": f"guess{n}@acme.test", "password": "x"}, REMOTE_ADDR="10.0.0.7"
+        )
     # A colleague behind the same address (an office, a proxy) still signs in.
-    response = Client().post("/accounts/login/", {"username": "ciso@acme.test", "password": PASSWORD},
-                             REMOTE_ADDR="10.0.0.7")
+    response = Client().post(
+        "/accounts/login/", {"username": "ciso@acme.test", "password": PASSWORD}, REMOTE_ADDR="10.0.0.7"
+    )
     assert response.status_code == 302
 
 
@@ -60,8 +72,12 @@ def test_lockout_behind_a_proxy_keys_on_the_forwarded_client_address(secure, peo
     proxy = "172.18.0.2"  # every request reaches Concord from the reverse proxy
 
     def attempt(client_ip, password):
-        return Client().post("/accounts/login/", {"username": "cio@acme.test", "password": password},
-                             REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=client_ip)
+        return Client().post(
+            "/accounts/login/",
+            {"username": "cio@acme.test", "password": password},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=client_ip,
+        )
 
     for _ in range(5):
         response = attempt("203.0.113.9", "wrong-password")
@@ -72,18 +88,30 @@ def test_lockout_behind_a_proxy_keys_on_the_forwarded_client_address(secure, peo
     attempt_row = AccessAttempt.objects.get(username="cio@acme.test")
     assert attempt_row.ip_address == "203.0.113.9"
     # A client cannot choose its address: with one trusted proxy only the entry it added counts.
-    spoofed = Client().post("/accounts/login/", {"username": "cio@acme.test", "password": PASSWORD},
-                            REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.9")
+    spoofed = Client().post(
+        "/accounts/login/",
+        {"username": "cio@acme.test", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR="198.51.100.4, 203.0.113.9",
+    )
     assert spoofed.status_code == 429
 
 
 def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(secure, people):
     secure.TRUSTED_PROXY_COUNT = 0
     for n in range(5):
-        Client().post("/accounts/login/", {"username": "cio@acme.test", "password": "wrong"},
-                      REMOTE_ADDR="10.0.8.1", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
-    response = Client().post("/accounts/login/", {"username": "cio@acme.test", "password": PASSWORD},
-                             REMOTE_ADDR="10.0.8.1", HTTP_X_FORWARDED_FOR="198.51.100.99")
+        Client().post(
+            "/accounts/login/",
+            {"username": "cio@acme.test", "password": "wrong"},
+            REMOTE_ADDR="10.0.8.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    response = Client().post(
+        "/accounts/login/",
+        {"username": "cio@acme.test", "password": PASSWORD},
+        REMOTE_ADDR="10.0.8.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
     assert response.status_code == 429
 
 
@@ -95,9 +123,12 @@ def test_lockout_message_is_the_same_for_unknown_accounts(secure, people):
 
 
 def test_failed_sign_in_answers_do_not_reveal_accounts(secure, people):
-    a = Client().post("/accounts/login/", {"username": "cio@acme.test", "password": "nope"}, REMOTE_ADDR="10.0.2.1")
-    b = Client().post("/accounts/login/", {"username": "nobody@acme.test", "password": "nope"},
-                      REMOTE_ADDR="10.0.2.2")
+    a = Client().post(
+        "/accounts/login/", {"username": "cio@acme.test", "password": "nope"}, REMOTE_ADDR="10.0.2.1"
+    )
+    b = Client().post(
+        "/accounts/login/", {"username": "nobody@acme.test", "password": "nope"}, REMOTE_ADDR="10.0.2.2"
+    )
     assert a.status_code == b.status_code == 200
     assert _page(a, "cio@acme.test") == _page(b, "nobody@acme.test")
 
@@ -109,8 +140,9 @@ def test_password_reset_answers_do_not_reveal_accounts(secure, client, people, m
     assert known["Location"] == unknown["Location"]
     from core.models import OutboxJob
 
-    assert list(OutboxJob.objects.filter(task="core.send_password_reset").values_list("kwargs", flat=True)) == [
-        {"user_id": people["cio"].pk}]  # one e-mail queued, for the known account only
+    assert list(
+        OutboxJob.objects.filter(task="core.send_password_reset").values_list("kwargs", flat=True)
+    ) == [{"user_id": people["cio"].pk}]  # one e-mail queued, for the known account only
 
 
 def test_admin_unlocks_from_the_people_page(axes_on, client_as, people):
@@ -123,8 +155,9 @@ def test_admin_unlocks_from_the_people_page(axes_on, client_as, people):
     assert response.status_code == 302
     assert not AccessAttempt.objects.filter(username="board@acme.test").exists()
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.UNLOCK, subject=people["board"]).exists()
-    response = Client().post("/accounts/login/", {"username": "board@acme.test", "password": PASSWORD},
-                             REMOTE_ADDR="10.0.3.2")
+    response = Client().post(
+        "/accounts/login/", {"username": "board@acme.test", "password": PASSWORD}, REMOTE_ADDR="10.0.3.2"
+    )
     assert response.status_code == 302
 
 
@@ -163,7 +196,9 @@ def test_bad_api_tokens_lock_out_bad_tokens_from_the_address_but_never_a_valid_t
     assert same_address.get("/api/v1/me/").status_code == 200
     # Only the public prefix of a bad token is recorded, never the secret part.
     assert AccessAttempt.objects.filter(username="api-token", ip_address="10.0.5.1").exists()
-    assert SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_FAILED, actor_email="api-token:cnc_4wrong").exists()
+    assert SecurityEvent.objects.filter(
+        kind=SecurityEventKind.TOKEN_FAILED, actor_email="api-token:cnc_4wrong"
+    ).exists()
     assert not AccessAttempt.objects.filter(username__contains="secret").exists()
     assert not SecurityEvent.objects.filter(actor_email__contains="secret").exists()
 
@@ -183,8 +218,9 @@ def test_revoked_tokens_count_as_failures_but_expired_ones_say_they_expired(secu
     response = api.get("/api/v1/me/")
     assert response.status_code == 401 and "expired" in response.json()["detail"]
     assert not SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_FAILED).exists()
-    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + timedelta(days=1),
-                                                revoked_at=timezone.now())
+    ApiToken.objects.filter(pk=token.pk).update(
+        expires_at=timezone.now() + timedelta(days=1), revoked_at=timezone.now()
+    )
     assert api.get("/api/v1/me/").status_code == 401
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_FAILED).count() == 1
 

@@ -5,6 +5,7 @@ the same message (core.members.NOT_A_MEMBER), nothing about the other person.
 Each endpoint is called twice, once with an id (or e-mail) nobody has and once
 with the CIO of another organization; the answers must be identical.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -36,13 +37,30 @@ def _api_pair(client, method, path, body_for):
 
 
 API_WRITES = {
-    "risk owner": ("post", "/api/v1/orgs/acme/risks/", "owner",
-                   lambda who, ids: {"title": "T", "impact_statement": "I", "category": "cyber_attack",
-                                     "origin": "it", "owner": who}),
-    "mitigation owner": ("post", "/api/v1/orgs/acme/risk-mitigations/", "owner",
-                         lambda who, ids: {"risk": ids["risk"], "title": "M", "owner": who}),
-    "RACI party members": ("post", "/api/v1/orgs/acme/raci/parties/", "members",
-                           lambda who, ids: {"name": "Ops", "members": [who]}),
+    "risk owner": (
+        "post",
+        "/api/v1/orgs/acme/risks/",
+        "owner",
+        lambda who, ids: {
+            "title": "T",
+            "impact_statement": "I",
+            "category": "cyber_attack",
+            "origin": "it",
+            "owner": who,
+        },
+    ),
+    "mitigation owner": (
+        "post",
+        "/api/v1/orgs/acme/risk-mitigations/",
+        "owner",
+        lambda who, ids: {"risk": ids["risk"], "title": "M", "owner": who},
+    ),
+    "RACI party members": (
+        "post",
+        "/api/v1/orgs/acme/raci/parties/",
+        "members",
+        lambda who, ids: {"name": "Ops", "members": [who]},
+    ),
 }
 
 
@@ -60,17 +78,28 @@ def test_api_writes_answer_the_same(name, ids, client_as):
 
 def test_kpi_owner_by_email_answers_the_same(ids, client_as):
     client = client_as(Role.CIO, api=True)
-    base = {"name": "Patch time", "domain": "security", "unit": "days", "direction": "lower", "target": "5",
-            "warning": "7", "critical": "10", "frequency": "monthly"}
-    answers = [client.post("/api/v1/orgs/acme/kpis/", {**base, "owner": email}, format="json")
-               for email in (UNKNOWN_EMAIL, ids["outsider_email"])]
+    base = {
+        "name": "Patch time",
+        "domain": "security",
+        "unit": "days",
+        "direction": "lower",
+        "target": "5",
+        "warning": "7",
+        "critical": "10",
+        "frequency": "monthly",
+    }
+    answers = [
+        client.post("/api/v1/orgs/acme/kpis/", {**base, "owner": email}, format="json")
+        for email in (UNKNOWN_EMAIL, ids["outsider_email"])
+    ]
     assert [a.status_code for a in answers] == [400, 400]
     assert answers[0].json() == answers[1].json()
     assert answers[0].json()["errors"]["owner"] == [NOT_A_MEMBER]
 
 
-@pytest.mark.parametrize("path", ["/api/v1/orgs/acme/risks/", "/api/v1/orgs/acme/risk-mitigations/",
-                                  "/api/v1/orgs/acme/kpis/"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/orgs/acme/risks/", "/api/v1/orgs/acme/risk-mitigations/", "/api/v1/orgs/acme/kpis/"]
+)
 def test_api_owner_filters_answer_the_same(path, ids, client_as):
     client = client_as(Role.CIO, api=True)
     answers = [client.get(path, {"owner": who}) for who in (UNKNOWN_ID, ids["outsider"])]
@@ -88,16 +117,39 @@ def _page_answers(client, path, data_for, ids):
 
 
 PAGE_FORMS = {
-    "risk form owner": ("/o/acme/risks/new/", lambda who, ids: {
-        "title": "T", "impact_statement": "I", "category": "cyber_attack", "origin": "it", "owner": who,
-        "status": "identified"}),
-    "mitigation form owner": ("/o/acme/risks/{risk}/mitigations/new/", lambda who, ids: {
-        "title": "M", "owner": who, "status": "planned"}),
-    "KPI form owner": ("/o/acme/kpis/new/", lambda who, ids: {
-        "name": "K", "domain": "security", "unit": "days", "direction": "lower", "target": "5", "warning": "7",
-        "critical": "10", "frequency": "monthly", "owner": who}),
-    "RACI party members": ("/o/acme/raci/parties/", lambda who, ids: {"name": "Ops", "kind": "other",
-                                                                     "members": [who]}),
+    "risk form owner": (
+        "/o/acme/risks/new/",
+        lambda who, ids: {
+            "title": "T",
+            "impact_statement": "I",
+            "category": "cyber_attack",
+            "origin": "it",
+            "owner": who,
+            "status": "identified",
+        },
+    ),
+    "mitigation form owner": (
+        "/o/acme/risks/{risk}/mitigations/new/",
+        lambda who, ids: {"title": "M", "owner": who, "status": "planned"},
+    ),
+    "KPI form owner": (
+        "/o/acme/kpis/new/",
+        lambda who, ids: {
+            "name": "K",
+            "domain": "security",
+            "unit": "days",
+            "direction": "lower",
+            "target": "5",
+            "warning": "7",
+            "critical": "10",
+            "frequency": "monthly",
+            "owner": who,
+        },
+    ),
+    "RACI party members": (
+        "/o/acme/raci/parties/",
+        lambda who, ids: {"name": "Ops", "kind": "other", "members": [who]},
+    ),
 }
 
 
@@ -118,9 +170,17 @@ def test_intake_risk_owner_answers_the_same(org, ids, people, client_as):
     client = client_as(Role.CIO)
     texts = []
     for who in (UNKNOWN_ID, ids["outsider"]):
-        response = client.post(f"/o/acme/intake/{request.pk}/risks/", {
-            "title": "R", "impact_statement": "I", "category": "cyber_attack", "origin": "joint", "owner": who},
-            follow=True)
+        response = client.post(
+            f"/o/acme/intake/{request.pk}/risks/",
+            {
+                "title": "R",
+                "impact_statement": "I",
+                "category": "cyber_attack",
+                "origin": "joint",
+                "owner": who,
+            },
+            follow=True,
+        )
         texts.append([str(m) for m in response.context["messages"]])
     assert texts[0] == texts[1] and any(NOT_A_MEMBER in t for t in texts[0])
 

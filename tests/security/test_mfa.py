@@ -1,5 +1,6 @@
 """Two-factor authentication: enrolment, the sign-in step, recovery codes,
 "remember this device", and enforcement per role."""
+
 import re
 
 import pytest
@@ -32,8 +33,10 @@ def test_new_organizations_require_mfa_from_cio_ciso_and_admin(db):
     assert Organization().mfa_required_roles == ["cio", "ciso", "admin"]
 
 
-@pytest.mark.parametrize("role,required", [("cio", True), ("ciso", True), ("admin", True), ("board", False),
-                                           ("contributor", False)])
+@pytest.mark.parametrize(
+    "role,required",
+    [("cio", True), ("ciso", True), ("admin", True), ("board", False), ("contributor", False)],
+)
 def test_enforcement_follows_the_organization_roles(secure, client, people, role, required):
     response = _sign_in(client, people[role].email)
     assert response.status_code == 302
@@ -65,7 +68,9 @@ def test_enrolment_with_qr_code_then_recovery_codes_shown_once(secure, client, p
     page = client.get("/accounts/two-factor/set-up/").content.decode()
     assert "<svg" in page and 'class="qr-code"' in page and "style=" not in page
     device = TOTPDevice.objects.get(user=cio, confirmed=False)
-    response = client.post("/accounts/two-factor/set-up/", {"code": "000000" if totp_code(device) != "000000" else "111111"})
+    response = client.post(
+        "/accounts/two-factor/set-up/", {"code": "000000" if totp_code(device) != "000000" else "111111"}
+    )
     assert "That code is not right" in response.content.decode()
     _skip_throttle_delay(device)
     response = client.post("/accounts/two-factor/set-up/", {"code": totp_code(device)})
@@ -93,7 +98,9 @@ def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(secure, client, peopl
     assert response.status_code == 200 and "not right" in response.content.decode()
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.MFA_FAILED, actor=cio).exists()
     _skip_throttle_delay(device)
-    response = client.post("/accounts/two-factor/verify/", {"code": totp_code(device), "next": "/o/acme/welcome/"})
+    response = client.post(
+        "/accounts/two-factor/verify/", {"code": totp_code(device), "next": "/o/acme/welcome/"}
+    )
     assert response.status_code == 302 and response["Location"] == "/o/acme/welcome/"
     assert client.get("/o/acme/welcome/").status_code == 200
 
@@ -101,7 +108,9 @@ def test_sign_in_asks_for_the_code_and_refuses_a_wrong_one(secure, client, peopl
 def test_verify_ignores_an_offsite_next(secure, client, people):
     device = enrol_totp(people["cio"])
     _sign_in(client, people["cio"].email)
-    response = client.post("/accounts/two-factor/verify/", {"code": totp_code(device), "next": "https://evil.example/"})
+    response = client.post(
+        "/accounts/two-factor/verify/", {"code": totp_code(device), "next": "https://evil.example/"}
+    )
     assert response["Location"] == "/"
 
 

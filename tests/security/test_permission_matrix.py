@@ -12,6 +12,7 @@ another organization), against the expected-access table in
 Discovery is generic (tests/security/endpoints.py): new pages and operations
 are found as the apps add them; their URL arguments come from the demo data.
 """
+
 from __future__ import annotations
 
 import io
@@ -53,8 +54,9 @@ def world(db):
     call_command("seed_demo", stdout=io.StringIO())
     org = Organization.objects.get(slug=DEMO_ORG["slug"])
     people = {m.role: m.user for m in org.memberships.select_related("user")}
-    people[OUTSIDER] = member(OrganizationFactory(name="Globex", slug="globex"), Role.CIO,
-                              email="cio@globex.test")
+    people[OUTSIDER] = member(
+        OrganizationFactory(name="Globex", slug="globex"), Role.CIO, email="cio@globex.test"
+    )
     return org, people
 
 
@@ -86,8 +88,11 @@ def _page_endpoints():
 
 
 def test_every_page_has_a_rule():
-    missing = [MISSING_RULE.format(kind="Page", name=e.name, what="open it (and to submit it)")
-               for e in _page_endpoints() if e.name not in PAGES and not e.name.startswith("admin:")]
+    missing = [
+        MISSING_RULE.format(kind="Page", name=e.name, what="open it (and to submit it)")
+        for e in _page_endpoints()
+        if e.name not in PAGES and not e.name.startswith("admin:")
+    ]
     assert not missing, "\n".join(missing)
 
 
@@ -150,7 +155,9 @@ def _check_page_writes(path, post_rule, get_rule, clients, problems):
                 problems.append(f"WRITE BY ANONYMOUS: POST {path}: {status}")
         elif status not in (*DENIED, 405):
             label = "WRITE BY BOARD" if role == Role.BOARD else "WRITE WITHOUT PERMISSION"
-            problems.append(f"{label}: POST {path} as {role}: {status}, needs {post_rule or 'no POST at all'}")
+            problems.append(
+                f"{label}: POST {path} as {role}: {status}, needs {post_rule or 'no POST at all'}"
+            )
 
 
 def test_every_page_keeps_the_role_table(world):
@@ -181,8 +188,11 @@ def _operations():
 
 
 def test_every_api_operation_has_a_rule():
-    missing = [MISSING_RULE.format(kind="API operation", name=op, what=f"call {method} {path}")
-               for method, path, op in _operations() if op not in API_OPERATIONS]
+    missing = [
+        MISSING_RULE.format(kind="API operation", name=op, what=f"call {method} {path}")
+        for method, path, op in _operations()
+        if op not in API_OPERATIONS
+    ]
     assert not missing, "\n".join(missing)
 
 
@@ -194,8 +204,11 @@ def test_every_api_url_is_in_the_schema():
             resolved.add(resolve(path).url_name)
         except Resolver404:
             continue
-    undocumented = [e.name for e in all_endpoints()
-                    if e.route.startswith("api/v1/") and e.name.split(":")[-1] not in resolved]
+    undocumented = [
+        e.name
+        for e in all_endpoints()
+        if e.route.startswith("api/v1/") and e.name.split(":")[-1] not in resolved
+    ]
     assert not undocumented, f"API URLs missing from the OpenAPI schema: {undocumented}"
 
 

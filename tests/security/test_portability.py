@@ -1,5 +1,6 @@
 """Nothing lost: one organization exported as JSON and imported into an empty
 instance round-trips exactly; the import is all-or-nothing."""
+
 import io
 import json
 
@@ -15,8 +16,10 @@ from core.portability import export_organization, exported_models, import_organi
 def canonical(data: dict) -> dict:
     """The export with database ids replaced by each row's rank in its model,
     so that two instances holding the same data compare equal."""
-    ranks = {label: {record["id"]: n for n, record in enumerate(records)}
-             for label, records in data["models"].items()}
+    ranks = {
+        label: {record["id"]: n for n, record in enumerate(records)}
+        for label, records in data["models"].items()
+    }
     out = {"organization": data["organization"], "users": data["users"], "models": {}}
     for label, records in data["models"].items():
         schema = data["schema"][label]

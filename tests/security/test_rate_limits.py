@@ -1,6 +1,7 @@
 """Rate limits: each API token and each signed-in person has a budget of calls
 (429 with Retry-After past it), and password-reset requests are throttled per
 address and per e-mail with the same answer whether or not the account exists."""
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
@@ -55,7 +56,9 @@ def test_rates_come_from_the_environment():
     import subprocess
     import sys
 
-    code = "from config.settings import base; print(base.API_RATE_LIMITS['token'], base.API_RATE_LIMITS['user'])"
+    code = (
+        "from config.settings import base; print(base.API_RATE_LIMITS['token'], base.API_RATE_LIMITS['user'])"
+    )
     env = {**os.environ, "API_RATE_TOKEN": "50/hour", "API_RATE_USER": "7/min"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["50/hour", "7/min"]
@@ -111,11 +114,23 @@ def test_reset_requests_are_limited_per_client_address(reset_limits, people, mai
 def test_behind_a_proxy_the_reset_limit_uses_the_forwarded_address(reset_limits, people, mailoutbox):
     reset_limits.TRUSTED_PROXY_COUNT = 1
     for n in range(6):
-        Client().post("/accounts/password_reset/", {"email": f"p{n}@acme.test"}, REMOTE_ADDR="172.18.0.2",
-                      HTTP_X_FORWARDED_FOR="203.0.113.5")
-    blocked = Client().post("/accounts/password_reset/", {"email": "cio@acme.test"}, REMOTE_ADDR="172.18.0.2",
-                            HTTP_X_FORWARDED_FOR="203.0.113.5")
+        Client().post(
+            "/accounts/password_reset/",
+            {"email": f"p{n}@acme.test"},
+            REMOTE_ADDR="172.18.0.2",
+            HTTP_X_FORWARDED_FOR="203.0.113.5",
+        )
+    blocked = Client().post(
+        "/accounts/password_reset/",
+        {"email": "cio@acme.test"},
+        REMOTE_ADDR="172.18.0.2",
+        HTTP_X_FORWARDED_FOR="203.0.113.5",
+    )
     assert blocked.status_code == 429
-    colleague = Client().post("/accounts/password_reset/", {"email": "cio@acme.test"}, REMOTE_ADDR="172.18.0.2",
-                              HTTP_X_FORWARDED_FOR="198.51.100.7")
+    colleague = Client().post(
+        "/accounts/password_reset/",
+        {"email": "cio@acme.test"},
+        REMOTE_ADDR="172.18.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
     assert colleague.status_code == 302 and _queued_resets() == 1

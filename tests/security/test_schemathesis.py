@@ -7,6 +7,7 @@ Bounded: FUZZ_EXAMPLES valid-input examples per operation (default 6) and half
 as many invalid-input ones,
 so the whole schema runs in a few minutes on two cores.
 """
+
 import io
 import os
 
@@ -41,7 +42,9 @@ def fuzz_target(db):
     try:
         call_command("seed_demo", stdout=io.StringIO())
         cio = User.objects.get(email="cio@northwind.example")
-        _, key = services.api_token_create(actor=cio, name="schemathesis", scopes=["write", "sign", "security"])
+        _, key = services.api_token_create(
+            actor=cio, name="schemathesis", scopes=["write", "sign", "security"]
+        )
         schema = schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
         yield schema, {"Authorization": f"Bearer {key}"}, Organization.objects.get(slug=DEMO_ORG["slug"])
     finally:
@@ -52,8 +55,13 @@ def fuzz_target(db):
 def _fuzz(operation, mode, headers, slug, failures):
     examples = EXAMPLES if mode == GenerationMode.POSITIVE else max(2, EXAMPLES // 2)
 
-    @settings(max_examples=examples, deadline=None, derandomize=True, database=None,
-              suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         if case.path_parameters and "org_slug" in case.path_parameters:
@@ -64,7 +72,7 @@ def _fuzz(operation, mode, headers, slug, failures):
 
     try:
         run()
-    except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect every finding, then fail once
+    except (Exception, BaseExceptionGroup) as exc:
         failures.append(f"{operation.label} [{mode.value}]: {_summary(exc)}")
 
 

@@ -5,6 +5,7 @@ body carries ``version`` is called on a real demo row with a version that is
 not the row's current one, and must answer 409 without changing the row. The
 organization settings page (the one core page form) is checked the same way.
 """
+
 import io
 
 import pytest
@@ -64,7 +65,10 @@ def _stale_update(client, method, url):
         if client.get(url).json() != before:
             return False, f"the refused update of {url} changed the row"
         return True, ""
-    return None, f"{method.upper()} {url} with a stale version answered {response.status_code}: {response.content[:200]!r}"
+    return (
+        None,
+        f"{method.upper()} {url} with a stale version answered {response.status_code}: {response.content[:200]!r}",
+    )
 
 
 def test_every_versioned_resource_refuses_a_stale_update(demo):
@@ -97,8 +101,17 @@ def test_every_versioned_resource_refuses_a_stale_update(demo):
 
 def test_settings_page_refuses_a_stale_save(client, org, people):
     client.force_login(people["cio"])
-    data = {"name": "Acme", "currency": "EUR", "fiscal_year_start_month": 1, "risk_appetite": 9, "medium_from": 5,
-            "high_from": 10, "critical_from": 17, "report_schedule": "monthly", "version": org.version + 3}
+    data = {
+        "name": "Acme",
+        "currency": "EUR",
+        "fiscal_year_start_month": 1,
+        "risk_appetite": 9,
+        "medium_from": 5,
+        "high_from": 10,
+        "critical_from": 17,
+        "report_schedule": "monthly",
+        "version": org.version + 3,
+    }
     page = client.post("/o/acme/settings/", data).content.decode()
     assert "Someone else changed this record" in page
     org.refresh_from_db()

@@ -1,6 +1,7 @@
 """Step-up ("sudo mode"): signing a joint decision or changing security settings
 needs a second-factor check within STEP_UP_MAX_AGE, in the browser and through
 the API with a session; "Confirm it's you" asks for the code and returns."""
+
 import time
 
 import pytest
@@ -43,14 +44,22 @@ def _to_confirm(response):
 @pytest.mark.parametrize("path", SIGN_PAGES)
 def test_every_sign_page_asks_for_a_fresh_code(step_up_on, client_as, cio, path):
     enrol_totp(cio)
-    response = client_as("cio").post(path, {"decision": "approve"}, HTTP_REFERER="http://testserver/o/acme/raci/")
+    response = client_as("cio").post(
+        path, {"decision": "approve"}, HTTP_REFERER="http://testserver/o/acme/raci/"
+    )
     assert _to_confirm(response)
     assert "next=%2Fo%2Facme%2Fraci%2F" in response["Location"]
 
 
 def test_every_sign_and_withdraw_page_is_behind_step_up():
-    pages = [e for e in all_endpoints() if not e.is_api and e.name.split(":")[-1].endswith(("_sign", "_withdraw", "agreement_propose", "agreement_confirm",
-                                                              "acceptance_cancel"))]
+    pages = [
+        e
+        for e in all_endpoints()
+        if not e.is_api
+        and e.name.split(":")[-1].endswith(
+            ("_sign", "_withdraw", "agreement_propose", "agreement_confirm", "acceptance_cancel")
+        )
+    ]
     assert len(pages) == len(SIGN_PAGES)
     assert all(e.view_class.step_up_required for e in pages), [e.name for e in pages]
 
@@ -229,8 +238,9 @@ def test_signing_through_the_api_with_a_session_needs_a_fresh_code(step_up_on, c
 
 def test_security_changes_through_the_api_with_a_session_need_a_fresh_code(step_up_on, client_as, people):
     board = people["board"].memberships.get()
-    response = client_as("admin", api=True).patch(f"/api/v1/orgs/acme/memberships/{board.pk}/",
-                                                  {"role": "contributor"})
+    response = client_as("admin", api=True).patch(
+        f"/api/v1/orgs/acme/memberships/{board.pk}/", {"role": "contributor"}
+    )
     assert response.status_code == 403 and response.json()["code"] == "step_up_required"
 
 
@@ -243,12 +253,15 @@ def test_a_sign_token_needs_no_step_up(step_up_on, cio, raci_matrix):
     assert api.post("/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"}).status_code == 200
 
 
-def test_after_setting_up_a_second_factor_the_person_returns_and_can_sign(step_up_on, client_as, cio, raci_matrix):
+def test_after_setting_up_a_second_factor_the_person_returns_and_can_sign(
+    step_up_on, client_as, cio, raci_matrix
+):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     client = client_as("cio")
-    setup_url = client.post("/o/acme/raci/sign/", {"decision": "approve"},
-                            HTTP_REFERER="http://testserver/o/acme/raci/")["Location"]
+    setup_url = client.post(
+        "/o/acme/raci/sign/", {"decision": "approve"}, HTTP_REFERER="http://testserver/o/acme/raci/"
+    )["Location"]
     assert setup_url.startswith("/accounts/two-factor/set-up/")
     client.get(setup_url)
     device = TOTPDevice.objects.get(user=cio, confirmed=False)

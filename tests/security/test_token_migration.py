@@ -1,5 +1,6 @@
 """Migration 0004: tokens made before scopes and expiry keep reading and writing
 (not signing or security changes) and get an expiry; none is left "forever"."""
+
 from datetime import timedelta
 
 import pytest
@@ -18,8 +19,9 @@ def test_existing_tokens_get_read_write_scopes_and_an_expiry(settings):
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
     user = old.get_model("core", "User").objects.create(email="old@acme.test", password="!")
-    old.get_model("core", "ApiToken").objects.create(user=user, name="legacy", prefix="cnc_abcdef",
-                                                      key_hash="0" * 64)
+    old.get_model("core", "ApiToken").objects.create(
+        user=user, name="legacy", prefix="cnc_abcdef", key_hash="0" * 64
+    )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(AFTER)

@@ -1,6 +1,7 @@
 """Personal API tokens: read-only unless more is chosen, scopes enforced in the
 API's one chokepoint (403 naming the missing scope), expiry, and revocation of
 every token when the password changes (every path)."""
+
 from datetime import timedelta
 
 import pytest
@@ -45,7 +46,11 @@ def _client(user, scopes=None):
 
 def _refused_for(response, scope):
     body = response.json()
-    return response.status_code == 403 and body["code"] == "missing_scope" and f"'{scope}' scope" in body["detail"]
+    return (
+        response.status_code == 403
+        and body["code"] == "missing_scope"
+        and f"'{scope}' scope" in body["detail"]
+    )
 
 
 # ------------------------------------------------------ creation ----
@@ -139,9 +144,13 @@ def test_every_sign_and_withdraw_action_of_the_api_is_listed():
     found = set()
     for endpoint in all_endpoints():
         route = endpoint.route
-        if endpoint.is_api and ("sign/" in route or "withdraw" in route or "agreement/" in route
-                                or "acceptance/end" in route) \
-                and "decline" not in route:
+        if (
+            endpoint.is_api
+            and (
+                "sign/" in route or "withdraw" in route or "agreement/" in route or "acceptance/end" in route
+            )
+            and "decline" not in route
+        ):
             tail = route.split("(?P<org_slug>[a-z0-9-]+)/")[1].replace("(?P<pk>[^/.]+)", "X").rstrip("$")
             found.add(tail)
     assert found == listed
@@ -150,7 +159,9 @@ def test_every_sign_and_withdraw_action_of_the_api_is_listed():
 def test_a_sign_token_signs_a_joint_decision(people, raci_matrix):
     from core.models import SignOff
 
-    response = _client(people["cio"], ["sign"]).post("/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"})
+    response = _client(people["cio"], ["sign"]).post(
+        "/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"}
+    )
     assert response.status_code == 200, response.json()
     assert SignOff.objects.filter(signer=people["cio"], voided_at__isnull=True).exists()
 
@@ -174,19 +185,22 @@ def test_security_changes_need_the_security_scope(people):
 
 def test_the_organizations_two_factor_requirement_needs_the_security_scope(people, org):
     cio = people["cio"]
-    response = _client(cio, ["write"]).patch("/api/v1/orgs/acme/", {"mfa_required_roles": [],
-                                                                     "version": org.version})
+    response = _client(cio, ["write"]).patch(
+        "/api/v1/orgs/acme/", {"mfa_required_roles": [], "version": org.version}
+    )
     assert _refused_for(response, "security")
     org.refresh_from_db()
     assert org.mfa_required_roles == ["cio", "ciso", "admin"]
-    response = _client(cio, ["write", "security"]).patch("/api/v1/orgs/acme/", {"mfa_required_roles": ["cio"],
-                                                                                "version": org.version})
+    response = _client(cio, ["write", "security"]).patch(
+        "/api/v1/orgs/acme/", {"mfa_required_roles": ["cio"], "version": org.version}
+    )
     assert response.status_code == 200
 
 
 def test_session_calls_are_not_limited_by_scopes(client_as, org):
-    response = client_as("cio", api=True).patch("/api/v1/orgs/acme/", {"name": "Acme Group",
-                                                                        "version": org.version})
+    response = client_as("cio", api=True).patch(
+        "/api/v1/orgs/acme/", {"name": "Acme Group", "version": org.version}
+    )
     assert response.status_code == 200
 
 
@@ -208,8 +222,10 @@ def test_changing_the_password_revokes_every_token(client, people):
     services.api_token_create(actor=cio, name="two", scopes=["write"])
     services.api_token_create(actor=people["ciso"], name="someone else's")
     client.force_login(cio)
-    response = client.post("/accounts/password_change/", {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert response.status_code == 302
     assert _active(cio) == 0 and _active(people["ciso"]) == 1
     events = SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_REVOKED, subject=cio)
@@ -224,8 +240,10 @@ def test_a_refused_password_change_revokes_nothing(client, people):
     cio = people["cio"]
     services.api_token_create(actor=cio, name="one")
     client.force_login(cio)
-    client.post("/accounts/password_change/", {
-        "old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    client.post(
+        "/accounts/password_change/",
+        {"old_password": "wrong", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+    )
     assert _active(cio) == 1
 
 
@@ -235,7 +253,9 @@ def test_resetting_the_password_revokes_every_token(client, people):
     uid = urlsafe_base64_encode(force_bytes(cio.pk))
     response = client.get(f"/accounts/reset/{uid}/{default_token_generator.make_token(cio)}/")
     assert response.status_code == 302
-    response = client.post(response["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    response = client.post(
+        response["Location"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
     assert response.status_code == 302
     assert _active(cio) == 0
     assert SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_REVOKED, subject=cio).exists()
@@ -245,8 +265,10 @@ def test_a_password_set_in_the_admin_site_revokes_every_token(client, people, dj
     cio = people["cio"]
     services.api_token_create(actor=cio, name="one")
     client.force_login(django_user_model.objects.create_superuser(email="root@acme.test", password=PASSWORD))
-    response = client.post(f"/admin/core/user/{cio.pk}/password/", {
-        "password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    response = client.post(
+        f"/admin/core/user/{cio.pk}/password/",
+        {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"},
+    )
     assert response.status_code == 302
     assert _active(cio) == 0
 

@@ -7,6 +7,7 @@
 - A contributor sees nothing of the register through their own intake request:
   not on its page, in its fragments, in the API, in its history or in e-mails.
 """
+
 from __future__ import annotations
 
 import io
@@ -37,9 +38,23 @@ JUSTIFICATION = "Narwhalgrit justification for the spend"
 ITEM_TITLE = "Axolotlbeam firewall renewal"
 KPI_NAME = "Pangolinspark patch latency"
 INTAKE_TITLE = "Capybaradrum scheduling portal"
-BUSINESS_MARKERS = [RISK_TITLE, RISK_TITLE_NEW, RISK_IMPACT, RATIONALE, JUSTIFICATION, ITEM_TITLE, KPI_NAME,
-                    INTAKE_TITLE, "Zebracorn", "Quokkafire", "Wombatquill", "Narwhalgrit", "Axolotlbeam",
-                    "Pangolinspark", "Capybaradrum"]
+BUSINESS_MARKERS = [
+    RISK_TITLE,
+    RISK_TITLE_NEW,
+    RISK_IMPACT,
+    RATIONALE,
+    JUSTIFICATION,
+    ITEM_TITLE,
+    KPI_NAME,
+    INTAKE_TITLE,
+    "Zebracorn",
+    "Quokkafire",
+    "Wombatquill",
+    "Narwhalgrit",
+    "Axolotlbeam",
+    "Pangolinspark",
+    "Capybaradrum",
+]
 REGISTER_MARKERS = ["Zebracorn", "Quokkafire", "Wombatquill"]
 
 
@@ -49,12 +64,18 @@ def _leaks(text: str, markers) -> list[str]:
 
 def _body(response) -> str:
     if response.get("Content-Type", "").startswith(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml"):
+        "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    ):
         from openpyxl import load_workbook
 
         book = load_workbook(io.BytesIO(response.content), read_only=True)
-        return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
-                         for cell in row if cell is not None)
+        return "\n".join(
+            str(cell)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+            if cell is not None
+        )
     content = b"".join(response.streaming_content) if response.streaming else response.content
     return content.decode("utf-8", "replace")
 
@@ -65,18 +86,31 @@ def business(org, people):
     (so the change history holds it too), plus an export that is audited."""
     cio, ciso = people[Role.CIO], people[Role.CISO]
     risk = make_risk(org, cio, title=RISK_TITLE, impact_statement=RISK_IMPACT)
-    risk = risk_services.risk_update(actor=cio, risk=risk, expected_version=risk.version, title=RISK_TITLE_NEW)
+    risk = risk_services.risk_update(
+        actor=cio, risk=risk, expected_version=risk.version, title=RISK_TITLE_NEW
+    )
     assess(risk, cio, 4, 5, rationale=RATIONALE)
     assess(risk, ciso, 4, 4, rationale=RATIONALE)
     request_acceptance(risk, cio)
     proposal = ProposalFactory(organization=org, title="FY budget")
     ItemFactory(proposal=proposal, title=ITEM_TITLE, justification=JUSTIFICATION)
-    kpi = kpi_services.kpi_create(actor=cio, organization=org, name=KPI_NAME, key="pangolin", domain="security",
-                                  unit="days", direction="lower", target=Decimal("5"), warning=Decimal("7"),
-                                  critical=Decimal("10"), frequency="monthly")
+    kpi = kpi_services.kpi_create(
+        actor=cio,
+        organization=org,
+        name=KPI_NAME,
+        key="pangolin",
+        domain="security",
+        unit="days",
+        direction="lower",
+        target=Decimal("5"),
+        warning=Decimal("7"),
+        critical=Decimal("10"),
+        frequency="monthly",
+    )
     kpi_services.kpi_update(actor=cio, kpi=kpi, expected_version=kpi.version, description=JUSTIFICATION)
-    intake = intake_services.intake_request_create(actor=people[Role.CONTRIBUTOR], organization=org,
-                                                   **filing_values(title=INTAKE_TITLE))
+    intake = intake_services.intake_request_create(
+        actor=people[Role.CONTRIBUTOR], organization=org, **filing_values(title=INTAKE_TITLE)
+    )
     client = Client()
     client.force_login(cio)
     client.get("/o/acme/risks/export/?format=csv")
@@ -151,8 +185,9 @@ def test_the_admin_api_shows_no_business_content(org, people, business):
         if "get" not in methods:
             continue
         url = path.replace("{org_slug}", org.slug)
-        urls = [url] if "{" not in url else [re.sub(r"\{[^}]+\}", str(obj.pk), url)
-                                             for obj in business.values()]
+        urls = (
+            [url] if "{" not in url else [re.sub(r"\{[^}]+\}", str(obj.pk), url) for obj in business.values()]
+        )
         for candidate in urls:
             response = client.get(candidate)
             if response.status_code == 200:
@@ -173,19 +208,33 @@ def linked_intake(org, people, business, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         intake_services.intake_start_review(actor=cio, request=intake)
         intake.refresh_from_db()
-        intake_services.intake_propose_decision(actor=cio, request=intake, decision="approved",
-                                                rationale="Fine as proposed.", expected_version=intake.version)
+        intake_services.intake_propose_decision(
+            actor=cio,
+            request=intake,
+            decision="approved",
+            rationale="Fine as proposed.",
+            expected_version=intake.version,
+        )
         intake.refresh_from_db()
         intake_services.intake_sign(actor=cio, request=intake)
         intake.refresh_from_db()
         intake_services.intake_sign(actor=ciso, request=intake)
         intake.refresh_from_db()
-        intake_services.intake_create_risk(actor=cio, request=intake, title=RISK_TITLE, impact_statement=RISK_IMPACT,
-                                           category="cyber_attack", origin="security", owner=cio)
+        intake_services.intake_create_risk(
+            actor=cio,
+            request=intake,
+            title=RISK_TITLE,
+            impact_statement=RISK_IMPACT,
+            category="cyber_attack",
+            origin="security",
+            owner=cio,
+        )
     return intake
 
 
-def test_a_contributor_sees_nothing_of_the_register_through_their_request(org, people, linked_intake, client_as):
+def test_a_contributor_sees_nothing_of_the_register_through_their_request(
+    org, people, linked_intake, client_as
+):
     intake = linked_intake
     # The reviewers do see the risk raised from the request.
     assert RISK_TITLE in client_as(Role.CIO).get(f"/o/acme/intake/{intake.pk}/").content.decode()
@@ -203,8 +252,12 @@ def test_a_contributor_sees_nothing_of_the_register_through_their_request(org, p
     for label, response in reached.items():
         assert response.status_code == 200, label
         problems += [f"{label}: {m}" for m in _leaks(_body(response), REGISTER_MARKERS)]
-    problems += [f"e-mail “{m.subject}”: {leak}" for m in mail.outbox if intake.requester.email in m.to
-                 for leak in _leaks(m.subject + m.body, REGISTER_MARKERS)]
+    problems += [
+        f"e-mail “{m.subject}”: {leak}"
+        for m in mail.outbox
+        if intake.requester.email in m.to
+        for leak in _leaks(m.subject + m.body, REGISTER_MARKERS)
+    ]
     assert any(intake.requester.email in m.to for m in mail.outbox), "the requester is told of the decision"
     assert "Linked risks" not in _body(reached["page"])
     assert not problems, "\n".join(problems)

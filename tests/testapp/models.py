@@ -1,5 +1,6 @@
 """A minimal business object used to test core plumbing (sign-off, history,
 visibility) without depending on a domain app."""
+
 from django.db import models
 from simple_history.models import HistoricalRecords
 
@@ -9,7 +10,9 @@ from core.roles import Perm
 
 class Document(OrgScopedModel):
     title = models.CharField(max_length=100)
-    status = models.CharField(max_length=10, choices=[("draft", "Draft"), ("final", "Final")], default="draft")
+    status = models.CharField(
+        max_length=10, choices=[("draft", "Draft"), ("final", "Final")], default="draft"
+    )
 
     history = HistoricalRecords()
     view_permission = Perm.RISK_VIEW

@@ -1,4 +1,5 @@
 """manage.py export_org <slug> > org.json — one organization's data as JSON."""
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError

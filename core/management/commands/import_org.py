@@ -1,4 +1,5 @@
 """manage.py import_org org.json — recreate an exported organization here (all or nothing)."""
+
 import json
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +18,7 @@ class Command(BaseCommand):
         import sys
 
         try:
-            handle = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115
+            handle = sys.stdin if path == "-" else open(path, encoding="utf-8")
             with handle:
                 data = json.load(handle)
         except (OSError, ValueError) as exc:
@@ -26,6 +27,8 @@ class Command(BaseCommand):
             organization = import_organization(data)
         except DomainError as exc:
             raise CommandError(f"Import refused, nothing was written. {exc.message}") from exc
-        except Exception as exc:  # noqa: BLE001 - the transaction rolled back; say so plainly
-            raise CommandError(f"Import failed and nothing was written: {exc.__class__.__name__}: {exc}") from exc
+        except Exception as exc:
+            raise CommandError(
+                f"Import failed and nothing was written: {exc.__class__.__name__}: {exc}"
+            ) from exc
         self.stdout.write(self.style.SUCCESS(f"Imported {organization.name} ({organization.slug})."))

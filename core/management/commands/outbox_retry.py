@@ -1,5 +1,6 @@
 """Send again the background jobs that gave up (after fixing their cause,
 e.g. the mail settings). /healthz counts them under outbox.failed."""
+
 from django.core.management.base import BaseCommand
 
 from core import outbox

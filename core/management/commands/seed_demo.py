@@ -1,4 +1,5 @@
 """Create the Northwind Health demo organization. Safe to run twice."""
+
 import importlib
 
 from django.conf import settings

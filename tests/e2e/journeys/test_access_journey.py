@@ -1,5 +1,6 @@
 """Accessibility and small screens: the risk form with the keyboard alone,
 axe-core on the main pages, and the main pages at phone width."""
+
 import pytest
 from django.templatetags.static import static
 from django.urls import reverse
@@ -67,15 +68,25 @@ def test_the_risk_form_can_be_completed_with_the_keyboard_only(signed_in_page, o
 PAGES = {
     "dashboard": ("cio", lambda org: path("governance:dashboard", org)),
     "register": ("cio", lambda org: path("risks:register", org)),
-    "risk page": ("cio", lambda org: path("risks:detail", org, pk=Risk.objects.filter(organization=org)
-                                          .order_by("number").first().pk)),
+    "risk page": (
+        "cio",
+        lambda org: path(
+            "risks:detail", org, pk=Risk.objects.filter(organization=org).order_by("number").first().pk
+        ),
+    ),
     "scorecard": ("ciso", lambda org: path("kpis:scorecard", org)),
-    "budget proposal": ("cio", lambda org: path("budgets:proposal_detail", org,
-                                                pk=Proposal.objects.get(organization=org).pk)),
+    "budget proposal": (
+        "cio",
+        lambda org: path("budgets:proposal_detail", org, pk=Proposal.objects.get(organization=org).pk),
+    ),
     "RACI grid": ("cio", lambda org: path("governance:raci", org)),
     "intake queue": ("ciso", lambda org: path("governance:intake_list", org)),
-    "board report": ("board", lambda org: path("governance:report_detail", org,
-                                               pk=AlignmentReport.objects.get(organization=org).pk)),
+    "board report": (
+        "board",
+        lambda org: path(
+            "governance:report_detail", org, pk=AlignmentReport.objects.get(organization=org).pk
+        ),
+    ),
 }
 
 
@@ -96,16 +107,21 @@ def test_main_pages_have_no_serious_accessibility_violations(signed_in_page, peo
         response = page.goto(where(org))
         assert response.status == 200, f"{name}: {response.status}"
         assert page.get_by_role("heading", level=1).count() == 1, f"{name}: one h1"
-        findings += [dict(found, page=name) for found in axe_serious(page, static("vendor/axe-core/axe.min.js"))]
+        findings += [
+            dict(found, page=name) for found in axe_serious(page, static("vendor/axe-core/axe.min.js"))
+        ]
     assert_accessible(findings)
 
 
-@pytest.mark.parametrize("name,role,where", [
-    ("dashboard", "cio", lambda org: path("governance:dashboard", org)),
-    ("register", "cio", lambda org: path("risks:register", org)),
-    ("board report", "board", PAGES["board report"][1]),
-    ("intake form", "contributor", lambda org: path("governance:intake_create", org)),
-])
+@pytest.mark.parametrize(
+    "name,role,where",
+    [
+        ("dashboard", "cio", lambda org: path("governance:dashboard", org)),
+        ("register", "cio", lambda org: path("risks:register", org)),
+        ("board report", "board", PAGES["board report"][1]),
+        ("intake form", "contributor", lambda org: path("governance:intake_create", org)),
+    ],
+)
 def test_main_pages_fit_a_phone_screen(name, role, where, signed_in_page, people, org):
     _seed(org, people)
     page = signed_in_page(role, viewport=PHONE)

@@ -1,5 +1,6 @@
 """The CIO and the CISO review, co-sign and submit the budget proposal; the
 board member reads it and downloads the board PDF."""
+
 import io
 from decimal import Decimal
 
@@ -15,10 +16,18 @@ pytestmark = E2E
 
 
 def test_cio_and_ciso_cosign_and_submit_then_the_board_downloads_the_pdf(signed_in_page, org, tmp_path):
-    proposal = ProposalFactory(organization=org, fiscal_year=2027, title="Technology and security budget FY2027")
+    proposal = ProposalFactory(
+        organization=org, fiscal_year=2027, title="Technology and security budget FY2027"
+    )
     ItemFactory(proposal=proposal, title="EDR renewal", domain="security", amount=Decimal("180000"))
-    ItemFactory(proposal=proposal, title="Network refresh", domain="it", category="hardware", kind="capex",
-                amount=Decimal("75000"))
+    ItemFactory(
+        proposal=proposal,
+        title="Network refresh",
+        domain="it",
+        category="hardware",
+        kind="capex",
+        amount=Decimal("75000"),
+    )
     detail = path("budgets:proposal_detail", org, pk=proposal.pk)
 
     cio = signed_in_page("cio")

@@ -1,6 +1,7 @@
 """A contributor files a project through the intake questionnaire; the CISO
 asks a question, the contributor answers, the CIO and the CISO decide jointly
 and the contributor sees the decision."""
+
 from governance.models import IntakeRequest
 
 from ..conftest import E2E
@@ -18,13 +19,18 @@ def test_contributor_files_a_request_and_sees_the_joint_decision(signed_in_page,
     contributor.goto(path("governance:intake_create", org))
     contributor.get_by_label("Title").fill("Supplier portal for invoices")
     contributor.get_by_label("What is the project?").fill("A SaaS portal where suppliers upload invoices.")
-    contributor.get_by_label("Why does the business need it?").fill("Saves two days of manual keying a month.")
+    contributor.get_by_label("Why does the business need it?").fill(
+        "Saves two days of manual keying a month."
+    )
     contributor.get_by_label("Sponsor").fill("Chief Financial Officer")
     contributor.get_by_label("Estimated cost").fill("18000")
     # internal 1 + basic personal data 2 + supplier 1 = 4 points: medium tier.
     _answer(contributor, "How sensitive is the data it uses?", "Internal")
-    _answer(contributor, "Does it store or process information about people?",
-            "Basic personal data (names, contact details)")
+    _answer(
+        contributor,
+        "Does it store or process information about people?",
+        "Basic personal data (names, contact details)",
+    )
     _answer(contributor, "Will it be reachable from the internet?", "No")
     _answer(contributor, "Does a supplier host it, build it, or receive our data?", "Yes")
     _answer(contributor, "Does it change how people sign in?", "No")
@@ -43,7 +49,9 @@ def test_contributor_files_a_request_and_sees_the_joint_decision(signed_in_page,
     ciso = signed_in_page("ciso")
     ciso.goto(path("governance:intake_detail", org, pk=request.pk))
     ciso.get_by_text("Ask the requester for information").click()
-    ciso.get_by_label("Question for the requester").fill("Which supplier hosts it, and where is the data kept?")
+    ciso.get_by_label("Question for the requester").fill(
+        "Which supplier hosts it, and where is the data kept?"
+    )
     submit(ciso, "Ask and pause the clock")
     expect_message(ciso, "clock is paused")
     assert "Needs information" in ciso.locator(".page-header .lead").inner_text()

@@ -1,5 +1,6 @@
 """The CISO creates a personal API token on the profile page, a script pushes
 KPI measurements with it as a bearer token, and the scorecard shows them."""
+
 import json
 import urllib.error
 import urllib.request
@@ -24,16 +25,25 @@ def _push(url: str, token: str | None, payload: dict) -> tuple[int, dict]:
         headers["Authorization"] = f"Bearer {token}"
     request = urllib.request.Request(url, data=json.dumps(payload).encode(), headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 (the live server)
+        with urllib.request.urlopen(request, timeout=15) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
 
 
 def test_ciso_pushes_kpi_values_with_a_token_and_the_scorecard_shows_them(signed_in_page, live_server, org):
-    kpi = KPIFactory(organization=org, name="Endpoints with EDR", key="edr_coverage", domain="security",
-                     unit="percent", direction="higher", target=Decimal("95"), warning=Decimal("90"),
-                     critical=Decimal("80"), frequency="monthly")
+    kpi = KPIFactory(
+        organization=org,
+        name="Endpoints with EDR",
+        key="edr_coverage",
+        domain="security",
+        unit="percent",
+        direction="higher",
+        target=Decimal("95"),
+        warning=Decimal("90"),
+        critical=Decimal("80"),
+        frequency="monthly",
+    )
     latest = latest_expected_period(timezone.localdate(), "monthly")
     previous = shift_period(latest, "monthly", -1)
 
@@ -47,10 +57,12 @@ def test_ciso_pushes_kpi_values_with_a_token_and_the_scorecard_shows_them(signed
     assert "SIEM KPI push" in ciso.locator("main table").inner_text()
 
     endpoint = live_server.url + f"/api/v1/orgs/{org.slug}/kpis/measurements/bulk/"
-    payload = {"items": [
-        {"kpi": "edr_coverage", "period": previous.isoformat(), "value": "91.5"},
-        {"kpi": kpi.pk, "period": latest.isoformat(), "value": "97.2", "note": "From the EDR console"},
-    ]}
+    payload = {
+        "items": [
+            {"kpi": "edr_coverage", "period": previous.isoformat(), "value": "91.5"},
+            {"kpi": kpi.pk, "period": latest.isoformat(), "value": "97.2", "note": "From the EDR console"},
+        ]
+    }
     status, _body = _push(endpoint, None, payload)
     assert status in (401, 403), "no token, no write"
     assert not Measurement.objects.filter(kpi=kpi).exists()

@@ -1,5 +1,6 @@
 """The CIO fixes an ownership gap by clicking cells of the RACI grid: the row
 and the counters update in place (HTMX), without reloading the page."""
+
 from playwright.sync_api import expect
 
 from tests.governance.factories_raci import RaciActivityFactory, cell, standard_parties
@@ -51,4 +52,8 @@ def test_cio_clicks_cells_and_the_gap_disappears_in_place(signed_in_page, org):
     assert "OK" in page.locator(f"#activity-{healthy.pk} .raci-check").inner_text()
     page.reload()
     assert _tile(page, "Gaps") == "0"
-    assert page.locator(f"#activity-{activity.pk}").get_by_role("button", name="Patch management, CIO: A").is_visible()
+    assert (
+        page.locator(f"#activity-{activity.pk}")
+        .get_by_role("button", name="Patch management, CIO: A")
+        .is_visible()
+    )

@@ -1,5 +1,6 @@
 """The CIO generates an alignment report, follows its build and publishes it;
 the board member reads it, downloads the PDF and cannot open the register."""
+
 import io
 
 from pypdf import PdfReader

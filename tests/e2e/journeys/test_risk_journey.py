@@ -1,5 +1,6 @@
 """The CIO and the CISO take one risk from creation to a joint acceptance, each
 in their own browser, and the heat map places it."""
+
 from datetime import timedelta
 
 from django.utils import timezone
@@ -76,7 +77,9 @@ def test_cio_and_ciso_assess_agree_and_jointly_accept_a_risk(signed_in_page, peo
     # Above the appetite (12 > 9): the CIO requests a joint acceptance, both sign.
     assert "Above appetite" in cio.locator(".risk-badges").inner_text()
     acceptance = cio.locator("form[action$='/acceptance/request/']")
-    acceptance.get_by_label("Justification").fill("The platform is replaced in Q3; restores are tested monthly.")
+    acceptance.get_by_label("Justification").fill(
+        "The platform is replaced in Q3; restores are tested monthly."
+    )
     expiry = timezone.localdate() + timedelta(days=90)
     acceptance.get_by_label("Acceptance expires on").fill(expiry.isoformat())
     submit(cio, acceptance.get_by_role("button", name="Request joint acceptance"))
@@ -92,4 +95,3 @@ def test_cio_and_ciso_assess_agree_and_jointly_accept_a_risk(signed_in_page, peo
     assert "Accepted" in ciso.locator(".risk-badges").inner_text()
     risk.refresh_from_db()
     assert risk.status == "accepted"
-
