@@ -40,7 +40,7 @@ test-fast: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check . || true
+	$(VENV)/bin/ruff format --check .
 
 # Seeds the demo into a throwaway database, starts the app on a free port and
 # captures the main pages at desktop and phone widths into docs/screenshots/.
