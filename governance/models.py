@@ -1,5 +1,6 @@
-"""Governance models, split by sub-domain. Each module lists its models in __all__."""
+"""Governance models, one module per sub-domain (raci/, intake/, alignment/models.py).
+Each lists its models in __all__; importing them here registers them with Django."""
 
-from .intake import *  # noqa: F403
-from .raci import *  # noqa: F403
-from .reports import *  # noqa: F403
+from .alignment.models import *  # noqa: F403
+from .intake.models import *  # noqa: F403
+from .raci.models import *  # noqa: F403

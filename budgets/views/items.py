@@ -16,8 +16,8 @@ from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
 
-from . import presenters, selectors, services
-from .forms import (
+from .. import presenters, selectors, services
+from ..forms import (
     CHOICES_SHOWN,
     NO_MITIGATION,
     NO_RISK,

@@ -1,6 +1,6 @@
 """Proposal pages: list, create, the proposal page (summary, charts, items table,
 sign-off, history), workflow actions and exports. Item, option and risk-link
-pages live in ``item_views.py``."""
+pages live in ``items.py``."""
 
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
 from core.selectors import signoff_panel
 
-from . import export_jobs, presenters, selectors, services
-from .fiscal import fiscal_year_span
-from .forms import ApproveForm, ItemFilterForm, ItemForm, ProposalCreateForm, ProposalEditForm, ReturnForm
-from .models import SIGNOFF_PURPOSE, ProposalStatus
+from .. import export_jobs, presenters, selectors, services
+from ..fiscal import fiscal_year_span
+from ..forms import ApproveForm, ItemFilterForm, ItemForm, ProposalCreateForm, ProposalEditForm, ReturnForm
+from ..models import SIGNOFF_PURPOSE, ProposalStatus
 
 ITEMS_PER_PAGE = 25  # like the risk register and the intake queue
 

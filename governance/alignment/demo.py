@@ -20,10 +20,10 @@ from django.utils import timezone
 from core.money import money_text
 from core.roles import Role
 from core.services import record_creation
-from governance import alignment
+from governance.alignment import rules as alignment
+from governance.alignment import services
+from governance.alignment.selectors.reports import plain_summary
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
-from governance.selectors.reports import plain_summary
-from governance.services import reports as services
 from kpis import status as periods
 
 # How much of today's "good" was already in place, oldest quarter first.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from governance.services.reports import current_period, last_closed_period
+from governance.alignment.services import current_period, last_closed_period
 
 CURRENT, PREVIOUS = "current", "previous"
 

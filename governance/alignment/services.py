@@ -22,8 +22,8 @@ from core.models import Organization, User
 from core.permissions import has_perm
 from core.roles import Perm, Role
 from core.services import record_change, record_creation, record_deletion
+from governance.alignment.selectors.dashboard import shared_picture
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
-from governance.selectors.dashboard import shared_picture
 from kpis import status as periods
 
 SNAPSHOT_SCHEMA = 1
@@ -239,7 +239,7 @@ def build_snapshot(report: AlignmentReport, *, progress=None) -> dict:
         },
         trend=trend,
     )
-    from governance.selectors.reports import plain_summary
+    from governance.alignment.selectors.reports import plain_summary
 
     picture["summary"] = plain_summary(picture)
     return picture

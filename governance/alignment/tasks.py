@@ -10,7 +10,7 @@ from celery.schedules import crontab
 from django.db import DatabaseError, close_old_connections, connection
 
 from core import outbox
-from governance.services import reports as services
+from governance.alignment import services
 
 logger = logging.getLogger(__name__)
 

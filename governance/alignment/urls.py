@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.views import dashboard, reports
+from governance.alignment.views import dashboard, reports
 
 urlpatterns = [
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),

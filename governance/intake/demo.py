@@ -15,7 +15,7 @@ from core.models import SignOff
 from core.roles import Role
 from core.services import record_creation, signoff_sign
 
-from . import intake_rules
+from . import rules as intake_rules
 from .models import (
     CommentKind,
     IntakeComment,
@@ -25,7 +25,7 @@ from .models import (
     IntakeRequest,
     IntakeStatus,
 )
-from .services.intake import DECISION_PURPOSE, intake_settings_get, intake_sla_refresh
+from .services import DECISION_PURPOSE, intake_settings_get, intake_sla_refresh
 
 # title, sponsor, cost, (classification, personal data, internet, third party, auth, criticality),
 # status, calendar days since filing, decided after (days) or None

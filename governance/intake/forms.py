@@ -4,15 +4,15 @@ from core.forms import StyledFormMixin
 from core.members import MemberChoiceField, members_of
 from core.models import User
 
-from ..models import (
+from .models import (
     BusinessCriticality,
     DataClassification,
     IntakeDecision,
     IntakeSettings,
+    IntakeStatus,
     PersonalData,
     Tier,
 )
-from ..models.intake import IntakeStatus
 
 YES_NO = [(True, "Yes"), (False, "No")]
 

@@ -21,11 +21,10 @@ from django.utils import timezone
 from core.models import Organization
 from core.selectors import signoffs_waiting_for
 
-from .. import intake_rules
-from ..intake_rules import AT_RISK, BREACHED, ON_TRACK
-from ..models import IntakeRequest, IntakeSettings, IntakeStatus, Tier
-from ..models.intake import DECIDED_STATUSES, OPEN_STATUSES
-from ..services.intake import DECISION_PURPOSE, intake_settings_get
+from . import rules as intake_rules
+from .models import DECIDED_STATUSES, OPEN_STATUSES, IntakeRequest, IntakeSettings, IntakeStatus, Tier
+from .rules import AT_RISK, BREACHED, ON_TRACK
+from .services import DECISION_PURPOSE, intake_settings_get
 
 # "sla" (the default) puts the most urgent first: open requests whose clock
 # runs, by the moment their SLA is (or was) breached, i.e. by time left; then

@@ -38,8 +38,9 @@ from core.services import (
     signoff_withdraw,
 )
 
-from .. import intake_rules
-from ..models import (
+from . import rules as intake_rules
+from .models import (
+    OPEN_STATUSES,
     BusinessCriticality,
     CommentKind,
     DataClassification,
@@ -53,7 +54,6 @@ from ..models import (
     IntakeStatus,
     PersonalData,
 )
-from ..models.intake import OPEN_STATUSES
 
 DECISION_PURPOSE = "intake_decision"
 REQUEST_FIELDS = (
@@ -652,7 +652,7 @@ def intake_flag_breaches(*, now: datetime | None = None) -> int:
     """Flag open requests whose decision SLA has just been breached and e-mail
     the organization's reviewers (once per request). Returns how many. Reads
     only the newly breached requests, found by their stored SLA moments."""
-    from ..selectors.intake import breached_q
+    from .selectors import breached_q
 
     now = now or timezone.now()
     newly_breached = (
@@ -699,7 +699,7 @@ def intake_create_risk(
     residual risk of an approval with conditions) and link it to the request."""
     from risks.services import risk_create
 
-    from ..models import IntakeRiskLink
+    from .models import IntakeRiskLink
 
     _require_reviewer(actor, request.organization)
     if not request.is_decided:

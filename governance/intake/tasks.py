@@ -19,6 +19,6 @@ BEAT_SCHEDULE: dict = {
     name="governance.intake_flag_breaches", autoretry_for=(Exception,), retry_backoff=True, max_retries=3
 )
 def intake_flag_breaches() -> int:
-    from ..services.intake import intake_flag_breaches as flag
+    from .services import intake_flag_breaches as flag
 
     return flag()

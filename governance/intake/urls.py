@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import intake as views
+from . import views
 
 urlpatterns = [
     path("intake/", views.IntakeListView.as_view(), name="intake_list"),

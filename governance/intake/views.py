@@ -18,11 +18,9 @@ from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
 from core.selectors import signoff_panel
 
-from .. import intake_rules
-from ..forms import intake as forms
-from ..models import IntakeCondition, IntakeOption, IntakeRequest
-from ..selectors import intake as selectors
-from ..services import intake as services
+from . import forms, selectors, services
+from . import rules as intake_rules
+from .models import IntakeCondition, IntakeOption, IntakeRequest
 
 
 class IntakeMixin(OrgViewMixin):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from core.roles import Role
 from core.services import signoff_sign
 
+from . import services
 from .models import PartyKind, RaciActivity, RaciParty
-from .services import raci as services
 
 # (activity, party kind, letter): "" clears the cell.
 DELIBERATE_PROBLEMS = (

@@ -4,8 +4,8 @@ from core.forms import StyledFormMixin
 from core.members import MemberMultipleChoiceField, members_of
 from core.models import User
 
-from .. import raci_rules
-from ..models import CSF_CATEGORIES, PartyKind, ProcessArea
+from . import rules as raci_rules
+from .models import CSF_CATEGORIES, PartyKind, ProcessArea
 
 
 class PartyForm(StyledFormMixin, forms.Form):

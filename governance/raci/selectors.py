@@ -20,9 +20,9 @@ from core.permissions import has_perm
 from core.roles import Perm
 from core.selectors import JointStatus, signoff_status, signoffs_waiting_for, signoffs_with_log
 
-from .. import raci_rules
-from ..models import RaciActivity, RaciAssignment, RaciMatrix, RaciParty
-from ..services.raci import APPROVAL_PURPOSE
+from . import rules as raci_rules
+from .models import RaciActivity, RaciAssignment, RaciMatrix, RaciParty
+from .services import APPROVAL_PURPOSE
 
 PAGE_SIZE = 25
 SIGNOFF_LOG_LENGTH = 20

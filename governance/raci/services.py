@@ -21,8 +21,9 @@ from core.services import (
     signoff_withdraw,
 )
 
-from .. import raci_rules
-from ..models import (
+from . import rules as raci_rules
+from .library import DEFAULT_PARTIES, TEMPLATE_ACTIVITIES
+from .models import (
     CSF_CATEGORIES,
     PartyKind,
     ProcessArea,
@@ -31,7 +32,6 @@ from ..models import (
     RaciMatrix,
     RaciParty,
 )
-from ..raci_library import DEFAULT_PARTIES, TEMPLATE_ACTIVITIES
 
 APPROVAL_PURPOSE = "raci_approval"
 _CSF_CODES = {code for code, _ in CSF_CATEGORIES}

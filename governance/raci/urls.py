@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ..views import raci as views
+from . import views
 
 urlpatterns = [
     path("raci/", views.RaciGridView.as_view(), name="raci"),

@@ -17,13 +17,13 @@ from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
 from core.selectors import signoff_panel
 
-from .. import export_jobs, raci_rules
-from ..forms.raci import ActivityForm, GridFilterForm, PartyForm
-from ..models import RaciActivity, RaciParty
-from ..raci_library import TEMPLATE_ACTIVITIES
-from ..selectors import raci as selectors
-from ..services import raci as services
-from ..services.raci import APPROVAL_PURPOSE
+from .. import export_jobs
+from . import rules as raci_rules
+from . import selectors, services
+from .forms import ActivityForm, GridFilterForm, PartyForm
+from .library import TEMPLATE_ACTIVITIES
+from .models import RaciActivity, RaciParty
+from .services import APPROVAL_PURPOSE
 
 
 def _grid_filters(request) -> dict:

@@ -13,9 +13,9 @@ from django.urls import reverse
 from core.errors import ConflictError, DomainError
 from core.mixins import add_domain_error
 
-from . import services
-from .forms import AcceptanceRequestForm, AssessmentForm, DeclineForm
-from .views import RiskDetailView
+from .. import services
+from ..forms import AcceptanceRequestForm, AssessmentForm, DeclineForm
+from .pages import RiskDetailView
 
 
 class RiskActionView(RiskDetailView):

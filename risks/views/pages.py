@@ -1,6 +1,6 @@
 """Pages of the risk register: the register, a risk's page, its forms, the
 heat map and the "needs my assessment" queue. Workflow POSTs are in
-``risks.actions``; import and export in ``risks.views_io``."""
+``risks.views.actions``; import and export in ``risks.views.spreadsheets``."""
 
 from __future__ import annotations
 
@@ -17,11 +17,11 @@ from core.permissions import signing_role
 from core.roles import Perm
 from core.selectors import signoff_panel
 
-from . import heatmap, scoring, selectors, services
-from .filters import LEVEL_CHOICES
-from .forms import AcceptanceRequestForm, AssessmentForm, DeclineForm, MitigationForm, RiskForm
-from .models import Lens, Mitigation, Risk, RiskStatus
-from .pagination import RegisterPaginator
+from .. import heatmap, scoring, selectors, services
+from ..filters import LEVEL_CHOICES
+from ..forms import AcceptanceRequestForm, AssessmentForm, DeclineForm, MitigationForm, RiskForm
+from ..models import Lens, Mitigation, Risk, RiskStatus
+from ..pagination import RegisterPaginator
 
 PAGE_SIZE = 25
 FILTER_FIELDS = ("level", "status", "origin", "owner", "csf", "divergent", "appetite")

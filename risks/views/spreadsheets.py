@@ -16,9 +16,9 @@ from core.mixins import add_domain_error
 from core.roles import Perm
 from core.tabular import csv_response, read_rows
 
-from . import export_jobs, importing, selectors, services
-from .forms import ImportForm
-from .views import RiskPageMixin
+from .. import export_jobs, importing, selectors, services
+from ..forms import ImportForm
+from .pages import RiskPageMixin
 
 SESSION_KEY = "risks_import"
 

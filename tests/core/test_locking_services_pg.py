@@ -25,8 +25,10 @@ from core import exports, invitations, outbox
 from core import services as core
 from core.models import Membership
 from core.roles import Role
+from governance.alignment import services as reports
+from governance.intake import services as intake
 from governance.models import IntakeStatus
-from governance.services import intake, raci, reports
+from governance.raci import services as raci
 from kpis import services as kpis
 from risks import services as risks
 from risks.models import Risk
@@ -47,9 +49,9 @@ SERVICE_MODULES = [
     "risks/services.py",
     "kpis/services.py",
     "budgets/services.py",
-    "governance/services/intake.py",
-    "governance/services/raci.py",
-    "governance/services/reports.py",
+    "governance/intake/services.py",
+    "governance/raci/services.py",
+    "governance/alignment/services.py",
 ]
 LOCKS = {"select_for_update", "lock_for_update"}
 # Helpers that lock inside their caller's transaction; never called on their own.

@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .reports import DashboardViewSet, ReportViewSet
+from .views import DashboardViewSet, ReportViewSet
 
 ORG = r"orgs/(?P<org_slug>[a-z0-9-]+)"
 

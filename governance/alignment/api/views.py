@@ -14,10 +14,10 @@ from rest_framework.response import Response
 from core.api.base import ORG_SLUG_PARAMETER, ErrorSerializer, OrgScopedViewSet
 from core.permissions import signing_role
 from core.roles import Perm
+from governance.alignment import services
+from governance.alignment.selectors import reports as selectors
+from governance.alignment.selectors.dashboard import shared_picture
 from governance.models import AlignmentReport, ReportStatus
-from governance.selectors import reports as selectors
-from governance.selectors.dashboard import shared_picture
-from governance.services import reports as services
 
 CURRENT, PREVIOUS = "current", "previous"
 
@@ -249,7 +249,7 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         """The PDF, rendered from the frozen snapshot (identical to what was published)."""
         from core.errors import DomainError
         from core.pdf import pdf_response, render_pdf
-        from governance.views.reports import pdf_context
+        from governance.alignment.views.reports import pdf_context
 
         report = self.get_object()
         if not report.is_ready or not report.snapshot:

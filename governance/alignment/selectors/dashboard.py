@@ -25,11 +25,11 @@ from budgets import selectors as budget_selectors
 from core import cache as org_cache
 from core.models import SignOff, SignOffDecision
 from core.roles import Role
-from governance import alignment
+from governance.alignment import rules as alignment
+from governance.alignment.selectors import reports as report_selectors
+from governance.intake.models import OPEN_STATUSES
 from governance.models import IntakeRequest, RaciMatrix
-from governance.models.intake import OPEN_STATUSES
-from governance.selectors import raci as raci_selectors
-from governance.selectors import reports as report_selectors
+from governance.raci import selectors as raci_selectors
 from kpis import selectors as kpi_selectors
 from risks import selectors as risk_selectors
 
@@ -122,7 +122,7 @@ def budget_section(*, organization, user=None) -> dict:
 
 
 def raci_section(*, organization, user=None) -> dict:
-    """``governance.selectors.raci.raci_overview`` (gaps, overlaps and the first
+    """``governance.raci.selectors.raci_overview`` (gaps, overlaps and the first
     problem activities, by the RACI rules) with links to the matrix."""
     overview = raci_selectors.raci_overview(organization, user=user, limit=LIST_LIMIT)
     matrix = _url("governance:raci", organization)
@@ -134,8 +134,8 @@ def raci_section(*, organization, user=None) -> dict:
 
 def intake_section(*, organization, user=None, now=None) -> dict:
     """Open requests by SLA state with the most urgent few, decisions taken on
-    time: ``governance.selectors.intake.intake_overview`` (four queries)."""
-    from governance.selectors.intake import intake_overview
+    time: ``governance.intake.selectors.intake_overview`` (four queries)."""
+    from governance.intake.selectors import intake_overview
 
     overview = intake_overview(organization=organization, user=user, now=now, list_limit=LIST_LIMIT)
     listing = _url("governance:intake_list", organization)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 
 from core.formatting import score_change_text, share_text
-from governance import alignment
+from governance.alignment import rules as alignment
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
 from risks import heatmap
 

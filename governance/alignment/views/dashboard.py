@@ -8,11 +8,11 @@ from core.cache import DEFAULT_TIMEOUT
 from core.mixins import OrgViewMixin
 from core.permissions import signing_role
 from core.roles import Perm
-from governance import alignment
+from governance.alignment import rules as alignment
+from governance.alignment.forms import ReportGenerateForm
+from governance.alignment.selectors import reports as report_selectors
+from governance.alignment.selectors.dashboard import SIGNOFF_LIMIT_DAYS, dashboard_data
 from governance.definitions import definitions_html
-from governance.forms.reports import ReportGenerateForm
-from governance.selectors import reports as report_selectors
-from governance.selectors.dashboard import SIGNOFF_LIMIT_DAYS, dashboard_data
 
 
 class DashboardView(OrgViewMixin, TemplateView):

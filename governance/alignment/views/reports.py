@@ -16,11 +16,11 @@ from core.exports import export_or_queue
 from core.mixins import OrgViewMixin
 from core.roles import Perm
 from governance import export_jobs
+from governance.alignment import services
+from governance.alignment.forms import ReportGenerateForm
+from governance.alignment.selectors import reports as selectors
 from governance.definitions import definitions_html
-from governance.forms.reports import ReportGenerateForm
 from governance.models import ReportStatus
-from governance.selectors import reports as selectors
-from governance.services import reports as services
 
 PAGE_SIZE = 20
 

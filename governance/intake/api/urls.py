@@ -1,7 +1,7 @@
 from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
-from .intake import IntakeRequestViewSet, IntakeSettingsViewSet
+from .views import IntakeRequestViewSet, IntakeSettingsViewSet
 
 ORG = r"orgs/(?P<org_slug>[a-z0-9-]+)"
 

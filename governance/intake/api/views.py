@@ -1,6 +1,6 @@
 """API of project intake: requests (people who only file see their own), their
 workflow actions, options, conditions, comments, and the SLA settings.
-Serializers validate shape; every write goes through governance.services.intake."""
+Serializers validate shape; every write goes through governance.intake.services."""
 
 from __future__ import annotations
 
@@ -19,7 +19,8 @@ from core.api.base import (
 from core.roles import Perm
 from core.selectors import signoff_log
 
-from .. import intake_rules
+from .. import rules as intake_rules
+from .. import selectors, services
 from ..models import (
     BusinessCriticality,
     DataClassification,
@@ -30,8 +31,6 @@ from ..models import (
     IntakeSettings,
     PersonalData,
 )
-from ..selectors import intake as selectors
-from ..services import intake as services
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 FILE, REVIEW = Perm.INTAKE_FILE, Perm.INTAKE_REVIEW

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from .raci import RaciActivityViewSet, RaciMatrixViewSet, RaciPartyViewSet
+from .views import RaciActivityViewSet, RaciMatrixViewSet, RaciPartyViewSet
 
 ORG = r"orgs/(?P<org_slug>[a-z0-9-]+)"
 

@@ -1,6 +1,6 @@
 """API of the ownership (RACI) matrix: parties, activities with their cells and
 check, and the matrix itself (summary, template, joint approval).
-Serializers validate shape; every write goes through governance.services.raci."""
+Serializers validate shape; every write goes through governance.raci.services."""
 
 from __future__ import annotations
 
@@ -22,10 +22,9 @@ from core.members import MemberField
 from core.roles import Perm
 from core.selectors import signoff_log
 
-from .. import raci_rules
+from .. import rules as raci_rules
+from .. import selectors, services
 from ..models import CSF_CATEGORIES, PartyKind, ProcessArea, RaciActivity, RaciAssignment, RaciParty
-from ..selectors import raci as selectors
-from ..services import raci as services
 
 ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 READ, EDIT = Perm.RACI_VIEW, Perm.RACI_EDIT
