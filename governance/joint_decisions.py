@@ -3,8 +3,9 @@ and the approval of the ownership (RACI) matrix."""
 
 from core.joint import joint_decision
 
-from .models.intake import OPEN_STATUSES
-from .services import intake, raci
+from .intake import services as intake
+from .intake.models import OPEN_STATUSES
+from .raci import services as raci
 
 
 def _sign_intake(*, actor, subject, decision="approve", comment=""):

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from budgets.models import Proposal
+from governance.alignment import services as report_services
 from governance.models import AlignmentReport
-from governance.services import reports as report_services
 from risks.models import Risk
 from tests.governance.factories_reports import populate
 
