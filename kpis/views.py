@@ -13,12 +13,13 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.charts import AMBER, GREEN, GREY, RED, line_chart, sparkline
+from core.downloads import download
 from core.errors import DomainError
 from core.exports import export_or_queue
 from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
-from core.tabular import csv_response, read_rows
+from core.tabular import csv_file, read_rows
 
 from . import export_jobs, selectors, services
 from .forms import ImportForm, KPIForm, MeasurementFilterForm, MeasurementForm, ScorecardFilterForm
@@ -375,4 +376,5 @@ class ExportView(KpiViewMixin, View):
                 request, self.organization, key=export_jobs.VALUES_XLSX, parameters=parameters
             )
         rows = export_jobs.export_rows(export_jobs.measurements(request.user, self.organization, parameters))
-        return csv_response(EXPORT_HEADERS, rows, f"kpi-values-{org}-{timezone.localdate().isoformat()}.csv")
+        file = csv_file(EXPORT_HEADERS, rows, f"kpi-values-{org}-{timezone.localdate().isoformat()}.csv")
+        return download(request, self.organization, file, what="KPI values")

@@ -10,11 +10,12 @@ from django.shortcuts import redirect
 from django.utils import timezone
 from django.views.generic import TemplateView
 
+from core.downloads import download
 from core.errors import DomainError
 from core.exports import export_or_queue
 from core.mixins import add_domain_error
 from core.roles import Perm
-from core.tabular import csv_response, read_rows
+from core.tabular import csv_file, read_rows
 
 from . import export_jobs, importing, selectors, services
 from .forms import ImportForm
@@ -44,7 +45,9 @@ class ExportView(RiskPageMixin, TemplateView):
         )
         rows = importing.export_rows(risks, self.organization)
         name = f"{self.organization.slug}-risk-register-{timezone.localdate():%Y-%m-%d}.{fmt}"
-        return csv_response(importing.EXPORT_HEADERS, rows, name)
+        return download(
+            request, self.organization, csv_file(importing.EXPORT_HEADERS, rows, name), what="Risk register"
+        )
 
 
 class ImportView(RiskPageMixin, TemplateView):
