@@ -64,7 +64,9 @@ def test_large_export_is_prepared_by_the_worker_then_downloaded(
     assert 'filename="budget-FY2026-acme.pdf"' in download["Content-Disposition"]
     event = SecurityEvent.objects.get(kind=SecurityEventKind.EXPORT)
     assert (event.actor, event.detail) == (people["board"], f"{job.title} · budget-FY2026-acme.pdf")
-    assert download["Cache-Control"] == "private, no-store" and download["X-Content-Type-Options"] == "nosniff"
+    assert (
+        download["Cache-Control"] == "private, no-store" and download["X-Content-Type-Options"] == "nosniff"
+    )
 
 
 def test_only_the_requester_who_may_still_see_it_can_download(
