@@ -71,10 +71,13 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
     """``attachment; filename="..."`` with an ASCII fallback and, when the name
     has other characters, ``filename*=UTF-8''...`` (RFC 6266 / RFC 5987)."""
     name = safe_filename(filename)
-    fallback = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    fallback = _UNSAFE_ASCII.sub("_", fallback).strip(" ._") or "download"
-    if "." in name and "." not in fallback:
-        fallback += "." + name.rsplit(".", 1)[-1].encode("ascii", "ignore").decode("ascii")
+    # Accents dropped (é → e); any other character becomes "_".
+    letters = (c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    fallback = _UNSAFE_ASCII.sub("_", "".join(c if c.isascii() else "_" for c in letters))
+    stem, dot, extension = fallback.rpartition(".")
+    if dot and not stem.strip(" ._"):
+        fallback = "download." + extension
+    fallback = fallback.strip(" ._") or "download"
     header = f'{"inline" if inline else "attachment"}; filename="{fallback}"'
     if fallback != name:
         header += f"; filename*=UTF-8''{quote(name, safe='')}"
