@@ -80,7 +80,7 @@ def rows_digest(rows: list[dict]) -> str:
 
 
 def preview_max_age() -> int:
-    return int(getattr(settings, "IMPORT_PREVIEW_MAX_AGE", 3600))
+    return int(settings.IMPORT_PREVIEW_MAX_AGE)
 
 
 def preview_token(*, key: str, nonce: str, digest: str) -> str:
