@@ -41,16 +41,9 @@ def report_context(report) -> dict:
 
 
 def pdf_context(report) -> dict:
-    from pathlib import Path
-
-    from django.contrib.staticfiles import finders
-
-    # WeasyPrint reads the report's own print rules from the file (base_url is the project folder).
-    stylesheet = Path(finders.find("css/dashboard.css")).resolve().as_uri()
     return {
         "report": report,
         "org": report.organization,
-        "pdf_stylesheet": stylesheet,
         "definitions_html": definitions_html(),
         **report_context(report),
     }
