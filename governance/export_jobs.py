@@ -133,11 +133,11 @@ def _report_size(user, organization, parameters) -> int:
 
 
 def report_pdf(user, organization, parameters, progress) -> ExportFile:
-    from .views.reports import pdf_context
+    from .views.reports import pdf_context, pdf_template
 
     report = _report_authorize(user, organization, parameters)
     progress(20, "Laying out the report")
-    pdf = render_pdf("governance/reports/pdf.html", pdf_context(report))
+    pdf = render_pdf(pdf_template(report), pdf_context(report))
     slug = report.period_label.lower().replace(" ", "-").replace("–", "to")
     return ExportFile(pdf, f"alignment-report-{organization.slug}-{slug}.pdf", "application/pdf")
 

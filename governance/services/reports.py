@@ -26,7 +26,7 @@ from governance.models import AlignmentReport, BuildStatus, ReportStatus
 from governance.selectors.dashboard import shared_picture
 from kpis import status as periods
 
-SNAPSHOT_SCHEMA = 1
+SNAPSHOT_SCHEMA = 2  # 2: with the board pack (governance.selectors.board_pack)
 MAX_BUILD_ATTEMPTS = 6  # starts of one build (redeliveries and stall retries included) before giving up
 TREND_LENGTH = 8  # earlier published reports shown in a report's trend
 
@@ -239,9 +239,13 @@ def build_snapshot(report: AlignmentReport, *, progress=None) -> dict:
         },
         trend=trend,
     )
+    from governance.selectors.board_pack import board_pack
     from governance.selectors.reports import plain_summary
 
     picture["summary"] = plain_summary(picture)
+    if progress:
+        progress(90, "Putting the board pack together")
+    picture["pack"] = board_pack(report, picture, user=_reader_for(report))
     return picture
 
 

@@ -16,7 +16,7 @@ from core.exports import export_or_queue
 from core.mixins import OrgViewMixin
 from core.roles import Perm
 from governance import export_jobs
-from governance.definitions import definitions_html
+from governance.definitions import board_definitions_html, definitions_html
 from governance.forms.reports import ReportGenerateForm
 from governance.models import ReportStatus
 from governance.selectors import reports as selectors
@@ -32,12 +32,26 @@ def report_context(report) -> dict:
         return {"snapshot": None}
     thresholds = snapshot.get("organization", {}).get("thresholds") or report.organization.level_thresholds
     built_at = snapshot.get("built_at")
+    charts = selectors.picture_charts(snapshot, trend=snapshot.get("trend", []), thresholds=thresholds)
+    if snapshot.get("pack"):
+        from governance.selectors.board_pack_charts import pack_charts
+
+        charts.update(pack_charts(snapshot))
     return {
         "snapshot": snapshot,
         "built_at": datetime.fromisoformat(built_at) if built_at else None,
-        "charts": selectors.picture_charts(snapshot, trend=snapshot.get("trend", []), thresholds=thresholds),
+        "charts": charts,
         "currency": snapshot.get("organization", {}).get("currency", report.organization.currency),
     }
+
+
+def is_board_pack(report) -> bool:
+    """Reports built since the board pack carry it; earlier ones keep their own layout."""
+    return bool((report.snapshot or {}).get("pack"))
+
+
+def pdf_template(report) -> str:
+    return "governance/reports/pack_pdf.html" if is_board_pack(report) else "governance/reports/pdf.html"
 
 
 def pdf_context(report) -> dict:
@@ -51,7 +65,8 @@ def pdf_context(report) -> dict:
         "report": report,
         "org": report.organization,
         "pdf_stylesheet": stylesheet,
-        "definitions_html": definitions_html(),
+        "definitions_html": board_definitions_html() if is_board_pack(report) else definitions_html(),
+        "pdf": True,
         **report_context(report),
     }
 
@@ -92,6 +107,14 @@ class ReportDetailView(OrgViewMixin, TemplateView):
             user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
         )
         context.update(report=report, can_manage=self.can(Perm.REPORT_MANAGE), **report_context(report))
+        if is_board_pack(report) or not report.snapshot:
+            self.template_name = "governance/reports/pack_detail.html"
+            context["definitions_html"] = board_definitions_html()
+            context.setdefault("currency", report.organization.currency)
+        if context["can_manage"] and not report.is_published:
+            from governance.views.board_asks import asks_context
+
+            context.update(asks_context(report=report, user=self.request.user))
         if context["snapshot"]:
             context["kpi_table"] = selectors.kpi_rows_for_page(context["snapshot"].get("kpis") or {})
         if self.can(Perm.REPORT_MANAGE):
