@@ -24,9 +24,7 @@ from governance.glossary import glossary_entries
 from governance.models import ASK_PURPOSE, AlignmentReport, BoardAsk
 from governance.report_reasons import score_reasons
 from kpis import selectors as kpi_selectors
-from risks import scoring
 from risks import selectors as risk_selectors
-from risks.models import Assessment, Lens, Risk, RiskStatus, Treatment
 
 HEADLINE_MAX = 8
 TAKEN_LIMIT = 12
@@ -82,36 +80,6 @@ def _asks(report: AlignmentReport) -> list[dict]:
 # ---------------------------------------------------------------- risks ----
 
 
-def _words(likelihood, impact) -> str:
-    if not likelihood or not impact:
-        return "not assessed yet"
-    return (
-        f"{scoring.LIKELIHOOD_LABELS[likelihood].lower()} likelihood, "
-        f"{scoring.IMPACT_LABELS[impact].lower()} impact"
-    )
-
-
-def _risk_details(organization, user, ids: list[int]) -> dict[int, dict]:
-    """Likelihood and impact in words, treatment and its due date, and what the
-    CIO and the CISO each wrote, for these risks (two queries)."""
-    risks = risk_selectors.risk_scope(organization, user).filter(pk__in=ids).select_related("owner").in_bulk()
-    notes: dict[int, dict[str, str]] = {}
-    for risk_id, lens, rationale in Assessment.objects.filter(
-        risk_id__in=ids, lens__in=[Lens.CIO, Lens.CISO]
-    ).values_list("risk_id", "lens", "rationale"):
-        notes.setdefault(risk_id, {})[lens] = rationale
-    details = {}
-    for pk, risk in risks.items():
-        details[pk] = {
-            "in_words": _words(risk.inherent_likelihood, risk.inherent_impact),
-            "treatment": Treatment(risk.treatment).label if risk.treatment else "not decided yet",
-            "treatment_due": _iso(risk.due_date),
-            "cio_says": notes.get(pk, {}).get(Lens.CIO, ""),
-            "ciso_says": notes.get(pk, {}).get(Lens.CISO, ""),
-        }
-    return details
-
-
 def _with_details(rows: list[dict], details: dict[int, dict]) -> list[dict]:
     return [
         {**{k: v for k, v in row.items() if k != "url"}, **details.get(row["id"], {})}
@@ -120,53 +88,13 @@ def _with_details(rows: list[dict], details: dict[int, dict]) -> list[dict]:
     ]
 
 
-def _signers(signoffs: list[SignOff], before=None) -> dict[str, SignOff]:
-    """The latest approving sign-off per role (given no later than ``before``)."""
+def _signers(signoffs: list[SignOff]) -> dict[str, SignOff]:
+    """The latest approving sign-off per role."""
     chosen: dict[str, SignOff] = {}
     for row in sorted(signoffs, key=lambda s: s.signed_at):
-        if row.decision == SignOffDecision.APPROVE and (before is None or row.signed_at <= before):
+        if row.decision == SignOffDecision.APPROVE:
             chosen[row.role] = row
     return chosen
-
-
-def _accepted(organization, user) -> list[dict]:
-    """Every accepted risk in force: both signers by name, until when, and the
-    exposure left (current and residual level, expected annual loss). Two queries."""
-    risks = list(
-        risk_selectors.risk_scope(organization, user)
-        .filter(status=RiskStatus.ACCEPTED)
-        .select_related("owner")
-        .order_by("acceptance_expires_on", "number")
-    )
-    signoffs: dict[int, list[SignOff]] = {}
-    for row in SignOff.objects.filter(
-        content_type=ContentType.objects.get_for_model(Risk),
-        purpose=risk_selectors.ACCEPTANCE,
-        object_id__in=[r.pk for r in risks],
-    ).select_related("signer"):
-        signoffs.setdefault(row.object_id, []).append(row)
-    thresholds = organization.level_thresholds
-    rows = []
-    for risk in risks:
-        signed = _signers(signoffs.get(risk.pk, []), before=risk.accepted_at)
-        rows.append(
-            {
-                "id": risk.pk,
-                "reference": risk.reference,
-                "title": risk.title,
-                "cio": _name(signed[Role.CIO].signer) if Role.CIO in signed else None,
-                "ciso": _name(signed[Role.CISO].signer) if Role.CISO in signed else None,
-                "accepted_on": _iso(risk.accepted_at),
-                "until": _iso(risk.acceptance_expires_on),
-                "score": risk.inherent_score,
-                "level": scoring.level_key(risk.inherent_score, thresholds),
-                "residual_level": scoring.level_key(risk.residual_score, thresholds),
-                "in_words": _words(risk.inherent_likelihood, risk.inherent_impact),
-                "expected_annual_loss": money_text(risk.expected_annual_loss),
-                "justification": risk.acceptance_justification,
-            }
-        )
-    return rows
 
 
 # ------------------------------------------------------- decisions taken ----
@@ -283,7 +211,7 @@ def board_pack(report: AlignmentReport, picture: dict, *, user=None, now=None) -
     )
     risks = picture["risks"]
     ids = sorted({r["id"] for key in ("top", "above_appetite", "divergences") for r in risks[key]})
-    details = _risk_details(organization, user, ids)
+    details = risk_selectors.risk_board_details(organization, ids, user=user)
     pack = {
         "as_of": timezone.localtime(now).date().isoformat(),
         "to_date": timezone.localtime(now).date() < report.period_end,
@@ -300,7 +228,7 @@ def board_pack(report: AlignmentReport, picture: dict, *, user=None, now=None) -
         "top_risks": _with_details(risks["top"], details),
         "above_appetite": _with_details(risks["above_appetite"], details),
         "divergences": _with_details(risks["divergences"], details),
-        "accepted": _accepted(organization, user),
+        "accepted": risk_selectors.accepted_risks_signed(organization, user=user),
         "headline_kpis": _headline_kpis(organization, user, picture["kpis"]),
     }
     pack["sentences"] = _sentences(picture, pack)

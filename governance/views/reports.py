@@ -68,6 +68,7 @@ def pdf_context(report) -> dict:
         "definitions_html": board_definitions_html() if is_board_pack(report) else definitions_html(),
         "pdf": True,
         **report_context(report),
+        "appendix_kpis": ((report.snapshot or {}).get("kpis") or {}).get("items") or [],
     }
 
 
@@ -117,6 +118,7 @@ class ReportDetailView(OrgViewMixin, TemplateView):
             context.update(asks_context(report=report, user=self.request.user))
         if context["snapshot"]:
             context["kpi_table"] = selectors.kpi_rows_for_page(context["snapshot"].get("kpis") or {})
+            context["appendix_kpis"] = context["kpi_table"]["rows"]
         if self.can(Perm.REPORT_MANAGE):
             from core.history import history_entries
 
