@@ -98,6 +98,11 @@ def headline_kpis_choose(
                 "You proposed this selection yourself: the other executive confirms it.", field=FIELD
             )
         outcome, org.headline_kpis, org.headline_kpis_proposal = "in_force", ids, {}
+    elif proposal and sorted(proposal.get("ids") or []) == ids and proposal.get("by") == actor.pk:
+        raise DomainError(
+            "You already proposed this selection: the other executive confirms it by choosing the same.",
+            field=FIELD,
+        )
     else:
         outcome = "proposed"
         org.headline_kpis_proposal = {

@@ -29,8 +29,9 @@ def _inline(text: str) -> str:
     return html
 
 
-def render(text: str) -> str:
-    """The Markdown subset as HTML (headings one level down: the page has its own h1)."""
+def render(text: str, *, shift: int = 1) -> str:
+    """The Markdown subset as HTML, headings ``shift`` levels down (the page
+    has its own h1; the board pack's appendix puts them under its h3)."""
     out: list[str] = []
     paragraph: list[str] = []
     items: list[str] = []
@@ -49,7 +50,7 @@ def render(text: str) -> str:
         if not line or heading:
             flush()
             if heading:
-                level = min(len(heading.group(1)) + 1, 5)
+                level = min(len(heading.group(1)) + shift, 6)
                 out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
         elif line.startswith("- "):
             if paragraph:
@@ -107,4 +108,4 @@ def for_readers(text: str) -> str:
 
 @functools.cache
 def board_definitions_html() -> SafeString:
-    return mark_safe(render(for_readers(PATH.read_text(encoding="utf-8"))))  # noqa: S308 (escaped in render)
+    return mark_safe(render(for_readers(PATH.read_text(encoding="utf-8")), shift=3))  # noqa: S308 (escaped in render)

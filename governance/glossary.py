@@ -84,7 +84,7 @@ ABBREVIATIONS: dict[str, str] = {
 # Codes a reader cannot guess: reference prefixes and upper-case abbreviations.
 CODE_PATTERNS = (
     re.compile(r"\b([A-Z]{1,3}-)\d+"),  # R-012, IR-0042
-    re.compile(r"\b([A-Z]{2,5})\b"),  # SLA, ROSI, KPI…
+    re.compile(r"\b([A-Z]{2,5})\b(?!-\d)"),  # SLA, ROSI, KPI…
 )
 # Upper-case words that are ordinary words or units, not codes.
 PLAIN_WORDS = {"IT", "OK", "PDF", "USD", "EUR", "GBP", "CHF", "A4", "II"}

@@ -88,7 +88,7 @@ def board_ask_propose(
 def board_ask_sign(*, actor: User, ask: BoardAsk, decision: str = "approve", comment: str = ""):
     """Give one's part of the ask (confirm it, or reject it with a reason). Once
     both have approved, the draft is rebuilt so that the report carries it."""
-    _editable(ask.report)
+    _editable(AlignmentReport.objects.get(pk=ask.report_id))
     signoff = signoff_sign(actor=actor, subject=ask, purpose=ASK_PURPOSE, decision=decision, comment=comment)
     ask.refresh_from_db()
     if is_jointly_approved(ask, ASK_PURPOSE):
@@ -101,7 +101,7 @@ def board_ask_withdraw(*, actor: User, ask: BoardAsk) -> None:
     """Take an ask off a draft (either executive)."""
     if signing_role(actor, ask.organization) is None:
         raise NotAllowed("Only the CIO or the CISO can take a decision off the report.")
-    _editable(ask.report)
+    _editable(AlignmentReport.objects.get(pk=ask.report_id))
     confirmed = is_jointly_approved(ask, ASK_PURPOSE)
     report = ask.report
     record_deletion(ask, actor=actor)
