@@ -23,7 +23,8 @@ from core.services import record_creation
 from governance import alignment
 from governance.demo_board_pack import seed_asks, seed_headline_kpis
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
-from governance.report_reasons import score_reasons
+from governance.report_reasons import reasons_rest, score_reasons
+from governance.selectors.board_pack import pack_sentences
 from governance.selectors.reports import plain_summary
 from governance.services import reports as services
 from kpis import status as periods
@@ -100,6 +101,8 @@ def _earlier_snapshot(
             asks=[],
             taken=[],
         )
+        pack["reasons_rest"] = reasons_rest(snapshot["alignment"]["change"], pack["reasons"])
+        pack["sentences"] = pack_sentences(snapshot, pack)
     return snapshot
 
 

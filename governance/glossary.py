@@ -34,6 +34,11 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "No recent value",
         "A KPI whose value for the latest period has not been entered; it counts as not on target.",
     ),
+    ("Stale", "Same as “no recent value”: the KPI has not been measured for its latest period."),
+    ("Divergent", "A risk the CIO and the CISO score a level or more apart, without an agreed assessment."),
+    ("Intake", "How new projects are requested and decided: each project request is an intake request."),
+    ("Ownership gap / overlap", "An activity with no one accountable (gap) or with more than one (overlap)."),
+    ("Heat map", "A grid counting open risks by likelihood (across) and impact (up)."),
     ("SLA", "Service level: the number of business days within which a project request must be decided."),
     (
         "RACI",

@@ -122,3 +122,11 @@ def score_reasons(previous: dict | None, current: dict, *, limit: int = REASONS)
         )
     moves.sort(key=lambda m: -m["size"])
     return [{k: v for k, v in m.items() if k != "size"} for m in moves[:limit]]
+
+
+def reasons_rest(change: int | None, reasons: list[dict]) -> int:
+    """The points of the score's change the listed reasons do not account for
+    (smaller moves of other parts, rounding): 0 when they add up."""
+    if change is None or not reasons:
+        return 0
+    return change - sum(r["points"] for r in reasons)

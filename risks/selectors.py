@@ -490,8 +490,8 @@ def _in_words(likelihood, impact) -> str:
     if not likelihood or not impact:
         return "not assessed yet"
     return (
-        f"{scoring.LIKELIHOOD_LABELS[likelihood].lower()} likelihood, "
-        f"{scoring.IMPACT_LABELS[impact].lower()} impact"
+        f"likelihood: {scoring.LIKELIHOOD_LABELS[likelihood].lower()}; "
+        f"impact: {scoring.IMPACT_LABELS[impact].lower()}"
     )
 
 

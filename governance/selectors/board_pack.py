@@ -22,7 +22,7 @@ from core.roles import Role
 from core.selectors import signoff_status
 from governance.glossary import glossary_entries
 from governance.models import ASK_PURPOSE, AlignmentReport, BoardAsk
-from governance.report_reasons import score_reasons
+from governance.report_reasons import reasons_rest, score_reasons
 from kpis import selectors as kpi_selectors
 from risks import selectors as risk_selectors
 
@@ -169,7 +169,7 @@ def _headline_kpis(organization, user, kpis: dict) -> dict:
 # ------------------------------------------------------------- sentences ----
 
 
-def _sentences(picture: dict, pack: dict) -> list[str]:
+def pack_sentences(picture: dict, pack: dict) -> list[str]:
     """Three to five plain sentences on the state, for page 1."""
     a, risks, kpis = picture["alignment"], picture["risks"], picture["kpis"]
     lines = []
@@ -231,9 +231,10 @@ def board_pack(report: AlignmentReport, picture: dict, *, user=None, now=None) -
         "accepted": risk_selectors.accepted_risks_signed(organization, user=user),
         "headline_kpis": _headline_kpis(organization, user, picture["kpis"]),
     }
-    pack["sentences"] = _sentences(picture, pack)
+    pack["reasons_rest"] = reasons_rest(picture["alignment"].get("change"), pack["reasons"])
+    pack["sentences"] = pack_sentences(picture, pack)
     pack["glossary"] = glossary_entries(json.dumps([picture, pack], ensure_ascii=False))
     return pack
 
 
-__all__ = ["board_pack", "previous_report"]
+__all__ = ["board_pack", "pack_sentences", "previous_report"]
