@@ -21,7 +21,6 @@ from .concurrency import lock_for_update
 from .errors import DomainError, NotAllowed
 from .models import Organization, User
 from .permissions import signing_role
-from .roles import Role
 
 MAX_HEADLINE_KPIS = 8
 FIELD = "headline_kpis"
@@ -117,7 +116,3 @@ def headline_kpis_choose(
     org.save()
     organization.refresh_from_db()
     return outcome
-
-
-def other_role(role: str) -> str:
-    return Role.CISO.label if role == Role.CIO else Role.CIO.label

@@ -160,10 +160,15 @@ def _headline_kpis(organization, user, kpis: dict) -> dict:
     fallback = not chosen
     if fallback:  # not chosen yet: the KPIs most in need of attention
         chosen = [item["id"] for item in (kpis.get("items") or [])[:HEADLINE_MAX]]
-    return {
-        "items": kpi_selectors.kpi_headline(organization, chosen, user=user),
-        "chosen_jointly": not fallback,
-    }
+    items = kpi_selectors.kpi_headline(organization, chosen, user=user)
+    if not items and not fallback:  # the chosen KPIs are gone: show those most in need of attention
+        return _headline_kpis_fallback(organization, user, kpis)
+    return {"items": items, "chosen_jointly": not fallback}
+
+
+def _headline_kpis_fallback(organization, user, kpis: dict) -> dict:
+    chosen = [item["id"] for item in (kpis.get("items") or [])[:HEADLINE_MAX]]
+    return {"items": kpi_selectors.kpi_headline(organization, chosen, user=user), "chosen_jointly": False}
 
 
 # ------------------------------------------------------------- sentences ----
