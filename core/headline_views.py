@@ -22,6 +22,7 @@ OUTCOMES = {
 class HeadlineKpisView(OrgViewMixin, View):
     required_perm = Perm.ORG_SETTINGS
     post_perm = Perm.SIGN
+    step_up_required = True  # a part of a joint decision, like the settings page itself
 
     def get(self, request, org):
         return redirect("core:org_settings", org=org)

@@ -516,6 +516,12 @@ def risk_board_details(organization: Organization, ids, *, user=None) -> dict[in
     }
 
 
+def above_appetite_digests(organization: Organization, limit: int, *, user=None) -> list[dict]:
+    """The first ``limit`` risks above appetite, highest first, as ``risk_digest`` values (one query)."""
+    risks = risks_above_appetite(organization, limit, queryset=risk_scope(organization, user))
+    return [risk_digest(risk, organization) for risk in risks]
+
+
 def _acceptance_signers(signoffs: list[SignOff], accepted_at) -> dict[str, SignOff]:
     """The latest approving acceptance sign-off per role given by the acceptance."""
     chosen: dict[str, SignOff] = {}

@@ -27,6 +27,7 @@ from kpis import selectors as kpi_selectors
 from risks import selectors as risk_selectors
 
 HEADLINE_MAX = 8
+ABOVE_APPETITE_MAX = 60  # a longer list says how many more the register holds
 TAKEN_LIMIT = 12
 
 
@@ -215,7 +216,9 @@ def board_pack(report: AlignmentReport, picture: dict, *, user=None, now=None) -
         else timezone.make_aware(datetime.combine(report.period_start, datetime.min.time()))
     )
     risks = picture["risks"]
-    ids = sorted({r["id"] for key in ("top", "above_appetite", "divergences") for r in risks[key]})
+    # Every risk above appetite (up to ABOVE_APPETITE_MAX), not only the dashboard's first few.
+    above = risk_selectors.above_appetite_digests(organization, ABOVE_APPETITE_MAX, user=user)
+    ids = sorted({r["id"] for key in ("top", "divergences") for r in risks[key]} | {r["id"] for r in above})
     details = risk_selectors.risk_board_details(organization, ids, user=user)
     pack = {
         "as_of": timezone.localtime(now).date().isoformat(),
@@ -231,7 +234,7 @@ def board_pack(report: AlignmentReport, picture: dict, *, user=None, now=None) -
         "asks": _asks(report),
         "taken": _taken(organization, since, picture["budget"]),
         "top_risks": _with_details(risks["top"], details),
-        "above_appetite": _with_details(risks["above_appetite"], details),
+        "above_appetite": _with_details(above, details),
         "divergences": _with_details(risks["divergences"], details),
         "accepted": risk_selectors.accepted_risks_signed(organization, user=user),
         "headline_kpis": _headline_kpis(organization, user, picture["kpis"]),

@@ -30,6 +30,7 @@ def asks_context(*, report, user, data=None) -> dict:
 class _AskAction(OrgViewMixin, View):
     required_perm = Perm.REPORT_MANAGE
     post_perm = Perm.REPORT_MANAGE
+    step_up_required = True  # proposing, confirming and withdrawing are parts of a joint decision
 
     def report(self):
         return selectors.report_get(

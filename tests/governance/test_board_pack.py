@@ -179,6 +179,12 @@ def test_demo_board_pack_pdf_reads_in_order_and_matches_the_page(client):
         assert f"{risk['cio']} (CIO) and {risk['ciso']} (CISO)" in row
         assert human(risk["until"]) in row and human(risk["accepted_on"]) in row
 
+    # Every risk above appetite, with its treatment.
+    above = pack["above_appetite"]
+    assert len(above) == report.snapshot["risks"]["above_appetite_count"] > 8
+    table = rest[rest.index("Above appetite") : start]
+    assert all(flat(r["title"]) in table and r["treatment"] for r in above)
+
     # Top risks in business terms, and at most eight headline KPIs with trend words.
     for risk in pack["top_risks"]:
         assert flat(risk["title"]) in rest and risk["in_words"].capitalize() in rest
