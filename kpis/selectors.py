@@ -437,11 +437,18 @@ def kpi_overview(
 HEADLINE_TREND_PERIODS = 6
 
 
+MEANING_CHARS = 110
+
+
 def _meaning(description: str) -> str:
-    """The first sentence of a KPI's description: its one line of meaning."""
+    """A KPI's one line of meaning: the first sentence of its description, cut
+    at a word before ``MEANING_CHARS`` characters (with "…") when longer."""
     text = " ".join((description or "").split())
     end = text.find(". ")
-    return text if end < 0 else text[: end + 1]
+    sentence = text if end < 0 else text[: end + 1]
+    if len(sentence) <= MEANING_CHARS:
+        return sentence
+    return sentence[: MEANING_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
 
 
 def kpi_headline(organization, kpi_ids, *, user=None, today: date | None = None) -> list[dict]:
