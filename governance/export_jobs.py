@@ -133,13 +133,13 @@ def _report_size(user, organization, parameters) -> int:
 
 
 def report_pdf(user, organization, parameters, progress) -> ExportFile:
-    from .alignment.views.reports import pdf_context
+    from .alignment.views.reports import pdf_context, pdf_template
 
     report = _report_authorize(user, organization, parameters)
     progress(20, "Laying out the report")
     slug = report.period_label.lower().replace(" ", "-").replace("–", "to")
     return pdf_file(
-        "governance/reports/pdf.html", pdf_context(report), f"alignment-report-{organization.slug}-{slug}.pdf"
+        pdf_template(report), pdf_context(report), f"alignment-report-{organization.slug}-{slug}.pdf"
     )
 
 
