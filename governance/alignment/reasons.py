@@ -1,5 +1,5 @@
 """Why the alignment score moved between two reports: pure functions on the
-``alignment`` part of two snapshots (``governance.alignment.AlignmentScore.as_dict``
+``alignment`` part of two snapshots (``governance.alignment.rules.AlignmentScore.as_dict``
 plus its ``inputs``), no database.
 
 Each part adds ``effective weight × value × 100`` points to the score. The
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from governance import alignment
+from governance.alignment import rules as alignment
 
 REASONS = 3
 NOTICEABLE = 0.5  # points on the score; smaller moves are not a reason

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from core import outbox
 from core.errors import DomainError, NotAllowed
-from core.models import Organization, User
+from core.models import Organization, OrgScopedModel, User
 from core.permissions import has_perm, signing_role
 from core.roles import Perm, Role
 from core.selectors import is_jointly_approved
@@ -28,7 +28,6 @@ from core.validation import text_problem
 from governance.alignment.selectors.dashboard import shared_picture
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
-from risks.models import Risk
 
 SNAPSHOT_SCHEMA = 2  # 2: with the board pack (governance.alignment.selectors.board_pack)
 MAX_BUILD_ATTEMPTS = 6  # starts of one build (redeliveries and stall retries included) before giving up
@@ -518,7 +517,7 @@ def board_ask_propose(
     recommendation: str,
     deadline: date,
     amount: Decimal | None = None,
-    risk: Risk | None = None,
+    risk: OrgScopedModel | None = None,  # a risk of the organization
 ) -> BoardAsk:
     """Add an ask to a draft: the proposer's part of the joint decision is given
     with it; the other executive confirms (``board_ask_sign``)."""

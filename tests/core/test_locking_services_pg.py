@@ -240,6 +240,18 @@ def _intake_condition(w):
     return intake.intake_condition_add(actor=w.cio, request=w.request(), text="SSO before go-live")
 
 
+def _board_ask(w):
+    return reports.board_ask_propose(
+        actor=w.cio,
+        report=w.report(),
+        kind="budget",
+        title="Approve the budget",
+        recommendation="Approve it.",
+        deadline=date.today() + timedelta(days=30),
+        amount=Decimal("1000"),
+    )
+
+
 CASES = {
     # core
     "core.signoff_sign": lambda w: core.signoff_sign(
@@ -474,6 +486,8 @@ CASES = {
         w.report(),
         reports.reports_retry_stalled(now=timezone.now() + timedelta(hours=2)),
     ),
+    "reports.board_ask_propose": lambda w: _board_ask(w),
+    "reports.board_ask_sign": lambda w: reports.board_ask_sign(actor=w.ciso, ask=_board_ask(w)),
     # invitations, exports and the outbox (core modules besides services)
     "core.invitation_create": _invitation,
     "core.membership_invite": lambda w: core.membership_invite(

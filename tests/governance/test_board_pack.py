@@ -22,7 +22,7 @@ from core.headline import MAX_HEADLINE_KPIS, headline_kpis_choose
 from core.models import Organization, OutboxJob, User
 from core.pdf import render_pdf
 from core.selectors import is_jointly_approved
-from governance import alignment
+from governance.alignment import rules as alignment
 from governance.alignment import services
 from governance.alignment import services as board_asks
 from governance.alignment.glossary import unexplained_codes
