@@ -132,8 +132,6 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             purpose=SIGNOFF_PURPOSE,
             user=self.request.user,
             title="Joint sign-off for submission",
-            sign_url=reverse("budgets:proposal_sign", args=[self.organization.slug, proposal.pk]),
-            withdraw_url=reverse("budgets:proposal_withdraw", args=[self.organization.slug, proposal.pk]),
             can_sign=proposal.status == ProposalStatus.JOINT_REVIEW,
         )
         return context

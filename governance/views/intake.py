@@ -184,8 +184,6 @@ class IntakeDetailView(IntakeMixin, TemplateView):
                 subject=obj,
                 purpose=services.DECISION_PURPOSE,
                 user=self.request.user,
-                sign_url=reverse("governance:intake_sign", args=[org, obj.pk]),
-                withdraw_url=reverse("governance:intake_withdraw", args=[org, obj.pk]) if obj.is_open else "",
                 title="Joint decision",
                 can_sign=obj.is_open and bool(obj.proposed_decision),
             ),

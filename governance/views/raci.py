@@ -76,8 +76,6 @@ class RaciGridView(RaciMixin, TemplateView):
             subject=matrix,
             purpose=APPROVAL_PURPOSE,
             user=self.request.user,
-            sign_url=reverse("governance:raci_sign", args=[org]),
-            withdraw_url=reverse("governance:raci_withdraw", args=[org]),
             title="Joint approval of the matrix",
             can_sign=grid.total > 0,
         )
