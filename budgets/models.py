@@ -40,8 +40,6 @@ EDITABLE_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.JOINT_REVIEW)
 SIGNOFF_PURPOSE = "submission"
 
 
-
-
 class Category(models.TextChoices):
     PEOPLE = "people", "People"
     SOFTWARE = "software", "Software"
