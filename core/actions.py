@@ -47,6 +47,7 @@ class ServiceActionMixin:
     # or a full reload of the page (204 + HX-Refresh) when htmx_refresh is set.
     htmx_template: str | None = None
     htmx_refresh = False
+    htmx_trigger = ""  # an event for the page's other fragments (HX-Trigger), e.g. "raci-changed"
 
     def perform(self, form):
         """Call the one service; return what it returns (used by the message and URL)."""
@@ -54,6 +55,9 @@ class ServiceActionMixin:
 
     def get_success_message(self, result) -> str:
         return self.success_message
+
+    def get_message_level(self, result) -> int:
+        return messages.SUCCESS
 
     def get_success_url(self, result=None) -> str:
         raise NotImplementedError
@@ -70,10 +74,13 @@ class ServiceActionMixin:
     def succeeded(self, result):
         message = self.get_success_message(result)
         if message:
-            messages.success(self.request, message)
+            messages.add_message(self.request, self.get_message_level(result), message)
         if getattr(self.request, "htmx", False):
             if self.htmx_template:
-                return render(self.request, self.htmx_template, self.get_htmx_context(result))
+                response = render(self.request, self.htmx_template, self.get_htmx_context(result))
+                if self.htmx_trigger:
+                    response["HX-Trigger"] = self.htmx_trigger
+                return response
             if self.htmx_refresh:
                 response = HttpResponse(status=204)
                 response["HX-Refresh"] = "true"
@@ -118,9 +125,13 @@ class ActionView(ServiceActionMixin, OrgViewMixin, View):
         return self.succeeded(result)
 
     def form_invalid(self, form, status: int = 400):
-        """Default: the form's first error as a message on the page returned to."""
-        errors = [str(e) for field_errors in form.errors.values() for e in field_errors]
-        return self.refused(DomainError(errors[0] if errors else "Check the form and try again."))
+        """Default: each of the form's errors as a message ("Label: error") on the
+        page returned to."""
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(self.request, f"{label}: {error}" if label else error)
+        return redirect(self.get_failure_url())
 
     def refused(self, exc: DomainError, form=None):
         if form is not None and self.refusal_on_form:
@@ -137,7 +148,10 @@ class ActionView(ServiceActionMixin, OrgViewMixin, View):
 
 class ServiceFormMixin(ServiceActionMixin):
     """For a ``FormView``: a valid form is saved through ``perform(form)``; a
-    refusal goes on the form and the page is shown again."""
+    refusal goes on the form and the page is shown again (a stale version as a
+    form-wide error, with the ``conflict`` flag and ``conflict_status``)."""
+
+    conflict_status = 200
 
     def form_valid(self, form):
         try:
@@ -147,11 +161,11 @@ class ServiceFormMixin(ServiceActionMixin):
         return self.succeeded(result)
 
     def form_refused(self, form, exc: DomainError):
-        """A stale version answers 409 with the page's ``conflict`` flag; any other
-        refusal goes on the field it names."""
         if isinstance(exc, ConflictError):
             form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form, conflict=True), status=409)
+            return self.render_to_response(
+                self.get_context_data(form=form, conflict=True), status=self.conflict_status
+            )
         add_domain_error(form, exc)
         return self.form_invalid(form)
 

@@ -31,7 +31,9 @@ joint_decision(
     label="Intake decision",
     sign=_sign_intake,
     withdraw=_withdraw_intake,
-    page_url=lambda request: reverse("governance:intake_detail", args=[request.organization.slug, request.pk]),
+    page_url=lambda request: reverse(
+        "governance:intake_detail", args=[request.organization.slug, request.pk]
+    ),
     api_url=lambda request: reverse(
         "api:intake-request-detail", kwargs={"org_slug": request.organization.slug, "pk": request.pk}
     ),

@@ -179,6 +179,7 @@ class RiskFormView(ServiceFormMixin, RiskPageMixin, FormView):
 
     template_name = "risks/risk_form.html"
     form_class = RiskForm
+    conflict_status = 409
 
     def dispatch(self, request, *args, **kwargs):
         self.risk = None
@@ -251,6 +252,7 @@ class MitigationFormView(ServiceFormMixin, RiskPageMixin, FormView):
 
     template_name = "risks/mitigation_form.html"
     form_class = MitigationForm
+    conflict_status = 409
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
