@@ -211,9 +211,10 @@ class ProposalDeleteView(ProposalActionView):
         return f"The FY{proposal.fiscal_year} draft was deleted."
 
     def get_success_url(self, result=None) -> str:
-        if result is None:
-            return super().get_success_url()
         return reverse("budgets:proposal_list", args=[self.organization.slug])
+
+    def get_failure_url(self) -> str:
+        return self.proposal_url(self.get_proposal())
 
 
 WORKFLOW_ACTIONS = {

@@ -13,8 +13,6 @@ from core.roles import Perm
 from . import status as kpi_status
 
 
-
-
 class Unit(models.TextChoices):
     PERCENT = "percent", "Percent (%)"
     COUNT = "count", "Count"
