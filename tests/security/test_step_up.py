@@ -19,8 +19,8 @@ CONFIRM = "/accounts/confirm/"
 # Every sign and withdraw page of a joint decision (pk 999999: step-up comes
 # before the object is looked up, right after the role check).
 SIGN_PAGES = [
-    "/o/acme/risks/999999/acceptance/sign/",
-    "/o/acme/risks/999999/acceptance/withdraw/",
+    "/o/acme/risks/999999/sign/",
+    "/o/acme/risks/999999/withdraw/",
     "/o/acme/risks/999999/acceptance/end/",  # undoing a joint decision
     "/o/acme/risks/999999/agreement/propose/",  # an agreed assessment is a joint decision too
     "/o/acme/risks/999999/agreement/confirm/",
