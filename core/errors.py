@@ -38,3 +38,16 @@ class NotAllowed(DomainError):
 
     status_code = 403
     default_code = "not_allowed"
+
+
+# The one error map: the statuses a refusal answers with, the same on pages (a
+# form shown again, or a message) and in the API (the one JSON error shape,
+# core.api.errors): a broken rule 400, a role that may not 403, something not
+# visible 404, a stale version 409. The API documents each of them
+# (core.api.errors.ERROR_RESPONSES).
+ERROR_STATUS_CODES = (
+    DomainError.status_code,
+    NotAllowed.status_code,
+    404,
+    ConflictError.status_code,
+)

@@ -42,3 +42,11 @@ def cell(activity, party, letter):
     return RaciAssignment.objects.create(
         organization=activity.organization, activity=activity, party=party, letter=letter
     )
+
+
+def matrix_id(slug: str = "acme") -> int:
+    """The id of the organization's matrix (the subject of sign/ and withdraw/), made if missing."""
+    from core.models import Organization
+    from governance.services.raci import raci_matrix_get_or_create
+
+    return raci_matrix_get_or_create(organization=Organization.objects.get(slug=slug)).pk
