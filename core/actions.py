@@ -27,6 +27,7 @@ Sign-off (``SignOffView``) is the action every joint decision of
 from __future__ import annotations
 
 from django.contrib import messages
+from django.forms.utils import pretty_name
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -128,7 +129,7 @@ class ActionView(ServiceActionMixin, OrgViewMixin, View):
         """Default: each of the form's errors as a message ("Label: error") on the
         page returned to."""
         for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
+            label = (form.fields[field].label or pretty_name(field)) if field in form.fields else ""
             for error in errors:
                 messages.error(self.request, f"{label}: {error}" if label else error)
         return redirect(self.get_failure_url())
