@@ -11,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.base import (
+    ErrorSerializer,
     OrgScopedModelViewSet,
     OrgScopedViewSet,
     SignOffSerializer,
@@ -303,7 +304,7 @@ class RaciMatrixViewSet(SignOffViewSetMixin, OrgScopedViewSet):
 
     queryset = RaciMatrix.objects.none()
     view_perm = READ
-    action_perms = {"summary": READ, "apply_template": EDIT}
+    action_perms = {"retrieve": READ, "summary": READ, "apply_template": EDIT}
     signoff_purpose = services.APPROVAL_PURPOSE
     signoff_response = MatrixSerializer
     signoff_label = "the matrix"
@@ -319,6 +320,14 @@ class RaciMatrixViewSet(SignOffViewSetMixin, OrgScopedViewSet):
         logs = list(signoff_log(matrix, services.APPROVAL_PURPOSE))
         data["signoffs"] = SignOffSerializer(logs, many=True).data
         return Response(data)
+
+    @extend_schema(
+        summary="The matrix by its id (the same as its summary)",
+        responses={200: MatrixSerializer, 404: ErrorSerializer},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        self.get_object()
+        return self._summary()
 
     @extend_schema(
         summary="Matrix health: gaps, overlaps, CIO/CISO flags, approval", responses={200: MatrixSerializer}

@@ -244,6 +244,7 @@ API_OPERATIONS = {
     "orgs_raci_activities_cell_create": P.RACI_EDIT,  # POST /api/v1/orgs/{org_slug}/raci/activities/{id}/cell/
     "orgs_raci_matrix_apply_template_create": P.RACI_EDIT,  # POST /api/v1/orgs/{org_slug}/raci/matrix/apply-template/
     "orgs_raci_matrix_sign_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/raci/matrix/{id}/sign/
+    "orgs_raci_matrix_retrieve": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/matrix/{id}/
     "orgs_raci_matrix_summary_retrieve": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/matrix/summary/
     "orgs_raci_matrix_withdraw_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/raci/matrix/{id}/withdraw/
     "orgs_raci_parties_list": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/parties/
