@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.choices import Domain
 from core.models import Membership, OrgScopedModel, OrgScopedQuerySet
 from core.roles import Perm, roles_with
 
@@ -37,12 +38,6 @@ BOARD_VISIBLE_STATUSES = (ProposalStatus.SUBMITTED, ProposalStatus.APPROVED, Pro
 # Statuses in which the proposal and its items can be changed.
 EDITABLE_STATUSES = (ProposalStatus.DRAFT, ProposalStatus.JOINT_REVIEW)
 SIGNOFF_PURPOSE = "submission"
-
-
-class Domain(models.TextChoices):
-    IT = "it", "IT"
-    SECURITY = "security", "Security"
-    JOINT = "joint", "Joint"
 
 
 class Category(models.TextChoices):

@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from core.actions import signoff_paths
+
 from .views import items as item_views
 from .views import pages as views
 
@@ -17,8 +19,7 @@ urlpatterns = [
     path(
         "<int:pk>/decision/<slug:decision>/", views.ProposalDecisionView.as_view(), name="proposal_decision"
     ),
-    path("<int:pk>/sign/", views.ProposalSignView.as_view(), name="proposal_sign"),
-    path("<int:pk>/withdraw/", views.ProposalWithdrawView.as_view(), name="proposal_withdraw"),
+    *signoff_paths("<int:pk>/", views.ProposalSignOffView, name="proposal"),
     path("<int:pk>/export.xlsx", views.ProposalXlsxView.as_view(), name="proposal_xlsx"),
     path("<int:pk>/proposal.pdf", views.ProposalPdfView.as_view(), name="proposal_pdf"),
     path("<int:pk>/items/add/", item_views.ItemCreateView.as_view(), name="item_create"),

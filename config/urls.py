@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from core import converters  # noqa: F401  (registers <org:...>, the organization's slug)
 from core.forms import SignInForm
 from core.security import password as password_views
 from core.views import healthz, livez
@@ -20,10 +21,10 @@ api_v1 = [
 
 urlpatterns = [
     path("", include("core.urls")),
-    path("o/<slug:org>/risks/", include("risks.urls")),
-    path("o/<slug:org>/kpis/", include("kpis.urls")),
-    path("o/<slug:org>/budget/", include("budgets.urls")),
-    path("o/<slug:org>/", include("governance.urls")),
+    path("o/<org:org>/risks/", include("risks.urls")),
+    path("o/<org:org>/kpis/", include("kpis.urls")),
+    path("o/<org:org>/budget/", include("budgets.urls")),
+    path("o/<org:org>/", include("governance.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

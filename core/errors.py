@@ -48,3 +48,16 @@ class ImportFailed(DomainError):
     def __init__(self, errors: list[str]):
         super().__init__(f"Nothing was imported: {len(errors)} problem(s) in the file.", field="file")
         self.errors = errors
+
+
+# The one error map: the statuses a refusal answers with, the same on pages (a
+# form shown again, or a message) and in the API (the one JSON error shape,
+# core.api.errors): a broken rule 400, a role that may not 403, something not
+# visible 404, a stale version 409. The API documents each of them
+# (core.api.errors.ERROR_RESPONSES).
+ERROR_STATUS_CODES = (
+    DomainError.status_code,
+    NotAllowed.status_code,
+    404,
+    ConflictError.status_code,
+)

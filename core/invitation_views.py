@@ -9,13 +9,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
 from . import invitations
+from .actions import ActionView
 from .errors import DomainError
 from .forms import StyledFormMixin
-from .mixins import OrgViewMixin
 from .models import Invitation, User
 from .roles import Perm
 
@@ -141,14 +142,16 @@ class MyInvitationAnswerView(LoginRequiredMixin, View):
             return redirect("core:my_invitations")
 
 
-class InvitationCancelView(OrgViewMixin, View):
+class InvitationCancelView(ActionView):
     required_perm = Perm.MEMBERS_MANAGE
 
-    def post(self, request, org, pk):
-        invitation = get_object_or_404(Invitation, pk=pk, organization=self.organization)
-        try:
-            invitations.invitation_cancel(actor=request.user, invitation=invitation)
-            messages.success(request, f"Invitation of {invitation.email} cancelled.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("core:members", org=org)
+    def perform(self, form):
+        invitation = get_object_or_404(Invitation, pk=self.kwargs["pk"], organization=self.organization)
+        invitations.invitation_cancel(actor=self.request.user, invitation=invitation)
+        return invitation
+
+    def get_success_message(self, invitation) -> str:
+        return f"Invitation of {invitation.email} cancelled."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("core:members", args=[self.organization.slug])

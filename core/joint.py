@@ -20,6 +20,12 @@ tests walk every registered decision (tests/core/test_joint_decisions.py).
 - ``is_complete(subject)`` tells whether the decision was taken. A role change
   voids the person's part only in decisions still in flight: a decision taken
   while they held the role stays on record.
+- ``withdraw(actor=, subject=)`` withdraws the actor's own part (decisions
+  taken with sign-offs). With ``page_url(subject)`` (the subject's page) and
+  ``api_url(subject)`` (its API resource), the decision gets the same
+  ``sign/`` and ``withdraw/`` URLs as every other, below those two
+  (``core.actions.SignOffView`` for pages, ``core.api.signoff.SignOffViewSetMixin``
+  for the API).
 - ``withdraw_person(organization=, user=, role=, reason=)`` withdraws the
   person's part given outside the sign-off table (e.g. a proposed agreed
   assessment) when their role changes; sign-offs are voided by core.
@@ -40,6 +46,9 @@ class JointDecision:
     is_complete: Callable
     uses_signoffs: bool = True
     withdraw_person: Callable | None = None
+    withdraw: Callable | None = None
+    page_url: Callable | None = None
+    api_url: Callable | None = None
 
 
 _REGISTRY: dict[tuple[str, str], JointDecision] = {}
@@ -59,6 +68,9 @@ def joint_decision(
     is_complete: Callable | None = None,
     uses_signoffs: bool = True,
     withdraw_person: Callable | None = None,
+    withdraw: Callable | None = None,
+    page_url: Callable | None = None,
+    api_url: Callable | None = None,
 ) -> JointDecision:
     """Register one joint decision (idempotent: re-registering replaces it)."""
     model = model.lower()
@@ -76,6 +88,9 @@ def joint_decision(
         is_complete=is_complete,
         uses_signoffs=uses_signoffs,
         withdraw_person=withdraw_person,
+        withdraw=withdraw,
+        page_url=page_url,
+        api_url=api_url,
     )
     _REGISTRY[(model, purpose)] = decision
     return decision
@@ -91,3 +106,17 @@ def lookup_label(model: str, purpose: str) -> JointDecision | None:
 
 def registered() -> list[JointDecision]:
     return sorted(_REGISTRY.values(), key=lambda d: (d.model, d.purpose))
+
+
+def signed_off() -> list[JointDecision]:
+    """The decisions taken with sign-offs, each with its ``sign/`` and ``withdraw/`` URLs."""
+    return [d for d in registered() if d.uses_signoffs and d.withdraw is not None]
+
+
+def signoff_urls(subject, purpose: str) -> tuple[str, str]:
+    """The page URLs to sign and to withdraw ``subject``'s decision ``purpose``."""
+    decision = lookup(subject, purpose)
+    if decision is None or decision.page_url is None:
+        raise LookupError(f"No joint decision {purpose!r} with a page for {model_label(subject)}.")
+    base = decision.page_url(subject)
+    return f"{base}sign/", f"{base}withdraw/"

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from .converters import ORG_SLUG_PATTERN
 from .roles import Perm, Role, roles_with
 
 
@@ -92,7 +93,7 @@ class Organization(models.Model):
     slug = models.SlugField(
         max_length=60,
         unique=True,
-        validators=[RegexValidator(r"^[a-z0-9][a-z0-9-]*$", "Use lower-case letters, digits and hyphens.")],
+        validators=[RegexValidator(rf"^{ORG_SLUG_PATTERN}$", "Use lower-case letters, digits and hyphens.")],
     )
     currency = models.CharField(
         max_length=3,

@@ -136,14 +136,17 @@ def signoff_panel(
     subject,
     purpose: str,
     user,
-    sign_url: str,
-    withdraw_url: str = "",
     title: str = "",
     can_sign: bool = True,
 ) -> dict:
-    """Context for templates/includes/signoff_panel.html. One query for the
-    sign-offs (``signoffs_with_log``)."""
+    """Context for templates/includes/signoff_panel.html, the one panel of every
+    joint decision. Its forms post to the decision's ``sign/`` and ``withdraw/``
+    URLs (``core.joint.signoff_urls``). One query for the sign-offs
+    (``signoffs_with_log``)."""
+    from .joint import signoff_urls
     from .permissions import signing_role
+
+    sign_url, withdraw_url = signoff_urls(subject, purpose)
 
     status, log = signoffs_with_log(subject, purpose)
     my_role = signing_role(user, subject.organization)

@@ -2,49 +2,55 @@
 
 from django.urls import path
 
-from . import export_views, headline_views, invitation_views, views
+from . import (
+    converters,  # noqa: F401  (registers <org:...>)
+    export_views,
+    headline_views,
+    invitation_views,
+    views,
+)
 from .security import audit_views
 from .security import views as security_views
 
 app_name = "core"
 
 urlpatterns = [
-    path("o/<slug:org>/", views.OrgHomeView.as_view(), name="org_home"),
-    path("o/<slug:org>/welcome/", views.OverviewView.as_view(), name="overview"),
-    path("o/<slug:org>/people/", views.MembersView.as_view(), name="members"),
-    path("o/<slug:org>/people/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
-    path("o/<slug:org>/people/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
+    path("o/<org:org>/", views.OrgHomeView.as_view(), name="org_home"),
+    path("o/<org:org>/welcome/", views.OverviewView.as_view(), name="overview"),
+    path("o/<org:org>/people/", views.MembersView.as_view(), name="members"),
+    path("o/<org:org>/people/<int:pk>/role/", views.MemberRoleView.as_view(), name="member_role"),
+    path("o/<org:org>/people/<int:pk>/remove/", views.MemberRemoveView.as_view(), name="member_remove"),
     path(
-        "o/<slug:org>/people/hand-over/<str:role>/",
+        "o/<org:org>/people/hand-over/<str:role>/",
         views.MemberHandOverView.as_view(),
         name="member_hand_over",
     ),
     path(
-        "o/<slug:org>/people/<int:pk>/unlock/",
+        "o/<org:org>/people/<int:pk>/unlock/",
         security_views.MemberUnlockView.as_view(),
         name="member_unlock",
     ),
     path(
-        "o/<slug:org>/people/invitations/<int:pk>/cancel/",
+        "o/<org:org>/people/invitations/<int:pk>/cancel/",
         invitation_views.InvitationCancelView.as_view(),
         name="invitation_cancel",
     ),
-    path("o/<slug:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
+    path("o/<org:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
     path(
-        "o/<slug:org>/settings/headline-kpis/",
+        "o/<org:org>/settings/headline-kpis/",
         headline_views.HeadlineKpisView.as_view(),
         name="org_headline_kpis",
     ),
-    path("o/<slug:org>/audit/", audit_views.AuditView.as_view(), name="audit"),
-    path("o/<slug:org>/audit/export.<str:fmt>", audit_views.AuditExportView.as_view(), name="audit_export"),
-    path("o/<slug:org>/exports/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
+    path("o/<org:org>/audit/", audit_views.AuditView.as_view(), name="audit"),
+    path("o/<org:org>/audit/export.<str:fmt>", audit_views.AuditExportView.as_view(), name="audit_export"),
+    path("o/<org:org>/exports/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),
     path(
-        "o/<slug:org>/exports/<int:pk>/progress/",
+        "o/<org:org>/exports/<int:pk>/progress/",
         export_views.ExportJobProgressView.as_view(),
         name="export_job_progress",
     ),
     path(
-        "o/<slug:org>/exports/<int:pk>/download/",
+        "o/<org:org>/exports/<int:pk>/download/",
         export_views.ExportJobDownloadView.as_view(),
         name="export_job_download",
     ),

@@ -11,6 +11,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from . import health, invitations, selectors, services
+from .actions import ActionView, ServiceFormMixin
 from .errors import DomainError
 from .forms import ApiTokenForm, HandOverForm, InviteForm, OrganizationSettingsForm, RoleForm
 from .mixins import OrgViewMixin, add_domain_error
@@ -63,7 +64,7 @@ class OverviewView(OrgViewMixin, TemplateView):
     allow_any_member = True
 
 
-class MembersView(OrgViewMixin, FormView):
+class MembersView(ServiceFormMixin, OrgViewMixin, FormView):
     required_perm = Perm.MEMBERS_MANAGE
     step_up_required = True
     template_name = "core/members.html"
@@ -86,43 +87,55 @@ class MembersView(OrgViewMixin, FormView):
         context["invitations"] = selectors.invitation_list(organization=self.organization)
         return context
 
-    def form_valid(self, form):
-        try:
-            invitation = services.membership_invite(
-                actor=self.request.user, organization=self.organization, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"An invitation is on its way to {invitation.email}. They join once they accept."
+    def perform(self, form):
+        return services.membership_invite(
+            actor=self.request.user, organization=self.organization, **form.cleaned_data
         )
-        return redirect("core:members", org=self.organization.slug)
+
+    def get_success_message(self, invitation) -> str:
+        return f"An invitation is on its way to {invitation.email}. They join once they accept."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("core:members", args=[self.organization.slug])
 
 
-class MemberRoleView(OrgViewMixin, View):
+class MembersActionView(ActionView):
+    """A change to one of the organization's people; back to the people page."""
+
     required_perm = Perm.MEMBERS_MANAGE
     step_up_required = True
 
-    def post(self, request, org, pk):
-        membership = get_object_or_404(Membership, pk=pk, organization=self.organization)
-        form = RoleForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "Choose a valid role.")
-        else:
-            try:
-                services.membership_change_role(
-                    actor=request.user, membership=membership, role=form.cleaned_data["role"]
-                )
-                messages.success(
-                    request, f"{membership.user} is now {Role(form.cleaned_data['role']).label}."
-                )
-            except DomainError as exc:
-                messages.error(request, exc.message)
-        return redirect("core:members", org=org)
+    def get_membership(self) -> Membership:
+        return get_object_or_404(
+            Membership.objects.select_related("user"), pk=self.kwargs["pk"], organization=self.organization
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("core:members", args=[self.organization.slug])
 
 
-class MemberHandOverView(OrgViewMixin, FormView):
+class MemberRoleView(MembersActionView):
+    form_class = RoleForm
+
+    def get_form(self):
+        self.membership_changed = self.get_membership()
+        return super().get_form()
+
+    def form_invalid(self, form, status: int = 400):
+        messages.error(self.request, "Choose a valid role.")
+        return redirect(self.get_failure_url())
+
+    def perform(self, form):
+        services.membership_change_role(
+            actor=self.request.user, membership=self.membership_changed, role=form.cleaned_data["role"]
+        )
+        return form.cleaned_data["role"]
+
+    def get_success_message(self, role) -> str:
+        return f"{self.membership_changed.user} is now {Role(role).label}."
+
+
+class MemberHandOverView(ServiceFormMixin, OrgViewMixin, FormView):
     """Hand the CIO or CISO role over to a successor, in one confirmed step."""
 
     required_perm = Perm.MEMBERS_MANAGE
@@ -148,31 +161,28 @@ class MemberHandOverView(OrgViewMixin, FormView):
         context["holder"] = next((m for m in self.members if m.role == role), None)
         return context
 
-    def form_valid(self, form):
-        role = self.kwargs["role"]
+    def perform(self, form):
         successor = next((m for m in self.members if m.pk == form.cleaned_data["successor"]), None)
-        try:
-            new = services.membership_hand_over(
-                actor=self.request.user,
-                organization=self.organization,
-                role=role,
-                successor=successor,
-                outgoing_role=form.cleaned_data["outgoing_role"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"{new.user} is now the {Role(role).label}. Sign-offs still in flight from "
-            "the old roles were voided; we'll e-mail the CIO and the CISO shortly.",
+        return services.membership_hand_over(
+            actor=self.request.user,
+            organization=self.organization,
+            role=self.kwargs["role"],
+            successor=successor,
+            outgoing_role=form.cleaned_data["outgoing_role"],
         )
-        return redirect("core:members", org=self.organization.slug)
+
+    def get_success_message(self, new) -> str:
+        return (
+            f"{new.user} is now the {Role(self.kwargs['role']).label}. Sign-offs still in flight from "
+            "the old roles were voided; we'll e-mail the CIO and the CISO shortly."
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("core:members", args=[self.organization.slug])
 
 
-class MemberRemoveView(OrgViewMixin, TemplateView):
-    required_perm = Perm.MEMBERS_MANAGE
-    step_up_required = True
+class MemberRemoveView(MembersActionView, TemplateView):
+    http_method_names = TemplateView.http_method_names
     template_name = "core/member_confirm_remove.html"
 
     def get_context_data(self, **kwargs):
@@ -182,19 +192,16 @@ class MemberRemoveView(OrgViewMixin, TemplateView):
         )
         return context
 
-    def post(self, request, org, pk):
-        membership = get_object_or_404(
-            Membership.objects.select_related("user"), pk=pk, organization=self.organization
-        )
-        try:
-            services.membership_remove(actor=request.user, membership=membership)
-            messages.success(request, f"{membership.user} no longer has access to {self.organization.name}.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect("core:members", org=org)
+    def perform(self, form):
+        membership = self.get_membership()
+        services.membership_remove(actor=self.request.user, membership=membership)
+        return membership
+
+    def get_success_message(self, membership) -> str:
+        return f"{membership.user} no longer has access to {self.organization.name}."
 
 
-class OrgSettingsView(OrgViewMixin, FormView):
+class OrgSettingsView(ServiceFormMixin, OrgViewMixin, FormView):
     required_perm = Perm.ORG_SETTINGS
     step_up_required = True  # the page holds the two-factor requirement per role
     template_name = "core/org_settings.html"
@@ -222,20 +229,19 @@ class OrgSettingsView(OrgViewMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
+    success_message = "Settings saved."
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.organization_update(
-                actor=self.request.user,
-                organization=self.organization,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Settings saved.")
-        return redirect("core:org_settings", org=self.organization.slug)
+        return services.organization_update(
+            actor=self.request.user,
+            organization=self.organization,
+            expected_version=form.cleaned_data["version"],
+            **data,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("core:org_settings", args=[self.organization.slug])
 
 
 class ProfileView(LoginRequiredMixin, FormView):

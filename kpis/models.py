@@ -6,16 +6,11 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from core.choices import Domain
 from core.models import OrgScopedModel
 from core.roles import Perm
 
 from . import status as kpi_status
-
-
-class Domain(models.TextChoices):
-    IT = "it", "IT"
-    SECURITY = "security", "Security"
-    JOINT = "joint", "Joint"
 
 
 class Unit(models.TextChoices):

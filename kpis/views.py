@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.actions import ActionView, ServiceFormMixin
 from core.charts import AMBER, GREEN, GREY, RED, line_chart, sparkline
 from core.downloads import download
 from core.errors import DomainError
 from core.exports import export_or_queue
 from core.history import history_entries
 from core.imports import ImportFailed, ImportFlowView, ImportPreview
-from core.mixins import OrgViewMixin, add_domain_error
+from core.mixins import OrgViewMixin
 from core.roles import Perm
 from core.tabular import csv_file
 
@@ -141,7 +141,7 @@ class KPIDetailView(KpiViewMixin, TemplateView):
         return context
 
 
-class KPIFormMixin(KpiViewMixin):
+class KPIFormMixin(ServiceFormMixin, KpiViewMixin):
     required_perm = Perm.KPI_EDIT
     form_class = KPIForm
     template_name = "kpis/kpi_form.html"
@@ -151,16 +151,8 @@ class KPIFormMixin(KpiViewMixin):
         kwargs["organization"] = self.organization
         return kwargs
 
-    def save(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            kpi = self.save(form)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        return redirect("kpis:detail", org=self.organization.slug, pk=kpi.pk)
+    def get_success_url(self, kpi=None) -> str:
+        return reverse("kpis:detail", args=[self.organization.slug, kpi.pk])
 
 
 class KPICreateView(KPIFormMixin, FormView):
@@ -172,11 +164,12 @@ class KPICreateView(KPIFormMixin, FormView):
             "unit": "percent",
         }
 
-    def save(self, form):
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        kpi = services.kpi_create(actor=self.request.user, organization=self.organization, **data)
-        messages.success(self.request, f"“{kpi.name}” is on the scorecard. Record its first value below.")
-        return kpi
+        return services.kpi_create(actor=self.request.user, organization=self.organization, **data)
+
+    def get_success_message(self, kpi) -> str:
+        return f"“{kpi.name}” is on the scorecard. Record its first value below."
 
 
 class KPIEditView(KPIFormMixin, FormView):
@@ -196,19 +189,20 @@ class KPIEditView(KPIFormMixin, FormView):
         context["kpi"] = self.kpi
         return context
 
-    def save(self, form):
+    success_message = "KPI saved."
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         if self.kpi.computed:
             data.pop("key", None)
-        kpi = services.kpi_update(
+        return services.kpi_update(
             actor=self.request.user, kpi=self.kpi, expected_version=form.cleaned_data.get("version"), **data
         )
-        messages.success(self.request, "KPI saved.")
-        return kpi
 
 
-class KPIDeleteView(KpiViewMixin, TemplateView):
+class KPIDeleteView(KpiViewMixin, ActionView, TemplateView):
     required_perm = Perm.KPI_EDIT
+    http_method_names = TemplateView.http_method_names
     template_name = "kpis/kpi_confirm_delete.html"
 
     def get_context_data(self, **kwargs):
@@ -217,14 +211,22 @@ class KPIDeleteView(KpiViewMixin, TemplateView):
         context["measurement_count"] = context["kpi"].measurements.count()
         return context
 
-    def post(self, request, org, pk):
+    def perform(self, form):
         kpi = self.get_kpi()
-        services.kpi_delete(actor=request.user, kpi=kpi)
-        messages.success(request, f"“{kpi.name}” and its values were removed from the scorecard.")
-        return redirect("kpis:scorecard", org=org)
+        services.kpi_delete(actor=self.request.user, kpi=kpi)
+        return kpi
+
+    def get_success_message(self, kpi) -> str:
+        return f"“{kpi.name}” and its values were removed from the scorecard."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("kpis:scorecard", args=[self.organization.slug])
+
+    def get_failure_url(self) -> str:
+        return reverse("kpis:detail", args=[self.organization.slug, self.kwargs["pk"]])
 
 
-class MeasurementCreateView(KpiViewMixin, FormView):
+class MeasurementCreateView(ServiceFormMixin, KpiViewMixin, FormView):
     required_perm = Perm.KPI_EDIT
     form_class = MeasurementForm
     template_name = "kpis/measurement_form.html"
@@ -237,30 +239,32 @@ class MeasurementCreateView(KpiViewMixin, FormView):
     def get_initial(self):
         return {"period": timezone.localdate()}
 
-    def form_valid(self, form):
-        kpi = self.get_kpi()
-        try:
-            measurement, created = services.measurement_record(
-                actor=self.request.user, kpi=kpi, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        label = period_label(measurement.period, kpi.frequency)
-        messages.success(self.request, f"Value for {label} {'recorded' if created else 'updated'}.")
-        return redirect("kpis:detail", org=self.organization.slug, pk=kpi.pk)
+    def perform(self, form):
+        return services.measurement_record(actor=self.request.user, kpi=self.get_kpi(), **form.cleaned_data)
+
+    def get_success_message(self, result) -> str:
+        measurement, created = result
+        label = period_label(measurement.period, measurement.kpi.frequency)
+        return f"Value for {label} {'recorded' if created else 'updated'}."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("kpis:detail", args=[self.organization.slug, self.kwargs["pk"]])
 
 
-class MeasurementDeleteView(KpiViewMixin, View):
-    def post(self, request, org, pk, measurement_pk):
+class MeasurementDeleteView(KpiViewMixin, ActionView):
+    def perform(self, form):
         kpi = self.get_kpi()
-        measurement = get_object_or_404(Measurement, pk=measurement_pk, kpi=kpi)
+        measurement = get_object_or_404(Measurement, pk=self.kwargs["measurement_pk"], kpi=kpi)
         if kpi.computed:
-            messages.error(request, "Concord computes this KPI's values; they cannot be deleted by hand.")
-        else:
-            services.measurement_delete(actor=request.user, measurement=measurement)
-            messages.success(request, f"Value for {period_label(measurement.period, kpi.frequency)} deleted.")
-        return redirect("kpis:detail", org=org, pk=pk)
+            raise DomainError("Concord computes this KPI's values; they cannot be deleted by hand.")
+        services.measurement_delete(actor=self.request.user, measurement=measurement)
+        return measurement
+
+    def get_success_message(self, measurement) -> str:
+        return f"Value for {period_label(measurement.period, measurement.kpi.frequency)} deleted."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("kpis:detail", args=[self.organization.slug, self.kwargs["pk"]])
 
 
 class LibraryView(KpiViewMixin, TemplateView):
@@ -287,21 +291,20 @@ class LibraryView(KpiViewMixin, TemplateView):
         return context
 
 
-class LibraryAddView(KpiViewMixin, View):
-    def post(self, request, org):
-        try:
-            kpi = services.kpi_add_from_library(
-                actor=request.user, organization=self.organization, key=request.POST.get("key", "")
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("kpis:library", org=org)
-        messages.success(
-            request,
-            f"“{kpi.name}” added to the scorecard. Adjust its target and thresholds "
-            "to your organization if needed.",
+class LibraryAddView(KpiViewMixin, ActionView):
+    def perform(self, form):
+        return services.kpi_add_from_library(
+            actor=self.request.user, organization=self.organization, key=self.request.POST.get("key", "")
         )
-        return redirect(f"{reverse('kpis:library', kwargs={'org': org})}#lib-{kpi.key}")
+
+    def get_success_message(self, kpi) -> str:
+        return (
+            f"“{kpi.name}” added to the scorecard. Adjust its target and thresholds "
+            "to your organization if needed."
+        )
+
+    def get_success_url(self, kpi=None) -> str:
+        return reverse("kpis:library", args=[self.organization.slug]) + (f"#lib-{kpi.key}" if kpi else "")
 
 
 class ImportView(KpiViewMixin, ImportFlowView):

@@ -2,6 +2,8 @@
 above the appetite, and the agreed assessment (proposed by one lens, confirmed
 by another person in the other role)."""
 
+from django.urls import reverse
+
 from core.joint import joint_decision
 
 from . import services
@@ -31,6 +33,10 @@ def _sign_agreement(*, actor, subject, decision="approve", comment=""):
     return services.agreement_confirm(actor=actor, risk=subject)
 
 
+def _withdraw_acceptance(*, actor, subject):
+    return services.acceptance_withdraw_signoff(actor=actor, risk=subject)
+
+
 def _agreed(risk) -> bool:
     return Assessment.objects.filter(risk=risk, lens=Lens.AGREED, confirmed_at__isnull=False).exists()
 
@@ -40,6 +46,11 @@ joint_decision(
     purpose=services.ACCEPTANCE,
     label="Risk acceptance",
     sign=_sign_acceptance,
+    withdraw=_withdraw_acceptance,
+    page_url=lambda risk: reverse("risks:detail", args=[risk.organization.slug, risk.pk]),
+    api_url=lambda risk: reverse(
+        "api:risk-detail", kwargs={"org_slug": risk.organization.slug, "pk": risk.pk}
+    ),
     is_complete=lambda risk: risk.status == RiskStatus.ACCEPTED,
 )
 joint_decision(

@@ -18,6 +18,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.choices import Domain
 from core.models import Organization, OrgScopedModel
 from core.roles import Perm
 
@@ -89,10 +90,7 @@ class AnnexAControl(models.Model):
 # ------------------------------------------------------------------ risks ----
 
 
-class Origin(models.TextChoices):
-    IT = "it", "IT"
-    SECURITY = "security", "Security"
-    JOINT = "joint", "Joint"
+Origin = Domain  # a risk's origin: the one IT / security / joint list of core.choices
 
 
 class RiskCategory(models.TextChoices):

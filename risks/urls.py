@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.actions import signoff_paths
+
 from .views import actions
 from .views import pages as views
 from .views import spreadsheets as views_io
@@ -21,10 +23,7 @@ urlpatterns = [
     path("<int:pk>/agreement/confirm/", actions.AgreementConfirmView.as_view(), name="agreement_confirm"),
     path("<int:pk>/agreement/decline/", actions.AgreementDeclineView.as_view(), name="agreement_decline"),
     path("<int:pk>/acceptance/request/", actions.AcceptanceRequestView.as_view(), name="acceptance_request"),
-    path("<int:pk>/acceptance/sign/", actions.AcceptanceSignView.as_view(), name="acceptance_sign"),
-    path(
-        "<int:pk>/acceptance/withdraw/", actions.AcceptanceWithdrawView.as_view(), name="acceptance_withdraw"
-    ),
+    *signoff_paths("<int:pk>/", actions.AcceptanceSignOffView, name="acceptance"),
     path("<int:pk>/acceptance/end/", actions.AcceptanceCancelView.as_view(), name="acceptance_cancel"),
     path("<int:pk>/mitigations/new/", views.MitigationFormView.as_view(), name="mitigation_create"),
     path("<int:pk>/mitigations/<int:mpk>/edit/", views.MitigationFormView.as_view(), name="mitigation_edit"),

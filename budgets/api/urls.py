@@ -2,14 +2,14 @@
 
 from rest_framework.routers import SimpleRouter
 
+from core import converters  # noqa: F401  (registers <org:...>)
+
 from .views import ItemViewSet, LinkViewSet, OptionViewSet, ProposalViewSet
 
-router = SimpleRouter()
-router.register(
-    r"orgs/(?P<org_slug>[a-z0-9-]+)/budget/proposals", ProposalViewSet, basename="budget-proposal"
-)
-router.register(r"orgs/(?P<org_slug>[a-z0-9-]+)/budget/items", ItemViewSet, basename="budget-item")
-router.register(r"orgs/(?P<org_slug>[a-z0-9-]+)/budget/options", OptionViewSet, basename="budget-option")
-router.register(r"orgs/(?P<org_slug>[a-z0-9-]+)/budget/risk-links", LinkViewSet, basename="budget-risk-link")
+router = SimpleRouter(use_regex_path=False)  # Django path syntax: <org:org_slug> (core.converters)
+router.register("orgs/<org:org_slug>/budget/proposals", ProposalViewSet, basename="budget-proposal")
+router.register("orgs/<org:org_slug>/budget/items", ItemViewSet, basename="budget-item")
+router.register("orgs/<org:org_slug>/budget/options", OptionViewSet, basename="budget-option")
+router.register("orgs/<org:org_slug>/budget/risk-links", LinkViewSet, basename="budget-risk-link")
 
 urlpatterns = router.urls

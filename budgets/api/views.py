@@ -6,16 +6,17 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core.api.base import ErrorSerializer, OrgScopedModelViewSet, SignRequestSerializer
+from core.api.base import ErrorSerializer, OrgScopedModelViewSet
+from core.api.errors import ERROR_RESPONSES
+from core.api.signoff import SignOffViewSetMixin
 from core.errors import DomainError
 from core.roles import Perm
 
 from .. import selectors, services
 from ..filters import ItemFilter, LinkFilter, OptionFilter, ProposalFilter
-from ..models import BudgetItem, ItemOption, ItemRiskLink, Proposal
+from ..models import SIGNOFF_PURPOSE, BudgetItem, ItemOption, ItemRiskLink, Proposal
 from . import serializers as s
 
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 READ = Perm.BUDGET_VIEW_SUBMITTED
 EDIT = Perm.BUDGET_EDIT
 WRITE_PERMS = {"create": EDIT, "partial_update": EDIT, "destroy": EDIT}
@@ -70,7 +71,7 @@ def _fixed(data: dict, instance, names: tuple[str, ...]) -> dict:
     create=extend_schema(
         summary="Start a proposal for a fiscal year",
         request=s.BudgetProposalCreateSerializer,
-        responses={201: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={201: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
         examples=[
             OpenApiExample(
                 "Copy of last year",
@@ -83,16 +84,19 @@ def _fixed(data: dict, instance, names: tuple[str, ...]) -> dict:
         summary="Change title, summary or amortisation",
         description=("Send the `version` you read: a stale one answers 409. Any change voids the sign-offs."),
         request=s.BudgetProposalUpdateSerializer,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={200: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
         examples=[STALE_EXAMPLE, READ_ONLY_EXAMPLE],
     ),
-    destroy=extend_schema(summary="Delete a draft proposal", responses={204: None, **ERRORS}),
+    destroy=extend_schema(summary="Delete a draft proposal", responses={204: None, **ERROR_RESPONSES}),
 )
-class ProposalViewSet(OrgScopedModelViewSet):
+class ProposalViewSet(SignOffViewSetMixin, OrgScopedModelViewSet):
     """Budget proposals: one per fiscal year, draft → joint review → submitted → approved / returned."""
 
     queryset = Proposal.objects.all()
     serializer_class = s.BudgetProposalSerializer
+    signoff_purpose = SIGNOFF_PURPOSE  # sign/ and withdraw/ of the submission
+    signoff_response = s.BudgetProposalDetailSerializer
+    signoff_label = "the current version for submission"
     view_perm = READ
     action_perms = {
         **READ_PERMS,
@@ -102,8 +106,6 @@ class ProposalViewSet(OrgScopedModelViewSet):
         "back_to_draft": EDIT,
         "submit": EDIT,
         "reopen": EDIT,
-        "sign": Perm.SIGN,
-        "withdraw_signoff": Perm.SIGN,
         "approve": Perm.BUDGET_DECIDE,
         "return_": Perm.BUDGET_DECIDE,
     }
@@ -129,6 +131,9 @@ class ProposalViewSet(OrgScopedModelViewSet):
             s.BudgetProposalDetailSerializer(proposal, context=self.get_serializer_context()).data,
             status=code,
         )
+
+    def signoff_answer(self, proposal, result):
+        return self._answer(proposal)
 
     def create(self, request, *args, **kwargs):
         payload = s.BudgetProposalCreateSerializer(data=request.data)
@@ -174,7 +179,7 @@ class ProposalViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Start the joint review (draft → joint review)",
         request=s.BudgetStepSerializer,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={200: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request, *args, **kwargs):
@@ -183,7 +188,7 @@ class ProposalViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Take back to draft (voids the sign-offs)",
         request=s.BudgetStepSerializer,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={200: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="back-to-draft")
     def back_to_draft(self, request, *args, **kwargs):
@@ -193,7 +198,7 @@ class ProposalViewSet(OrgScopedModelViewSet):
         summary="Submit to the board",
         description=("Allowed once both the CIO and the CISO approved the proposal's current version."),
         request=s.BudgetStepSerializer,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={200: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
         examples=[
             OpenApiExample(
                 "Not yet signed by both",
@@ -214,45 +219,16 @@ class ProposalViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Reopen a returned proposal for revision",
         request=None,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={200: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"])
     def reopen(self, request, *args, **kwargs):
         return self._answer(services.proposal_reopen(actor=request.user, proposal=self.get_object()))
 
     @extend_schema(
-        summary="Sign the current version for submission, in your own role (CIO or CISO)",
-        request=SignRequestSerializer,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
-        examples=[
-            OpenApiExample(
-                "Approve", request_only=True, value={"decision": "approve", "comment": "Agreed with finance."}
-            )
-        ],
-    )
-    @action(detail=True, methods=["post"])
-    def sign(self, request, *args, **kwargs):
-        payload = SignRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        proposal = self.get_object()
-        services.proposal_sign(actor=request.user, proposal=proposal, **payload.validated_data)
-        return self._answer(proposal)
-
-    @extend_schema(
-        summary="Withdraw your sign-off",
-        request=None,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="withdraw-signoff")
-    def withdraw_signoff(self, request, *args, **kwargs):
-        proposal = self.get_object()
-        services.proposal_withdraw_signoff(actor=request.user, proposal=proposal)
-        return self._answer(proposal)
-
-    @extend_schema(
         summary="Record the board's approval (the proposal becomes read-only)",
         request=s.BudgetApproveSerializer,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={200: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"])
     def approve(self, request, *args, **kwargs):
@@ -267,7 +243,7 @@ class ProposalViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Record that the board returned the proposal, with the reason",
         request=s.BudgetReturnSerializer,
-        responses={200: s.BudgetProposalDetailSerializer, **ERRORS},
+        responses={200: s.BudgetProposalDetailSerializer, **ERROR_RESPONSES},
         examples=[
             OpenApiExample(
                 "Return", request_only=True, value={"reason": "Cut cloud spend by 10% and resubmit."}
@@ -312,7 +288,7 @@ ITEM_EXAMPLE = OpenApiExample(
     retrieve=extend_schema(summary="One item with its derived figures"),
     create=extend_schema(
         summary="Add an item to a proposal (voids its sign-offs)",
-        responses={201: s.BudgetItemSerializer, **ERRORS},
+        responses={201: s.BudgetItemSerializer, **ERROR_RESPONSES},
         examples=[ITEM_EXAMPLE],
     ),
     partial_update=extend_schema(
@@ -321,10 +297,10 @@ ITEM_EXAMPLE = OpenApiExample(
             "Send the `version` you read: a stale one answers 409. When the item has options its amount follows "
             "the chosen option."
         ),
-        responses={200: s.BudgetItemSerializer, **ERRORS},
+        responses={200: s.BudgetItemSerializer, **ERROR_RESPONSES},
         examples=[STALE_EXAMPLE, READ_ONLY_EXAMPLE],
     ),
-    destroy=extend_schema(summary="Remove an item", responses={204: None, **ERRORS}),
+    destroy=extend_schema(summary="Remove an item", responses={204: None, **ERROR_RESPONSES}),
 )
 class ItemViewSet(OrgScopedModelViewSet):
     """Items of the proposals you can see."""
@@ -376,7 +352,7 @@ class ItemViewSet(OrgScopedModelViewSet):
     retrieve=extend_schema(summary="One option"),
     create=extend_schema(
         summary="Add an option to an item (the first one is chosen)",
-        responses={201: s.BudgetOptionSerializer, **ERRORS},
+        responses={201: s.BudgetOptionSerializer, **ERROR_RESPONSES},
         examples=[
             OpenApiExample(
                 "Balanced",
@@ -395,11 +371,12 @@ class ItemViewSet(OrgScopedModelViewSet):
     ),
     partial_update=extend_schema(
         summary="Change an option",
-        responses={200: s.BudgetOptionSerializer, **ERRORS},
+        responses={200: s.BudgetOptionSerializer, **ERROR_RESPONSES},
         examples=[STALE_EXAMPLE],
     ),
     destroy=extend_schema(
-        summary="Delete an option (not the chosen one while others exist)", responses={204: None, **ERRORS}
+        summary="Delete an option (not the chosen one while others exist)",
+        responses={204: None, **ERROR_RESPONSES},
     ),
 )
 class OptionViewSet(OrgScopedModelViewSet):
@@ -442,7 +419,7 @@ class OptionViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Choose this option; the item's amount follows it",
         request=None,
-        responses={200: s.BudgetOptionSerializer, **ERRORS},
+        responses={200: s.BudgetOptionSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"])
     def choose(self, request, *args, **kwargs):
@@ -456,7 +433,7 @@ class OptionViewSet(OrgScopedModelViewSet):
     create=extend_schema(
         summary="Link a risk an item reduces",
         description=("`loss_before` defaults to the risk's expected annual loss in the register."),
-        responses={201: s.BudgetRiskLinkSerializer, **ERRORS},
+        responses={201: s.BudgetRiskLinkSerializer, **ERROR_RESPONSES},
         examples=[
             OpenApiExample(
                 "Reduce R-001",
@@ -471,9 +448,10 @@ class OptionViewSet(OrgScopedModelViewSet):
         ],
     ),
     partial_update=extend_schema(
-        summary="Change the losses before / after", responses={200: s.BudgetRiskLinkSerializer, **ERRORS}
+        summary="Change the losses before / after",
+        responses={200: s.BudgetRiskLinkSerializer, **ERROR_RESPONSES},
     ),
-    destroy=extend_schema(summary="Unlink a risk", responses={204: None, **ERRORS}),
+    destroy=extend_schema(summary="Unlink a risk", responses={204: None, **ERROR_RESPONSES}),
 )
 class LinkViewSet(OrgScopedModelViewSet):
     """The risks each item reduces, with the expected annual loss before and after."""

@@ -4,16 +4,14 @@ risks it reduces, and the option and risk-link actions."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.errors import DomainError
+from core.actions import ActionView
 from core.history import history_entries
-from core.mixins import OrgViewMixin, add_domain_error
+from core.mixins import OrgViewMixin
 from core.roles import Perm
 
 from .. import presenters, selectors, services
@@ -31,18 +29,10 @@ from ..forms import (
 )
 
 
-def _refresh(request, url: str):
-    """After an HTMX save, reload the page so totals, charts and sign-offs update."""
-    if request.htmx:
-        response = HttpResponse(status=204)
-        response["HX-Refresh"] = "true"
-        return response
-    return redirect(url)
-
-
 class ItemMixin(OrgViewMixin):
     required_perm = Perm.BUDGET_VIEW_SUBMITTED
     post_perm = Perm.BUDGET_EDIT
+    http_method_names = View.http_method_names
 
     def mitigations(self):
         return selectors.linkable_mitigations(user=self.request.user, organization=self.organization)
@@ -80,27 +70,37 @@ class ItemMixin(OrgViewMixin):
         return reverse("budgets:proposal_detail", args=[self.organization.slug, proposal.pk])
 
 
-class ItemCreateView(ItemMixin, View):
-    """Add an item to a proposal (HTMX form on the proposal page, or a plain page)."""
+class ItemCreateView(ItemMixin, ActionView):
+    """Add an item to a proposal (HTMX form on the proposal page, or a plain page).
+    After an HTMX save the page reloads so totals, charts and sign-offs update."""
 
     required_perm = Perm.BUDGET_EDIT
+    refusal_on_form = True
+    htmx_refresh = True
+
+    def get_proposal(self):
+        return selectors.proposal_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
 
     def get(self, request, org, pk):
-        proposal = selectors.proposal_get(user=request.user, organization=self.organization, pk=pk)
-        return self._render(self.item_form(), proposal)
+        return self._render(self.item_form(), self.get_proposal())
 
-    def post(self, request, org, pk):
-        proposal = selectors.proposal_get(user=request.user, organization=self.organization, pk=pk)
-        form = self.item_form(request.POST)
-        if form.is_valid():
-            try:
-                item = services.item_create(actor=request.user, proposal=proposal, **form.service_data())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"“{item.title}” added.")
-                return _refresh(request, self.proposal_url(proposal))
-        return self._render(form, proposal)
+    def get_form(self):
+        self.proposal = self.get_proposal()
+        return self.item_form(self.request.POST)
+
+    def form_invalid(self, form, status: int = 200):
+        return self._render(form, self.proposal)
+
+    def perform(self, form):
+        return services.item_create(actor=self.request.user, proposal=self.proposal, **form.service_data())
+
+    def get_success_message(self, item) -> str:
+        return f"“{item.title}” added."
+
+    def get_success_url(self, result=None) -> str:
+        return self.proposal_url(self.proposal)
 
     def _render(self, form, proposal):
         context = {
@@ -114,10 +114,12 @@ class ItemCreateView(ItemMixin, View):
         return render(self.request, template, context)
 
 
-class ItemEditView(ItemMixin, View):
+class ItemEditView(ItemMixin, ActionView):
     """Edit an item: an inline table row over HTMX, a plain page otherwise."""
 
     required_perm = Perm.BUDGET_EDIT
+    refusal_on_form = True
+    htmx_refresh = True
 
     def get(self, request, org, pk):
         item = self.load_item()
@@ -126,24 +128,28 @@ class ItemEditView(ItemMixin, View):
         )
         return self._render(form, item)
 
-    def post(self, request, org, pk):
+    def get_form(self):
         item = self.load_item()
-        form = self.item_form(request.POST, instance=item, has_options=item.option_count > 0)
-        if form.is_valid():
-            try:
-                services.item_update(
-                    actor=request.user,
-                    item=item,
-                    expected_version=form.cleaned_data["version"],
-                    **form.service_data(),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"“{item.title}” saved.")
-                url = request.POST.get("next") or self.proposal_url(item.proposal)
-                return _refresh(request, url if url.startswith("/") else self.proposal_url(item.proposal))
-        return self._render(form, item)
+        return self.item_form(self.request.POST, instance=item, has_options=item.option_count > 0)
+
+    def form_invalid(self, form, status: int = 200):
+        return self._render(form, self.item)
+
+    def perform(self, form):
+        services.item_update(
+            actor=self.request.user,
+            item=self.item,
+            expected_version=form.cleaned_data["version"],
+            **form.service_data(),
+        )
+        return self.item
+
+    def get_success_message(self, item) -> str:
+        return f"“{item.title}” saved."
+
+    def get_success_url(self, result=None) -> str:
+        url = self.request.POST.get("next") or ""
+        return url if url.startswith("/") else self.proposal_url(self.item.proposal)
 
     def _render(self, form, item):
         context = {
@@ -177,20 +183,19 @@ class ItemRowView(ItemMixin, View):
         )
 
 
-class ItemDeleteView(ItemMixin, View):
+class ItemDeleteView(ItemMixin, ActionView):
     required_perm = Perm.BUDGET_EDIT
 
-    def post(self, request, org, pk):
+    def perform(self, form):
         item = self.load_item()
-        version = request.POST.get("version", "")
-        try:
-            services.item_delete(
-                actor=request.user, item=item, expected_version=int(version) if version.isdigit() else None
-            )
-            messages.success(request, f"“{item.title}” removed from the proposal.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(self.proposal_url(item.proposal))
+        services.item_delete(actor=self.request.user, item=item, expected_version=self.posted_version())
+        return item
+
+    def get_success_message(self, item) -> str:
+        return f"“{item.title}” removed from the proposal."
+
+    def get_success_url(self, result=None) -> str:
+        return self.proposal_url((result or self.item).proposal)
 
 
 class ItemDetailView(ItemMixin, TemplateView):
@@ -220,78 +225,89 @@ class ItemDetailView(ItemMixin, TemplateView):
         return context
 
 
-class OptionCreateView(ItemDetailView):
+class _ItemPartCreateView(ActionView, ItemDetailView):
+    """Add an option or a risk link on the item's page; an invalid form shows the page again."""
+
     required_perm = Perm.BUDGET_EDIT
+    http_method_names = ItemDetailView.http_method_names
+    refusal_on_form = True
+    form_name = ""
 
-    def post(self, request, org, pk):
-        item = self.load_item()
-        form = OptionForm(request.POST)
-        if form.is_valid():
-            try:
-                option = services.option_create(actor=request.user, item=item, **form.service_data())
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"Option “{option.name}” added.")
-                return redirect(self.item_url())
-        return self.render_to_response(self.get_context_data(option_form=form, open_option_form=True))
+    def get_form(self):
+        return self.make_form(self.load_item())
 
+    def form_invalid(self, form, status: int = 200):
+        return self.render_to_response(
+            self.get_context_data(**{f"{self.form_name}_form": form, f"open_{self.form_name}_form": True})
+        )
 
-class LinkCreateView(ItemDetailView):
-    required_perm = Perm.BUDGET_EDIT
-
-    def post(self, request, org, pk):
-        item = self.load_item()
-        form = self.link_form(item, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.link_create(
-                    actor=request.user,
-                    item=item,
-                    risk=data["risk"],
-                    loss_before=data.get("loss_before"),
-                    loss_after=data["loss_after"],
-                    note=data.get("note", ""),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, f"{data['risk'].reference} linked.")
-                return redirect(self.item_url())
-        return self.render_to_response(self.get_context_data(link_form=form, open_link_form=True))
+    def get_success_url(self, result=None) -> str:
+        return self.item_url()
 
 
-class _PartEditView(ItemMixin, View):
+class OptionCreateView(_ItemPartCreateView):
+    form_name = "option"
+
+    def make_form(self, item):
+        return OptionForm(self.request.POST)
+
+    def perform(self, form):
+        return services.option_create(actor=self.request.user, item=self.item, **form.service_data())
+
+    def get_success_message(self, option) -> str:
+        return f"Option “{option.name}” added."
+
+
+class LinkCreateView(_ItemPartCreateView):
+    form_name = "link"
+
+    def make_form(self, item):
+        return self.link_form(item, self.request.POST)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.link_create(
+            actor=self.request.user,
+            item=self.item,
+            risk=data["risk"],
+            loss_before=data.get("loss_before"),
+            loss_after=data["loss_after"],
+            note=data.get("note", ""),
+        )
+
+    def get_success_message(self, link) -> str:
+        return f"{link.risk.reference} linked."
+
+
+class _PartEditView(ItemMixin, ActionView):
     """Edit an option or a risk link on its own small page."""
 
     required_perm = Perm.BUDGET_EDIT
     template_name = "budgets/part_form.html"
     form_class = None
     title = ""
+    refusal_on_form = True
+    success_message = "Saved."
 
     def load(self):
-        raise NotImplementedError
-
-    def save(self, obj, form):
         raise NotImplementedError
 
     def get(self, request, org, pk):
         obj = self.load()
         return self._render(self.form_class(instance=obj, initial={"version": obj.version}), obj)
 
-    def post(self, request, org, pk):
-        obj = self.load()
-        form = self.form_class(request.POST, instance=obj)
-        if form.is_valid():
-            try:
-                self.save(obj, form)
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, "Saved.")
-                return redirect(self.item_url(obj.item))
-        return self._render(form, obj)
+    def get_form(self):
+        self.obj = self.load()
+        return self.form_class(self.request.POST, instance=self.obj)
+
+    def form_invalid(self, form, status: int = 200):
+        return self._render(form, self.obj)
+
+    def perform(self, form):
+        return self.save(self.obj, form)
+
+    def get_success_url(self, result=None) -> str:
+        return self.item_url(self.obj.item)
 
     def _render(self, form, obj):
         return render(
@@ -343,18 +359,20 @@ class LinkEditView(_PartEditView):
         )
 
 
-class _PartActionView(ItemMixin, View):
+class _PartActionView(ItemMixin, ActionView):
     """POST-only actions on an option or a link, back to the item page."""
 
     required_perm = Perm.BUDGET_EDIT
 
-    def post(self, request, org, pk):
-        obj = self.load()
-        try:
-            messages.success(request, self.act(obj))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(self.item_url(obj.item))
+    def perform(self, form):
+        self.obj = self.load()
+        return self.act(self.obj)
+
+    def get_success_message(self, message) -> str:
+        return message
+
+    def get_success_url(self, result=None) -> str:
+        return self.item_url(self.obj.item)
 
 
 class OptionChooseView(_PartActionView):

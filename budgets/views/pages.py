@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import calendar
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.errors import DomainError
+from core.actions import ActionView, ServiceFormMixin, SignOffView
 from core.exports import export_or_queue
 from core.history import history_entries
-from core.mixins import OrgViewMixin, add_domain_error
+from core.mixins import OrgViewMixin
 from core.roles import Perm
 from core.selectors import signoff_panel
 
@@ -76,7 +75,7 @@ class ProposalListView(OrgViewMixin, TemplateView):
         return context
 
 
-class ProposalCreateView(OrgViewMixin, FormView):
+class ProposalCreateView(ServiceFormMixin, OrgViewMixin, FormView):
     required_perm = Perm.BUDGET_EDIT
     template_name = "budgets/proposal_form.html"
     form_class = ProposalCreateForm
@@ -89,16 +88,16 @@ class ProposalCreateView(OrgViewMixin, FormView):
         context["start_month_name"] = calendar.month_name[self.organization.fiscal_year_start_month]
         return context
 
-    def form_valid(self, form):
-        try:
-            proposal = services.proposal_create(
-                actor=self.request.user, organization=self.organization, **form.cleaned_data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Proposal for FY{proposal.fiscal_year} created.")
-        return redirect("budgets:proposal_detail", org=self.organization.slug, pk=proposal.pk)
+    def perform(self, form):
+        return services.proposal_create(
+            actor=self.request.user, organization=self.organization, **form.cleaned_data
+        )
+
+    def get_success_message(self, proposal) -> str:
+        return f"Proposal for FY{proposal.fiscal_year} created."
+
+    def get_success_url(self, proposal=None) -> str:
+        return reverse("budgets:proposal_detail", args=[self.organization.slug, proposal.pk])
 
 
 class ProposalDetailView(ProposalMixin, TemplateView):
@@ -132,8 +131,6 @@ class ProposalDetailView(ProposalMixin, TemplateView):
             purpose=SIGNOFF_PURPOSE,
             user=self.request.user,
             title="Joint sign-off for submission",
-            sign_url=reverse("budgets:proposal_sign", args=[self.organization.slug, proposal.pk]),
-            withdraw_url=reverse("budgets:proposal_withdraw", args=[self.organization.slug, proposal.pk]),
             can_sign=proposal.status == ProposalStatus.JOINT_REVIEW,
         )
         return context
@@ -166,7 +163,7 @@ class ProposalDetailView(ProposalMixin, TemplateView):
         )
 
 
-class ProposalEditView(ProposalMixin, FormView):
+class ProposalEditView(ServiceFormMixin, ProposalMixin, FormView):
     required_perm = Perm.BUDGET_EDIT
     template_name = "budgets/proposal_edit.html"
     form_class = ProposalEditForm
@@ -180,34 +177,44 @@ class ProposalEditView(ProposalMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "proposal": self.get_proposal()}
 
-    def form_valid(self, form):
+    success_message = "Proposal details saved."
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.proposal_update(
-                actor=self.request.user,
-                proposal=self.get_proposal(),
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Proposal details saved.")
-        return redirect(self.proposal_url())
+        return services.proposal_update(
+            actor=self.request.user,
+            proposal=self.get_proposal(),
+            expected_version=form.cleaned_data["version"],
+            **data,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return self.proposal_url()
 
 
-class ProposalDeleteView(ProposalMixin, View):
+class ProposalActionView(ProposalMixin, ActionView):
+    """A POST on a proposal; back to the proposal's page."""
+
     required_perm = Perm.BUDGET_EDIT
 
-    def post(self, request, org, pk):
+    def get_success_url(self, result=None) -> str:
+        return self.proposal_url(self.get_proposal())
+
+
+class ProposalDeleteView(ProposalActionView):
+    def perform(self, form):
         proposal = self.get_proposal()
-        try:
-            services.proposal_delete(actor=request.user, proposal=proposal)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect(self.proposal_url())
-        messages.success(request, f"The FY{proposal.fiscal_year} draft was deleted.")
-        return redirect("budgets:proposal_list", org=org)
+        services.proposal_delete(actor=self.request.user, proposal=proposal)
+        return proposal
+
+    def get_success_message(self, proposal) -> str:
+        return f"The FY{proposal.fiscal_year} draft was deleted."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("budgets:proposal_list", args=[self.organization.slug])
+
+    def get_failure_url(self) -> str:
+        return self.proposal_url(self.get_proposal())
 
 
 WORKFLOW_ACTIONS = {
@@ -219,86 +226,58 @@ WORKFLOW_ACTIONS = {
     "submit": (services.proposal_submit, "Submitted to the board."),
     "reopen": (services.proposal_reopen, "Reopened for revision."),
 }
+VERSIONED_STEPS = ("start-review", "back-to-draft", "submit")
 
 
-class ProposalTransitionView(ProposalMixin, View):
+class ProposalTransitionView(ProposalActionView):
     """POST a workflow step: start review, back to draft, submit, reopen."""
 
-    required_perm = Perm.BUDGET_EDIT
+    def post(self, request, *args, **kwargs):
+        if kwargs["action"] not in WORKFLOW_ACTIONS:
+            return redirect(self.get_success_url())
+        return super().post(request, *args, **kwargs)
 
-    def post(self, request, org, pk, action):
-        if action not in WORKFLOW_ACTIONS:
-            return redirect(self.proposal_url(self.get_proposal()))
-        service, done = WORKFLOW_ACTIONS[action]
-        kwargs = {}
-        if (
-            action in ("start-review", "back-to-draft", "submit")
-            and request.POST.get("version", "").isdigit()
-        ):
-            kwargs["expected_version"] = int(request.POST["version"])
-        try:
-            service(actor=request.user, proposal=self.get_proposal(), **kwargs)
-            messages.success(request, done)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(self.proposal_url())
+    def perform(self, form):
+        action = self.kwargs["action"]
+        service, _done = WORKFLOW_ACTIONS[action]
+        version = self.posted_version() if action in VERSIONED_STEPS else None
+        kwargs = {"expected_version": version} if version is not None else {}
+        return service(actor=self.request.user, proposal=self.get_proposal(), **kwargs)
+
+    def get_success_message(self, result) -> str:
+        return WORKFLOW_ACTIONS[self.kwargs["action"]][1]
 
 
-class ProposalDecisionView(ProposalMixin, View):
+class ProposalDecisionView(ProposalActionView):
     """Record the board's decision: approve (optional note) or return (reason required)."""
 
     required_perm = Perm.BUDGET_VIEW
     post_perm = Perm.BUDGET_DECIDE
 
-    def post(self, request, org, pk, decision):
+    def perform(self, form):
         proposal = self.get_proposal()
-        try:
-            if decision == "approve":
-                form = ApproveForm(request.POST)
-                note = form.cleaned_data["note"] if form.is_valid() else ""
-                services.proposal_approve(actor=request.user, proposal=proposal, note=note)
-                messages.success(request, "The board's approval is recorded. The proposal is now read-only.")
-            else:
-                services.proposal_return(
-                    actor=request.user, proposal=proposal, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, "Recorded that the board returned the proposal.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(self.proposal_url())
+        if self.kwargs["decision"] == "approve":
+            note_form = ApproveForm(self.request.POST)
+            note = note_form.cleaned_data["note"] if note_form.is_valid() else ""
+            return services.proposal_approve(actor=self.request.user, proposal=proposal, note=note)
+        return services.proposal_return(
+            actor=self.request.user, proposal=proposal, reason=self.request.POST.get("reason", "")
+        )
+
+    def get_success_message(self, result) -> str:
+        if self.kwargs["decision"] == "approve":
+            return "The board's approval is recorded. The proposal is now read-only."
+        return "Recorded that the board returned the proposal."
 
 
-class ProposalSignView(ProposalMixin, View):
-    required_perm = Perm.BUDGET_VIEW
-    post_perm = Perm.SIGN
-    step_up_required = True
+class ProposalSignOffView(SignOffView, ProposalActionView):
+    """``<pk>/sign/`` and ``<pk>/withdraw/``: the joint sign-off for submission."""
 
-    def post(self, request, org, pk):
-        try:
-            services.proposal_sign(
-                actor=request.user,
-                proposal=self.get_proposal(),
-                decision=request.POST.get("decision", "approve"),
-                comment=request.POST.get("comment", ""),
-            )
-            messages.success(request, "Your sign-off is recorded.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(self.proposal_url())
+    required_perm = Perm.BUDGET_VIEW_SUBMITTED
+    purpose = SIGNOFF_PURPOSE
 
-
-class ProposalWithdrawView(ProposalMixin, View):
-    required_perm = Perm.BUDGET_VIEW
-    post_perm = Perm.SIGN
-    step_up_required = True
-
-    def post(self, request, org, pk):
-        try:
-            services.proposal_withdraw_signoff(actor=request.user, proposal=self.get_proposal())
-            messages.success(request, "Your sign-off was withdrawn.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(self.proposal_url())
+    def get_subject(self):
+        return self.get_proposal()
 
 
 class ProposalXlsxView(ProposalMixin, View):

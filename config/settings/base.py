@@ -338,7 +338,7 @@ SPECTACULAR_SETTINGS = {
         "RiskStatusEnum": "risks.models.RiskStatus",
         "RiskCategoryEnum": "risks.models.RiskCategory",
         "MitigationStatusEnum": "risks.models.MitigationStatus",
-        "DomainEnum": "risks.models.Origin",
+        "DomainEnum": "core.choices.Domain",
         "ProposalStatusEnum": "budgets.models.ProposalStatus",
     },
 }

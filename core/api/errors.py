@@ -12,7 +12,12 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from core.errors import DomainError
+from core.errors import ERROR_STATUS_CODES, DomainError
+
+from .base import ErrorSerializer
+
+# The error responses every operation documents in the OpenAPI schema.
+ERROR_RESPONSES = dict.fromkeys(sorted(ERROR_STATUS_CODES), ErrorSerializer)
 
 
 def _flatten(detail) -> dict[str, list[str]]:

@@ -1,12 +1,14 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from core import converters  # noqa: F401  (registers <org:...>)
+
 from .views import InvitationViewSet, MembershipViewSet, MeView, MyInvitationViewSet, OrganizationViewSet
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)  # Django path syntax: <org:org_slug> (core.converters)
 router.register(r"orgs", OrganizationViewSet, basename="organization")
-router.register(r"orgs/(?P<org_slug>[a-z0-9-]+)/memberships", MembershipViewSet, basename="membership")
-router.register(r"orgs/(?P<org_slug>[a-z0-9-]+)/invitations", InvitationViewSet, basename="invitation")
+router.register("orgs/<org:org_slug>/memberships", MembershipViewSet, basename="membership")
+router.register("orgs/<org:org_slug>/invitations", InvitationViewSet, basename="invitation")
 router.register(r"me/invitations", MyInvitationViewSet, basename="my-invitation")
 
 urlpatterns = [path("me/", MeView.as_view(), name="me"), *router.urls]

@@ -43,6 +43,7 @@ class OrganizationViewSet(
     permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
     security_fields = ("mfa_required_roles",)  # who must use two-factor: needs the 'security' scope
     lookup_field = "slug"
+    lookup_value_converter = "org"  # core.converters
     lookup_url_kwarg = "org_slug"
     http_method_names = ["get", "patch", "head", "options"]
 

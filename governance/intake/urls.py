@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.actions import signoff_paths
+
 from . import views
 
 urlpatterns = [
@@ -29,7 +31,6 @@ urlpatterns = [
         name="intake_condition_met",
     ),
     path("intake/<int:pk>/propose/", views.ProposeView.as_view(), name="intake_propose"),
-    path("intake/<int:pk>/sign/", views.SignView.as_view(), name="intake_sign"),
-    path("intake/<int:pk>/withdraw/", views.WithdrawView.as_view(), name="intake_withdraw"),
+    *signoff_paths("intake/<int:pk>/", views.IntakeSignOffView, name="intake"),
     path("intake/<int:pk>/risks/", views.CreateRiskView.as_view(), name="intake_create_risk"),
 ]

@@ -3,18 +3,17 @@ form, the request page and its workflow actions, and the SLA settings."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
-from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.errors import DomainError
+from core.actions import ActionView, ServiceFormMixin, SignOffView
 from core.history import history_entries
-from core.mixins import OrgViewMixin, add_domain_error
+from core.mixins import OrgViewMixin
 from core.roles import Perm
 from core.selectors import signoff_panel
 
@@ -82,7 +81,7 @@ class IntakeListView(IntakeMixin, TemplateView):
         return context
 
 
-class IntakeCreateView(IntakeMixin, FormView):
+class IntakeCreateView(ServiceFormMixin, IntakeMixin, FormView):
     template_name = "governance/intake/request_form.html"
     form_class = forms.IntakeRequestForm
 
@@ -92,24 +91,21 @@ class IntakeCreateView(IntakeMixin, FormView):
         context["review_depth"] = intake_rules.REVIEW_DEPTH
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            request = services.intake_request_create(
-                actor=self.request.user, organization=self.organization, **data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
+        return services.intake_request_create(actor=self.request.user, organization=self.organization, **data)
+
+    def get_success_message(self, request) -> str:
+        return (
             f"Request {request.reference} filed: {request.get_tier_display()} tier, "
-            f"decision expected within {request.sla_days} business days.",
+            f"decision expected within {request.sla_days} business days."
         )
-        return redirect("governance:intake_detail", org=self.organization.slug, pk=request.pk)
+
+    def get_success_url(self, request=None) -> str:
+        return reverse("governance:intake_detail", args=[self.organization.slug, request.pk])
 
 
-class IntakeEditView(IntakeMixin, FormView):
+class IntakeEditView(ServiceFormMixin, IntakeMixin, FormView):
     template_name = "governance/intake/request_form.html"
     form_class = forms.IntakeRequestForm
 
@@ -130,20 +126,19 @@ class IntakeEditView(IntakeMixin, FormView):
         )
         return context
 
-    def form_valid(self, form):
+    success_message = "Request saved. Its tier was recalculated from your answers."
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.intake_request_update(
-                actor=self.request.user,
-                request=self.object,
-                expected_version=form.cleaned_data.get("version"),
-                **data,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Request saved. Its tier was recalculated from your answers.")
-        return redirect("governance:intake_detail", org=self.organization.slug, pk=self.object.pk)
+        return services.intake_request_update(
+            actor=self.request.user,
+            request=self.object,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:intake_detail", args=[self.organization.slug, self.object.pk])
 
 
 class IntakeDetailView(IntakeMixin, TemplateView):
@@ -155,7 +150,6 @@ class IntakeDetailView(IntakeMixin, TemplateView):
             user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
         )
         settings = services.intake_settings_get(organization=self.organization)
-        org = self.organization.slug
         reviewer = self.is_reviewer
         context.update(
             intake=obj,
@@ -182,8 +176,6 @@ class IntakeDetailView(IntakeMixin, TemplateView):
                 subject=obj,
                 purpose=services.DECISION_PURPOSE,
                 user=self.request.user,
-                sign_url=reverse("governance:intake_sign", args=[org, obj.pk]),
-                withdraw_url=reverse("governance:intake_withdraw", args=[org, obj.pk]) if obj.is_open else "",
                 title="Joint decision",
                 can_sign=obj.is_open and bool(obj.proposed_decision),
             ),
@@ -202,186 +194,155 @@ def _risk_form(organization, data=None):
         return None
 
 
-class IntakeActionView(IntakeMixin, View):
-    """Base of the request page's POST actions: run ``perform`` and go back to the page."""
+class IntakeActionView(IntakeMixin, ActionView):
+    """Base of the request page's POST actions: ``perform`` on the request, back to its page."""
 
     post_perm = Perm.INTAKE_REVIEW
-    success = ""
-
-    def perform(self, obj: IntakeRequest) -> None:
-        raise NotImplementedError
-
-    def invalid(self, form) -> None:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(self.request, f"{label}: {error}" if label else error)
-
-    def post(self, request, org, pk):
-        obj = self.get_request_object()
-        try:
-            if self.perform(obj) is not False and self.success:
-                messages.success(request, self.success)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return redirect(reverse("governance:intake_detail", args=[org, pk]) + self.anchor)
-
     anchor = ""
+
+    def get_success_url(self, result=None) -> str:
+        return (
+            reverse("governance:intake_detail", args=[self.organization.slug, self.kwargs["pk"]])
+            + self.anchor
+        )
+
+    def get_form(self):
+        self.object = self.get_request_object()
+        return super().get_form()
 
 
 class StartReviewView(IntakeActionView):
-    success = "Review started. We'll e-mail the requester shortly."
+    success_message = "Review started. We'll e-mail the requester shortly."
 
-    def perform(self, obj):
-        services.intake_start_review(actor=self.request.user, request=obj)
+    def perform(self, form):
+        return services.intake_start_review(actor=self.request.user, request=self.object)
 
 
 class RequestInfoView(IntakeActionView):
-    success = "Question posted; we'll e-mail the requester shortly. The clock is paused until they answer."
+    success_message = (
+        "Question posted; we'll e-mail the requester shortly. The clock is paused until they answer."
+    )
     anchor = "#comments"
+    form_class = forms.QuestionForm
 
-    def perform(self, obj):
-        form = forms.QuestionForm(self.request.POST)
-        if not form.is_valid():
-            return self.invalid(form) or False
-        services.intake_request_information(actor=self.request.user, request=obj, **form.cleaned_data)
+    def perform(self, form):
+        return services.intake_request_information(
+            actor=self.request.user, request=self.object, **form.cleaned_data
+        )
 
 
 class CommentView(IntakeActionView):
     post_perm = Perm.INTAKE_FILE
-    success = "Comment added."
+    success_message = "Comment added."
     anchor = "#comments"
+    form_class = forms.CommentForm
 
-    def perform(self, obj):
-        form = forms.CommentForm(self.request.POST)
-        if not form.is_valid():
-            return self.invalid(form) or False
-        services.intake_comment_add(actor=self.request.user, request=obj, **form.cleaned_data)
+    def perform(self, form):
+        return services.intake_comment_add(actor=self.request.user, request=self.object, **form.cleaned_data)
 
 
 class OptionAddView(IntakeActionView):
-    success = "Option added."
+    success_message = "Option added."
     anchor = "#options"
+    form_class = forms.OptionForm
 
-    def perform(self, obj):
-        form = forms.OptionForm(self.request.POST)
-        if not form.is_valid():
-            return self.invalid(form) or False
-        services.intake_option_add(actor=self.request.user, request=obj, **form.cleaned_data)
+    def perform(self, form):
+        return services.intake_option_add(actor=self.request.user, request=self.object, **form.cleaned_data)
 
 
 class OptionDeleteView(IntakeActionView):
-    success = "Option removed."
+    success_message = "Option removed."
     anchor = "#options"
 
-    def perform(self, obj):
-        option = get_object_or_404(IntakeOption, pk=self.kwargs["item"], request=obj)
-        services.intake_option_delete(actor=self.request.user, option=option)
-
-    def post(self, request, org, pk, item):
-        return super().post(request, org, pk)
+    def perform(self, form):
+        option = get_object_or_404(IntakeOption, pk=self.kwargs["item"], request=self.object)
+        return services.intake_option_delete(actor=self.request.user, option=option)
 
 
 class ConditionAddView(IntakeActionView):
-    success = "Condition added. Sign-offs on the earlier version are void."
+    success_message = "Condition added. Sign-offs on the earlier version are void."
     anchor = "#conditions"
+    form_class = forms.ConditionForm
 
-    def perform(self, obj):
-        form = forms.ConditionForm(self.request.POST)
-        if not form.is_valid():
-            return self.invalid(form) or False
-        services.intake_condition_add(actor=self.request.user, request=obj, **form.cleaned_data)
+    def perform(self, form):
+        return services.intake_condition_add(
+            actor=self.request.user, request=self.object, **form.cleaned_data
+        )
 
 
 class ConditionDeleteView(IntakeActionView):
-    success = "Condition removed. Sign-offs on the earlier version are void."
+    success_message = "Condition removed. Sign-offs on the earlier version are void."
     anchor = "#conditions"
 
-    def perform(self, obj):
-        condition = get_object_or_404(IntakeCondition, pk=self.kwargs["item"], request=obj)
-        services.intake_condition_delete(actor=self.request.user, condition=condition)
-
-    def post(self, request, org, pk, item):
-        return super().post(request, org, pk)
+    def perform(self, form):
+        condition = get_object_or_404(IntakeCondition, pk=self.kwargs["item"], request=self.object)
+        return services.intake_condition_delete(actor=self.request.user, condition=condition)
 
 
 class ConditionMetView(IntakeActionView):
-    success = "Condition updated."
+    success_message = "Condition updated."
     anchor = "#conditions"
 
-    def perform(self, obj):
-        condition = get_object_or_404(IntakeCondition, pk=self.kwargs["item"], request=obj)
-        services.intake_condition_set_met(
+    def perform(self, form):
+        condition = get_object_or_404(IntakeCondition, pk=self.kwargs["item"], request=self.object)
+        return services.intake_condition_set_met(
             actor=self.request.user, condition=condition, met=self.request.POST.get("met") == "1"
         )
 
-    def post(self, request, org, pk, item):
-        return super().post(request, org, pk)
-
 
 class ProposeView(IntakeActionView):
-    success = "Decision proposed. It takes effect when the CIO and the CISO have both approved it."
+    success_message = "Decision proposed. It takes effect when the CIO and the CISO have both approved it."
     anchor = "#decision"
+    form_class = forms.ProposalForm
 
-    def perform(self, obj):
-        form = forms.ProposalForm(self.request.POST)
-        if not form.is_valid():
-            return self.invalid(form) or False
-        services.intake_propose_decision(
+    def perform(self, form):
+        return services.intake_propose_decision(
             actor=self.request.user,
-            request=obj,
+            request=self.object,
             decision=form.cleaned_data["decision"],
             rationale=form.cleaned_data["rationale"],
             expected_version=form.cleaned_data.get("version"),
         )
 
 
-class SignView(IntakeActionView):
-    post_perm = Perm.SIGN
-    step_up_required = True
+class IntakeSignOffView(SignOffView, IntakeActionView):
+    """``intake/<pk>/sign/`` and ``intake/<pk>/withdraw/``: the joint decision on the request."""
+
     anchor = "#decision"
+    purpose = services.DECISION_PURPOSE
 
-    def perform(self, obj):
-        services.intake_sign(
-            actor=self.request.user,
-            request=obj,
-            decision=self.request.POST.get("decision", ""),
-            comment=self.request.POST.get("comment", ""),
-        )
-        obj.refresh_from_db()
-        messages.success(
-            self.request,
-            f"Decision taken: {obj.get_status_display()}. We'll e-mail the requester shortly."
-            if obj.is_decided
-            else "Your sign-off is recorded.",
-        )
+    def get_subject(self):
+        return self.object
 
-
-class WithdrawView(IntakeActionView):
-    post_perm = Perm.SIGN
-    step_up_required = True
-    success = "Your sign-off is withdrawn."
-    anchor = "#decision"
-
-    def perform(self, obj):
-        services.intake_withdraw_signoff(actor=self.request.user, request=obj)
+    def get_success_message(self, result) -> str:
+        if self.operation == "sign":
+            self.object.refresh_from_db()
+            if self.object.is_decided:
+                return (
+                    f"Decision taken: {self.object.get_status_display()}. We'll e-mail the requester shortly."
+                )
+        return super().get_success_message(result)
 
 
 class CreateRiskView(IntakeActionView):
     post_perm = Perm.RISK_EDIT
     anchor = "#risks"
 
-    def perform(self, obj):
+    def get_form(self):
+        super().get_form()
         form = _risk_form(self.organization, self.request.POST)
-        if form is None or not form.is_valid():
-            return self.invalid(form) if form else False
-        risk = services.intake_create_risk(actor=self.request.user, request=obj, **form.cleaned_data)
-        messages.success(
-            self.request, f"Risk {risk.reference} added to the register and linked to this request."
-        )
+        if form is None:
+            raise Http404("The risk register is not installed.")
+        return form
+
+    def perform(self, form):
+        return services.intake_create_risk(actor=self.request.user, request=self.object, **form.cleaned_data)
+
+    def get_success_message(self, risk) -> str:
+        return f"Risk {risk.reference} added to the register and linked to this request."
 
 
-class IntakeSettingsView(IntakeMixin, FormView):
+class IntakeSettingsView(ServiceFormMixin, IntakeMixin, FormView):
     required_perm = Perm.INTAKE_REVIEW
     template_name = "governance/intake/settings.html"
     form_class = forms.IntakeSettingsForm
@@ -398,19 +359,16 @@ class IntakeSettingsView(IntakeMixin, FormView):
         context["history"] = history_entries(services.intake_settings_get(organization=self.organization))
         return context
 
-    def form_valid(self, form):
+    success_message = "Intake SLAs saved. They apply to requests filed or re-triaged from now on."
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.intake_settings_update(
-                actor=self.request.user,
-                organization=self.organization,
-                expected_version=form.cleaned_data["version"],
-                **data,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, "Intake SLAs saved. They apply to requests filed or re-triaged from now on."
+        return services.intake_settings_update(
+            actor=self.request.user,
+            organization=self.organization,
+            expected_version=form.cleaned_data["version"],
+            **data,
         )
-        return redirect("governance:intake_settings", org=self.organization.slug)
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:intake_settings", args=[self.organization.slug])

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from core.actions import signoff_paths
+
 from . import views
 
 urlpatterns = [
@@ -9,8 +11,7 @@ urlpatterns = [
     path("raci/export.xlsx", views.RaciExportView.as_view(), {"fmt": "xlsx"}, name="raci_export_xlsx"),
     path("raci/export.pdf", views.RaciExportView.as_view(), {"fmt": "pdf"}, name="raci_export_pdf"),
     path("raci/template/", views.RaciTemplateApplyView.as_view(), name="raci_template"),
-    path("raci/sign/", views.RaciSignView.as_view(), name="raci_sign"),
-    path("raci/withdraw/", views.RaciWithdrawView.as_view(), name="raci_withdraw"),
+    *signoff_paths("raci/", views.RaciSignOffView, name="raci"),
     path("raci/parties/", views.PartyListView.as_view(), name="raci_parties"),
     path("raci/parties/<int:pk>/", views.PartyEditView.as_view(), name="raci_party_edit"),
     path("raci/parties/<int:pk>/delete/", views.PartyDeleteView.as_view(), name="raci_party_delete"),

@@ -4,16 +4,15 @@ approval, and the parties and activities behind it."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.errors import DomainError
+from core.actions import ActionView, ServiceFormMixin, SignOffView
 from core.exports import export_or_queue
 from core.history import history_entries
-from core.mixins import OrgViewMixin, add_domain_error
+from core.mixins import OrgViewMixin
 from core.roles import Perm
 from core.selectors import signoff_panel
 
@@ -71,13 +70,10 @@ class RaciGridView(RaciMixin, TemplateView):
             search=filters["search"],
             page=self.request.GET.get("page") or 1,
         )
-        org = self.organization.slug
         signoff = signoff_panel(
             subject=matrix,
             purpose=APPROVAL_PURPOSE,
             user=self.request.user,
-            sign_url=reverse("governance:raci_sign", args=[org]),
-            withdraw_url=reverse("governance:raci_withdraw", args=[org]),
             title="Joint approval of the matrix",
             can_sign=grid.total > 0,
         )
@@ -100,35 +96,40 @@ class RaciGridView(RaciMixin, TemplateView):
         return context
 
 
-class RaciCellView(RaciMixin, View):
+class RaciActionView(RaciMixin, ActionView):
+    """A POST on the matrix; back to the grid."""
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:raci", args=[self.organization.slug])
+
+
+class RaciCellView(RaciActionView):
     """POST: cycle one cell's letter. HTMX gets the updated row back."""
 
-    def post(self, request, org, activity_pk, party_pk):
+    htmx_template = "governance/raci/_rows.html"
+    htmx_trigger = "raci-changed"
+
+    def perform(self, form):
         activity = get_object_or_404(
-            RaciActivity.objects.visible_to(request.user), pk=activity_pk, organization=self.organization
+            RaciActivity.objects.visible_to(self.request.user),
+            pk=self.kwargs["activity_pk"],
+            organization=self.organization,
         )
         party = get_object_or_404(
-            RaciParty.objects.visible_to(request.user), pk=party_pk, organization=self.organization
+            RaciParty.objects.visible_to(self.request.user),
+            pk=self.kwargs["party_pk"],
+            organization=self.organization,
         )
-        letter = request.POST.get("letter")
-        try:
-            if letter is None:
-                services.raci_cell_cycle(actor=request.user, activity=activity, party=party)
-            else:
-                services.raci_cell_set(actor=request.user, activity=activity, party=party, letter=letter)
-        except DomainError as exc:
-            if request.htmx:
-                return HttpResponse(exc.message, status=400)
-            messages.error(request, exc.message)
-            return self.grid_url()
-        if not request.htmx:
-            return self.grid_url()
+        letter = self.request.POST.get("letter")
+        if letter is None:
+            services.raci_cell_cycle(actor=self.request.user, activity=activity, party=party)
+        else:
+            services.raci_cell_set(actor=self.request.user, activity=activity, party=party, letter=letter)
+        return activity
+
+    def get_htmx_context(self, activity) -> dict:
         row = selectors.raci_grid_row(activity=activity)
-        response = render(
-            request, "governance/raci/_rows.html", {"rows": [row], "org": self.organization, "can_edit": True}
-        )
-        response["HX-Trigger"] = "raci-changed"
-        return response
+        return {"rows": [row], "org": self.organization, "can_edit": True}
 
 
 class RaciSummaryFragmentView(RaciMixin, TemplateView):
@@ -153,59 +154,35 @@ class RaciExportView(RaciMixin, View):
         return export_or_queue(request, self.organization, key=key, parameters=parameters)
 
 
-class RaciTemplateApplyView(RaciMixin, View):
-    def post(self, request, org):
-        try:
-            added = services.raci_apply_template(actor=request.user, organization=self.organization)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return self.grid_url()
-        if added:
-            messages.success(
-                request,
-                f"Added {added} standard activities with their default owners. "
-                "Adjust the letters to how your organization works.",
-            )
-        else:
-            messages.info(request, "Every standard activity is already in your matrix.")
-        return self.grid_url()
+class RaciTemplateApplyView(RaciActionView):
+    def perform(self, form):
+        return services.raci_apply_template(actor=self.request.user, organization=self.organization)
+
+    def get_success_message(self, added) -> str:
+        if not added:
+            return "Every standard activity is already in your matrix."
+        return (
+            f"Added {added} standard activities with their default owners. "
+            "Adjust the letters to how your organization works."
+        )
+
+    def get_message_level(self, added) -> int:
+        return messages.SUCCESS if added else messages.INFO
 
 
-class RaciSignView(RaciMixin, View):
-    post_perm = Perm.SIGN
-    step_up_required = True
+class RaciSignOffView(SignOffView, RaciActionView):
+    """``raci/sign/`` and ``raci/withdraw/``: the joint approval of the matrix."""
 
-    def post(self, request, org):
-        try:
-            services.raci_sign(
-                actor=request.user,
-                organization=self.organization,
-                decision=request.POST.get("decision", "approve"),
-                comment=request.POST.get("comment", ""),
-            )
-            messages.success(request, "Your sign-off on the matrix is recorded.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return self.grid_url()
+    purpose = APPROVAL_PURPOSE
 
-
-class RaciWithdrawView(RaciMixin, View):
-    post_perm = Perm.SIGN
-    step_up_required = True
-
-    def post(self, request, org):
-        try:
-            services.raci_withdraw(actor=request.user, organization=self.organization)
-            messages.success(request, "Your sign-off is withdrawn.")
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        return self.grid_url()
+    def get_subject(self):
+        return services.raci_matrix_get_or_create(organization=self.organization)
 
 
 # ----------------------------------------------------------------- parties ---
 
 
-class PartyListView(RaciMixin, FormView):
+class PartyListView(ServiceFormMixin, RaciMixin, FormView):
     template_name = "governance/raci/party_list.html"
     form_class = PartyForm
 
@@ -218,20 +195,18 @@ class PartyListView(RaciMixin, FormView):
         context["can_edit"] = self.can(Perm.RACI_EDIT)
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            party = services.raci_party_create(
-                actor=self.request.user, organization=self.organization, **data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Party “{party.name}” added as a new column of the matrix.")
-        return redirect("governance:raci_parties", org=self.organization.slug)
+        return services.raci_party_create(actor=self.request.user, organization=self.organization, **data)
+
+    def get_success_message(self, party) -> str:
+        return f"Party “{party.name}” added as a new column of the matrix."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:raci_parties", args=[self.organization.slug])
 
 
-class PartyEditView(RaciMixin, FormView):
+class PartyEditView(ServiceFormMixin, RaciMixin, FormView):
     required_perm = Perm.RACI_EDIT
     template_name = "governance/raci/party_form.html"
     form_class = PartyForm
@@ -261,23 +236,23 @@ class PartyEditView(RaciMixin, FormView):
         context["history"] = history_entries(self.object)
         return context
 
-    def form_valid(self, form):
+    success_message = "Party saved."
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.raci_party_update(
-                actor=self.request.user,
-                party=self.object,
-                expected_version=form.cleaned_data.get("version"),
-                **data,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Party saved.")
-        return redirect("governance:raci_parties", org=self.organization.slug)
+        return services.raci_party_update(
+            actor=self.request.user,
+            party=self.object,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:raci_parties", args=[self.organization.slug])
 
 
-class PartyDeleteView(RaciMixin, TemplateView):
+class PartyDeleteView(RaciActionView, TemplateView):
+    http_method_names = TemplateView.http_method_names
     required_perm = Perm.RACI_EDIT
     template_name = "governance/raci/confirm_delete.html"
 
@@ -289,17 +264,22 @@ class PartyDeleteView(RaciMixin, TemplateView):
         )
         return context
 
-    def post(self, request, org, pk):
-        party = get_object_or_404(RaciParty, pk=pk, organization=self.organization)
-        services.raci_party_delete(actor=request.user, party=party)
-        messages.success(request, f"Party “{party.name}” and its column removed.")
-        return redirect("governance:raci_parties", org=org)
+    def perform(self, form):
+        party = get_object_or_404(RaciParty, pk=self.kwargs["pk"], organization=self.organization)
+        services.raci_party_delete(actor=self.request.user, party=party)
+        return party
+
+    def get_success_message(self, party) -> str:
+        return f"Party “{party.name}” and its column removed."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:raci_parties", args=[self.organization.slug])
 
 
 # -------------------------------------------------------------- activities ---
 
 
-class ActivityCreateView(RaciMixin, FormView):
+class ActivityCreateView(ServiceFormMixin, RaciMixin, FormView):
     required_perm = Perm.RACI_EDIT
     template_name = "governance/raci/activity_form.html"
     form_class = ActivityForm
@@ -307,20 +287,18 @@ class ActivityCreateView(RaciMixin, FormView):
     def get_initial(self):
         return {"process_area": self.request.GET.get("area") or "governance"}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            activity = services.raci_activity_create(
-                actor=self.request.user, organization=self.organization, **data
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, f"“{activity.name}” added. Click its cells to assign R, A, C or I.")
-        return redirect(_activity_url(activity, self.organization.slug))
+        return services.raci_activity_create(actor=self.request.user, organization=self.organization, **data)
+
+    def get_success_message(self, activity) -> str:
+        return f"“{activity.name}” added. Click its cells to assign R, A, C or I."
+
+    def get_success_url(self, activity=None) -> str:
+        return _activity_url(activity, self.organization.slug)
 
 
-class ActivityEditView(RaciMixin, FormView):
+class ActivityEditView(ServiceFormMixin, RaciMixin, FormView):
     required_perm = Perm.RACI_EDIT
     template_name = "governance/raci/activity_form.html"
     form_class = ActivityForm
@@ -347,23 +325,23 @@ class ActivityEditView(RaciMixin, FormView):
         context["history"] = history_entries(self.object)
         return context
 
-    def form_valid(self, form):
+    success_message = "Activity saved."
+
+    def perform(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            activity = services.raci_activity_update(
-                actor=self.request.user,
-                activity=self.object,
-                expected_version=form.cleaned_data.get("version"),
-                **data,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, "Activity saved.")
-        return redirect(_activity_url(activity, self.organization.slug))
+        return services.raci_activity_update(
+            actor=self.request.user,
+            activity=self.object,
+            expected_version=form.cleaned_data.get("version"),
+            **data,
+        )
+
+    def get_success_url(self, activity=None) -> str:
+        return _activity_url(activity, self.organization.slug)
 
 
-class ActivityDeleteView(RaciMixin, TemplateView):
+class ActivityDeleteView(RaciActionView, TemplateView):
+    http_method_names = TemplateView.http_method_names
     required_perm = Perm.RACI_EDIT
     template_name = "governance/raci/confirm_delete.html"
 
@@ -375,8 +353,10 @@ class ActivityDeleteView(RaciMixin, TemplateView):
         )
         return context
 
-    def post(self, request, org, pk):
-        activity = get_object_or_404(RaciActivity, pk=pk, organization=self.organization)
-        services.raci_activity_delete(actor=request.user, activity=activity)
-        messages.success(request, f"Activity “{activity.name}” removed from the matrix.")
-        return redirect("governance:raci", org=org)
+    def perform(self, form):
+        activity = get_object_or_404(RaciActivity, pk=self.kwargs["pk"], organization=self.organization)
+        services.raci_activity_delete(actor=self.request.user, activity=activity)
+        return activity
+
+    def get_success_message(self, activity) -> str:
+        return f"Activity “{activity.name}” removed from the matrix."

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.base import ErrorSerializer, OrgScopedModelViewSet, OrgScopedViewSet
+from core.api.errors import ERROR_RESPONSES
 from core.errors import DomainError
 from core.roles import Perm
 
@@ -28,7 +29,6 @@ from .serializers import (
 )
 
 MAX_BULK_ITEMS = 5000
-ERRORS = {400: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 
 BULK_EXAMPLE = OpenApiExample(
     "A month of values from a monitoring script",
@@ -62,7 +62,7 @@ BULK_ERROR_EXAMPLE = OpenApiExample(
     retrieve=extend_schema(summary="One KPI", responses={200: KPISerializer, 404: ErrorSerializer}),
     create=extend_schema(
         summary="Create a KPI",
-        responses={201: KPISerializer, **ERRORS},
+        responses={201: KPISerializer, **ERROR_RESPONSES},
         examples=[
             OpenApiExample(
                 "EDR coverage",
@@ -85,9 +85,9 @@ BULK_ERROR_EXAMPLE = OpenApiExample(
     partial_update=extend_schema(
         summary="Change a KPI",
         description="Send the `version` you read; a stale one answers 409.",
-        responses={200: KPISerializer, **ERRORS},
+        responses={200: KPISerializer, **ERROR_RESPONSES},
     ),
-    update=extend_schema(summary="Replace a KPI", responses={200: KPISerializer, **ERRORS}),
+    update=extend_schema(summary="Replace a KPI", responses={200: KPISerializer, **ERROR_RESPONSES}),
     destroy=extend_schema(summary="Delete a KPI and its values", responses={204: None, 404: ErrorSerializer}),
 )
 class KPIViewSet(OrgScopedModelViewSet):
@@ -108,7 +108,7 @@ class KPIViewSet(OrgScopedModelViewSet):
     search_fields = ["name", "key", "description"]
     ordering_fields = ["name", "domain", "created_at", "updated_at"]
     ordering = ["domain", "name"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -161,7 +161,7 @@ class MeasurementViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retriev
     filterset_class = MeasurementFilter
     search_fields = ["kpi__name", "kpi__key", "note"]
     ordering_fields = ["period", "value", "updated_at", "created_at"]
-    lookup_value_regex = r"\d+"
+    lookup_value_converter = "int"
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

@@ -1,16 +1,18 @@
 from rest_framework.routers import SimpleRouter
 
+from core import converters  # noqa: F401  (registers <org:...>)
+
 from .views import AnnexAControlViewSet, AssessmentViewSet, CsfCategoryViewSet, MitigationViewSet, RiskViewSet
 
-ORG = r"orgs/(?P<org_slug>[a-z0-9-]+)"
+ORG = "orgs/<org:org_slug>"
 
-router = SimpleRouter()
-router.register(rf"{ORG}/risks", RiskViewSet, basename="risk")
-router.register(rf"{ORG}/risk-assessments", AssessmentViewSet, basename="risk-assessment")
-router.register(rf"{ORG}/risk-mitigations", MitigationViewSet, basename="risk-mitigation")
-router.register(rf"{ORG}/risk-catalogues/csf-categories", CsfCategoryViewSet, basename="risk-csf-category")
+router = SimpleRouter(use_regex_path=False)  # Django path syntax: <org:org_slug> (core.converters)
+router.register(f"{ORG}/risks", RiskViewSet, basename="risk")
+router.register(f"{ORG}/risk-assessments", AssessmentViewSet, basename="risk-assessment")
+router.register(f"{ORG}/risk-mitigations", MitigationViewSet, basename="risk-mitigation")
+router.register(f"{ORG}/risk-catalogues/csf-categories", CsfCategoryViewSet, basename="risk-csf-category")
 router.register(
-    rf"{ORG}/risk-catalogues/annex-a-controls", AnnexAControlViewSet, basename="risk-annex-a-control"
+    f"{ORG}/risk-catalogues/annex-a-controls", AnnexAControlViewSet, basename="risk-annex-a-control"
 )
 
 urlpatterns = router.urls

@@ -14,12 +14,12 @@ from rest_framework.filters import SearchFilter
 from rest_framework.response import Response
 
 from core.api.base import (
-    ErrorSerializer,
     OrgScopedModelViewSet,
     OrgScopedViewSet,
     SignOffSerializer,
-    SignRequestSerializer,
 )
+from core.api.errors import ERROR_RESPONSES
+from core.api.signoff import SignOffViewSetMixin
 from core.money import money_text
 from core.roles import Perm
 from core.selectors import signoff_log
@@ -30,7 +30,6 @@ from risks.pagination import RegisterApiPagination
 
 from . import serializers as s
 
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 READ, EDIT = Perm.RISK_VIEW, Perm.RISK_EDIT
 
 RISK_EXAMPLE = OpenApiExample(
@@ -118,35 +117,38 @@ def _risk_queryset(user, organization, *, with_assessments=True):
         summary="The register, filtered and sorted", responses={200: s.RiskSerializer(many=True)}
     ),
     retrieve=extend_schema(
-        summary="One risk with its assessments", responses={200: s.RiskDetailSerializer, **ERRORS}
+        summary="One risk with its assessments", responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES}
     ),
     create=extend_schema(
         summary="Add a risk",
         request=s.RiskWriteSerializer,
         examples=[RISK_EXAMPLE],
-        responses={201: s.RiskDetailSerializer, **ERRORS},
+        responses={201: s.RiskDetailSerializer, **ERROR_RESPONSES},
     ),
     update=extend_schema(
         summary="Replace a risk's fields",
         request=s.RiskWriteSerializer,
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     ),
     partial_update=extend_schema(
         summary="Change some fields of a risk",
         request=s.RiskWriteSerializer,
         examples=[UPDATE_EXAMPLE, CONFLICT_EXAMPLE],
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     ),
     destroy=extend_schema(
-        summary="Delete a risk (its reference is never reused)", responses={204: None, **ERRORS}
+        summary="Delete a risk (its reference is never reused)", responses={204: None, **ERROR_RESPONSES}
     ),
 )
-class RiskViewSet(OrgScopedModelViewSet):
+class RiskViewSet(SignOffViewSetMixin, OrgScopedModelViewSet):
     """Risks of the organization. Filters: q/search, level, status (or 'open'), origin, owner, csf (function
     code), divergent (yes/no), appetite (above/within), matrix + cell (heat-map cell '4-5'); sort/ordering."""
 
     queryset = Risk.objects.none()
     serializer_class = s.RiskSerializer
+    signoff_purpose = services.ACCEPTANCE  # sign/ and withdraw/ of the joint acceptance
+    signoff_response = s.RiskDetailSerializer
+    signoff_label = "the pending acceptance"
     pagination_class = RegisterApiPagination
     filter_backends = [RiskFilterBackend]
     filterset_class = RiskFilterSet
@@ -166,13 +168,9 @@ class RiskViewSet(OrgScopedModelViewSet):
         "agreement_confirm": EDIT,
         "agreement_decline": EDIT,
         "acceptance": EDIT,
-        "acceptance_sign": EDIT,
-        "acceptance_withdraw": EDIT,
         "acceptance_end": EDIT,
     }
     token_scopes = {
-        "acceptance_sign": "sign",
-        "acceptance_withdraw": "sign",
         "acceptance_end": "sign",
         "agreement": "sign",
         "agreement_confirm": "sign",
@@ -189,6 +187,9 @@ class RiskViewSet(OrgScopedModelViewSet):
     def _fresh(self, pk, code=status.HTTP_200_OK):
         risk = _risk_queryset(self.request.user, self.organization).get(pk=pk)
         return Response(s.RiskDetailSerializer(risk, context=self.get_serializer_context()).data, status=code)
+
+    def signoff_answer(self, risk, result):
+        return self._fresh(risk.pk)
 
     def _payload(self, serializer_class, partial=False):
         payload = serializer_class(
@@ -222,7 +223,7 @@ class RiskViewSet(OrgScopedModelViewSet):
         summary="Record my lens (CIO or CISO)",
         request=s.AssessmentWriteSerializer,
         examples=[ASSESS_EXAMPLE, CONFLICT_EXAMPLE],
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="assessment")
     def assess(self, request, *args, **kwargs):
@@ -241,7 +242,7 @@ class RiskViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Propose the agreed assessment (the other lens confirms)",
         request=s.RatingsSerializer,
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="agreement")
     def agreement(self, request, *args, **kwargs):
@@ -253,7 +254,7 @@ class RiskViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Confirm the other lens's proposal",
         request=None,
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="agreement/confirm")
     def agreement_confirm(self, request, *args, **kwargs):
@@ -264,7 +265,7 @@ class RiskViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Decline (with a reason) or withdraw a proposal",
         request=s.DeclineSerializer,
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="agreement/decline")
     def agreement_decline(self, request, *args, **kwargs):
@@ -278,7 +279,7 @@ class RiskViewSet(OrgScopedModelViewSet):
         summary="Request a joint acceptance (risk above appetite)",
         request=s.AcceptanceRequestSerializer,
         examples=[ACCEPT_EXAMPLE],
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="acceptance")
     def acceptance(self, request, *args, **kwargs):
@@ -294,37 +295,9 @@ class RiskViewSet(OrgScopedModelViewSet):
         return self._fresh(risk.pk)
 
     @extend_schema(
-        summary="Sign the pending acceptance in my own capacity",
-        request=SignRequestSerializer,
-        examples=[
-            OpenApiExample(
-                "Approve", request_only=True, value={"decision": "approve", "comment": "Agreed until June."}
-            )
-        ],
-        responses={200: SignOffSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="acceptance/sign")
-    def acceptance_sign(self, request, *args, **kwargs):
-        risk = self.get_object()
-        data = self._payload(SignRequestSerializer)
-        signoff = services.acceptance_sign(actor=request.user, risk=risk, **data)
-        return Response(SignOffSerializer(signoff).data)
-
-    @extend_schema(
-        summary="Withdraw my signature on a pending acceptance",
-        request=None,
-        responses={200: s.RiskDetailSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="acceptance/withdraw")
-    def acceptance_withdraw(self, request, *args, **kwargs):
-        risk = self.get_object()
-        services.acceptance_withdraw_signoff(actor=request.user, risk=risk)
-        return self._fresh(risk.pk)
-
-    @extend_schema(
         summary="Withdraw the request or end an acceptance early",
         request=s.VersionSerializer,
-        responses={200: s.RiskDetailSerializer, **ERRORS},
+        responses={200: s.RiskDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="acceptance/end")
     def acceptance_end(self, request, *args, **kwargs):
@@ -442,12 +415,12 @@ class AssessmentViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.Retrieve
                 },
             )
         ],
-        responses={201: s.MitigationSerializer, **ERRORS},
+        responses={201: s.MitigationSerializer, **ERROR_RESPONSES},
     ),
     partial_update=extend_schema(
         summary="Change a mitigation (send version)",
         examples=[CONFLICT_EXAMPLE],
-        responses={200: s.MitigationSerializer, **ERRORS},
+        responses={200: s.MitigationSerializer, **ERROR_RESPONSES},
     ),
 )
 class MitigationViewSet(OrgScopedModelViewSet):

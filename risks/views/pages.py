@@ -4,15 +4,13 @@ heat map and the "needs my assessment" queue. Workflow POSTs are in
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.generic import FormView, TemplateView
 
-from core.errors import ConflictError, DomainError
+from core.actions import ActionView, ServiceFormMixin
 from core.history import history_entries
-from core.mixins import OrgViewMixin, add_domain_error
+from core.mixins import OrgViewMixin
 from core.permissions import signing_role
 from core.roles import Perm
 from core.selectors import signoff_panel
@@ -164,8 +162,6 @@ class RiskDetailView(RiskPageMixin, TemplateView):
                 subject=risk,
                 purpose=services.ACCEPTANCE,
                 user=self.request.user,
-                sign_url=reverse("risks:acceptance_sign", args=[org.slug, risk.pk]),
-                withdraw_url=reverse("risks:acceptance_withdraw", args=[org.slug, risk.pk]),
                 title="Joint acceptance",
                 can_sign=risk.acceptance_pending,
             )
@@ -178,11 +174,12 @@ class RiskDetailView(RiskPageMixin, TemplateView):
         return context
 
 
-class RiskFormView(RiskPageMixin, FormView):
+class RiskFormView(ServiceFormMixin, RiskPageMixin, FormView):
     """Create (no pk) or edit a risk."""
 
     template_name = "risks/risk_form.html"
     form_class = RiskForm
+    conflict_status = 409
 
     def dispatch(self, request, *args, **kwargs):
         self.risk = None
@@ -203,27 +200,22 @@ class RiskFormView(RiskPageMixin, FormView):
             raise Http404("Not found.")
         return super().get(request, *args, **kwargs)
 
-    def form_valid(self, form):
+    def perform(self, form):
         values = form.service_values()
-        try:
-            if self.risk is None:
-                risk = services.risk_create(actor=self.request.user, organization=self.organization, **values)
-                messages.success(self.request, f"{risk.reference} added to the register.")
-            else:
-                risk = services.risk_update(
-                    actor=self.request.user,
-                    risk=self.risk,
-                    expected_version=form.cleaned_data.get("version"),
-                    **values,
-                )
-                messages.success(self.request, f"{risk.reference} saved.")
-        except ConflictError as exc:
-            form.add_error(None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form, conflict=True), status=409)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
-        return redirect("risks:detail", org=self.organization.slug, pk=risk.pk)
+        if self.risk is None:
+            return services.risk_create(actor=self.request.user, organization=self.organization, **values)
+        return services.risk_update(
+            actor=self.request.user,
+            risk=self.risk,
+            expected_version=form.cleaned_data.get("version"),
+            **values,
+        )
+
+    def get_success_message(self, risk) -> str:
+        return f"{risk.reference} saved." if self.risk else f"{risk.reference} added to the register."
+
+    def get_success_url(self, risk=None) -> str:
+        return reverse("risks:detail", args=[self.organization.slug, risk.pk])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -231,7 +223,8 @@ class RiskFormView(RiskPageMixin, FormView):
         return context
 
 
-class RiskDeleteView(RiskPageMixin, TemplateView):
+class RiskDeleteView(ActionView, RiskPageMixin, TemplateView):
+    http_method_names = TemplateView.http_method_names  # a confirmation page, then the POST
     template_name = "risks/risk_confirm_delete.html"
 
     def get(self, request, *args, **kwargs):
@@ -239,24 +232,27 @@ class RiskDeleteView(RiskPageMixin, TemplateView):
             raise Http404("Not found.")
         return self.render_to_response(self.get_context_data(risk=self.get_risk()))
 
-    def post(self, request, *args, **kwargs):
+    def perform(self, form):
         risk = self.get_risk()
-        try:
-            services.risk_delete(
-                actor=request.user, risk=risk, expected_version=request.POST.get("version") or None
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("risks:detail", org=self.organization.slug, pk=risk.pk)
-        messages.success(request, f"{risk.reference} deleted. Its reference will not be used again.")
-        return redirect("risks:register", org=self.organization.slug)
+        services.risk_delete(actor=self.request.user, risk=risk, expected_version=self.posted_version())
+        return risk
+
+    def get_success_message(self, risk) -> str:
+        return f"{risk.reference} deleted. Its reference will not be used again."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("risks:register", args=[self.organization.slug])
+
+    def get_failure_url(self) -> str:
+        return reverse("risks:detail", args=[self.organization.slug, self.kwargs["pk"]])
 
 
-class MitigationFormView(RiskPageMixin, FormView):
+class MitigationFormView(ServiceFormMixin, RiskPageMixin, FormView):
     """Add a mitigation to a risk (``pk``) or edit one (``mpk``)."""
 
     template_name = "risks/mitigation_form.html"
     form_class = MitigationForm
+    conflict_status = 409
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
@@ -277,25 +273,23 @@ class MitigationFormView(RiskPageMixin, FormView):
             raise Http404("Not found.")
         return super().get(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            if self.mitigation is None:
-                services.mitigation_create(actor=self.request.user, risk=self.risk, **form.service_values())
-                messages.success(self.request, "Mitigation added.")
-            else:
-                services.mitigation_update(
-                    actor=self.request.user,
-                    mitigation=self.mitigation,
-                    expected_version=form.cleaned_data.get("version"),
-                    **form.service_values(),
-                )
-                messages.success(self.request, "Mitigation saved.")
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.render_to_response(
-                self.get_context_data(form=form), status=409 if isinstance(exc, ConflictError) else 200
+    def perform(self, form):
+        if self.mitigation is None:
+            return services.mitigation_create(
+                actor=self.request.user, risk=self.risk, **form.service_values()
             )
-        return redirect(reverse("risks:detail", args=[self.organization.slug, self.risk.pk]) + "#mitigations")
+        return services.mitigation_update(
+            actor=self.request.user,
+            mitigation=self.mitigation,
+            expected_version=form.cleaned_data.get("version"),
+            **form.service_values(),
+        )
+
+    def get_success_message(self, result) -> str:
+        return "Mitigation saved." if self.mitigation else "Mitigation added."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("risks:detail", args=[self.organization.slug, self.risk.pk]) + "#mitigations"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

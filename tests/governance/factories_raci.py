@@ -42,3 +42,12 @@ def cell(activity, party, letter):
     return RaciAssignment.objects.create(
         organization=activity.organization, activity=activity, party=party, letter=letter
     )
+
+
+def matrix_id(slug: str = "acme") -> int:
+    """The id of the organization's matrix (the subject of sign/ and withdraw/), made if missing."""
+    from governance.services.raci import raci_matrix_get_or_create
+
+    from core.models import Organization
+
+    return raci_matrix_get_or_create(organization=Organization.objects.get(slug=slug)).pk

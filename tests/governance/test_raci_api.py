@@ -5,7 +5,7 @@ import pytest
 from governance.models import RaciActivity, RaciAssignment, RaciParty
 from tests.contract import expect_api
 
-from .factories_raci import RaciActivityFactory, cell, standard_parties
+from .factories_raci import RaciActivityFactory, cell, matrix_id, standard_parties
 
 READERS = {"cio", "ciso", "contributor"}
 EXECUTIVES = {"cio", "ciso"}
@@ -56,8 +56,16 @@ def test_activity_lists_letters_and_problems(client_as, matrix):
 
 def test_set_cell_updates_problems_and_voids_approval(client_as, matrix):
     client = client_as("cio", api=True)
-    client.post(f"{BASE}/matrix/sign/", {"decision": "approve"}, format="json")
-    client_as("ciso", api=True).post(f"{BASE}/matrix/sign/", {"decision": "approve"}, format="json")
+    client.post(
+        f"{BASE}/matrix/{matrix_id()}/sign/",
+        {"decision": "approve"},
+        format="json",
+    )
+    client_as("ciso", api=True).post(
+        f"{BASE}/matrix/{matrix_id()}/sign/",
+        {"decision": "approve"},
+        format="json",
+    )
     assert client.get(f"{BASE}/matrix/summary/").json()["approved"] is True
     response = client.post(
         f"{BASE}/activities/{matrix['activity'].pk}/cell/",
@@ -150,7 +158,10 @@ def test_apply_template(client_as, org):
 
 def test_contributor_cannot_sign(client_as, matrix):
     assert (
-        client_as("contributor", api=True).post(f"{BASE}/matrix/sign/", {}, format="json").status_code == 403
+        client_as("contributor", api=True)
+        .post(f"{BASE}/matrix/{matrix_id()}/sign/", {}, format="json")
+        .status_code
+        == 403
     )
 
 

@@ -54,8 +54,8 @@ def test_every_read_endpoint_keeps_the_role_contract(client_as, risk, path):
         "risks/{pk}/agreement/confirm/",
         "risks/{pk}/agreement/decline/",
         "risks/{pk}/acceptance/",
-        "risks/{pk}/acceptance/sign/",
-        "risks/{pk}/acceptance/withdraw/",
+        "risks/{pk}/sign/",
+        "risks/{pk}/withdraw/",
         "risks/{pk}/acceptance/end/",
         "risk-mitigations/",
     ],
@@ -227,10 +227,10 @@ def test_agreement_and_acceptance_through_the_api(client_as, org, people):
     assert response.status_code == 400 and "justification" in response.data["errors"]
     response = cio.post(f"{url}/acceptance/", {"justification": "Fix funded.", "expires_on": expires})
     assert response.status_code == 200 and response.data["acceptance"]["in_force"] is False
-    assert cio.post(f"{url}/acceptance/sign/", {"decision": "approve"}).data["role"] == "cio"
-    response = ciso.post(f"{url}/acceptance/sign/", {"decision": "reject"})
+    assert cio.post(f"{url}/sign/", {"decision": "approve"}).data["acceptance"]["in_force"] is False
+    response = ciso.post(f"{url}/sign/", {"decision": "reject"})
     assert response.status_code == 400 and "comment" in response.data["errors"]
-    assert ciso.post(f"{url}/acceptance/sign/", {"decision": "approve"}).status_code == 200
+    assert ciso.post(f"{url}/sign/", {"decision": "approve"}).status_code == 200
     detail = cio.get(f"{url}/").data
     assert detail["status"] == RiskStatus.ACCEPTED and detail["acceptance"]["in_force"] is True
     assert len(cio.get(f"{url}/signoffs/").data) == 2
@@ -245,9 +245,9 @@ def test_signoffs_endpoint_lists_withdrawn_and_voided_ones_with_their_state(clie
         cio.post(f"{url}/acceptance/", {"justification": "Fix funded.", "expires_on": expires}).status_code
         == 200
     )
-    assert cio.post(f"{url}/acceptance/sign/", {"decision": "approve"}).status_code == 200
-    assert cio.post(f"{url}/acceptance/withdraw/").status_code == 200
-    assert cio.post(f"{url}/acceptance/sign/", {"decision": "approve"}).status_code == 200
+    assert cio.post(f"{url}/sign/", {"decision": "approve"}).status_code == 200
+    assert cio.post(f"{url}/withdraw/").status_code == 200
+    assert cio.post(f"{url}/sign/", {"decision": "approve"}).status_code == 200
     version = cio.get(f"{url}/").data["version"]
     changed = cio.post(
         f"{url}/acceptance/",
@@ -310,7 +310,7 @@ def test_schema_documents_the_risk_endpoints(client_as):
     text = response.content.decode()
     assert response.status_code == 200
     for needle in (
-        "/api/v1/orgs/{org_slug}/risks/{id}/acceptance/sign/",
+        "/api/v1/orgs/{org_slug}/risks/{id}/sign/",
         "/api/v1/orgs/{org_slug}/risks/heatmap/",
         "The CISO's view",
         "Request a joint acceptance",

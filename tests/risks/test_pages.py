@@ -63,8 +63,8 @@ def test_board_gets_404_on_the_register(client_as, risk):
         "agreement/confirm",
         "agreement/decline",
         "acceptance/request",
-        "acceptance/sign",
-        "acceptance/withdraw",
+        "sign",
+        "withdraw",
         "acceptance/end",
         "delete",
     ],
@@ -293,10 +293,10 @@ def test_agreement_and_joint_acceptance_through_the_pages(client_as, org, people
         ).status_code
         == 302
     )
-    assert cio.post(f"{base}/acceptance/sign/", {"decision": "approve"}).status_code == 302
+    assert cio.post(f"{base}/sign/", {"decision": "approve"}).status_code == 302
     html = ciso.get(f"{base}/").content.decode()
     assert "1 of 2 signed" in html and "Approve as CISO" in html
-    assert ciso.post(f"{base}/acceptance/sign/", {"decision": "approve"}).status_code == 302
+    assert ciso.post(f"{base}/sign/", {"decision": "approve"}).status_code == 302
     risk.refresh_from_db()
     assert risk.status == RiskStatus.ACCEPTED and SignOff.objects.count() == 2
 

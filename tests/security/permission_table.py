@@ -67,8 +67,8 @@ PAGES = {
     "risks:agreement_confirm": (P.RISK_VIEW, P.RISK_EDIT),
     "risks:agreement_decline": (P.RISK_VIEW, P.RISK_EDIT),
     "risks:acceptance_request": (P.RISK_VIEW, P.RISK_EDIT),
-    "risks:acceptance_sign": (P.RISK_VIEW, P.RISK_EDIT),
-    "risks:acceptance_withdraw": (P.RISK_VIEW, P.RISK_EDIT),
+    "risks:acceptance_sign": (P.RISK_VIEW, P.SIGN),
+    "risks:acceptance_withdraw": (P.RISK_VIEW, P.SIGN),
     "risks:acceptance_cancel": (P.RISK_VIEW, P.RISK_EDIT),
     "risks:mitigation_create": (P.RISK_VIEW, P.RISK_EDIT),
     "risks:mitigation_edit": (P.RISK_VIEW, P.RISK_EDIT),
@@ -93,8 +93,8 @@ PAGES = {
     "budgets:proposal_delete": (P.BUDGET_EDIT, P.BUDGET_EDIT),
     "budgets:proposal_transition": (P.BUDGET_EDIT, P.BUDGET_EDIT),
     "budgets:proposal_decision": (P.BUDGET_VIEW, P.BUDGET_DECIDE),
-    "budgets:proposal_sign": (P.BUDGET_VIEW, P.SIGN),
-    "budgets:proposal_withdraw": (P.BUDGET_VIEW, P.SIGN),
+    "budgets:proposal_sign": (P.BUDGET_VIEW_SUBMITTED, P.SIGN),
+    "budgets:proposal_withdraw": (P.BUDGET_VIEW_SUBMITTED, P.SIGN),
     "budgets:proposal_xlsx": (P.BUDGET_VIEW, None),
     "budgets:proposal_pdf": (P.BUDGET_VIEW_SUBMITTED, None),
     "budgets:item_create": (P.BUDGET_EDIT, P.BUDGET_EDIT),
@@ -193,7 +193,7 @@ API_OPERATIONS = {
     "orgs_budget_proposals_start_review_create": P.BUDGET_EDIT,  # POST /api/v1/orgs/{org_slug}/budget/proposals/{id}/start-review/
     "orgs_budget_proposals_submit_create": P.BUDGET_EDIT,  # POST /api/v1/orgs/{org_slug}/budget/proposals/{id}/submit/
     "orgs_budget_proposals_summary_retrieve": P.BUDGET_VIEW_SUBMITTED,  # GET /api/v1/orgs/{org_slug}/budget/proposals/{id}/summary/
-    "orgs_budget_proposals_withdraw_signoff_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/budget/proposals/{id}/withdraw-signoff/
+    "orgs_budget_proposals_withdraw_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/budget/proposals/{id}/withdraw/
     "orgs_budget_risk_links_list": P.BUDGET_VIEW_SUBMITTED,  # GET /api/v1/orgs/{org_slug}/budget/risk-links/
     "orgs_budget_risk_links_create": P.BUDGET_EDIT,  # POST /api/v1/orgs/{org_slug}/budget/risk-links/
     "orgs_budget_risk_links_retrieve": P.BUDGET_VIEW_SUBMITTED,  # GET /api/v1/orgs/{org_slug}/budget/risk-links/{id}/
@@ -247,9 +247,10 @@ API_OPERATIONS = {
     "orgs_raci_activities_destroy": P.RACI_EDIT,  # DELETE /api/v1/orgs/{org_slug}/raci/activities/{id}/
     "orgs_raci_activities_cell_create": P.RACI_EDIT,  # POST /api/v1/orgs/{org_slug}/raci/activities/{id}/cell/
     "orgs_raci_matrix_apply_template_create": P.RACI_EDIT,  # POST /api/v1/orgs/{org_slug}/raci/matrix/apply-template/
-    "orgs_raci_matrix_sign_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/raci/matrix/sign/
+    "orgs_raci_matrix_sign_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/raci/matrix/{id}/sign/
+    "orgs_raci_matrix_retrieve": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/matrix/{id}/
     "orgs_raci_matrix_summary_retrieve": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/matrix/summary/
-    "orgs_raci_matrix_withdraw_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/raci/matrix/withdraw/
+    "orgs_raci_matrix_withdraw_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/raci/matrix/{id}/withdraw/
     "orgs_raci_parties_list": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/parties/
     "orgs_raci_parties_create": P.RACI_EDIT,  # POST /api/v1/orgs/{org_slug}/raci/parties/
     "orgs_raci_parties_retrieve": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/parties/{id}/
@@ -280,8 +281,8 @@ API_OPERATIONS = {
     "orgs_risks_destroy": P.RISK_EDIT,  # DELETE /api/v1/orgs/{org_slug}/risks/{id}/
     "orgs_risks_acceptance_create": P.RISK_EDIT,  # POST /api/v1/orgs/{org_slug}/risks/{id}/acceptance/
     "orgs_risks_acceptance_end_create": P.RISK_EDIT,  # POST /api/v1/orgs/{org_slug}/risks/{id}/acceptance/end/
-    "orgs_risks_acceptance_sign_create": P.RISK_EDIT,  # POST /api/v1/orgs/{org_slug}/risks/{id}/acceptance/sign/
-    "orgs_risks_acceptance_withdraw_create": P.RISK_EDIT,  # POST /api/v1/orgs/{org_slug}/risks/{id}/acceptance/withdraw/
+    "orgs_risks_sign_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/risks/{id}/sign/
+    "orgs_risks_withdraw_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/risks/{id}/withdraw/
     "orgs_risks_agreement_create": P.RISK_EDIT,  # POST /api/v1/orgs/{org_slug}/risks/{id}/agreement/
     "orgs_risks_agreement_confirm_create": P.RISK_EDIT,  # POST /api/v1/orgs/{org_slug}/risks/{id}/agreement/confirm/
     "orgs_risks_agreement_decline_create": P.RISK_EDIT,  # POST /api/v1/orgs/{org_slug}/risks/{id}/agreement/decline/

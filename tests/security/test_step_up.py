@@ -10,6 +10,7 @@ from rest_framework.test import APIClient
 
 from core.models import ApiToken, Membership, SignOff
 from core.security import stepup
+from tests.governance.factories_raci import matrix_id
 
 from .endpoints import all_endpoints
 from .helpers import enrol_totp, next_totp_code, totp_code
@@ -19,8 +20,8 @@ CONFIRM = "/accounts/confirm/"
 # Every sign and withdraw page of a joint decision (pk 999999: step-up comes
 # before the object is looked up, right after the role check).
 SIGN_PAGES = [
-    "/o/acme/risks/999999/acceptance/sign/",
-    "/o/acme/risks/999999/acceptance/withdraw/",
+    "/o/acme/risks/999999/sign/",
+    "/o/acme/risks/999999/withdraw/",
     "/o/acme/risks/999999/acceptance/end/",  # undoing a joint decision
     "/o/acme/risks/999999/agreement/propose/",  # an agreed assessment is a joint decision too
     "/o/acme/risks/999999/agreement/confirm/",
@@ -230,11 +231,17 @@ def test_signing_through_the_api_with_a_session_needs_a_fresh_code(step_up_on, c
     page = client_as("cio")
     api = APIClient()
     api.cookies = page.cookies
-    response = api.post("/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"})
+    response = api.post(
+        f"/api/v1/orgs/acme/raci/matrix/{matrix_id()}/sign/",
+        {"decision": "approve"},
+    )
     assert response.status_code == 403 and response.json()["code"] == "step_up_required"
     assert not SignOff.objects.exists()
     _confirm(page, device, code=next_totp_code(device))
-    response = api.post("/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"})
+    response = api.post(
+        f"/api/v1/orgs/acme/raci/matrix/{matrix_id()}/sign/",
+        {"decision": "approve"},
+    )
     assert response.status_code == 200, response.json()
 
 
@@ -252,7 +259,13 @@ def test_a_sign_token_needs_no_step_up(step_up_on, cio, raci_matrix):
     _, key = services.api_token_create(actor=cio, name="signer", scopes=["sign"])
     api = APIClient()
     api.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
-    assert api.post("/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"}).status_code == 200
+    assert (
+        api.post(
+            f"/api/v1/orgs/acme/raci/matrix/{matrix_id()}/sign/",
+            {"decision": "approve"},
+        ).status_code
+        == 200
+    )
 
 
 def test_after_setting_up_a_second_factor_the_person_returns_and_can_sign(

@@ -14,6 +14,7 @@ from rest_framework.test import APIClient
 from core import services
 from core.errors import DomainError
 from core.models import ApiToken, SecurityEvent, SecurityEventKind
+from tests.governance.factories_raci import matrix_id
 
 from .endpoints import all_endpoints
 
@@ -23,17 +24,17 @@ NEW_PASSWORD = "a-new-long-passphrase-2027"
 # Every sign and withdraw action of a joint decision in the API (pk 999999: the
 # scope check comes before the object is looked up).
 SIGN_ACTIONS = [
-    "/api/v1/orgs/acme/risks/999999/acceptance/sign/",
-    "/api/v1/orgs/acme/risks/999999/acceptance/withdraw/",
+    "/api/v1/orgs/acme/risks/999999/sign/",
+    "/api/v1/orgs/acme/risks/999999/withdraw/",
     "/api/v1/orgs/acme/risks/999999/acceptance/end/",  # ending a joint acceptance undoes a joint decision
     "/api/v1/orgs/acme/risks/999999/agreement/",  # proposing and confirming an agreed assessment
     "/api/v1/orgs/acme/risks/999999/agreement/confirm/",
     "/api/v1/orgs/acme/budget/proposals/999999/sign/",
-    "/api/v1/orgs/acme/budget/proposals/999999/withdraw-signoff/",
+    "/api/v1/orgs/acme/budget/proposals/999999/withdraw/",
     "/api/v1/orgs/acme/intake/requests/999999/sign/",
     "/api/v1/orgs/acme/intake/requests/999999/withdraw/",
-    "/api/v1/orgs/acme/raci/matrix/sign/",
-    "/api/v1/orgs/acme/raci/matrix/withdraw/",
+    "/api/v1/orgs/acme/raci/matrix/999999/sign/",
+    "/api/v1/orgs/acme/raci/matrix/999999/withdraw/",
 ]
 
 
@@ -151,7 +152,7 @@ def test_every_sign_and_withdraw_action_of_the_api_is_listed():
             )
             and "decline" not in route
         ):
-            tail = route.split("(?P<org_slug>[a-z0-9-]+)/")[1].replace("(?P<pk>[^/.]+)", "X").rstrip("$")
+            tail = route.split("<org:org_slug>/")[1].replace("<str:pk>", "X").replace("<int:pk>", "X")
             found.add(tail)
     assert found == listed
 
@@ -160,7 +161,8 @@ def test_a_sign_token_signs_a_joint_decision(people, raci_matrix):
     from core.models import SignOff
 
     response = _client(people["cio"], ["sign"]).post(
-        "/api/v1/orgs/acme/raci/matrix/sign/", {"decision": "approve"}
+        f"/api/v1/orgs/acme/raci/matrix/{matrix_id()}/sign/",
+        {"decision": "approve"},
     )
     assert response.status_code == 200, response.json()
     assert SignOff.objects.filter(signer=people["cio"], voided_at__isnull=True).exists()

@@ -2,12 +2,14 @@
 
 from rest_framework.routers import SimpleRouter
 
+from core import converters  # noqa: F401  (registers <org:...>)
+
 from .views import DashboardViewSet, ReportViewSet
 
-ORG = r"orgs/(?P<org_slug>[a-z0-9-]+)"
+ORG = "orgs/<org:org_slug>"
 
-router = SimpleRouter()
-router.register(rf"{ORG}/dashboard", DashboardViewSet, basename="dashboard")
-router.register(rf"{ORG}/reports", ReportViewSet, basename="report")
+router = SimpleRouter(use_regex_path=False)  # Django path syntax: <org:org_slug> (core.converters)
+router.register(f"{ORG}/dashboard", DashboardViewSet, basename="dashboard")
+router.register(f"{ORG}/reports", ReportViewSet, basename="report")
 
 urlpatterns = router.urls

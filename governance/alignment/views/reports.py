@@ -8,10 +8,11 @@ from datetime import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
-from core.errors import DomainError
+from core.actions import ActionView
 from core.exports import export_or_queue
 from core.mixins import OrgViewMixin
 from core.roles import Perm
@@ -154,90 +155,94 @@ class ReportPdfView(OrgViewMixin, View):
         )
 
 
-class ReportGenerateView(OrgViewMixin, View):
+class ReportActionView(ActionView):
+    """A CIO/CISO action on a report; back to the report's page."""
+
     required_perm = Perm.REPORT_MANAGE
     post_perm = Perm.REPORT_MANAGE
+
+    def get_report(self):
+        return selectors.report_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:report_detail", args=[self.organization.slug, self.kwargs["pk"]])
+
+
+class ReportGenerateView(ReportActionView):
+    http_method_names = ["get", "post", "options"]
 
     def get(self, request, org):
         return redirect("governance:report_list", org=org)
 
-    def post(self, request, org):
-        form = ReportGenerateForm(request.POST, organization=self.organization)
-        if not form.is_valid():
-            messages.error(request, "Choose the period to report on.")
-            return redirect("governance:report_list", org=org)
+    def get_form(self):
+        return ReportGenerateForm(self.request.POST, organization=self.organization)
+
+    def form_invalid(self, form, status: int = 400):
+        messages.error(self.request, "Choose the period to report on.")
+        return redirect(self.get_failure_url())
+
+    def perform(self, form):
         start, end, label = form.chosen_period()
-        try:
-            report = services.report_request(
-                actor=request.user,
-                organization=self.organization,
-                period_start=start,
-                period_end=end,
-                period_label=label,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("governance:report_list", org=org)
-        messages.success(
-            request,
-            f"The report for {report.period_label} is queued and is built in the background; this page shows its progress.",
+        return services.report_request(
+            actor=self.request.user,
+            organization=self.organization,
+            period_start=start,
+            period_end=end,
+            period_label=label,
         )
-        return redirect("governance:report_detail", org=org, pk=report.pk)
+
+    def get_success_message(self, report) -> str:
+        return (
+            f"The report for {report.period_label} is queued and is built in the background; "
+            "this page shows its progress."
+        )
+
+    def get_success_url(self, report=None) -> str:
+        return reverse("governance:report_detail", args=[self.organization.slug, report.pk])
+
+    def get_failure_url(self) -> str:
+        return reverse("governance:report_list", args=[self.organization.slug])
 
 
-class ReportRebuildView(OrgViewMixin, View):
+class ReportRebuildView(ReportActionView):
     """Rebuild a draft with today's data (a published report is refused by the service)."""
 
-    required_perm = Perm.REPORT_MANAGE
-    post_perm = Perm.REPORT_MANAGE
+    success_message = "The rebuild with today's data is queued; this page shows its progress."
 
-    def post(self, request, org, pk):
-        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
-        try:
-            services.report_request(
-                actor=request.user,
-                organization=self.organization,
-                period_start=report.period_start,
-                period_end=report.period_end,
-                period_label=report.period_label,
-            )
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, "The rebuild with today's data is queued; this page shows its progress."
-            )
-        return redirect("governance:report_detail", org=org, pk=pk)
+    def perform(self, form):
+        report = self.get_report()
+        return services.report_request(
+            actor=self.request.user,
+            organization=self.organization,
+            period_start=report.period_start,
+            period_end=report.period_end,
+            period_label=report.period_label,
+        )
 
 
-class ReportPublishView(OrgViewMixin, View):
-    required_perm = Perm.REPORT_MANAGE
-    post_perm = Perm.REPORT_MANAGE
+class ReportPublishView(ReportActionView):
+    def perform(self, form):
+        report = self.get_report()
+        services.report_publish(actor=self.request.user, report=report)
+        return report
 
-    def post(self, request, org, pk):
-        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
-        try:
-            services.report_publish(actor=request.user, report=report)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request,
-                f"Published. An e-mail with a link to {report.period_label} is queued for the board members.",
-            )
-        return redirect("governance:report_detail", org=org, pk=pk)
+    def get_success_message(self, report) -> str:
+        return f"Published. An e-mail with a link to {report.period_label} is queued for the board members."
 
 
-class ReportDeleteView(OrgViewMixin, View):
-    required_perm = Perm.REPORT_MANAGE
-    post_perm = Perm.REPORT_MANAGE
+class ReportDeleteView(ReportActionView):
+    def perform(self, form):
+        report = self.get_report()
+        services.report_delete(actor=self.request.user, report=report)
+        return report
 
-    def post(self, request, org, pk):
-        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
-        try:
-            services.report_delete(actor=request.user, report=report)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-            return redirect("governance:report_detail", org=org, pk=pk)
-        messages.success(request, f"The draft for {report.period_label} was deleted.")
-        return redirect("governance:report_list", org=org)
+    def get_success_message(self, report) -> str:
+        return f"The draft for {report.period_label} was deleted."
+
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:report_list", args=[self.organization.slug])
+
+    def get_failure_url(self) -> str:
+        return super().get_success_url()

@@ -1,16 +1,18 @@
-from django.urls import re_path
+from django.urls import path
 from rest_framework.routers import SimpleRouter
+
+from core import converters  # noqa: F401  (registers <org:...>)
 
 from .views import IntakeRequestViewSet, IntakeSettingsViewSet
 
-ORG = r"orgs/(?P<org_slug>[a-z0-9-]+)"
+ORG = "orgs/<org:org_slug>"
 
-router = SimpleRouter()
-router.register(rf"{ORG}/intake/requests", IntakeRequestViewSet, basename="intake-request")
+router = SimpleRouter(use_regex_path=False)  # Django path syntax: <org:org_slug> (core.converters)
+router.register(f"{ORG}/intake/requests", IntakeRequestViewSet, basename="intake-request")
 
 urlpatterns = [
-    re_path(
-        rf"^{ORG}/intake/settings/$",
+    path(
+        f"{ORG}/intake/settings/",
         IntakeSettingsViewSet.as_view({"get": "current", "patch": "change"}),
         name="intake-settings",
     ),

@@ -10,12 +10,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from core.api.base import (
-    ErrorSerializer,
     OrgScopedViewSet,
     SignOffSerializer,
-    SignRequestSerializer,
     VersionedSerializerMixin,
 )
+from core.api.errors import ERROR_RESPONSES
+from core.api.signoff import SignOffViewSetMixin
 from core.roles import Perm
 from core.selectors import signoff_log
 
@@ -32,7 +32,6 @@ from ..models import (
     PersonalData,
 )
 
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 FILE, REVIEW = Perm.INTAKE_FILE, Perm.INTAKE_REVIEW
 
 
@@ -198,18 +197,20 @@ class IntakeSettingsSerializer(VersionedSerializerMixin, serializers.ModelSerial
 @extend_schema_view(
     list=extend_schema(summary="Requests you may see (reviewers: all; others: your own), with their clocks"),
     retrieve=extend_schema(
-        summary="One request with options and conditions", responses={200: RequestDetailSerializer, **ERRORS}
+        summary="One request with options and conditions",
+        responses={200: RequestDetailSerializer, **ERROR_RESPONSES},
     ),
     create=extend_schema(
         summary="File a request; the tier follows from the triage answers",
-        responses={201: RequestDetailSerializer, **ERRORS},
+        responses={201: RequestDetailSerializer, **ERROR_RESPONSES},
     ),
     partial_update=extend_schema(
         summary="Change an open request (send the version you read)",
-        responses={200: RequestDetailSerializer, **ERRORS},
+        responses={200: RequestDetailSerializer, **ERROR_RESPONSES},
     ),
 )
 class IntakeRequestViewSet(
+    SignOffViewSetMixin,
     OrgScopedViewSet,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -220,6 +221,9 @@ class IntakeRequestViewSet(
 
     queryset = IntakeRequest.objects.none()
     serializer_class = RequestSerializer
+    signoff_purpose = services.DECISION_PURPOSE  # sign/ and withdraw/ of the proposed decision
+    signoff_response = RequestDetailSerializer
+    signoff_label = "the proposed decision (both approvals decide it)"
     http_method_names = ["get", "post", "patch", "head", "options"]
     view_perm = FILE
     action_perms = {
@@ -234,8 +238,6 @@ class IntakeRequestViewSet(
         "add_option": REVIEW,
         "add_condition": REVIEW,
         "propose": REVIEW,
-        "sign": Perm.SIGN,
-        "withdraw": Perm.SIGN,
     }
     filterset_fields = ["status", "tier"]
     search_fields = ["title", "reference"]
@@ -257,6 +259,9 @@ class IntakeRequestViewSet(
     def _fresh(self, pk, code=status.HTTP_200_OK):
         obj = self.get_queryset().prefetch_related("options", "conditions").get(pk=pk)
         return Response(RequestDetailSerializer(obj, context=self.get_serializer_context()).data, status=code)
+
+    def signoff_answer(self, obj, result):
+        return self._fresh(obj.pk)
 
     def _payload(self, serializer_class, partial=False):
         payload = serializer_class(
@@ -293,7 +298,7 @@ class IntakeRequestViewSet(
     @extend_schema(
         summary="Comment, or answer an information request (the requester's reply restarts the clock)",
         request=CommentSerializer,
-        responses={201: CommentSerializer, **ERRORS},
+        responses={201: CommentSerializer, **ERROR_RESPONSES},
     )
     @comments.mapping.post
     def add_comment(self, request, *args, **kwargs):
@@ -305,7 +310,7 @@ class IntakeRequestViewSet(
     @extend_schema(
         summary="Take a submitted request into review",
         request=None,
-        responses={200: RequestDetailSerializer, **ERRORS},
+        responses={200: RequestDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="start-review")
     def start_review(self, request, *args, **kwargs):
@@ -315,7 +320,7 @@ class IntakeRequestViewSet(
     @extend_schema(
         summary="Ask the requester for information (pauses the clock)",
         request=QuestionSerializer,
-        responses={200: RequestDetailSerializer, **ERRORS},
+        responses={200: RequestDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="request-information")
     def request_information(self, request, *args, **kwargs):
@@ -326,7 +331,7 @@ class IntakeRequestViewSet(
     @extend_schema(
         summary="Attach an option (cost, timeline, security score, pros, cons)",
         request=OptionSerializer,
-        responses={201: OptionSerializer, **ERRORS},
+        responses={201: OptionSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="options")
     def add_option(self, request, *args, **kwargs):
@@ -337,7 +342,7 @@ class IntakeRequestViewSet(
     @extend_schema(
         summary="Attach a condition (voids sign-offs on the earlier version)",
         request=ConditionSerializer,
-        responses={201: ConditionSerializer, **ERRORS},
+        responses={201: ConditionSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="conditions")
     def add_condition(self, request, *args, **kwargs):
@@ -348,7 +353,7 @@ class IntakeRequestViewSet(
     @extend_schema(
         summary="Propose the decision the CIO and the CISO sign",
         request=ProposalSerializer,
-        responses={200: RequestDetailSerializer, **ERRORS},
+        responses={200: RequestDetailSerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="propose")
     def propose(self, request, *args, **kwargs):
@@ -360,25 +365,6 @@ class IntakeRequestViewSet(
             rationale=data["rationale"],
             expected_version=data.get("version"),
         )
-        return self._fresh(kwargs["pk"])
-
-    @extend_schema(
-        summary="Sign the proposed decision in my own capacity; both approvals decide it",
-        request=SignRequestSerializer,
-        responses={200: RequestDetailSerializer, **ERRORS},
-    )
-    @action(detail=True, methods=["post"], url_path="sign")
-    def sign(self, request, *args, **kwargs):
-        data = self._payload(SignRequestSerializer)
-        services.intake_sign(actor=request.user, request=self.get_object(), **data)
-        return self._fresh(kwargs["pk"])
-
-    @extend_schema(
-        summary="Withdraw my sign-off", request=None, responses={200: RequestDetailSerializer, **ERRORS}
-    )
-    @action(detail=True, methods=["post"], url_path="withdraw")
-    def withdraw(self, request, *args, **kwargs):
-        services.intake_withdraw_signoff(actor=request.user, request=self.get_object())
         return self._fresh(kwargs["pk"])
 
 
@@ -399,7 +385,7 @@ class IntakeSettingsViewSet(OrgScopedViewSet):
     @extend_schema(
         summary="Change the SLAs (send the version you read)",
         request=IntakeSettingsSerializer,
-        responses={200: IntakeSettingsSerializer, **ERRORS},
+        responses={200: IntakeSettingsSerializer, **ERROR_RESPONSES},
     )
     @current.mapping.patch
     def change(self, request, *args, **kwargs):

@@ -15,18 +15,26 @@ from core.api.base import (
     OrgScopedModelViewSet,
     OrgScopedViewSet,
     SignOffSerializer,
-    SignRequestSerializer,
     VersionedSerializerMixin,
 )
+from core.api.errors import ERROR_RESPONSES
+from core.api.signoff import SignOffViewSetMixin
 from core.members import MemberField
 from core.roles import Perm
 from core.selectors import signoff_log
 
 from .. import rules as raci_rules
 from .. import selectors, services
-from ..models import CSF_CATEGORIES, PartyKind, ProcessArea, RaciActivity, RaciAssignment, RaciParty
+from ..models import (
+    CSF_CATEGORIES,
+    PartyKind,
+    ProcessArea,
+    RaciActivity,
+    RaciAssignment,
+    RaciMatrix,
+    RaciParty,
+)
 
-ERRORS = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer, 409: ErrorSerializer}
 READ, EDIT = Perm.RACI_VIEW, Perm.RACI_EDIT
 
 
@@ -92,16 +100,18 @@ class CellSerializer(serializers.Serializer):
 
 @extend_schema_view(
     list=extend_schema(summary="Parties (columns of the matrix)"),
-    retrieve=extend_schema(summary="One party", responses={200: PartySerializer, **ERRORS}),
-    create=extend_schema(summary="Add a party", responses={201: PartySerializer, **ERRORS}),
+    retrieve=extend_schema(summary="One party", responses={200: PartySerializer, **ERROR_RESPONSES}),
+    create=extend_schema(summary="Add a party", responses={201: PartySerializer, **ERROR_RESPONSES}),
     partial_update=extend_schema(
-        summary="Change a party (send the version you read)", responses={200: PartySerializer, **ERRORS}
+        summary="Change a party (send the version you read)",
+        responses={200: PartySerializer, **ERROR_RESPONSES},
     ),
     update=extend_schema(
-        summary="Replace a party (send the version you read)", responses={200: PartySerializer, **ERRORS}
+        summary="Replace a party (send the version you read)",
+        responses={200: PartySerializer, **ERROR_RESPONSES},
     ),
     destroy=extend_schema(
-        summary="Delete a party and its column of letters", responses={204: None, **ERRORS}
+        summary="Delete a party and its column of letters", responses={204: None, **ERROR_RESPONSES}
     ),
 )
 class RaciPartyViewSet(OrgScopedModelViewSet):
@@ -159,18 +169,18 @@ class RaciPartyViewSet(OrgScopedModelViewSet):
 
 @extend_schema_view(
     list=extend_schema(summary="Activities (rows) with their letters and problems"),
-    retrieve=extend_schema(summary="One activity", responses={200: ActivitySerializer, **ERRORS}),
-    create=extend_schema(summary="Add an activity", responses={201: ActivitySerializer, **ERRORS}),
+    retrieve=extend_schema(summary="One activity", responses={200: ActivitySerializer, **ERROR_RESPONSES}),
+    create=extend_schema(summary="Add an activity", responses={201: ActivitySerializer, **ERROR_RESPONSES}),
     partial_update=extend_schema(
         summary="Change an activity (send the version you read)",
-        responses={200: ActivitySerializer, **ERRORS},
+        responses={200: ActivitySerializer, **ERROR_RESPONSES},
     ),
     update=extend_schema(
         summary="Replace an activity (send the version you read)",
-        responses={200: ActivitySerializer, **ERRORS},
+        responses={200: ActivitySerializer, **ERROR_RESPONSES},
     ),
     destroy=extend_schema(
-        summary="Delete an activity and its row of letters", responses={204: None, **ERRORS}
+        summary="Delete an activity and its row of letters", responses={204: None, **ERROR_RESPONSES}
     ),
 )
 class RaciActivityViewSet(OrgScopedModelViewSet):
@@ -250,7 +260,7 @@ class RaciActivityViewSet(OrgScopedModelViewSet):
     @extend_schema(
         summary="Set one cell of the row (R, A, C, I or empty)",
         request=CellSerializer,
-        responses={200: ActivitySerializer, **ERRORS},
+        responses={200: ActivitySerializer, **ERROR_RESPONSES},
     )
     @action(detail=True, methods=["post"], url_path="cell")
     def cell(self, request, *args, **kwargs):
@@ -271,6 +281,7 @@ class RaciActivityViewSet(OrgScopedModelViewSet):
 MatrixSerializer = inline_serializer(
     "RaciMatrixSummary",
     fields={
+        "id": serializers.IntegerField(help_text="The matrix's id, for sign/ and withdraw/."),
         "activities": serializers.IntegerField(),
         "ok": serializers.IntegerField(),
         "gaps": serializers.IntegerField(),
@@ -286,19 +297,36 @@ MatrixSerializer = inline_serializer(
 )
 
 
-class RaciMatrixViewSet(OrgScopedViewSet):
-    """The matrix as a whole: its health, the template, and the joint approval."""
+class RaciMatrixViewSet(SignOffViewSetMixin, OrgScopedViewSet):
+    """The matrix as a whole: its health, the template, and the joint approval
+    (``matrix/<id>/sign/`` and ``matrix/<id>/withdraw/``; the id is the summary's ``id``)."""
 
-    queryset = RaciActivity.objects.none()
+    queryset = RaciMatrix.objects.none()
     view_perm = READ
-    action_perms = {"summary": READ, "apply_template": EDIT, "sign": Perm.SIGN, "withdraw": Perm.SIGN}
+    action_perms = {"retrieve": READ, "summary": READ, "apply_template": EDIT}
+    signoff_purpose = services.APPROVAL_PURPOSE
+    signoff_response = MatrixSerializer
+    signoff_label = "the matrix"
+
+    def signoff_answer(self, matrix, result):
+        return self._summary()
 
     def _summary(self):
+        # First, as creating the matrix (once) changes the organization's data (like the grid page).
+        matrix = services.raci_matrix_get_or_create(organization=self.organization)
         data = selectors.raci_summary(self.organization)
-        matrix = selectors.raci_matrix(organization=self.organization)
-        logs = list(signoff_log(matrix, services.APPROVAL_PURPOSE)) if matrix else []
+        data["id"] = matrix.pk
+        logs = list(signoff_log(matrix, services.APPROVAL_PURPOSE))
         data["signoffs"] = SignOffSerializer(logs, many=True).data
         return Response(data)
+
+    @extend_schema(
+        summary="The matrix by its id (the same as its summary)",
+        responses={200: MatrixSerializer, 404: ErrorSerializer},
+    )
+    def retrieve(self, request, *args, **kwargs):
+        self.get_object()
+        return self._summary()
 
     @extend_schema(
         summary="Matrix health: gaps, overlaps, CIO/CISO flags, approval", responses={200: MatrixSerializer}
@@ -310,31 +338,9 @@ class RaciMatrixViewSet(OrgScopedViewSet):
     @extend_schema(
         summary="Add the template library's standard parties and activities",
         request=None,
-        responses={200: MatrixSerializer, **ERRORS},
+        responses={200: MatrixSerializer, **ERROR_RESPONSES},
     )
     @action(detail=False, methods=["post"], url_path="apply-template")
     def apply_template(self, request, *args, **kwargs):
         services.raci_apply_template(actor=request.user, organization=self.organization)
-        return self._summary()
-
-    @extend_schema(
-        summary="Approve or reject the matrix in my own capacity (CIO or CISO)",
-        request=SignRequestSerializer,
-        responses={200: MatrixSerializer, **ERRORS},
-    )
-    @action(detail=False, methods=["post"], url_path="sign")
-    def sign(self, request, *args, **kwargs):
-        payload = SignRequestSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.raci_sign(actor=request.user, organization=self.organization, **payload.validated_data)
-        return self._summary()
-
-    @extend_schema(
-        summary="Withdraw my sign-off on the matrix",
-        request=None,
-        responses={200: MatrixSerializer, **ERRORS},
-    )
-    @action(detail=False, methods=["post"], url_path="withdraw")
-    def withdraw(self, request, *args, **kwargs):
-        services.raci_withdraw(actor=request.user, organization=self.organization)
         return self._summary()
