@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
-from django.views import View
+from django.urls import reverse
 
-from core.errors import DomainError
-from core.mixins import OrgViewMixin
+from core.actions import ActionView
 from core.roles import Perm
 from core.selectors import signoff_status
 from governance.alignment import services
@@ -27,7 +26,7 @@ def asks_context(*, report, user, data=None) -> dict:
     return {"asks": rows, "ask_form": BoardAskForm(data, organization=report.organization)}
 
 
-class _AskAction(OrgViewMixin, View):
+class _AskAction(ActionView):
     required_perm = Perm.REPORT_MANAGE
     post_perm = Perm.REPORT_MANAGE
     step_up_required = True  # proposing, confirming and withdrawing are parts of a joint decision
@@ -37,54 +36,40 @@ class _AskAction(OrgViewMixin, View):
             user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
         )
 
-    def ask(self, report):
-        return get_object_or_404(BoardAsk.objects.filter(report=report), pk=self.kwargs["ask"])
+    def ask(self):
+        return get_object_or_404(BoardAsk.objects.filter(report=self.report()), pk=self.kwargs["ask"])
 
-    def back(self):
-        return redirect("governance:report_detail", org=self.organization.slug, pk=self.kwargs["pk"])
+    def get_success_url(self, result=None) -> str:
+        return reverse("governance:report_detail", args=[self.organization.slug, self.kwargs["pk"]])
 
 
 class BoardAskAddView(_AskAction):
-    def post(self, request, org, pk):
-        report = self.report()
-        form = BoardAskForm(request.POST, organization=self.organization)
-        if not form.is_valid():
-            problems = "; ".join(
-                f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-                for f, e in form.errors.items()
-            )
-            messages.error(request, f"The decision was not added. {problems}")
-            return self.back()
-        try:
-            services.board_ask_propose(actor=request.user, report=report, **form.cleaned_data)
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(
-                request, "Proposed. It goes into the report once the other executive confirms it."
-            )
-        return self.back()
+    success_message = "Proposed. It goes into the report once the other executive confirms it."
+
+    def get_form(self):
+        return BoardAskForm(self.request.POST, organization=self.organization)
+
+    def form_invalid(self, form, status: int = 400):
+        problems = "; ".join(
+            f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
+            for f, e in form.errors.items()
+        )
+        messages.error(self.request, f"The decision was not added. {problems}")
+        return redirect(self.get_failure_url())
+
+    def perform(self, form):
+        return services.board_ask_propose(actor=self.request.user, report=self.report(), **form.cleaned_data)
 
 
 class BoardAskSignView(_AskAction):
-    def post(self, request, org, pk, ask):
-        report = self.report()
-        try:
-            services.board_ask_sign(actor=request.user, ask=self.ask(report))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "Confirmed. The report is being rebuilt with this decision in it.")
-        return self.back()
+    success_message = "Confirmed. The report is being rebuilt with this decision in it."
+
+    def perform(self, form):
+        return services.board_ask_sign(actor=self.request.user, ask=self.ask())
 
 
 class BoardAskWithdrawView(_AskAction):
-    def post(self, request, org, pk, ask):
-        report = self.report()
-        try:
-            services.board_ask_withdraw(actor=request.user, ask=self.ask(report))
-        except DomainError as exc:
-            messages.error(request, exc.message)
-        else:
-            messages.success(request, "The decision was taken off the report.")
-        return self.back()
+    success_message = "The decision was taken off the report."
+
+    def perform(self, form):
+        return services.board_ask_withdraw(actor=self.request.user, ask=self.ask())
