@@ -119,6 +119,17 @@ def cached_for_org_keyed(
     return value, key
 
 
+def org_fragment_key(organization_id: int, *parts: Any) -> str | None:
+    """The key of a rendered page fragment (``{% cache timeout "name" key %}``)
+    that shows the organization's data as of its current version, and depends
+    otherwise only on ``parts`` (the page, the filters, the day, the viewer's
+    role…). None when the cache is unreachable: render without caching."""
+    version = org_version(organization_id)
+    if version is None:
+        return None
+    return ":".join(str(part) for part in (organization_id, version, *parts))
+
+
 # ------------------------------------------------------------------ signals ----
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.cache import DEFAULT_TIMEOUT, org_fragment_key
 from core.charts import AMBER, GREEN, GREY, RED, line_chart, sparkline
 from core.errors import DomainError
 from core.exports import export_or_queue
@@ -45,14 +47,20 @@ class KpiViewMixin(OrgViewMixin):
         return selectors.kpi_get(self.request.user, self.organization, self.kwargs["pk"])
 
 
+def _sparkline_of(row):
+    return sparkline(
+        [float(v) if v is not None else None for v in row.sparkline],
+        color=STATUS_COLOURS[row.display_status],
+        label=f"{row.kpi.name}: last 12 periods",
+    )
+
+
 def _with_sparklines(groups):
+    """Each row's ``sparkline_svg``, drawn when the template reads it (a callable):
+    not at all when the rows come from the fragment cache."""
     for group in groups:
         for row in group.rows:
-            row.sparkline_svg = sparkline(
-                [float(v) if v is not None else None for v in row.sparkline],
-                color=STATUS_COLOURS[row.display_status],
-                label=f"{row.kpi.name}: last 12 periods",
-            )
+            row.sparkline_svg = functools.partial(_sparkline_of, row)
     return groups
 
 
@@ -82,6 +90,14 @@ class ScorecardView(KpiViewMixin, TemplateView):
             filtered=bool(
                 self.request.GET.get("q") or self.request.GET.get("domain") or self.request.GET.get("status")
             ),
+            # The rows of each group are cached as rendered: same data version, day, filters and page.
+            rows_cache_key=org_fragment_key(
+                self.organization.pk,
+                timezone.localdate().isoformat(),
+                scorecard.page_obj.number,
+                *(filters.get(name, "") for name in ("domain", "status", "q")),
+            ),
+            rows_cache_timeout=DEFAULT_TIMEOUT,
         )
         return context
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.cache import DEFAULT_TIMEOUT, org_fragment_key
 from core.errors import DomainError
 from core.history import history_entries
 from core.mixins import OrgViewMixin, add_domain_error
@@ -72,6 +73,17 @@ class IntakeListView(IntakeMixin, TemplateView):
             rows=selectors.queue_rows(page.object_list, settings=settings, now=now),
             filtered=any(data.get(k) for k in ("tier", "sla", "q")) or status not in ("open", "all"),
             sla_labels=intake_rules.SLA_LABELS,
+            # The rows are cached as rendered: same data version, viewer (who files sees their own
+            # requests), page, filters and sort; their clocks are at most the cache timeout old.
+            rows_cache_key=org_fragment_key(
+                self.organization.pk,
+                self.request.user.pk,
+                self.is_reviewer,
+                page.number,
+                status,
+                *(data.get(name) or "" for name in ("tier", "sla", "q", "sort")),
+            ),
+            rows_cache_timeout=DEFAULT_TIMEOUT,
         )
         if self.is_reviewer:
             context["summary"] = selectors.intake_overview(

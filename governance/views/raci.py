@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from core.cache import DEFAULT_TIMEOUT, org_fragment_key
 from core.errors import DomainError
 from core.exports import export_or_queue
 from core.history import history_entries
@@ -83,7 +84,17 @@ class RaciGridView(RaciMixin, TemplateView):
         )
         export_query = self.request.GET.copy()
         export_query.pop("page", None)
+        page_number = grid.page.number if grid.page else 1
         context.update(
+            # The rows are cached as rendered: same data version, role (what one sees and may
+            # edit), page and filters.
+            rows_cache_key=org_fragment_key(
+                self.organization.pk,
+                self.membership.role,
+                page_number,
+                *(filters[name] for name in ("process_area", "problem", "search")),
+            ),
+            rows_cache_timeout=DEFAULT_TIMEOUT,
             grid=grid,
             page_obj=grid.page,
             summary=selectors.raci_grid_summary(grid, matrix, signoff["status"]),
@@ -125,7 +136,9 @@ class RaciCellView(RaciMixin, View):
             return self.grid_url()
         row = selectors.raci_grid_row(activity=activity)
         response = render(
-            request, "governance/raci/_rows.html", {"rows": [row], "org": self.organization, "can_edit": True}
+            request,
+            "governance/partials/raci_rows.html",
+            {"rows": [row], "org": self.organization, "can_edit": True},
         )
         response["HX-Trigger"] = "raci-changed"
         return response
