@@ -48,7 +48,7 @@ def _raci_grid(user, organization, parameters, progress):
 
 def raci_pdf(user, organization, parameters, progress) -> ExportFile:
     grid = _raci_grid(user, organization, parameters, progress)
-    matrix = raci_selectors.raci_matrix(organization=organization)
+    matrix = raci_selectors.raci_matrix(organization=organization, user=user)
     progress(40, "Laying out the PDF")
     pdf = render_pdf(
         "governance/raci/matrix_pdf.html",

@@ -102,8 +102,8 @@ class ScorecardView(KpiViewMixin, TemplateView):
         return context
 
 
-def _chart(kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, height: int = 260):
-    labels, values = selectors.kpi_chart_series(kpi, periods=periods)
+def _chart(user, kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, height: int = 260):
+    labels, values = selectors.kpi_chart_series(user, kpi, periods=periods)
     if width < 500:  # a phone-sized chart has room for every fourth label only
         labels = [label if i % 4 == 0 or i == len(labels) - 1 else "" for i, label in enumerate(labels)]
     references = [
@@ -134,9 +134,9 @@ class KPIDetailView(KpiViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         kpi = self.get_kpi()
-        row = selectors.kpi_row(kpi)
+        row = selectors.kpi_row(self.request.user, kpi)
         source_form = MeasurementFilterForm(self.request.GET or None)
-        measurements = selectors.kpi_measurements(kpi)
+        measurements = selectors.kpi_measurements(self.request.user, kpi)
         if source_form.is_valid() and source_form.cleaned_data.get("source"):
             measurements = measurements.filter(source=source_form.cleaned_data["source"])
         page_obj = Paginator(measurements, 24).get_page(self.request.GET.get("page"))
@@ -146,14 +146,14 @@ class KPIDetailView(KpiViewMixin, TemplateView):
         context.update(
             kpi=kpi,
             row=row,
-            chart=_chart(kpi),
-            chart_small=_chart(kpi, periods=12, width=360, height=240),
+            chart=_chart(self.request.user, kpi),
+            chart_small=_chart(self.request.user, kpi, periods=12, width=360, height=240),
             page_obj=page_obj,
             source_form=source_form,
             measurement_form=kwargs.get("measurement_form")
             or MeasurementForm(initial={"period": timezone.localdate()}),
             history=history_entries(kpi),
-            value_changes=selectors.measurement_changes(kpi),
+            value_changes=selectors.measurement_changes(self.request.user, kpi),
         )
         return context
 
@@ -347,7 +347,9 @@ class ImportView(KpiViewMixin, FormView):
         except DomainError as exc:
             add_domain_error(form, exc)
             return self.form_invalid(form)
-        preview, errors = services.measurements_import_check(organization=self.organization, rows=rows)
+        preview, errors = services.measurements_import_check(
+            actor=self.request.user, organization=self.organization, rows=rows
+        )
         token = ""
         if not errors:
             token = secrets.token_urlsafe(12)

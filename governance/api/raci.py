@@ -295,8 +295,8 @@ class RaciMatrixViewSet(OrgScopedViewSet):
     action_perms = {"summary": READ, "apply_template": EDIT, "sign": Perm.SIGN, "withdraw": Perm.SIGN}
 
     def _summary(self):
-        data = selectors.raci_summary(self.organization)
-        matrix = selectors.raci_matrix(organization=self.organization)
+        data = selectors.raci_summary(self.organization, user=self.request.user)
+        matrix = selectors.raci_matrix(organization=self.organization, user=self.request.user)
         logs = list(signoff_log(matrix, services.APPROVAL_PURPOSE)) if matrix else []
         data["signoffs"] = SignOffSerializer(logs, many=True).data
         return Response(data)

@@ -38,9 +38,9 @@ def _grid_filters(request) -> dict:
     return {"form": form, "filtered": any(filters.values()), **filters}
 
 
-def _activity_url(activity: RaciActivity, org: str) -> str:
+def _activity_url(activity: RaciActivity, org: str, user) -> str:
     """The grid's page that shows the activity, scrolled to its row."""
-    page = selectors.raci_activity_page(activity=activity)
+    page = selectors.raci_activity_page(activity=activity, user=user)
     query = f"?page={page}" if page > 1 else ""
     return reverse("governance:raci", args=[org]) + f"{query}#activity-{activity.pk}"
 
@@ -134,7 +134,7 @@ class RaciCellView(RaciMixin, View):
             return self.grid_url()
         if not request.htmx:
             return self.grid_url()
-        row = selectors.raci_grid_row(activity=activity)
+        row = selectors.raci_grid_row(activity=activity, user=request.user)
         response = render(
             request,
             "governance/partials/raci_rows.html",
@@ -151,7 +151,7 @@ class RaciSummaryFragmentView(RaciMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = selectors.raci_summary(self.organization)
+        context["summary"] = selectors.raci_summary(self.organization, user=self.request.user)
         return context
 
 
@@ -330,7 +330,7 @@ class ActivityCreateView(RaciMixin, FormView):
             add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, f"“{activity.name}” added. Click its cells to assign R, A, C or I.")
-        return redirect(_activity_url(activity, self.organization.slug))
+        return redirect(_activity_url(activity, self.organization.slug, self.request.user))
 
 
 class ActivityEditView(RaciMixin, FormView):
@@ -373,7 +373,7 @@ class ActivityEditView(RaciMixin, FormView):
             add_domain_error(form, exc)
             return self.form_invalid(form)
         messages.success(self.request, "Activity saved.")
-        return redirect(_activity_url(activity, self.organization.slug))
+        return redirect(_activity_url(activity, self.organization.slug, self.request.user))
 
 
 class ActivityDeleteView(RaciMixin, TemplateView):
