@@ -130,6 +130,16 @@ def org_fragment_key(organization_id: int, *parts: Any) -> str | None:
     return ":".join(str(part) for part in (organization_id, version, *parts))
 
 
+def content_fragment_key(organization_id: int, *parts: Any) -> str | None:
+    """The key of a rendered page fragment that depends only on ``parts``: a
+    digest of every value it shows (and the viewer's role…), not on the data
+    version, so that a change elsewhere in the organization does not make it
+    render again. None when the cache is unreachable: render without caching."""
+    if org_version(organization_id) is None:
+        return None
+    return ":".join(str(part) for part in ("content", organization_id, *parts))
+
+
 # ------------------------------------------------------------------ signals ----
 
 

@@ -3,6 +3,8 @@ approval, and the parties and activities behind it."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -10,7 +12,7 @@ from django.urls import reverse
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from core.cache import DEFAULT_TIMEOUT, org_fragment_key
+from core.cache import DEFAULT_TIMEOUT, content_fragment_key
 from core.errors import DomainError
 from core.exports import export_or_queue
 from core.history import history_entries
@@ -43,6 +45,19 @@ def _activity_url(activity: RaciActivity, org: str, user) -> str:
     page = selectors.raci_activity_page(activity=activity, user=user)
     query = f"?page={page}" if page > 1 else ""
     return reverse("governance:raci", args=[org]) + f"{query}#activity-{activity.pk}"
+
+
+def _rows_digest(grid: selectors.Grid) -> str:
+    """A digest of every value governance/partials/raci_rows.html shows (parties, and per row
+    the activity, its letters and its check): the key of the rendered rows. Keep in step with
+    the template."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr([(party.pk, party.name) for party in grid.parties]).encode())
+    for row in grid.rows:
+        activity, check = row.activity, row.check
+        shown = (activity.pk, activity.name, activity.process_area, activity.csf_category)
+        digest.update(repr((shown, [letter for _, letter in row.cells], check.ok, check.labels)).encode())
+    return digest.hexdigest()
 
 
 class RaciMixin(OrgViewMixin):
@@ -84,15 +99,11 @@ class RaciGridView(RaciMixin, TemplateView):
         )
         export_query = self.request.GET.copy()
         export_query.pop("page", None)
-        page_number = grid.page.number if grid.page else 1
         context.update(
-            # The rows are cached as rendered: same data version, role (what one sees and may
-            # edit), page and filters.
-            rows_cache_key=org_fragment_key(
-                self.organization.pk,
-                self.membership.role,
-                page_number,
-                *(filters[name] for name in ("process_area", "problem", "search")),
+            # The rows are cached as rendered, under what they show: a change elsewhere in the
+            # organization does not render them again.
+            rows_cache_key=content_fragment_key(
+                self.organization.pk, self.organization.slug, self.membership.role, _rows_digest(grid)
             ),
             rows_cache_timeout=DEFAULT_TIMEOUT,
             grid=grid,
