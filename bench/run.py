@@ -101,13 +101,19 @@ def measure_pages(probe: dict, port: int, args) -> dict:
     return results
 
 
-def run_dataset(label: str, env: dict, args) -> dict:
+def dataset_target(label: str, args) -> tuple[str, float, int]:
+    """The database, scale and gunicorn port of a data set, with the run's options."""
     name, scale, port = DATASETS[label]
     name = name.replace(DEFAULT_DB_PREFIX, args.db_prefix, 1)
     if args.port is not None:
         port = args.port + list(DATASETS).index(label)
     if label == "large" and args.large_scale is not None:
         scale = args.large_scale
+    return name, scale, port
+
+
+def run_dataset(label: str, env: dict, args) -> dict:
+    name, scale, port = dataset_target(label, args)
     env = {**env, "DATABASE_URL": infra.database_url(name)}
     info = prepare_database(name, scale, env, reseed=args.reseed)
     infra.flush_redis()
