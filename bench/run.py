@@ -21,6 +21,7 @@ from bench import infra, report
 from bench.pages import PAGES, page_keys
 
 DATASETS = {"small": ("concord_bench_small", 0.01, 8018), "large": ("concord_bench_large", 1.0, 8019)}
+DEFAULT_DB_PREFIX = "concord_bench"
 SEED = 20261123
 
 
@@ -100,10 +101,19 @@ def measure_pages(probe: dict, port: int, args) -> dict:
     return results
 
 
-def run_dataset(label: str, env: dict, args) -> dict:
+def dataset_target(label: str, args) -> tuple[str, float, int]:
+    """The database, scale and gunicorn port of a data set, with the run's options."""
     name, scale, port = DATASETS[label]
+    name = name.replace(DEFAULT_DB_PREFIX, args.db_prefix, 1)
+    if args.port is not None:
+        port = args.port + list(DATASETS).index(label)
     if label == "large" and args.large_scale is not None:
         scale = args.large_scale
+    return name, scale, port
+
+
+def run_dataset(label: str, env: dict, args) -> dict:
+    name, scale, port = dataset_target(label, args)
     env = {**env, "DATABASE_URL": infra.database_url(name)}
     info = prepare_database(name, scale, env, reseed=args.reseed)
     infra.flush_redis()
@@ -118,7 +128,7 @@ def run_dataset(label: str, env: dict, args) -> dict:
     if label == "large" and not args.skip_report:
         infra.log("large: timing the alignment report and its PDF")
         data["report"] = infra.probe(env, "report", timeout=600)
-    if label == "large":
+    if label == "large" and not args.skip_explain:
         explain = Path(args.out).with_name("explain-large.md")
         explain.parent.mkdir(parents=True, exist_ok=True)
         proc = subprocess.run(
@@ -144,6 +154,14 @@ def parse_args(argv: list[str] | None):
     parser.add_argument("--datasets", default="small,large")
     parser.add_argument("--large-scale", type=float, default=None, help="development: shrink the large set")
     parser.add_argument("--skip-report", action="store_true", help="do not time the alignment report")
+    parser.add_argument("--skip-explain", action="store_true", help="do not write the register's plans")
+    parser.add_argument(
+        "--db-prefix",
+        default=DEFAULT_DB_PREFIX,
+        help="databases <prefix>_small and <prefix>_large (default concord_bench): one per person "
+        "when several people measure on the same PostgreSQL",
+    )
+    parser.add_argument("--port", type=int, default=None, help="gunicorn port of the small set (large: +1)")
     parser.add_argument("--out", default="bench-results/latest.json")
     args = parser.parse_args(argv)
     args.pages = [k for k in args.pages.split(",") if k]

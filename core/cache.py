@@ -119,6 +119,27 @@ def cached_for_org_keyed(
     return value, key
 
 
+def org_fragment_key(organization_id: int, *parts: Any) -> str | None:
+    """The key of a rendered page fragment (``{% cache timeout "name" key %}``)
+    that shows the organization's data as of its current version, and depends
+    otherwise only on ``parts`` (the page, the filters, the day, the viewer's
+    role…). None when the cache is unreachable: render without caching."""
+    version = org_version(organization_id)
+    if version is None:
+        return None
+    return ":".join(str(part) for part in (organization_id, version, *parts))
+
+
+def content_fragment_key(organization_id: int, *parts: Any) -> str | None:
+    """The key of a rendered page fragment that depends only on ``parts``: a
+    digest of every value it shows (and the viewer's role…), not on the data
+    version, so that a change elsewhere in the organization does not make it
+    render again. None when the cache is unreachable: render without caching."""
+    if org_version(organization_id) is None:
+        return None
+    return ":".join(str(part) for part in ("content", organization_id, *parts))
+
+
 # ------------------------------------------------------------------ signals ----
 
 

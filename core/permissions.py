@@ -57,3 +57,17 @@ def signing_role(user, organization: Organization) -> Role | None:
     if role in (Role.CIO, Role.CISO) and role_has(role, Perm.SIGN):
         return Role(role)
     return None
+
+
+def require_perm(actor, organization: Organization, perm: Perm, message: str) -> None:
+    """A service's role check: raise ``NotAllowed(message)`` (page message, API
+    403) unless ``actor`` holds ``perm`` in ``organization``. Pages, API,
+    commands and tasks all reach it through the service.
+
+    ``actor=None`` is Concord itself (a task, a computed value, a scheduled
+    report): the convention of ``record_change(obj, actor=None)``. No person
+    is ever passed as None: views and the API pass the signed-in user."""
+    from .errors import NotAllowed
+
+    if actor is not None and not has_perm(actor, organization, perm):
+        raise NotAllowed(message)

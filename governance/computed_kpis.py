@@ -36,7 +36,7 @@ def intake_median_days_to_decision(organization, period_start: date, period_end:
     # The window ends with the period, or now while the period runs: the
     # running period's value is the intake page's median.
     end = min(_start_of(period_end + timedelta(days=1)) - timedelta(microseconds=1), timezone.now())
-    value = median_decision_days(organization, end)
+    value = median_decision_days(organization, end, user=None)  # Concord itself
     return None if value is None else Decimal(str(value))
 
 
@@ -62,7 +62,7 @@ def raci_gaps(organization, period_start: date, period_end: date) -> Decimal | N
     # so a finished period keeps the last figure measured while it ran.
     if period_end < timezone.localdate():
         return None
-    summary = raci_summary(organization)
+    summary = raci_summary(organization, user=None)  # Concord itself: the whole matrix
     if not summary["activities"]:
         return None
     return Decimal(summary["gaps"])

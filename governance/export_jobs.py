@@ -49,7 +49,7 @@ def _raci_grid(user, organization, parameters, progress):
 
 def raci_pdf(user, organization, parameters, progress) -> ExportFile:
     grid = _raci_grid(user, organization, parameters, progress)
-    matrix = raci_selectors.raci_matrix(organization=organization)
+    matrix = raci_selectors.raci_matrix(organization=organization, user=user)
     progress(40, "Laying out the PDF")
     return pdf_file(
         "governance/raci/matrix_pdf.html",

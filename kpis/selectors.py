@@ -6,7 +6,13 @@ and the order of the rows come from it), one for the KPIs shown and one for
 their recent values (a window function keeps the last few per KPI). The first
 of these is cached per organization and day until any of its data changes
 (``core.cache``), so the scorecard and the dashboard do not reread every KPI's
-latest value on each view."""
+latest value on each view.
+
+Every public selector takes the reader first (``user``) and reads through
+``visible_to(user)`` (the cached figures behind the same ``Perm.KPI_VIEW``
+check): someone of another organization, or without the permission, gets
+nothing. ``user=None``, written out, is Concord itself (report snapshots,
+computed KPIs): the whole organization."""
 
 from __future__ import annotations
 
@@ -144,7 +150,7 @@ def _visible_entries(user, organization, today: date, *, domain: str, search: st
     name search reads the database; everything else comes from ``_org_entries``."""
     if search:
         return _entries(_matching(user, organization, domain=domain, search=search), today)
-    if not has_perm(user, organization, Perm.KPI_VIEW):
+    if user is not None and not has_perm(user, organization, Perm.KPI_VIEW):
         return []
     entries = _org_entries(organization, today)
     return [entry for entry in entries if entry.domain == domain] if domain else entries
@@ -217,7 +223,8 @@ def _rows(entries: list[ScorecardEntry], organization, today: date) -> list[Scor
 
 
 def _matching(user, organization, *, domain: str, search: str):
-    kpis = KPI.objects.visible_to(user).filter(organization=organization)
+    kpis = KPI.objects.in_org(organization) if user is None else KPI.objects.visible_to(user)
+    kpis = kpis.filter(organization=organization)
     if domain:
         kpis = kpis.filter(domain=domain)
     if search:
@@ -294,11 +301,12 @@ def kpi_scorecard_page(
     return ScorecardPage(groups=groups, page_obj=page_obj, counts=_count(entries))
 
 
-def scorecard_summary(organization, *, today: date | None = None) -> dict[str, dict[str, int]]:
+def scorecard_summary(user, organization, *, today: date | None = None) -> dict[str, dict[str, int]]:
     """Counts by status (green / amber / red / stale, plus total) for each domain
     ("it", "security", "joint") and for all KPIs ("all"). One query, reading each
-    KPI's latest value only (cached, see ``_org_entries``). A stale KPI counts as stale, not in its last colour."""
-    entries = _org_entries(organization, today or timezone.localdate())
+    KPI's latest value only (cached, see ``_org_entries``). A stale KPI counts as stale, not in its last colour.
+    All zero for a reader who may not see the KPIs."""
+    entries = _visible_entries(user, organization, today or timezone.localdate(), domain="", search="")
     summary = {value: _count([e for e in entries if e.domain == value]) for value in Domain.values}
     summary["all"] = _count(entries)
     return summary
@@ -313,20 +321,26 @@ def kpi_get(user, organization, pk) -> KPI:
     return get_object_or_404(kpi_list(user, organization), pk=pk)
 
 
-def kpi_row(kpi: KPI, *, today: date | None = None) -> ScorecardRow:
+def _values_of(user, kpi: KPI):
+    """The KPI's measurements that ``user`` may see (none for anyone else)."""
+    values = Measurement.objects.all() if user is None else Measurement.objects.visible_to(user)
+    return values.filter(organization=kpi.organization_id, kpi=kpi)
+
+
+def kpi_row(user, kpi: KPI, *, today: date | None = None) -> ScorecardRow:
     """The scorecard row of one KPI (its page's header)."""
     recent = list(
-        kpi.measurements.order_by("-period").values_list("period", "value")[: SPARKLINE_PERIODS + 1]
+        _values_of(user, kpi).order_by("-period").values_list("period", "value")[: SPARKLINE_PERIODS + 1]
     )
     return build_row(kpi, recent, today or timezone.localdate())
 
 
-def kpi_chart_series(kpi: KPI, *, today: date | None = None, periods: int = CHART_PERIODS):
+def kpi_chart_series(user, kpi: KPI, *, today: date | None = None, periods: int = CHART_PERIODS):
     """(labels, values) for the KPI's chart: the last ``periods`` periods, gaps as None."""
     today = today or timezone.localdate()
     starts = kpi_status.recent_periods(today, kpi.frequency, periods)
     current = kpi_status.align_period(today, kpi.frequency)
-    values = dict(kpi.measurements.filter(period__gte=starts[0]).values_list("period", "value"))
+    values = dict(_values_of(user, kpi).filter(period__gte=starts[0]).values_list("period", "value"))
     if current in values:
         starts = starts[1:] + [current]
     labels = [kpi_status.short_period_label(p, kpi.frequency) for p in starts]
@@ -343,12 +357,15 @@ def measurement_list(user, organization):
     )
 
 
-def kpi_measurements(kpi: KPI):
-    return kpi.measurements.select_related("recorded_by").order_by("-period")
+def kpi_measurements(user, kpi: KPI):
+    return _values_of(user, kpi).select_related("recorded_by").order_by("-period")
 
 
-def measurement_changes(kpi: KPI, *, limit: int = 10):
-    """Recent changes to the KPI's values (who entered or corrected what), newest first."""
+def measurement_changes(user, kpi: KPI, *, limit: int = 10):
+    """Recent changes to the KPI's values (who entered or corrected what), newest
+    first; none for a reader who may not see the KPI's values."""
+    if user is not None and not has_perm(user, kpi.organization, Measurement.view_permission):
+        return []
     return list(
         Measurement.history.filter(kpi_id=kpi.pk)
         .select_related("history_user")
@@ -369,15 +386,14 @@ def number_text(value: Decimal | None) -> str | None:
     return text
 
 
-def kpi_overview(
-    organization, *, user=None, today: date | None = None, item_limit: int | None = None
-) -> dict:
+def kpi_overview(organization, *, user, today: date | None = None, item_limit: int | None = None) -> dict:
     """The scorecard for the dashboard and reports, as plain JSON-ready values:
     ``total`` and the counts by status (``green``, ``amber``, ``red``,
     ``stale``: ``kpi_status.display_status``, the one status shown and
     counted), and the KPIs worst first (``item_limit`` of them, all by
     default), each with value, target and status together (numbers as exact
-    text). Scoped to what ``user`` may see, or the whole organization. One query."""
+    text). Scoped to what ``user`` may see; ``user=None``, written out, is
+    Concord itself (report snapshots): the whole organization. One query."""
     today = today or timezone.localdate()
     kpis = (
         KPI.objects.in_org(organization)

@@ -17,6 +17,8 @@ from core.concurrency import lock_for_update
 from core.errors import DomainError
 from core.members import require_member
 from core.models import Organization
+from core.permissions import require_perm
+from core.roles import Perm
 from core.services import record_change, record_creation, record_deletion
 
 from . import status as kpi_status
@@ -69,6 +71,13 @@ class BulkValidationError(DomainError):
 # ------------------------------------------------------------------ KPIs ----
 
 
+def _require_editor(actor, organization: Organization) -> None:
+    """Every write below: the actor may change KPIs here (``actor=None``: Concord itself)."""
+    require_perm(
+        actor, organization, Perm.KPI_EDIT, "Your role does not allow changing KPIs or their values."
+    )
+
+
 def _check_kpi(organization: Organization, data: dict, *, instance: KPI | None = None) -> None:
     errors = kpi_field_errors(data)
     if errors:
@@ -91,6 +100,7 @@ def _check_kpi(organization: Organization, data: dict, *, instance: KPI | None =
 
 @transaction.atomic
 def kpi_create(*, actor, organization: Organization, computed: bool = False, **fields) -> KPI:
+    _require_editor(actor, organization)
     data = {name: fields.get(name) for name in KPI_FIELDS}
     data["key"] = data.get("key") or ""
     data["description"] = data.get("description") or ""
@@ -109,6 +119,7 @@ def kpi_create(*, actor, organization: Organization, computed: bool = False, **f
 def kpi_update(*, actor, kpi: KPI, expected_version: int | None = None, **fields) -> KPI:
     """Change a KPI's definition. Unit, frequency and (for computed KPIs) the key
     are fixed once values exist: the recorded values would lose their meaning."""
+    _require_editor(actor, kpi.organization)
     kpi = lock_for_update(KPI, pk=kpi.pk, expected_version=expected_version)
     data = {name: getattr(kpi, name) for name in KPI_FIELDS}
     data.update({k: v for k, v in fields.items() if k in KPI_FIELDS})
@@ -135,12 +146,14 @@ def kpi_update(*, actor, kpi: KPI, expected_version: int | None = None, **fields
 
 @transaction.atomic
 def kpi_delete(*, actor, kpi: KPI) -> None:
+    _require_editor(actor, kpi.organization)
     record_deletion(kpi, actor=actor)
 
 
 @transaction.atomic
 def kpi_add_from_library(*, actor, organization: Organization, key: str) -> KPI:
     """Add a starter (or computed) KPI to the organization, ready to adjust."""
+    _require_editor(actor, organization)
     entry = library_entry(key)
     if entry is None:
         raise DomainError("This KPI is not in the library.", field="key")
@@ -190,6 +203,7 @@ def measurement_record(
     today: date | None = None,
 ) -> tuple[Measurement, bool]:
     """Record (or update) the value of one period. Returns (measurement, created)."""
+    _require_editor(actor, kpi.organization)
     if kpi.computed and source != Source.COMPUTED:
         raise DomainError(
             "Concord computes this KPI's values; they cannot be entered by hand.", field="value"
@@ -223,6 +237,7 @@ def measurement_record(
 
 @transaction.atomic
 def measurement_delete(*, actor, measurement: Measurement) -> None:
+    _require_editor(actor, measurement.organization)
     record_deletion(measurement, actor=actor)
 
 
@@ -260,6 +275,7 @@ def measurements_bulk_upsert(
     nothing is written. Re-sending the same items changes nothing (idempotent).
     A fixed handful of queries whatever the number of items.
     """
+    _require_editor(actor, organization)
     clean, errors = clean_measurement_items(
         organization, items, today=today or timezone.localdate(), allow_computed=source == Source.COMPUTED
     )
@@ -347,10 +363,12 @@ class ImportPreviewRow:
 
 
 def measurements_import_check(
-    *, organization: Organization, rows: list[dict[str, str]], today: date | None = None
+    *, actor, organization: Organization, rows: list[dict[str, str]], today: date | None = None
 ) -> tuple[list[ImportPreviewRow], list[str]]:
     """Dry run of an import: what each row would do, or every row error
-    ("Row 3, value: …"; the header is row 1). Writes nothing."""
+    ("Row 3, value: …"; the header is row 1). Writes nothing, and tells only
+    someone who may import."""
+    _require_editor(actor, organization)
     clean, errors = clean_measurement_items(
         organization, _rows_to_items(rows), today=today or timezone.localdate()
     )

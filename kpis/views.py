@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.actions import ActionView, ServiceFormMixin
+from core.cache import DEFAULT_TIMEOUT, org_fragment_key
 from core.charts import AMBER, GREEN, GREY, RED, line_chart, sparkline
 from core.downloads import download
 from core.errors import DomainError
@@ -44,14 +47,20 @@ class KpiViewMixin(OrgViewMixin):
         return selectors.kpi_get(self.request.user, self.organization, self.kwargs["pk"])
 
 
+def _sparkline_of(row):
+    return sparkline(
+        [float(v) if v is not None else None for v in row.sparkline],
+        color=STATUS_COLOURS[row.display_status],
+        label=f"{row.kpi.name}: last 12 periods",
+    )
+
+
 def _with_sparklines(groups):
+    """Each row's ``sparkline_svg``, drawn when the template reads it (a callable):
+    not at all when the rows come from the fragment cache."""
     for group in groups:
         for row in group.rows:
-            row.sparkline_svg = sparkline(
-                [float(v) if v is not None else None for v in row.sparkline],
-                color=STATUS_COLOURS[row.display_status],
-                label=f"{row.kpi.name}: last 12 periods",
-            )
+            row.sparkline_svg = functools.partial(_sparkline_of, row)
     return groups
 
 
@@ -81,12 +90,20 @@ class ScorecardView(KpiViewMixin, TemplateView):
             filtered=bool(
                 self.request.GET.get("q") or self.request.GET.get("domain") or self.request.GET.get("status")
             ),
+            # The rows of each group are cached as rendered: same data version, day, filters and page.
+            rows_cache_key=org_fragment_key(
+                self.organization.pk,
+                timezone.localdate().isoformat(),
+                scorecard.page_obj.number,
+                *(filters.get(name, "") for name in ("domain", "status", "q")),
+            ),
+            rows_cache_timeout=DEFAULT_TIMEOUT,
         )
         return context
 
 
-def _chart(kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, height: int = 260):
-    labels, values = selectors.kpi_chart_series(kpi, periods=periods)
+def _chart(user, kpi, *, periods: int = selectors.CHART_PERIODS, width: int = 720, height: int = 260):
+    labels, values = selectors.kpi_chart_series(user, kpi, periods=periods)
     if width < 500:  # a phone-sized chart has room for every fourth label only
         labels = [label if i % 4 == 0 or i == len(labels) - 1 else "" for i, label in enumerate(labels)]
     references = [
@@ -117,9 +134,9 @@ class KPIDetailView(KpiViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         kpi = self.get_kpi()
-        row = selectors.kpi_row(kpi)
+        row = selectors.kpi_row(self.request.user, kpi)
         source_form = MeasurementFilterForm(self.request.GET or None)
-        measurements = selectors.kpi_measurements(kpi)
+        measurements = selectors.kpi_measurements(self.request.user, kpi)
         if source_form.is_valid() and source_form.cleaned_data.get("source"):
             measurements = measurements.filter(source=source_form.cleaned_data["source"])
         page_obj = Paginator(measurements, 24).get_page(self.request.GET.get("page"))
@@ -129,14 +146,14 @@ class KPIDetailView(KpiViewMixin, TemplateView):
         context.update(
             kpi=kpi,
             row=row,
-            chart=_chart(kpi),
-            chart_small=_chart(kpi, periods=12, width=360, height=240),
+            chart=_chart(self.request.user, kpi),
+            chart_small=_chart(self.request.user, kpi, periods=12, width=360, height=240),
             page_obj=page_obj,
             source_form=source_form,
             measurement_form=kwargs.get("measurement_form")
             or MeasurementForm(initial={"period": timezone.localdate()}),
             history=history_entries(kpi),
-            value_changes=selectors.measurement_changes(kpi),
+            value_changes=selectors.measurement_changes(self.request.user, kpi),
         )
         return context
 
@@ -324,7 +341,9 @@ class ImportView(KpiViewMixin, ImportFlowView):
     )
 
     def check(self, rows):
-        preview, errors = services.measurements_import_check(organization=self.organization, rows=rows)
+        preview, errors = services.measurements_import_check(
+            actor=self.request.user, organization=self.organization, rows=rows
+        )
         return ImportPreview(rows=preview, errors=errors)
 
     def write(self, rows, state):

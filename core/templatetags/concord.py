@@ -1,10 +1,9 @@
-"""Template helpers shared by every app."""
+"""Template helpers shared by every app. Their markup is in templates/includes/
+(sort_link.html, level_badge.html, status_dot.html)."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 
 from core.formatting import rosi_text, score_change_text, share_text
 from core.money import whole_units
@@ -24,8 +23,8 @@ def query_replace(context, **changes):
     return query.urlencode()
 
 
-@register.simple_tag(takes_context=True)
-def sort_link(context, field: str, label: str):
+@register.inclusion_tag("includes/sort_link.html", takes_context=True)
+def sort_link(context, field: str, label: str) -> dict:
     """A column header link that toggles ascending / descending sort on ``field``."""
     request = context["request"]
     current = request.GET.get("sort", "")
@@ -38,15 +37,7 @@ def sort_link(context, field: str, label: str):
     # aria-sort belongs on the column header, which this tag does not render, so the
     # sort state is spoken as hidden text inside the link instead.
     state = ("sorted descending" if descending else "sorted ascending") if active else "sort"
-    return format_html(
-        '<a class="sort-link{}" href="?{}">{} <i class="bi {}" aria-hidden="true"></i>'
-        '<span class="visually-hidden"> ({})</span></a>',
-        " active" if active else "",
-        query.urlencode(),
-        label,
-        arrow,
-        state,
-    )
+    return {"active": active, "query": query.urlencode(), "label": label, "arrow": arrow, "state": state}
 
 
 @register.filter
@@ -110,17 +101,16 @@ LEVEL_CLASSES = {
 }
 
 
-@register.simple_tag
-def level_badge(level: str, score=None):
+@register.inclusion_tag("includes/level_badge.html")
+def level_badge(level: str, score=None) -> dict:
     """Coloured badge for a risk level (low / medium / high / critical)."""
-    if not level:
-        return mark_safe('<span class="badge level-none">Not assessed</span>')
-    label = str(level).capitalize()
-    if score not in (None, ""):
-        return format_html(
-            '<span class="badge {}">{} · {}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label, score
-        )
-    return format_html('<span class="badge {}">{}</span>', LEVEL_CLASSES.get(str(level).lower(), ""), label)
+    return {
+        "level": level,
+        "css": LEVEL_CLASSES.get(str(level).lower(), ""),
+        "label": str(level).capitalize(),
+        "score": score,
+        "show_score": score not in (None, ""),
+    }
 
 
 STATUS_CLASSES = {
@@ -131,15 +121,16 @@ STATUS_CLASSES = {
 }
 
 
-@register.simple_tag
-def status_dot(status: str, label: str = ""):
+@register.filter
+def status_class(status: str) -> str:
+    """The CSS class of a green / amber / red / stale status (stale for anything else)."""
+    return STATUS_CLASSES.get(status, "status-stale")
+
+
+@register.inclusion_tag("includes/status_dot.html")
+def status_dot(status: str, label: str = "") -> dict:
     """Green / amber / red / stale indicator with text (never colour alone)."""
-    text = label or str(status or "unknown").capitalize()
-    return format_html(
-        '<span class="status-dot {}"><span aria-hidden="true"></span>{}</span>',
-        STATUS_CLASSES.get(status, "status-stale"),
-        text,
-    )
+    return {"css": status_class(status), "text": label or str(status or "unknown").capitalize()}
 
 
 @register.filter

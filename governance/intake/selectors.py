@@ -177,8 +177,9 @@ def _urgency_order(*, reverse: bool = False) -> list:
     ]
 
 
-def _scope(organization: Organization, user=None) -> QuerySet:
-    """The organization's requests the user may see (all of them without a user: the report's reading)."""
+def _scope(organization: Organization, user) -> QuerySet:
+    """The organization's requests the user may see (``user=None``, written out: Concord
+    itself, e.g. the report's or a computed KPI's reading, sees all of them)."""
     if user is None:
         return IntakeRequest.objects.in_org(organization)
     return IntakeRequest.objects.visible_to(user).filter(organization=organization)
@@ -403,14 +404,14 @@ def decided_in_window_q(end: datetime) -> Q:
 def intake_overview(
     *,
     organization: Organization,
-    user=None,
+    user,
     now: datetime | None = None,
     list_limit: int = 0,
     at_risk_percent: int | None = None,
 ) -> dict:
     """The intake queue's figures, for the queue page, the dashboard and the
-    alignment report. Scoped to ``user`` when given (the whole organization
-    otherwise). At most four queries whatever the queue's size.
+    alignment report. Scoped to what ``user`` may see (``user=None``: the whole
+    organization, for reports). At most four queries whatever the queue's size.
 
     Returns ``open``, ``open_by_status`` {status: n}, ``open_by_tier`` {tier:
     n}, ``on_track``, ``at_risk``, ``breached`` (open requests by SLA state at
@@ -444,11 +445,12 @@ def intake_overview(
     return overview
 
 
-def intake_waiting_for(organization: Organization, role: str) -> list[IntakeRequest]:
-    """Open requests with a proposed decision that still wait for ``role``'s
-    signature ("cio" or "ciso") on their current version. Two queries."""
+def intake_waiting_for(organization: Organization, role: str, *, user) -> list[IntakeRequest]:
+    """Open requests ``user`` may see with a proposed decision that still wait for
+    ``role``'s signature ("cio" or "ciso") on their current version. Two queries."""
     candidates = list(
-        IntakeRequest.objects.filter(organization=organization, status__in=OPEN_STATUSES)
+        _scope(organization, user)
+        .filter(status__in=OPEN_STATUSES)
         .exclude(proposed_decision="")
         .order_by("submitted_at")
     )
@@ -468,9 +470,9 @@ def intake_status_counts(*, user, organization: Organization) -> dict[str, int]:
     return {row["status"]: row["n"] for row in rows}
 
 
-def median_decision_days(organization: Organization, end: datetime) -> float | None:
+def median_decision_days(organization: Organization, end: datetime, *, user) -> float | None:
     """Median business days to decision of the requests decided in the decision
     window that ends at ``end`` (the organization's whole queue): what
     ``intake_overview(now=end)`` reports as ``median_days_to_decision``. Two queries."""
-    decided = IntakeRequest.objects.in_org(organization).filter(decided_in_window_q(end))
+    decided = _scope(organization, user).filter(decided_in_window_q(end))
     return _median(decided, "sla_elapsed_days", decided.filter(sla_elapsed_days__isnull=False).count())

@@ -374,7 +374,9 @@ def intake_request_update(
     """Change the request's description or triage answers while it is open.
     The tier (and SLA) is recomputed; sign-offs on the old version are void."""
     request = lock_for_update(IntakeRequest, pk=request.pk, expected_version=expected_version)
-    if actor != request.requester and not has_perm(actor, request.organization, Perm.INTAKE_REVIEW):
+    organization = request.organization
+    is_requester = actor == request.requester and has_perm(actor, organization, Perm.INTAKE_FILE)
+    if not is_requester and not has_perm(actor, organization, Perm.INTAKE_REVIEW):
         raise NotAllowed("Only the requester or a reviewer can change this request.")
     _require_open(request)
     changes = {

@@ -3,6 +3,8 @@ form, the request page and its workflow actions, and the SLA settings."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,6 +14,7 @@ from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from core.actions import ActionView, ServiceFormMixin, SignOffView
+from core.cache import DEFAULT_TIMEOUT, content_fragment_key
 from core.history import history_entries
 from core.mixins import OrgViewMixin
 from core.roles import Perm
@@ -35,6 +38,17 @@ class IntakeMixin(OrgViewMixin):
             organization=self.organization,
             pk=self.kwargs["pk"],
         )
+
+
+def _rows_digest(rows: list[selectors.QueueRow]) -> str:
+    """A digest of every value governance/partials/intake_queue_rows.html shows (each request's
+    fields and its SLA clock): the key of the rendered rows. Keep in step with the template."""
+    digest = hashlib.blake2b(digest_size=16)
+    for row in rows:
+        r = row.request
+        shown = (r.pk, r.reference, r.title, r.requester.display_name, r.sponsor, r.tier, r.status)
+        digest.update(repr((shown, r.proposed_decision, r.submitted_at, row.clock)).encode())
+    return digest.hexdigest()
 
 
 class IntakeListView(IntakeMixin, TemplateView):
@@ -61,14 +75,21 @@ class IntakeListView(IntakeMixin, TemplateView):
             settings=settings,
         )
         page = Paginator(requests, 25).get_page(self.request.GET.get("page"))
+        rows = selectors.queue_rows(page.object_list, settings=settings, now=now)
         context.update(
             filter_form=form,
             status=status,
             page_obj=page,
             is_reviewer=self.is_reviewer,
-            rows=selectors.queue_rows(page.object_list, settings=settings, now=now),
+            rows=rows,
             filtered=any(data.get(k) for k in ("tier", "sla", "q")) or status not in ("open", "all"),
             sla_labels=intake_rules.SLA_LABELS,
+            # The rows are cached as rendered, under what they show (clocks included): a change
+            # elsewhere in the organization does not render them again.
+            rows_cache_key=content_fragment_key(
+                self.organization.pk, self.organization.slug, self.is_reviewer, _rows_digest(rows)
+            ),
+            rows_cache_timeout=DEFAULT_TIMEOUT,
         )
         if self.is_reviewer:
             context["summary"] = selectors.intake_overview(

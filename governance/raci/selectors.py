@@ -5,7 +5,13 @@ matrix: each table once — activities (the narrow columns the grid shows), the
 cells as plain values, the CIO and CISO parties — into a ``MatrixState`` of
 plain values, cached under the organization's data version (core.cache: any
 saved or deleted party, activity or cell makes a new version). Only the page of
-rows on screen becomes ``GridRow`` objects with one entry per party."""
+rows on screen becomes ``GridRow`` objects with one entry per party.
+
+Every public selector takes the reader (``user``) and reads through
+``visible_to(user)`` (or, for the cached matrix, the same ``Perm.RACI_VIEW``
+check): someone of another organization, or without the permission, gets
+nothing. ``user=None``, written out, is Concord itself (computed KPIs, reports).
+"""
 
 from __future__ import annotations
 
@@ -91,7 +97,7 @@ def _read_matrix_state(organization: Organization) -> MatrixState:
             "pk", "kind"
         )
     )
-    activities = list(raci_activity_list(organization=organization).values_list(*GRID_COLUMNS))
+    activities = list(raci_activity_list(organization=organization, user=None).values_list(*GRID_COLUMNS))
     letters = _letters_by_activity(organization)
     checks = [_check(letters.get(activity[0], {}), executives) for activity in activities]
     return MatrixState(activities=activities, letters=letters, checks=checks)
@@ -120,14 +126,25 @@ def _row(
     return GridRow(activity=activity, cells=cells, check=check)
 
 
-def raci_party_list(*, organization: Organization, user=None):
-    qs = RaciParty.objects.visible_to(user) if user is not None else RaciParty.objects.all()
-    return qs.filter(organization=organization).prefetch_related("members").order_by("position", "name")
+def _scope(model, organization: Organization, user):
+    """``model``'s rows of the organization that ``user`` may see (``None``: Concord itself, all)."""
+    queryset = model.objects.in_org(organization) if user is None else model.objects.visible_to(user)
+    return queryset.filter(organization=organization)
 
 
-def raci_activity_list(*, organization: Organization, user=None):
-    qs = RaciActivity.objects.visible_to(user) if user is not None else RaciActivity.objects.all()
-    return qs.filter(organization=organization).order_by("position", "name")
+def _may_see(user, organization: Organization) -> bool:
+    return user is None or has_perm(user, organization, Perm.RACI_VIEW)
+
+
+_NOTHING = MatrixState(activities=[], letters={}, checks=[])
+
+
+def raci_party_list(*, organization: Organization, user):
+    return _scope(RaciParty, organization, user).prefetch_related("members").order_by("position", "name")
+
+
+def raci_activity_list(*, organization: Organization, user):
+    return _scope(RaciActivity, organization, user).order_by("position", "name")
 
 
 def _matches(
@@ -158,13 +175,8 @@ def raci_grid(
     problem codes, or "any" for every row that breaks a rule. The parties, and
     the ``MatrixState``: at most four queries whatever the size of the matrix
     or the page."""
-    parties = list(
-        RaciParty.objects.visible_to(user).filter(organization=organization).order_by("position", "name")
-    )
-    if has_perm(user, organization, RaciActivity.view_permission):
-        state = raci_matrix_state(organization)
-    else:
-        state = MatrixState(activities=[], letters={}, checks=[])
+    parties = list(_scope(RaciParty, organization, user).order_by("position", "name"))
+    state = raci_matrix_state(organization) if _may_see(user, organization) else _NOTHING
     needle = search.lower()
     matching = [
         (activity, check)
@@ -196,27 +208,28 @@ def raci_grid(
     )
 
 
-def raci_grid_row(*, activity: RaciActivity) -> GridRow:
+def raci_grid_row(*, activity: RaciActivity, user) -> GridRow:
     """One row (after a cell changed): two queries."""
-    parties = list(
-        RaciParty.objects.filter(organization_id=activity.organization_id).order_by("position", "name")
+    organization = activity.organization
+    parties = list(_scope(RaciParty, organization, user).order_by("position", "name"))
+    letters = dict(
+        _scope(RaciAssignment, organization, user).filter(activity=activity).values_list("party_id", "letter")
     )
-    letters = dict(RaciAssignment.objects.filter(activity=activity).values_list("party_id", "letter"))
     return _row(activity, parties, letters)
 
 
-def raci_activity_page(*, activity: RaciActivity, per_page: int = PAGE_SIZE) -> int:
+def raci_activity_page(*, activity: RaciActivity, user, per_page: int = PAGE_SIZE) -> int:
     """The page of the unfiltered grid that shows ``activity`` (one count)."""
     before = (
-        RaciActivity.objects.filter(organization_id=activity.organization_id)
+        _scope(RaciActivity, activity.organization, user)
         .filter(Q(position__lt=activity.position) | Q(position=activity.position, name__lt=activity.name))
         .count()
     )
     return before // per_page + 1
 
 
-def raci_matrix(*, organization: Organization) -> RaciMatrix | None:
-    return RaciMatrix.objects.filter(organization=organization).first()
+def raci_matrix(*, organization: Organization, user) -> RaciMatrix | None:
+    return _scope(RaciMatrix, organization, user).first()
 
 
 def _summary_dict(
@@ -237,7 +250,7 @@ def _summary_dict(
     }
 
 
-def raci_summary(organization: Organization) -> dict:
+def raci_summary(organization: Organization, *, user) -> dict:
     """The matrix's health for the grid's counters, the dashboard and the alignment report.
 
     Returns ``{"activities", "ok", "gaps", "overlaps", "no_responsible",
@@ -247,8 +260,9 @@ def raci_summary(organization: Organization) -> dict:
     version. The ``MatrixState``, the matrix and its sign-offs: at most five
     queries whatever the size of the matrix.
     """
-    summary = raci_rules.summarize(raci_matrix_state(organization).checks)
-    matrix = raci_matrix(organization=organization)
+    state = raci_matrix_state(organization) if _may_see(user, organization) else _NOTHING
+    summary = raci_rules.summarize(state.checks)
+    matrix = raci_matrix(organization=organization, user=user)
     status = signoff_status(matrix, APPROVAL_PURPOSE) if matrix and summary.activities else None
     return _summary_dict(summary, matrix, status)
 
@@ -263,12 +277,12 @@ def raci_signoffs(matrix: RaciMatrix) -> tuple[JointStatus, list]:
     return signoffs_with_log(matrix, APPROVAL_PURPOSE, log_length=SIGNOFF_LOG_LENGTH)
 
 
-def raci_waiting_for(organization: Organization, role: str) -> list[RaciMatrix]:
+def raci_waiting_for(organization: Organization, role: str, *, user) -> list[RaciMatrix]:
     """The matrix, in a list, when its approval waits for ``role``'s signature
     ("cio" or "ciso"): it has activities and that role has not signed its
     current version. Three queries at most."""
-    matrix = raci_matrix(organization=organization)
-    if matrix is None or not RaciActivity.objects.filter(organization=organization).exists():
+    matrix = raci_matrix(organization=organization, user=user)
+    if matrix is None or not _scope(RaciActivity, organization, user).exists():
         return []
     waiting = signoffs_waiting_for(
         organization=organization, role=role, subjects_by_purpose={APPROVAL_PURPOSE: [matrix]}
@@ -276,17 +290,14 @@ def raci_waiting_for(organization: Organization, role: str) -> list[RaciMatrix]:
     return [subject for _, subject in waiting]
 
 
-def raci_overview(organization: Organization, *, user=None, limit: int = 8) -> dict:
+def raci_overview(organization: Organization, *, user, limit: int = 8) -> dict:
     """The matrix's health for the dashboard and reports, as plain values:
     the counts of ``raci_rules.summarize`` (``gaps``: activities without an
     Accountable; ``overlaps``: with several; ``problem_count``: activities
     with any problem) and the first ``limit`` activities with a problem, in
     grid order. Empty for a person who may not see the matrix. The same
     cached ``MatrixState`` as the grid page: its counters and these agree."""
-    if user is not None and not has_perm(user, organization, Perm.RACI_VIEW):
-        state = MatrixState(activities=[], letters={}, checks=[])
-    else:
-        state = raci_matrix_state(organization)
+    state = raci_matrix_state(organization) if _may_see(user, organization) else _NOTHING
     summary = raci_rules.summarize(state.checks)
     problems = [
         {"id": activity[0], "name": activity[2], "problems": check.labels, "overlap": check.is_overlap}

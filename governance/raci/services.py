@@ -12,6 +12,8 @@ from core.concurrency import lock_for_update
 from core.errors import DomainError
 from core.members import require_members
 from core.models import Organization, User
+from core.permissions import require_perm
+from core.roles import Perm
 from core.services import (
     is_unchanged,
     record_change,
@@ -52,6 +54,17 @@ def _touch_matrix(organization: Organization, *, actor: User, reason: str) -> Ra
     return matrix
 
 
+def _require_editor(actor: User | None, organization: Organization) -> None:
+    """Every edit below: the actor may change the matrix here (``actor=None``: Concord itself)."""
+    require_perm(
+        actor, organization, Perm.RACI_EDIT, "Your role does not allow changing the ownership matrix."
+    )
+
+
+def _require_signer(actor: User | None, organization: Organization) -> None:
+    require_perm(actor, organization, Perm.SIGN, "Only the CIO and the CISO approve the matrix.")
+
+
 def _clean_text(value: str, *, field: str, label: str, max_length: int, required: bool = True) -> str:
     value = (value or "").strip()
     if required and not value:
@@ -78,6 +91,7 @@ def raci_party_create(
     description: str = "",
     members=(),
 ) -> RaciParty:
+    _require_editor(actor, organization)
     name = _clean_text(name, field="name", label="party name", max_length=80)
     if kind not in PartyKind.values:
         raise DomainError("Choose what kind of party this is.", field="kind")
@@ -112,6 +126,7 @@ def raci_party_update(
     description: str = "",
     members=(),
 ) -> RaciParty:
+    _require_editor(actor, party.organization)
     party = lock_for_update(RaciParty, pk=party.pk, expected_version=expected_version)
     name = _clean_text(name, field="name", label="party name", max_length=80)
     if kind not in PartyKind.values:
@@ -137,6 +152,7 @@ def raci_party_update(
 
 @transaction.atomic
 def raci_party_delete(*, actor: User, party: RaciParty) -> None:
+    _require_editor(actor, party.organization)
     organization, name = party.organization, party.name
     for assignment in RaciAssignment.objects.filter(party=party):
         record_deletion(assignment, actor=actor)
@@ -172,6 +188,7 @@ def raci_activity_create(
     csf_category: str,
     description: str = "",
 ) -> RaciActivity:
+    _require_editor(actor, organization)
     fields = _activity_fields(name, description, process_area, csf_category)
     if RaciActivity.objects.filter(organization=organization, name__iexact=fields["name"]).exists():
         raise DomainError(f"An activity called “{fields['name']}” already exists.", field="name")
@@ -195,6 +212,7 @@ def raci_activity_update(
     csf_category: str,
     description: str = "",
 ) -> RaciActivity:
+    _require_editor(actor, activity.organization)
     activity = lock_for_update(RaciActivity, pk=activity.pk, expected_version=expected_version)
     fields = _activity_fields(name, description, process_area, csf_category)
     if (
@@ -214,6 +232,7 @@ def raci_activity_update(
 
 @transaction.atomic
 def raci_activity_delete(*, actor: User, activity: RaciActivity) -> None:
+    _require_editor(actor, activity.organization)
     organization, name = activity.organization, activity.name
     for assignment in RaciAssignment.objects.filter(activity=activity):
         record_deletion(assignment, actor=actor)
@@ -227,6 +246,7 @@ def raci_activity_delete(*, actor: User, activity: RaciActivity) -> None:
 @transaction.atomic
 def raci_cell_set(*, actor: User, activity: RaciActivity, party: RaciParty, letter: str) -> str:
     """Set one cell to R, A, C, I or empty ("")."""
+    _require_editor(actor, activity.organization)
     if activity.organization_id != party.organization_id:
         raise DomainError("The party and the activity belong to different organizations.")
     letter = (letter or "").strip().upper()
@@ -252,6 +272,7 @@ def raci_cell_set(*, actor: User, activity: RaciActivity, party: RaciParty, lett
 @transaction.atomic
 def raci_cell_cycle(*, actor: User, activity: RaciActivity, party: RaciParty) -> str:
     """A click on a cell: empty → R → A → C → I → empty."""
+    _require_editor(actor, activity.organization)
     current = (
         RaciAssignment.objects.filter(activity=activity, party=party).values_list("letter", flat=True).first()
     )
@@ -270,6 +291,7 @@ def raci_apply_template(*, actor: User, organization: Organization) -> int:
     they are, so applying twice adds nothing (and records nothing). Returns the
     activities added. The matrix row is locked first: two people applying the
     template at once take turns, and the second finds everything in place."""
+    _require_editor(actor, organization)
     matrix = RaciMatrix.objects.select_for_update().get(
         pk=raci_matrix_get_or_create(organization=organization).pk
     )
@@ -330,6 +352,7 @@ def raci_apply_template(*, actor: User, organization: Organization) -> int:
 
 @transaction.atomic
 def raci_sign(*, actor: User, organization: Organization, decision: str = "approve", comment: str = ""):
+    _require_signer(actor, organization)
     matrix = raci_matrix_get_or_create(organization=organization)
     if not RaciActivity.objects.filter(organization=organization).exists():
         raise DomainError("Add activities to the matrix before approving it.")
@@ -340,6 +363,7 @@ def raci_sign(*, actor: User, organization: Organization, decision: str = "appro
 
 @transaction.atomic
 def raci_withdraw(*, actor: User, organization: Organization) -> None:
+    _require_signer(actor, organization)
     signoff_withdraw(
         actor=actor, subject=raci_matrix_get_or_create(organization=organization), purpose=APPROVAL_PURPOSE
     )

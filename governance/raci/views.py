@@ -3,6 +3,8 @@ approval, and the parties and activities behind it."""
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -10,6 +12,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.actions import ActionView, ServiceFormMixin, SignOffView
+from core.cache import DEFAULT_TIMEOUT, content_fragment_key
 from core.exports import export_or_queue
 from core.history import history_entries
 from core.mixins import OrgViewMixin
@@ -36,11 +39,24 @@ def _grid_filters(request) -> dict:
     return {"form": form, "filtered": any(filters.values()), **filters}
 
 
-def _activity_url(activity: RaciActivity, org: str) -> str:
+def _activity_url(activity: RaciActivity, org: str, user) -> str:
     """The grid's page that shows the activity, scrolled to its row."""
-    page = selectors.raci_activity_page(activity=activity)
+    page = selectors.raci_activity_page(activity=activity, user=user)
     query = f"?page={page}" if page > 1 else ""
     return reverse("governance:raci", args=[org]) + f"{query}#activity-{activity.pk}"
+
+
+def _rows_digest(grid: selectors.Grid) -> str:
+    """A digest of every value governance/partials/raci_rows.html shows (parties, and per row
+    the activity, its letters and its check): the key of the rendered rows. Keep in step with
+    the template."""
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(repr([(party.pk, party.name) for party in grid.parties]).encode())
+    for row in grid.rows:
+        activity, check = row.activity, row.check
+        shown = (activity.pk, activity.name, activity.process_area, activity.csf_category)
+        digest.update(repr((shown, [letter for _, letter in row.cells], check.ok, check.labels)).encode())
+    return digest.hexdigest()
 
 
 class RaciMixin(OrgViewMixin):
@@ -80,6 +96,12 @@ class RaciGridView(RaciMixin, TemplateView):
         export_query = self.request.GET.copy()
         export_query.pop("page", None)
         context.update(
+            # The rows are cached as rendered, under what they show: a change elsewhere in the
+            # organization does not render them again.
+            rows_cache_key=content_fragment_key(
+                self.organization.pk, self.organization.slug, self.membership.role, _rows_digest(grid)
+            ),
+            rows_cache_timeout=DEFAULT_TIMEOUT,
             grid=grid,
             page_obj=grid.page,
             summary=selectors.raci_grid_summary(grid, matrix, signoff["status"]),
@@ -106,7 +128,7 @@ class RaciActionView(RaciMixin, ActionView):
 class RaciCellView(RaciActionView):
     """POST: cycle one cell's letter. HTMX gets the updated row back."""
 
-    htmx_template = "governance/raci/_rows.html"
+    htmx_template = "governance/partials/raci_rows.html"
     htmx_trigger = "raci-changed"
 
     def perform(self, form):
@@ -128,7 +150,7 @@ class RaciCellView(RaciActionView):
         return activity
 
     def get_htmx_context(self, activity) -> dict:
-        row = selectors.raci_grid_row(activity=activity)
+        row = selectors.raci_grid_row(activity=activity, user=self.request.user)
         return {"rows": [row], "org": self.organization, "can_edit": True}
 
 
@@ -139,7 +161,7 @@ class RaciSummaryFragmentView(RaciMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["summary"] = selectors.raci_summary(self.organization)
+        context["summary"] = selectors.raci_summary(self.organization, user=self.request.user)
         return context
 
 
@@ -295,7 +317,7 @@ class ActivityCreateView(ServiceFormMixin, RaciMixin, FormView):
         return f"“{activity.name}” added. Click its cells to assign R, A, C or I."
 
     def get_success_url(self, activity=None) -> str:
-        return _activity_url(activity, self.organization.slug)
+        return _activity_url(activity, self.organization.slug, self.request.user)
 
 
 class ActivityEditView(ServiceFormMixin, RaciMixin, FormView):
@@ -337,7 +359,7 @@ class ActivityEditView(ServiceFormMixin, RaciMixin, FormView):
         )
 
     def get_success_url(self, activity=None) -> str:
-        return _activity_url(activity, self.organization.slug)
+        return _activity_url(activity, self.organization.slug, self.request.user)
 
 
 class ActivityDeleteView(RaciActionView, TemplateView):

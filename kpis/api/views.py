@@ -231,4 +231,4 @@ class ScorecardViewSet(OrgScopedViewSet):
     )
     @action(detail=False, methods=["get"])
     def summary(self, request, org_slug=None):
-        return Response(selectors.scorecard_summary(self.organization))
+        return Response(selectors.scorecard_summary(request.user, self.organization))

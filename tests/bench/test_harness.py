@@ -4,6 +4,7 @@ pass the two-factor gate the way a signed-in CIO's would."""
 import pytest
 
 from bench.infra import parse_wrk
+from bench.run import dataset_target, parse_args
 from bench.sessions import session_cookie
 
 WRK_LINE = (
@@ -41,3 +42,12 @@ def test_session_passes_the_two_factor_gate(people, settings, client):
     response = client.get("/api/v1/me/")
     assert response.status_code == 200
     assert response.json()["email"] == cio.email
+
+
+def test_each_person_measures_on_their_own_databases_and_port():
+    default = parse_args([])
+    assert dataset_target("small", default) == ("concord_bench_small", 0.01, 8018)
+    assert dataset_target("large", default) == ("concord_bench_large", 1.0, 8019)
+    mine = parse_args(["--db-prefix", "concord_markup", "--port", "8061", "--large-scale", "0.1"])
+    assert dataset_target("small", mine) == ("concord_markup_small", 0.01, 8061)
+    assert dataset_target("large", mine) == ("concord_markup_large", 0.1, 8062)

@@ -46,8 +46,7 @@ def cell(activity, party, letter):
 
 def matrix_id(slug: str = "acme") -> int:
     """The id of the organization's matrix (the subject of sign/ and withdraw/), made if missing."""
-    from governance.raci.services import raci_matrix_get_or_create
-
     from core.models import Organization
+    from governance.raci.services import raci_matrix_get_or_create
 
     return raci_matrix_get_or_create(organization=Organization.objects.get(slug=slug)).pk

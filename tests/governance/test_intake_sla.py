@@ -130,7 +130,7 @@ def test_filters_and_counts_in_the_database_match_the_clocks(org, people, queue)
     for state in (rules.ON_TRACK, rules.AT_RISK, rules.BREACHED):
         found = intake_request_list(user=people["cio"], organization=org, sla=state, now=now)
         assert {r.title for r in found} == {t for t, s in states.items() if s == state}, state
-    overview = intake_overview(organization=org, now=now)
+    overview = intake_overview(organization=org, user=None, now=now)
     assert overview["open"] == len(opened)
     for state in (rules.ON_TRACK, rules.AT_RISK, rules.BREACHED):
         assert overview[state] == sum(1 for s in states.values() if s == state)
@@ -168,7 +168,7 @@ def test_urgency_sort_running_by_time_left_then_paused_by_share_then_decided(org
 
 def test_dashboard_section_keeps_its_shape_and_interleaves_by_time_left(org, people, queue):
     now = timezone.now()
-    section = intake_section(organization=org, now=now)
+    section = intake_section(organization=org, user=None, now=now)
     assert list(section) == SECTION_KEYS
     assert all(set(row) == QUEUE_KEYS for row in section["queue"])
     opened = sorted(

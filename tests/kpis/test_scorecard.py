@@ -52,7 +52,7 @@ def test_summary_counts_every_kpi_from_the_latest_values_in_one_query(
     KPIFactory(organization=org, domain="joint", name="Never measured")  # stale
     make_kpis(other_org, 4, domain="it", value=D(50), prefix="Foreign")
     with django_assert_num_queries(1):
-        summary = selectors.scorecard_summary(org, today=TODAY)
+        summary = selectors.scorecard_summary(None, org, today=TODAY)
     assert summary["it"] == {"green": 2, "amber": 1, "red": 0, "stale": 0, "total": 3}
     assert summary["security"] == {"green": 0, "amber": 0, "red": 3, "stale": 0, "total": 3}
     assert summary["joint"] == {"green": 0, "amber": 0, "red": 0, "stale": 2, "total": 2}
@@ -153,7 +153,7 @@ def test_the_cached_statuses_follow_a_new_value_at_once(client_as, org, cio):
 
 def test_someone_outside_the_organization_gets_no_kpis(org, people):
     make_kpis(org, 3)
-    selectors.scorecard_summary(org, today=TODAY)  # the organization's statuses are now cached
+    selectors.scorecard_summary(None, org, today=TODAY)  # the organization's statuses are now cached
     page = selectors.kpi_scorecard_page(people[OUTSIDER], org, today=TODAY)
     assert page.counts["total"] == 0 and not [row for group in page.groups for row in group.rows]
 

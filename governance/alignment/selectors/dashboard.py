@@ -44,7 +44,7 @@ SIGNOFF_LIMIT_DAYS = 14
 # Decisions taken within this many days count for decision latency.
 
 
-def _scope(model, organization, user=None):
+def _scope(model, organization, user):
     if user is None:
         return model.objects.in_org(organization)
     return model.objects.visible_to(user).filter(organization=organization)
@@ -62,7 +62,7 @@ def _url(name: str, organization, *args, query: str = "") -> str:
 # ---------------------------------------------------------------- risks ----
 
 
-def risk_section(*, organization, user=None) -> dict:
+def risk_section(*, organization, user) -> dict:
     """``risks.selectors.risk_overview``: the register's figures, heat maps and
     short lists, with links to the register. Five queries."""
     overview = risk_selectors.risk_overview(
@@ -88,7 +88,7 @@ def risk_section(*, organization, user=None) -> dict:
 # ----------------------------------------------------------------- KPIs ----
 
 
-def kpi_section(*, organization, user=None, today=None, item_limit: int | None = None) -> dict:
+def kpi_section(*, organization, user, today=None, item_limit: int | None = None) -> dict:
     """``kpis.selectors.kpi_overview`` (counts by status, the KPIs worst first
     with value, target and status) with links to the scorecard. One query."""
     overview = kpi_selectors.kpi_overview(organization, user=user, today=today, item_limit=item_limit)
@@ -108,7 +108,7 @@ def kpi_section(*, organization, user=None, today=None, item_limit: int | None =
 # --------------------------------------------------------------- budget ----
 
 
-def budget_section(*, organization, user=None) -> dict:
+def budget_section(*, organization, user) -> dict:
     """``budgets.selectors.budget_overview`` (money as text, exact) with links."""
     overview = budget_selectors.budget_overview(organization, user=user)
     if overview["proposal"]:
@@ -121,7 +121,7 @@ def budget_section(*, organization, user=None) -> dict:
 # ------------------------------------------------------------------ RACI ----
 
 
-def raci_section(*, organization, user=None) -> dict:
+def raci_section(*, organization, user) -> dict:
     """``governance.raci.selectors.raci_overview`` (gaps, overlaps and the first
     problem activities, by the RACI rules) with links to the matrix."""
     overview = raci_selectors.raci_overview(organization, user=user, limit=LIST_LIMIT)
@@ -132,7 +132,7 @@ def raci_section(*, organization, user=None) -> dict:
 # ---------------------------------------------------------------- intake ----
 
 
-def intake_section(*, organization, user=None, now=None) -> dict:
+def intake_section(*, organization, user, now=None) -> dict:
     """Open requests by SLA state with the most urgent few, decisions taken on
     time: ``governance.intake.selectors.intake_overview`` (four queries)."""
     from governance.intake.selectors import intake_overview
@@ -191,7 +191,7 @@ def _decision_row(subject, organization, *, waiting_on: list[str], since, now) -
     }
 
 
-def decisions_section(*, organization, user=None, role: str | None = None, now=None) -> dict:
+def decisions_section(*, organization, user, role: str | None = None, now=None) -> dict:
     """Joint decisions waiting for a signature, and those taken recently.
 
     Waiting: budget proposals in joint review, risk acceptances requested,
@@ -342,7 +342,7 @@ def alignment_inputs(
 
 
 def shared_picture(
-    *, organization, user=None, role: str | None = None, progress=None, kpi_items: int | None = None
+    *, organization, user, role: str | None = None, progress=None, kpi_items: int | None = None
 ) -> dict:
     """Every section plus the alignment score, as plain values, read fresh.
 

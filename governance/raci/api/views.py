@@ -314,7 +314,7 @@ class RaciMatrixViewSet(SignOffViewSetMixin, OrgScopedViewSet):
     def _summary(self):
         # First, as creating the matrix (once) changes the organization's data (like the grid page).
         matrix = services.raci_matrix_get_or_create(organization=self.organization)
-        data = selectors.raci_summary(self.organization)
+        data = selectors.raci_summary(self.organization, user=self.request.user)
         data["id"] = matrix.pk
         logs = list(signoff_log(matrix, services.APPROVAL_PURPOSE))
         data["signoffs"] = SignOffSerializer(logs, many=True).data
