@@ -20,6 +20,8 @@ tests walk every registered decision (tests/core/test_joint_decisions.py).
 - ``is_complete(subject)`` tells whether the decision was taken. A role change
   voids the person's part only in decisions still in flight: a decision taken
   while they held the role stays on record.
+- ``url(subject)`` gives the path of the subject's page, for the links in
+  notifications (core.notifications); without it they link to the organization.
 - ``withdraw_person(organization=, user=, role=, reason=)`` withdraws the
   person's part given outside the sign-off table (e.g. a proposed agreed
   assessment) when their role changes; sign-offs are voided by core.
@@ -40,6 +42,7 @@ class JointDecision:
     is_complete: Callable
     uses_signoffs: bool = True
     withdraw_person: Callable | None = None
+    url: Callable | None = None  # subject -> path of its page (links in notifications)
 
 
 _REGISTRY: dict[tuple[str, str], JointDecision] = {}
@@ -59,6 +62,7 @@ def joint_decision(
     is_complete: Callable | None = None,
     uses_signoffs: bool = True,
     withdraw_person: Callable | None = None,
+    url: Callable | None = None,
 ) -> JointDecision:
     """Register one joint decision (idempotent: re-registering replaces it)."""
     model = model.lower()
@@ -76,6 +80,7 @@ def joint_decision(
         is_complete=is_complete,
         uses_signoffs=uses_signoffs,
         withdraw_person=withdraw_person,
+        url=url,
     )
     _REGISTRY[(model, purpose)] = decision
     return decision
