@@ -1,5 +1,7 @@
 """The budget's joint decision (see core.joint): submitting a proposal to the board."""
 
+from django.urls import reverse
+
 from core.joint import joint_decision
 from core.selectors import is_jointly_approved
 
@@ -19,4 +21,5 @@ joint_decision(
     is_complete=lambda proposal: (
         proposal.status not in EDITABLE_STATUSES or is_jointly_approved(proposal, SIGNOFF_PURPOSE)
     ),
+    url=lambda proposal: reverse("budgets:proposal_detail", args=[proposal.organization.slug, proposal.pk]),
 )

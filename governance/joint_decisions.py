@@ -1,6 +1,8 @@
 """Governance's joint decisions (see core.joint): an intake request's decision
 and the approval of the ownership (RACI) matrix."""
 
+from django.urls import reverse
+
 from core.joint import joint_decision
 
 from .models.intake import OPEN_STATUSES
@@ -21,7 +23,12 @@ joint_decision(
     label="Intake decision",
     sign=_sign_intake,
     is_complete=lambda request: request.status not in OPEN_STATUSES,
+    url=lambda request: reverse("governance:intake_detail", args=[request.organization.slug, request.pk]),
 )
 joint_decision(
-    model="governance.racimatrix", purpose=raci.APPROVAL_PURPOSE, label="RACI approval", sign=_sign_raci
+    model="governance.racimatrix",
+    purpose=raci.APPROVAL_PURPOSE,
+    label="RACI approval",
+    sign=_sign_raci,
+    url=lambda matrix: reverse("governance:raci", args=[matrix.organization.slug]),
 )

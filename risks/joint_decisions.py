@@ -2,6 +2,8 @@
 above the appetite, and the agreed assessment (proposed by one lens, confirmed
 by another person in the other role)."""
 
+from django.urls import reverse
+
 from core.joint import joint_decision
 
 from . import services
@@ -41,6 +43,7 @@ joint_decision(
     label="Risk acceptance",
     sign=_sign_acceptance,
     is_complete=lambda risk: risk.status == RiskStatus.ACCEPTED,
+    url=lambda risk: reverse("risks:detail", args=[risk.organization.slug, risk.pk]),
 )
 joint_decision(
     model="risks.risk",
@@ -50,4 +53,5 @@ joint_decision(
     is_complete=_agreed,
     uses_signoffs=False,
     withdraw_person=services.agreements_withdraw_for,
+    url=lambda risk: reverse("risks:detail", args=[risk.organization.slug, risk.pk]),
 )
