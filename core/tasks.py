@@ -139,7 +139,11 @@ def notification_chat(self, *, channel_id: int, event: str, event_key: str, titl
             channel_id=channel_id, event=event, event_key=event_key, title=title, link=link
         )
     except delivery.ChatPostFailed as exc:
-        if self.request.retries >= settings.NOTIFY_CHAT_MAX_RETRIES:
+        # Counted on the recorded delivery, so retries by Celery and re-sends by the outbox add up alike.
+        if (
+            delivery.chat_attempts(channel_id=channel_id, event_key=event_key)
+            > settings.NOTIFY_CHAT_MAX_RETRIES
+        ):
             delivery.chat_channel_disable(channel_id=channel_id, reason=str(exc)[:250])
             return 0
         raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc

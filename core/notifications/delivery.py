@@ -140,11 +140,20 @@ def _post(channel: ChatChannel, *, title: str, body: str) -> None:
     client = apprise.Apprise()
     if not client.add(channel.url):
         raise ChatPostFailed("the webhook URL is not understood")
-    with apprise.LogCapture(level=logging.WARNING) as log:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
         ok = client.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
     if not ok:
         detail = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
         raise ChatPostFailed(detail[:1500] or "the chat service refused the message")
+
+
+def _chat_key(channel_id: int, event_key: str) -> str:
+    return f"chat:{channel_id}:{event_key}"[:200]
+
+
+def chat_attempts(*, channel_id: int, event_key: str) -> int:
+    found = Delivery.objects.filter(key=_chat_key(channel_id, event_key)).values_list("attempts", flat=True)
+    return next(iter(found), 0)
 
 
 def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: str) -> int:
@@ -154,7 +163,7 @@ def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: 
     url = absolute(link) if link else absolute("")
     body = f"{title}\n\n[Open in Concord]({url}) · {channel.organization.name}"
     return _send_once(
-        key=f"chat:{channel.pk}:{event_key}"[:200],
+        key=_chat_key(channel.pk, event_key),
         defaults={
             "organization": channel.organization,
             "channel": DeliveryChannel.CHAT,
