@@ -31,7 +31,7 @@ BEAT_SCHEDULE = {
     },
     "core-notification-sweeps": {
         "task": "core.notification_sweeps",
-        "schedule": crontab(minute=5, hour="*/6"),
+        "schedule": crontab(minute=5),  # hourly: each event is told once (keyed by day or threshold)
     },
 }
 

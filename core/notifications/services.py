@@ -42,6 +42,17 @@ def _manage_perm():
 # ------------------------------------------------------------------ emit ----
 
 
+def members_with(organization: Organization, perm) -> list[User]:
+    """The active members of ``organization`` whose role holds ``perm`` (the usual recipients)."""
+    from ..roles import roles_with
+
+    return list(
+        User.objects.filter(
+            memberships__organization=organization, memberships__role__in=roles_with(perm), is_active=True
+        ).order_by("pk")
+    )
+
+
 def _visible(subject, user) -> bool:
     if subject is None:
         return True

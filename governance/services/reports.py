@@ -22,6 +22,7 @@ from core.models import Organization, User
 from core.permissions import has_perm
 from core.roles import Perm, Role
 from core.services import record_change, record_creation, record_deletion
+from governance import notification_events
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
 from governance.selectors.dashboard import shared_picture
 from kpis import status as periods
@@ -279,6 +280,7 @@ def report_build(*, report_id: int) -> AlignmentReport:
         report.build_step = "Ready"
         report.failure_reason = ""
         record_change(report, actor=report.generated_by, reason="Snapshot built")
+        notification_events.report_ready(report)
     return report
 
 
@@ -348,6 +350,7 @@ def report_publish(*, actor: User, report: AlignmentReport) -> AlignmentReport:
     record_change(report, actor=actor, reason="Published")
     # Recorded with the publication, sent by the worker after commit (core.outbox):
     # a broker or mail server outage is retried there and never undoes or fails it.
+    notification_events.report_published(report)
     outbox.enqueue(
         "governance.notify_board_of_report",
         key=f"report-notify:{report.pk}",
