@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,6 +27,7 @@ from ..models_notifications import (
     NotificationPreference,
     NotificationProfile,
 )
+from ..permissions import has_perm, membership_or_404
 from ..roles import Perm
 from . import calendar, services
 
@@ -89,12 +91,23 @@ class ReadAllView(LoginRequiredMixin, View):
         return _hx_changed(redirect("core:notifications"))
 
 
-class PreferencesView(OrgViewMixin, TemplateView):
+class PreferencesView(LoginRequiredMixin, TemplateView):
     """How you are told about each category in this organization (and, for
-    those who manage its settings, the organization's defaults)."""
+    those who manage its settings, the organization's defaults). Every member
+    may read and change their own choices (so not OrgViewMixin's role table)."""
 
     template_name = "core/notifications/preferences.html"
-    allow_any_member = True
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.membership = membership_or_404(request.user, kwargs["org"])
+        self.organization = request.organization = self.membership.organization
+        request.membership = self.membership
+        return super().dispatch(request, *args, **kwargs)
+
+    def can(self, perm) -> bool:
+        return has_perm(self.request.user, self.organization, perm)
 
     def _rows(self, user):
         prefs = NotificationPreference.objects.filter(organization=self.organization)
@@ -114,6 +127,8 @@ class PreferencesView(OrgViewMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
+            org=self.organization,
+            membership=self.membership,
             rows=self._rows(self.request.user),
             modes=DeliveryMode.choices,
             can_set_defaults=self.can(Perm.ORG_SETTINGS),
@@ -138,14 +153,17 @@ class PreferencesView(OrgViewMixin, TemplateView):
                     weekly_day=_int(request.POST.get("weekly_day"), "weekly_day"),
                 )
             else:
+                if scope == "organization" and not self.can(Perm.ORG_SETTINGS):
+                    raise PermissionDenied(
+                        "Only those who manage the organization's settings set its defaults."
+                    )
                 for category in NotificationCategory.values:
                     mode = request.POST.get(category, "")
-                    if scope == "mine" and mode == "":
-                        NotificationPreference.objects.filter(
-                            organization=self.organization, user=request.user, category=category
-                        ).delete()
-                        continue
-                    if category == NotificationCategory.SECURITY and mode == "":
+                    if mode == "":
+                        if scope == "mine":  # back to the organization's default
+                            NotificationPreference.objects.filter(
+                                organization=self.organization, user=request.user, category=category
+                            ).delete()
                         continue
                     services.preference_set(
                         actor=request.user,
@@ -155,7 +173,7 @@ class PreferencesView(OrgViewMixin, TemplateView):
                         for_organization=scope == "organization",
                     )
         except NotAllowed as exc:
-            raise Http404(exc.message) from exc
+            raise PermissionDenied(exc.message) from exc
         except DomainError as exc:
             errors[exc.field or "__all__"] = exc.message
             return self.render_to_response(self.get_context_data(errors=errors), status=400)
