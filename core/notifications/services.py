@@ -99,12 +99,13 @@ def notify(
     those who want it at once) and the organization's chat channels are sent by
     the worker after commit (core.outbox)."""
     kind = event_kind(event)
+    unique = {u.pk: u for u in recipients if u is not None}
     members = set(
         Membership.objects.filter(
-            organization=organization, user__in=list(recipients), user__is_active=True
+            organization=organization, user_id__in=list(unique), user__is_active=True
         ).values_list("user_id", flat=True)
     )
-    people = [u for u in {u.pk: u for u in recipients}.values() if u.pk in members and _visible(subject, u)]
+    people = [u for u in unique.values() if u.pk in members and _visible(subject, u)]
     modes = modes_for(organization, [u.pk for u in people], kind.category)
     created = []
     for user in people:
