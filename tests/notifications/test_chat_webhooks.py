@@ -99,7 +99,7 @@ def test_teams_workflow_post_uses_an_adaptive_card(org, people, tmp_path):
 
 
 @override_settings(NOTIFY_CHAT_MAX_RETRIES=2)
-def test_a_channel_that_keeps_failing_is_disabled_with_a_notice(org, people, slack_endpoint):
+def test_a_channel_that_keeps_failing_is_disabled_with_a_notice(org, people, slack_endpoint, client_as):
     with WebhookServer(statuses=[500] * 10) as server:
         slack_endpoint(server)
         channel = _channel(org, people, "slack", SLACK_URL)
@@ -113,6 +113,14 @@ def test_a_channel_that_keeps_failing_is_disabled_with_a_notice(org, people, sla
     assert delivery.status == "failed" and delivery.attempts == 3
     told = Notification.objects.filter(event="chat.channel_disabled")
     assert sorted(told.values_list("recipient__email", flat=True)) == ["cio@acme.test", "ciso@acme.test"]
+    # The CIO sees why on the delivery log and the channel's page, and can enable it again.
+    cio = client_as(Role.CIO)
+    log = cio.get("/o/acme/notifications/deliveries/?status=failed").content.decode()
+    assert log.count('data-status="failed"') == 1 and "500" in log
+    assert "Disabled" in cio.get("/o/acme/notifications/chat/").content.decode()
+    assert cio.post(f"/o/acme/notifications/chat/{channel.pk}/enable/").status_code == 302
+    channel.refresh_from_db()
+    assert channel.is_active and channel.disabled_reason == ""
 
 
 def test_the_cio_sends_a_test_message_from_the_page_and_others_cannot(org, people, client_as, slack_endpoint):
