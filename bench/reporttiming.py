@@ -16,8 +16,8 @@ def _rss_mb() -> float:
 
 def time_alignment_report(org) -> dict:
     try:
-        from governance.services.reports import report_build, report_delete, report_request
-        from governance.views.reports import pdf_context
+        from governance.alignment.services import report_build, report_delete, report_request
+        from governance.alignment.views.reports import pdf_context
     except ImportError as exc:
         return {"missing": f"governance report services not available: {exc}"}
     from core.pdf import render_pdf

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import item_views, views
+from .views import items as item_views
+from .views import pages as views
 
 app_name = "budgets"
 

@@ -31,7 +31,7 @@ def _start_of(day: date) -> datetime:
     csf_function="GV",
 )
 def intake_median_days_to_decision(organization, period_start: date, period_end: date) -> Decimal | None:
-    from .selectors.intake import median_decision_days
+    from .intake.selectors import median_decision_days
 
     # The window ends with the period, or now while the period runs: the
     # running period's value is the intake page's median.
@@ -56,7 +56,7 @@ def intake_median_days_to_decision(organization, period_start: date, period_end:
     csf_function="GV",
 )
 def raci_gaps(organization, period_start: date, period_end: date) -> Decimal | None:
-    from .selectors.raci import raci_summary
+    from .raci.selectors import raci_summary
 
     # The matrix keeps no dated snapshots: only the running period gets a value,
     # so a finished period keeps the last figure measured while it ran.

@@ -1,8 +1,8 @@
 """Governance demo data, called by ``manage.py seed_demo`` after kpis, risks and budgets."""
 
-from .demo_intake import seed_intake
-from .demo_raci import seed_raci
-from .demo_reports import seed_reports
+from .alignment.demo import seed_reports
+from .intake.demo import seed_intake
+from .raci.demo import seed_raci
 
 
 def seed(organization, people) -> None:

@@ -14,9 +14,9 @@ from core.permissions import has_perm
 from core.roles import Perm
 from core.tabular import XLSX_MIME, Sheet, xlsx_bytes
 
+from .alignment.selectors import reports as report_selectors
 from .models import AlignmentReport, RaciActivity
-from .selectors import raci as raci_selectors
-from .selectors import reports as report_selectors
+from .raci import selectors as raci_selectors
 
 RACI_PDF = "governance.raci_pdf"
 RACI_XLSX = "governance.raci_xlsx"
@@ -133,7 +133,7 @@ def _report_size(user, organization, parameters) -> int:
 
 
 def report_pdf(user, organization, parameters, progress) -> ExportFile:
-    from .views.reports import pdf_context
+    from .alignment.views.reports import pdf_context
 
     report = _report_authorize(user, organization, parameters)
     progress(20, "Laying out the report")

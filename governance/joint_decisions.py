@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from core.joint import joint_decision
 
-from .models.intake import OPEN_STATUSES
-from .services import intake, raci
+from .intake import services as intake
+from .intake.models import OPEN_STATUSES
+from .raci import services as raci
 
 
 def _sign_intake(*, actor, subject, decision="approve", comment=""):

@@ -16,8 +16,8 @@ from core.notifications.catalogue import CalendarItem, register_calendar, regist
 from core.notifications.services import members_with, notify
 from core.roles import Perm
 
-from .models import AlignmentReport, IntakeRequest, IntakeStatus
-from .models.intake import OPEN_STATUSES
+from .alignment.models import AlignmentReport
+from .intake.models import OPEN_STATUSES, IntakeRequest, IntakeStatus
 
 register_event("intake.submitted", category="intake", label="A new intake request")
 register_event("intake.status_changed", category="intake", label="Your intake request moved on")

@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import actions, views, views_io
+from .views import actions
+from .views import pages as views
+from .views import spreadsheets as views_io
 
 app_name = "risks"
 

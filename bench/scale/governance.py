@@ -137,9 +137,9 @@ def _intake(ctx: Ctx, people: OrgPeople, count: int) -> dict:
     """Requests in every state. Their stored SLA moments are computed as the
     services compute them; a request waiting for information has its running
     pause (asked on the first response)."""
-    from governance import intake_rules
+    from governance.intake import rules as intake_rules
+    from governance.intake.services import apply_sla_moments, request_sla_moments
     from governance.models import IntakePause, IntakeRequest, IntakeSettings, IntakeStatus
-    from governance.services.intake import apply_sla_moments, request_sla_moments
 
     rng, org, now = ctx.rng, people.org, timezone.now()
     sla = IntakeSettings.objects.create(organization=org)
@@ -209,7 +209,7 @@ def _intake(ctx: Ctx, people: OrgPeople, count: int) -> dict:
 
 def _decision_signoffs(people: OrgPeople, decided: list, now) -> None:
     """A decided request carries both executives' approval of its version (as intake_sign requires)."""
-    from governance.services.intake import DECISION_PURPOSE
+    from governance.intake.services import DECISION_PURPOSE
 
     if not decided:
         return
@@ -240,7 +240,7 @@ def _decision_signoffs(people: OrgPeople, decided: list, now) -> None:
 
 def _periods(ctx: Ctx, count: int) -> list[tuple]:
     """The ``count`` quarters before the current one, oldest first."""
-    from governance.services.reports import last_closed_period
+    from governance.alignment.services import last_closed_period
     from kpis import status as periods
 
     start, _end, _label = last_closed_period("quarterly", ctx.today)
@@ -252,8 +252,8 @@ def _periods(ctx: Ctx, count: int) -> list[tuple]:
 
 
 def _reports(ctx: Ctx, people: OrgPeople, count: int) -> dict:
+    from governance.alignment.services import build_snapshot
     from governance.models import AlignmentReport, BuildStatus, ReportStatus
-    from governance.services.reports import build_snapshot
 
     org, now, cio = people.org, timezone.now(), people.one("cio")
     rows = [

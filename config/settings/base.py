@@ -29,7 +29,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "config.staticfiles.ConcordStaticFilesConfig",
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import migrations, models
 from django.utils import timezone
 
-from governance import intake_rules
+from governance.intake import rules as intake_rules
 
 BATCH = 1000
 

@@ -1,5 +1,5 @@
 """Governance models, split by sub-domain. Each module lists its models in __all__."""
 
-from .intake import *  # noqa: F403
-from .raci import *  # noqa: F403
-from .reports import *  # noqa: F403
+from ..alignment.models import *  # noqa: F403
+from ..intake.models import *  # noqa: F403
+from ..raci.models import *  # noqa: F403

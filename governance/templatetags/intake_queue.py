@@ -53,7 +53,7 @@ def _submitted(value) -> str:
 
 @register.simple_tag
 def intake_queue_rows(rows, org_slug: str, is_reviewer: bool) -> SafeString:
-    """The ``<tr>`` of each queue row (governance.selectors.intake.QueueRow)."""
+    """The ``<tr>`` of each queue row (governance.intake.selectors.QueueRow)."""
     head, _, tail = reverse("governance:intake_detail", args=[org_slug, _REQUEST_SLOT]).rpartition(
         _REQUEST_SLOT
     )

@@ -18,7 +18,7 @@ from django import template
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from ..models import CSF_CATEGORIES, ProcessArea
+from ..raci.models import CSF_CATEGORIES, ProcessArea
 
 register = template.Library()
 

@@ -1,9 +1,9 @@
-"""Governance pages under /o/<org>/: RACI and intake (raci.py, intake.py),
-dashboard and alignment reports (alignment.py)."""
+"""Governance pages under /o/<org>/: RACI and intake (raci/urls.py, intake/urls.py),
+dashboard and alignment reports (alignment/urls.py)."""
 
-from .alignment import urlpatterns as alignment_urlpatterns
-from .intake import urlpatterns as intake_urlpatterns
-from .raci import urlpatterns as raci_urlpatterns
+from ..alignment.urls import urlpatterns as alignment_urlpatterns
+from ..intake.urls import urlpatterns as intake_urlpatterns
+from ..raci.urls import urlpatterns as raci_urlpatterns
 
 app_name = "governance"
 

@@ -107,7 +107,7 @@ def test_budgets_keep_amounts_and_sign_offs(seeded):
 
 
 def test_governance_raci_intake_and_published_reports(seeded):
-    from governance import intake_rules
+    from governance.intake import rules as intake_rules
     from governance.models import AlignmentReport, IntakeRequest, RaciAssignment, RaciParty
 
     assert RaciParty.objects.filter(organization=seeded).count() == 15

@@ -9,9 +9,9 @@ from decimal import Decimal
 from budgets import services as budget_services
 from core import services as core_services
 from core.roles import Role
+from governance.intake import services as intake_services
 from governance.models import IntakeStatus
-from governance.services import intake as intake_services
-from governance.services import raci as raci_services
+from governance.raci import services as raci_services
 from tests.budgets.factories import ProposalFactory
 from tests.governance.factories_intake import make_request
 from tests.risks.factories import assessed_risk, request_acceptance

@@ -4,7 +4,7 @@ and an edit that changes nothing keeps the version and the sign-offs."""
 
 import pytest
 
-from governance.services.intake import intake_settings_get
+from governance.intake.services import intake_settings_get
 from kpis.models import KPI
 from tests.budgets.factories import ItemFactory, OptionFactory, ProposalFactory, make_link
 from tests.governance.factories_intake import make_request

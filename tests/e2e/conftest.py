@@ -25,8 +25,9 @@ import time
 
 import pytest
 from django.conf import settings as django_settings
-from django.templatetags.static import static
 from django.urls import reverse
+
+from tests.e2e.journey_helpers import inject_axe
 
 CHROMIUM = shutil.which("chromium")
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
@@ -189,7 +190,7 @@ def signed_in_page(new_page, people):
 
 
 def _axe_violations(page) -> list[dict]:
-    page.add_script_tag(url=static("vendor/axe-core/axe.min.js"))
+    inject_axe(page)
     return page.evaluate(
         """async () => {
             const result = await axe.run(document, {resultTypes: ["violations"]});
@@ -203,8 +204,8 @@ def _axe_violations(page) -> list[dict]:
 
 @pytest.fixture
 def axe_check():
-    """``axe_check(page)`` runs axe-core (vendored, loaded from /static/ so the
-    CSP holds) and fails on serious or critical violations."""
+    """``axe_check(page)`` runs axe-core (vendored under tests/e2e/vendor, served to
+    the tab from its own origin so the CSP holds) and fails on serious or critical violations."""
 
     def check(page, *, impacts=("serious", "critical")) -> list[dict]:
         violations = _axe_violations(page)

@@ -4,8 +4,25 @@ themselves — browser, signed-in tabs, axe — live in tests/e2e/conftest.py)."
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from urllib.parse import urljoin
 
 from django.urls import reverse
+
+# axe-core is a test tool: it lives with the tests, never in static/, so production
+# never ships it. The tab fetches it from its own origin (the CSP allows only
+# 'self' scripts) and Playwright answers that request from this file.
+AXE_SCRIPT = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_PATH = "/__test-only__/axe.min.js"
+
+
+def inject_axe(page) -> None:
+    """Load axe-core into the tab as a same-origin script."""
+    page.route(
+        f"**{AXE_PATH}",
+        lambda route: route.fulfill(path=AXE_SCRIPT, content_type="application/javascript"),
+    )
+    page.add_script_tag(url=urljoin(page.url, AXE_PATH))
 
 
 def path(name: str, org, **kwargs) -> str:
@@ -35,9 +52,9 @@ def no_horizontal_overflow(page, width: int) -> None:
     assert scroll <= width + 1, f"{page.url} is {scroll}px wide on a {width}px screen"
 
 
-def axe_serious(page, static_url: str) -> list[dict]:
+def axe_serious(page) -> list[dict]:
     """axe-core's serious and critical findings on the page, one entry per node."""
-    page.add_script_tag(url=static_url)
+    inject_axe(page)
     found = page.evaluate(
         """async () => {
             const result = await axe.run(document, {resultTypes: ["violations"]});

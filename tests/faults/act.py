@@ -73,7 +73,7 @@ def add_report(start: str, end: str, label: str) -> dict:
 
 
 def schedule(today: str) -> dict:
-    from governance.services.reports import scheduled_reports_due
+    from governance.alignment.services import scheduled_reports_due
 
     return {"requested": [r.pk for r in scheduled_reports_due(today=date.fromisoformat(today))]}
 

@@ -20,7 +20,7 @@ import django
 django.setup()
 
 from config.celery import app  # noqa: E402
-from governance.services import reports  # noqa: E402
+from governance.alignment import services as reports  # noqa: E402
 
 KEEP = {"core-outbox-dispatch"}
 

@@ -4,8 +4,8 @@ from datetime import datetime
 
 from django.utils import timezone
 
+from governance.intake.services import intake_sla_refresh
 from governance.models import IntakeRequest, IntakeStatus
-from governance.services.intake import intake_sla_refresh
 
 _counter = {"n": 0}
 

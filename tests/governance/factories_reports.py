@@ -160,7 +160,7 @@ def make_intake(
     decided_after: float | None = None,
     proposed_decision: str = "",
 ) -> IntakeRequest:
-    from governance.services.intake import intake_sla_refresh
+    from governance.intake.services import intake_sla_refresh
 
     submitted = timezone.now() - timedelta(days=days_ago)
     request = IntakeRequest.objects.create(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from governance import alignment as a
+from governance.alignment import rules as a
 
 EMPTY = {
     "agreement": {"open_risks": 0, "divergent": 0, "not_assessed": 0},

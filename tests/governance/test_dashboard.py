@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from core.cache import bump_org_version
 from core.services import signoff_sign
+from governance.alignment.selectors.dashboard import dashboard_data, shared_picture
 from governance.models import IntakeRequest
-from governance.selectors.dashboard import dashboard_data, shared_picture
 from tests.contract import expect_page
 
 from .factories_reports import make_intake, make_report, populate
@@ -186,7 +186,7 @@ def test_every_tile_link_opens_its_filtered_list(client_as, org, people):
 
 
 def test_dashboard_follows_reports_being_built(client_as, org, people):
-    from governance.services import reports as services
+    from governance.alignment import services
 
     report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
     html = client_as("ciso").get(f"/o/{org.slug}/dashboard/").content.decode()
@@ -195,7 +195,7 @@ def test_dashboard_follows_reports_being_built(client_as, org, people):
 
 
 def test_method_page_explains_every_part(client_as, org):
-    from governance.alignment import PARTS
+    from governance.alignment.rules import PARTS
 
     html = client_as("board").get(f"/o/{org.slug}/alignment/method/").content.decode()
     for part in PARTS:

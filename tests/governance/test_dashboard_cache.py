@@ -14,8 +14,8 @@ from core import cache as org_cache
 from core.models import Membership
 from core.roles import Perm, Role, roles_with
 from core.services import signoff_sign, signoff_withdraw
-from governance.selectors.dashboard import dashboard_data
-from governance.services import reports as report_services
+from governance.alignment import services as report_services
+from governance.alignment.selectors.dashboard import dashboard_data
 from kpis.services import measurements_bulk_upsert
 from risks.models import Risk
 from tests.risks.factories import make_risk as make_risk_through_service

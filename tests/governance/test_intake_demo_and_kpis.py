@@ -6,11 +6,11 @@ from decimal import Decimal
 from django.core import mail
 from django.utils import timezone
 
-from governance.demo_intake import seed_intake
-from governance.demo_raci import seed_raci
+from governance.intake.demo import seed_intake
+from governance.intake.selectors import intake_overview, intake_waiting_for
 from governance.models import IntakeRequest, IntakeStatus, RaciActivity
-from governance.selectors.intake import intake_overview, intake_waiting_for
-from governance.selectors.raci import raci_summary, raci_waiting_for
+from governance.raci.demo import seed_raci
+from governance.raci.selectors import raci_summary, raci_waiting_for
 from kpis.registry import registered_computed_kpis
 
 from .factories_intake import make_request

@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from core.errors import DomainError, NotAllowed
 from core.models import SignOff
+from governance.intake import services
+from governance.intake.selectors import intake_overview, intake_waiting_for, request_clock
 from governance.models import CommentKind, IntakeComment, IntakePause, IntakeRequest, IntakeStatus
-from governance.selectors.intake import intake_overview, intake_waiting_for, request_clock
-from governance.services import intake as services
 
 from .factories_intake import filing_values, make_request
 
@@ -271,7 +271,7 @@ def test_sla_settings_apply_to_new_requests(client_as, org, people):
 
 
 def test_breach_task_flags_once_and_emails_reviewers(org, people, django_capture_on_commit_callbacks):
-    from governance.tasks.intake import intake_flag_breaches
+    from governance.intake.tasks import intake_flag_breaches
 
     long_ago = timezone.now() - timedelta(days=30)
     late = make_request(org, people["contributor"], title="Late", sla_days=2, submitted_at=long_ago)

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from governance import intake_rules as rules
+from governance.intake import rules
 
 TZ = ZoneInfo("Europe/Amsterdam")
 

@@ -12,11 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from governance import intake_rules as rules
+from governance.alignment.selectors.dashboard import intake_section
+from governance.intake import rules, services
+from governance.intake.selectors import intake_overview, intake_request_list, queue_rows, request_clock
 from governance.models import IntakeRequest, IntakeStatus
-from governance.selectors.dashboard import intake_section
-from governance.selectors.intake import intake_overview, intake_request_list, queue_rows, request_clock
-from governance.services import intake as services
 
 from .factories_intake import filing_values, make_request
 

@@ -203,7 +203,7 @@ def test_admin_can_correct_the_wording_but_not_the_workflow_or_the_clock(
 def test_messages_say_the_e_mail_is_queued_not_sent(
     client_as, org, people, own_request, django_capture_on_commit_callbacks
 ):
-    from governance.services import intake as services
+    from governance.intake import services
 
     def message_after(role, name, data=None):
         with django_capture_on_commit_callbacks(execute=True):

@@ -29,9 +29,9 @@ from budgets import exports as budget_exports
 from budgets.models import BudgetItem, ItemRiskLink, Proposal, ProposalStatus
 from core.models import Organization, User
 from core.pdf import render_pdf
+from governance.alignment.services import report_build, report_request
+from governance.alignment.views.reports import pdf_context
 from governance.models import RaciActivity, RaciAssignment, RaciParty
-from governance.services.reports import report_build, report_request
-from governance.views.reports import pdf_context
 from kpis.models import KPI, Measurement
 from kpis.services import computed_kpis_refresh, kpi_add_from_library
 from kpis.status import align_period, latest_expected_period, shift_period
@@ -313,7 +313,7 @@ def test_demo_organization_shows_one_truth(db):
 def test_score_changes_are_written_in_points(org, people):
     """'+1 point', never '+1 points', in the report's sentences, page and PDF."""
     from core.formatting import score_change_text
-    from governance.selectors.reports import plain_summary
+    from governance.alignment.selectors.reports import plain_summary
 
     assert [score_change_text(c) for c in (1, -1, 3, -3, 0)] == [
         "+1 point",

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from governance.models import RaciActivity, RaciAssignment, RaciMatrix, RaciParty
-from governance.raci_library import TEMPLATE_ACTIVITIES
-from governance.services import raci as services
+from governance.raci import services
+from governance.raci.library import TEMPLATE_ACTIVITIES
 from tests.concurrency import run_together
 
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from governance import raci_rules as rules
-from governance.raci_library import DEFAULT_PARTIES, PARTY_KINDS, TEMPLATE_ACTIVITIES
+from governance.raci import rules
+from governance.raci.library import DEFAULT_PARTIES, PARTY_KINDS, TEMPLATE_ACTIVITIES
 
 
 def test_one_a_and_one_r_passes():

@@ -7,9 +7,9 @@ from core import selectors as core_selectors
 from core import services as core_services
 from core.models import SignOff
 from governance.models import RaciActivity, RaciAssignment, RaciMatrix, RaciParty
-from governance.raci_library import TEMPLATE_ACTIVITIES
-from governance.selectors.raci import raci_summary, raci_waiting_for
-from governance.services import raci as services
+from governance.raci import services
+from governance.raci.library import TEMPLATE_ACTIVITIES
+from governance.raci.selectors import raci_summary, raci_waiting_for
 from tests.contract import expect_page
 
 from .factories_raci import RaciActivityFactory, cell, standard_parties

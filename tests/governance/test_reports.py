@@ -7,8 +7,8 @@ import pytest
 from django.core import mail
 
 from core.errors import DomainError, NotAllowed
+from governance.alignment import services
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
-from governance.services import reports as services
 from risks.models import Risk
 
 from .factories_reports import make_report, populate
@@ -142,7 +142,7 @@ def test_trend_lists_earlier_published_reports_only(org, people):
 def test_failed_build_is_retried_then_records_the_reason(org, people, monkeypatch):
     from celery.exceptions import Retry
 
-    from governance.tasks.reports import MAX_RETRIES, build_alignment_report
+    from governance.alignment.tasks import MAX_RETRIES, build_alignment_report
 
     def explode(*args, **kwargs):
         raise RuntimeError("the risk register could not be read")
@@ -166,7 +166,7 @@ def test_failed_build_is_retried_then_records_the_reason(org, people, monkeypatc
 
 
 def test_build_of_a_deleted_draft_is_dropped(org, people):
-    from governance.tasks.reports import build_alignment_report
+    from governance.alignment.tasks import build_alignment_report
 
     report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
     services.report_delete(actor=people["cio"], report=report)

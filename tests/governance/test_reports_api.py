@@ -6,8 +6,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from governance.alignment import services
 from governance.models import AlignmentReport
-from governance.services import reports as services
 from tests.contract import expect_api
 
 from .factories_reports import make_report, populate

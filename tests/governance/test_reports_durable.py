@@ -11,9 +11,9 @@ from django.db import connection
 from django.utils import timezone
 
 from core.models import OutboxJob
+from governance.alignment import services
+from governance.alignment.tasks import build_alignment_report
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
-from governance.services import reports as services
-from governance.tasks.reports import build_alignment_report
 from tests.concurrency import run_together
 
 from .factories_reports import make_report, populate

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from governance.selectors import reports as selectors
-from governance.views.reports import pdf_context
+from governance.alignment.selectors import reports as selectors
+from governance.alignment.views.reports import pdf_context
 
 from .factories_reports import make_kpi, make_report, populate
 from .test_reports_pages import built

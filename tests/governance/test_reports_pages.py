@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
+from governance.alignment import services
 from governance.models import AlignmentReport, ReportStatus
-from governance.services import reports as services
 from risks.models import Risk
 from tests.contract import expect_page
 

@@ -14,9 +14,9 @@ import pytest
 from django.db import connection
 
 from config.celery import app
+from governance.alignment import services
+from governance.alignment.tasks import build_alignment_report
 from governance.models import AlignmentReport, BuildStatus
-from governance.services import reports as services
-from governance.tasks.reports import build_alignment_report
 
 from .factories_reports import populate
 

@@ -10,8 +10,8 @@ from budgets import services as budget_services
 from core.models import Notification
 from core.notifications import sweeps
 from core.roles import Role
+from governance.intake import services as intake_services
 from governance.models import IntakeStatus
-from governance.services import intake as intake_services
 from risks import services as risk_services
 from risks.models import RiskStatus
 from tests.core.joint_subjects import _budget_submission

@@ -3,6 +3,7 @@ collecting static files into a manifest as the production storage does (it
 fails on a CSS file that references a missing file) and loading the WSGI
 application that gunicorn serves, with production settings by default."""
 
+import json
 import os
 import subprocess
 import sys
@@ -22,13 +23,13 @@ PRODUCTION_ENV = {
 def test_collectstatic_builds_the_manifest_production_serves(settings, tmp_path):
     from django.conf import settings as live_settings
 
-    assert "ManifestStaticFilesStorage" in _production_storage()
+    assert "config.staticfiles.ProductionStaticFilesStorage" in _production_storage()
     # The manifest step (references checked, hashed names) without WhiteNoise's
     # compression, which takes minutes on the vendored assets and is not what can fail.
     settings.STATIC_ROOT = tmp_path
     settings.STORAGES = {
         **live_settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "config.staticfiles.ManifestWithoutSourceMapsStorage"},
     }
     call_command("collectstatic", interactive=False, verbosity=0)
     manifest = (tmp_path / "staticfiles.json").read_text()
@@ -36,9 +37,12 @@ def test_collectstatic_builds_the_manifest_production_serves(settings, tmp_path)
         "css/concord.css",
         "js/concord.js",
         "vendor/htmx/htmx.min.js",
-        "vendor/axe-core/axe.min.js",
+        "vendor/bootstrap/bootstrap.min.css",
     ):
         assert f'"{asset}"' in manifest, asset
+    # Test tools and source maps are not published.
+    published = json.loads(manifest)["paths"]
+    assert not [p for p in published if p.startswith("vendor/axe-core/") or p.endswith(".map")]
 
 
 def _production_storage() -> str:

@@ -20,7 +20,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from core.roles import Role
-from governance.services import intake as intake_services
+from governance.intake import services as intake_services
 from kpis import services as kpi_services
 from risks import services as risk_services
 from tests.budgets.factories import ItemFactory, ProposalFactory

@@ -1,0 +1,18 @@
+"""Dashboard, alignment method and alignment reports under /o/<org>/."""
+
+from django.urls import path
+
+from governance.alignment.views import dashboard, reports
+
+urlpatterns = [
+    path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
+    path("alignment/method/", dashboard.AlignmentMethodView.as_view(), name="alignment_method"),
+    path("reports/", reports.ReportListView.as_view(), name="report_list"),
+    path("reports/generate/", reports.ReportGenerateView.as_view(), name="report_generate"),
+    path("reports/<int:pk>/", reports.ReportDetailView.as_view(), name="report_detail"),
+    path("reports/<int:pk>/progress/", reports.ReportProgressView.as_view(), name="report_progress"),
+    path("reports/<int:pk>/pdf/", reports.ReportPdfView.as_view(), name="report_pdf"),
+    path("reports/<int:pk>/publish/", reports.ReportPublishView.as_view(), name="report_publish"),
+    path("reports/<int:pk>/rebuild/", reports.ReportRebuildView.as_view(), name="report_rebuild"),
+    path("reports/<int:pk>/delete/", reports.ReportDeleteView.as_view(), name="report_delete"),
+]

@@ -1,0 +1,225 @@
+"""Alignment reports: the list (the board's report room), a report, its PDF,
+its build progress, and the CIO/CISO actions generate, publish and delete."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import TemplateView
+
+from core.errors import DomainError
+from core.exports import export_or_queue
+from core.mixins import OrgViewMixin
+from core.roles import Perm
+from governance import export_jobs
+from governance.alignment import services
+from governance.alignment.forms import ReportGenerateForm
+from governance.alignment.selectors import reports as selectors
+from governance.definitions import definitions_html
+from governance.models import ReportStatus
+
+PAGE_SIZE = 20
+
+
+def report_context(report) -> dict:
+    """What the report page and the PDF render: the frozen snapshot only."""
+    snapshot = report.snapshot or {}
+    if not snapshot:
+        return {"snapshot": None}
+    thresholds = snapshot.get("organization", {}).get("thresholds") or report.organization.level_thresholds
+    built_at = snapshot.get("built_at")
+    return {
+        "snapshot": snapshot,
+        "built_at": datetime.fromisoformat(built_at) if built_at else None,
+        "charts": selectors.picture_charts(snapshot, trend=snapshot.get("trend", []), thresholds=thresholds),
+        "currency": snapshot.get("organization", {}).get("currency", report.organization.currency),
+    }
+
+
+def pdf_context(report) -> dict:
+    from pathlib import Path
+
+    from django.contrib.staticfiles import finders
+
+    # WeasyPrint reads the report's own print rules from the file (base_url is the project folder).
+    stylesheet = Path(finders.find("css/dashboard.css")).resolve().as_uri()
+    return {
+        "report": report,
+        "org": report.organization,
+        "pdf_stylesheet": stylesheet,
+        "definitions_html": definitions_html(),
+        **report_context(report),
+    }
+
+
+class ReportListView(OrgViewMixin, TemplateView):
+    template_name = "governance/reports/report_list.html"
+    required_perm = Perm.REPORT_VIEW_PUBLISHED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        status = self.request.GET.get("status", "") if self.can(Perm.REPORT_VIEW_DRAFT) else ""
+        reports = selectors.report_list(
+            user=self.request.user,
+            organization=self.organization,
+            status=status,
+            sort=self.request.GET.get("sort", ""),
+        )
+        page = Paginator(reports, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        context.update(
+            page_obj=page,
+            reports=page.object_list,
+            status=status,
+            statuses=ReportStatus.choices,
+            can_manage=self.can(Perm.REPORT_MANAGE),
+            can_see_drafts=self.can(Perm.REPORT_VIEW_DRAFT),
+            generate_form=ReportGenerateForm(organization=self.organization),
+        )
+        return context
+
+
+class ReportDetailView(OrgViewMixin, TemplateView):
+    template_name = "governance/reports/report_detail.html"
+    required_perm = Perm.REPORT_VIEW_PUBLISHED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = selectors.report_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
+        context.update(report=report, can_manage=self.can(Perm.REPORT_MANAGE), **report_context(report))
+        if context["snapshot"]:
+            context["kpi_table"] = selectors.kpi_rows_for_page(context["snapshot"].get("kpis") or {})
+        if self.can(Perm.REPORT_MANAGE):
+            from core.history import history_entries
+
+            context["history"] = history_entries(report)
+        return context
+
+
+class ReportProgressView(OrgViewMixin, TemplateView):
+    """The build progress fragment, polled by HTMX until the report is ready or failed."""
+
+    template_name = "governance/reports/_progress.html"
+    required_perm = Perm.REPORT_VIEW_DRAFT
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["report"] = selectors.report_progress(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        report = context["report"]
+        # On the report's own page, reload once the build is over so the report shows.
+        if self.request.GET.get("reload") and not report.is_building:
+            response["HX-Refresh"] = "true"
+        return response
+
+
+class ReportPdfView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_VIEW_PUBLISHED
+
+    def get(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        if not report.is_ready or not report.snapshot:
+            messages.error(request, "The PDF is available once the report has been built.")
+            return redirect("governance:report_detail", org=org, pk=pk)
+        return export_or_queue(
+            request, self.organization, key=export_jobs.REPORT_PDF, parameters={"report": report.pk}
+        )
+
+
+class ReportGenerateView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def get(self, request, org):
+        return redirect("governance:report_list", org=org)
+
+    def post(self, request, org):
+        form = ReportGenerateForm(request.POST, organization=self.organization)
+        if not form.is_valid():
+            messages.error(request, "Choose the period to report on.")
+            return redirect("governance:report_list", org=org)
+        start, end, label = form.chosen_period()
+        try:
+            report = services.report_request(
+                actor=request.user,
+                organization=self.organization,
+                period_start=start,
+                period_end=end,
+                period_label=label,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("governance:report_list", org=org)
+        messages.success(
+            request,
+            f"The report for {report.period_label} is queued and is built in the background; this page shows its progress.",
+        )
+        return redirect("governance:report_detail", org=org, pk=report.pk)
+
+
+class ReportRebuildView(OrgViewMixin, View):
+    """Rebuild a draft with today's data (a published report is refused by the service)."""
+
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def post(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        try:
+            services.report_request(
+                actor=request.user,
+                organization=self.organization,
+                period_start=report.period_start,
+                period_end=report.period_end,
+                period_label=report.period_label,
+            )
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request, "The rebuild with today's data is queued; this page shows its progress."
+            )
+        return redirect("governance:report_detail", org=org, pk=pk)
+
+
+class ReportPublishView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def post(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        try:
+            services.report_publish(actor=request.user, report=report)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(
+                request,
+                f"Published. An e-mail with a link to {report.period_label} is queued for the board members.",
+            )
+        return redirect("governance:report_detail", org=org, pk=pk)
+
+
+class ReportDeleteView(OrgViewMixin, View):
+    required_perm = Perm.REPORT_MANAGE
+    post_perm = Perm.REPORT_MANAGE
+
+    def post(self, request, org, pk):
+        report = selectors.report_get(user=request.user, organization=self.organization, pk=pk)
+        try:
+            services.report_delete(actor=request.user, report=report)
+        except DomainError as exc:
+            messages.error(request, exc.message)
+            return redirect("governance:report_detail", org=org, pk=pk)
+        messages.success(request, f"The draft for {report.period_label} was deleted.")
+        return redirect("governance:report_list", org=org)

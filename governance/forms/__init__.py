@@ -1,1 +1,0 @@
-"""Governance forms, split by sub-domain: raci.py, intake.py, reports.py / dashboard.py."""

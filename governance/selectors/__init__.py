@@ -1,1 +1,0 @@
-"""Governance selectors, split by sub-domain: raci.py, intake.py, reports.py / dashboard.py."""
