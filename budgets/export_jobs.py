@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from core.exports import ExportFile, ExportKind, register_export
-from core.pdf import render_pdf
+from core.downloads import ExportFile
+from core.exports import ExportKind, register_export
+from core.pdf import pdf_file
 from core.permissions import has_perm
 from core.roles import Perm
 from core.tabular import XLSX_MIME
@@ -42,8 +43,8 @@ def _render_pdf(user, organization, parameters, progress) -> ExportFile:
     progress(10, "Gathering the proposal's items and risks")
     context = exports.pdf_context(proposal)
     progress(40, "Laying out the board PDF")
-    pdf = render_pdf("budgets/proposal_pdf.html", context)
-    return ExportFile(pdf, f"budget-FY{proposal.fiscal_year}-{organization.slug}.pdf", "application/pdf")
+    name = f"budget-FY{proposal.fiscal_year}-{organization.slug}.pdf"
+    return pdf_file("budgets/proposal_pdf.html", context, name)
 
 
 def _render_xlsx(user, organization, parameters, progress) -> ExportFile:

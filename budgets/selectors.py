@@ -481,9 +481,10 @@ def budget_overview(organization, *, user=None) -> dict:
     money as text (``core.money.money_text``): ``total``, ``by_domain`` {it,
     security, joint}, ``security_total`` (security and joint), ``linked_total``
     (security and joint items that reduce a risk), ``security_share``,
-    ``cost_avoidance`` and ``portfolio_rosi`` (ratios as text with four
-    places), all from ``proposal_summary``: the figures of the proposal page
-    and its PDF. Four queries."""
+    ``cost_avoidance``, ``portfolio_rosi`` (ratios as text with four
+    places) and ``change`` against the previous fiscal year (``previous_total``,
+    ``delta``, ``ratio``), all from ``proposal_summary``: the figures of the
+    proposal page and its PDF. Four queries."""
     proposal = proposal_scope(organization, user).order_by("-fiscal_year", "-pk").first()
     empty = {
         "proposal": None,
@@ -494,10 +495,12 @@ def budget_overview(organization, *, user=None) -> dict:
         "security_share": None,
         "cost_avoidance": money_text(0),
         "portfolio_rosi": None,
+        "change": None,
     }
     if proposal is None:
         return empty
-    s = proposal_summary(proposal, previous=False).summary
+    result = proposal_summary(proposal)
+    s = result.summary
     security_total = s.by_domain.get(Domain.SECURITY, money.ZERO) + s.by_domain.get(Domain.JOINT, money.ZERO)
     state_label, state_date = proposal_state_date(proposal)
     return {
@@ -518,6 +521,14 @@ def budget_overview(organization, *, user=None) -> dict:
         "security_share": _ratio_text(s.security_share),
         "cost_avoidance": money_text(s.cost_avoidance),
         "portfolio_rosi": _ratio_text(s.portfolio_rosi),
+        # Against the previous fiscal year's proposal (any status), as on the proposal's page.
+        "change": {
+            "previous_total": money_text(result.change.previous)
+            if result.change.previous is not None
+            else None,
+            "delta": money_text(result.change.delta) if result.change.delta is not None else None,
+            "ratio": _ratio_text(result.change.ratio),
+        },
     }
 
 

@@ -2,8 +2,8 @@
 exports, lockouts). Events are append-only; the Audit page reads them together
 with the change history of business objects (see ``core.audit_trail``).
 
-Other apps call ``record_export(user, organization, what)`` whenever a person
-downloads data (CSV, XLSX, PDF, JSON).
+Every download (CSV, XLSX, PDF, JSON) is recorded by ``record_export``, called
+by the one download helper, ``core.downloads.download``.
 """
 
 from __future__ import annotations

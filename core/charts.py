@@ -67,9 +67,11 @@ def line_chart(
     y_min: float | None = None,
     y_max: float | None = None,
     title: str = "",
+    point_labels: bool = False,
 ) -> SafeString:
     """Lines over labelled periods, with optional horizontal reference lines
-    (label, value, colour) such as a target and warning / critical thresholds."""
+    (label, value, colour) such as a target and warning / critical thresholds.
+    ``point_labels`` writes each point's value above it (readable in grey print)."""
     left, right, top, bottom = 48, 16, 16, 34
     values = [float(v) for vals in series.values() for v in vals if v is not None]
     values += [float(v) for _, v, _ in reference_lines]
@@ -126,6 +128,14 @@ def line_chart(
             )
         for x, y in pts:
             parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"/>')
+        if point_labels:
+            for i, v in enumerate(vals):
+                if v is not None:
+                    anchor = "start" if i == 0 else "end" if i == len(labels) - 1 else "middle"
+                    parts.append(
+                        f'<text x="{x_of(i):.1f}" y="{y_of(float(v)) - 8:.1f}" font-size="12" font-weight="700" '
+                        f'text-anchor="{anchor}" fill="{INK}">{_fmt(float(v))}</text>'
+                    )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - numbers and escaped text only
 
@@ -138,12 +148,17 @@ def bar_chart(
     colors: Sequence[str] = (),
     value_format=_fmt,
     title: str = "",
+    label_width: int = 110,
+    value_width: int = 64,
+    max_value: float | None = None,
 ) -> SafeString:
-    """Horizontal bars with labels and values, largest scale = longest value."""
+    """Horizontal bars with labels and values, largest scale = longest value
+    (or ``max_value``). Labels and values are written next to each bar, so the
+    chart reads without its colours."""
     # A narrow viewBox keeps labels readable when the chart sits in a small card.
-    label_w, value_w, gap = 110, 64, 8
+    label_w, value_w, gap = label_width, value_width, 8
     height = max(1, len(items)) * (bar_height + gap) + gap
-    top = max((float(v) for _, v in items), default=0.0) or 1.0
+    top = max_value or max((float(v) for _, v in items), default=0.0) or 1.0
     parts = [
         f'<svg viewBox="0 0 {width} {height}" role="img" aria-label="{escape(title or "Bar chart")}">'
         f"<title>{escape(title)}</title>"

@@ -38,3 +38,13 @@ class NotAllowed(DomainError):
 
     status_code = 403
     default_code = "not_allowed"
+
+
+class ImportFailed(DomainError):
+    """An imported file has errors; nothing was written. ``errors`` lists every
+    problem as ``row N, field: message`` (the header is row 1). Raised by
+    import services, shown by the one import flow (``core.imports``)."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__(f"Nothing was imported: {len(errors)} problem(s) in the file.", field="file")
+        self.errors = errors

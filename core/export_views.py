@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.views.generic import TemplateView, View
 
-from .audit import record_export
+from .downloads import ExportFile, download
 from .exports import export_job_get
 from .mixins import OrgViewMixin
 
@@ -42,5 +42,6 @@ class ExportJobDownloadView(ExportJobMixin, View):
             handle = job.file.open("rb")
         except FileNotFoundError:
             raise Http404("This export's file is no longer available. Prepare it again.") from None
-        record_export(request.user, self.organization, job.title, request=request)
-        return FileResponse(handle, as_attachment=True, filename=job.filename, content_type=job.content_type)
+        return download(
+            request, self.organization, ExportFile(handle, job.filename, job.content_type), what=job.title
+        )

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -36,6 +36,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
 
+from .downloads import download
 from .errors import DomainError
 from .models import ExportJob, ExportJobStatus, Organization
 
@@ -44,13 +45,6 @@ logger = logging.getLogger(__name__)
 RESEND_AFTER = timedelta(minutes=1)
 STALLED_AFTER = timedelta(minutes=15)
 MAX_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class ExportFile:
-    content: bytes
-    filename: str
-    content_type: str
 
 
 @dataclass(frozen=True)
@@ -81,23 +75,22 @@ def sync_max_rows() -> int:
     return int(getattr(settings, "EXPORTS_SYNC_MAX_ROWS", 200))
 
 
-def file_response(export: ExportFile, *, body=None) -> HttpResponse:
-    response = HttpResponse(export.content if body is None else body, content_type=export.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-    return response
-
-
 # ------------------------------------------------------------- requests ----
 
 
 def export_or_queue(request, organization: Organization, *, key: str, parameters: dict) -> HttpResponse:
-    """The view side: a small export is answered at once (as before); a large
-    one, or any with ``?background=1``, becomes a job and the person is taken
-    to its progress page. Permission checks have already run in the view."""
+    """The view side: a small export is answered at once, through
+    ``core.downloads.download`` (recorded on the Audit page); a large one, or
+    any with ``?background=1``, becomes a job and the person is taken to its
+    progress page. Permission checks have already run in the view."""
     kind = export_kind(key)
     user = request.user
-    if not request.GET.get("background") and kind.size(user, organization, parameters) <= sync_max_rows():
-        return file_response(kind.render(user, organization, parameters, lambda percent, step="": None))
+    size = None if request.GET.get("background") else kind.size(user, organization, parameters)
+    if size is not None and size <= sync_max_rows():
+        export = kind.render(user, organization, parameters, lambda percent, step="": None)
+        if export.rows is None:
+            export = replace(export, rows=size)
+        return download(request, organization, export, what=kind.title(organization, parameters))
     job = export_job_request(actor=user, organization=organization, key=key, parameters=parameters)
     return redirect("core:export_job", org=organization.slug, pk=job.pk)
 

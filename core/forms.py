@@ -190,3 +190,25 @@ class ApiTokenForm(StyledFormMixin, forms.Form):
     def elevated(self) -> bool:
         """True if the token would do more than read (needs a fresh second factor)."""
         return bool(self.cleaned_data.get("scopes"))
+
+
+class HeadlineKpisForm(StyledFormMixin, forms.Form):
+    """The board pack's headline KPIs (core.headline): at most eight."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    headline_kpis = forms.TypedMultipleChoiceField(
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Headline KPIs of the board pack (at most eight)",
+        help_text="One of you proposes a selection; it is in force once the other chooses the same.",
+    )
+
+    def __init__(self, *args, organization, **kwargs):
+        from .headline import headline_state, kpi_choices
+
+        super().__init__(*args, **kwargs)
+        state = headline_state(organization)
+        self.fields["headline_kpis"].choices = kpi_choices(organization)
+        self.fields["version"].initial = organization.version
+        self.fields["headline_kpis"].initial = state.proposal or state.in_force

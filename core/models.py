@@ -126,6 +126,14 @@ class Organization(models.Model):
         blank=True,
         help_text="Roles that must use two-factor authentication.",
     )
+    # The board pack's headline KPIs (ids, at most eight), chosen jointly: one
+    # executive proposes a selection, the other confirms it (core.headline).
+    headline_kpis = models.JSONField(
+        default=list, blank=True, help_text="The KPIs the board pack shows up front, in force."
+    )
+    headline_kpis_proposal = models.JSONField(
+        default=dict, blank=True, help_text="A selection one executive proposed, waiting for the other."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)

@@ -15,8 +15,9 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
-from django.http import HttpResponse
 from django.template.loader import render_to_string
+
+from .downloads import FORMATS, ExportFile
 
 
 class FetchRefused(ValueError):
@@ -82,8 +83,6 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     )
 
 
-def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> HttpResponse:
-    response = HttpResponse(pdf, content_type="application/pdf")
-    disposition = "inline" if inline else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    return response
+def pdf_file(template_name: str, context: dict, filename: str, *, rows: int | None = None) -> ExportFile:
+    """A rendered PDF to hand to ``core.downloads.download``."""
+    return ExportFile(render_pdf(template_name, context), filename, FORMATS["pdf"], rows=rows)

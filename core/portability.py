@@ -298,9 +298,28 @@ def _import(data: dict) -> Organization:
         raise DomainError("The file is damaged: its list of record types does not match its contents.")
     for label in data["order"]:
         import_rows(label, data["models"][label], data["schema"][label], organization, users, new_ids)
+    _remap_headline_kpis(organization, users, new_ids)
     history.import_history(data.get("history", {}), organization, users, new_ids)
     _import_security_events(data.get("security_events", []), organization, users, created_users)
     return organization
+
+
+def _remap_headline_kpis(organization, users, new_ids) -> None:
+    """The board pack's headline KPIs (core.headline) name KPIs and a person by
+    id: point them at the imported rows (a KPI no longer there is dropped)."""
+    kpis = new_ids.get("kpis.kpi", {})
+    chosen = [kpis[k] for k in organization.headline_kpis or [] if k in kpis]
+    proposal = dict(organization.headline_kpis_proposal or {})
+    if proposal:
+        proposal["ids"] = [kpis[k] for k in proposal.get("ids") or [] if k in kpis]
+        proposal["by"] = users.get(proposal.get("by"))
+    if chosen != (organization.headline_kpis or []) or proposal != (
+        organization.headline_kpis_proposal or {}
+    ):
+        Organization.objects.filter(pk=organization.pk).update(
+            headline_kpis=chosen, headline_kpis_proposal=proposal
+        )
+        organization.headline_kpis, organization.headline_kpis_proposal = chosen, proposal
 
 
 def _import_security_events(rows, organization, users, created_users) -> None:

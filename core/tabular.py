@@ -13,15 +13,15 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils.functional import Promise
 
+from .downloads import FORMATS, ExportFile
 from .errors import DomainError
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MIME = FORMATS["xlsx"]
 _XLSX_MAGIC = b"PK\x03\x04"
 MAX_COLUMNS = 200
 _CHUNK = 64 * 1024
@@ -334,18 +334,22 @@ def xlsx_bytes(sheets: Sequence[Sheet], *, currency: str = "") -> bytes:
     return buffer.getvalue()
 
 
-def xlsx_response(sheets: Sequence[Sheet], filename: str, *, currency: str = "") -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(sheets, currency=currency), content_type=XLSX_MIME)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+def xlsx_file(sheets: Sequence[Sheet], filename: str, *, currency: str = "") -> ExportFile:
+    """A workbook to hand to ``core.downloads.download`` (row count included)."""
+    sheets = [replace(spec, rows=list(spec.rows)) for spec in sheets]
+    rows = sum(len(spec.rows) for spec in sheets)
+    return ExportFile(xlsx_bytes(sheets, currency=currency), filename, XLSX_MIME, rows=rows)
 
 
-def csv_response(headers: Sequence[str], rows: Iterable[Sequence], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so spreadsheet programs read UTF-8
-    writer = csv.writer(response)
+def csv_file(headers: Sequence[str], rows: Iterable[Sequence], filename: str) -> ExportFile:
+    """A CSV file (UTF-8 with a byte-order mark, so spreadsheet programs read it
+    as UTF-8) to hand to ``core.downloads.download``; every cell through ``safe_cell``."""
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = csv.writer(buffer)
     writer.writerow([safe_cell(h) for h in headers])
+    count = 0
     for row in rows:
         writer.writerow(["" if v is None else safe_cell(v) for v in row])
-    return response
+        count += 1
+    return ExportFile(buffer.getvalue().encode("utf-8"), filename, FORMATS["csv"], rows=count)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import export_views, invitation_views, views
+from . import export_views, headline_views, invitation_views, views
 from .notifications import views as notification_views
 from .security import audit_views
 from .security import views as security_views
@@ -31,6 +31,11 @@ urlpatterns = [
         name="invitation_cancel",
     ),
     path("o/<slug:org>/settings/", views.OrgSettingsView.as_view(), name="org_settings"),
+    path(
+        "o/<slug:org>/settings/headline-kpis/",
+        headline_views.HeadlineKpisView.as_view(),
+        name="org_headline_kpis",
+    ),
     path("o/<slug:org>/audit/", audit_views.AuditView.as_view(), name="audit"),
     path("o/<slug:org>/audit/export.<str:fmt>", audit_views.AuditExportView.as_view(), name="audit_export"),
     path("o/<slug:org>/exports/<int:pk>/", export_views.ExportJobView.as_view(), name="export_job"),

@@ -206,6 +206,22 @@ class OrgSettingsView(OrgViewMixin, FormView):
         kwargs.setdefault("initial", {})["version"] = self.organization.version
         return kwargs
 
+    def get_context_data(self, **kwargs):
+        from .forms import HeadlineKpisForm
+        from .headline import headline_state, kpi_choices
+
+        context = super().get_context_data(**kwargs)
+        state = headline_state(self.organization)
+        names = dict(kpi_choices(self.organization))
+        context.update(
+            headline_form=HeadlineKpisForm(organization=self.organization),
+            headline=state,
+            headline_names=[names[k] for k in state.in_force if k in names],
+            headline_proposed_names=[names[k] for k in state.proposal if k in names],
+            can_sign=self.can(Perm.SIGN),
+        )
+        return context
+
     def form_valid(self, form):
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:

@@ -29,8 +29,9 @@ def _inline(text: str) -> str:
     return html
 
 
-def render(text: str) -> str:
-    """The Markdown subset as HTML (headings one level down: the page has its own h1)."""
+def render(text: str, *, shift: int = 1) -> str:
+    """The Markdown subset as HTML, headings ``shift`` levels down (the page
+    has its own h1; the board pack's appendix puts them under its h3)."""
     out: list[str] = []
     paragraph: list[str] = []
     items: list[str] = []
@@ -49,7 +50,7 @@ def render(text: str) -> str:
         if not line or heading:
             flush()
             if heading:
-                level = min(len(heading.group(1)) + 1, 5)
+                level = min(len(heading.group(1)) + shift, 6)
                 out.append(f"<h{level}>{_inline(heading.group(2))}</h{level}>")
         elif line.startswith("- "):
             if paragraph:
@@ -68,3 +69,43 @@ def render(text: str) -> str:
 @functools.cache
 def definitions_html() -> SafeString:
     return mark_safe(render(PATH.read_text(encoding="utf-8")))  # noqa: S308 (every text is escaped in render)
+
+
+# References to code (`risks.selectors.open_q`, `includes/heatmap.html`) are
+# for developers: the board's copy leaves them out.
+_CODE_REFERENCE = re.compile(
+    r"(?:[:,;]?\s*(?:and\s+|by\s+)?(?:the template |the filters )?"
+    r"`(?:[a-z_]+(?:\.[a-z_]+)+|[a-z_/]+\.(?:html|py|md))`)+"
+)
+_DEVELOPER_BULLETS = ("- Function", "- One drawing everywhere", "- Functions")
+READERS_INTRO = (
+    "Every figure in this report is defined once, below, and counted the same way on every page "
+    "of Concord, in its exports and in this report."
+)
+
+
+def for_readers(text: str) -> str:
+    """The definitions as the board reads them: what each figure means, without
+    the names of the functions that compute it (those are for developers)."""
+    lines = text.splitlines()
+    first_section = next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))
+    kept: list[str] = [lines[0], "", READERS_INTRO, ""] if lines else []
+    skipping = False
+    for raw in lines[first_section:]:
+        line = raw.strip()
+        if line.startswith("- "):
+            skipping = line.startswith(_DEVELOPER_BULLETS)
+        elif not (raw.startswith("  ") and skipping):
+            skipping = False
+        if skipping:
+            continue
+        cleaned = _CODE_REFERENCE.sub("", raw).rstrip()
+        if cleaned.endswith(("(", ":")) or cleaned.strip() in ("-", ""):
+            cleaned = cleaned if cleaned.strip() == "" else cleaned.rstrip("(:").rstrip()
+        kept.append(cleaned if cleaned.strip() != "-" else "")
+    return "\n".join(kept)
+
+
+@functools.cache
+def board_definitions_html() -> SafeString:
+    return mark_safe(render(for_readers(PATH.read_text(encoding="utf-8")), shift=3))  # noqa: S308 (escaped in render)

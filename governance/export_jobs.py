@@ -7,12 +7,13 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 
+from core.downloads import ExportFile
 from core.errors import DomainError
-from core.exports import ExportFile, ExportKind, register_export
-from core.pdf import render_pdf
+from core.exports import ExportKind, register_export
+from core.pdf import pdf_file
 from core.permissions import has_perm
 from core.roles import Perm
-from core.tabular import XLSX_MIME, Sheet, xlsx_bytes
+from core.tabular import Sheet, xlsx_file
 
 from .alignment.selectors import reports as report_selectors
 from .models import AlignmentReport, RaciActivity
@@ -50,7 +51,7 @@ def raci_pdf(user, organization, parameters, progress) -> ExportFile:
     grid = _raci_grid(user, organization, parameters, progress)
     matrix = raci_selectors.raci_matrix(organization=organization)
     progress(40, "Laying out the PDF")
-    pdf = render_pdf(
+    return pdf_file(
         "governance/raci/matrix_pdf.html",
         {
             "org": organization,
@@ -60,9 +61,8 @@ def raci_pdf(user, organization, parameters, progress) -> ExportFile:
             "title": "Ownership matrix (RACI)",
             "filtered": bool(parameters.get("filtered")),
         },
-    )
-    return ExportFile(
-        pdf, f"raci-{organization.slug}-{timezone.localdate().isoformat()}.pdf", "application/pdf"
+        f"raci-{organization.slug}-{timezone.localdate().isoformat()}.pdf",
+        rows=len(grid.rows),
     )
 
 
@@ -81,8 +81,8 @@ def raci_xlsx(user, organization, parameters, progress) -> ExportFile:
         for r in grid.rows
     ]
     widths = [40, 24, 12, *[max(8, min(18, len(p.name) + 2)) for p in grid.parties], 40]
-    content = xlsx_bytes([Sheet("Ownership matrix", headers, rows, widths=widths)])
-    return ExportFile(content, f"raci-{organization.slug}-{timezone.localdate().isoformat()}.xlsx", XLSX_MIME)
+    name = f"raci-{organization.slug}-{timezone.localdate().isoformat()}.xlsx"
+    return xlsx_file([Sheet("Ownership matrix", headers, rows, widths=widths)], name)
 
 
 register_export(
@@ -133,13 +133,14 @@ def _report_size(user, organization, parameters) -> int:
 
 
 def report_pdf(user, organization, parameters, progress) -> ExportFile:
-    from .alignment.views.reports import pdf_context
+    from .alignment.views.reports import pdf_context, pdf_template
 
     report = _report_authorize(user, organization, parameters)
     progress(20, "Laying out the report")
-    pdf = render_pdf("governance/reports/pdf.html", pdf_context(report))
     slug = report.period_label.lower().replace(" ", "-").replace("–", "to")
-    return ExportFile(pdf, f"alignment-report-{organization.slug}-{slug}.pdf", "application/pdf")
+    return pdf_file(
+        pdf_template(report), pdf_context(report), f"alignment-report-{organization.slug}-{slug}.pdf"
+    )
 
 
 def _report_title(organization, parameters) -> str:

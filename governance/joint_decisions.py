@@ -33,3 +33,17 @@ joint_decision(
     sign=_sign_raci,
     url=lambda matrix: reverse("governance:raci", args=[matrix.organization.slug]),
 )
+
+
+def _sign_ask(*, actor, subject, decision="approve", comment=""):
+    from .alignment.services import board_ask_sign
+
+    return board_ask_sign(actor=actor, ask=subject, decision=decision, comment=comment)
+
+
+joint_decision(
+    model="governance.boardask",
+    purpose="board_ask",
+    label="Decision asked of the board",
+    sign=_sign_ask,
+)

@@ -16,3 +16,13 @@ class KpisConfig(AppConfig):
 
         register_row_check("kpis.kpi", kpi_import_problems)
         register_row_check("kpis.measurement", measurement_import_problems)
+        # The board pack's headline KPIs are chosen on core's settings page.
+        from core.headline import register_kpi_choices
+
+        from .models import KPI
+
+        register_kpi_choices(
+            lambda organization: list(
+                KPI.objects.filter(organization=organization).order_by("name").values_list("pk", "name")
+            )
+        )

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils import timezone
 
-from core.exports import ExportFile, ExportKind, register_export
+from core.downloads import ExportFile
+from core.exports import ExportKind, register_export
 from core.permissions import has_perm
 from core.roles import Perm
-from core.tabular import XLSX_MIME, Sheet, xlsx_bytes
+from core.tabular import Sheet, xlsx_file
 
 from . import selectors
 
@@ -62,11 +63,10 @@ def values_xlsx(user, organization, parameters, progress) -> ExportFile:
     progress(10, "Reading the values")
     rows = export_rows(measurements(user, organization, parameters))
     progress(50, "Writing the workbook")
-    content = xlsx_bytes(
-        [Sheet("KPI values", EXPORT_HEADERS, rows, widths=(24, 40, 10, 10, 12, 12, 20, 40, 24, 20))]
-    )
-    return ExportFile(
-        content, f"kpi-values-{organization.slug}-{timezone.localdate().isoformat()}.xlsx", XLSX_MIME
+    widths = (24, 40, 10, 10, 12, 12, 20, 40, 24, 20)
+    return xlsx_file(
+        [Sheet("KPI values", EXPORT_HEADERS, rows, widths=widths)],
+        f"kpi-values-{organization.slug}-{timezone.localdate().isoformat()}.xlsx",
     )
 
 

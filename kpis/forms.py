@@ -73,13 +73,6 @@ class MeasurementForm(StyledFormMixin, forms.Form):
     )
 
 
-class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        help_text="CSV or Excel (.xlsx) with the columns kpi, period, value and optionally "
-        "note. kpi is the KPI's key or number."
-    )
-
-
 class ScorecardFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(
         required=False, label="Search", widget=forms.TextInput(attrs={"placeholder": "KPI name"})

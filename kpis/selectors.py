@@ -432,3 +432,55 @@ def kpi_overview(
         for shown, row in ranked[:item_limit]
     ]
     return {"total": len(rows), **counts, "items": items}
+
+
+HEADLINE_TREND_PERIODS = 6
+
+
+MEANING_CHARS = 110
+
+
+def _meaning(description: str) -> str:
+    """A KPI's one line of meaning: the first sentence of its description, cut
+    at a word before ``MEANING_CHARS`` characters (with "…") when longer."""
+    text = " ".join((description or "").split())
+    end = text.find(". ")
+    sentence = text if end < 0 else text[: end + 1]
+    if len(sentence) <= MEANING_CHARS:
+        return sentence
+    return sentence[: MEANING_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+
+
+def kpi_headline(organization, kpi_ids, *, user=None, today: date | None = None) -> list[dict]:
+    """The board pack's headline KPIs, in the order given, as plain JSON-ready
+    values: value with unit, target, status (``display_status``), trend
+    (``status.trend_for``: improving / worsening / flat), the last
+    ``HEADLINE_TREND_PERIODS`` values and one line of meaning. KPIs the reader
+    may not see, or that no longer exist, are left out. Three queries."""
+    today = today or timezone.localdate()
+    kpis = KPI.objects.in_org(organization) if user is None else KPI.objects.visible_to(user)
+    found = kpis.filter(organization=organization, pk__in=list(kpi_ids)).in_bulk()
+    ids = [pk for pk in kpi_ids if pk in found]
+    recent = _recent_values(ids, per_kpi=max(HEADLINE_TREND_PERIODS, kpi_status.TREND_WINDOW + 1))
+    rows = []
+    for pk in ids:
+        kpi = found[pk]
+        row = build_row(kpi, recent.get(pk, []), today)
+        values = [number_text(v) for _, v in reversed(recent.get(pk, [])[:HEADLINE_TREND_PERIODS])]
+        rows.append(
+            {
+                "id": kpi.pk,
+                "name": kpi.name,
+                "domain": kpi.domain,
+                "unit": kpi.unit,
+                "direction": kpi.direction,
+                "value": number_text(row.latest_value),
+                "period": row.latest_label,
+                "target": number_text(kpi.target),
+                "status": row.display_status,
+                "trend": row.trend,
+                "recent": values,
+                "meaning": _meaning(kpi.description),
+            }
+        )
+    return rows

@@ -341,9 +341,9 @@ def _rows_to_items(rows: list[dict[str, str]]) -> list[dict]:
 
 @dataclass
 class ImportPreviewRow:
-    row: int
+    line: int  # the spreadsheet row (the header is row 1)
     item: CleanItem
-    action: str  # "new", "update" or "unchanged"
+    action: str  # "create", "update" or "unchanged" (core.imports.ACTIONS)
 
 
 def measurements_import_check(
@@ -368,9 +368,9 @@ def measurements_import_check(
     for index, item in enumerate(clean):
         current = existing.get((item.kpi.pk, item.period))
         action = (
-            "new" if current is None else ("unchanged" if current == (item.value, item.note) else "update")
+            "create" if current is None else ("unchanged" if current == (item.value, item.note) else "update")
         )
-        preview.append(ImportPreviewRow(row=index + 2, item=item, action=action))
+        preview.append(ImportPreviewRow(line=index + 2, item=item, action=action))
     return preview, []
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
@@ -13,21 +11,22 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from core.charts import AMBER, GREEN, GREY, RED, line_chart, sparkline
+from core.downloads import download
 from core.errors import DomainError
 from core.exports import export_or_queue
 from core.history import history_entries
+from core.imports import ImportFailed, ImportFlowView, ImportPreview
 from core.mixins import OrgViewMixin, add_domain_error
 from core.roles import Perm
-from core.tabular import csv_response, read_rows
+from core.tabular import csv_file
 
 from . import export_jobs, selectors, services
-from .forms import ImportForm, KPIForm, MeasurementFilterForm, MeasurementForm, ScorecardFilterForm
+from .forms import KPIForm, MeasurementFilterForm, MeasurementForm, ScorecardFilterForm
 from .library import library_entries
 from .models import NON_NEGATIVE_UNITS, Measurement
 from .status import period_label
 
 STATUS_COLOURS = {"green": GREEN, "amber": AMBER, "red": RED, "stale": GREY}
-IMPORT_SESSION_KEY = "kpis_import"
 MAX_IMPORT_ROWS = 20_000
 EXPORT_HEADERS = export_jobs.EXPORT_HEADERS
 
@@ -305,63 +304,40 @@ class LibraryAddView(KpiViewMixin, View):
         return redirect(f"{reverse('kpis:library', kwargs={'org': org})}#lib-{kpi.key}")
 
 
-class ImportView(KpiViewMixin, FormView):
-    """Upload → every row checked → preview → confirm. Nothing is written until
-    the confirmation, and then all rows or none."""
+class ImportView(KpiViewMixin, ImportFlowView):
+    """KPI values through the one import flow (core/imports.py): upload, every
+    row checked, preview, confirm; all rows or none."""
 
     required_perm = Perm.KPI_EDIT
-    form_class = ImportForm
     template_name = "kpis/measurement_import.html"
+    preview_template = "kpis/partials/import_preview.html"
+    columns_template = "kpis/partials/import_columns.html"
+    import_key = "kpis"
+    required_headers = ("kpi", "period", "value")
+    max_rows = MAX_IMPORT_ROWS
+    file_help = (
+        "CSV or Excel (.xlsx) with the columns kpi, period, value and optionally note. "
+        "kpi is the KPI's key or number."
+    )
 
-    def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            return self.confirm(request)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
-
-    def form_valid(self, form):
-        try:
-            rows = read_rows(
-                form.cleaned_data["file"],
-                required_headers=("kpi", "period", "value"),
-                max_rows=MAX_IMPORT_ROWS,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.form_invalid(form)
+    def check(self, rows):
         preview, errors = services.measurements_import_check(organization=self.organization, rows=rows)
-        token = ""
-        if not errors:
-            token = secrets.token_urlsafe(12)
-            self.request.session[IMPORT_SESSION_KEY] = {"token": token, "rows": rows}
-        return self.render_to_response(
-            self.get_context_data(
-                form=form, preview=preview, row_errors=errors, token=token, row_count=len(rows)
-            ),
-            status=400 if errors else 200,
-        )
+        return ImportPreview(rows=preview, errors=errors)
 
-    def confirm(self, request):
-        stored = request.session.get(IMPORT_SESSION_KEY) or {}
-        if not stored or stored.get("token") != request.POST.get("token"):
-            messages.error(request, "This import expired. Upload the file again.")
-            return redirect("kpis:import", org=self.organization.slug)
+    def write(self, rows, state):
         try:
             result = services.measurements_import(
-                actor=request.user, organization=self.organization, rows=stored["rows"]
+                actor=self.request.user, organization=self.organization, rows=rows
             )
-        except services.BulkValidationError:
-            messages.error(request, "The data changed since the preview; nothing was imported. Upload again.")
-            return redirect("kpis:import", org=self.organization.slug)
-        request.session.pop(IMPORT_SESSION_KEY, None)
-        messages.success(
-            request,
+        except services.BulkValidationError as exc:  # the data changed since the preview
+            raise ImportFailed([f"Row {e.index}, {e.field}: {e.message}" for e in exc.item_errors]) from None
+        return (
             f"Imported: {result.created} new value(s), {result.updated} updated, "
-            f"{result.unchanged} unchanged.",
+            f"{result.unchanged} unchanged."
         )
-        return redirect("kpis:scorecard", org=self.organization.slug)
+
+    def get_success_url(self):
+        return reverse("kpis:scorecard", kwargs={"org": self.organization.slug})
 
 
 class ExportView(KpiViewMixin, View):
@@ -375,4 +351,5 @@ class ExportView(KpiViewMixin, View):
                 request, self.organization, key=export_jobs.VALUES_XLSX, parameters=parameters
             )
         rows = export_jobs.export_rows(export_jobs.measurements(request.user, self.organization, parameters))
-        return csv_response(EXPORT_HEADERS, rows, f"kpi-values-{org}-{timezone.localdate().isoformat()}.csv")
+        file = csv_file(EXPORT_HEADERS, rows, f"kpi-values-{org}-{timezone.localdate().isoformat()}.csv")
+        return download(request, self.organization, file, what="KPI values")

@@ -6,10 +6,11 @@ from __future__ import annotations
 from django.http import Http404, QueryDict
 from django.utils import timezone
 
-from core.exports import ExportFile, ExportKind, register_export
+from core.downloads import ExportFile
+from core.exports import ExportKind, register_export
 from core.permissions import has_perm
 from core.roles import Perm
-from core.tabular import XLSX_MIME, Sheet, xlsx_bytes
+from core.tabular import Sheet, xlsx_file
 
 from . import importing, selectors
 
@@ -43,7 +44,7 @@ def register_xlsx(user, organization, parameters, progress) -> ExportFile:
         widths=(10, 40, 50, 22, 10, 28, 16, 12, 12, 14, 30, 24, 24),
     )
     name = f"{organization.slug}-risk-register-{timezone.localdate():%Y-%m-%d}.xlsx"
-    return ExportFile(xlsx_bytes([sheet], currency=organization.currency), name, XLSX_MIME)
+    return xlsx_file([sheet], name, currency=organization.currency)
 
 
 register_export(

@@ -198,9 +198,3 @@ class MitigationForm(StyledFormMixin, forms.ModelForm):
         data = dict(self.cleaned_data)
         data.pop("version", None)
         return data
-
-
-class ImportForm(StyledFormMixin, forms.Form):
-    file = forms.FileField(
-        label="CSV or Excel file", help_text="Use the columns of the register export; up to 5,000 rows."
-    )

@@ -481,3 +481,94 @@ def annex_a_controls(search: str = "", theme: str = "") -> QuerySet:
     if search:
         qs = qs.filter(Q(code__icontains=search) | Q(title__icontains=search))
     return qs
+
+
+# ------------------------------------------------------------ board pack ----
+
+
+def _in_words(likelihood, impact) -> str:
+    if not likelihood or not impact:
+        return "not assessed yet"
+    return (
+        f"likelihood: {scoring.LIKELIHOOD_LABELS[likelihood].lower()}; "
+        f"impact: {scoring.IMPACT_LABELS[impact].lower()}"
+    )
+
+
+def risk_board_details(organization: Organization, ids, *, user=None) -> dict[int, dict]:
+    """For the board: likelihood and impact in words, the treatment and its due
+    date, and what the CIO and the CISO each wrote, of these risks (two queries)."""
+    risks = risk_scope(organization, user).filter(pk__in=list(ids)).in_bulk()
+    notes: dict[int, dict[str, str]] = {}
+    for risk_id, lens, rationale in Assessment.objects.filter(
+        risk_id__in=list(risks), lens__in=[Lens.CIO, Lens.CISO]
+    ).values_list("risk_id", "lens", "rationale"):
+        notes.setdefault(risk_id, {})[lens] = rationale
+    return {
+        pk: {
+            "in_words": _in_words(risk.inherent_likelihood, risk.inherent_impact),
+            "treatment": risk.get_treatment_display() if risk.treatment else "not decided yet",
+            "treatment_due": risk.due_date.isoformat() if risk.due_date else None,
+            "cio_says": notes.get(pk, {}).get(Lens.CIO, ""),
+            "ciso_says": notes.get(pk, {}).get(Lens.CISO, ""),
+        }
+        for pk, risk in risks.items()
+    }
+
+
+def above_appetite_digests(organization: Organization, limit: int, *, user=None) -> list[dict]:
+    """The first ``limit`` risks above appetite, highest first, as ``risk_digest`` values (one query)."""
+    risks = risks_above_appetite(organization, limit, queryset=risk_scope(organization, user))
+    return [risk_digest(risk, organization) for risk in risks]
+
+
+def _acceptance_signers(signoffs: list[SignOff], accepted_at) -> dict[str, SignOff]:
+    """The latest approving acceptance sign-off per role given by the acceptance."""
+    chosen: dict[str, SignOff] = {}
+    for row in sorted(signoffs, key=lambda s: s.signed_at):
+        if row.decision == "approve" and (accepted_at is None or row.signed_at <= accepted_at):
+            chosen[row.role] = row
+    return chosen
+
+
+def accepted_risks_signed(organization: Organization, *, user=None) -> list[dict]:
+    """Every accepted risk in force, soonest expiry first, as plain values: who
+    accepted it in each role (names), when, until when, and the exposure left
+    (current level and score, expected annual loss). Two queries."""
+    from django.contrib.contenttypes.models import ContentType
+
+    risks = list(
+        risk_scope(organization, user)
+        .filter(status=RiskStatus.ACCEPTED)
+        .order_by("acceptance_expires_on", "number")
+    )
+    signoffs: dict[int, list[SignOff]] = {}
+    for row in SignOff.objects.filter(
+        content_type=ContentType.objects.get_for_model(Risk),
+        purpose=ACCEPTANCE,
+        object_id__in=[r.pk for r in risks],
+    ).select_related("signer"):
+        signoffs.setdefault(row.object_id, []).append(row)
+    thresholds = organization.level_thresholds
+    rows = []
+    for risk in risks:
+        signed = _acceptance_signers(signoffs.get(risk.pk, []), risk.accepted_at)
+        rows.append(
+            {
+                "id": risk.pk,
+                "reference": risk.reference,
+                "title": risk.title,
+                "cio": signed[Role.CIO].signer.display_name if Role.CIO in signed else None,
+                "ciso": signed[Role.CISO].signer.display_name if Role.CISO in signed else None,
+                "accepted_on": timezone.localtime(risk.accepted_at).date().isoformat()
+                if risk.accepted_at
+                else None,
+                "until": risk.acceptance_expires_on.isoformat() if risk.acceptance_expires_on else None,
+                "score": risk.inherent_score,
+                "level": scoring.level_key(risk.inherent_score, thresholds),
+                "in_words": _in_words(risk.inherent_likelihood, risk.inherent_impact),
+                "expected_annual_loss": money_text(risk.expected_annual_loss),
+                "justification": risk.acceptance_justification,
+            }
+        )
+    return rows

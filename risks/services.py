@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.concurrency import lock_for_update
-from core.errors import ConflictError, DomainError, NotAllowed
+from core.errors import ConflictError, DomainError, ImportFailed, NotAllowed
 from core.members import require_member
 from core.models import Organization, SignOffDecision, User
 from core.permissions import has_perm, signing_role
@@ -652,14 +652,6 @@ class ImportResult:
     created: int
     updated: int
     unchanged: int
-
-
-class ImportFailed(DomainError):
-    """The file has errors; nothing was written. ``errors``: "Row N, column: message"."""
-
-    def __init__(self, errors: list[str]):
-        super().__init__(f"Nothing was imported: {len(errors)} problem(s) in the file.", field="file")
-        self.errors = errors
 
 
 @transaction.atomic

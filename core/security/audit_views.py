@@ -13,11 +13,11 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from core import audit_trail
-from core.audit import record_export
+from core.downloads import download
 from core.forms import StyledFormMixin
 from core.mixins import OrgViewMixin
 from core.roles import Perm
-from core.tabular import Sheet, csv_response, xlsx_response
+from core.tabular import Sheet, csv_file, xlsx_file
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 20000
@@ -104,15 +104,10 @@ class AuditExportView(OrgViewMixin, View):
                         entry.ip_address,
                     ]
                 )
-        record_export(
-            request.user,
-            self.organization,
-            f"Audit trail ({fmt.upper()}, {len(lines)} rows)",
-            request=request,
-        )
         filename = f"{self.organization.slug}-audit-{timezone.now():%Y%m%d}.{fmt}"
         if fmt == "csv":
-            return csv_response(EXPORT_HEADERS, lines, filename)
-        return xlsx_response(
-            [Sheet("Audit trail", EXPORT_HEADERS, lines, widths=(20, 10, 28, 40, 30, 60, 16))], filename
-        )
+            file = csv_file(EXPORT_HEADERS, lines, filename)
+        else:
+            widths = (20, 10, 28, 40, 30, 60, 16)
+            file = xlsx_file([Sheet("Audit trail", EXPORT_HEADERS, lines, widths=widths)], filename)
+        return download(request, self.organization, file, what="Audit trail")

@@ -22,6 +22,9 @@ from core.roles import Role
 from core.services import record_creation
 from governance.alignment import rules as alignment
 from governance.alignment import services
+from governance.alignment.demo_board_pack import seed_asks, seed_headline_kpis
+from governance.alignment.reasons import reasons_rest, score_reasons
+from governance.alignment.selectors.board_pack import pack_sentences
 from governance.alignment.selectors.reports import plain_summary
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
 from kpis import status as periods
@@ -51,7 +54,9 @@ def _earlier_inputs(inputs: dict, share: float) -> dict:
     return past
 
 
-def _earlier_snapshot(current: dict, *, share: float, start, end, label: str, trend: list) -> dict:
+def _earlier_snapshot(
+    current: dict, *, share: float, start, end, label: str, trend: list, previous_snapshot: dict | None
+) -> dict:
     snapshot = copy.deepcopy(current)
     inputs = _earlier_inputs(current["alignment"]["inputs"], share)
     snapshot["alignment"] = alignment.compute(**inputs).as_dict() | {"inputs": inputs}
@@ -83,6 +88,21 @@ def _earlier_snapshot(current: dict, *, share: float, start, end, label: str, tr
     snapshot["intake"]["decided_on_time"] = inputs["latency"]["decided_on_time"]
     snapshot["budget"]["linked_total"] = inputs["linkage"]["linked_budget"]
     snapshot["summary"] = plain_summary(snapshot)
+    if "pack" in snapshot:  # that quarter's own pack: compared with its predecessor, decided nothing new
+        pack = snapshot["pack"]
+        before = previous_snapshot or {}
+        pack.update(
+            as_of=end.isoformat(),
+            to_date=False,
+            previous={"label": trend[-1]["label"], "score": previous, "built_at": before.get("built_at")}
+            if trend
+            else None,
+            reasons=score_reasons(before.get("alignment"), snapshot["alignment"]),
+            asks=[],
+            taken=[],
+        )
+        pack["reasons_rest"] = reasons_rest(snapshot["alignment"]["change"], pack["reasons"])
+        pack["sentences"] = pack_sentences(snapshot, pack)
     return snapshot
 
 
@@ -104,11 +124,19 @@ def seed_reports(organization, people) -> None:
     current = draft.snapshot
     quarters = [periods.shift_period(start, "quarterly", -n) for n in range(len(HISTORY), 0, -1)]
     trend: list[dict] = []
+    previous_snapshot = None
     for share, q_start in zip(HISTORY, quarters, strict=True):
         q_end, q_label = periods.period_end(q_start, "quarterly"), periods.period_label(q_start, "quarterly")
         snapshot = _earlier_snapshot(
-            current, share=share, start=q_start, end=q_end, label=q_label, trend=trend
+            current,
+            share=share,
+            start=q_start,
+            end=q_end,
+            label=q_label,
+            trend=trend,
+            previous_snapshot=previous_snapshot,
         )
+        previous_snapshot = snapshot
         publisher = people[Role.CIO] if len(trend) % 2 == 0 else people[Role.CISO]
         published_at = timezone.make_aware(
             timezone.datetime.combine(q_end + timedelta(days=10), timezone.datetime.min.time())
@@ -132,6 +160,9 @@ def seed_reports(organization, people) -> None:
         )
         record_creation(report, actor=publisher)
         trend.append({"label": q_label, "period_end": q_end.isoformat(), "score": report.score})
+    # The headline KPIs and the decisions asked of the board (demo_board_pack).
+    seed_headline_kpis(organization, people)
+    seed_asks(draft, people)
     # The draft was built first; rebuild it so its trend includes the quarters above.
     services.report_request(
         actor=people[Role.CIO],

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from governance.alignment.views import dashboard, reports
+from governance.alignment.views import board_asks, dashboard, reports
 
 urlpatterns = [
     path("dashboard/", dashboard.DashboardView.as_view(), name="dashboard"),
@@ -15,4 +15,15 @@ urlpatterns = [
     path("reports/<int:pk>/publish/", reports.ReportPublishView.as_view(), name="report_publish"),
     path("reports/<int:pk>/rebuild/", reports.ReportRebuildView.as_view(), name="report_rebuild"),
     path("reports/<int:pk>/delete/", reports.ReportDeleteView.as_view(), name="report_delete"),
+    path("reports/<int:pk>/asks/", board_asks.BoardAskAddView.as_view(), name="report_ask_add"),
+    path(
+        "reports/<int:pk>/asks/<int:ask>/confirm/",
+        board_asks.BoardAskSignView.as_view(),
+        name="report_ask_sign",
+    ),
+    path(
+        "reports/<int:pk>/asks/<int:ask>/withdraw/",
+        board_asks.BoardAskWithdrawView.as_view(),
+        name="report_ask_withdraw",
+    ),
 ]

@@ -4,23 +4,19 @@ all-or-nothing commit."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import TemplateView
 
-from core.errors import DomainError
+from core.downloads import download
 from core.exports import export_or_queue
-from core.mixins import add_domain_error
+from core.imports import ImportFlowView, ImportPreview
 from core.roles import Perm
-from core.tabular import csv_response, read_rows
+from core.tabular import csv_file
 
 from .. import export_jobs, importing, selectors, services
-from ..forms import ImportForm
 from .pages import RiskPageMixin
-
-SESSION_KEY = "risks_import"
 
 
 class ExportView(RiskPageMixin, TemplateView):
@@ -44,83 +40,40 @@ class ExportView(RiskPageMixin, TemplateView):
         )
         rows = importing.export_rows(risks, self.organization)
         name = f"{self.organization.slug}-risk-register-{timezone.localdate():%Y-%m-%d}.{fmt}"
-        return csv_response(importing.EXPORT_HEADERS, rows, name)
+        return download(
+            request, self.organization, csv_file(importing.EXPORT_HEADERS, rows, name), what="Risk register"
+        )
 
 
-class ImportView(RiskPageMixin, TemplateView):
-    """GET: the upload form. POST with a file: check every row and show a
-    preview (or every error). POST ``confirm``: import the previewed rows."""
+class ImportView(RiskPageMixin, ImportFlowView):
+    """The register through the one import flow (core/imports.py): upload,
+    every row checked, preview, confirm; all rows or none."""
 
     template_name = "risks/risk_import.html"
+    preview_template = "risks/partials/import_preview.html"
+    columns_template = "risks/partials/import_columns.html"
+    import_key = "risks"
+    import_perm = Perm.RISK_EDIT
+    required_headers = importing.REQUIRED_HEADERS
+    max_rows = importing.MAX_ROWS
+    file_help = "Use the columns of the register export; up to 5,000 rows."
+    confirm_note = (
+        "Assessment scores in the file are ignored: each lens is assessed in Concord by the CIO or the CISO."
+    )
 
-    def get(self, request, *args, **kwargs):
-        if not self.can(Perm.RISK_EDIT):
-            raise Http404("Not found.")
-        return self.render_to_response(self.get_context_data(form=ImportForm()))
-
-    def post(self, request, *args, **kwargs):
-        if "confirm" in request.POST:
-            return self.commit()
-        form = ImportForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form), status=400)
-        try:
-            rows = read_rows(
-                form.cleaned_data["file"],
-                required_headers=importing.REQUIRED_HEADERS,
-                max_rows=importing.MAX_ROWS,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            return self.render_to_response(self.get_context_data(form=form), status=400)
+    def check(self, rows):
         parsed, errors = importing.parse_rows(rows, self.organization)
-        if errors:
-            request.session.pop(SESSION_KEY, None)
-        else:
-            request.session[SESSION_KEY] = {
-                "rows": rows,
-                "filename": form.cleaned_data["file"].name,
-                "versions": {p.risk.reference: p.risk.version for p in parsed if p.risk is not None},
-            }
-        return self.render_to_response(
-            self.get_context_data(
-                form=ImportForm(),
-                parsed=parsed,
-                errors=errors,
-                filename=form.cleaned_data["file"].name,
-                counts=_counts(parsed),
-            ),
-            status=400 if errors else 200,
+        # The versions seen at the preview: a risk changed since then fails the import.
+        versions = {p.risk.reference: p.risk.version for p in parsed if p.risk is not None}
+        return ImportPreview(rows=parsed, errors=errors, state={"versions": versions})
+
+    def write(self, rows, state):
+        result = services.risks_import(
+            actor=self.request.user, organization=self.organization, rows=rows, versions=state.get("versions")
+        )
+        return (
+            f"Import done: {result.created} created, {result.updated} updated, {result.unchanged} unchanged."
         )
 
-    def commit(self):
-        stored = self.request.session.get(SESSION_KEY)
-        if not stored:
-            messages.error(self.request, "There is no previewed file to import. Upload it again.")
-            return redirect("risks:import", org=self.organization.slug)
-        try:
-            result = services.risks_import(
-                actor=self.request.user,
-                organization=self.organization,
-                rows=stored["rows"],
-                versions=stored.get("versions"),
-            )
-        except services.ImportFailed as exc:
-            self.request.session.pop(SESSION_KEY, None)
-            return self.render_to_response(
-                self.get_context_data(form=ImportForm(), errors=exc.errors, filename=stored.get("filename")),
-                status=400,
-            )
-        self.request.session.pop(SESSION_KEY, None)
-        messages.success(
-            self.request,
-            f"Import done: {result.created} created, {result.updated} updated, {result.unchanged} unchanged.",
-        )
-        return redirect("risks:register", org=self.organization.slug)
-
-
-def _counts(parsed) -> dict:
-    counts = {"create": 0, "update": 0, "unchanged": 0}
-    for item in parsed:
-        counts[item.action] += 1
-    return counts
+    def get_success_url(self):
+        return reverse("risks:register", kwargs={"org": self.organization.slug})

@@ -61,6 +61,27 @@ def _raci_approval(org, people):
     return raci_services.raci_matrix_get_or_create(organization=org)
 
 
+def _board_ask(org, people):
+    """A decision for the board on a draft report, with nobody's part given yet."""
+    from datetime import date
+
+    from governance.alignment.services import report_request
+    from governance.models import AskKind, BoardAsk
+
+    report = report_request(actor=people[Role.CIO], organization=org, enqueue=False)
+    ask = BoardAsk(
+        organization=org,
+        report=report,
+        kind=AskKind.BUDGET,
+        title="Approve the FY2027 budget",
+        recommendation="Approve it.",
+        amount=Decimal("1000000"),
+        deadline=date(2027, 1, 31),
+    )
+    core_services.record_creation(ask, actor=people[Role.CIO])
+    return ask
+
+
 def _document(org, people):
     doc = Document(organization=org, title="Plan")
     core_services.record_creation(doc, actor=people[Role.CIO])
@@ -73,6 +94,7 @@ SUBJECTS = {
     ("budgets.proposal", "submission"): _budget_submission,
     ("governance.intakerequest", "intake_decision"): _intake_decision,
     ("governance.racimatrix", "raci_approval"): _raci_approval,
+    ("governance.boardask", "board_ask"): _board_ask,
     ("testapp.document", "approval"): _document,
     ("testapp.document", "acceptance"): _document,
     ("testapp.document", "submission"): _document,

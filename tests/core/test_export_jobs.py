@@ -63,7 +63,10 @@ def test_large_export_is_prepared_by_the_worker_then_downloaded(
     assert "Big item 4" in text
     assert 'filename="budget-FY2026-acme.pdf"' in download["Content-Disposition"]
     event = SecurityEvent.objects.get(kind=SecurityEventKind.EXPORT)
-    assert (event.actor, event.detail) == (people["board"], job.title)
+    assert (event.actor, event.detail) == (people["board"], f"{job.title} · budget-FY2026-acme.pdf")
+    assert (
+        download["Cache-Control"] == "private, no-store" and download["X-Content-Type-Options"] == "nosniff"
+    )
 
 
 def test_only_the_requester_who_may_still_see_it_can_download(
@@ -186,7 +189,7 @@ def test_a_failing_render_is_shown_on_the_page(client_as, big_proposal, people, 
     def broken(*args, **kwargs):
         raise RuntimeError("fonts missing")
 
-    monkeypatch.setattr(export_jobs, "render_pdf", broken)
+    monkeypatch.setattr(export_jobs, "pdf_file", broken)
     assert exports.export_job_build(job_id=job.pk) is None
     job.refresh_from_db()
     assert job.status == "failed" and "could not be prepared (RuntimeError)" in job.error

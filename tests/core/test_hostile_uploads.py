@@ -221,7 +221,7 @@ def test_bad_numbers_in_a_kpi_import_are_row_errors(client_as, kpi, value):
     )
     response = _post_kpis(client_as, upload)
     assert response.status_code == 400
-    assert any(e.startswith("Row 3, value") for e in response.context["row_errors"])
+    assert any(e.startswith("Row 3, value") for e in response.context["errors"])
     assert not Measurement.objects.exists()
 
 

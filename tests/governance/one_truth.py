@@ -108,8 +108,16 @@ def picture_figures(picture: dict) -> dict:
         **{f"intake.{key}": intake[key] for key in INTAKE},
         "intake.median": _decimal(intake["median_days_to_decision"]),
     }
+    alignment = picture.get("alignment") or {}
+    if alignment.get("score") is not None:
+        figures["alignment.score"] = alignment["score"]
+    if alignment.get("change") is not None:
+        figures["alignment.change"] = alignment["change"]
     if budget["proposal"]:
         figures.update({f"budget.{d}": Decimal(budget["by_domain"][d]) for d in DOMAINS})
+        figures["budget.loss_avoided"] = Decimal(budget["cost_avoidance"])
+        change = budget.get("change") or {}
+        figures["budget.change"] = Decimal(change["delta"]) if change.get("delta") is not None else None
         figures["budget.total"] = Decimal(budget["total"])
         figures["budget.security_total"] = Decimal(budget["security_total"])
         figures["budget.rosi"] = (
@@ -217,7 +225,8 @@ def pdf_figures(pdf: bytes) -> dict:
     """The appendix's figures table and the heat map, as printed: whole currency
     units for money, ROSI and shares as written by core.formatting (the text printed)."""
     text = pdf_text(pdf)
-    appendix = text[text.rindex("Appendix: the figures and what they mean") :]
+    # The figures table: "Appendix: the figures…" (earlier reports), "All figures…" (the board pack).
+    appendix = text[text.rindex("figures and what they mean") :]
     figures: dict = {}
     for line in appendix.splitlines():
         match = _ROW.match(line.strip())

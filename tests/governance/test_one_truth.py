@@ -16,6 +16,7 @@ Runs on PostgreSQL too (set DATABASE_URL)."""
 from __future__ import annotations
 
 import random
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -30,7 +31,7 @@ from budgets.models import BudgetItem, ItemRiskLink, Proposal, ProposalStatus
 from core.models import Organization, User
 from core.pdf import render_pdf
 from governance.alignment.services import report_build, report_request
-from governance.alignment.views.reports import pdf_context
+from governance.alignment.views.reports import pdf_context, pdf_template
 from governance.models import RaciActivity, RaciAssignment, RaciParty
 from kpis.models import KPI, Measurement
 from kpis.services import computed_kpis_refresh, kpi_add_from_library
@@ -193,7 +194,7 @@ def _client(user) -> Client:
 def _snapshot_and_pdf(org, cio):
     report = report_request(actor=cio, organization=org)
     report = report_build(report_id=report.pk)
-    pdf = render_pdf("governance/reports/pdf.html", pdf_context(report))
+    pdf = render_pdf(pdf_template(report), pdf_context(report))
     return report, report.snapshot, pdf
 
 
@@ -331,8 +332,8 @@ def test_score_changes_are_written_in_points(org, people):
     report.save(update_fields=["snapshot"])
     assert "+1 point on the previous report" in plain_summary(snapshot)[0]
     page = _client(people["cio"]).get(reverse("governance:report_detail", args=[org.slug, report.pk]))
-    pdf = one_truth.pdf_text(render_pdf("governance/reports/pdf.html", pdf_context(report)))
-    for text in (page.content.decode(), pdf):
+    pdf = one_truth.pdf_text(render_pdf(pdf_template(report), pdf_context(report)))
+    for text in (re.sub(r"<[^>]+>", "", page.content.decode()), pdf):
         assert "+1 point on the previous report" in text
         assert "1 points" not in text
 

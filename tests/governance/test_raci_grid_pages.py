@@ -109,8 +109,9 @@ def test_exports_cover_every_row_in_a_fixed_number_of_queries(
     _matrix(org, n_ok, n_gaps)
     client = client_as("cio")
     client.get(url("raci_export_xlsx", org))
-    # session, user, membership, the size check (core/exports.py), parties (the matrix state is cached)
-    with django_assert_num_queries(5):
+    # session, user, membership, the size check (core/exports.py), parties (the matrix state is
+    # cached), and the download's audit record (core/downloads.py)
+    with django_assert_num_queries(6):
         response = client.get(url("raci_export_xlsx", org))
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 1 + n_ok + n_gaps

@@ -18,7 +18,7 @@ LIMIT = selectors.KPI_ROWS_ON_PAGE
 
 def _kpi_rows(response) -> int:
     html = response.content.decode()
-    table = html[html.index('class="table table-sm mb-0 kpi-table"') :]
+    table = html[html.index("pack-all-kpis") :]
     return table[: table.index("</table>")].count("<tr>") - 1  # minus the header row
 
 

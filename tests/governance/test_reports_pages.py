@@ -89,8 +89,13 @@ def test_executives_see_drafts_and_filter_them(client_as, org, published, draft)
 
 def test_report_page_reads_summary_first_then_details(client_as, org, published):
     html = client_as("board").get(f"/o/{org.slug}/reports/{published.pk}/").content.decode()
-    assert html.index("In short") < html.index("Alignment score") < html.index("Top risks, in business terms")
-    assert "IT and security alignment is" in html
+    assert (
+        html.index("Alignment score")
+        < html.index("In short")
+        < html.index("What we ask of the board")
+        < html.index("Top risks in business terms")
+    )
+    assert "IT and security work together" in html
     assert "If risk 1 happens, patients wait longer for care." in html
     assert "<svg" in html  # charts
 
@@ -136,7 +141,8 @@ def test_progress_fragment_polls_while_building(client_as, org, people):
 
 def test_pdf_shows_score_and_top_risks(client_as, org, published):
     text = pdf_text(client_as("board").get(f"/o/{org.slug}/reports/{published.pk}/pdf/"))
-    assert f"Alignment score: {published.score} / 100" in text
+    page_one = text[: text.index("Page 1 of")]
+    assert f"{published.score} / 100" in page_one and "Alignment score:" in page_one
     assert "Ransomware on clinical systems 0" in text
     assert "Contents" in text and "Page 2 of" in text
 

@@ -265,7 +265,7 @@ def test_import_check_and_import_all_or_nothing(org, cio):
         {"kpi": str(kpi.pk), "period": "2026-03-01", "value": "93", "note": "x"},
     ]
     preview, errors = services.measurements_import_check(organization=org, rows=rows, today=TODAY)
-    assert errors == [] and [p.action for p in preview] == ["update", "new", "new"]
+    assert errors == [] and [p.action for p in preview] == ["update", "create", "create"]
     bad = [*rows, {"kpi": "edr", "period": "2026-04-01", "value": "-5"}]
     preview, errors = services.measurements_import_check(organization=org, rows=bad, today=TODAY)
     assert preview == [] and errors == ["Row 5, value: A percentage must be between 0 and 100."]

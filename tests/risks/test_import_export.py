@@ -91,7 +91,7 @@ def test_good_csv_previews_then_imports_everything(client_as, org, people):
         "unchanged": 0,
     }
     assert not Risk.objects.exists()  # preview writes nothing
-    response = client.post("/o/acme/risks/import/", {"confirm": "1"})
+    response = client.post("/o/acme/risks/import/", {"confirm": "1", "token": response.context["token"]})
     assert response.status_code == 302
     shadow = Risk.objects.get(title="Shadow IT")
     assert shadow.reference == "R-001" and shadow.owner == people["cio"] and shadow.expected_annual_loss
@@ -200,9 +200,10 @@ def test_import_updates_by_reference_and_detects_concurrent_change(client_as, or
         "",
     ]
     client = client_as("cio")
-    assert client.post("/o/acme/risks/import/", {"file": _csv([row])}).context["counts"]["update"] == 1
+    preview = client.post("/o/acme/risks/import/", {"file": _csv([row])})
+    assert preview.context["counts"]["update"] == 1
     services.risk_update(actor=people["ciso"], risk=risk, expected_version=risk.version, title="Someone else")
-    response = client.post("/o/acme/risks/import/", {"confirm": "1"})
+    response = client.post("/o/acme/risks/import/", {"confirm": "1", "token": preview.context["token"]})
     assert response.status_code == 400
     assert response.context["errors"] == [
         "Row 2, row: someone changed this risk since the preview; check it and import again."

@@ -37,6 +37,7 @@ PAGES = {
     "core:my_invitation_accept": (AUTHENTICATED, None),
     "core:my_invitation_decline": (AUTHENTICATED, None),
     "core:org_settings": (P.ORG_SETTINGS, None),
+    "core:org_headline_kpis": (P.ORG_SETTINGS, P.SIGN),
     "core:audit": (P.AUDIT_VIEW, None),
     "core:audit_export": (P.AUDIT_VIEW, None),
     # A prepared export: its requester only, while they may still see what it holds (core/exports.py).
@@ -167,6 +168,9 @@ PAGES = {
     "governance:report_publish": (P.REPORT_MANAGE, P.REPORT_MANAGE),
     "governance:report_rebuild": (P.REPORT_MANAGE, P.REPORT_MANAGE),
     "governance:report_delete": (P.REPORT_MANAGE, P.REPORT_MANAGE),
+    "governance:report_ask_add": (P.REPORT_MANAGE, P.REPORT_MANAGE),
+    "governance:report_ask_sign": (P.REPORT_MANAGE, P.REPORT_MANAGE),
+    "governance:report_ask_withdraw": (P.REPORT_MANAGE, P.REPORT_MANAGE),
     "login": (PUBLIC, None),
     "logout": (PUBLIC, None),
     "password_change": (PUBLIC, None),

@@ -214,16 +214,21 @@ def test_production_cookies_and_transport():
 
 
 def test_every_import_view_reads_uploads_through_the_checked_reader():
-    """Imports go through core.tabular.read_rows (size and type checks)."""
+    """Imports are the one import flow (core.imports.ImportFlowView), which reads
+    every upload through core.tabular.read_rows (size and type checks)."""
     import inspect
+
+    from core import imports
 
     importers = [
         e for e in all_endpoints() if e.name.split(":")[-1].startswith("import") or "import" in e.route
     ]
     assert importers, "no import pages found"
+    assert "read_rows(" in inspect.getsource(imports.ImportFlowView)
     for endpoint in importers:
-        source = inspect.getsource(inspect.getmodule(endpoint.view_class))
-        assert "read_rows" in source, f"{endpoint.name} does not use core.tabular.read_rows"
+        assert issubclass(endpoint.view_class, imports.ImportFlowView), (
+            f"{endpoint.name} does not use the import flow (core.imports.ImportFlowView)"
+        )
 
 
 @pytest.mark.parametrize(

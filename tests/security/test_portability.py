@@ -20,7 +20,11 @@ def canonical(data: dict) -> dict:
         label: {record["id"]: n for n, record in enumerate(records)}
         for label, records in data["models"].items()
     }
-    out = {"organization": data["organization"], "users": data["users"], "models": {}}
+    organization = dict(data["organization"])
+    kpi_ranks = ranks.get("kpis.kpi", {})
+    # The board pack's headline KPIs name KPIs by id (core.headline).
+    organization["headline_kpis"] = sorted(kpi_ranks[k] for k in organization.get("headline_kpis") or [])
+    out = {"organization": organization, "users": data["users"], "models": {}}
     for label, records in data["models"].items():
         schema = data["schema"][label]
         rows = []

@@ -247,15 +247,17 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
     @action(detail=True, methods=["get"], renderer_classes=[PdfRenderer])
     def pdf(self, request, *args, **kwargs):
         """The PDF, rendered from the frozen snapshot (identical to what was published)."""
+        from core.downloads import download
         from core.errors import DomainError
-        from core.pdf import pdf_response, render_pdf
+        from core.pdf import pdf_file
         from governance.alignment.views.reports import pdf_context
 
         report = self.get_object()
         if not report.is_ready or not report.snapshot:
             raise DomainError("The PDF is available once the report has been built.", code="not_ready")
-        pdf = render_pdf("governance/reports/pdf.html", pdf_context(report))
-        return pdf_response(pdf, f"alignment-report-{self.organization.slug}-{report.pk}.pdf")
+        name = f"alignment-report-{self.organization.slug}-{report.pk}.pdf"
+        file = pdf_file("governance/reports/pdf.html", pdf_context(report), name)
+        return download(request, self.organization, file, what=f"Alignment report {report.period_label}")
 
 
 __all__ = ["DashboardViewSet", "ReportStatus", "ReportViewSet"]

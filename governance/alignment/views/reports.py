@@ -19,7 +19,7 @@ from governance import export_jobs
 from governance.alignment import services
 from governance.alignment.forms import ReportGenerateForm
 from governance.alignment.selectors import reports as selectors
-from governance.definitions import definitions_html
+from governance.definitions import board_definitions_html, definitions_html
 from governance.models import ReportStatus
 
 PAGE_SIZE = 20
@@ -32,27 +32,36 @@ def report_context(report) -> dict:
         return {"snapshot": None}
     thresholds = snapshot.get("organization", {}).get("thresholds") or report.organization.level_thresholds
     built_at = snapshot.get("built_at")
+    charts = selectors.picture_charts(snapshot, trend=snapshot.get("trend", []), thresholds=thresholds)
+    if snapshot.get("pack"):
+        from governance.alignment.selectors.board_pack_charts import pack_charts
+
+        charts.update(pack_charts(snapshot))
     return {
         "snapshot": snapshot,
         "built_at": datetime.fromisoformat(built_at) if built_at else None,
-        "charts": selectors.picture_charts(snapshot, trend=snapshot.get("trend", []), thresholds=thresholds),
+        "charts": charts,
         "currency": snapshot.get("organization", {}).get("currency", report.organization.currency),
     }
 
 
+def is_board_pack(report) -> bool:
+    """Reports built since the board pack carry it; earlier ones keep their own layout."""
+    return bool((report.snapshot or {}).get("pack"))
+
+
+def pdf_template(report) -> str:
+    return "governance/reports/pack_pdf.html" if is_board_pack(report) else "governance/reports/pdf.html"
+
+
 def pdf_context(report) -> dict:
-    from pathlib import Path
-
-    from django.contrib.staticfiles import finders
-
-    # WeasyPrint reads the report's own print rules from the file (base_url is the project folder).
-    stylesheet = Path(finders.find("css/dashboard.css")).resolve().as_uri()
     return {
         "report": report,
         "org": report.organization,
-        "pdf_stylesheet": stylesheet,
-        "definitions_html": definitions_html(),
+        "definitions_html": board_definitions_html() if is_board_pack(report) else definitions_html(),
+        "pdf": True,
         **report_context(report),
+        "appendix_kpis": ((report.snapshot or {}).get("kpis") or {}).get("items") or [],
     }
 
 
@@ -92,8 +101,17 @@ class ReportDetailView(OrgViewMixin, TemplateView):
             user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
         )
         context.update(report=report, can_manage=self.can(Perm.REPORT_MANAGE), **report_context(report))
+        if is_board_pack(report) or not report.snapshot:
+            self.template_name = "governance/reports/pack_detail.html"
+            context["definitions_html"] = board_definitions_html()
+            context.setdefault("currency", report.organization.currency)
+        if context["can_manage"] and not report.is_published:
+            from governance.alignment.views.board_asks import asks_context
+
+            context.update(asks_context(report=report, user=self.request.user))
         if context["snapshot"]:
             context["kpi_table"] = selectors.kpi_rows_for_page(context["snapshot"].get("kpis") or {})
+            context["appendix_kpis"] = context["kpi_table"]["rows"]
         if self.can(Perm.REPORT_MANAGE):
             from core.history import history_entries
 

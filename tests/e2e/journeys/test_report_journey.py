@@ -64,3 +64,37 @@ def test_cio_generates_and_publishes_a_report_the_board_reads_it(signed_in_page,
     assert response.status == 404
     response = board.goto(path("risks:heatmap", org))
     assert response.status == 404
+
+
+def test_the_board_pack_on_a_phone_keeps_words_whole_and_badges_small(signed_in_page, people, org):
+    """On a 390 px screen the board pack does not overflow the page, breaks no
+    word inside its tables and headings, and its badges keep their own size."""
+    from governance.alignment import services
+
+    from ..conftest import PHONE
+
+    populate(org, people)
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    report = services.report_build(report_id=report.pk)
+    services.report_publish(actor=people["cio"], report=report)
+    board = signed_in_page("board", viewport=PHONE)
+    board.goto(path("governance:report_detail", org, pk=report.pk))
+    board.locator(".pack-web").wait_for()
+    assert board.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    broken = board.evaluate(
+        """() => [...document.querySelectorAll('.pack-web td, .pack-web th, .pack-web h2, .pack-web h3')]
+            .filter(el => {
+                const s = getComputedStyle(el);
+                return s.wordBreak === 'break-all' || s.overflowWrap === 'anywhere' || s.hyphens === 'auto';
+            }).map(el => el.textContent.trim().slice(0, 40))"""
+    )
+    assert broken == []
+    badges = board.evaluate(
+        """() => [...document.querySelectorAll('.pack-web .pack-badge')].map(b => {
+            const r = b.getBoundingClientRect();
+            return [b.textContent.trim(), Math.round(r.width), Math.round(r.height)];
+        })"""
+    )
+    assert badges, "the top risks carry their level badge"
+    for text, width, height in badges:
+        assert width < 200 and height < 40, (text, width, height)

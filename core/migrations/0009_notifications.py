@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0007_exportjob'),
+        ('core', '0008_organization_headline_kpis'),
     ]
 
     operations = [
