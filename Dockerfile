@@ -33,7 +33,7 @@ COPY . .
 # production settings insist on a secret key even for this step; this one is
 # thrown away with the build step and never used at run time.
 RUN SECRET_KEY="collectstatic-only-$(python -c 'import secrets; print(secrets.token_hex(32))')" \
-    ALLOWED_HOSTS=localhost \
+    ALLOWED_HOSTS=localhost SITE_URL=https://localhost \
     python manage.py collectstatic --noinput --verbosity 0 \
     && mkdir -p var/media var/beat \
     && chown -R concord:concord var

@@ -6,6 +6,8 @@ UV_VERSION := 0.13.9
 STAMP := $(VENV)/.installed
 # Port of the web server started by `make run`.
 PORT ?= 8000
+# Public address in e-mail and chat links (web and worker alike); follows PORT.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 
 .PHONY: install run test test-fast lint migrate seed bench screenshots clean
 
@@ -28,7 +30,7 @@ seed: migrate
 run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "Concord starts on http://127.0.0.1:$(PORT)/ (Ctrl+C stops web, worker and scheduler)."
-	$(VENV)/bin/honcho --procfile Procfile.dev start --port $(PORT)
+	SITE_URL=$(SITE_URL) $(VENV)/bin/honcho --procfile Procfile.dev start --port $(PORT)
 
 test: install
 	$(PY) manage.py collectstatic --noinput --verbosity 0 --settings=config.settings.test

@@ -22,6 +22,7 @@ from core.permissions import has_perm
 from core.roles import Perm
 from core.selectors import is_jointly_approved
 
+from . import notification_events
 from .models import (
     SIGNOFF_PURPOSE,
     BudgetItem,
@@ -277,6 +278,7 @@ def _save_status(proposal: Proposal, actor, status: str, reason: str) -> Proposa
     proposal._history_user = actor
     proposal._change_reason = reason
     proposal.save()
+    notification_events.proposal_status_changed(proposal, actor=actor, reason=reason)
     return proposal
 
 

@@ -22,3 +22,7 @@ class CoreConfig(AppConfig):
         checks.report_at_start()
         # Each app's export_jobs.py registers the exports the worker prepares (core/exports.py).
         autodiscover_modules("export_jobs")
+        # Notifications: core's own events, then each app's notification_events.py.
+        from .notifications import catalogue  # noqa: F401
+
+        autodiscover_modules("notification_events")

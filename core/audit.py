@@ -63,7 +63,10 @@ def record_export(user, organization: Organization | None, what: str, *, request
 
 @receiver(user_logged_in, dispatch_uid="concord_audit_sign_in")
 def _on_sign_in(sender, request, user, **kwargs):
-    record_event(SecurityEventKind.SIGN_IN, actor=user, subject=user, request=request)
+    event = record_event(SecurityEventKind.SIGN_IN, actor=user, subject=user, request=request)
+    from .notifications import core_events
+
+    core_events.signed_in(user=user, event=event)
 
 
 @receiver(user_logged_out, dispatch_uid="concord_audit_sign_out")

@@ -26,6 +26,9 @@ tests walk every registered decision (tests/core/test_joint_decisions.py).
   ``sign/`` and ``withdraw/`` URLs as every other, below those two
   (``core.actions.SignOffView`` for pages, ``core.api.signoff.SignOffViewSetMixin``
   for the API).
+- ``url(subject)`` gives the path of the subject's page for the links in
+  notifications (core.notifications); it defaults to ``page_url``, and without
+  either they link to the organization.
 - ``withdraw_person(organization=, user=, role=, reason=)`` withdraws the
   person's part given outside the sign-off table (e.g. a proposed agreed
   assessment) when their role changes; sign-offs are voided by core.
@@ -49,6 +52,7 @@ class JointDecision:
     withdraw: Callable | None = None
     page_url: Callable | None = None
     api_url: Callable | None = None
+    url: Callable | None = None  # subject -> path of its page (links in notifications)
 
 
 _REGISTRY: dict[tuple[str, str], JointDecision] = {}
@@ -71,6 +75,7 @@ def joint_decision(
     withdraw: Callable | None = None,
     page_url: Callable | None = None,
     api_url: Callable | None = None,
+    url: Callable | None = None,
 ) -> JointDecision:
     """Register one joint decision (idempotent: re-registering replaces it)."""
     model = model.lower()
@@ -91,6 +96,7 @@ def joint_decision(
         withdraw=withdraw,
         page_url=page_url,
         api_url=api_url,
+        url=url or page_url,
     )
     _REGISTRY[(model, purpose)] = decision
     return decision

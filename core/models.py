@@ -549,4 +549,11 @@ class ExportJob(models.Model):
         return self.status in (ExportJobStatus.QUEUED, ExportJobStatus.RUNNING)
 
 
+from .models_notifications import (  # noqa: E402,F401  (notifications)
+    ChatChannel,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    NotificationProfile,
+)
 from .models_outbox import Heartbeat, OutboxJob  # noqa: E402,F401  (durable background work)

@@ -183,7 +183,7 @@ def signoff_sign(
         )
     try:
         with transaction.atomic():
-            return SignOff.objects.create(
+            signoff = SignOff.objects.create(
                 organization=organization,
                 content_type=ContentType.objects.get_for_model(locked, for_concrete_model=True),
                 object_id=locked.pk,
@@ -198,6 +198,10 @@ def signoff_sign(
         raise ConflictError(
             "Someone signed this at the same moment. Reload to see where it stands.", field="decision"
         ) from None
+    from .notifications import core_events
+
+    core_events.signoff_given(signoff=signoff, subject=locked)
+    return signoff
 
 
 @transaction.atomic
@@ -215,10 +219,15 @@ def signoff_withdraw(*, actor: User, subject, purpose: str) -> None:
 def signoffs_void(
     *, subject, purpose: str | None = None, reason: str = "The signed record was changed."
 ) -> int:
-    """Void the active sign-offs on ``subject`` (all purposes unless one is named)."""
-    voided = SignOff.objects.filter(**_subject_filter(subject, purpose), voided_at__isnull=True).update(
-        voided_at=timezone.now(), void_reason=reason[:200]
-    )
+    """Void the active sign-offs on ``subject`` (all purposes unless one is named);
+    each signer is told (core.notifications)."""
+    active = SignOff.objects.filter(**_subject_filter(subject, purpose), voided_at__isnull=True)
+    signoffs = list(active.only("pk", "signer_id", "purpose"))
+    voided = active.update(voided_at=timezone.now(), void_reason=reason[:200])
+    if signoffs:
+        from .notifications import core_events
+
+        core_events.signoffs_voided(subject=subject, signoffs=signoffs, reason=reason)
     bump_org_version(subject.organization_id)  # .update() sends no signal: dashboards must re-read
     return voided
 
@@ -394,6 +403,10 @@ def _after_role_change(
         reason=f"Role changed in {organization.name}" if new_role else f"Removed from {organization.name}",
     )
     forget_memberships(user)
+    if new_role:
+        from .notifications import core_events
+
+        core_events.role_changed(organization=organization, user=user, new_role=new_role)
     return voided
 
 

@@ -23,6 +23,16 @@ BEAT_SCHEDULE = {
         "task": "core.export_jobs_resend",
         "schedule": crontab(),  # every minute
     },
+    # Digests go out at each person's local morning: the task runs every quarter
+    # hour and sends those whose hour has come (core/notifications/digests.py).
+    "core-notification-digests": {
+        "task": "core.notification_digests",
+        "schedule": crontab(minute="*/15"),
+    },
+    "core-notification-sweeps": {
+        "task": "core.notification_sweeps",
+        "schedule": crontab(minute=5),  # hourly: each event is told once (keyed by day or threshold)
+    },
 }
 
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
@@ -97,3 +107,74 @@ def export_job_build(job_id: int) -> int | None:
 def export_jobs_resend() -> int:
     """Send again exports still waiting for a worker."""
     return exports.export_jobs_resend()
+
+
+# --------------------------------------------------------- notifications ---
+
+
+@shared_task(
+    bind=True,
+    name="core.notification_email",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=10,
+)
+def notification_email(self, *, notification_id: int) -> int:
+    """E-mail one notification (once: a sent delivery is never sent again)."""
+    from .notifications import delivery
+
+    return delivery.send_notification_email(notification_id)
+
+
+@shared_task(bind=True, name="core.notification_chat", max_retries=None)
+def notification_chat(self, *, channel_id: int, event: str, event_key: str, title: str, link: str) -> int:
+    """Post one event to a chat channel; retried with backoff, and after
+    ``NOTIFY_CHAT_MAX_RETRIES`` failures the channel is disabled with a notice."""
+    from .notifications import delivery
+
+    try:
+        return delivery.send_chat(
+            channel_id=channel_id, event=event, event_key=event_key, title=title, link=link
+        )
+    except delivery.ChatPostFailed as exc:
+        # Counted on the recorded delivery, so retries by Celery and re-sends by the outbox add up alike.
+        if (
+            delivery.chat_attempts(channel_id=channel_id, event_key=event_key)
+            > settings.NOTIFY_CHAT_MAX_RETRIES
+        ):
+            delivery.chat_channel_disable(channel_id=channel_id, reason=str(exc)[:250])
+            return 0
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+
+
+@shared_task(name="core.notification_digests")
+def notification_digests() -> int:
+    """Send the daily and weekly digests whose local morning has come."""
+    from .notifications import digests
+
+    return digests.send_due_digests()
+
+
+@shared_task(
+    bind=True,
+    name="core.notification_digest",
+    autoretry_for=MAIL_ERRORS,
+    retry_backoff=30,
+    retry_backoff_max=1800,
+    retry_jitter=True,
+    max_retries=10,
+)
+def notification_digest(self, *, user_id: int, organization_id: int, kind: str, day: str) -> int:
+    from .notifications import digests
+
+    return digests.send_digest(user_id=user_id, organization_id=organization_id, kind=kind, day=day)
+
+
+@shared_task(name="core.notification_sweeps")
+def notification_sweeps() -> int:
+    """Time-based events (expiries, overdue items, stale KPIs) from each app's sweep."""
+    from .notifications import sweeps
+
+    return sweeps.run_sweeps()

@@ -9,6 +9,7 @@ from . import (
     invitation_views,
     views,
 )
+from .notifications import views as notification_views
 from .security import audit_views
 from .security import views as security_views
 
@@ -54,6 +55,60 @@ urlpatterns = [
         export_views.ExportJobDownloadView.as_view(),
         name="export_job_download",
     ),
+    path(
+        "o/<slug:org>/notifications/preferences/",
+        notification_views.PreferencesView.as_view(),
+        name="notification_preferences",
+    ),
+    path(
+        "o/<slug:org>/notifications/chat/",
+        notification_views.ChatChannelsView.as_view(),
+        name="chat_channels",
+    ),
+    path(
+        "o/<slug:org>/notifications/chat/<int:pk>/test/",
+        notification_views.ChatChannelActionView.as_view(action="test"),
+        name="chat_channel_test",
+    ),
+    path(
+        "o/<slug:org>/notifications/chat/<int:pk>/enable/",
+        notification_views.ChatChannelActionView.as_view(action="enable"),
+        name="chat_channel_enable",
+    ),
+    path(
+        "o/<slug:org>/notifications/chat/<int:pk>/delete/",
+        notification_views.ChatChannelActionView.as_view(action="delete"),
+        name="chat_channel_delete",
+    ),
+    path(
+        "o/<slug:org>/notifications/deliveries/",
+        notification_views.DeliveryLogView.as_view(),
+        name="notification_deliveries",
+    ),
+    path("notifications/", notification_views.InboxView.as_view(), name="notifications"),
+    path("notifications/bell/", notification_views.BellView.as_view(), name="notifications_bell"),
+    path("notifications/read-all/", notification_views.ReadAllView.as_view(), name="notifications_read_all"),
+    path("notifications/<int:pk>/", notification_views.OpenView.as_view(), name="notification_open"),
+    path("notifications/<int:pk>/read/", notification_views.MarkView.as_view(), name="notification_read"),
+    path(
+        "notifications/<int:pk>/unread/",
+        notification_views.MarkView.as_view(read=False),
+        name="notification_unread",
+    ),
+    path(
+        "notifications/unsubscribe/<str:token>/",
+        notification_views.UnsubscribeView.as_view(),
+        name="notifications_unsubscribe",
+    ),
+    path(
+        "accounts/calendar/new/", notification_views.CalendarTokenView.as_view(), name="calendar_token_create"
+    ),
+    path(
+        "accounts/calendar/off/",
+        notification_views.CalendarTokenView.as_view(revoke=True),
+        name="calendar_token_revoke",
+    ),
+    path("calendar/<str:token>.ics", notification_views.CalendarFeedView.as_view(), name="calendar_feed"),
     path("", views.HomeView.as_view(), name="home"),
     path("no-organization/", views.NoOrganizationView.as_view(), name="no_organization"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),

@@ -15,7 +15,7 @@ from .actions import ActionView, ServiceFormMixin
 from .errors import DomainError
 from .forms import ApiTokenForm, HandOverForm, InviteForm, OrganizationSettingsForm, RoleForm
 from .mixins import OrgViewMixin, add_domain_error
-from .models import ApiToken, Membership
+from .models import ApiToken, Membership, NotificationProfile
 from .permissions import membership_or_404, memberships_of
 from .roles import SIGNING_ROLES, Perm, Role
 from .security import lockout, mfa, stepup
@@ -260,6 +260,10 @@ class ProfileView(LoginRequiredMixin, FormView):
             "enrolled": mfa.is_enrolled(user),
             "required": mfa.required_for(user),
             "codes_left": mfa.recovery_codes_left(user),
+        }
+        context["calendar"] = {
+            "on": NotificationProfile.objects.filter(user=user).exclude(calendar_token_hash="").exists(),
+            "url": self.request.session.pop("calendar_url", None),
         }
         return context
 

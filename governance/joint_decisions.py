@@ -64,4 +64,5 @@ joint_decision(
     purpose="board_ask",
     label="Decision asked of the board",
     sign=_sign_ask,
+    url=lambda ask: reverse("governance:report_detail", args=[ask.organization.slug, ask.report_id]),
 )

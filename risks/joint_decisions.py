@@ -61,4 +61,5 @@ joint_decision(
     is_complete=_agreed,
     uses_signoffs=False,
     withdraw_person=services.agreements_withdraw_for,
+    url=lambda risk: reverse("risks:detail", args=[risk.organization.slug, risk.pk]),
 )

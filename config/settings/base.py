@@ -18,7 +18,9 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-change-me")
 DEBUG = env.bool("DEBUG", default=True)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The public address in links sent by e-mail and chat (one for web and worker).
+# `make run` sets it from PORT; production requires it.
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}").rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -266,6 +268,9 @@ OUTBOX_KEEP_DONE_DAYS = env.int("OUTBOX_KEEP_DONE_DAYS", default=7)
 # A job whose task fails is sent again, up to this many hand-offs; then it stays
 # failed (shown by /healthz) until `manage.py outbox_retry` after the cause is fixed.
 OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=8)
+# Notifications: a chat post is retried with backoff this many times, then its
+# channel is disabled with a notice to the CIO and the CISO.
+NOTIFY_CHAT_MAX_RETRIES = env.int("NOTIFY_CHAT_MAX_RETRIES", default=5)
 # Worker and scheduler heartbeats (/healthz): written every interval, stale after.
 HEARTBEAT_INTERVAL_SECONDS = env.int("HEARTBEAT_INTERVAL_SECONDS", default=30)
 HEARTBEAT_STALE_SECONDS = env.int("HEARTBEAT_STALE_SECONDS", default=180)

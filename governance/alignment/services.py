@@ -25,6 +25,7 @@ from core.roles import Perm, Role
 from core.selectors import is_jointly_approved
 from core.services import record_change, record_creation, record_deletion, signoff_sign
 from core.validation import text_problem
+from governance import notification_events
 from governance.alignment.selectors.dashboard import shared_picture
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
@@ -286,6 +287,7 @@ def report_build(*, report_id: int) -> AlignmentReport:
         report.build_step = "Ready"
         report.failure_reason = ""
         record_change(report, actor=report.generated_by, reason="Snapshot built")
+        notification_events.report_ready(report)
     return report
 
 
@@ -355,6 +357,7 @@ def report_publish(*, actor: User, report: AlignmentReport) -> AlignmentReport:
     record_change(report, actor=actor, reason="Published")
     # Recorded with the publication, sent by the worker after commit (core.outbox):
     # a broker or mail server outage is retried there and never undoes or fails it.
+    notification_events.report_published(report)
     outbox.enqueue(
         "governance.notify_board_of_report",
         key=f"report-notify:{report.pk}",

@@ -17,11 +17,9 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import IntegerField, Max
 from django.db.models.functions import Cast, Substr
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from core import outbox
 from core.cache import bump_org_version
 from core.concurrency import lock_for_update
 from core.errors import DomainError, NotAllowed
@@ -38,6 +36,7 @@ from core.services import (
     signoff_withdraw,
 )
 
+from .. import notification_events
 from . import rules as intake_rules
 from .models import (
     OPEN_STATUSES,
@@ -95,12 +94,9 @@ def _request_url(request: IntakeRequest) -> str:
 
 
 def _notify(recipients: list[str], subject: str, template: str, context: dict) -> None:
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return
-    body = render_to_string(template, context)
-    # Sent by the worker after commit, retried while the mail server is away (core.outbox).
-    outbox.enqueue("core.send_email", subject=subject, body=body, recipients=recipients)
+    # Through the notification catalogue (governance/notification_events.py): inbox, and e-mail
+    # at once or in a digest as each person chose, sent by the worker after commit.
+    notification_events.intake_notify(recipients, subject, template, context)
 
 
 def _notify_requester(request: IntakeRequest, *, actor: User, note: str = "") -> None:

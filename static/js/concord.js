@@ -24,6 +24,25 @@
     });
   });
 
+  // The notification bell: <span data-bell="/notifications/bell/">. Its unread
+  // count is read when the page loads, when the tab is shown again, after an
+  // HTMX action that changes notifications (HX-Trigger: notifications-changed)
+  // and every two minutes while the tab is visible: hidden tabs never poll.
+  var bell = document.querySelector("[data-bell]");
+  if (bell) {
+    var refreshBell = function () {
+      if (document.visibilityState === "hidden") return;
+      fetch(bell.getAttribute("data-bell"), { credentials: "same-origin", headers: { "HX-Request": "true" } })
+        .then(function (response) { return response.ok ? response.text() : null; })
+        .then(function (html) { if (html !== null) bell.innerHTML = html; })
+        .catch(function () { /* offline: keep the last count */ });
+    };
+    refreshBell();
+    document.addEventListener("visibilitychange", refreshBell);
+    document.body.addEventListener("notifications-changed", refreshBell);
+    window.setInterval(refreshBell, 120000);
+  }
+
   // Filters that apply on change: <form data-autosubmit>
   document.addEventListener("change", function (event) {
     var form = event.target.form;

@@ -15,7 +15,7 @@ def _manage(*args, **env_overrides):
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
+        if k not in ("SECRET_KEY", "SITE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     env.update(env_overrides)
     return subprocess.run(
@@ -36,10 +36,21 @@ def test_production_passes_check_deploy_without_warnings():
         "WARNING",
         DJANGO_SETTINGS_MODULE="config.settings.production",
         ALLOWED_HOSTS="concord.example.com",
+        SITE_URL="https://concord.example.com",
         SECRET_KEY="k" * 20 + "-production-secret-with-enough-length-0123456789",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_requires_the_public_site_url():
+    result = _manage(
+        "check",
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        ALLOWED_HOSTS="concord.example.com",
+        SECRET_KEY="k" * 20 + "-production-secret-with-enough-length-0123456789",
+    )
+    assert result.returncode != 0 and "SITE_URL must be set in production" in result.stderr
 
 
 def test_database_url_selects_engine():

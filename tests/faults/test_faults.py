@@ -58,12 +58,15 @@ def test_redis_down_while_a_report_is_requested_and_published(site):
     published = site.act("publish", str(report_id))
     assert published["status"] == 302 and any("queued" in m for m in published["messages"]), published
     assert site.report(report_id)["status"] == "published"
-    assert not list(site.mail.iterdir())
+
+    def mail():  # the executives may already have been told the report is ready (core.notifications)
+        return "".join(path.read_text() for path in site.mail.iterdir())
+
+    assert "To: board@acme.test" not in mail()
 
     site.redis.start()
-    wait_until(lambda: list(site.mail.iterdir()), 90, "the board's e-mail", log)
-    mail = "".join(path.read_text() for path in site.mail.iterdir())
-    assert "board@acme.test" in mail and "alignment report" in mail
+    wait_until(lambda: "To: board@acme.test" in mail(), 90, "the board's e-mail", log)
+    assert "alignment report" in mail()
     [(_, _, picked, done, _)] = _outbox(site, "governance.notify_board_of_report")
     assert picked and done
     assert site.sql("SELECT count(*) FROM governance_alignmentreport")[0][0] == 1

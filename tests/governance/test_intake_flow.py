@@ -45,7 +45,12 @@ def test_intake_flow_end_to_end(client_as, org, people, django_capture_on_commit
         10,
         people["contributor"],
     )
-    assert [m.to for m in mail.outbox] == [["contributor@acme.test"], ["cio@acme.test", "ciso@acme.test"]]
+    # One e-mail per person (core.notifications): the requester's receipt, each reviewer's notice.
+    assert sorted(m.to for m in mail.outbox) == [
+        ["cio@acme.test"],
+        ["ciso@acme.test"],
+        ["contributor@acme.test"],
+    ]
     mail.outbox.clear()
 
     cio, ciso = client_as("cio"), client_as("ciso")
@@ -69,9 +74,10 @@ def test_intake_flow_end_to_end(client_as, org, people, django_capture_on_commit
     assert request.status == IntakeStatus.IN_REVIEW
     assert IntakeComment.objects.filter(request=request, kind=CommentKind.ANSWER).count() == 1
     assert not IntakePause.objects.filter(request=request, ended_at__isnull=True).exists()
-    assert {tuple(m.to) for m in mail.outbox[-2:]} == {
+    assert {tuple(m.to) for m in mail.outbox[-3:]} == {
         ("contributor@acme.test",),
-        ("cio@acme.test", "ciso@acme.test"),
+        ("cio@acme.test",),
+        ("ciso@acme.test",),
     }
 
     cio.post(
@@ -105,8 +111,13 @@ def test_intake_flow_end_to_end(client_as, org, people, django_capture_on_commit
         ciso.post(detail(org, request.pk, "intake_sign"), {"decision": "approve", "comment": "OK"})
     request.refresh_from_db()
     assert request.status == IntakeStatus.APPROVED_WITH_CONDITIONS and request.decided_at is not None
-    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["contributor@acme.test"]
-    assert "Pen test before go-live" in mail.outbox[0].body
+    to_requester = [m for m in mail.outbox if m.to == ["contributor@acme.test"]]
+    assert len(to_requester) == 1 and "Pen test before go-live" in to_requester[0].body
+    # The executives are told the joint decision is taken (core.notifications), nobody else.
+    assert sorted(m.to for m in mail.outbox if m not in to_requester) == [
+        ["cio@acme.test"],
+        ["ciso@acme.test"],
+    ]
     # The sign-offs name the version that holds the proposal.
     assert set(
         SignOff.objects.filter(purpose="intake_decision").values_list("subject_version", flat=True)
@@ -280,11 +291,11 @@ def test_breach_task_flags_once_and_emails_reviewers(org, people, django_capture
         assert intake_flag_breaches.delay().get() == 1
     late.refresh_from_db()
     assert late.breach_notified_at is not None
-    assert len(mail.outbox) == 1 and sorted(mail.outbox[0].to) == ["cio@acme.test", "ciso@acme.test"]
-    assert "Late" in mail.outbox[0].body and "Fresh" not in mail.outbox[0].body
+    assert sorted(m.to for m in mail.outbox) == [["cio@acme.test"], ["ciso@acme.test"]]  # one each
+    assert all("Late" in m.body and "Fresh" not in m.body for m in mail.outbox)
     with django_capture_on_commit_callbacks(execute=True):
         assert services.intake_flag_breaches() == 0
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
 
 
 def test_paused_request_does_not_breach(org, people):

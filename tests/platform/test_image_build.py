@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "SECRET_KEY": "image-build-check-" + "x" * 48,
     "ALLOWED_HOSTS": "concord.example.com",
+    "SITE_URL": "https://concord.example.com",
 }
 
 

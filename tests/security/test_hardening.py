@@ -207,6 +207,7 @@ def test_production_cookies_and_transport():
         **os.environ,
         "SECRET_KEY": "s" * 10 + "-a-long-production-secret-0123456789-abcdefghijkl",
         "ALLOWED_HOSTS": "concord.example.com",
+        "SITE_URL": "https://concord.example.com",
     }
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["True", "True", "True", "True", "True", "DENY"]

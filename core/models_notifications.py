@@ -1,0 +1,194 @@
+"""Notifications: what each person is told (inbox), how (preferences, chat
+channels), every delivery attempt (the delivery log) and the personal calendar
+feed. The behaviour lives in ``core.notifications``."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class NotificationCategory(models.TextChoices):
+    DECISIONS = "decisions", "Joint decisions"
+    ACCEPTANCES = "acceptances", "Risk acceptance expiries"
+    OVERDUE = "overdue", "Overdue mitigations and reviews"
+    KPIS = "kpis", "KPIs turning red or stale"
+    INTAKE = "intake", "Intake requests"
+    BUDGET = "budget", "Budget"
+    REPORTS = "reports", "Reports"
+    SECURITY = "security", "Security (always sent at once)"
+
+
+class DeliveryMode(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediately"
+    DAILY = "daily", "Daily digest"
+    WEEKLY = "weekly", "Weekly digest"
+    OFF = "off", "Off"
+
+
+class NotificationPreference(models.Model):
+    """How a person (or, with no user, the organization by default) receives a category."""
+
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        help_text="Empty: the organization's default for everyone who chose nothing.",
+    )
+    category = models.CharField(max_length=20, choices=NotificationCategory.choices)
+    mode = models.CharField(max_length=10, choices=DeliveryMode.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "user", "category"],
+                condition=models.Q(user__isnull=False),
+                name="notifpref_one_per_person",
+            ),
+            models.UniqueConstraint(
+                fields=["organization", "category"],
+                condition=models.Q(user__isnull=True),
+                name="notifpref_one_org_default",
+            ),
+            models.CheckConstraint(
+                condition=~(models.Q(category="security") & ~models.Q(mode="immediate")),
+                name="notifpref_security_always_immediate",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user or 'default'} · {self.category}: {self.mode}"
+
+
+class NotificationProfile(models.Model):
+    """A person's own notification settings: their time zone (digests arrive in
+    their morning) and the secret of their calendar feed (stored hashed)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_profile"
+    )
+    timezone = models.CharField(max_length=64, default="UTC")
+    digest_hour = models.PositiveSmallIntegerField(default=7, help_text="Local hour the digest arrives.")
+    weekly_day = models.PositiveSmallIntegerField(default=0, help_text="0 = Monday.")
+    calendar_token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"notifications of {self.user}"
+
+    @staticmethod
+    def hash_token(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Notification(models.Model):
+    """One event told to one person: a row of their inbox. ``key`` is the
+    event's identity: the same event never reaches the same person twice."""
+
+    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    event = models.CharField(max_length=60)
+    category = models.CharField(max_length=20, choices=NotificationCategory.choices)
+    title = models.CharField(max_length=300)
+    body = models.TextField(blank=True)
+    link = models.CharField(max_length=500, blank=True, help_text="Path of the item, under the site URL.")
+    key = models.CharField(max_length=200)
+    mode = models.CharField(max_length=10, choices=DeliveryMode.choices)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    digested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_one_per_event_person"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return f"{self.event} → {self.recipient_id}: {self.title}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class ChatKind(models.TextChoices):
+    SLACK = "slack", "Slack (incoming webhook)"
+    TEAMS = "teams", "Microsoft Teams (Workflows webhook)"
+    OTHER = "apprise", "Other (Apprise URL)"
+
+
+class ChatChannel(models.Model):
+    """An organization's chat channel (Slack, Teams or any Apprise service)."""
+
+    organization = models.ForeignKey(
+        "core.Organization", on_delete=models.CASCADE, related_name="chat_channels"
+    )
+    name = models.CharField(max_length=80)
+    kind = models.CharField(max_length=10, choices=ChatKind.choices)
+    url = models.TextField(help_text="The webhook URL (a secret: shown shortened).")
+    categories = models.JSONField(default=list)
+    is_active = models.BooleanField(default=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def url_hint(self) -> str:
+        head = self.url.split("://", 1)[-1].split("/", 1)[0]
+        return f"{head}/…" if head else "…"
+
+
+class DeliveryChannel(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    CHAT = "chat", "Chat"
+    DIGEST = "digest", "Digest e-mail"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Delivery(models.Model):
+    """One message to one destination, and how it went. ``key`` makes it unique:
+    a retried task finds the delivery already sent and sends nothing."""
+
+    organization = models.ForeignKey("core.Organization", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=DeliveryChannel.choices)
+    key = models.CharField(max_length=200, unique=True)
+    event = models.CharField(max_length=60, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    target = models.CharField(max_length=254, help_text="The address or chat channel.")
+    notification = models.ForeignKey(Notification, null=True, blank=True, on_delete=models.SET_NULL)
+    chat_channel = models.ForeignKey(ChatChannel, null=True, blank=True, on_delete=models.SET_NULL)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.channel} {self.key}: {self.status}"

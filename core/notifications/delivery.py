@@ -1,0 +1,204 @@
+"""Worker side of notifications: build and send each e-mail and chat post,
+once. Every attempt is recorded as a ``Delivery`` (the delivery log); a
+delivery already sent is never sent again, so a retried or duplicated task
+sends nothing more."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from ..models import Membership, Organization
+from ..models_notifications import (
+    ChatChannel,
+    Delivery,
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    NotificationCategory,
+)
+from ..roles import SIGNING_ROLES
+
+logger = logging.getLogger(__name__)
+
+MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+class ChatPostFailed(Exception):
+    """The chat service refused or could not be reached."""
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path if path else settings.SITE_URL.rstrip("/") + "/"
+
+
+def _send_once(*, key: str, defaults: dict, send) -> int:
+    """Send through ``send()`` unless the delivery ``key`` was already sent;
+    record the outcome. Raises the sending error after recording it."""
+    Delivery.objects.get_or_create(key=key, defaults=defaults)
+    failure = None
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().get(key=key)
+        if delivery.status == DeliveryStatus.SENT:
+            return 0
+        delivery.attempts += 1
+        try:
+            send()
+        except Exception as exc:
+            failure = exc
+            delivery.status = DeliveryStatus.FAILED
+            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        else:
+            delivery.status = DeliveryStatus.SENT
+            delivery.sent_at = timezone.now()
+            delivery.last_error = ""
+        delivery.save(update_fields=["attempts", "status", "last_error", "sent_at"])
+    if failure is not None:
+        raise failure
+    return 1
+
+
+# ----------------------------------------------------------------- e-mail ---
+
+
+def unsubscribe_url(*, user, organization: Organization, category: str) -> str:
+    from .services import unsubscribe_token
+
+    token = unsubscribe_token(user=user, organization=organization, category=category)
+    return absolute(reverse("core:notifications_unsubscribe", args=[token]))
+
+
+def build_email(
+    *, user, organization: Organization, category: str | None, subject: str, template: str, context: dict
+) -> EmailMultiAlternatives:
+    """An HTML and plain-text e-mail with the organization's name, links under
+    SITE_URL and (except for security notices) a one-click unsubscribe for the
+    category (RFC 8058)."""
+    headers = {}
+    context = {
+        **context,
+        "organization": organization,
+        "user": user,
+        "site_url": absolute(""),
+        "inbox_url": absolute(reverse("core:notifications")),
+        "preferences_url": absolute(reverse("core:notification_preferences", args=[organization.slug])),
+        "category_label": NotificationCategory(category).label if category else "digest",
+    }
+    if category and category != NotificationCategory.SECURITY:
+        link = unsubscribe_url(user=user, organization=organization, category=category)
+        context["unsubscribe_url"] = link
+        headers["List-Unsubscribe"] = f"<{link}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    text = render_to_string(f"{template}.txt", context)
+    html = render_to_string(f"{template}.html", context)
+    message = EmailMultiAlternatives(
+        subject=f"[{organization.name}] {subject}", body=text, to=[user.email], headers=headers
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def send_notification_email(notification_id: int) -> int:
+    note = Notification.objects.select_related("recipient", "organization").filter(pk=notification_id).first()
+    if note is None or not note.recipient.email:
+        return 0
+    message = build_email(
+        user=note.recipient,
+        organization=note.organization,
+        category=note.category,
+        subject=note.title,
+        template="core/email/notification",
+        context={"note": note, "item_url": absolute(note.link)},
+    )
+    return _send_once(
+        key=f"email:{note.pk}",
+        defaults={
+            "organization": note.organization,
+            "channel": DeliveryChannel.EMAIL,
+            "event": note.event,
+            "title": note.title,
+            "target": note.recipient.email,
+            "notification": note,
+        },
+        send=lambda: message.send(fail_silently=False),
+    )
+
+
+# ------------------------------------------------------------------- chat ---
+
+
+def _post(channel: ChatChannel, *, title: str, body: str) -> None:
+    import apprise
+
+    client = apprise.Apprise()
+    if not client.add(channel.url):
+        raise ChatPostFailed("the webhook URL is not understood")
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+        ok = client.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
+    if not ok:
+        detail = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
+        raise ChatPostFailed(detail[:1500] or "the chat service refused the message")
+
+
+def _chat_key(channel_id: int, event_key: str) -> str:
+    return f"chat:{channel_id}:{event_key}"[:200]
+
+
+def chat_attempts(*, channel_id: int, event_key: str) -> int:
+    found = Delivery.objects.filter(key=_chat_key(channel_id, event_key)).values_list("attempts", flat=True)
+    return next(iter(found), 0)
+
+
+def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: str) -> int:
+    channel = ChatChannel.objects.select_related("organization").filter(pk=channel_id).first()
+    if channel is None or not channel.is_active:
+        return 0
+    url = absolute(link) if link else absolute("")
+    body = f"{title}\n\n[Open in Concord]({url}) · {channel.organization.name}"
+    return _send_once(
+        key=_chat_key(channel.pk, event_key),
+        defaults={
+            "organization": channel.organization,
+            "channel": DeliveryChannel.CHAT,
+            "event": event,
+            "title": title,
+            "target": channel.name,
+            "chat_channel": channel,
+        },
+        send=lambda: _post(channel, title=f"Concord · {channel.organization.name}", body=body),
+    )
+
+
+@transaction.atomic
+def chat_channel_disable(*, channel_id: int, reason: str) -> None:
+    """Stop posting to a channel that keeps failing, and tell the CIO and CISO."""
+    from .services import notify
+
+    channel = ChatChannel.objects.select_for_update().select_related("organization").get(pk=channel_id)
+    if not channel.is_active:
+        return
+    channel.is_active = False
+    channel.disabled_reason = reason[:300]
+    channel.save(update_fields=["is_active", "disabled_reason"])
+    executives = [
+        m.user
+        for m in Membership.objects.filter(
+            organization=channel.organization, role__in=SIGNING_ROLES
+        ).select_related("user")
+    ]
+    notify(
+        event="chat.channel_disabled",
+        organization=channel.organization,
+        recipients=executives,
+        title=f"Chat channel “{channel.name}” was disabled after repeated failures",
+        body=f"Concord stopped posting to it: {reason}. Fix the webhook, then enable it again.",
+        link=reverse("core:chat_channels", args=[channel.organization.slug]),
+        key=f"chat-disabled:{channel.pk}:{timezone.now():%Y%m%d%H%M%S}",
+    )

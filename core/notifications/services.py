@@ -1,0 +1,341 @@
+"""Writes for notifications: emitting an event (inbox rows, then e-mail and
+chat through the outbox after commit), preferences, reading, chat channels,
+the calendar-feed secret and one-click unsubscribe."""
+
+from __future__ import annotations
+
+import secrets
+import zoneinfo
+from collections.abc import Iterable
+
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import outbox
+from ..errors import DomainError, NotAllowed
+from ..models import Membership, Organization, User
+from ..models_notifications import (
+    ChatChannel,
+    ChatKind,
+    DeliveryMode,
+    Notification,
+    NotificationCategory,
+    NotificationPreference,
+    NotificationProfile,
+)
+from ..permissions import has_perm
+from ..validation import text_problem
+from .catalogue import event_kind
+
+MANAGE_PERM_DOC = "The CIO and the CISO (the role table's SIGN permission) manage chat channels."
+UNSUBSCRIBE_SALT = "concord.notifications.unsubscribe"
+
+
+def _manage_perm():
+    from ..roles import Perm
+
+    return Perm.SIGN
+
+
+# ------------------------------------------------------------------ emit ----
+
+
+def members_with(organization: Organization, perm) -> list[User]:
+    """The active members of ``organization`` whose role holds ``perm`` (the usual recipients)."""
+    from ..roles import roles_with
+
+    return list(
+        User.objects.filter(
+            memberships__organization=organization, memberships__role__in=roles_with(perm), is_active=True
+        ).order_by("pk")
+    )
+
+
+def _visible(subject, user) -> bool:
+    if subject is None:
+        return True
+    manager = type(subject)._default_manager
+    visible_to = getattr(manager, "visible_to", None)
+    if visible_to is None:
+        return True
+    return visible_to(user).filter(pk=subject.pk).exists()
+
+
+def modes_for(organization: Organization, user_ids: Iterable[int], category: str) -> dict[int, str]:
+    """Each person's delivery mode for ``category``: their own choice, else the
+    organization's default, else immediately. Security is always immediate."""
+    user_ids = list(user_ids)
+    if category == NotificationCategory.SECURITY:
+        return dict.fromkeys(user_ids, DeliveryMode.IMMEDIATE)
+    rows = NotificationPreference.objects.filter(organization=organization, category=category).filter(
+        Q(user__isnull=True) | Q(user_id__in=user_ids)
+    )
+    default, own = DeliveryMode.IMMEDIATE, {}
+    for row in rows:
+        if row.user_id is None:
+            default = row.mode
+        else:
+            own[row.user_id] = row.mode
+    return {uid: own.get(uid, default) for uid in user_ids}
+
+
+def notify(
+    *,
+    event: str,
+    organization: Organization,
+    recipients: Iterable[User],
+    title: str,
+    key: str,
+    link: str = "",
+    body: str = "",
+    subject=None,
+) -> list[Notification]:
+    """Tell ``recipients`` about one event, inside the caller's transaction.
+
+    Only members of ``organization`` who may see ``subject`` are told; each
+    gets one inbox row per ``key`` (a repeated emit adds nothing). E-mail (for
+    those who want it at once) and the organization's chat channels are sent by
+    the worker after commit (core.outbox)."""
+    kind = event_kind(event)
+    unique = {u.pk: u for u in recipients if u is not None}
+    members = set(
+        Membership.objects.filter(
+            organization=organization, user_id__in=list(unique), user__is_active=True
+        ).values_list("user_id", flat=True)
+    )
+    people = [u for u in unique.values() if u.pk in members and _visible(subject, u)]
+    modes = modes_for(organization, [u.pk for u in people], kind.category)
+    created = []
+    for user in people:
+        mode = modes[user.pk]
+        if mode == DeliveryMode.OFF:
+            continue
+        try:
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    organization=organization,
+                    recipient=user,
+                    event=event,
+                    category=kind.category,
+                    title=title[:300],
+                    body=body,
+                    link=link[:500],
+                    key=key[:200],
+                    mode=mode,
+                )
+        except IntegrityError:
+            continue  # this person was already told about this event
+        created.append(note)
+        if mode == DeliveryMode.IMMEDIATE and user.email:
+            outbox.enqueue(
+                "core.notification_email",
+                key=f"notify-email:{note.pk}",
+                organization=organization,
+                notification_id=note.pk,
+            )
+    if kind.chat:
+        for channel in ChatChannel.objects.filter(organization=organization, is_active=True):
+            if kind.category in channel.categories:
+                outbox.enqueue(
+                    "core.notification_chat",
+                    key=f"notify-chat:{channel.pk}:{key}"[:200],
+                    organization=organization,
+                    channel_id=channel.pk,
+                    event=event,
+                    event_key=key[:200],
+                    title=title[:300],
+                    link=link[:500],
+                )
+    return created
+
+
+# ----------------------------------------------------------- preferences ----
+
+
+def _check_mode(category: str, mode: str) -> None:
+    if category not in NotificationCategory.values:
+        raise DomainError(f"Unknown category {category!r}.", field="category")
+    if mode not in DeliveryMode.values:
+        raise DomainError("Choose immediately, daily digest, weekly digest or off.", field=category)
+    if category == NotificationCategory.SECURITY and mode != DeliveryMode.IMMEDIATE:
+        raise DomainError(
+            "Security notices are always sent at once; they cannot be delayed or turned off.", field=category
+        )
+
+
+@transaction.atomic
+def preference_set(
+    *, actor: User, organization: Organization, category: str, mode: str, for_organization: bool = False
+) -> NotificationPreference:
+    """Set the actor's own mode for a category, or (CIO, CISO, admin with the
+    settings permission) the organization's default."""
+    from ..roles import Perm
+
+    _check_mode(category, mode)
+    if not Membership.objects.filter(organization=organization, user=actor).exists():
+        raise NotAllowed("You are not a member of this organization.")
+    if for_organization and not has_perm(actor, organization, Perm.ORG_SETTINGS):
+        raise NotAllowed("Only those who manage the organization's settings set its defaults.")
+    user = None if for_organization else actor
+    pref, _ = NotificationPreference.objects.update_or_create(
+        organization=organization, user=user, category=category, defaults={"mode": mode}
+    )
+    return pref
+
+
+def profile_for(user: User) -> NotificationProfile:
+    profile, _ = NotificationProfile.objects.get_or_create(user=user)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor: User, time_zone: str, digest_hour: int, weekly_day: int) -> NotificationProfile:
+    try:
+        zoneinfo.ZoneInfo(time_zone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise DomainError(
+            f"Unknown time zone {time_zone!r} (use a name such as Europe/Paris).", field="timezone"
+        ) from None
+    if not 0 <= digest_hour <= 23:
+        raise DomainError("Choose an hour from 0 to 23.", field="digest_hour")
+    if not 0 <= weekly_day <= 6:
+        raise DomainError("Choose a day of the week.", field="weekly_day")
+    profile = profile_for(actor)
+    profile.timezone, profile.digest_hour, profile.weekly_day = time_zone, digest_hour, weekly_day
+    profile.save(update_fields=["timezone", "digest_hour", "weekly_day"])
+    return profile
+
+
+def unsubscribe_token(*, user: User, organization: Organization, category: str) -> str:
+    return signing.dumps({"u": user.pk, "o": organization.pk, "c": category}, salt=UNSUBSCRIBE_SALT)
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> tuple[User, Organization, str]:
+    """One-click unsubscribe (RFC 8058): turn the token's category off for its person."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        user = User.objects.get(pk=data["u"])
+        organization = Organization.objects.get(pk=data["o"])
+        category = data["c"]
+    except (signing.BadSignature, KeyError, TypeError, User.DoesNotExist, Organization.DoesNotExist):
+        raise DomainError("This unsubscribe link is not valid.", field="token") from None
+    preference_set(actor=user, organization=organization, category=category, mode=DeliveryMode.OFF)
+    return user, organization, category
+
+
+# --------------------------------------------------------------- inbox -----
+
+
+def notification_read(*, actor: User, notification: Notification, read: bool = True) -> None:
+    if notification.recipient_id != actor.pk:
+        raise NotAllowed("This notification is not yours.")
+    Notification.objects.filter(pk=notification.pk).update(read_at=timezone.now() if read else None)
+
+
+def notifications_read_all(*, actor: User) -> int:
+    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+
+
+# ------------------------------------------------------------ calendar -----
+
+
+@transaction.atomic
+def calendar_token_create(*, actor: User) -> str:
+    """A new secret feed URL; the previous one stops working at once."""
+    token = secrets.token_urlsafe(32)
+    profile = profile_for(actor)
+    profile.calendar_token_hash = NotificationProfile.hash_token(token)
+    profile.save(update_fields=["calendar_token_hash"])
+    return token
+
+
+@transaction.atomic
+def calendar_token_revoke(*, actor: User) -> None:
+    NotificationProfile.objects.filter(user=actor).update(calendar_token_hash="")
+
+
+# ---------------------------------------------------------------- chat -----
+
+
+def _require_manager(actor: User, organization: Organization) -> None:
+    if not has_perm(actor, organization, _manage_perm()):
+        raise NotAllowed("Only the CIO or the CISO manage the organization's chat channels.")
+
+
+def _check_url(kind: str, url: str) -> str:
+    import apprise
+
+    url = (url or "").strip()
+    if kind not in ChatKind.values:
+        raise DomainError("Choose Slack, Teams or another service.", field="kind")
+    if not url:
+        raise DomainError("Paste the channel's webhook URL.", field="url")
+    if kind == ChatKind.SLACK and not url.startswith(("https://hooks.slack.com/", "slack://")):
+        raise DomainError("A Slack incoming webhook starts with https://hooks.slack.com/.", field="url")
+    if kind == ChatKind.TEAMS and not url.startswith(("https://", "workflow://", "workflows://")):
+        raise DomainError("A Teams Workflows webhook starts with https://.", field="url")
+    if apprise.Apprise.instantiate(url) is None:
+        raise DomainError("This URL is not a webhook Concord can post to.", field="url")
+    return url
+
+
+def _check_categories(categories) -> list[str]:
+    chosen = sorted(set(categories or []))
+    bad = [c for c in chosen if c not in NotificationCategory.values or c == NotificationCategory.SECURITY]
+    if bad or not chosen:
+        raise DomainError(
+            "Choose at least one category (security notices are never posted).", field="categories"
+        )
+    return chosen
+
+
+@transaction.atomic
+def chat_channel_create(
+    *, actor: User, organization: Organization, name: str, kind: str, url: str, categories: list[str]
+) -> ChatChannel:
+    _require_manager(actor, organization)
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise DomainError("Name the channel (up to 80 characters).", field="name")
+    problem = text_problem(name, one_line=True)
+    if problem:
+        raise DomainError(f"The name {problem}", field="name")
+    return ChatChannel.objects.create(
+        organization=organization,
+        name=name,
+        kind=kind,
+        url=_check_url(kind, url),
+        categories=_check_categories(categories),
+        created_by=actor,
+    )
+
+
+@transaction.atomic
+def chat_channel_enable(*, actor: User, channel: ChatChannel) -> None:
+    _require_manager(actor, channel.organization)
+    ChatChannel.objects.filter(pk=channel.pk).update(is_active=True, disabled_reason="")
+
+
+@transaction.atomic
+def chat_channel_delete(*, actor: User, channel: ChatChannel) -> None:
+    _require_manager(actor, channel.organization)
+    channel.delete()
+
+
+@transaction.atomic
+def chat_channel_test(*, actor: User, channel: ChatChannel) -> None:
+    """Queue a test message (sent by the worker; the result shows in the delivery log)."""
+    _require_manager(actor, channel.organization)
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    outbox.enqueue(
+        "core.notification_chat",
+        organization=channel.organization,
+        channel_id=channel.pk,
+        event="chat.test",
+        event_key=f"test:{stamp}",
+        title=f"Test message from Concord for {channel.organization.name}, sent by {actor}",
+        link="",
+    )

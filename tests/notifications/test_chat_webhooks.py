@@ -1,0 +1,158 @@
+"""Chat notifications posted through Apprise to a real HTTP server (stdlib
+http.server in a thread, on a free port) in Slack's and Teams' formats: a post
+answered 500 is retried and recovers; a channel that keeps failing is disabled
+with a notice to the CIO and the CISO."""
+
+import apprise.plugins.slack
+import pytest
+from celery import current_app
+from django.test import override_settings
+
+from core.models import ChatChannel, Delivery, Notification
+from core.notifications import services
+from core.roles import Role
+from tests.notifications.servers import WebhookServer
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _celery_retries_in_process():
+    """Let Celery run the task's own retries in process (eager mode otherwise
+    propagates the first Retry to the outbox, which re-sends later)."""
+    conf = current_app.conf
+    before = conf.task_eager_propagates
+    conf.task_eager_propagates = False
+    yield
+    conf.task_eager_propagates = before
+
+
+SLACK_URL = "https://hooks.slack.com/services/T0ACME000/B0ACME000/abcdefghijklmnopqrstuvwx"
+
+
+@pytest.fixture
+def slack_endpoint(monkeypatch):
+    """Slack's webhook host, pointed at the local server (the Slack plugin posts
+    to hooks.slack.com; everything else, payload included, is Apprise's own)."""
+
+    def point(server: WebhookServer):
+        monkeypatch.setattr(
+            apprise.plugins.slack.NotifySlack, "webhook_url", f"http://127.0.0.1:{server.port}/services"
+        )
+
+    return point
+
+
+def _channel(org, people, kind, url, categories=("decisions",)):
+    return services.chat_channel_create(
+        actor=people[Role.CIO],
+        organization=org,
+        name=f"{kind} channel",
+        kind=kind,
+        url=url,
+        categories=list(categories),
+    )
+
+
+def _emit(org, people, key="k:1", title="Risk acceptance of “R-001” is decided"):
+    services.notify(
+        event="decision.decided",
+        organization=org,
+        recipients=[people[Role.CIO]],
+        title=title,
+        link="/o/acme/risks/1/",
+        key=key,
+    )
+
+
+def test_slack_post_failing_with_500_is_retried_and_recovers(org, people, slack_endpoint):
+    with WebhookServer(statuses=[500]) as server:
+        slack_endpoint(server)
+        channel = _channel(org, people, "slack", SLACK_URL)
+        _emit(org, people)
+    assert [p["status"] for p in server.posts] == [500, 200]
+    post = server.posts[-1]
+    assert post["path"] == "/services/T0ACME000/B0ACME000/abcdefghijklmnopqrstuvwx"
+    text = str(post["body"])
+    assert "is decided" in text and "http://127.0.0.1:8000/o/acme/risks/1/" in text and "Acme" in text
+    assert "attachments" in post["body"] or "blocks" in post["body"]  # Slack's message format
+    delivery = Delivery.objects.get(chat_channel=channel)
+    assert (delivery.status, delivery.attempts, delivery.last_error) == ("sent", 2, "")
+    channel.refresh_from_db()
+    assert channel.is_active
+
+
+def test_teams_workflow_post_uses_an_adaptive_card(org, people, tmp_path):
+    with WebhookServer() as server:
+        server.use_tls(tmp_path)
+        channel = _channel(
+            org, people, "teams", f"workflows://127.0.0.1:{server.port}/flow123/sig456/?verify=no"
+        )
+        _emit(org, people)
+    assert len(server.posts) == 1
+    post = server.posts[0]
+    assert post["path"].startswith("/workflows/flow123/triggers/manual/paths/invoke")
+    card = post["body"]["attachments"][0]
+    assert card["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert "is decided" in str(card["content"])
+    assert Delivery.objects.get(chat_channel=channel).status == "sent"
+
+
+@override_settings(NOTIFY_CHAT_MAX_RETRIES=2)
+def test_a_channel_that_keeps_failing_is_disabled_with_a_notice(org, people, slack_endpoint, client_as):
+    with WebhookServer(statuses=[500] * 10) as server:
+        slack_endpoint(server)
+        channel = _channel(org, people, "slack", SLACK_URL)
+        _emit(org, people)
+        assert len(server.posts) == 3  # the first try and two retries, then it stops
+        _emit(org, people, key="k:2")  # a disabled channel is not posted to
+        assert len(server.posts) == 3
+    channel.refresh_from_db()
+    assert not channel.is_active and "500" in channel.disabled_reason
+    delivery = Delivery.objects.get(chat_channel=channel, key__endswith="k:1")
+    assert delivery.status == "failed" and delivery.attempts == 3
+    told = Notification.objects.filter(event="chat.channel_disabled")
+    assert sorted(told.values_list("recipient__email", flat=True)) == ["cio@acme.test", "ciso@acme.test"]
+    # The CIO sees why on the delivery log and the channel's page, and can enable it again.
+    cio = client_as(Role.CIO)
+    log = cio.get("/o/acme/notifications/deliveries/?status=failed").content.decode()
+    assert log.count('data-status="failed"') == 1 and "500" in log
+    assert "Disabled" in cio.get("/o/acme/notifications/chat/").content.decode()
+    assert cio.post(f"/o/acme/notifications/chat/{channel.pk}/enable/").status_code == 302
+    channel.refresh_from_db()
+    assert channel.is_active and channel.disabled_reason == ""
+
+
+def test_the_cio_sends_a_test_message_from_the_page_and_others_cannot(org, people, client_as, slack_endpoint):
+    with WebhookServer() as server:
+        slack_endpoint(server)
+        channel = _channel(org, people, "slack", SLACK_URL)
+        assert client_as(Role.BOARD).post(f"/o/acme/notifications/chat/{channel.pk}/test/").status_code == 404
+        response = client_as(Role.CISO).post(f"/o/acme/notifications/chat/{channel.pk}/test/")
+        assert response.status_code == 302
+    assert len(server.posts) == 1 and "Test message from Concord" in str(server.posts[0]["body"])
+    page = client_as(Role.CIO).get("/o/acme/notifications/deliveries/").content.decode()
+    assert "Test message from Concord" in page and "Sent" in page
+    assert client_as(Role.ADMIN).get("/o/acme/notifications/deliveries/").status_code == 404
+
+
+def test_security_events_never_go_to_chat_and_bad_channels_are_refused(org, people, slack_endpoint):
+    from core.errors import DomainError
+
+    with pytest.raises(DomainError) as exc:
+        _channel(org, people, "slack", "https://example.org/hook")
+    assert exc.value.field == "url"
+    with pytest.raises(DomainError) as exc:
+        _channel(org, people, "slack", SLACK_URL, categories=("security",))
+    assert exc.value.field == "categories"
+    with WebhookServer() as server:
+        slack_endpoint(server)
+        _channel(org, people, "slack", SLACK_URL, categories=("decisions", "reports"))
+        services.notify(
+            event="security.role_changed",
+            organization=org,
+            recipients=[people[Role.CIO]],
+            title="Role",
+            key="s:1",
+        )
+    assert server.posts == [] and ChatChannel.objects.count() == 1

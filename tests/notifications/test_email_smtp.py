@@ -1,0 +1,109 @@
+"""E-mail notifications through a real SMTP server (aiosmtpd on a free port):
+the message is parsed like a mail client would, its one-click unsubscribe is
+used, and a mail server that is down is retried through the outbox."""
+
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.test import override_settings
+from django.utils import timezone
+
+from core import outbox
+from core.models import Delivery, Notification, NotificationPreference, OutboxJob
+from core.roles import Role
+from risks import services as risk_services
+from tests.notifications.servers import free_port, smtp_server
+from tests.risks.factories import assessed_risk, request_acceptance
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _smtp(port):
+    return override_settings(
+        EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=port,
+        EMAIL_USE_TLS=False,
+        EMAIL_TIMEOUT=5,
+    )
+
+
+def _waiting_acceptance(org, people):
+    risk = assessed_risk(org, people, cio=(4, 4), ciso=(4, 5))
+    return request_acceptance(risk, people[Role.CIO])
+
+
+def test_a_joint_decision_waiting_is_mailed_with_link_org_name_and_one_click_unsubscribe(org, people, client):
+    risk = _waiting_acceptance(org, people)
+    with smtp_server() as smtp, _smtp(smtp.port):
+        risk_services.acceptance_sign(actor=people[Role.CIO], risk=risk, decision="approve", comment="")
+    mine = [m for m in smtp.messages if m["To"] == "ciso@acme.test"]
+    assert len(mine) == 1, [m["Subject"] for m in smtp.messages]
+    message = mine[0]
+    subject = str(message["Subject"]).strip()  # a long subject is folded onto its own line
+    assert subject.startswith(f"[{org.name}] Risk acceptance of")
+    assert "waits for your signature" in subject
+    # RFC 8058: an https/http URI in List-Unsubscribe and the one-click marker.
+    unsubscribe = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert unsubscribe.startswith(settings.SITE_URL + "/notifications/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    html = message.get_body(preferencelist=("html",)).get_content()
+    item = f"{settings.SITE_URL}/o/acme/risks/{risk.pk}/"
+    assert item in text and f'href="{item}"' in html
+    assert org.name in text and org.name in html
+    assert unsubscribe in text
+    # The mail client's one-click POST, without cookies or CSRF token.
+    response = client.post(
+        urlsplit(unsubscribe).path,
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    pref = NotificationPreference.objects.get(user=people[Role.CISO], organization=org)
+    assert (pref.category, pref.mode) == ("decisions", "off")
+    delivery = Delivery.objects.get(target="ciso@acme.test", channel="email")
+    assert delivery.status == "sent" and delivery.attempts == 1 and delivery.sent_at
+
+
+def test_a_tampered_unsubscribe_link_is_refused(client, org):
+    response = client.post(
+        "/notifications/unsubscribe/forged:token/",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400 and b"not valid" in response.content
+    assert not NotificationPreference.objects.exists()
+
+
+def test_a_mail_server_that_is_down_is_retried_then_delivers_once(org, people):
+    from core.notifications.services import notify
+
+    port = free_port()  # nothing listens there yet
+    with _smtp(port):
+        notify(
+            event="decision.decided",
+            organization=org,
+            recipients=[people[Role.CIO]],
+            title="Decided",
+            key="k",
+        )
+        delivery = Delivery.objects.get()
+        assert delivery.status == "failed" and "Connection refused" in delivery.last_error
+        job = OutboxJob.objects.get(task="core.notification_email")
+        assert job.done_at is None and job.last_error
+        with (
+            smtp_server(port) as smtp,
+            time_machine.travel(
+                timezone.now() + timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS + 60)
+            ),
+        ):
+            outbox.dispatch_waiting()
+            outbox.dispatch_waiting()  # nothing left to send
+    assert [m["Subject"] for m in smtp.messages] == [f"[{org.name}] Decided"]
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and delivery.last_error == ""
+    assert Notification.objects.get().recipient == people[Role.CIO]

@@ -1,0 +1,110 @@
+"""The notification pages: who sees them, the inbox and its bell, preferences
+(with field-named errors), the unsubscribe page."""
+
+from core.models import Notification, NotificationPreference
+from core.notifications.services import notify
+from core.roles import Role
+from tests.conftest import ALL_ROLES
+from tests.contract import expect_page
+
+
+def _tell(org, user, n=1, **extra):
+    for i in range(n):
+        notify(
+            event="report.published",
+            organization=org,
+            recipients=[user],
+            title=f"Report {i}",
+            link="/o/acme/reports/",
+            key=f"p:{user.pk}:{i}",
+            **extra,
+        )
+
+
+def test_page_contracts(client_as):
+    expect_page(client_as, "/o/acme/notifications/chat/", allowed={"cio", "ciso"})
+    expect_page(client_as, "/o/acme/notifications/deliveries/", allowed={"cio", "ciso"})
+    expect_page(client_as, "/o/acme/notifications/preferences/", allowed=set(ALL_ROLES))
+
+
+def test_inbox_lists_only_ones_own_and_the_bell_counts_unread(
+    client_as, org, people, django_assert_max_num_queries
+):
+    _tell(org, people[Role.CIO], n=3)
+    _tell(org, people[Role.CISO], n=1)
+    client = client_as(Role.CIO)
+    assert client.get("/notifications/bell/").content.decode().count('data-unread="3"') == 1
+    page = client.get("/notifications/").content.decode()
+    assert page.count("data-notification=") == 3
+    theirs = Notification.objects.get(recipient=people[Role.CISO])
+    assert client.get(f"/notifications/{theirs.pk}/").status_code == 404
+    assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
+    _tell(org, people[Role.CIO], n=30)
+    with django_assert_max_num_queries(12):
+        assert client.get("/notifications/").status_code == 200
+    with django_assert_max_num_queries(6):
+        client.get("/notifications/bell/")
+
+
+def test_opening_marks_read_and_mark_all_read(client_as, org, people):
+    _tell(org, people[Role.CIO], n=2)
+    client = client_as(Role.CIO)
+    first = Notification.objects.filter(recipient=people[Role.CIO]).first()
+    response = client.get(f"/notifications/{first.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/o/acme/reports/"
+    first.refresh_from_db()
+    assert first.is_read
+    client.post(f"/notifications/{first.pk}/unread/")
+    first.refresh_from_db()
+    assert not first.is_read
+    response = client.post("/notifications/read-all/")
+    assert response.status_code == 302 and response["HX-Trigger"] == "notifications-changed"
+    assert not Notification.objects.filter(recipient=people[Role.CIO], read_at__isnull=True).exists()
+    assert client.get("/notifications/bell/").content.strip() == b""
+    assert client_as("anonymous").get("/notifications/").status_code == 302
+
+
+def test_preferences_page_saves_choices_and_names_the_field_on_error(client_as, org, people):
+    client = client_as(Role.BOARD)
+    response = client.post(
+        "/o/acme/notifications/preferences/", {"scope": "mine", "reports": "weekly", "budget": "off"}
+    )
+    assert response.status_code == 302
+    mine = dict(
+        NotificationPreference.objects.filter(user=people[Role.BOARD]).values_list("category", "mode")
+    )
+    assert mine == {"reports": "weekly", "budget": "off"}
+    response = client.post("/o/acme/notifications/preferences/", {"scope": "mine", "reports": "hourly"})
+    assert response.status_code == 400 and 'data-error-field="reports"' in response.content.decode()
+    response = client.post("/o/acme/notifications/preferences/", {"scope": "mine", "security": "off"})
+    assert response.status_code == 400 and 'data-error-field="security"' in response.content.decode()
+    response = client.post(
+        "/o/acme/notifications/preferences/",
+        {"scope": "profile", "timezone": "Nowhere/City", "digest_hour": "7", "weekly_day": "0"},
+    )
+    assert response.status_code == 400 and 'data-error-field="timezone"' in response.content.decode()
+    # Organization defaults: only those who manage the settings.
+    assert (
+        client.post(
+            "/o/acme/notifications/preferences/", {"scope": "organization", "reports": "daily"}
+        ).status_code
+        == 403
+    )
+    response = client_as(Role.ADMIN).post(
+        "/o/acme/notifications/preferences/", {"scope": "organization", "reports": "daily"}
+    )
+    assert response.status_code == 302
+    assert NotificationPreference.objects.get(user=None, category="reports").mode == "daily"
+
+
+def test_unsubscribe_link_shows_a_confirmation_page_first(client):
+    response = client.get("/notifications/unsubscribe/anything/")
+    assert response.status_code == 200 and b"Unsubscribe" in response.content
+
+
+def test_chat_channel_form_names_the_field(client_as):
+    response = client_as(Role.CIO).post(
+        "/o/acme/notifications/chat/",
+        {"name": "Sec", "kind": "slack", "url": "https://example.org/x", "categories": ["decisions"]},
+    )
+    assert response.status_code == 400 and 'data-error-field="url"' in response.content.decode()
