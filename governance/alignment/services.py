@@ -326,7 +326,7 @@ def report_notify_board(*, report_id: int) -> int:
     messages = []
     for person in _board_members(report.organization):
         body = render_to_string(
-            "governance/reports/email_published.txt",
+            "governance/alignment/email_published.txt",
             {"person": person, "report": report, "organization": report.organization, "link": link},
         )
         messages.append(

@@ -41,7 +41,7 @@ class IntakeMixin(OrgViewMixin):
 
 
 def _rows_digest(rows: list[selectors.QueueRow]) -> str:
-    """A digest of every value governance/partials/intake_queue_rows.html shows (each request's
+    """A digest of every value governance/intake/partials/queue_rows.html shows (each request's
     fields and its SLA clock): the key of the rendered rows. Keep in step with the template."""
     digest = hashlib.blake2b(digest_size=16)
     for row in rows:

@@ -47,7 +47,7 @@ def _activity_url(activity: RaciActivity, org: str, user) -> str:
 
 
 def _rows_digest(grid: selectors.Grid) -> str:
-    """A digest of every value governance/partials/raci_rows.html shows (parties, and per row
+    """A digest of every value governance/raci/partials/rows.html shows (parties, and per row
     the activity, its letters and its check): the key of the rendered rows. Keep in step with
     the template."""
     digest = hashlib.blake2b(digest_size=16)
@@ -128,7 +128,7 @@ class RaciActionView(RaciMixin, ActionView):
 class RaciCellView(RaciActionView):
     """POST: cycle one cell's letter. HTMX gets the updated row back."""
 
-    htmx_template = "governance/partials/raci_rows.html"
+    htmx_template = "governance/raci/partials/rows.html"
     htmx_trigger = "raci-changed"
 
     def perform(self, form):
@@ -157,7 +157,7 @@ class RaciCellView(RaciActionView):
 class RaciSummaryFragmentView(RaciMixin, TemplateView):
     """The counters and approval badge above the grid, refreshed after each cell change."""
 
-    template_name = "governance/raci/_summary.html"
+    template_name = "governance/raci/partials/summary.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

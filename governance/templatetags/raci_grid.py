@@ -1,4 +1,4 @@
-"""Template helpers of the ownership (RACI) grid (templates/governance/partials/raci_rows.html).
+"""Template helpers of the ownership (RACI) grid (templates/governance/raci/partials/rows.html).
 
 The markup is in the template. A page of the grid shows 25 activities × every
 party: several hundred cells, each a button with its own URL. Reversing a URL

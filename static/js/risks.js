@@ -1,5 +1,5 @@
 /* Risk register: searchable catalogue pickers (CSF categories, Annex A
-   controls). Markup: templates/risks/_catalogue_picker.html. No inline script. */
+   controls). Markup: templates/risks/partials/catalogue_picker.html. No inline script. */
 (function () {
   "use strict";
 

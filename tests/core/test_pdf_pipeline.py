@@ -37,7 +37,7 @@ def test_the_pdf_templates_are_found():
     assert pdf_templates() >= {
         "budgets/proposal_pdf.html",
         "governance/raci/matrix_pdf.html",
-        "governance/reports/pdf.html",
+        "governance/alignment/pdf.html",
     }
 
 

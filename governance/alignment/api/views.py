@@ -256,7 +256,7 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
         if not report.is_ready or not report.snapshot:
             raise DomainError("The PDF is available once the report has been built.", code="not_ready")
         name = f"alignment-report-{self.organization.slug}-{report.pk}.pdf"
-        file = pdf_file("governance/reports/pdf.html", pdf_context(report), name)
+        file = pdf_file("governance/alignment/pdf.html", pdf_context(report), name)
         return download(request, self.organization, file, what=f"Alignment report {report.period_label}")
 
 

@@ -18,7 +18,7 @@ from governance.definitions import definitions_html
 class DashboardView(OrgViewMixin, TemplateView):
     """Alignment at a glance; every tile links to the list behind it."""
 
-    template_name = "governance/dashboard/dashboard.html"
+    template_name = "governance/alignment/dashboard.html"
     required_perm = Perm.DASHBOARD_VIEW
 
     def get_context_data(self, **kwargs):
@@ -50,7 +50,7 @@ class DashboardView(OrgViewMixin, TemplateView):
 class AlignmentMethodView(OrgViewMixin, TemplateView):
     """How the alignment score is computed, in plain words (for executives and the board)."""
 
-    template_name = "governance/dashboard/method.html"
+    template_name = "governance/alignment/method.html"
     required_perm = Perm.REPORT_VIEW_PUBLISHED
 
     def get_context_data(self, **kwargs):

@@ -52,7 +52,7 @@ def is_board_pack(report) -> bool:
 
 
 def pdf_template(report) -> str:
-    return "governance/reports/pack_pdf.html" if is_board_pack(report) else "governance/reports/pdf.html"
+    return "governance/alignment/pack_pdf.html" if is_board_pack(report) else "governance/alignment/pdf.html"
 
 
 def pdf_context(report) -> dict:
@@ -67,7 +67,7 @@ def pdf_context(report) -> dict:
 
 
 class ReportListView(OrgViewMixin, TemplateView):
-    template_name = "governance/reports/report_list.html"
+    template_name = "governance/alignment/report_list.html"
     required_perm = Perm.REPORT_VIEW_PUBLISHED
 
     def get_context_data(self, **kwargs):
@@ -93,7 +93,7 @@ class ReportListView(OrgViewMixin, TemplateView):
 
 
 class ReportDetailView(OrgViewMixin, TemplateView):
-    template_name = "governance/reports/report_detail.html"
+    template_name = "governance/alignment/report_detail.html"
     required_perm = Perm.REPORT_VIEW_PUBLISHED
 
     def get_context_data(self, **kwargs):
@@ -103,7 +103,7 @@ class ReportDetailView(OrgViewMixin, TemplateView):
         )
         context.update(report=report, can_manage=self.can(Perm.REPORT_MANAGE), **report_context(report))
         if is_board_pack(report) or not report.snapshot:
-            self.template_name = "governance/reports/pack_detail.html"
+            self.template_name = "governance/alignment/pack_detail.html"
             context["definitions_html"] = board_definitions_html()
             context.setdefault("currency", report.organization.currency)
         if context["can_manage"] and not report.is_published:
@@ -123,7 +123,7 @@ class ReportDetailView(OrgViewMixin, TemplateView):
 class ReportProgressView(OrgViewMixin, TemplateView):
     """The build progress fragment, polled by HTMX until the report is ready or failed."""
 
-    template_name = "governance/reports/_progress.html"
+    template_name = "governance/alignment/partials/report_progress.html"
     required_perm = Perm.REPORT_VIEW_DRAFT
 
     def get_context_data(self, **kwargs):
