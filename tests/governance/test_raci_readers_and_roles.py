@@ -4,12 +4,11 @@ someone of another organization, or without the permission, gets nothing and
 changes nothing. ``None`` is Concord itself (computed KPIs, reports)."""
 
 import pytest
-from governance.selectors import raci as selectors
-from governance.services import raci as services
 
 from core.errors import NotAllowed
 from core.roles import Role
 from governance.models import RaciActivity, RaciAssignment, RaciParty
+from governance.raci import selectors, services
 from tests.conftest import OUTSIDER
 
 from .factories_raci import RaciActivityFactory, cell, standard_parties

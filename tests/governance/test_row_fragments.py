@@ -7,9 +7,9 @@ from datetime import date
 from decimal import Decimal as D
 
 from django.urls import reverse
-from governance.services import raci as raci_services
 
 from core.roles import Role
+from governance.raci import services as raci_services
 from kpis import services as kpi_services
 from tests.kpis.factories import KPIFactory, MeasurementFactory
 
