@@ -56,32 +56,32 @@ urlpatterns = [
         name="export_job_download",
     ),
     path(
-        "o/<slug:org>/notifications/preferences/",
+        "o/<org:org>/notifications/preferences/",
         notification_views.PreferencesView.as_view(),
         name="notification_preferences",
     ),
     path(
-        "o/<slug:org>/notifications/chat/",
+        "o/<org:org>/notifications/chat/",
         notification_views.ChatChannelsView.as_view(),
         name="chat_channels",
     ),
     path(
-        "o/<slug:org>/notifications/chat/<int:pk>/test/",
+        "o/<org:org>/notifications/chat/<int:pk>/test/",
         notification_views.ChatChannelActionView.as_view(action="test"),
         name="chat_channel_test",
     ),
     path(
-        "o/<slug:org>/notifications/chat/<int:pk>/enable/",
+        "o/<org:org>/notifications/chat/<int:pk>/enable/",
         notification_views.ChatChannelActionView.as_view(action="enable"),
         name="chat_channel_enable",
     ),
     path(
-        "o/<slug:org>/notifications/chat/<int:pk>/delete/",
+        "o/<org:org>/notifications/chat/<int:pk>/delete/",
         notification_views.ChatChannelActionView.as_view(action="delete"),
         name="chat_channel_delete",
     ),
     path(
-        "o/<slug:org>/notifications/deliveries/",
+        "o/<org:org>/notifications/deliveries/",
         notification_views.DeliveryLogView.as_view(),
         name="notification_deliveries",
     ),

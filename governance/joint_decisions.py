@@ -53,6 +53,12 @@ joint_decision(
 )
 
 
+def _withdraw_ask(*, actor, subject):
+    from .alignment.services import board_ask_withdraw_signoff
+
+    return board_ask_withdraw_signoff(actor=actor, ask=subject)
+
+
 def _sign_ask(*, actor, subject, decision="approve", comment=""):
     from .alignment.services import board_ask_sign
 
@@ -64,5 +70,12 @@ joint_decision(
     purpose="board_ask",
     label="Decision asked of the board",
     sign=_sign_ask,
+    withdraw=_withdraw_ask,
+    page_url=lambda ask: (
+        reverse("governance:report_detail", args=[ask.organization.slug, ask.report_id]) + f"asks/{ask.pk}/"
+    ),
+    api_url=lambda ask: reverse(
+        "api:board-ask-detail", kwargs={"org_slug": ask.organization.slug, "pk": ask.pk}
+    ),
     url=lambda ask: reverse("governance:report_detail", args=[ask.organization.slug, ask.report_id]),
 )

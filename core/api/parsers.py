@@ -37,8 +37,11 @@ def first_unstorable_text(data, path: str = "") -> str | None:
 
 class StrictJSONParser(JSONParser):
     def parse(self, stream, media_type=None, parser_context=None):
-        data = super().parse(stream, media_type, parser_context)
-        where = first_unstorable_text(data)
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            where = first_unstorable_text(data)
+        except RecursionError:
+            raise ParseError("The JSON is nested too deeply to read.")
         if where:
             raise ParseError(
                 f"“{where}” holds a character that is not valid text (a lone UTF-16 surrogate). "

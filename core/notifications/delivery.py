@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ..errors import DomainError
 from ..models import Membership, Organization
 from ..models_notifications import (
     ChatChannel,
@@ -25,6 +26,7 @@ from ..models_notifications import (
     NotificationCategory,
 )
 from ..roles import SIGNING_ROLES
+from .destinations import check_destination
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +139,10 @@ def send_notification_email(notification_id: int) -> int:
 def _post(channel: ChatChannel, *, title: str, body: str) -> None:
     import apprise
 
+    try:
+        check_destination(channel.url)
+    except DomainError as exc:
+        raise ChatPostFailed(exc.message)
     client = apprise.Apprise()
     if not client.add(channel.url):
         raise ChatPostFailed("the webhook URL is not understood")

@@ -28,6 +28,7 @@ from ..models_notifications import (
 from ..permissions import has_perm
 from ..validation import text_problem
 from .catalogue import event_kind
+from .destinations import check_destination
 
 MANAGE_PERM_DOC = "The CIO and the CISO (the role table's SIGN permission) manage chat channels."
 UNSUBSCRIBE_SALT = "concord.notifications.unsubscribe"
@@ -277,6 +278,7 @@ def _check_url(kind: str, url: str) -> str:
         raise DomainError("A Slack incoming webhook starts with https://hooks.slack.com/.", field="url")
     if kind == ChatKind.TEAMS and not url.startswith(("https://", "workflow://", "workflows://")):
         raise DomainError("A Teams Workflows webhook starts with https://.", field="url")
+    check_destination(url)
     if apprise.Apprise.instantiate(url) is None:
         raise DomainError("This URL is not a webhook Concord can post to.", field="url")
     return url

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
@@ -81,7 +82,11 @@ class MarkView(LoginRequiredMixin, View):
     def post(self, request, pk):
         note = get_object_or_404(Notification, pk=pk, recipient=request.user)
         services.notification_read(actor=request.user, notification=note, read=self.read)
-        return _hx_changed(redirect(request.POST.get("next") or reverse("core:notifications")))
+        wanted = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            wanted, allowed_hosts={request.get_host()}, require_https=False
+        )
+        return _hx_changed(redirect(wanted if wanted and safe else reverse("core:notifications")))
 
 
 class ReadAllView(LoginRequiredMixin, View):

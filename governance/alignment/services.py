@@ -23,7 +23,7 @@ from core.models import Organization, OrgScopedModel, User
 from core.permissions import has_perm, signing_role
 from core.roles import Perm, Role
 from core.selectors import is_jointly_approved
-from core.services import record_change, record_creation, record_deletion, signoff_sign
+from core.services import record_change, record_creation, record_deletion, signoff_sign, signoff_withdraw
 from core.validation import text_problem
 from governance import notification_events
 from governance.alignment.selectors.dashboard import shared_picture
@@ -578,7 +578,7 @@ def board_ask_sign(*, actor: User, ask: BoardAsk, decision: str = "approve", com
 
 
 @transaction.atomic
-def board_ask_withdraw(*, actor: User, ask: BoardAsk) -> None:
+def board_ask_remove(*, actor: User, ask: BoardAsk) -> None:
     """Take an ask off a draft (either executive)."""
     if signing_role(actor, ask.organization) is None:
         raise NotAllowed("Only the CIO or the CISO can take a decision off the report.")
@@ -588,3 +588,13 @@ def board_ask_withdraw(*, actor: User, ask: BoardAsk) -> None:
     record_deletion(ask, actor=actor)
     if confirmed:
         enqueue_build(report)
+
+
+@transaction.atomic
+def board_ask_withdraw_signoff(*, actor: User, ask: BoardAsk) -> None:
+    """Take back one's own part of an ask: it stays on the draft, waiting for both again."""
+    _editable(AlignmentReport.objects.get(pk=ask.report_id))
+    confirmed = is_jointly_approved(ask, ASK_PURPOSE)
+    signoff_withdraw(actor=actor, subject=ask, purpose=ASK_PURPOSE)
+    if confirmed:
+        enqueue_build(ask.report)

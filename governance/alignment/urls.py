@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from core.actions import signoff_paths
 from governance.alignment.views import board_asks, dashboard, reports
 
 urlpatterns = [
@@ -16,14 +17,11 @@ urlpatterns = [
     path("reports/<int:pk>/rebuild/", reports.ReportRebuildView.as_view(), name="report_rebuild"),
     path("reports/<int:pk>/delete/", reports.ReportDeleteView.as_view(), name="report_delete"),
     path("reports/<int:pk>/asks/", board_asks.BoardAskAddView.as_view(), name="report_ask_add"),
+    path("reports/<int:pk>/asks/<int:ask>/", board_asks.BoardAskDetailView.as_view(), name="report_ask"),
+    *signoff_paths("reports/<int:pk>/asks/<int:ask>/", board_asks.BoardAskSignOffView, "report_ask"),
     path(
-        "reports/<int:pk>/asks/<int:ask>/confirm/",
-        board_asks.BoardAskSignView.as_view(),
-        name="report_ask_sign",
-    ),
-    path(
-        "reports/<int:pk>/asks/<int:ask>/withdraw/",
-        board_asks.BoardAskWithdrawView.as_view(),
-        name="report_ask_withdraw",
+        "reports/<int:pk>/asks/<int:ask>/remove/",
+        board_asks.BoardAskRemoveView.as_view(),
+        name="report_ask_remove",
     ),
 ]

@@ -374,3 +374,12 @@ def test_a_lone_surrogate_in_json_is_a_400_naming_the_field(client_as, kpi, body
     assert response.status_code == 400, response.content[:300]
     assert where in response.content.decode()
     assert not Measurement.objects.exists()
+
+
+def test_deeply_nested_json_is_a_400_not_a_500(client_as, kpi):
+    body = '{"items": ' + "[" * 5000 + "]" * 5000 + "}"
+    response = client_as("cio", api=True).generic(
+        "POST", "/api/v1/orgs/acme/kpis/measurements/bulk/", body, content_type="application/json"
+    )
+    assert response.status_code == 400 and "nested too deeply" in response.content.decode()
+    assert not Measurement.objects.exists()

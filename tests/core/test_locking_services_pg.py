@@ -488,6 +488,10 @@ CASES = {
     ),
     "reports.board_ask_propose": lambda w: _board_ask(w),
     "reports.board_ask_sign": lambda w: reports.board_ask_sign(actor=w.ciso, ask=_board_ask(w)),
+    "reports.board_ask_withdraw_signoff": lambda w: reports.board_ask_withdraw_signoff(
+        actor=w.cio, ask=_board_ask(w)
+    ),
+    "reports.board_ask_remove": lambda w: reports.board_ask_remove(actor=w.cio, ask=_board_ask(w)),
     # invitations, exports and the outbox (core modules besides services)
     "core.invitation_create": _invitation,
     "core.membership_invite": lambda w: core.membership_invite(

@@ -304,10 +304,14 @@ def test_asks_from_the_report_page(client_as, org, people, draft):
     ask = BoardAsk.objects.get(report=draft)
     response = client_as("cio").post(url + "asks/", data | {"deadline": "soon"}, follow=True)
     assert "Decide by" in response.content.decode() and BoardAsk.objects.count() == 1
-    assert client_as("board").post(url + f"asks/{ask.pk}/confirm/").status_code == 404
-    response = client_as("ciso").post(url + f"asks/{ask.pk}/confirm/", follow=True)
-    assert "Confirmed." in response.content.decode() and is_jointly_approved(ask, ASK_PURPOSE)
+    assert client_as("board").post(url + f"asks/{ask.pk}/sign/").status_code == 404
+    response = client_as("ciso").post(url + f"asks/{ask.pk}/sign/", follow=True)
+    assert "Your decision is recorded." in response.content.decode() and is_jointly_approved(ask, ASK_PURPOSE)
+    # Withdrawing one's part leaves the ask on the draft, waiting again; removing takes it off.
     client_as("ciso").post(url + f"asks/{ask.pk}/withdraw/")
+    assert BoardAsk.objects.filter(pk=ask.pk).exists() and not is_jointly_approved(ask, ASK_PURPOSE)
+    assert client_as("admin").post(url + f"asks/{ask.pk}/remove/").status_code in (403, 404)
+    client_as("ciso").post(url + f"asks/{ask.pk}/remove/")
     assert not BoardAsk.objects.filter(pk=ask.pk).exists()
 
 

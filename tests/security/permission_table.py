@@ -169,8 +169,10 @@ PAGES = {
     "governance:report_rebuild": (P.REPORT_MANAGE, P.REPORT_MANAGE),
     "governance:report_delete": (P.REPORT_MANAGE, P.REPORT_MANAGE),
     "governance:report_ask_add": (P.REPORT_MANAGE, P.REPORT_MANAGE),
-    "governance:report_ask_sign": (P.REPORT_MANAGE, P.REPORT_MANAGE),
-    "governance:report_ask_withdraw": (P.REPORT_MANAGE, P.REPORT_MANAGE),
+    "governance:report_ask": (P.REPORT_MANAGE, None),
+    "governance:report_ask_sign": (P.REPORT_MANAGE, P.SIGN),
+    "governance:report_ask_withdraw": (P.REPORT_MANAGE, P.SIGN),
+    "governance:report_ask_remove": (P.REPORT_MANAGE, P.REPORT_MANAGE),
     "login": (PUBLIC, None),
     "logout": (PUBLIC, None),
     "password_change": (PUBLIC, None),
@@ -275,6 +277,10 @@ API_OPERATIONS = {
     "orgs_raci_parties_update": P.RACI_EDIT,  # PUT /api/v1/orgs/{org_slug}/raci/parties/{id}/
     "orgs_raci_parties_partial_update": P.RACI_EDIT,  # PATCH /api/v1/orgs/{org_slug}/raci/parties/{id}/
     "orgs_raci_parties_destroy": P.RACI_EDIT,  # DELETE /api/v1/orgs/{org_slug}/raci/parties/{id}/
+    "orgs_board_asks_list": P.REPORT_VIEW_DRAFT,  # GET /api/v1/orgs/{org_slug}/board-asks/
+    "orgs_board_asks_retrieve": P.REPORT_VIEW_DRAFT,
+    "orgs_board_asks_sign_create": P.SIGN,
+    "orgs_board_asks_withdraw_create": P.SIGN,
     "orgs_reports_list": P.REPORT_VIEW_PUBLISHED,  # GET /api/v1/orgs/{org_slug}/reports/
     "orgs_reports_retrieve": P.REPORT_VIEW_PUBLISHED,  # GET /api/v1/orgs/{org_slug}/reports/{id}/
     "orgs_reports_destroy": P.REPORT_MANAGE,  # DELETE /api/v1/orgs/{org_slug}/reports/{id}/

@@ -31,7 +31,7 @@ SIGN_PAGES = [
     "/o/acme/intake/999999/withdraw/",
     "/o/acme/raci/sign/",
     "/o/acme/raci/withdraw/",
-    "/o/acme/reports/999999/asks/999999/confirm/",  # a decision asked of the board
+    "/o/acme/reports/999999/asks/999999/sign/",  # a decision asked of the board
     "/o/acme/reports/999999/asks/999999/withdraw/",
 ]
 

@@ -12,12 +12,13 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.response import Response
 
 from core.api.base import ORG_SLUG_PARAMETER, ErrorSerializer, OrgScopedViewSet
+from core.api.signoff import SignOffViewSetMixin
 from core.permissions import signing_role
 from core.roles import Perm
 from governance.alignment import services
 from governance.alignment.selectors import reports as selectors
 from governance.alignment.selectors.dashboard import shared_picture
-from governance.models import AlignmentReport, ReportStatus
+from governance.models import ASK_PURPOSE, AlignmentReport, BoardAsk, ReportStatus
 
 CURRENT, PREVIOUS = "current", "previous"
 
@@ -261,3 +262,48 @@ class ReportViewSet(OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveMode
 
 
 __all__ = ["DashboardViewSet", "ReportStatus", "ReportViewSet"]
+
+
+class BoardAskSerializer(serializers.ModelSerializer):
+    proposed_by = serializers.StringRelatedField()
+    risk = serializers.StringRelatedField()
+
+    class Meta:
+        model = BoardAsk
+        fields = [
+            "id",
+            "report",
+            "kind",
+            "title",
+            "recommendation",
+            "amount",
+            "deadline",
+            "risk",
+            "proposed_by",
+            "created_at",
+            "version",
+        ]
+        read_only_fields = fields
+
+
+class BoardAskViewSet(
+    SignOffViewSetMixin, OrgScopedViewSet, mixins.ListModelMixin, mixins.RetrieveModelMixin
+):
+    """Decisions asked of the board on draft reports (CIO and CISO). ``sign/`` confirms
+    (or rejects, with a reason) one's part; ``withdraw/`` takes it back. Filter: report."""
+
+    queryset = BoardAsk.objects.none()
+    serializer_class = BoardAskSerializer
+    signoff_purpose = ASK_PURPOSE
+    signoff_response = BoardAskSerializer
+    signoff_label = "a decision asked of the board"
+    view_perm = Perm.REPORT_VIEW_DRAFT
+    action_perms = {"list": Perm.REPORT_VIEW_DRAFT, "retrieve": Perm.REPORT_VIEW_DRAFT}
+    filterset_fields = ["report"]
+    ordering = ["deadline", "pk"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("proposed_by", "risk")
+
+    def signoff_answer(self, subject, result):
+        return Response(BoardAskSerializer(self.get_queryset().get(pk=subject.pk)).data)

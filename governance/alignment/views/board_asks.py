@@ -6,10 +6,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views.generic import TemplateView
 
-from core.actions import ActionView
+from core.actions import ActionView, SignOffView
+from core.mixins import OrgViewMixin
 from core.roles import Perm
-from core.selectors import signoff_status
+from core.selectors import signoff_panel, signoff_status
 from governance.alignment import services
 from governance.alignment.forms import BoardAskForm
 from governance.alignment.selectors import reports as selectors
@@ -61,15 +63,47 @@ class BoardAskAddView(_AskAction):
         return services.board_ask_propose(actor=self.request.user, report=self.report(), **form.cleaned_data)
 
 
-class BoardAskSignView(_AskAction):
-    success_message = "Confirmed. The report is being rebuilt with this decision in it."
+class BoardAskSignOffView(SignOffView, _AskAction):
+    """``reports/<pk>/asks/<ask>/sign/`` (confirm, or reject with a reason) and
+    ``…/withdraw/`` (take one's part back): the shared sign-off of a joint decision."""
 
-    def perform(self, form):
-        return services.board_ask_sign(actor=self.request.user, ask=self.ask())
+    purpose = ASK_PURPOSE
+
+    def get_subject(self):
+        return self.ask()
 
 
-class BoardAskWithdrawView(_AskAction):
+class BoardAskRemoveView(_AskAction):
     success_message = "The decision was taken off the report."
 
     def perform(self, form):
-        return services.board_ask_withdraw(actor=self.request.user, ask=self.ask())
+        return services.board_ask_remove(actor=self.request.user, ask=self.ask())
+
+
+class BoardAskDetailView(OrgViewMixin, TemplateView):
+    """One decision asked of the board: what, why, how much, by when, and the
+    one sign-off panel (confirm, reject with a reason, withdraw one's part)."""
+
+    required_perm = Perm.REPORT_MANAGE
+    template_name = "governance/alignment/boardask_detail.html"
+
+    def get_context_data(self, **kwargs):
+        report = selectors.report_get(
+            user=self.request.user, organization=self.organization, pk=self.kwargs["pk"]
+        )
+        ask = get_object_or_404(
+            BoardAsk.objects.filter(report=report).select_related("risk"), pk=self.kwargs["ask"]
+        )
+        context = super().get_context_data(**kwargs)
+        context.update(
+            report=report,
+            ask=ask,
+            signoff=signoff_panel(
+                subject=ask,
+                purpose=ASK_PURPOSE,
+                user=self.request.user,
+                title="Both executives put this to the board",
+                can_sign=not report.is_published,
+            ),
+        )
+        return context

@@ -1,0 +1,80 @@
+"""Where a chat channel may post: the chat services' own hosts, or a host on
+the public internet — never the machine Concord runs on, its private network
+or a cloud metadata address (server-side request forgery).
+
+Checked when a channel is saved and again before every post (an address can
+be re-pointed after it was saved)."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from ..errors import DomainError
+
+# Apprise services whose URL carries tokens, not a host: they post to the
+# service's own fixed address.
+FIXED_HOST_SCHEMES = {"slack", "tgram", "discord", "gchat", "pover", "pagerduty", "opsgenie"}
+# Services that post to the host written in the URL.
+HOST_SCHEMES = {
+    "https",
+    "jsons",
+    "xmls",
+    "forms",
+    "workflow",
+    "workflows",
+    "mmosts",
+    "ntfys",
+    "gotifys",
+    "rockets",
+    "matrixs",
+}
+# The chat services' own webhook hosts (no lookup needed).
+TRUSTED_HOSTS = ("hooks.slack.com",)
+TRUSTED_HOST_SUFFIXES = (
+    ".webhook.office.com",
+    ".logic.azure.com",
+    ".powerplatform.com",
+    ".powerautomate.com",
+)
+
+REFUSED = "Concord posts only to the chat service or to a public internet address, not to {where}."
+
+
+def _public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def check_destination(url: str) -> None:
+    """DomainError on ``url`` unless it posts to a chat service or a public host."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in FIXED_HOST_SCHEMES:
+        return
+    if scheme not in HOST_SCHEMES:
+        raise DomainError(
+            "Use an encrypted (https) webhook of Slack, Teams, Discord, Telegram, Google Chat, "
+            "Mattermost, ntfy, Gotify, Rocket.Chat, Matrix or a JSON/XML/form endpoint.",
+            field="url",
+        )
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        raise DomainError("The webhook URL names no host.", field="url")
+    if host in TRUSTED_HOSTS or host.endswith(TRUSTED_HOST_SUFFIXES):
+        return
+    if getattr(settings, "NOTIFY_CHAT_ALLOW_PRIVATE_HOSTS", False):
+        return
+    try:
+        addresses = {
+            info[4][0] for info in socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+        }
+    except (OSError, UnicodeError, ValueError):
+        raise DomainError(f"The host {host} cannot be found.", field="url")
+    if not addresses or not all(_public(address) for address in addresses):
+        raise DomainError(REFUSED.format(where=f"{host}, a private or local address"), field="url")
