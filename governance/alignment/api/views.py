@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.renderers import BaseRenderer
@@ -265,8 +265,16 @@ __all__ = ["DashboardViewSet", "ReportStatus", "ReportViewSet"]
 
 
 class BoardAskSerializer(serializers.ModelSerializer):
-    proposed_by = serializers.StringRelatedField()
-    risk = serializers.StringRelatedField()
+    proposed_by = serializers.SerializerMethodField()
+    risk = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_proposed_by(self, ask) -> str | None:
+        return str(ask.proposed_by) if ask.proposed_by else None
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_risk(self, ask) -> str | None:
+        return str(ask.risk) if ask.risk else None
 
     class Meta:
         model = BoardAsk
