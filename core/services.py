@@ -743,6 +743,6 @@ def api_tokens_revoke_all(*, user: User, reason: str, actor: User | None = None)
             SecurityEventKind.TOKEN_REVOKED,
             actor=actor or user,
             subject=user,
-            detail=f"“{token.name}” ({token.prefix}…): {reason}."[:500],
+            detail=f"“{token.name}” ({token.prefix}…): {reason.rstrip('.')}."[:500],
         )
     return len(tokens)

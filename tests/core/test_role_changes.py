@@ -224,10 +224,10 @@ def test_role_change_and_removal_revoke_every_api_token(org, people, change):
 def test_api_tokens_revoke_all_says_why(people):
     person = people["ciso"]
     services.api_token_create(actor=person, name="SIEM")
-    assert services.api_tokens_revoke_all(user=person, reason="Password changed") == 1
-    assert services.api_tokens_revoke_all(user=person, reason="Password changed") == 0
+    assert services.api_tokens_revoke_all(user=person, reason="the password was changed.") == 1
+    assert services.api_tokens_revoke_all(user=person, reason="the password was changed.") == 0
     event = SecurityEvent.objects.filter(kind=SecurityEventKind.TOKEN_REVOKED).latest("id")
-    assert "Password changed" in event.detail and event.subject == person
+    assert event.detail.endswith(": the password was changed.") and event.subject == person
 
 
 def test_an_unchanged_role_changes_nothing(org, people):
