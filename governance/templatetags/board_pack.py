@@ -38,7 +38,7 @@ UNIT_AFTER = {
     "count": "",
     "currency": "",
 }
-STALE_WORDS = "out of date: no value for the latest period"
+STALE_WORDS = "out of date"  # glossed: no value for the latest period
 
 
 @register.filter
