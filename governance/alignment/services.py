@@ -7,6 +7,7 @@ refuses, and pages and PDF render the stored snapshot only.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -29,6 +30,9 @@ from governance import notification_events
 from governance.alignment.selectors.dashboard import shared_picture
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
+from kpis.services import computed_kpis_refresh
+
+logger = logging.getLogger(__name__)
 
 SNAPSHOT_SCHEMA = 2  # 2: with the board pack (governance.alignment.selectors.board_pack)
 MAX_BUILD_ATTEMPTS = 6  # starts of one build (redeliveries and stall retries included) before giving up
@@ -272,7 +276,13 @@ def report_build(*, report_id: int) -> AlignmentReport:
     AlignmentReport.objects.filter(pk=report_id).update(
         build_status=BuildStatus.RUNNING, build_attempts=report.build_attempts + 1, failure_reason=""
     )
-    _set_progress(report_id, 5, "Starting")
+    _set_progress(report_id, 5, "Bringing the KPIs Concord computes up to date")
+    # The snapshot freezes today's figures, those Concord computes included
+    # (the worker refreshes them on a schedule, which may not have run yet).
+    try:
+        computed_kpis_refresh(organization=report.organization)
+    except DomainError:  # their last values stand; the report still builds
+        logger.exception("Computed KPIs of %s could not be refreshed", report.organization.slug)
     snapshot = build_snapshot(report, progress=lambda percent, step: _set_progress(report_id, percent, step))
     _set_progress(report_id, 95, "Saving the report")
     with transaction.atomic():
