@@ -12,7 +12,8 @@ from django.utils import timezone
 
 
 class NotificationCategory(models.TextChoices):
-    DECISIONS = "decisions", "Joint decisions"
+    SIGNATURES = "signatures", "Joint decisions waiting for your signature"
+    DECISIONS = "decisions", "Joint decisions: the other's signature, outcomes, voided signatures"
     ACCEPTANCES = "acceptances", "Risk acceptance expiries"
     OVERDUE = "overdue", "Overdue mitigations and reviews"
     KPIS = "kpis", "KPIs turning red or stale"

@@ -22,7 +22,7 @@ def at(*args):
 def paris_cio(org, people, django_capture_on_commit_callbacks):
     cio = people[Role.CIO]
     profile_update(actor=cio, time_zone="Europe/Paris", digest_hour=7, weekly_day=0)
-    for category in ("decisions", "acceptances", "reports"):
+    for category in ("signatures", "decisions", "acceptances", "reports"):
         preference_set(actor=cio, organization=org, category=category, mode="daily")
     return cio
 
