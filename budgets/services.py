@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from core import services as core_services
 from core.concurrency import lock_for_update
-from core.notifications import core_events
 from core.errors import DomainError, NotAllowed
+from core.notifications import core_events
 from core.permissions import has_perm
 from core.roles import Perm
 from core.selectors import is_jointly_approved

@@ -21,10 +21,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from core.concurrency import lock_for_update
-from core.notifications import core_events
 from core.errors import ConflictError, DomainError, ImportFailed, NotAllowed
 from core.members import require_member
 from core.models import Organization, SignOffDecision, User
+from core.notifications import core_events
 from core.permissions import has_perm, signing_role
 from core.roles import Perm, Role
 from core.selectors import signoff_status

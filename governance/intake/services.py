@@ -22,9 +22,9 @@ from django.utils import timezone
 
 from core.cache import bump_org_version
 from core.concurrency import lock_for_update
-from core.notifications import core_events
 from core.errors import DomainError, NotAllowed
 from core.models import Membership, Organization, User
+from core.notifications import core_events
 from core.permissions import has_perm
 from core.roles import Perm, Role
 from core.selectors import signoff_status
