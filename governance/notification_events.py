@@ -107,14 +107,21 @@ def report_ready(report: AlignmentReport) -> None:
     )
 
 
-def report_published(report: AlignmentReport) -> None:
-    # The board's own e-mail is sent by governance.notify_board_of_report; the executives are told here.
-    notify(
+def report_published(report: AlignmentReport) -> list:
+    """The board (who may read published reports) and the executives are told,
+    each by their own preferences for "Reports"; the message links to the
+    report and never carries its content."""
+    organization = report.organization
+    return notify(
         event="report.published",
-        organization=report.organization,
-        recipients=members_with(report.organization, Perm.REPORT_MANAGE),
+        organization=organization,
+        recipients=[
+            *members_with(organization, Perm.REPORT_MANAGE),
+            *members_with(organization, Perm.REPORT_VIEW_PUBLISHED),
+        ],
         subject=report,
-        title=f"Alignment report {report.period_label} was published to the board",
+        title=f"Alignment report {report.period_label} was published",
+        body=f"The alignment report for {report.period_label} is published for the board of {organization.name}.",
         link=_report_link(report),
         key=f"report-published:{report.pk}",
     )
