@@ -237,7 +237,9 @@ def notification_read(*, actor: User, notification: Notification, read: bool = T
 
 
 def notifications_read_all(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+    from .selectors import inbox
+
+    return inbox(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 # ------------------------------------------------------------ calendar -----

@@ -30,7 +30,7 @@ from ..models_notifications import (
 )
 from ..permissions import has_perm, membership_or_404
 from ..roles import Perm
-from . import calendar, services
+from . import calendar, selectors, services
 
 PAGE_SIZE = 30
 
@@ -45,7 +45,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = Notification.objects.filter(recipient=self.request.user).select_related("organization")
+        rows = selectors.inbox(self.request.user).select_related("organization")
         unread_only = self.request.GET.get("show") == "unread"
         if unread_only:
             rows = rows.filter(read_at__isnull=True)
@@ -54,7 +54,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
             page_obj=page,
             notifications=page.object_list,
             unread_only=unread_only,
-            unread=Notification.objects.filter(recipient=self.request.user, read_at__isnull=True).count(),
+            unread=selectors.unread_count(self.request.user),
         )
         return context
 
@@ -63,7 +63,7 @@ class BellView(LoginRequiredMixin, View):
     """The bell's unread count (HTMX fragment, refreshed on events and slowly)."""
 
     def get(self, request):
-        count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        count = selectors.unread_count(request.user)
         return render(request, "core/notifications/partials/bell.html", {"unread": count})
 
 
@@ -71,16 +71,16 @@ class OpenView(LoginRequiredMixin, View):
     """Open a notification's item and mark it read."""
 
     def get(self, request, pk):
-        note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        note = get_object_or_404(selectors.inbox(request.user), pk=pk)
         services.notification_read(actor=request.user, notification=note)
-        return redirect(note.link or reverse("core:notifications"))
+        return redirect(selectors.safe_link(note) or reverse("core:notifications"))
 
 
 class MarkView(LoginRequiredMixin, View):
     read = True
 
     def post(self, request, pk):
-        note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        note = get_object_or_404(selectors.inbox(request.user), pk=pk)
         services.notification_read(actor=request.user, notification=note, read=self.read)
         wanted = request.POST.get("next", "")
         safe = url_has_allowed_host_and_scheme(
