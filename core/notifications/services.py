@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import zoneinfo
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -32,6 +33,7 @@ from .destinations import check_destination
 
 MANAGE_PERM_DOC = "The CIO and the CISO (the role table's SIGN permission) manage chat channels."
 UNSUBSCRIBE_SALT = "concord.notifications.unsubscribe"
+UNSUBSCRIBE_MAX_AGE_DAYS = 90  # RFC 8058 one-click POST works within it
 
 
 def _manage_perm():
@@ -210,19 +212,49 @@ def profile_update(*, actor: User, time_zone: str, digest_hour: int, weekly_day:
 
 
 def unsubscribe_token(*, user: User, organization: Organization, category: str) -> str:
+    """A signed, timestamped token: it works for UNSUBSCRIBE_MAX_AGE_DAYS."""
     return signing.dumps({"u": user.pk, "o": organization.pk, "c": category}, salt=UNSUBSCRIBE_SALT)
+
+
+class UnsubscribeExpired(DomainError):
+    """The link is genuine but older than UNSUBSCRIBE_MAX_AGE_DAYS; ``organization``
+    is known, so the page can offer the preferences (after signing in)."""
+
+    def __init__(self, organization: Organization | None):
+        super().__init__(
+            f"This unsubscribe link has expired (links work for {UNSUBSCRIBE_MAX_AGE_DAYS} days). "
+            "Sign in to choose which e-mails you receive.",
+            field="token",
+            code="expired",
+        )
+        self.organization = organization
+
+
+def unsubscribe_read(*, token: str) -> tuple[User, Organization, str]:
+    """The person, organization and category of a valid, unexpired link
+    (DomainError, or UnsubscribeExpired, otherwise)."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=UNSUBSCRIBE_MAX_AGE_DAYS))
+    except signing.SignatureExpired:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)  # genuine, only too old
+        organization = Organization.objects.filter(pk=data.get("o") if isinstance(data, dict) else None).first()
+        raise UnsubscribeExpired(organization) from None
+    except signing.BadSignature:
+        raise DomainError("This unsubscribe link is not valid.", field="token") from None
+    try:
+        user = User.objects.get(pk=data["u"], is_active=True)
+        organization = Organization.objects.get(pk=data["o"])
+        category = data["c"]
+    except (KeyError, TypeError, User.DoesNotExist, Organization.DoesNotExist):
+        raise DomainError("This unsubscribe link is not valid.", field="token") from None
+    return user, organization, category
 
 
 @transaction.atomic
 def unsubscribe(*, token: str) -> tuple[User, Organization, str]:
-    """One-click unsubscribe (RFC 8058): turn the token's category off for its person."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user = User.objects.get(pk=data["u"])
-        organization = Organization.objects.get(pk=data["o"])
-        category = data["c"]
-    except (signing.BadSignature, KeyError, TypeError, User.DoesNotExist, Organization.DoesNotExist):
-        raise DomainError("This unsubscribe link is not valid.", field="token") from None
+    """One-click unsubscribe (RFC 8058): turn the token's category off for its
+    person, if the link is at most UNSUBSCRIBE_MAX_AGE_DAYS old."""
+    user, organization, category = unsubscribe_read(token=token)
     preference_set(actor=user, organization=organization, category=category, mode=DeliveryMode.OFF)
     return user, organization, category
 

@@ -3,6 +3,9 @@ channels and the delivery log (CIO/CISO), the calendar feed."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -200,18 +203,38 @@ class UnsubscribeView(View):
     page with one button."""
 
     def get(self, request, token):
-        return render(request, "core/notifications/unsubscribe.html", {"token": token})
+        return self._answer(request, token, services.unsubscribe_read)
 
     def post(self, request, token):
+        return self._answer(request, token, services.unsubscribe, done=True)
+
+    def _answer(self, request, token, action, done=False):
         try:
-            user, organization, category = services.unsubscribe(token=token)
+            user, organization, category = action(token=token)
+        except services.UnsubscribeExpired as exc:
+            return render(
+                request,
+                "core/notifications/unsubscribe.html",
+                {"error": exc.message, "expired": True, "manage_url": _preferences_after_sign_in(exc.organization)},
+                status=410,
+            )
         except DomainError as exc:
             return render(request, "core/notifications/unsubscribe.html", {"error": exc.message}, status=400)
         return render(
             request,
             "core/notifications/unsubscribe.html",
-            {"done": True, "organization": organization, "label": NotificationCategory(category).label},
+            {"done": done, "organization": organization, "label": NotificationCategory(category).label},
         )
+
+
+def _preferences_after_sign_in(organization) -> str:
+    """The preferences page, through the sign-in page for someone not signed in."""
+    target = (
+        reverse("core:notification_preferences", args=[organization.slug])
+        if organization is not None
+        else reverse("core:notifications")
+    )
+    return f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}"
 
 
 class ChatChannelsView(OrgViewMixin, TemplateView):

@@ -111,3 +111,32 @@ def test_a_mail_server_that_is_down_is_retried_then_delivers_once(org, people):
     delivery.refresh_from_db()
     assert delivery.status == "sent" and delivery.last_error == ""
     assert Notification.objects.get().recipient == people[Role.CIO]
+
+
+def test_an_unsubscribe_link_expires_after_90_days_with_a_way_to_manage_preferences(client, org, people):
+    from core.notifications.services import UNSUBSCRIBE_MAX_AGE_DAYS, unsubscribe_token
+
+    assert UNSUBSCRIBE_MAX_AGE_DAYS == 90
+    with time_machine.travel(timezone.now() - timedelta(days=89)):
+        recent = unsubscribe_token(user=people[Role.CISO], organization=org, category="kpis")
+    with time_machine.travel(timezone.now() - timedelta(days=91)):
+        old = unsubscribe_token(user=people[Role.CISO], organization=org, category="reports")
+    page = client.get(f"/notifications/unsubscribe/{old}/")
+    assert page.status_code == 410 and b"has expired" in page.content
+    assert b"/accounts/login/?next=%2Fo%2Facme%2Fnotifications%2Fpreferences%2F" in page.content
+    response = client.post(
+        f"/notifications/unsubscribe/{old}/",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 410 and b"Sign in to manage" in response.content
+    assert not NotificationPreference.objects.filter(category="reports").exists()
+    # Within 90 days the one-click POST (RFC 8058) still works; the page names the category.
+    assert b"kpis turning red" in client.get(f"/notifications/unsubscribe/{recent}/").content.lower()
+    response = client.post(
+        f"/notifications/unsubscribe/{recent}/",
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert NotificationPreference.objects.get(user=people[Role.CISO], category="kpis").mode == "off"
