@@ -24,6 +24,7 @@ from ..models_notifications import (
     DeliveryStatus,
     Notification,
     NotificationCategory,
+    redact,
 )
 from ..roles import SIGNING_ROLES
 from .destinations import check_destination
@@ -178,8 +179,16 @@ def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: 
             "target": channel.name,
             "chat_channel": channel,
         },
-        send=lambda: _post(channel, title=f"Concord · {channel.organization.name}", body=body),
+        send=lambda: _post_redacted(channel, title=f"Concord · {channel.organization.name}", body=body),
     )
+
+
+def _post_redacted(channel: ChatChannel, *, title: str, body: str) -> None:
+    """Post; a failure is recorded without the webhook URL's secret parts."""
+    try:
+        _post(channel, title=title, body=body)
+    except Exception as exc:
+        raise ChatPostFailed(redact(str(exc), channel.url) or type(exc).__name__) from None
 
 
 @transaction.atomic

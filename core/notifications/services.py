@@ -237,7 +237,9 @@ def unsubscribe_read(*, token: str) -> tuple[User, Organization, str]:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=UNSUBSCRIBE_MAX_AGE_DAYS))
     except signing.SignatureExpired:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)  # genuine, only too old
-        organization = Organization.objects.filter(pk=data.get("o") if isinstance(data, dict) else None).first()
+        organization = Organization.objects.filter(
+            pk=data.get("o") if isinstance(data, dict) else None
+        ).first()
         raise UnsubscribeExpired(organization) from None
     except signing.BadSignature:
         raise DomainError("This unsubscribe link is not valid.", field="token") from None
@@ -347,6 +349,26 @@ def chat_channel_create(
         categories=_check_categories(categories),
         created_by=actor,
     )
+
+
+@transaction.atomic
+def chat_channel_update(
+    *, actor: User, channel: ChatChannel, name: str, kind: str, url: str, categories: list[str]
+) -> ChatChannel:
+    """Change a channel. A blank ``url`` keeps the stored webhook (the page
+    never shows it, only its masked hint); a new one is checked again."""
+    _require_manager(actor, channel.organization)
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise DomainError("Name the channel (up to 80 characters).", field="name")
+    problem = text_problem(name, one_line=True)
+    if problem:
+        raise DomainError(f"The name {problem}", field="name")
+    url = (url or "").strip()
+    channel.url = _check_url(kind, url or channel.url)
+    channel.name, channel.kind, channel.categories = name, kind, _check_categories(categories)
+    channel.save(update_fields=["name", "kind", "url", "categories"])
+    return channel
 
 
 @transaction.atomic

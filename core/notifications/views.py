@@ -26,7 +26,6 @@ from ..models_notifications import (
     ChatKind,
     Delivery,
     DeliveryMode,
-    Notification,
     NotificationCategory,
     NotificationPreference,
     NotificationProfile,
@@ -215,7 +214,11 @@ class UnsubscribeView(View):
             return render(
                 request,
                 "core/notifications/unsubscribe.html",
-                {"error": exc.message, "expired": True, "manage_url": _preferences_after_sign_in(exc.organization)},
+                {
+                    "error": exc.message,
+                    "expired": True,
+                    "manage_url": _preferences_after_sign_in(exc.organization),
+                },
                 status=410,
             )
         except DomainError as exc:
@@ -269,6 +272,50 @@ class ChatChannelsView(OrgViewMixin, TemplateView):
         return redirect("core:chat_channels", org=self.organization.slug)
 
 
+class ChatChannelEditView(OrgViewMixin, TemplateView):
+    """Change a channel; the webhook URL is never sent back to the browser
+    (blank keeps it)."""
+
+    template_name = "core/notifications/chat_channel_edit.html"
+    required_perm = Perm.SIGN
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        channel = get_object_or_404(ChatChannel, pk=self.kwargs["pk"], organization=self.organization)
+        values = kwargs.get("values") or {"name": channel.name, "kind": channel.kind}
+        chosen = kwargs.get("chosen", channel.categories)
+        context.update(
+            channel=channel,
+            kinds=ChatKind.choices,
+            categories=[c for c in NotificationCategory.choices if c[0] != NotificationCategory.SECURITY],
+            chosen=chosen,
+            errors=kwargs.get("errors", {}),
+            values=values,
+        )
+        return context
+
+    def post(self, request, org, pk):
+        channel = get_object_or_404(ChatChannel, pk=pk, organization=self.organization)
+        try:
+            services.chat_channel_update(
+                actor=request.user,
+                channel=channel,
+                name=request.POST.get("name", ""),
+                kind=request.POST.get("kind", ""),
+                url=request.POST.get("url", ""),
+                categories=request.POST.getlist("categories"),
+            )
+        except DomainError as exc:
+            context = self.get_context_data(
+                errors={exc.field or "__all__": exc.message},
+                values={"name": request.POST.get("name", ""), "kind": request.POST.get("kind", "")},
+                chosen=request.POST.getlist("categories"),
+            )
+            return self.render_to_response(context, status=400)
+        messages.success(request, f"“{channel.name}” saved.")
+        return redirect("core:chat_channels", org=self.organization.slug)
+
+
 class ChatChannelActionView(OrgViewMixin, View):
     required_perm = Perm.SIGN
     action = ""
@@ -293,7 +340,7 @@ class DeliveryLogView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = Delivery.objects.filter(organization=self.organization)
+        rows = Delivery.objects.filter(organization=self.organization).select_related("chat_channel")
         status = self.request.GET.get("status", "")
         if status:
             rows = rows.filter(status=status)
