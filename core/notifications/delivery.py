@@ -27,7 +27,7 @@ from ..models_notifications import (
     redact,
 )
 from ..roles import SIGNING_ROLES
-from .destinations import check_destination
+from .destinations import check_destination, pinned
 
 logger = logging.getLogger(__name__)
 
@@ -140,14 +140,14 @@ def send_notification_email(notification_id: int) -> int:
 def _post(channel: ChatChannel, *, title: str, body: str) -> None:
     import apprise
 
-    try:
-        check_destination(channel.url)
+    try:  # checked again at send time, and the post pinned to what was checked (DNS rebinding)
+        checked = check_destination(channel.url)
     except DomainError as exc:
         raise ChatPostFailed(exc.message)
     client = apprise.Apprise()
     if not client.add(channel.url):
         raise ChatPostFailed("the webhook URL is not understood")
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log, pinned(checked):
         ok = client.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
     if not ok:
         detail = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
