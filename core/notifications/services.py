@@ -4,6 +4,7 @@ the calendar-feed secret and one-click unsubscribe."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 import zoneinfo
 from collections.abc import Iterable
@@ -188,6 +189,24 @@ def preference_set(
     return pref
 
 
+# Names in the time zone database that are not places: the server's own zone,
+# the placeholder zone and the database's internal copies.
+_NOT_PLACES = {"localtime", "Factory", "posixrules"}
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones a person may choose (strictly: a digest hour means
+    nothing in the server's ``localtime``)."""
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if name not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+        )
+    )
+
+
 def profile_for(user: User) -> NotificationProfile:
     profile, _ = NotificationProfile.objects.get_or_create(user=user)
     return profile
@@ -195,12 +214,12 @@ def profile_for(user: User) -> NotificationProfile:
 
 @transaction.atomic
 def profile_update(*, actor: User, time_zone: str, digest_hour: int, weekly_day: int) -> NotificationProfile:
-    try:
-        zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if time_zone not in time_zone_names():
         raise DomainError(
-            f"Unknown time zone {time_zone!r} (use a name such as Europe/Paris).", field="timezone"
-        ) from None
+            f"Unknown time zone “{time_zone}”: choose one from the list, such as Europe/Paris "
+            "(exactly as written, without spaces).",
+            field="timezone",
+        )
     if not 0 <= digest_hour <= 23:
         raise DomainError("Choose an hour from 0 to 23.", field="digest_hour")
     if not 0 <= weekly_day <= 6:

@@ -144,6 +144,7 @@ class PreferencesView(LoginRequiredMixin, TemplateView):
                 enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
             ),
             hours=range(24),
+            time_zones=services.time_zone_names(),
             errors=kwargs.get("errors", {}),
         )
         return context
@@ -155,7 +156,7 @@ class PreferencesView(LoginRequiredMixin, TemplateView):
             if scope == "profile":
                 services.profile_update(
                     actor=request.user,
-                    time_zone=request.POST.get("timezone", "").strip(),
+                    time_zone=request.POST.get("timezone", ""),  # strictly as typed: no silent fixing
                     digest_hour=_int(request.POST.get("digest_hour"), "digest_hour"),
                     weekly_day=_int(request.POST.get("weekly_day"), "weekly_day"),
                 )
