@@ -160,7 +160,7 @@ class ChatChannel(models.Model):
 
     @property
     def category_labels(self) -> list[str]:
-        return [NotificationCategory(c).label for c in self.categories if c in NotificationCategory.values]
+        return [label for value, label in NotificationCategory.choices if value in self.categories]
 
 
 def mask_url(url: str) -> str:

@@ -19,6 +19,12 @@ from core.roles import Perm
 from .alignment.models import AlignmentReport
 from .intake.models import OPEN_STATUSES, IntakeRequest, IntakeStatus
 
+
+def _day(value) -> str:
+    """6 Dec 2026 (no leading zero)."""
+    return f"{value.day} {value:%b %Y}"
+
+
 register_event("intake.submitted", category="intake", label="A new intake request")
 register_event("intake.status_changed", category="intake", label="Your intake request moved on")
 register_event(
@@ -85,7 +91,7 @@ def intake_sla_sweep(*, today: date) -> None:
             organization=request.organization,
             recipients=members_with(request.organization, Perm.INTAKE_REVIEW),
             subject=request,
-            title=f"[{request.reference}] {request.title}: decision due by {timezone.localtime(request.sla_due_at):%d %b %Y %H:%M}",
+            title=f"[{request.reference}] {request.title}: decision due by {_day(timezone.localtime(request.sla_due_at))} {timezone.localtime(request.sla_due_at):%H:%M}",
             link=_request_link(request),
             key=f"intake-at-risk:{request.pk}:{request.sla_due_at:%Y%m%d%H%M}",
         )

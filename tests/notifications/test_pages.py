@@ -97,9 +97,15 @@ def test_preferences_page_saves_choices_and_names_the_field_on_error(client_as, 
     assert NotificationPreference.objects.get(user=None, category="reports").mode == "daily"
 
 
-def test_unsubscribe_link_shows_a_confirmation_page_first(client):
+def test_unsubscribe_link_shows_a_confirmation_page_first(client, org, people):
+    from core.notifications.services import unsubscribe_token
+
+    token = unsubscribe_token(user=people[Role.CIO], organization=org, category="reports")
+    response = client.get(f"/notifications/unsubscribe/{token}/")
+    assert response.status_code == 200 and b"Unsubscribe</button>" in response.content
+    assert not NotificationPreference.objects.exists()  # a GET changes nothing
     response = client.get("/notifications/unsubscribe/anything/")
-    assert response.status_code == 200 and b"Unsubscribe" in response.content
+    assert response.status_code == 400 and b"not valid" in response.content
 
 
 def test_chat_channel_form_names_the_field(client_as):
