@@ -49,9 +49,9 @@ def test_bell_counts_the_inbox_opens_the_item_and_marks_it_read(signed_in_page, 
 
     ciso.go_back()
     ciso.reload()
-    expect(ciso.locator("[data-notification]").filter(has_text="your signature completes it")).to_have_attribute(
-        "data-read", "yes"
-    )
+    expect(
+        ciso.locator("[data-notification]").filter(has_text="your signature completes it")
+    ).to_have_attribute("data-read", "yes")
     submit(ciso, "Mark all read")
     expect(ciso.locator("[data-notification][data-read=no]")).to_have_count(0)
     expect(bell.locator("[data-unread]")).to_have_count(0)
