@@ -228,7 +228,7 @@ def signed_in(*, user, event: SecurityEvent) -> None:
         title="New sign-in to your Concord account from a new device",
         body=(
             f"Browser: {event.user_agent}\nAddress: {event.ip_address or 'unknown'}\n"
-            f"Time: {event.created_at:%Y-%m-%d %H:%M} UTC\n"
+            f"Time: {event.created_at.day} {event.created_at:%b %Y, %H:%M} UTC\n"
             "If this was not you, change your password and tell your organization admin."
         ),
         link=reverse("core:profile"),

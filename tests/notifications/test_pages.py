@@ -157,3 +157,14 @@ def test_a_notification_link_never_leaves_concord(client_as, org, people):
     note = Notification.objects.get(key="odd")
     response = client_as(Role.CIO).get(f"/notifications/{note.pk}/")
     assert response.status_code == 302 and response["Location"] == "/notifications/"
+
+
+def test_the_inbox_keeps_the_sidebar_of_the_organization_last_worked_in(client_as, org, other_org, people):
+    client = client_as(Role.CISO)
+    page = client.get("/notifications/").content.decode()
+    assert 'href="/o/acme/risks/"' in page  # one organization: its navigation
+    other_org_membership = people[Role.CISO].memberships.create(organization=other_org, role=Role.CISO)
+    assert other_org_membership.pk
+    client.get(f"/o/{other_org.slug}/")  # now works in the second one
+    page = client.get("/notifications/").content.decode()
+    assert f'href="/o/{other_org.slug}/risks/"' in page and 'href="/o/acme/risks/"' not in page
