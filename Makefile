@@ -53,7 +53,7 @@ screenshots: install
 	$(PY) tools/screenshots.py
 
 clean:
-	rm -rf $(VENV) var staticfiles db.sqlite3
+	rm -rf $(VENV) var staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 # Benchmark on PostgreSQL and Redis with production settings (docs/PERFORMANCE.md).
 # BENCH_ARGS: e.g. --reseed (rebuild the data), --duration 5, --pages dashboard,register

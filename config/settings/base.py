@@ -90,6 +90,11 @@ TEMPLATES = [
 ]
 
 # SQLite file in the project folder unless DATABASE_URL points elsewhere.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
@@ -99,7 +104,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # are faster without it.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 else:
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The web process and the worker write to the same file under `make run`.
+    # IMMEDIATE takes the write lock when a transaction starts, so a writer waits
+    # for the other (up to the timeout) instead of failing with "database is
+    # locked" when a read transaction tries to become a write one; WAL lets pages
+    # read while the worker writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
