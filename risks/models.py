@@ -470,3 +470,7 @@ class Mitigation(OrgScopedModel):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.due_date is not None and self.due_date < today
+
+
+# The CSF profile (risks/profile/): its models belong to this app.
+from .profile.models import *  # noqa: E402, F403
