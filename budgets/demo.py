@@ -604,7 +604,9 @@ def _link_gaps(proposal, *, actor) -> None:
 
     outcomes = {
         o.subcategory.code: o
-        for o in ProfileOutcome.objects.filter(organization=proposal.organization).select_related("subcategory")
+        for o in ProfileOutcome.objects.filter(organization=proposal.organization).select_related(
+            "subcategory"
+        )
     }
     for item in proposal.items.all():
         for code in GAP_LINKS.get(item.title, []):
