@@ -12,6 +12,7 @@ SITE_URL ?= http://127.0.0.1:$(PORT)
 .PHONY: install run test test-fast lint migrate seed bench screenshots clean
 
 $(STAMP): requirements.lock
+	@echo "Installing Concord's pinned dependencies into $(VENV) (the first time takes a few minutes)..."
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet "uv==$(UV_VERSION)"
 	$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.lock
@@ -20,9 +21,11 @@ $(STAMP): requirements.lock
 install: $(STAMP)
 
 migrate: install
+	@echo "Preparing the database..."
 	$(PY) manage.py migrate --noinput
 
 seed: migrate
+	@echo "Loading the demo organization (Northwind Health)..."
 	$(PY) manage.py seed_demo
 
 # Web, background worker and scheduler on 127.0.0.1:$(PORT). Without REDIS_URL the

@@ -641,7 +641,7 @@ def _seed_this_year(organization, people, year, risks, mitigations) -> None:
         fiscal_year=year,
         copy_previous=True,
         summary="Carry last year's run costs, retire the legacy ERP before support ends, segment medical "
-        "devices, and put every security euro against a named risk.",
+        "devices, and tie all security spending to a named risk.",
     )
     items = {i.title: i for i in proposal.items.all()}
     for title, amount in THIS_YEAR_CHANGES:

@@ -142,7 +142,8 @@ class Proposal(OrgScopedModel):
         ]
 
     def __str__(self) -> str:
-        return f"FY{self.fiscal_year} {self.title}"
+        year = f"FY{self.fiscal_year}"
+        return self.title if year in self.title else f"{year} {self.title}"
 
     @property
     def is_editable(self) -> bool:

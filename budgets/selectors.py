@@ -476,17 +476,21 @@ def proposal_scope(organization, user=None):
     return Proposal.objects.visible_to(user).filter(organization=organization)
 
 
-def budget_overview(organization, *, user=None) -> dict:
+def budget_overview(organization, *, user=None, fiscal_year: int | None = None) -> dict:
     """The latest fiscal year's proposal ``user`` may see (the board: once
     submitted), for the dashboard and reports, as plain JSON-ready values with
     money as text (``core.money.money_text``): ``total``, ``by_domain`` {it,
     security, joint}, ``security_total`` (security and joint), ``linked_total``
     (security and joint items that reduce a risk), ``security_share``,
-    ``cost_avoidance``, ``portfolio_rosi`` (ratios as text with four
+    ``cost_avoidance``, ``rosi_cost`` (the annual cost ROSI is computed
+    against), ``portfolio_rosi`` (ratios as text with four
     places) and ``change`` against the previous fiscal year (``previous_total``,
     ``delta``, ``ratio``), all from ``proposal_summary``: the figures of the
     proposal page and its PDF. Four queries."""
-    proposal = proposal_scope(organization, user).order_by("-fiscal_year", "-pk").first()
+    proposals = proposal_scope(organization, user)
+    if fiscal_year is not None:  # the budget as it was then: no later fiscal year
+        proposals = proposals.filter(fiscal_year__lte=fiscal_year)
+    proposal = proposals.order_by("-fiscal_year", "-pk").first()
     empty = {
         "proposal": None,
         "total": money_text(0),
@@ -495,6 +499,7 @@ def budget_overview(organization, *, user=None) -> dict:
         "linked_total": money_text(0),
         "security_share": None,
         "cost_avoidance": money_text(0),
+        "rosi_cost": money_text(0),
         "portfolio_rosi": None,
         "change": None,
     }
@@ -521,6 +526,8 @@ def budget_overview(organization, *, user=None) -> dict:
         "linked_total": money_text(budget_risk_linkage(organization, proposal=proposal).linked_total),
         "security_share": _ratio_text(s.security_share),
         "cost_avoidance": money_text(s.cost_avoidance),
+        # ROSI's cost: the annual cost of the items that reduce a risk (money.annual_cost).
+        "rosi_cost": money_text(s.risk_linked_annual_cost),
         "portfolio_rosi": _ratio_text(s.portfolio_rosi),
         # Against the previous fiscal year's proposal (any status), as on the proposal's page.
         "change": {

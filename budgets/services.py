@@ -18,6 +18,7 @@ from django.utils import timezone
 from core import services as core_services
 from core.concurrency import lock_for_update
 from core.errors import DomainError, NotAllowed
+from core.notifications import core_events
 from core.permissions import has_perm
 from core.roles import Perm
 from core.selectors import is_jointly_approved
@@ -203,7 +204,7 @@ def proposal_start_review(*, actor, proposal: Proposal, expected_version: int | 
     _require(actor, proposal.organization, Perm.BUDGET_EDIT)
     if not proposal.items.exists():
         raise DomainError("Add at least one item before starting the joint review.")
-    return _transition(
+    proposal = _transition(
         proposal,
         actor=actor,
         allowed_from=(ProposalStatus.DRAFT,),
@@ -213,6 +214,8 @@ def proposal_start_review(*, actor, proposal: Proposal, expected_version: int | 
         expected_version=expected_version,
         new_version=False,
     )
+    core_events.decision_opened(subject=proposal, purpose=SIGNOFF_PURPOSE, actor=actor)
+    return proposal
 
 
 @transaction.atomic

@@ -106,3 +106,89 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_filter = ["role"]
     search_fields = ["email"]
     exclude = ["token_hash"]
+
+
+# ------------------------------------------------------------ notifications --
+from .models_notifications import (  # noqa: E402
+    ChatChannel,
+    Delivery,
+    Notification,
+    NotificationPreference,
+    NotificationProfile,
+)
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The inbox rows: a record of what each person was told (read-only)."""
+
+    list_display = ["created_at", "recipient", "organization", "event", "title", "mode", "read_at"]
+    list_filter = ["category", "mode", "organization"]
+    search_fields = ["title", "recipient__email", "event"]
+    list_select_related = ["recipient", "organization"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log (read-only); chat errors shown without the webhook secret."""
+
+    list_display = ["created_at", "organization", "channel", "target", "title", "status", "attempts"]
+    list_filter = ["status", "channel", "organization"]
+    search_fields = ["target", "title", "key"]
+    fields = [
+        "organization",
+        "channel",
+        "key",
+        "event",
+        "title",
+        "target",
+        "status",
+        "attempts",
+        "error",
+        "sent_at",
+    ]
+    readonly_fields = fields
+    list_select_related = ["organization", "chat_channel"]
+
+    @admin.display(description="Last error")
+    def error(self, obj):
+        return obj.shown_error
+
+
+@admin.register(ChatChannel)
+class ChatChannelAdmin(ReadOnlyAdmin):
+    """Chat channels, read-only: the webhook URL (a secret) is never shown,
+    only its hint; channels are added and edited on the organization's chat
+    page (through the services, which check the destination)."""
+
+    list_display = ["name", "organization", "kind", "webhook", "is_active", "disabled_reason"]
+    list_filter = ["kind", "is_active", "organization"]
+    fields = ["organization", "name", "kind", "webhook", "categories", "is_active", "disabled_reason"]
+    readonly_fields = fields
+
+    @admin.display(description="Webhook")
+    def webhook(self, obj):
+        return obj.url_hint
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(ReadOnlyAdmin):
+    """Read-only: people set their own on the preferences page (security stays immediate)."""
+
+    list_display = ["organization", "user", "category", "mode"]
+    list_filter = ["category", "mode", "organization"]
+    search_fields = ["user__email"]
+
+
+@admin.register(NotificationProfile)
+class NotificationProfileAdmin(ReadOnlyAdmin):
+    """Read-only; the calendar secret is stored hashed and never shown."""
+
+    list_display = ["user", "timezone", "digest_hour", "weekly_day", "has_calendar_feed"]
+    fields = ["user", "timezone", "digest_hour", "weekly_day"]
+    readonly_fields = fields
+    search_fields = ["user__email"]
+
+    @admin.display(boolean=True, description="Calendar feed on")
+    def has_calendar_feed(self, obj):
+        return bool(obj.calendar_token_hash)

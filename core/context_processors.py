@@ -8,6 +8,10 @@ def concord(request):
         return {}
     memberships = memberships_of(user)
     membership = getattr(request, "membership", None)
+    if membership is None:
+        # Pages outside an organization (inbox, profile) keep the navigation of
+        # the organization the person last worked in, so the sidebar never empties.
+        membership = memberships.get(request.session.get("org")) or _only(memberships)
     context = {"my_memberships": sorted(memberships.values(), key=lambda m: m.organization.name)}
     if membership is not None:
         context.update(
@@ -17,3 +21,7 @@ def concord(request):
             navigation=navigation_for(membership.role, membership.organization.slug, request.path),
         )
     return context
+
+
+def _only(memberships):
+    return next(iter(memberships.values())) if len(memberships) == 1 else None

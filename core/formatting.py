@@ -30,7 +30,12 @@ def rosi_text(value, *, empty: str = "n/a") -> str:
     return f"{MINUS if pct < 0 else '+'}{abs(pct):,.1f}%"
 
 
-def score_change_text(change: int) -> str:
-    """A change of the alignment score: '+1 point', '−3 points', '±0 points'."""
+def score_change_text(change) -> str:
+    """A change of the alignment score: '+1 point', '−3 points', '±0 points';
+    a change with decimals keeps one ('+1.5 points', never '+1')."""
     sign = "+" if change > 0 else MINUS if change < 0 else "±"
-    return f"{sign}{abs(change)} point{'' if abs(change) == 1 else 's'}"
+    size = abs(change)
+    if size != int(size):
+        return f"{sign}{size:.1f} points"
+    size = int(size)
+    return f"{sign}{size} point{'' if size == 1 else 's'}"

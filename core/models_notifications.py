@@ -12,7 +12,8 @@ from django.utils import timezone
 
 
 class NotificationCategory(models.TextChoices):
-    DECISIONS = "decisions", "Joint decisions"
+    SIGNATURES = "signatures", "Joint decisions waiting for your signature"
+    DECISIONS = "decisions", "Joint decisions: the other's signature, outcomes, voided signatures"
     ACCEPTANCES = "acceptances", "Risk acceptance expiries"
     OVERDUE = "overdue", "Overdue mitigations and reviews"
     KPIS = "kpis", "KPIs turning red or stale"
@@ -153,8 +154,55 @@ class ChatChannel(models.Model):
 
     @property
     def url_hint(self) -> str:
-        head = self.url.split("://", 1)[-1].split("/", 1)[0]
-        return f"{head}/…" if head else "…"
+        """The webhook shown masked: its service host and last four characters
+        (the URL carries the channel's secret)."""
+        return mask_url(self.url)
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [label for value, label in NotificationCategory.choices if value in self.categories]
+
+
+def mask_url(url: str) -> str:
+    """``https://hooks.slack.com/…abcd``: the host (never a user name, password
+    or token written where a host would be) and the last four characters."""
+    from urllib.parse import urlsplit
+
+    url = (url or "").strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    scheme = parts.scheme.lower() if parts else ""
+    if scheme not in ("http", "https") and scheme:
+        host = ""  # an Apprise URL (slack://TOKEN/…) writes its secret where a host would be
+    tail = url[-4:] if len(url) > 12 else ""
+    head = f"{scheme}://{host}/" if host else (f"{scheme}://" if scheme else "")
+    return f"{head}…{tail}"
+
+
+def redact(text: str, url: str) -> str:
+    """``text`` (an error message) without the webhook URL or any of its secret parts."""
+    from urllib.parse import urlsplit
+
+    if not text or not url:
+        return text or ""
+    pieces = {url}
+    try:
+        parts = urlsplit(url)
+        pieces |= {parts.netloc, parts.path, parts.query, parts.username or "", parts.password or ""}
+        pieces |= set(parts.path.split("/")) | {kv.split("=", 1)[-1] for kv in parts.query.split("&")}
+    except ValueError:
+        pass
+    host = ""
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        pass
+    for piece in sorted((p for p in pieces if p and len(p) >= 6 and p != host), key=len, reverse=True):
+        text = text.replace(piece, "…")
+    return text
 
 
 class DeliveryChannel(models.TextChoices):
@@ -192,3 +240,10 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} {self.key}: {self.status}"
+
+    @property
+    def shown_error(self) -> str:
+        """The error without the chat channel's webhook secret."""
+        if self.chat_channel_id and self.chat_channel is not None:
+            return redact(self.last_error, self.chat_channel.url)
+        return self.last_error

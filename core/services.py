@@ -326,28 +326,42 @@ def _executive_emails(organization: Organization) -> set[str]:
 def _notify_role_change(
     *, organization: Organization, actor: User, recipients: set[str], summary: str
 ) -> None:
-    """Tell the CIO and the CISO (before and after the change), after commit.
-    A failing mail server never undoes or fails the committed change."""
-    recipients = sorted(r for r in recipients if r)
+    """Tell the CIO and the CISO (before and after the change) through the
+    notification catalogue: a security notice (``security.members_changed``),
+    in the inbox and e-mailed at once, never turned off; sent by the worker
+    after commit, so a failing mail server never undoes the change.
+
+    An executive who left the organization with this change is no longer a
+    member (no inbox, no preferences): they get the same notice as a direct,
+    transactional e-mail."""
+    from .notifications import core_events
+
+    recipients = {r for r in recipients if r}
     if not recipients:
         return
-    body = render_to_string(
-        "core/email/role_changed.txt",
-        {
-            "organization": organization,
-            "actor": actor,
-            "summary": summary,
-            "link": settings.SITE_URL + reverse("core:audit", args=[organization.slug]),
-        },
+    people = list(User.objects.filter(email__in=recipients))
+    core_events.members_changed(organization=organization, actor=actor, recipients=people, summary=summary)
+    gone = sorted(
+        {u.email for u in people}
+        - set(Membership.objects.filter(organization=organization).values_list("user__email", flat=True))
     )
-    subject = f"[{organization.name}] People and roles changed in Concord"
-    outbox.enqueue(
-        "core.send_email",
-        organization=organization,
-        subject=subject,
-        body=body,
-        recipients=sorted(recipients),
-    )
+    if gone:
+        body = render_to_string(
+            "core/email/role_changed.txt",
+            {
+                "organization": organization,
+                "actor": actor,
+                "summary": summary,
+                "link": settings.SITE_URL + reverse("core:audit", args=[organization.slug]),
+            },
+        )
+        outbox.enqueue(
+            "core.send_email",
+            organization=organization,
+            subject=f"[{organization.name}] People and roles changed in Concord",
+            body=body,
+            recipients=gone,
+        )
 
 
 def _void_in_flight(*, organization: Organization, user: User, role: str, reason: str) -> int:
@@ -370,13 +384,18 @@ def _void_in_flight(*, organization: Organization, user: User, role: str, reason
             and decision.is_complete(subject)
         ):
             continue
-        to_void.append(signoff.pk)
+        to_void.append((signoff, subject))
     voided = 0
     if to_void:
-        voided = SignOff.objects.filter(pk__in=to_void).update(
+        voided = SignOff.objects.filter(pk__in=[signoff.pk for signoff, _ in to_void]).update(
             voided_at=timezone.now(), void_reason=reason[:200]
         )
         bump_org_version(organization.pk)  # .update() sends no signal: dashboards must re-read
+        from .notifications import core_events
+
+        for signoff, subject in to_void:
+            if subject is not None:  # the signer is told, if they may still see the item
+                core_events.signoffs_voided(subject=subject, signoffs=[signoff], reason=reason)
     for decision in joint.registered():
         if decision.withdraw_person is not None:
             voided += decision.withdraw_person(organization=organization, user=user, role=role, reason=reason)
@@ -743,6 +762,6 @@ def api_tokens_revoke_all(*, user: User, reason: str, actor: User | None = None)
             SecurityEventKind.TOKEN_REVOKED,
             actor=actor or user,
             subject=user,
-            detail=f"“{token.name}” ({token.prefix}…): {reason}."[:500],
+            detail=f"“{token.name}” ({token.prefix}…): {reason.rstrip('.')}."[:500],
         )
     return len(tokens)

@@ -109,12 +109,32 @@ def _clean_header(value) -> str:
     return str(value or "").strip().lower().replace(" ", "_")
 
 
+def _column_letter(index: int) -> str:
+    letters, n = "", index + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
 def _headers(values) -> list[str]:
+    values = list(values)
     headers = [_clean_header(h) for h in values]
     while headers and not headers[-1]:
         headers.pop()
     if len(headers) > MAX_COLUMNS:
         raise FileRefused(f"The file has more than {MAX_COLUMNS} columns.")
+    seen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        if not header:
+            continue
+        if header in seen:  # one of the two would silently win: refuse, naming it
+            first = seen[header]
+            raise FileRefused(
+                f"The column “{str(values[index]).strip()}” appears twice (columns {_column_letter(first)} "
+                f"and {_column_letter(index)}). Keep one of them and import the file again."
+            )
+        seen[header] = index
     return headers
 
 

@@ -54,7 +54,12 @@ def outbox_dispatch() -> int:
     max_retries=10,
 )
 def send_email(self, *, subject: str, body: str, recipients: list[str]) -> int:
-    """Send one plain-text e-mail; retried with backoff while the mail server is away."""
+    """Send one plain-text e-mail; retried with backoff while the mail server is away.
+
+    Transactional only, outside the notification catalogue (no inbox, no
+    preferences): used for the security notice to an executive who has just
+    left the organization (core.services._notify_role_change). Everything a
+    person may choose how to receive goes through core.notifications."""
     if outbox.is_done(self.request.id):
         return 0  # a duplicate delivery of an e-mail already sent
     return send_mail(subject, body, None, recipients, fail_silently=False)
@@ -70,7 +75,11 @@ def send_email(self, *, subject: str, body: str, recipients: list[str]) -> int:
     max_retries=10,
 )
 def send_invitation(self, *, invitation_id: int) -> int:
-    """E-mail an invitation; its link is minted when sending (core.invitations)."""
+    """E-mail an invitation; its link is minted when sending (core.invitations).
+
+    Transactional, deliberately outside the notification catalogue: the person
+    asked for it (or is not a member yet), so there is no inbox or preference
+    to obey and no unsubscribe; it is sent once, to the address given."""
     if outbox.is_done(self.request.id):
         return 0
     from .invitations import invitation_send
@@ -88,7 +97,10 @@ def send_invitation(self, *, invitation_id: int) -> int:
     max_retries=10,
 )
 def send_password_reset(self, *, user_id: int) -> int:
-    """E-mail a password-reset link; the link is made when sending (core.security.password)."""
+    """E-mail a password-reset link; the link is made when sending (core.security.password).
+
+    Transactional, deliberately outside the notification catalogue: the person
+    asked for it, so preferences and unsubscribe do not apply."""
     if outbox.is_done(self.request.id):
         return 0
     from .security.password import password_reset_send

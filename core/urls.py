@@ -66,6 +66,11 @@ urlpatterns = [
         name="chat_channels",
     ),
     path(
+        "o/<org:org>/notifications/chat/<int:pk>/edit/",
+        notification_views.ChatChannelEditView.as_view(),
+        name="chat_channel_edit",
+    ),
+    path(
         "o/<org:org>/notifications/chat/<int:pk>/test/",
         notification_views.ChatChannelActionView.as_view(action="test"),
         name="chat_channel_test",

@@ -77,7 +77,13 @@ _CODE_REFERENCE = re.compile(
     r"(?:[:,;]?\s*(?:and\s+|by\s+)?(?:the template |the filters )?"
     r"`(?:[a-z_]+(?:\.[a-z_]+)+|[a-z_/]+\.(?:html|py|md))`)+"
 )
-_DEVELOPER_BULLETS = ("- Function", "- One drawing everywhere", "- Functions")
+_DEVELOPER_BULLETS = ("- Function", "- One drawing everywhere", "- Functions", "- Amounts are exact decimals")
+# Developer wording inside a bullet the board keeps, and what the board reads instead.
+_BOARD_WORDING = (
+    (", from the same summary as the RACI page and its API", ", exactly as on the RACI page"),
+    ("The computed KPI", "The KPI computed by Concord"),
+    ("the computed KPI", "the KPI computed by Concord"),
+)
 READERS_INTRO = (
     "Every figure in this report is defined once, below, and counted the same way on every page "
     "of Concord, in its exports and in this report."
@@ -100,6 +106,8 @@ def for_readers(text: str) -> str:
         if skipping:
             continue
         cleaned = _CODE_REFERENCE.sub("", raw).rstrip()
+        for developer, plain in _BOARD_WORDING:
+            cleaned = cleaned.replace(developer, plain)
         if cleaned.endswith(("(", ":")) or cleaned.strip() in ("-", ""):
             cleaned = cleaned if cleaned.strip() == "" else cleaned.rstrip("(:").rstrip()
         kept.append(cleaned if cleaned.strip() != "-" else "")

@@ -19,6 +19,12 @@ from core.roles import Perm
 from .alignment.models import AlignmentReport
 from .intake.models import OPEN_STATUSES, IntakeRequest, IntakeStatus
 
+
+def _day(value) -> str:
+    """6 Dec 2026 (no leading zero)."""
+    return f"{value.day} {value:%b %Y}"
+
+
 register_event("intake.submitted", category="intake", label="A new intake request")
 register_event("intake.status_changed", category="intake", label="Your intake request moved on")
 register_event(
@@ -85,7 +91,7 @@ def intake_sla_sweep(*, today: date) -> None:
             organization=request.organization,
             recipients=members_with(request.organization, Perm.INTAKE_REVIEW),
             subject=request,
-            title=f"[{request.reference}] {request.title}: decision due by {timezone.localtime(request.sla_due_at):%d %b %Y %H:%M}",
+            title=f"[{request.reference}] {request.title}: decision due by {_day(timezone.localtime(request.sla_due_at))} {timezone.localtime(request.sla_due_at):%H:%M}",
             link=_request_link(request),
             key=f"intake-at-risk:{request.pk}:{request.sla_due_at:%Y%m%d%H%M}",
         )
@@ -107,14 +113,21 @@ def report_ready(report: AlignmentReport) -> None:
     )
 
 
-def report_published(report: AlignmentReport) -> None:
-    # The board's own e-mail is sent by governance.notify_board_of_report; the executives are told here.
-    notify(
+def report_published(report: AlignmentReport) -> list:
+    """The board (who may read published reports) and the executives are told,
+    each by their own preferences for "Reports"; the message links to the
+    report and never carries its content."""
+    organization = report.organization
+    return notify(
         event="report.published",
-        organization=report.organization,
-        recipients=members_with(report.organization, Perm.REPORT_MANAGE),
+        organization=organization,
+        recipients=[
+            *members_with(organization, Perm.REPORT_MANAGE),
+            *members_with(organization, Perm.REPORT_VIEW_PUBLISHED),
+        ],
         subject=report,
-        title=f"Alignment report {report.period_label} was published to the board",
+        title=f"Alignment report {report.period_label} was published",
+        body=f"The alignment report for {report.period_label} is published for the board of {organization.name}.",
         link=_report_link(report),
         key=f"report-published:{report.pk}",
     )

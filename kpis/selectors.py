@@ -107,9 +107,12 @@ def _count(items) -> dict[str, int]:
     return counts
 
 
-def _with_latest(kpis):
-    """Each KPI's latest period and value: two index probes per KPI on (kpi, -period)."""
+def _with_latest(kpis, as_of: date | None = None):
+    """Each KPI's latest period and value (of a period starting by ``as_of``, when
+    given): two index probes per KPI on (kpi, -period)."""
     latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-period")
+    if as_of is not None:
+        latest = latest.filter(period__lte=as_of)
     return kpis.annotate(
         latest_period=Subquery(latest.values("period")[:1]), latest_value=Subquery(latest.values("value")[:1])
     )
@@ -156,11 +159,16 @@ def _visible_entries(user, organization, today: date, *, domain: str, search: st
     return [entry for entry in entries if entry.domain == domain] if domain else entries
 
 
-def _recent_values(kpi_ids: list[int], *, per_kpi: int) -> dict[int, list[tuple[date, Decimal]]]:
-    """The last ``per_kpi`` values of each of these KPIs, newest first, in one query."""
+def _recent_values(
+    kpi_ids: list[int], *, per_kpi: int, as_of: date | None = None
+) -> dict[int, list[tuple[date, Decimal]]]:
+    """The last ``per_kpi`` values of each of these KPIs (of periods starting by
+    ``as_of``, when given), newest first, in one query."""
+    measurements = Measurement.objects.filter(kpi_id__in=kpi_ids)
+    if as_of is not None:
+        measurements = measurements.filter(period__lte=as_of)
     ranked = (
-        Measurement.objects.filter(kpi_id__in=kpi_ids)
-        .order_by()
+        measurements.order_by()
         .annotate(rank=Window(RowNumber(), partition_by=[F("kpi_id")], order_by=F("period").desc()))
         .filter(rank__lte=per_kpi)
         .values_list("kpi_id", "period", "value")
@@ -386,22 +394,26 @@ def number_text(value: Decimal | None) -> str | None:
     return text
 
 
-def kpi_overview(organization, *, user, today: date | None = None, item_limit: int | None = None) -> dict:
+def kpi_overview(
+    organization, *, user, today: date | None = None, item_limit: int | None = None, as_of: date | None = None
+) -> dict:
     """The scorecard for the dashboard and reports, as plain JSON-ready values:
     ``total`` and the counts by status (``green``, ``amber``, ``red``,
     ``stale``: ``kpi_status.display_status``, the one status shown and
     counted), and the KPIs worst first (``item_limit`` of them, all by
     default), each with value, target and status together (numbers as exact
-    text). Scoped to what ``user`` may see; ``user=None``, written out, is
-    Concord itself (report snapshots): the whole organization. One query."""
-    today = today or timezone.localdate()
+    text) and the last day of the value's period (``as_of``). Scoped to what
+    ``user`` may see; ``user=None``, written out, is Concord itself (report
+    snapshots): the whole organization. ``as_of``: the scorecard as it stood
+    that day (values of periods starting by then). One query."""
+    today = as_of or today or timezone.localdate()
     kpis = (
         KPI.objects.in_org(organization)
         if user is None
         else (KPI.objects.visible_to(user).filter(organization=organization))
     )
     rows = list(
-        _with_latest(kpis)
+        _with_latest(kpis, as_of)
         .order_by("domain", "name")
         .values(
             "id",
@@ -444,40 +456,46 @@ def kpi_overview(organization, *, user, today: date | None = None, item_limit: i
             "warning": number_text(row["warning"]),
             "value": number_text(row["latest_value"]),
             "period": row["latest_period"].isoformat() if row["latest_period"] else None,
+            "as_of": _value_as_of(row["latest_period"], row["frequency"], today),
         }
         for shown, row in ranked[:item_limit]
     ]
     return {"total": len(rows), **counts, "items": items}
 
 
+def _value_as_of(period: date | None, frequency: str, today: date) -> str | None:
+    """The day a value speaks for: its period's last day (today while the period runs)."""
+    if period is None:
+        return None
+    return min(kpi_status.period_end(period, frequency), today).isoformat()
+
+
 HEADLINE_TREND_PERIODS = 6
 
 
-MEANING_CHARS = 110
-
-
 def _meaning(description: str) -> str:
-    """A KPI's one line of meaning: the first sentence of its description, cut
-    at a word before ``MEANING_CHARS`` characters (with "…") when longer."""
+    """A KPI's one line of meaning: the first sentence of its description, whole."""
     text = " ".join((description or "").split())
     end = text.find(". ")
-    sentence = text if end < 0 else text[: end + 1]
-    if len(sentence) <= MEANING_CHARS:
-        return sentence
-    return sentence[: MEANING_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:(") + "…"
+    return text if end < 0 else text[: end + 1]
 
 
-def kpi_headline(organization, kpi_ids, *, user=None, today: date | None = None) -> list[dict]:
+def kpi_headline(
+    organization, kpi_ids, *, user=None, today: date | None = None, as_of: date | None = None
+) -> list[dict]:
     """The board pack's headline KPIs, in the order given, as plain JSON-ready
     values: value with unit, target, status (``display_status``), trend
     (``status.trend_for``: improving / worsening / flat), the last
     ``HEADLINE_TREND_PERIODS`` values and one line of meaning. KPIs the reader
-    may not see, or that no longer exist, are left out. Three queries."""
-    today = today or timezone.localdate()
+    may not see, or that no longer exist, are left out. ``as_of``: as they
+    stood that day. Three queries."""
+    today = as_of or today or timezone.localdate()
     kpis = KPI.objects.in_org(organization) if user is None else KPI.objects.visible_to(user)
     found = kpis.filter(organization=organization, pk__in=list(kpi_ids)).in_bulk()
     ids = [pk for pk in kpi_ids if pk in found]
-    recent = _recent_values(ids, per_kpi=max(HEADLINE_TREND_PERIODS, kpi_status.TREND_WINDOW + 1))
+    recent = _recent_values(
+        ids, per_kpi=max(HEADLINE_TREND_PERIODS, kpi_status.TREND_WINDOW + 1), as_of=as_of
+    )
     rows = []
     for pk in ids:
         kpi = found[pk]
@@ -492,6 +510,7 @@ def kpi_headline(organization, kpi_ids, *, user=None, today: date | None = None)
                 "direction": kpi.direction,
                 "value": number_text(row.latest_value),
                 "period": row.latest_label,
+                "as_of": _value_as_of(row.latest_period, kpi.frequency, today),
                 "target": number_text(kpi.target),
                 "status": row.display_status,
                 "trend": row.trend,

@@ -409,10 +409,11 @@ def measurements_import(*, actor, organization: Organization, rows: list[dict[st
 
 
 def computed_kpis_refresh(
-    *, organization: Organization, keys: list[str] | None = None, today: date | None = None
+    *, organization: Organization, keys: list[str] | None = None, today: date | None = None, back: int = 1
 ) -> int:
     """Recompute the organization's computed KPIs for the current period and the
-    last finished one (its value may still change until the period closes).
+    ``back`` finished ones before it (the last one's value may still change until
+    the period closes; more go back further, where a function can tell).
     A function that fails is logged and skipped: one broken KPI must not stop
     the others. Returns the number of values written."""
     today = today or timezone.localdate()
@@ -423,7 +424,9 @@ def computed_kpis_refresh(
     items = []
     for kpi in kpis:
         current = kpi_status.align_period(today, kpi.frequency)
-        for start in (kpi_status.shift_period(current, kpi.frequency, -1), current):
+        for start in [kpi_status.shift_period(current, kpi.frequency, -n) for n in range(back, 0, -1)] + [
+            current
+        ]:
             end = min(kpi_status.period_end(start, kpi.frequency), today)
             try:
                 value = specs[kpi.key].compute(organization, start, end)

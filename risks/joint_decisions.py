@@ -55,7 +55,7 @@ joint_decision(
 )
 joint_decision(
     model="risks.risk",
-    purpose="agreed_assessment",
+    purpose=services.AGREED_ASSESSMENT,
     label="Agreed assessment",
     sign=_sign_agreement,
     is_complete=_agreed,

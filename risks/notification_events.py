@@ -24,6 +24,12 @@ OPEN_STATUSES = (
 )
 OPEN_MITIGATIONS = (MitigationStatus.PLANNED, MitigationStatus.IN_PROGRESS)
 
+
+def _day(value) -> str:
+    """6 Dec 2026 (no leading zero)."""
+    return f"{value.day} {value:%b %Y}"
+
+
 register_event("risk.acceptance_expiring", category="acceptances", label="A risk acceptance expires soon")
 register_event("risk.acceptance_expired", category="acceptances", label="A risk acceptance expired")
 register_event("risk.mitigation_overdue", category="overdue", label="A mitigation is overdue")
@@ -51,7 +57,7 @@ def risk_sweep(*, today: date) -> None:
                 recipients=_people(risk),
                 subject=risk,
                 title=f"The acceptance of “{risk}” expires in {days} day{'s' if days != 1 else ''}",
-                body=f"It expires on {risk.acceptance_expires_on:%d %b %Y}: renew it jointly or treat the risk.",
+                body=f"It expires on {_day(risk.acceptance_expires_on)}: renew it jointly or treat the risk.",
                 link=_link(risk),
                 key=f"acceptance-expiring:{risk.pk}:{risk.acceptance_expires_on}:{days}",
             )
@@ -62,7 +68,7 @@ def risk_sweep(*, today: date) -> None:
                 recipients=_people(risk),
                 subject=risk,
                 title=f"The acceptance of “{risk}” expired",
-                body=f"It expired on {risk.acceptance_expires_on:%d %b %Y}.",
+                body=f"It expired on {_day(risk.acceptance_expires_on)}.",
                 link=_link(risk),
                 key=f"acceptance-expired:{risk.pk}:{risk.acceptance_expires_on}",
             )
@@ -74,7 +80,7 @@ def risk_sweep(*, today: date) -> None:
             recipients=_people(risk),
             subject=risk,
             title=f"The review of “{risk}” is overdue",
-            body=f"It was due on {risk.next_review_date:%d %b %Y}.",
+            body=f"It was due on {_day(risk.next_review_date)}.",
             link=_link(risk),
             key=f"review-overdue:{risk.pk}:{risk.next_review_date}",
         )
@@ -87,7 +93,7 @@ def risk_sweep(*, today: date) -> None:
             recipients=_people(risk, mitigation.owner),
             subject=risk,
             title=f"Mitigation “{mitigation}” of “{risk}” is overdue",
-            body=f"It was due on {mitigation.due_date:%d %b %Y}.",
+            body=f"It was due on {_day(mitigation.due_date)}.",
             link=_link(risk),
             key=f"mitigation-overdue:{mitigation.pk}:{mitigation.due_date}",
         )

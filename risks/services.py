@@ -24,6 +24,7 @@ from core.concurrency import lock_for_update
 from core.errors import ConflictError, DomainError, ImportFailed, NotAllowed
 from core.members import require_member
 from core.models import Organization, SignOffDecision, User
+from core.notifications import core_events
 from core.permissions import has_perm, signing_role
 from core.roles import Perm, Role
 from core.selectors import signoff_status
@@ -42,6 +43,7 @@ from . import scoring
 from .models import Assessment, Lens, Mitigation, MitigationStatus, Risk, RiskCounter, RiskStatus, Treatment
 
 ACCEPTANCE = "acceptance"
+AGREED_ASSESSMENT = "agreed_assessment"
 MAX_ACCEPTANCE_DAYS = 3 * 366
 
 RISK_FIELDS = (
@@ -399,7 +401,16 @@ def agreement_propose(*, actor: User, risk: Risk, rationale: str, **ratings) -> 
     was_agreed = existing is not None and existing.confirmed_at is not None
     if existing is not None:
         existing._change_reason = f"Replaced by a new proposal from the {Lens(own).label}."
+        replaced = (existing.pk, existing.assessed_by, existing.confirmed_at is None)
         record_deletion(existing, actor=actor)
+        if replaced[2] and replaced[1] is not None and replaced[1].pk != actor.pk:
+            core_events.part_voided(
+                subject=risk,
+                purpose=AGREED_ASSESSMENT,
+                user=replaced[1],
+                reason=f"The {Lens(own).label} proposed a different agreed assessment instead of confirming yours.",
+                key=f"agreement:{replaced[0]}",
+            )
     proposal = Assessment(
         organization=risk.organization,
         risk=risk,
@@ -413,6 +424,16 @@ def agreement_propose(*, actor: User, risk: Risk, rationale: str, **ratings) -> 
     if was_agreed:
         refresh_scores(risk)
         _save_change(risk, actor=actor, reason=f"The {Lens(own).label} proposed a new agreed assessment.")
+    core_events.part_given(
+        subject=risk,
+        purpose=AGREED_ASSESSMENT,
+        signer=actor,
+        role=own,
+        approved=True,
+        approvals={own},
+        comment=proposal.rationale,
+        key=f"agreement:{proposal.pk}",
+    )
     return proposal
 
 
@@ -442,6 +463,16 @@ def agreement_confirm(*, actor: User, risk: Risk) -> Assessment:
     record_change(proposal, actor=actor, reason=f"Confirmed by the {Lens(own).label}.")
     refresh_scores(risk)
     _save_change(risk, actor=actor, reason="The CIO and the CISO agreed an assessment.")
+    core_events.part_given(
+        subject=risk,
+        purpose=AGREED_ASSESSMENT,
+        signer=actor,
+        role=own,
+        approved=True,
+        approvals={Role.CIO, Role.CISO},
+        comment="",
+        key=f"agreement:{proposal.pk}",
+    )
     return proposal
 
 
@@ -456,7 +487,19 @@ def agreement_decline(*, actor: User, risk: Risk, reason: str = "") -> None:
         raise DomainError("Say why you decline, so the proposer knows what to change.", field="reason")
     verb = "withdrew" if proposal.proposed_role == own else "declined"
     proposal._change_reason = f"The {Lens(own).label} {verb} the proposal. {reason}".strip()
+    proposal_pk = proposal.pk
     record_deletion(proposal, actor=actor)
+    if proposal.proposed_role != own:
+        core_events.part_given(
+            subject=risk,
+            purpose=AGREED_ASSESSMENT,
+            signer=actor,
+            role=own,
+            approved=False,
+            approvals=set(),
+            comment=reason.strip(),
+            key=f"agreement:{proposal_pk}",
+        )
 
 
 def agreements_withdraw_for(*, organization: Organization, user: User, role: str, reason: str) -> int:
@@ -471,9 +514,17 @@ def agreements_withdraw_for(*, organization: Organization, user: User, role: str
         proposed_role=role,
     )
     count = 0
-    for proposal in proposals:
+    for proposal in proposals.select_related("risk__organization"):
         proposal._change_reason = reason[:100]
+        proposal_pk = proposal.pk
         record_deletion(proposal, actor=None)
+        core_events.part_voided(
+            subject=proposal.risk,
+            purpose=AGREED_ASSESSMENT,
+            user=user,
+            reason=reason,
+            key=f"agreement:{proposal_pk}",
+        )
         count += 1
     return count
 
@@ -520,6 +571,7 @@ def acceptance_request(
     risk.acceptance_requested_by, risk.acceptance_requested_at = actor, timezone.now()
     risk.treatment = Treatment.ACCEPT
     record_change(risk, actor=actor, reason="Joint acceptance requested.")
+    core_events.decision_opened(subject=risk, purpose=ACCEPTANCE, actor=actor)
     return risk
 
 

@@ -81,6 +81,27 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.unit)
 
 
+_BROWSER_SKIP_MARK = "chromium is not installed"
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly when the browser journeys did not run: a green run without
+    them has not checked the pages a person actually clicks through."""
+    skipped = [
+        report
+        for report in terminalreporter.stats.get("skipped", [])
+        if _BROWSER_SKIP_MARK in str(getattr(report, "longrepr", ""))
+    ]
+    if not skipped:
+        return
+    terminalreporter.write_sep("!", "BROWSER TESTS SKIPPED", red=True, bold=True)
+    terminalreporter.write_line(
+        f"{len(skipped)} browser journey tests did not run because Chromium is missing. "
+        "Install it with `sudo apt-get install chromium` (Debian/Ubuntu) and run "
+        "`make test` again; CI (.ci/run) installs it and always runs them."
+    )
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Every test starts and ends with an empty cache, so cached figures never

@@ -92,13 +92,23 @@ def calendars() -> list[Callable[..., Iterable[CalendarItem]]]:
 # Core's own events: joint decisions (core.services.signoff_*), people and security.
 register_event(
     "decision.waiting",
+    category="signatures",
+    label="A joint decision was put up for signature and waits for yours",
+)
+register_event(
+    "decision.signed_by_other",
     category="decisions",
-    label="A joint decision waits for your signature (the other executive signed)",
+    label="The other executive signed a joint decision; yours completes it",
 )
 register_event("decision.decided", category="decisions", label="A joint decision was taken")
 register_event("decision.rejected", category="decisions", label="A joint decision was rejected")
 register_event("decision.voided", category="decisions", label="Your signature was voided by a change")
-register_event("security.role_changed", category="security", label="Your role or the executives changed")
+register_event("security.role_changed", category="security", label="Your role changed")
+register_event(
+    "security.members_changed",
+    category="security",
+    label="People joined, left or changed role (CIO and CISO)",
+)
 register_event("security.new_device", category="security", label="A sign-in from a new device")
 register_event(
     "chat.channel_disabled", category="security", label="A chat channel was disabled after repeated failures"

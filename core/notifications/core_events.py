@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
@@ -40,38 +41,60 @@ def _label(subject, purpose: str) -> str:
     return f"{decision.label if decision else purpose.replace('_', ' ').capitalize()} of “{subject}”"
 
 
-def signoff_given(*, signoff: SignOff, subject) -> None:
-    """After a signature: the other executive is told it waits for them (or
-    that it was rejected); when both approved, both are told it is decided."""
+def _subject_key(subject, purpose: str) -> str:
+    ct = ContentType.objects.get_for_model(subject, for_concrete_model=True)
+    return f"{ct.pk}:{subject.pk}:{purpose}"
+
+
+def decision_opened(*, subject, purpose: str, actor=None) -> None:
+    """A joint decision was put up for signature (a risk acceptance requested,
+    a budget sent to joint review, an intake decision proposed): each
+    executive whose signature it needs is told, except the person who opened
+    it. Event ``decision.waiting`` (category "signatures")."""
     organization = subject.organization
-    label = _label(subject, signoff.purpose)
-    link = subject_link(subject, signoff.purpose)
-    active = list(
-        SignOff.objects.filter(
-            organization=organization,
-            content_type_id=signoff.content_type_id,
-            object_id=signoff.object_id,
-            purpose=signoff.purpose,
-            voided_at__isnull=True,
-        )
+    label = _label(subject, purpose)
+    recipients = [user for user in _executives(organization).values() if actor is None or user.pk != actor.pk]
+    opener = f"{actor} put it up" if actor is not None else "It was put up"
+    notify(
+        event="decision.waiting",
+        organization=organization,
+        recipients=recipients,
+        subject=subject,
+        title=f"{label} waits for your signature",
+        body=f"{opener} for the joint decision of the CIO and the CISO. Nobody has signed yet.",
+        link=subject_link(subject, purpose),
+        key=f"decision-waiting:{_subject_key(subject, purpose)}:v{getattr(subject, 'version', 0)}",
     )
+
+
+def part_given(
+    *, subject, purpose: str, signer, role: str, approved: bool, approvals: set, comment: str, key: str
+) -> None:
+    """One executive gave their part of a joint decision (a sign-off, or a
+    part given outside the sign-off table such as a proposed agreed assessment).
+
+    - rejected: the other executive is told, with the reason (``decision.rejected``);
+    - approved by both: both are told it is decided (``decision.decided``);
+    - approved by one: the executive whose part is missing is told the other
+      signed (``decision.signed_by_other``)."""
+    organization = subject.organization
+    label = _label(subject, purpose)
+    link = subject_link(subject, purpose)
     executives = _executives(organization)
-    signer_role = Role(signoff.role).label
-    others = [user for role, user in executives.items() if user.pk != signoff.signer_id]
-    base_key = f"{signoff.content_type_id}:{signoff.object_id}:{signoff.purpose}:v{signoff.subject_version}"
-    if signoff.decision == SignOffDecision.REJECT:
+    signer_role = Role(role).label
+    others = [user for user in executives.values() if user.pk != signer.pk]
+    if not approved:
         notify(
             event="decision.rejected",
             organization=organization,
             recipients=others,
             subject=subject,
             title=f"{label} was rejected by the {signer_role}",
-            body=f"{signoff.signer} rejected it: {signoff.comment}",
+            body=f"{signer} rejected it: {comment}",
             link=link,
-            key=f"decision-rejected:{base_key}:{signoff.pk}",
+            key=f"decision-rejected:{key}",
         )
         return
-    approvals = {s.role for s in active if s.decision == SignOffDecision.APPROVE}
     if approvals >= set(SIGNING_ROLES):
         notify(
             event="decision.decided",
@@ -80,21 +103,57 @@ def signoff_given(*, signoff: SignOff, subject) -> None:
             subject=subject,
             title=f"{label} is decided: the CIO and the CISO both approved",
             link=link,
-            key=f"decision-decided:{base_key}",
+            key=f"decision-decided:{key}",
         )
         return
-    waiting = [
-        user for role, user in executives.items() if role not in approvals and user.pk != signoff.signer_id
-    ]
+    missing = [user for r, user in executives.items() if r not in approvals and user.pk != signer.pk]
     notify(
-        event="decision.waiting",
+        event="decision.signed_by_other",
         organization=organization,
-        recipients=waiting,
+        recipients=missing,
         subject=subject,
-        title=f"{label} waits for your signature: the {signer_role} approved",
-        body=f"{signoff.signer} approved it{': ' + signoff.comment if signoff.comment else ''}.",
+        title=f"The {signer_role} signed {label}: your signature completes it",
+        body=f"{signer} approved it{': ' + comment if comment else ''}.",
         link=link,
-        key=f"decision-waiting:{base_key}:{signoff.pk}",
+        key=f"decision-signed:{key}",
+    )
+
+
+def signoff_given(*, signoff: SignOff, subject) -> None:
+    """After a sign-off: see ``part_given``."""
+    active = SignOff.objects.filter(
+        organization=subject.organization,
+        content_type_id=signoff.content_type_id,
+        object_id=signoff.object_id,
+        purpose=signoff.purpose,
+        voided_at__isnull=True,
+    )
+    approvals = {s.role for s in active if s.decision == SignOffDecision.APPROVE}
+    base_key = f"{signoff.content_type_id}:{signoff.object_id}:{signoff.purpose}:v{signoff.subject_version}"
+    approved = signoff.decision != SignOffDecision.REJECT
+    part_given(
+        subject=subject,
+        purpose=signoff.purpose,
+        signer=signoff.signer,
+        role=signoff.role,
+        approved=approved,
+        approvals=approvals,
+        comment=signoff.comment,
+        key=base_key if approved and approvals >= set(SIGNING_ROLES) else f"{base_key}:{signoff.pk}",
+    )
+
+
+def part_voided(*, subject, purpose: str, user, reason: str, key: str) -> None:
+    """Tell ``user`` that their part of a joint decision no longer counts."""
+    notify(
+        event="decision.voided",
+        organization=subject.organization,
+        recipients=[user],
+        subject=subject,
+        title=f"Your signature on {_label(subject, purpose)} was voided",
+        body=reason,
+        link=subject_link(subject, purpose),
+        key=f"decision-voided:{key}",
     )
 
 
@@ -111,18 +170,14 @@ def signoffs_voided(*, subject, signoffs: list[SignOff], reason: str) -> None:
     }
     stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
     for signer_id, signoff in signers.items():
-        if signer_id not in users:
-            continue
-        notify(
-            event="decision.voided",
-            organization=subject.organization,
-            recipients=[users[signer_id]],
-            subject=subject,
-            title=f"Your signature on {_label(subject, signoff.purpose)} was voided",
-            body=reason,
-            link=subject_link(subject, signoff.purpose),
-            key=f"decision-voided:{signoff.pk}:{stamp}",
-        )
+        if signer_id in users:
+            part_voided(
+                subject=subject,
+                purpose=signoff.purpose,
+                user=users[signer_id],
+                reason=reason,
+                key=f"{signoff.pk}:{stamp}",
+            )
 
 
 def role_changed(*, organization, user, new_role: str) -> None:
@@ -134,6 +189,20 @@ def role_changed(*, organization, user, new_role: str) -> None:
         body="If you did not expect this, tell your organization admin now.",
         link=reverse("core:org_home", args=[organization.slug]),
         key=f"role-changed:{organization.pk}:{user.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+    )
+
+
+def members_changed(*, organization, actor, recipients, summary: str) -> list:
+    """The CIO and the CISO are told who joined, left or changed role (security)."""
+    return notify(
+        event="security.members_changed",
+        organization=organization,
+        recipients=recipients,
+        title=f"People and roles changed in {organization.name}",
+        body=f"{actor or 'Concord'} changed who does what: {summary}\n"
+        "Roles decide who signs joint decisions. If you did not expect this, ask your organization admin now.",
+        link=reverse("core:audit", args=[organization.slug]),
+        key=f"members-changed:{organization.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
     )
 
 
@@ -159,7 +228,7 @@ def signed_in(*, user, event: SecurityEvent) -> None:
         title="New sign-in to your Concord account from a new device",
         body=(
             f"Browser: {event.user_agent}\nAddress: {event.ip_address or 'unknown'}\n"
-            f"Time: {event.created_at:%Y-%m-%d %H:%M} UTC\n"
+            f"Time: {event.created_at.day} {event.created_at:%b %Y, %H:%M} UTC\n"
             "If this was not you, change your password and tell your organization admin."
         ),
         link=reverse("core:profile"),

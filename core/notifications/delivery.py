@@ -24,9 +24,10 @@ from ..models_notifications import (
     DeliveryStatus,
     Notification,
     NotificationCategory,
+    redact,
 )
 from ..roles import SIGNING_ROLES
-from .destinations import check_destination
+from .destinations import check_destination, pinned
 
 logger = logging.getLogger(__name__)
 
@@ -139,14 +140,14 @@ def send_notification_email(notification_id: int) -> int:
 def _post(channel: ChatChannel, *, title: str, body: str) -> None:
     import apprise
 
-    try:
-        check_destination(channel.url)
+    try:  # checked again at send time, and the post pinned to what was checked (DNS rebinding)
+        checked = check_destination(channel.url)
     except DomainError as exc:
         raise ChatPostFailed(exc.message)
     client = apprise.Apprise()
     if not client.add(channel.url):
         raise ChatPostFailed("the webhook URL is not understood")
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log, pinned(checked):
         ok = client.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
     if not ok:
         detail = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
@@ -178,8 +179,16 @@ def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: 
             "target": channel.name,
             "chat_channel": channel,
         },
-        send=lambda: _post(channel, title=f"Concord · {channel.organization.name}", body=body),
+        send=lambda: _post_redacted(channel, title=f"Concord · {channel.organization.name}", body=body),
     )
+
+
+def _post_redacted(channel: ChatChannel, *, title: str, body: str) -> None:
+    """Post; a failure is recorded without the webhook URL's secret parts."""
+    try:
+        _post(channel, title=title, body=body)
+    except Exception as exc:
+        raise ChatPostFailed(redact(str(exc), channel.url) or type(exc).__name__) from None
 
 
 @transaction.atomic

@@ -3,10 +3,18 @@ the public internet — never the machine Concord runs on, its private network
 or a cloud metadata address (server-side request forgery).
 
 Checked when a channel is saved and again before every post (an address can
-be re-pointed after it was saved)."""
+be re-pointed after it was saved). DNS rebinding: between our check and the
+post, a hostile name server could answer with a private address to the
+library's own lookup. So the post is *pinned* to the addresses just checked:
+``pinned(host, addresses)`` makes every lookup of that host, during the post,
+answer with them (the TLS certificate is still checked against the host name).
+The worker runs one task per process (Celery prefork), so the pin, which
+replaces ``socket.getaddrinfo`` for the duration of the post, touches no other
+request."""
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import socket
 from urllib.parse import urlsplit
@@ -51,12 +59,16 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
-def check_destination(url: str) -> None:
-    """DomainError on ``url`` unless it posts to a chat service or a public host."""
+def check_destination(url: str) -> tuple[str, frozenset[str]] | None:
+    """DomainError on ``url`` unless it posts to a chat service or a public host.
+
+    Returns ``(host, addresses)`` checked for a host written in the URL (to pin
+    the post to), or None when there is nothing to pin (a chat service's own
+    host, or private hosts allowed by settings in tests)."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme in FIXED_HOST_SCHEMES:
-        return
+        return None
     if scheme not in HOST_SCHEMES:
         raise DomainError(
             "Use an encrypted (https) webhook of Slack, Teams, Discord, Telegram, Google Chat, "
@@ -67,9 +79,9 @@ def check_destination(url: str) -> None:
     if not host:
         raise DomainError("The webhook URL names no host.", field="url")
     if host in TRUSTED_HOSTS or host.endswith(TRUSTED_HOST_SUFFIXES):
-        return
+        return None
     if getattr(settings, "NOTIFY_CHAT_ALLOW_PRIVATE_HOSTS", False):
-        return
+        return None
     try:
         addresses = {
             info[4][0] for info in socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
@@ -78,3 +90,40 @@ def check_destination(url: str) -> None:
         raise DomainError(f"The host {host} cannot be found.", field="url")
     if not addresses or not all(_public(address) for address in addresses):
         raise DomainError(REFUSED.format(where=f"{host}, a private or local address"), field="url")
+    return host, frozenset(addresses)
+
+
+@contextlib.contextmanager
+def pinned(checked: tuple[str, frozenset[str]] | None):
+    """During the block, a lookup of the checked host answers only with the
+    addresses that were checked (no second, unchecked DNS answer)."""
+    if checked is None:
+        yield
+        return
+    host, addresses = checked
+    previous = socket.getaddrinfo
+
+    def getaddrinfo(name, port, family=0, type=0, proto=0, flags=0):
+        if isinstance(name, bytes):
+            name = name.decode("idna", "replace")
+        if (name or "").lower().rstrip(".") != host:
+            return previous(name, port, family, type, proto, flags)
+        answers = []
+        for address in sorted(addresses):
+            ip = ipaddress.ip_address(address.split("%", 1)[0])
+            fam = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+            if family not in (0, socket.AF_UNSPEC, fam):
+                continue
+            sockaddr = (
+                (address, int(port or 0), 0, 0) if fam == socket.AF_INET6 else (address, int(port or 0))
+            )
+            answers.append((fam, type or socket.SOCK_STREAM, proto or socket.IPPROTO_TCP, "", sockaddr))
+        if not answers:
+            raise socket.gaierror(socket.EAI_NONAME, "no checked address for this family")
+        return answers
+
+    socket.getaddrinfo = getaddrinfo
+    try:
+        yield
+    finally:
+        socket.getaddrinfo = previous

@@ -29,7 +29,7 @@ from .delivery import _send_once, absolute, build_email
 
 DIGEST_WINDOW_HOURS = 4
 DUE_CATEGORIES = {NotificationCategory.ACCEPTANCES, NotificationCategory.OVERDUE}
-WAITING_EVENTS = {"decision.waiting", "intake.awaiting_requester"}
+WAITING_EVENTS = {"decision.waiting", "decision.signed_by_other", "intake.awaiting_requester"}
 
 
 def _local(now: datetime, profile: NotificationProfile | None) -> datetime:

@@ -4,9 +4,11 @@ the calendar-feed secret and one-click unsubscribe."""
 
 from __future__ import annotations
 
+import functools
 import secrets
 import zoneinfo
 from collections.abc import Iterable
+from datetime import timedelta
 
 from django.core import signing
 from django.db import IntegrityError, transaction
@@ -32,6 +34,7 @@ from .destinations import check_destination
 
 MANAGE_PERM_DOC = "The CIO and the CISO (the role table's SIGN permission) manage chat channels."
 UNSUBSCRIBE_SALT = "concord.notifications.unsubscribe"
+UNSUBSCRIBE_MAX_AGE_DAYS = 90  # RFC 8058 one-click POST works within it
 
 
 def _manage_perm():
@@ -186,6 +189,24 @@ def preference_set(
     return pref
 
 
+# Names in the time zone database that are not places: the server's own zone,
+# the placeholder zone and the database's internal copies.
+_NOT_PLACES = {"localtime", "Factory", "posixrules"}
+
+
+@functools.cache
+def time_zone_names() -> tuple[str, ...]:
+    """The IANA time zones a person may choose (strictly: a digest hour means
+    nothing in the server's ``localtime``)."""
+    return tuple(
+        sorted(
+            name
+            for name in zoneinfo.available_timezones()
+            if name not in _NOT_PLACES and not name.startswith(("posix/", "right/"))
+        )
+    )
+
+
 def profile_for(user: User) -> NotificationProfile:
     profile, _ = NotificationProfile.objects.get_or_create(user=user)
     return profile
@@ -193,12 +214,12 @@ def profile_for(user: User) -> NotificationProfile:
 
 @transaction.atomic
 def profile_update(*, actor: User, time_zone: str, digest_hour: int, weekly_day: int) -> NotificationProfile:
-    try:
-        zoneinfo.ZoneInfo(time_zone)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    if time_zone not in time_zone_names():
         raise DomainError(
-            f"Unknown time zone {time_zone!r} (use a name such as Europe/Paris).", field="timezone"
-        ) from None
+            f"Unknown time zone “{time_zone}”: choose one from the list, such as Europe/Paris "
+            "(exactly as written, without spaces).",
+            field="timezone",
+        )
     if not 0 <= digest_hour <= 23:
         raise DomainError("Choose an hour from 0 to 23.", field="digest_hour")
     if not 0 <= weekly_day <= 6:
@@ -210,19 +231,51 @@ def profile_update(*, actor: User, time_zone: str, digest_hour: int, weekly_day:
 
 
 def unsubscribe_token(*, user: User, organization: Organization, category: str) -> str:
+    """A signed, timestamped token: it works for UNSUBSCRIBE_MAX_AGE_DAYS."""
     return signing.dumps({"u": user.pk, "o": organization.pk, "c": category}, salt=UNSUBSCRIBE_SALT)
+
+
+class UnsubscribeExpired(DomainError):
+    """The link is genuine but older than UNSUBSCRIBE_MAX_AGE_DAYS; ``organization``
+    is known, so the page can offer the preferences (after signing in)."""
+
+    def __init__(self, organization: Organization | None):
+        super().__init__(
+            f"This unsubscribe link has expired (links work for {UNSUBSCRIBE_MAX_AGE_DAYS} days). "
+            "Sign in to choose which e-mails you receive.",
+            field="token",
+            code="expired",
+        )
+        self.organization = organization
+
+
+def unsubscribe_read(*, token: str) -> tuple[User, Organization, str]:
+    """The person, organization and category of a valid, unexpired link
+    (DomainError, or UnsubscribeExpired, otherwise)."""
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT, max_age=timedelta(days=UNSUBSCRIBE_MAX_AGE_DAYS))
+    except signing.SignatureExpired:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)  # genuine, only too old
+        organization = Organization.objects.filter(
+            pk=data.get("o") if isinstance(data, dict) else None
+        ).first()
+        raise UnsubscribeExpired(organization) from None
+    except signing.BadSignature:
+        raise DomainError("This unsubscribe link is not valid.", field="token") from None
+    try:
+        user = User.objects.get(pk=data["u"], is_active=True)
+        organization = Organization.objects.get(pk=data["o"])
+        category = data["c"]
+    except (KeyError, TypeError, User.DoesNotExist, Organization.DoesNotExist):
+        raise DomainError("This unsubscribe link is not valid.", field="token") from None
+    return user, organization, category
 
 
 @transaction.atomic
 def unsubscribe(*, token: str) -> tuple[User, Organization, str]:
-    """One-click unsubscribe (RFC 8058): turn the token's category off for its person."""
-    try:
-        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
-        user = User.objects.get(pk=data["u"])
-        organization = Organization.objects.get(pk=data["o"])
-        category = data["c"]
-    except (signing.BadSignature, KeyError, TypeError, User.DoesNotExist, Organization.DoesNotExist):
-        raise DomainError("This unsubscribe link is not valid.", field="token") from None
+    """One-click unsubscribe (RFC 8058): turn the token's category off for its
+    person, if the link is at most UNSUBSCRIBE_MAX_AGE_DAYS old."""
+    user, organization, category = unsubscribe_read(token=token)
     preference_set(actor=user, organization=organization, category=category, mode=DeliveryMode.OFF)
     return user, organization, category
 
@@ -237,7 +290,9 @@ def notification_read(*, actor: User, notification: Notification, read: bool = T
 
 
 def notifications_read_all(*, actor: User) -> int:
-    return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())
+    from .selectors import inbox
+
+    return inbox(actor).filter(read_at__isnull=True).update(read_at=timezone.now())
 
 
 # ------------------------------------------------------------ calendar -----
@@ -313,6 +368,26 @@ def chat_channel_create(
         categories=_check_categories(categories),
         created_by=actor,
     )
+
+
+@transaction.atomic
+def chat_channel_update(
+    *, actor: User, channel: ChatChannel, name: str, kind: str, url: str, categories: list[str]
+) -> ChatChannel:
+    """Change a channel. A blank ``url`` keeps the stored webhook (the page
+    never shows it, only its masked hint); a new one is checked again."""
+    _require_manager(actor, channel.organization)
+    name = (name or "").strip()
+    if not name or len(name) > 80:
+        raise DomainError("Name the channel (up to 80 characters).", field="name")
+    problem = text_problem(name, one_line=True)
+    if problem:
+        raise DomainError(f"The name {problem}", field="name")
+    url = (url or "").strip()
+    channel.url = _check_url(kind, url or channel.url)
+    channel.name, channel.kind, channel.categories = name, kind, _check_categories(categories)
+    channel.save(update_fields=["name", "kind", "url", "categories"])
+    return channel
 
 
 @transaction.atomic

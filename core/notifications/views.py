@@ -3,6 +3,9 @@ channels and the delivery log (CIO/CISO), the calendar feed."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
@@ -23,14 +26,13 @@ from ..models_notifications import (
     ChatKind,
     Delivery,
     DeliveryMode,
-    Notification,
     NotificationCategory,
     NotificationPreference,
     NotificationProfile,
 )
 from ..permissions import has_perm, membership_or_404
 from ..roles import Perm
-from . import calendar, services
+from . import calendar, selectors, services
 
 PAGE_SIZE = 30
 
@@ -45,7 +47,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = Notification.objects.filter(recipient=self.request.user).select_related("organization")
+        rows = selectors.inbox(self.request.user).select_related("organization")
         unread_only = self.request.GET.get("show") == "unread"
         if unread_only:
             rows = rows.filter(read_at__isnull=True)
@@ -54,7 +56,7 @@ class InboxView(LoginRequiredMixin, TemplateView):
             page_obj=page,
             notifications=page.object_list,
             unread_only=unread_only,
-            unread=Notification.objects.filter(recipient=self.request.user, read_at__isnull=True).count(),
+            unread=selectors.unread_count(self.request.user),
         )
         return context
 
@@ -63,7 +65,7 @@ class BellView(LoginRequiredMixin, View):
     """The bell's unread count (HTMX fragment, refreshed on events and slowly)."""
 
     def get(self, request):
-        count = Notification.objects.filter(recipient=request.user, read_at__isnull=True).count()
+        count = selectors.unread_count(request.user)
         return render(request, "core/notifications/partials/bell.html", {"unread": count})
 
 
@@ -71,16 +73,16 @@ class OpenView(LoginRequiredMixin, View):
     """Open a notification's item and mark it read."""
 
     def get(self, request, pk):
-        note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        note = get_object_or_404(selectors.inbox(request.user), pk=pk)
         services.notification_read(actor=request.user, notification=note)
-        return redirect(note.link or reverse("core:notifications"))
+        return redirect(selectors.safe_link(note) or reverse("core:notifications"))
 
 
 class MarkView(LoginRequiredMixin, View):
     read = True
 
     def post(self, request, pk):
-        note = get_object_or_404(Notification, pk=pk, recipient=request.user)
+        note = get_object_or_404(selectors.inbox(request.user), pk=pk)
         services.notification_read(actor=request.user, notification=note, read=self.read)
         wanted = request.POST.get("next", "")
         safe = url_has_allowed_host_and_scheme(
@@ -142,6 +144,7 @@ class PreferencesView(LoginRequiredMixin, TemplateView):
                 enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
             ),
             hours=range(24),
+            time_zones=services.time_zone_names(),
             errors=kwargs.get("errors", {}),
         )
         return context
@@ -153,7 +156,7 @@ class PreferencesView(LoginRequiredMixin, TemplateView):
             if scope == "profile":
                 services.profile_update(
                     actor=request.user,
-                    time_zone=request.POST.get("timezone", "").strip(),
+                    time_zone=request.POST.get("timezone", ""),  # strictly as typed: no silent fixing
                     digest_hour=_int(request.POST.get("digest_hour"), "digest_hour"),
                     weekly_day=_int(request.POST.get("weekly_day"), "weekly_day"),
                 )
@@ -200,18 +203,42 @@ class UnsubscribeView(View):
     page with one button."""
 
     def get(self, request, token):
-        return render(request, "core/notifications/unsubscribe.html", {"token": token})
+        return self._answer(request, token, services.unsubscribe_read)
 
     def post(self, request, token):
+        return self._answer(request, token, services.unsubscribe, done=True)
+
+    def _answer(self, request, token, action, done=False):
         try:
-            user, organization, category = services.unsubscribe(token=token)
+            user, organization, category = action(token=token)
+        except services.UnsubscribeExpired as exc:
+            return render(
+                request,
+                "core/notifications/unsubscribe.html",
+                {
+                    "error": exc.message,
+                    "expired": True,
+                    "manage_url": _preferences_after_sign_in(exc.organization),
+                },
+                status=410,
+            )
         except DomainError as exc:
             return render(request, "core/notifications/unsubscribe.html", {"error": exc.message}, status=400)
         return render(
             request,
             "core/notifications/unsubscribe.html",
-            {"done": True, "organization": organization, "label": NotificationCategory(category).label},
+            {"done": done, "organization": organization, "label": NotificationCategory(category).label},
         )
+
+
+def _preferences_after_sign_in(organization) -> str:
+    """The preferences page, through the sign-in page for someone not signed in."""
+    target = (
+        reverse("core:notification_preferences", args=[organization.slug])
+        if organization is not None
+        else reverse("core:notifications")
+    )
+    return f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': target})}"
 
 
 class ChatChannelsView(OrgViewMixin, TemplateView):
@@ -246,6 +273,50 @@ class ChatChannelsView(OrgViewMixin, TemplateView):
         return redirect("core:chat_channels", org=self.organization.slug)
 
 
+class ChatChannelEditView(OrgViewMixin, TemplateView):
+    """Change a channel; the webhook URL is never sent back to the browser
+    (blank keeps it)."""
+
+    template_name = "core/notifications/chat_channel_edit.html"
+    required_perm = Perm.SIGN
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        channel = get_object_or_404(ChatChannel, pk=self.kwargs["pk"], organization=self.organization)
+        values = kwargs.get("values") or {"name": channel.name, "kind": channel.kind}
+        chosen = kwargs.get("chosen", channel.categories)
+        context.update(
+            channel=channel,
+            kinds=ChatKind.choices,
+            categories=[c for c in NotificationCategory.choices if c[0] != NotificationCategory.SECURITY],
+            chosen=chosen,
+            errors=kwargs.get("errors", {}),
+            values=values,
+        )
+        return context
+
+    def post(self, request, org, pk):
+        channel = get_object_or_404(ChatChannel, pk=pk, organization=self.organization)
+        try:
+            services.chat_channel_update(
+                actor=request.user,
+                channel=channel,
+                name=request.POST.get("name", ""),
+                kind=request.POST.get("kind", ""),
+                url=request.POST.get("url", ""),
+                categories=request.POST.getlist("categories"),
+            )
+        except DomainError as exc:
+            context = self.get_context_data(
+                errors={exc.field or "__all__": exc.message},
+                values={"name": request.POST.get("name", ""), "kind": request.POST.get("kind", "")},
+                chosen=request.POST.getlist("categories"),
+            )
+            return self.render_to_response(context, status=400)
+        messages.success(request, f"“{channel.name}” saved.")
+        return redirect("core:chat_channels", org=self.organization.slug)
+
+
 class ChatChannelActionView(OrgViewMixin, View):
     required_perm = Perm.SIGN
     action = ""
@@ -270,7 +341,7 @@ class DeliveryLogView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        rows = Delivery.objects.filter(organization=self.organization)
+        rows = Delivery.objects.filter(organization=self.organization).select_related("chat_channel")
         status = self.request.GET.get("status", "")
         if status:
             rows = rows.filter(status=status)

@@ -81,7 +81,10 @@ def rosi(value):
 @register.filter
 def score_change(value):
     """A change of the alignment score: ``core.formatting.score_change_text``."""
-    return "" if value in (None, "") else score_change_text(int(value))
+    if value in (None, ""):
+        return ""
+    number = float(value)
+    return score_change_text(int(number) if number == int(number) else number)
 
 
 @register.filter

@@ -1,23 +1,26 @@
 """Demo alignment reports: four published quarters and a draft of the current
 one, so the trend on the dashboard and in the report room is visible.
 
-The draft is built for real from the demo data. The four earlier quarters are
-derived from it with fewer things in good shape the further back they go
-(more divergent risks, more ownership gaps, fewer green KPIs…), and their
-scores are recomputed from those inputs, so every figure stays consistent
-with the alignment method. Safe to run twice.
+The draft is built for real from the demo data. Each earlier quarter is built
+from the data as it stood at that quarter's end wherever Concord keeps dated
+data: the KPI scorecard and the headline KPIs from the measurements of periods
+up to then, the budget from the proposal of that fiscal year, the decisions
+taken and the risks accepted by then. What Concord keeps no history of (the
+risk assessments, the ownership matrix, the intake queue) is taken from today
+with fewer things in good shape the further back they go. Every score is
+computed by the alignment method from those inputs, and the reasons for each
+change from two such snapshots. Safe to run twice.
 """
 
 from __future__ import annotations
 
 import copy
-from datetime import timedelta
-from decimal import Decimal
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
-from core.money import money_text
+from budgets.models import Proposal, ProposalStatus
 from core.roles import Role
 from core.services import record_creation
 from governance.alignment import rules as alignment
@@ -25,12 +28,17 @@ from governance.alignment import services
 from governance.alignment.demo_board_pack import seed_asks, seed_headline_kpis
 from governance.alignment.reasons import reasons_rest, score_reasons
 from governance.alignment.selectors.board_pack import pack_sentences
+from governance.alignment.selectors.dashboard import budget_section, kpi_section
 from governance.alignment.selectors.reports import plain_summary
 from governance.models import AlignmentReport, BuildStatus, ReportStatus
+from kpis import selectors as kpi_selectors
 from kpis import status as periods
+from kpis.services import computed_kpis_refresh
 
-# How much of today's "good" was already in place, oldest quarter first.
+# How much of today's "good" was already in place, oldest quarter first (for
+# the parts Concord keeps no history of).
 HISTORY = (0.55, 0.68, 0.8, 0.9)
+COMPUTED_KPI_MONTHS = 15  # the computed KPIs' history, back to the oldest quarter
 
 
 def _fewer(good: int, share: float) -> int:
@@ -38,27 +46,46 @@ def _fewer(good: int, share: float) -> int:
     return round(good * (1 - share))
 
 
-def _earlier_inputs(inputs: dict, share: float) -> dict:
+def _earlier_inputs(inputs: dict, share: float, *, kpis: dict, budget: dict) -> dict:
     past = copy.deepcopy(inputs)
     a = past["agreement"]
     a["divergent"] += _fewer(a["open_risks"] - a["divergent"] - a["not_assessed"], share)
     r = past["accountability"]
     r["gaps"] += _fewer(r["activities"] - r["gaps"] - r["overlaps"], share)
-    k = past["kpis"]
-    moved = _fewer(k["green"], share)
-    k["green"], k["red"] = k["green"] - moved, k["red"] + moved
     d = past["latency"]
     d["decided_on_time"] -= _fewer(d["decided_on_time"], share)
-    b = past["linkage"]
-    b["linked_budget"] = money_text(Decimal(str(b["linked_budget"])) * Decimal(str(share)))
+    # Dated data: the scorecard and the budget as they stood.
+    past["kpis"] = {k: kpis[k] for k in ("green", "amber", "red", "stale")}
+    past["linkage"] = {"security_budget": budget["security_total"], "linked_budget": budget["linked_total"]}
     return past
 
 
+def _fiscal_year(day: date) -> int:
+    """The fiscal year a quarter plans for: the next one once its last quarter starts."""
+    return day.year + 1 if day.month >= 10 else day.year
+
+
+def _stamp(day: date) -> str:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time())).isoformat()
+
+
 def _earlier_snapshot(
-    current: dict, *, share: float, start, end, label: str, trend: list, previous_snapshot: dict | None
+    current: dict,
+    *,
+    organization,
+    share: float,
+    start: date,
+    end: date,
+    label: str,
+    trend: list,
+    previous_snapshot: dict | None,
 ) -> dict:
     snapshot = copy.deepcopy(current)
-    inputs = _earlier_inputs(current["alignment"]["inputs"], share)
+    snapshot["kpis"] = kpi_section(organization=organization, user=None, as_of=end)
+    snapshot["budget"] = budget_section(organization=organization, user=None, fiscal_year=_fiscal_year(end))
+    inputs = _earlier_inputs(
+        current["alignment"]["inputs"], share, kpis=snapshot["kpis"], budget=snapshot["budget"]
+    )
     snapshot["alignment"] = alignment.compute(**inputs).as_dict() | {"inputs": inputs}
     score = snapshot["alignment"]["score"]
     previous = trend[-1]["score"] if trend else None
@@ -68,9 +95,7 @@ def _earlier_snapshot(
         *trend,
         {"label": label, "period_end": end.isoformat(), "score": score, "current": True},
     ]
-    snapshot["built_at"] = timezone.make_aware(
-        timezone.datetime.combine(end + timedelta(days=3), timezone.datetime.min.time())
-    ).isoformat()
+    snapshot["built_at"] = _stamp(end + timedelta(days=3))
     # Keep the section counts in line with the inputs the score was computed from.
     snapshot["risks"]["divergent_count"] = inputs["agreement"]["divergent"]
     snapshot["raci"]["gaps"] = inputs["accountability"]["gaps"]
@@ -80,17 +105,13 @@ def _earlier_snapshot(
         - inputs["accountability"]["overlaps"]
     )
     snapshot["raci"]["problem_count"] = snapshot["raci"]["activities"] - snapshot["raci"]["ok"]
-    snapshot["kpis"].update(green=inputs["kpis"]["green"], red=inputs["kpis"]["red"])
-    turned = current["kpis"]["green"] - inputs["kpis"]["green"]
-    for item in reversed(snapshot["kpis"]["items"]):
-        if turned and item["status"] == "green":
-            item["status"], turned = "red", turned - 1
     snapshot["intake"]["decided_on_time"] = inputs["latency"]["decided_on_time"]
-    snapshot["budget"]["linked_total"] = inputs["linkage"]["linked_budget"]
     snapshot["summary"] = plain_summary(snapshot)
-    if "pack" in snapshot:  # that quarter's own pack: compared with its predecessor, decided nothing new
+    if "pack" in snapshot:  # that quarter's own pack, compared with its predecessor
         pack = snapshot["pack"]
         before = previous_snapshot or {}
+        since = (before.get("period") or {}).get("end", "")
+        headline_ids = [k["id"] for k in pack["headline_kpis"]["items"]]
         pack.update(
             as_of=end.isoformat(),
             to_date=False,
@@ -98,12 +119,25 @@ def _earlier_snapshot(
             if trend
             else None,
             reasons=score_reasons(before.get("alignment"), snapshot["alignment"]),
-            asks=[],
-            taken=[],
+            asks=[],  # nothing was asked of the board in the demo's earlier quarters
+            taken=[t for t in pack["taken"] if since < (t["on"] or "") <= end.isoformat()],
+            accepted=[r for r in pack["accepted"] if r["accepted_on"] <= end.isoformat() <= r["until"]],
         )
+        pack["headline_kpis"]["items"] = kpi_selectors.kpi_headline(organization, headline_ids, as_of=end)
         pack["reasons_rest"] = reasons_rest(snapshot["alignment"]["change"], pack["reasons"])
         pack["sentences"] = pack_sentences(snapshot, pack)
     return snapshot
+
+
+def _backdate_budget_decisions(organization, today: date) -> None:
+    """The demo's earlier fiscal years were submitted and decided in their time,
+    not on the day the demo was seeded."""
+    for proposal in Proposal.objects.filter(organization=organization, fiscal_year__lt=_fiscal_year(today)):
+        submitted = date(proposal.fiscal_year - 1, 11, 14)
+        changes = {"submitted_at": _stamp(submitted)}
+        if proposal.status in (ProposalStatus.APPROVED, ProposalStatus.RETURNED):
+            changes["decided_at"] = _stamp(submitted + timedelta(days=28))
+        Proposal.objects.filter(pk=proposal.pk).update(**changes)
 
 
 @transaction.atomic
@@ -111,6 +145,11 @@ def seed_reports(organization, people) -> None:
     if AlignmentReport.objects.filter(organization=organization).exists():
         return
     today = timezone.localdate()
+    # The KPIs Concord computes, with their history (the worker would only fill today's).
+    computed_kpis_refresh(organization=organization, back=COMPUTED_KPI_MONTHS)
+    _backdate_budget_decisions(organization, today)
+    # The headline KPIs the CIO and the CISO chose (demo_board_pack), before any report.
+    seed_headline_kpis(organization, people)
     start, end, label = services.current_period("quarterly", today)
     draft = services.report_request(
         actor=people[Role.CIO],
@@ -129,6 +168,7 @@ def seed_reports(organization, people) -> None:
         q_end, q_label = periods.period_end(q_start, "quarterly"), periods.period_label(q_start, "quarterly")
         snapshot = _earlier_snapshot(
             current,
+            organization=organization,
             share=share,
             start=q_start,
             end=q_end,
@@ -160,8 +200,7 @@ def seed_reports(organization, people) -> None:
         )
         record_creation(report, actor=publisher)
         trend.append({"label": q_label, "period_end": q_end.isoformat(), "score": report.score})
-    # The headline KPIs and the decisions asked of the board (demo_board_pack).
-    seed_headline_kpis(organization, people)
+    # The decisions asked of the board on the draft (demo_board_pack).
     seed_asks(draft, people)
     # The draft was built first; rebuild it so its trend includes the quarters above.
     services.report_request(

@@ -28,13 +28,35 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
         "per event times the events per year.",
     ),
     ("Loss avoided", "The expected annual loss that the funded security items remove."),
-    ("ROSI", "Return on security investment: (loss avoided − annual cost) ÷ annual cost."),
+    (
+        "ROSI",
+        "Return on security investment: (loss avoided − annual cost) ÷ annual cost, over the budget "
+        "items that reduce at least one named risk. The loss avoided is the expected annual loss those "
+        "items remove; the annual cost is what they cost per year (one-off purchases spread over "
+        "their years of use).",
+    ),
     ("KPI", "Key performance indicator: a figure measured each period against a target."),
     (
+        "On target / Near target / Off target",
+        "A KPI's status against its target, marked ● / ◐ / ○ so that it reads in black and white. "
+        "Near target: the target is missed but the value is inside the tolerance line. Concord's own "
+        "pages and the method below call these green, amber and red.",
+    ),
+    (
         "No recent value",
-        "A KPI whose value for the latest period has not been entered; it counts as not on target.",
+        "A KPI whose value for the latest period has not been entered (marked –); it counts as not "
+        "on target. Its last value is shown with the date it speaks for and the words “out of date”.",
     ),
     ("Stale", "Same as “no recent value”: the KPI has not been measured for its latest period."),
+    (
+        "As of",
+        "The last day of the period a KPI's value was measured for (today's date while that period runs).",
+    ),
+    (
+        "▲ better / ▼ worse / ► steady",
+        "A KPI's trend: whether its latest value moved towards its target (better) or away from it "
+        "(worse) compared with the periods before, whichever way the number itself went.",
+    ),
     ("Divergent", "A risk the CIO and the CISO score a level or more apart, without an agreed assessment."),
     ("Intake", "How new projects are requested and decided: each project request is an intake request."),
     ("Ownership gap / overlap", "An activity with no one accountable (gap) or with more than one (overlap)."),
@@ -48,6 +70,7 @@ GLOSSARY: tuple[tuple[str, str], ...] = (
     ("CIO", "Chief Information Officer, who runs IT."),
     ("CISO", "Chief Information Security Officer, who runs security."),
     ("IT / Security / Joint", "Which side a budget line belongs to; joint lines serve both."),
+    ("Points", "Units of the alignment score (0 to 100); a change of +1.5 points is one and a half points."),
     ("FY", "Fiscal year, e.g. FY2027."),
     ("R-", "A risk's reference in the risk register, e.g. R-012."),
     ("IR-", "A project (intake) request's reference, e.g. IR-0042."),
@@ -95,15 +118,33 @@ ABBREVIATIONS: dict[str, str] = {
     "SOC": "Security operations centre: the team watching for attacks.",
     "SSO": "Single sign-on: one login for many systems.",
     "VPN": "Virtual private network: a protected connection to the organization's network.",
+    "SaaS": "Software as a service: software rented over the internet from a supplier.",
+    "IaaS": "Infrastructure as a service: servers and storage rented from a cloud supplier.",
+    "PaaS": "Platform as a service: a cloud supplier's ready-made platform to run software on.",
+    "USB": "The common plug for keyboards, memory sticks and other devices.",
+    "IoT": "Internet of things: connected devices such as sensors, cameras and medical equipment.",
+    "OT": "Operational technology: systems that run physical equipment.",
+    "EOL": "End of life: the supplier no longer provides fixes.",
+    "MSP": "Managed service provider: a supplier that runs systems for the organization.",
+    "WAF": "Web application firewall: filters attacks on websites.",
+    "XDR": "Extended detection and response: security monitoring across devices, e-mail and cloud.",
 }
 
 # Codes a reader cannot guess: reference prefixes and upper-case abbreviations.
 CODE_PATTERNS = (
     re.compile(r"\b([A-Z]{1,3}-)\d+"),  # R-012, IR-0042
     re.compile(r"\b([A-Z]{2,5})\b(?!-\d)"),  # SLA, ROSI, KPI…
+    # SaaS, DDoS, IoT: a short word with capitals inside and a small letter.
+    re.compile(r"\b((?=[A-Za-z]*[a-z])(?=[A-Za-z]*[A-Z][A-Za-z]*[A-Z])[A-Z][A-Za-z]{1,5})\b"),
+)
+# Words for developers, never for the board: data formats, code names, field names.
+DEVELOPER_JARGON = re.compile(
+    r"\b(?:schema|selectors?|from the database|floating-point|JSON|API endpoint|queryset|"
+    r"[a-z]+_[a-z_]+|[a-z]+\.[a-z_]+\.[a-z_]+)\b",
+    re.IGNORECASE,
 )
 # Upper-case words that are ordinary words or units, not codes.
-PLAIN_WORDS = {"IT", "OK", "PDF", "USD", "EUR", "GBP", "CHF", "A4", "II"}
+PLAIN_WORDS = {"IT", "OK", "PDF", "PDFs", "USD", "EUR", "GBP", "CHF", "A4", "II"}
 
 
 def terms(entries: list[dict] | None = None) -> set[str]:
@@ -123,7 +164,17 @@ def unexplained_codes(text: str, entries: list[dict] | None = None) -> set[str]:
     codes = set()
     for pattern in CODE_PATTERNS:
         codes.update(pattern.findall(text))
-    return {code for code in codes if code not in known and not code.startswith("FY")}
+    # A plural ("KPIs", "CIOs") is explained with its singular.
+    return {
+        code
+        for code in codes
+        if code not in known and code.removesuffix("s") not in known and not code.startswith("FY")
+    }
+
+
+def developer_jargon(text: str) -> set[str]:
+    """Developer words (``DEVELOPER_JARGON``) in board-facing ``text``."""
+    return {match.group(0) for match in DEVELOPER_JARGON.finditer(text)}
 
 
 def glossary_entries(text: str = "") -> list[dict]:

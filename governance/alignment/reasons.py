@@ -8,12 +8,19 @@ the part's own counts ("3 more KPIs on target: 9 of 12, was 6 of 12")."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from governance.alignment import rules as alignment
 
 REASONS = 3
 NOTICEABLE = 0.5  # points on the score; smaller moves are not a reason
+TENTH = Decimal("0.1")
+
+
+def tenths(value: float) -> float:
+    """``value`` rounded half-up to one decimal (1.25 → 1.3, −1.25 → −1.3), so the
+    reasons, the rest and the score's change add up the way they are printed."""
+    return float(Decimal(str(value)).quantize(TENTH, rounding=ROUND_HALF_UP))
 
 
 def contribution(part: dict) -> float:
@@ -79,8 +86,8 @@ def _detail(key: str, now: dict, before: dict) -> str:
 
 def score_reasons(previous: dict | None, current: dict, *, limit: int = REASONS) -> list[dict]:
     """The ``limit`` parts whose contribution to the score moved most since the
-    previous report, biggest move first: ``{"key", "label", "points"`` (signed,
-    whole points on the score)``, "direction"`` ("up"/"down")``, "text"}``.
+    previous report, biggest move first: ``{"key", "label", "points"`` (signed
+    points on the score, one decimal, rounded half-up)``, "direction"`` ("up"/"down")``, "text"}``.
     Empty without a previous report or a score."""
     if not previous or previous.get("score") is None or current.get("score") is None:
         return []
@@ -105,7 +112,7 @@ def score_reasons(previous: dict | None, current: dict, *, limit: int = REASONS)
         detail = ""
         if name in now_inputs and name in before_inputs:
             detail = _detail(part["key"], now_inputs[name], before_inputs[name])
-        points = round(delta) or (1 if delta > 0 else -1)
+        points = tenths(delta)
         verb = "improved" if delta > 0 else "weakened"
         was = "not measured" if before.get("points") is None else f"{before['points']}"
         now = "not measured" if part.get("points") is None else f"{part['points']}"
@@ -124,9 +131,10 @@ def score_reasons(previous: dict | None, current: dict, *, limit: int = REASONS)
     return [{k: v for k, v in m.items() if k != "size"} for m in moves[:limit]]
 
 
-def reasons_rest(change: int | None, reasons: list[dict]) -> int:
+def reasons_rest(change: int | None, reasons: list[dict]) -> float:
     """The points of the score's change the listed reasons do not account for
-    (smaller moves of other parts, rounding): 0 when they add up."""
+    (smaller moves of other parts, rounding of the whole score), to one
+    decimal: 0 when they add up."""
     if change is None or not reasons:
         return 0
-    return change - sum(r["points"] for r in reasons)
+    return tenths(change - sum(Decimal(str(r["points"])) for r in reasons))

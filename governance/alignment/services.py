@@ -7,14 +7,12 @@ refuses, and pages and PDF render the stored snapshot only.
 
 from __future__ import annotations
 
+import logging
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from core import outbox
@@ -29,6 +27,9 @@ from governance import notification_events
 from governance.alignment.selectors.dashboard import shared_picture
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
+from kpis.services import computed_kpis_refresh
+
+logger = logging.getLogger(__name__)
 
 SNAPSHOT_SCHEMA = 2  # 2: with the board pack (governance.alignment.selectors.board_pack)
 MAX_BUILD_ATTEMPTS = 6  # starts of one build (redeliveries and stall retries included) before giving up
@@ -272,7 +273,13 @@ def report_build(*, report_id: int) -> AlignmentReport:
     AlignmentReport.objects.filter(pk=report_id).update(
         build_status=BuildStatus.RUNNING, build_attempts=report.build_attempts + 1, failure_reason=""
     )
-    _set_progress(report_id, 5, "Starting")
+    _set_progress(report_id, 5, "Bringing the KPIs Concord computes up to date")
+    # The snapshot freezes today's figures, those Concord computes included
+    # (the worker refreshes them on a schedule, which may not have run yet).
+    try:
+        computed_kpis_refresh(organization=report.organization)
+    except DomainError:  # their last values stand; the report still builds
+        logger.exception("Computed KPIs of %s could not be refreshed", report.organization.slug)
     snapshot = build_snapshot(report, progress=lambda percent, step: _set_progress(report_id, percent, step))
     _set_progress(report_id, 95, "Saving the report")
     with transaction.atomic():
@@ -317,27 +324,16 @@ def _board_members(organization: Organization):
 
 
 def report_notify_board(*, report_id: int) -> int:
-    """E-mail each board member a link to a published report (never its content).
-    Called by a task after publishing; returns the number of e-mails sent."""
+    """Tell the board and the executives that a report was published, through
+    the notification catalogue (``report.published``: their preferences, the
+    inbox, a link, never the content). Publishing does this itself; this
+    remains for jobs queued before it did, and adds nothing for people already
+    told (one notification per person and event). Returns how many were told."""
     report = AlignmentReport.objects.select_related("organization").get(
         pk=report_id, status=ReportStatus.PUBLISHED
     )
-    link = settings.SITE_URL + reverse("governance:report_detail", args=[report.organization.slug, report.pk])
-    messages = []
-    for person in _board_members(report.organization):
-        body = render_to_string(
-            "governance/alignment/email_published.txt",
-            {"person": person, "report": report, "organization": report.organization, "link": link},
-        )
-        messages.append(
-            (
-                f"{report.organization.name}: alignment report {report.period_label} is ready",
-                body,
-                None,
-                [person.email],
-            )
-        )
-    return send_mass_mail(messages, fail_silently=False) if messages else 0
+    with transaction.atomic():
+        return len(notification_events.report_published(report))
 
 
 @transaction.atomic
@@ -355,15 +351,10 @@ def report_publish(*, actor: User, report: AlignmentReport) -> AlignmentReport:
     report.published_by = actor
     report.published_at = timezone.now()
     record_change(report, actor=actor, reason="Published")
-    # Recorded with the publication, sent by the worker after commit (core.outbox):
-    # a broker or mail server outage is retried there and never undoes or fails it.
+    # The board and the executives are told through the notification catalogue
+    # (their preferences, the inbox); the e-mails are sent by the worker after
+    # commit (core.outbox): an outage is retried there and never undoes or fails it.
     notification_events.report_published(report)
-    outbox.enqueue(
-        "governance.notify_board_of_report",
-        key=f"report-notify:{report.pk}",
-        organization=report.organization,
-        report_id=report.pk,
-    )
     return report
 
 

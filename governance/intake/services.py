@@ -24,6 +24,7 @@ from core.cache import bump_org_version
 from core.concurrency import lock_for_update
 from core.errors import DomainError, NotAllowed
 from core.models import Membership, Organization, User
+from core.notifications import core_events
 from core.permissions import has_perm
 from core.roles import Perm, Role
 from core.selectors import signoff_status
@@ -596,6 +597,7 @@ def intake_propose_decision(
         )
     else:
         record_change(request, actor=actor, reason=f"Decision proposed: {IntakeDecision(decision).label}")
+    core_events.decision_opened(subject=request, purpose=DECISION_PURPOSE, actor=actor)
     return request
 
 

@@ -335,3 +335,12 @@ def test_a_risk_a_budget_item_depends_on_cannot_be_deleted(people, org, proposal
     ItemRiskLink.objects.filter(risk=risk).delete()
     risk_services.risk_delete(actor=people["cio"], risk=risk)  # nothing depends on it any more
     assert not Risk.objects.filter(pk=risk.pk).exists()
+
+
+def test_a_proposal_names_its_fiscal_year_once(org):
+    assert (
+        str(ProposalFactory.build(organization=org, fiscal_year=2027))
+        == "Technology and security budget FY2027"
+    )
+    named = ProposalFactory.build(organization=org, fiscal_year=2027, title="Run and protect")
+    assert str(named) == "FY2027 Run and protect"

@@ -47,6 +47,9 @@ TIMEOUT_MS = 15_000
 E2E = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
+BROWSER_SKIP_REASON = "Debian's chromium is not installed (apt-get install chromium); .ci/run installs it"
+
+
 @pytest.fixture(scope="module")
 def _playwright():
     """Playwright for one test module. Its sync API keeps an asyncio loop running
@@ -54,7 +57,7 @@ def _playwright():
     database set-up's) although they are plain synchronous calls: allow them
     while the loop runs, and only then, so other tests keep Django's guard."""
     if not CHROMIUM:
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); .ci/run installs it")
+        pytest.skip(BROWSER_SKIP_REASON)
     from playwright.sync_api import sync_playwright
 
     previous = os.environ.get(ASYNC_UNSAFE)

@@ -18,6 +18,7 @@ from django.utils.dateformat import format as date_format
 from pypdf import PdfReader
 
 from core.errors import DomainError, NotAllowed
+from core.formatting import score_change_text
 from core.headline import MAX_HEADLINE_KPIS, headline_kpis_choose
 from core.models import Organization, OutboxJob, User
 from core.pdf import render_pdf
@@ -25,10 +26,13 @@ from core.selectors import is_jointly_approved
 from governance.alignment import rules as alignment
 from governance.alignment import services
 from governance.alignment import services as board_asks
-from governance.alignment.glossary import unexplained_codes
-from governance.alignment.reasons import score_reasons
+from governance.alignment.glossary import GLOSSARY, developer_jargon, glossary_entries, unexplained_codes
+from governance.alignment.reasons import reasons_rest, score_reasons, tenths
 from governance.alignment.views.reports import pdf_context, pdf_template
+from governance.definitions import PATH as DEFINITIONS_PATH
+from governance.definitions import for_readers
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk
+from governance.templatetags.board_pack import kpi_as_of, trend_words, with_unit
 from kpis.models import KPI, Measurement
 from risks.models import Risk
 
@@ -123,6 +127,43 @@ def test_the_glossary_check_finds_codes_nobody_explained():
     assert unexplained_codes("R-012 is above appetite; the SLA was met; KPI green.") == set()
     assert unexplained_codes("QX-7 and the ZZQ board") == {"QX-", "ZZQ"}
     assert unexplained_codes("ZZQ", [{"term": "ZZQ", "meaning": "A made-up code."}]) == set()
+    # Codes with capitals inside a word (SaaS) are codes too; plurals go with their singular.
+    assert unexplained_codes("A ZaaZ outage", []) == {"ZaaZ"}
+    assert unexplained_codes("Third-party SaaS provider breach; 5 KPIs", glossary_entries("SaaS")) == set()
+    # Both status vocabularies and the trend arrows are glossed.
+    glossed = " ".join(term for term, _ in GLOSSARY)
+    assert all(word in glossed for word in ("On target", "Near target", "Off target", "▲ better", "▼ worse"))
+    assert "green, amber and red" in dict(GLOSSARY)["On target / Near target / Off target"]
+
+
+def test_board_facing_words_have_no_developer_jargon():
+    assert developer_jargon("the snapshot schema of a selector, field risk_level") == {
+        "schema",
+        "selector",
+        "risk_level",
+    }
+    assert developer_jargon(" ".join(f"{t} {m}" for t, m in GLOSSARY)) == set()
+    assert developer_jargon(for_readers(DEFINITIONS_PATH.read_text(encoding="utf-8"))) == set()
+
+
+def test_changes_round_half_up_to_one_decimal_and_add_up():
+    assert tenths(1.25) == 1.3 and tenths(-1.25) == -1.3 and tenths(1.04) == 1.0
+    assert score_change_text(1.5) == "+1.5 points" and score_change_text(2) == "+2 points"
+    assert score_change_text(-1) == "−1 point"
+    reasons = [{"points": 1.3}, {"points": 1.3}, {"points": 1.2}]
+    assert reasons_rest(5, reasons) == 1.2
+    # A reason of +1.5 points is printed as such, never as "+1".
+    after = {**BEFORE, "kpis": {"green": 5, "amber": 2, "red": 3, "stale": 2}}
+    reason = score_reasons(_alignment(**BEFORE), _alignment(**after))[0]
+    assert reason["points"] == tenths(reason["points"]) and reason["points"] != round(reason["points"])
+
+
+def test_kpi_figures_read_for_people():
+    assert with_unit("3", "count") == "3" and with_unit("99.9", "percent") == "99.9%"
+    assert with_unit("3.1", "days") == "3.1 days" and with_unit(None, "days") == "—"
+    assert kpi_as_of({"as_of": "2026-11-30", "status": "green"}) == "as of 30 Nov 2026"
+    assert "out of date" in kpi_as_of({"as_of": "2026-09-30", "status": "stale"})
+    assert trend_words("improving") == "▲ better" and trend_words("worsening") == "▼ worse"
 
 
 # ------------------------------------------------ the demo's board pack ----
@@ -190,9 +231,26 @@ def test_demo_board_pack_pdf_reads_in_order_and_matches_the_page(client):
         assert flat(risk["title"]) in rest and risk["in_words"].capitalize() in rest
     assert 0 < len(pack["headline_kpis"]["items"]) <= 8 and pack["headline_kpis"]["chosen_jointly"]
 
-    # Written for people: no raw dates or ids, no code left unexplained.
+    # Written for people: no raw dates or ids, no code left unexplained, no unit
+    # "count", no developer words, a legend for the trend arrows.
     assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b|#\d+|\bT\d{2}:\d{2}", text)
     assert unexplained_codes(text, pack["glossary"]) == set()
+    assert not re.search(r"\d count\b", text) and developer_jargon(text) == set()
+    assert "▲ better means it moved towards its target" in flat(text)
+
+    # Every KPI, computed ones included, has its value and its "as of" date.
+    computed = [
+        k for k in report.snapshot["kpis"]["items"] if k["name"] == "Intake time to decision (median)"
+    ]
+    assert computed and computed[0]["value"] is not None and computed[0]["as_of"]
+    headline = pack["headline_kpis"]["items"]
+    assert all(k["value"] is not None and f"as of {human(k['as_of'])}" in flat(text) for k in headline)
+    # Meanings are whole sentences, never cut.
+    assert all(not k["meaning"].endswith("…") for k in headline)
+    # The ROSI's basis in words, next to the figure and in the method.
+    budget = report.snapshot["budget"]
+    basis = f"{Decimal(budget['rosi_cost']):,.0f} USD a year those items cost"
+    assert basis in flat(text) and "How the return on security investment is computed" in text
 
     # The page and the PDF carry the same figures.
     client.force_login(cio)
@@ -206,6 +264,52 @@ def test_demo_board_pack_pdf_reads_in_order_and_matches_the_page(client):
         assert flat(shown) in pdf_flat, f"{key}: the page shows {shown!r}, the PDF does not"
     for ask in pack["asks"]:
         assert flat(ask["title"]) in flat(re.sub(r"<[^>]+>", " ", html).replace("&ldquo;", "“"))
+    # The full scorecard on the page too, in the same order, with the PDF's values.
+    items = report.snapshot["kpis"]["items"]
+    assert html.count("data-all-kpi=") == len(items) == report.snapshot["kpis"]["total"] > 8
+    for k in items:
+        assert f'data-all-kpi="{k["id"]}"' in html
+    assert "The PDF lists all" not in html
+
+
+@pytest.mark.django_db
+def test_demo_earlier_reports_are_built_from_the_data_of_their_time():
+    call_command("seed_demo", verbosity=0)
+    org = Organization.objects.get(slug="northwind-health")
+    reports = list(AlignmentReport.objects.filter(organization=org).order_by("period_end"))
+    assert [r.status for r in reports] == ["published"] * 4 + ["draft"]
+    draft = reports[-1].snapshot
+    for report in reports[:-1]:
+        snapshot, end = report.snapshot, report.period_end.isoformat()
+        pack = snapshot["pack"]
+        # KPI values of that time: every one speaks for a day by the quarter's end.
+        assert all(k["as_of"] is None or k["as_of"] <= end for k in snapshot["kpis"]["items"])
+        assert all(k["as_of"] is None or k["as_of"] <= end for k in pack["headline_kpis"]["items"])
+        values = {k["id"]: k["value"] for k in snapshot["kpis"]["items"]}
+        assert values != {k["id"]: k["value"] for k in draft["kpis"]["items"]}
+        # Counted from the scorecard it shows, and the score computed from those inputs.
+        shown = snapshot["kpis"]
+        assert snapshot["alignment"]["inputs"]["kpis"] == {
+            s: shown[s] for s in ("green", "amber", "red", "stale")
+        }
+        assert report.score == alignment.compute(**snapshot["alignment"]["inputs"]).score
+        # Nothing decided, accepted or asked after the quarter ended.
+        assert pack["asks"] == [] and pack["as_of"] == end and not pack["to_date"]
+        assert all(t["on"] <= end for t in pack["taken"])
+        assert all(r["accepted_on"] <= end for r in pack["accepted"])
+        # The budget of that time: no proposal for a later fiscal year, decided by then.
+        proposal = snapshot["budget"]["proposal"]
+        assert proposal is None or proposal["fiscal_year"] <= report.period_end.year + 1
+        assert proposal is None or (proposal["state_date"] or "")[:10] <= end
+    # Each score change is the difference of two real scores, and its reasons add up to it.
+    for before, after in zip(reports, reports[1:], strict=False):
+        change = after.snapshot["alignment"]["change"]
+        assert change == after.score - before.score
+        reasons = after.snapshot["pack"]["reasons"]
+        total = sum(Decimal(str(r["points"])) for r in reasons) + Decimal(
+            str(after.snapshot["pack"]["reasons_rest"])
+        )
+        assert total == change
 
 
 # ------------------------------------------------------------- frozen ----

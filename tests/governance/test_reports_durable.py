@@ -36,14 +36,25 @@ def test_a_requested_build_is_queued_with_the_report(org, people, django_capture
 
 
 @pytest.mark.django_db
-def test_publishing_queues_the_board_email(org, people, django_capture_on_commit_callbacks):
+def test_publishing_tells_the_board_through_the_catalogue(org, people, django_capture_on_commit_callbacks):
+    """The board's e-mail obeys preferences and lands in the inbox (report.published)."""
+    from core.models import Notification
+    from core.notifications.services import preference_set
+
+    preference_set(actor=people["cio"], organization=org, category="reports", mode="off")
     with django_capture_on_commit_callbacks(execute=True):
         report = services.report_request(actor=people["cio"], organization=org)
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.report_publish(actor=people["ciso"], report=AlignmentReport.objects.get(pk=report.pk))
-    job = OutboxJob.objects.get(task="governance.notify_board_of_report")
-    assert job.done_at is not None
-    assert [m.to for m in mail.outbox if people["board"].email in m.to] == [[people["board"].email]]
+    told = Notification.objects.filter(event="report.published")
+    assert sorted(n.recipient.email for n in told) == [people["board"].email, people["ciso"].email]
+    assert not OutboxJob.objects.filter(task="governance.notify_board_of_report").exists()
+    board = [m for m in mail.outbox if m.to == [people["board"].email]]
+    assert len(board) == 1 and "was published" in board[0].subject
+    assert "List-Unsubscribe" in board[0].extra_headers  # a category the board may turn off
+    jobs = OutboxJob.objects.filter(task="core.notification_email")
+    assert jobs.exists() and all(job.done_at for job in jobs)
 
 
 @pytest.mark.django_db

@@ -172,20 +172,25 @@ def test_report_list_query_count_is_flat(client_as, org, people, django_assert_m
         assert len(cio.get(url).context["reports"]) == 20
 
 
-def test_page_shows_the_worst_kpis_and_the_pdf_lists_them_all(client_as, org, published):
+def test_page_and_pdf_both_list_the_whole_scorecard(client_as, org, published):
     snapshot = published.snapshot
     snapshot["kpis"]["items"] = [
         {
+            "id": 1000 + i,
             "name": f"Scorecard line {i:02d}",
+            "unit": "percent",
+            "direction": "higher",
             "value": 90 + i % 5,
             "target": 95,
             "status": "red" if i < 3 else "green",
+            "as_of": "2026-11-30",
         }
         for i in range(40)
     ]
     snapshot["kpis"].update(total=40, green=37, red=3, amber=0, stale=0)
     AlignmentReport.objects.filter(pk=published.pk).update(snapshot=snapshot)
     page = client_as("board").get(f"/o/{org.slug}/reports/{published.pk}/").content.decode()
-    assert "Scorecard line 14" in page and "Scorecard line 15" not in page and "The PDF lists all 40" in page
+    assert all(f"Scorecard line {i:02d}" in page for i in range(40)) and "The PDF lists all" not in page
+    assert "as of 30 Nov 2026" in page
     text = pdf_text(client_as("board").get(f"/o/{org.slug}/reports/{published.pk}/pdf/"))
     assert all(f"Scorecard line {i:02d}" in text for i in range(40))

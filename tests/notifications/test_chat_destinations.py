@@ -79,3 +79,72 @@ def test_marking_read_goes_back_only_to_this_site(client_as, org, people, wanted
     )
     response = client_as(Role.BOARD).post(f"/notifications/{note.pk}/read/", {"next": wanted})
     assert response.status_code == 302 and response["Location"] == "/notifications/"
+
+
+def _resolver(monkeypatch, answers_for_host):
+    """A name server for ``hooks.rebind.example``: each lookup takes the next answer."""
+    import socket
+
+    real, asked = socket.getaddrinfo, []
+
+    def getaddrinfo(host, port, *args, **kwargs):
+        if host == "hooks.rebind.example":
+            ip = answers_for_host[min(len(asked), len(answers_for_host) - 1)]
+            asked.append(ip)
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (ip, port))]
+        return real(host, port, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    return asked
+
+
+def test_a_host_name_resolving_to_a_private_address_is_refused_on_save_and_at_send(monkeypatch, org, people):
+    from core.models import ChatChannel
+    from core.notifications.delivery import ChatPostFailed, _post
+
+    _resolver(monkeypatch, ["10.0.0.5"])
+    url = "jsons://hooks.rebind.example/hook"
+    with pytest.raises(DomainError) as error:
+        services.chat_channel_create(
+            actor=people[Role.CIO], organization=org, name="Ops", kind="apprise", url=url, categories=["kpis"]
+        )
+    assert "private or local address" in error.value.message and error.value.field == "url"
+    channel = ChatChannel.objects.create(
+        organization=org, name="Ops", kind="apprise", url=url, categories=["kpis"]
+    )
+    with pytest.raises(ChatPostFailed, match="private or local"):
+        _post(channel, title="t", body="b")
+
+
+def test_dns_rebinding_after_the_check_cannot_reach_a_private_address(monkeypatch, org):
+    """The name answers a public address to the check, then 127.0.0.1: the post
+    is pinned to the checked address and never asks the name server again."""
+    import socket
+
+    from core.models import ChatChannel
+    from core.notifications.delivery import ChatPostFailed, _post
+
+    from .servers import WebhookServer
+
+    asked = _resolver(monkeypatch, ["93.184.216.34", "127.0.0.1"])
+    connected = []
+
+    def connect(sock, address):  # no outside network in tests: record where the post would go
+        connected.append(address)
+        raise ConnectionRefusedError("not connecting in tests")
+
+    with WebhookServer() as server:
+        monkeypatch.setattr(socket.socket, "connect", connect)
+        channel = ChatChannel.objects.create(
+            organization=org,
+            name="Rebind",
+            kind="apprise",
+            url=f"jsons://hooks.rebind.example:{server.port}/hook",
+            categories=["kpis"],
+        )
+        with pytest.raises(ChatPostFailed):
+            _post(channel, title="t", body="b")
+        monkeypatch.undo()
+    assert asked == ["93.184.216.34"]  # one lookup: the checked one
+    assert connected and {address[0] for address in connected} == {"93.184.216.34"}
+    assert server.posts == []

@@ -22,7 +22,7 @@ def at(*args):
 def paris_cio(org, people, django_capture_on_commit_callbacks):
     cio = people[Role.CIO]
     profile_update(actor=cio, time_zone="Europe/Paris", digest_hour=7, weekly_day=0)
-    for category in ("decisions", "acceptances", "reports"):
+    for category in ("signatures", "decisions", "acceptances", "reports"):
         preference_set(actor=cio, organization=org, category=category, mode="daily")
     return cio
 
@@ -115,3 +115,35 @@ def test_an_unknown_time_zone_is_refused_by_name(people):
     with pytest.raises(DomainError) as exc:
         profile_update(actor=people[Role.CIO], time_zone="Mars/Olympus", digest_hour=7, weekly_day=0)
     assert exc.value.field == "timezone"
+
+
+@pytest.mark.parametrize(
+    "bad", ["localtime", "Europe/Paris ", " Europe/Paris", "Factory", "posixrules", "Mars/Olympus", ""]
+)
+def test_the_digest_time_zone_is_a_real_place_exactly_as_written(people, bad):
+    from core.errors import DomainError
+
+    with pytest.raises(DomainError) as exc:
+        profile_update(actor=people[Role.CIO], time_zone=bad, digest_hour=7, weekly_day=0)
+    assert exc.value.field == "timezone"
+
+
+def test_the_preferences_form_names_the_time_zone_field_and_keeps_the_old_value(client_as, people):
+    from core.models import NotificationProfile
+
+    client = client_as(Role.CIO)
+    for bad in ("localtime", "Europe/Paris "):
+        response = client.post(
+            "/o/acme/notifications/preferences/",
+            {"scope": "profile", "timezone": bad, "digest_hour": "7", "weekly_day": "0"},
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert 'data-error-field="timezone"' in page and "Unknown time zone" in page and "is-invalid" in page
+    assert not NotificationProfile.objects.filter(user=people[Role.CIO]).exclude(timezone="UTC").exists()
+    response = client.post(
+        "/o/acme/notifications/preferences/",
+        {"scope": "profile", "timezone": "America/New_York", "digest_hour": "8", "weekly_day": "4"},
+    )
+    assert response.status_code == 302
+    assert NotificationProfile.objects.get(user=people[Role.CIO]).timezone == "America/New_York"

@@ -21,14 +21,18 @@ def _told(event):
     return sorted(Notification.objects.filter(event=event).values_list("recipient__email", flat=True))
 
 
-def test_first_signature_tells_the_other_executive_it_waits_for_them(
+def test_first_signature_tells_the_other_executive_the_other_signed(
     document, people, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         services.signoff_sign(actor=people[Role.CIO], subject=document, purpose=PURPOSE, comment="Good")
-    assert _told("decision.waiting") == ["ciso@acme.test"]
-    note = Notification.objects.get(event="decision.waiting")
-    assert "waits for your signature" in note.title and "Cloud policy" in note.title and "Good" in note.body
+    assert _told("decision.signed_by_other") == ["ciso@acme.test"]
+    assert (
+        _told("decision.waiting") == []
+    )  # put up for signature is a different event (see test_joint_registry)
+    note = Notification.objects.get(event="decision.signed_by_other")
+    assert "The CIO signed" in note.title and "your signature completes it" in note.title
+    assert "Cloud policy" in note.title and "Good" in note.body
     assert [m.to for m in mail.outbox] == [["ciso@acme.test"]]
     assert mail.outbox[0].subject.startswith("[Acme")
 
@@ -46,7 +50,7 @@ def test_a_rejection_tells_the_other_with_the_reason(document, people):
     )
     assert _told("decision.rejected") == ["cio@acme.test"]
     assert "No MFA plan" in Notification.objects.get(event="decision.rejected").body
-    assert _told("decision.waiting") == []
+    assert _told("decision.signed_by_other") == []
 
 
 def test_a_change_that_voids_a_signature_tells_the_signer(document, people):

@@ -97,9 +97,15 @@ def test_preferences_page_saves_choices_and_names_the_field_on_error(client_as, 
     assert NotificationPreference.objects.get(user=None, category="reports").mode == "daily"
 
 
-def test_unsubscribe_link_shows_a_confirmation_page_first(client):
+def test_unsubscribe_link_shows_a_confirmation_page_first(client, org, people):
+    from core.notifications.services import unsubscribe_token
+
+    token = unsubscribe_token(user=people[Role.CIO], organization=org, category="reports")
+    response = client.get(f"/notifications/unsubscribe/{token}/")
+    assert response.status_code == 200 and b"Unsubscribe</button>" in response.content
+    assert not NotificationPreference.objects.exists()  # a GET changes nothing
     response = client.get("/notifications/unsubscribe/anything/")
-    assert response.status_code == 200 and b"Unsubscribe" in response.content
+    assert response.status_code == 400 and b"not valid" in response.content
 
 
 def test_chat_channel_form_names_the_field(client_as):
@@ -108,3 +114,57 @@ def test_chat_channel_form_names_the_field(client_as):
         {"name": "Sec", "kind": "slack", "url": "https://example.org/x", "categories": ["decisions"]},
     )
     assert response.status_code == 400 and 'data-error-field="url"' in response.content.decode()
+
+
+def test_inbox_hides_organizations_the_person_left(client_as, org, other_org, people):
+    """Bell, page, open, mark and mark-all see only organizations one belongs to now."""
+    from core.models import Membership
+
+    cio = people[Role.CIO]
+    Membership.objects.create(organization=other_org, user=cio, role=Role.BOARD)
+    _tell(org, cio, n=2)
+    notify(
+        event="report.published",
+        organization=other_org,
+        recipients=[cio],
+        title="Globex secret report",
+        link="/o/globex/reports/",
+        key="globex:1",
+    )
+    client = client_as(Role.CIO)
+    assert 'data-unread="3"' in client.get("/notifications/bell/").content.decode()
+    left = Notification.objects.get(organization=other_org)
+    Membership.objects.filter(organization=other_org, user=cio).delete()  # they left Globex
+    assert 'data-unread="2"' in client.get("/notifications/bell/").content.decode()
+    page = client.get("/notifications/").content.decode()
+    assert "Globex secret report" not in page and page.count("data-notification=") == 2
+    assert client.get(f"/notifications/{left.pk}/").status_code == 404
+    assert client.post(f"/notifications/{left.pk}/read/").status_code == 404
+    client.post("/notifications/read-all/")
+    left.refresh_from_db()
+    assert left.read_at is None
+
+
+def test_a_notification_link_never_leaves_concord(client_as, org, people):
+    notify(
+        event="report.published",
+        organization=org,
+        recipients=[people[Role.CIO]],
+        title="Odd link",
+        link="//evil.example/phish",
+        key="odd",
+    )
+    note = Notification.objects.get(key="odd")
+    response = client_as(Role.CIO).get(f"/notifications/{note.pk}/")
+    assert response.status_code == 302 and response["Location"] == "/notifications/"
+
+
+def test_the_inbox_keeps_the_sidebar_of_the_organization_last_worked_in(client_as, org, other_org, people):
+    client = client_as(Role.CISO)
+    page = client.get("/notifications/").content.decode()
+    assert 'href="/o/acme/risks/"' in page  # one organization: its navigation
+    other_org_membership = people[Role.CISO].memberships.create(organization=other_org, role=Role.CISO)
+    assert other_org_membership.pk
+    client.get(f"/o/{other_org.slug}/")  # now works in the second one
+    page = client.get("/notifications/").content.decode()
+    assert f'href="/o/{other_org.slug}/risks/"' in page and 'href="/o/acme/risks/"' not in page

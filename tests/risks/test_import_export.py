@@ -210,3 +210,15 @@ def test_import_updates_by_reference_and_detects_concurrent_change(client_as, or
     ]
     risk.refresh_from_db()
     assert risk.title == "Someone else"
+
+
+@pytest.mark.parametrize("make", [_csv, _xlsx], ids=["csv", "xlsx"])
+def test_duplicate_column_headers_are_refused_naming_the_header(client_as, org, people, make):
+    """Two "Title" columns: one would silently win; the file is refused instead."""
+    headers = HEADERS[:3] + ["Title"] + HEADERS[3:]
+    row = GOOD[:3] + ["Another title"] + GOOD[3:]
+    response = client_as("cio").post("/o/acme/risks/import/", {"file": make([row], headers=headers)})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "The column “Title” appears twice (columns B and D)" in page
+    assert not Risk.objects.exists()

@@ -67,6 +67,7 @@ PAGES = {
     "core:calendar_feed": (PUBLIC, None),
     "core:notification_preferences": (MEMBER, None),
     "core:chat_channels": (P.SIGN, None),
+    "core:chat_channel_edit": (P.SIGN, None),
     "core:chat_channel_test": (P.SIGN, None),
     "core:chat_channel_enable": (P.SIGN, None),
     "core:chat_channel_delete": (P.SIGN, None),

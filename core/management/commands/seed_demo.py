@@ -26,6 +26,9 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(org, people)
+            from core.notifications import demo as notifications_demo
+
+            notifications_demo.seed(org, people)  # last: it reports on every app's demo data
         self.stdout.write(self.style.SUCCESS(f"Demo organization ready: {org.name}"))
         self.stdout.write("Sign in at http://127.0.0.1:8000/ with any of these e-mails:")
         for email, name, role in DEMO_PEOPLE:

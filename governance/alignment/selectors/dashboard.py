@@ -88,10 +88,13 @@ def risk_section(*, organization, user) -> dict:
 # ----------------------------------------------------------------- KPIs ----
 
 
-def kpi_section(*, organization, user, today=None, item_limit: int | None = None) -> dict:
+def kpi_section(*, organization, user, today=None, item_limit: int | None = None, as_of=None) -> dict:
     """``kpis.selectors.kpi_overview`` (counts by status, the KPIs worst first
-    with value, target and status) with links to the scorecard. One query."""
-    overview = kpi_selectors.kpi_overview(organization, user=user, today=today, item_limit=item_limit)
+    with value, target and status; as they stood on ``as_of`` when given) with
+    links to the scorecard. One query."""
+    overview = kpi_selectors.kpi_overview(
+        organization, user=user, today=today, item_limit=item_limit, as_of=as_of
+    )
     for item in overview["items"]:
         item["url"] = _url("kpis:detail", organization, item["id"])
     scorecard = _url("kpis:scorecard", organization)
@@ -108,9 +111,10 @@ def kpi_section(*, organization, user, today=None, item_limit: int | None = None
 # --------------------------------------------------------------- budget ----
 
 
-def budget_section(*, organization, user) -> dict:
-    """``budgets.selectors.budget_overview`` (money as text, exact) with links."""
-    overview = budget_selectors.budget_overview(organization, user=user)
+def budget_section(*, organization, user, fiscal_year: int | None = None) -> dict:
+    """``budgets.selectors.budget_overview`` (money as text, exact; the latest
+    proposal up to ``fiscal_year`` when given) with links."""
+    overview = budget_selectors.budget_overview(organization, user=user, fiscal_year=fiscal_year)
     if overview["proposal"]:
         overview["proposal"]["url"] = _url(
             "budgets:proposal_detail", organization, overview["proposal"]["id"]

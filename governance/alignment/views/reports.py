@@ -62,7 +62,6 @@ def pdf_context(report) -> dict:
         "definitions_html": board_definitions_html() if is_board_pack(report) else definitions_html(),
         "pdf": True,
         **report_context(report),
-        "appendix_kpis": ((report.snapshot or {}).get("kpis") or {}).get("items") or [],
     }
 
 
@@ -110,9 +109,10 @@ class ReportDetailView(OrgViewMixin, TemplateView):
             from governance.alignment.views.board_asks import asks_context
 
             context.update(asks_context(report=report, user=self.request.user))
-        if context["snapshot"]:
+        if context["snapshot"] and not is_board_pack(report):
+            # Reports built before the board pack keep their bounded KPI table; the
+            # board pack lists the whole scorecard from its snapshot (no query).
             context["kpi_table"] = selectors.kpi_rows_for_page(context["snapshot"].get("kpis") or {})
-            context["appendix_kpis"] = context["kpi_table"]["rows"]
         if self.can(Perm.REPORT_MANAGE):
             from core.history import history_entries
 

@@ -28,28 +28,30 @@ def test_bell_counts_the_inbox_opens_the_item_and_marks_it_read(signed_in_page, 
 
     ciso = signed_in_page(Role.CISO)
     bell = ciso.get_by_test_id("bell")
-    expect(bell.locator("[data-unread]")).to_have_text("2 unread")
+    # Put up for signature (the CIO requested it), then signed by the CIO, then the report.
+    expect(bell.locator("[data-unread]")).to_have_text("3 unread")
 
     with ciso.expect_navigation():
         bell.click()
     assert ciso.url.endswith("/notifications/")
     expect(ciso.get_by_role("heading", level=1)).to_have_text("Notifications")
     rows = ciso.locator("[data-notification]")
-    expect(rows).to_have_count(2)
-    waiting = rows.filter(has_text="waits for your signature")
+    expect(rows).to_have_count(3)
+    expect(rows.filter(has_text="waits for your signature")).to_have_attribute("data-read", "no")
+    waiting = rows.filter(has_text="your signature completes it")
     expect(waiting).to_have_attribute("data-read", "no")
     axe_check(ciso)
 
     with ciso.expect_navigation():
         waiting.get_by_role("link").click()
     assert ciso.url.endswith(f"/o/acme/risks/{risk.pk}/")
-    expect(bell.locator("[data-unread]")).to_have_text("1 unread")
+    expect(bell.locator("[data-unread]")).to_have_text("2 unread")
 
     ciso.go_back()
     ciso.reload()
-    expect(ciso.locator("[data-notification]").filter(has_text="waits for your signature")).to_have_attribute(
-        "data-read", "yes"
-    )
+    expect(
+        ciso.locator("[data-notification]").filter(has_text="your signature completes it")
+    ).to_have_attribute("data-read", "yes")
     submit(ciso, "Mark all read")
     expect(ciso.locator("[data-notification][data-read=no]")).to_have_count(0)
     expect(bell.locator("[data-unread]")).to_have_count(0)
