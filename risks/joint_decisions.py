@@ -82,7 +82,7 @@ def _withdraw_target(*, actor, subject):
 joint_decision(
     model="risks.csfprofile",
     purpose="csf_target",
-    label="Target CSF profile",
+    label="Target cybersecurity profile",
     sign=_sign_target,
     withdraw=_withdraw_target,
     page_url=lambda profile: reverse("profile:page", args=[profile.organization.slug]),
