@@ -163,7 +163,7 @@ def item_list(*, proposal: Proposal, filters: dict | None = None, sort: str = ""
     then largest amount), each with its figures (loss avoided, counts of risks and
     options, chosen option), computed only for the rows of the page asked for."""
     filters = filters or {}
-    qs = items_with_figures(proposal.items.all())
+    qs = items_with_figures(proposal.items.all()).prefetch_related(_gap_links())
     for name in ("domain", "category", "kind", "priority"):
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})
@@ -194,6 +194,7 @@ def item_get(*, user, organization, pk) -> BudgetItem:
         .prefetch_related(
             Prefetch("options", ItemOption.objects.order_by("cost", "pk")),
             Prefetch("risk_links", ItemRiskLink.objects.select_related("risk")),
+            _gap_links(),
         )
     )
     return get_object_or_404(items_with_figures(qs), pk=pk)
@@ -611,3 +612,9 @@ def proposals_waiting_for(organization, role: str) -> list[Proposal]:
         organization=organization, role=role, subjects_by_purpose={SIGNOFF_PURPOSE: candidates}
     )
     return [subject for _, subject in waiting]
+
+
+def _gap_links():
+    from .gaps import gap_links_prefetch
+
+    return gap_links_prefetch()

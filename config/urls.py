@@ -14,6 +14,7 @@ from core.views import healthz, livez
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("risks.api.urls")),
+    path("", include("risks.profile.api.urls")),
     path("", include("kpis.api.urls")),
     path("", include("budgets.api.urls")),
     path("", include("governance.api.urls")),
@@ -22,6 +23,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("o/<org:org>/risks/", include("risks.urls")),
+    path("o/<org:org>/profile/", include("risks.profile.urls")),
     path("o/<org:org>/kpis/", include("kpis.urls")),
     path("o/<org:org>/budget/", include("budgets.urls")),
     path("o/<org:org>/", include("governance.urls")),

@@ -84,7 +84,7 @@ ABBREVIATIONS: dict[str, str] = {
     "API": "Application programming interface: how two systems exchange data automatically.",
     "BCP": "Business continuity plan.",
     "CPU": "A computer's processor.",
-    "CSF": "The NIST Cybersecurity Framework, a common catalogue of security practices.",
+    "CSF": "Cybersecurity Framework: a common catalogue of security outcomes, published by the American standards institute.",
     "CVSS": "Common Vulnerability Scoring System: the industry's 0–10 severity score of a weakness.",
     "DDoS": "Distributed denial of service: flooding a service so that it stops answering.",
     "DLP": "Data loss prevention: tools that stop sensitive data leaving the organization.",

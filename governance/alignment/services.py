@@ -246,6 +246,10 @@ def build_snapshot(report: AlignmentReport, *, progress=None) -> dict:
     )
     from governance.alignment.selectors.board_pack import board_pack
     from governance.alignment.selectors.reports import plain_summary
+    from risks.profile.selectors import profile_summary
+
+    # The CSF profile's progress against target, frozen with the rest (docs/DEFINITIONS.md).
+    picture["profile"] = profile_summary(organization)
 
     picture["summary"] = plain_summary(picture)
     if progress:

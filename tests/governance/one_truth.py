@@ -108,6 +108,8 @@ def picture_figures(picture: dict) -> dict:
         **{f"intake.{key}": intake[key] for key in INTAKE},
         "intake.median": _decimal(intake["median_days_to_decision"]),
     }
+    if picture.get("profile") and picture["profile"]["percent"] is not None:
+        figures["profile.progress"] = picture["profile"]["percent"]  # report snapshots (risks.profile)
     alignment = picture.get("alignment") or {}
     if alignment.get("score") is not None:
         figures["alignment.score"] = alignment["score"]

@@ -26,6 +26,7 @@ OPENED_BY_FIRST_PART = {
     ("risks.risk", "agreed_assessment"),
     ("governance.racimatrix", "raci_approval"),
     ("governance.boardask", "board_ask"),
+    ("risks.csfprofile", "csf_target"),
     ("testapp.document", "approval"),
     ("testapp.document", "acceptance"),
     ("testapp.document", "submission"),

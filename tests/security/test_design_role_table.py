@@ -22,7 +22,7 @@ from tests.budgets.factories import ProposalFactory
 from tests.governance.factories_intake import make_request
 from tests.governance.factories_reports import make_report
 from tests.kpis.factories import KPIFactory
-from tests.risks.factories import make_risk
+from tests.risks.factories import make_risk, profile_outcome
 
 # ------------------------------------------------------------ the design ----
 # Capabilities named as DESIGN.md names them, each with the permissions it
@@ -37,6 +37,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "read budget proposals submitted to the board": frozenset({"budget.view_submitted"}),
     "read the RACI matrix": frozenset({"raci.view"}),
     "edit the RACI matrix": frozenset({"raci.edit"}),
+    "read the CSF profile": frozenset({"profile.view"}),
+    "set targets and assess the CSF profile": frozenset({"profile.edit"}),
     "file and follow own intake requests": frozenset({"intake.file"}),
     "review intake": frozenset({"intake.review"}),
     "read published reports": frozenset({"report.view_published"}),
@@ -55,6 +57,8 @@ _BUSINESS = {
     "read budget proposals submitted to the board",
     "read the RACI matrix",
     "edit the RACI matrix",
+    "read the CSF profile",
+    "set targets and assess the CSF profile",
     "file and follow own intake requests",
     "review intake",
     "read published reports",
@@ -70,8 +74,9 @@ DESIGN_ROLE_TABLE: dict[str, set[str]] = {
     "ciso": _EXECUTIVE,
     # "read published alignment reports and budget proposals submitted to the board"
     "board": {"read published reports", "read budget proposals submitted to the board"},
-    # "file intake requests, follow and comment on their own, read the RACI matrix"
-    "contributor": {"file and follow own intake requests", "read the RACI matrix"},
+    # "file intake requests, follow and comment on their own, read the RACI matrix"; issue 22: the
+    # contributors who gather evidence read the CSF profile it supports.
+    "contributor": {"file and follow own intake requests", "read the RACI matrix", "read the CSF profile"},
     # "manage memberships and organization settings; see security and membership events"
     "admin": {"manage memberships", "manage organization settings", "see security and membership events"},
 }
@@ -115,6 +120,7 @@ def objects(org, people):
         "published_report": make_report(org, label="Q4", start="2025-10-01", end="2025-12-31"),
         "own_intake": make_request(org, people[Role.CONTRIBUTOR], title="Mine"),
         "others_intake": make_request(org, cio, title="Not the contributor's"),
+        "outcome": profile_outcome(org, "GV.OC-01"),
     }
 
 
@@ -148,6 +154,13 @@ PROBES: dict[str, list[tuple[str, str, int]]] = {
         ("get", "/api/v1/orgs/acme/raci/activities/", 200),
     ],
     "edit the RACI matrix": [("post", "/api/v1/orgs/acme/raci/activities/", 400)],
+    "read the CSF profile": [
+        ("get", "/o/acme/profile/", 200),
+        ("get", "/api/v1/orgs/acme/profile/outcomes/", 200),
+    ],
+    "set targets and assess the CSF profile": [
+        ("post", "/api/v1/orgs/acme/profile/outcomes/{outcome}/assess/", 400)
+    ],
     "file and follow own intake requests": [
         ("get", "/o/acme/intake/{own_intake}/", 200),
         ("get", "/api/v1/orgs/acme/intake/requests/{own_intake}/", 200),
