@@ -14,6 +14,8 @@ from core.views import healthz, livez
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("risks.api.urls")),
+    path("", include("risks.soa.api.urls")),
+    path("", include("risks.evidence.api.urls")),
     path("", include("kpis.api.urls")),
     path("", include("budgets.api.urls")),
     path("", include("governance.api.urls")),
@@ -22,6 +24,8 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("o/<org:org>/risks/", include("risks.urls")),
+    path("o/<org:org>/statement-of-applicability/", include("risks.soa.urls")),
+    path("o/<org:org>/evidence/", include("risks.evidence.urls")),
     path("o/<org:org>/kpis/", include("kpis.urls")),
     path("o/<org:org>/budget/", include("budgets.urls")),
     path("o/<org:org>/", include("governance.urls")),

@@ -420,3 +420,9 @@ class Mitigation(OrgScopedModel):
     def is_overdue(self, today=None) -> bool:
         today = today or timezone.localdate()
         return self.is_open and self.due_date is not None and self.due_date < today
+
+
+# The statement of applicability and evidence live in their own sub-packages
+# (risks/soa/, risks/evidence/); importing them here registers their models.
+from .evidence.models import Evidence, EvidenceKind  # noqa: E402
+from .soa.models import ImplementationStatus, OwnerLens, SoaEntry, SoaStatement  # noqa: E402

@@ -45,6 +45,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage memberships": frozenset({"members.manage"}),
     "manage organization settings": frozenset({"org.settings"}),
     "see security and membership events": frozenset({"audit.view"}),
+    # Issue 22: evidence files and links for the profile and the statement of applicability.
+    "read every piece of evidence and its file": frozenset({"evidence.view"}),
+    "add evidence and follow one's own": frozenset({"evidence.add"}),
+    "see how much evidence there is (counts, not files)": frozenset({"evidence.summary"}),
 }
 
 _BUSINESS = {
@@ -60,6 +64,9 @@ _BUSINESS = {
     "read published reports",
     "read draft reports, generate and publish reports",
     "sign joint decisions in own capacity",
+    "read every piece of evidence and its file",
+    "add evidence and follow one's own",
+    "see how much evidence there is (counts, not files)",
 }
 # cio / ciso: "everything inside their organization" (business, settings and
 # the audit trail); memberships are the organization admin's.
@@ -69,9 +76,18 @@ DESIGN_ROLE_TABLE: dict[str, set[str]] = {
     "cio": _EXECUTIVE,
     "ciso": _EXECUTIVE,
     # "read published alignment reports and budget proposals submitted to the board"
-    "board": {"read published reports", "read budget proposals submitted to the board"},
+    "board": {
+        "read published reports",
+        "read budget proposals submitted to the board",
+        "see how much evidence there is (counts, not files)",
+    },
     # "file intake requests, follow and comment on their own, read the RACI matrix"
-    "contributor": {"file and follow own intake requests", "read the RACI matrix"},
+    "contributor": {
+        "file and follow own intake requests",
+        "read the RACI matrix",
+        "add evidence and follow one's own",
+        "see how much evidence there is (counts, not files)",
+    },
     # "manage memberships and organization settings; see security and membership events"
     "admin": {"manage memberships", "manage organization settings", "see security and membership events"},
 }
