@@ -4,7 +4,16 @@ version, sign-off voiding)."""
 
 from django.contrib import admin
 
-from .models import AnnexAControl, Assessment, CsfCategory, CsfFunction, Mitigation, Risk
+from .models import (
+    AnnexAControl,
+    Assessment,
+    CsfCatalogue,
+    CsfCategory,
+    CsfFunction,
+    CsfSubcategory,
+    Mitigation,
+    Risk,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -18,15 +27,27 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(CsfCatalogue)
+class CsfCatalogueAdmin(ReadOnlyAdmin):
+    list_display = ["version", "title", "source_version"]
+
+
 @admin.register(CsfFunction)
 class CsfFunctionAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "catalogue"]
 
 
 @admin.register(CsfCategory)
 class CsfCategoryAdmin(ReadOnlyAdmin):
-    list_display = ["code", "name", "function"]
+    list_display = ["code", "name", "function", "catalogue"]
     search_fields = ["code", "name"]
+
+
+@admin.register(CsfSubcategory)
+class CsfSubcategoryAdmin(ReadOnlyAdmin):
+    list_display = ["code", "statement", "category", "catalogue"]
+    list_filter = ["catalogue"]
+    search_fields = ["code", "statement"]
 
 
 @admin.register(AnnexAControl)

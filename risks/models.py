@@ -30,10 +30,31 @@ ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
 # ------------------------------------------------------------- catalogues ----
 
 
+class CsfCatalogue(models.Model):
+    """One published version of the NIST CSF core ("2.0"). Reference data.
+
+    Functions, categories and subcategories belong to a version, so that a later
+    revision of the framework can be loaded beside this one.
+    """
+
+    version = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=160)
+    source = models.TextField(blank=True, help_text="Where the text was taken from.")
+    source_version = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["version"]
+        verbose_name = "CSF catalogue"
+
+    def __str__(self) -> str:
+        return f"NIST CSF {self.version}"
+
+
 class CsfFunction(models.Model):
     """A NIST CSF 2.0 function (GV, ID, PR, DE, RS, RC). Reference data."""
 
-    code = models.CharField(max_length=2, unique=True)
+    catalogue = models.ForeignKey(CsfCatalogue, on_delete=models.PROTECT, related_name="functions")
+    code = models.CharField(max_length=2)
     name = models.CharField(max_length=40)
     description = models.TextField(blank=True)
     order = models.PositiveSmallIntegerField(default=0)
@@ -41,6 +62,9 @@ class CsfFunction(models.Model):
     class Meta:
         ordering = ["order"]
         verbose_name = "CSF function"
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "code"], name="csf_function_code_per_catalogue")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -49,7 +73,8 @@ class CsfFunction(models.Model):
 class CsfCategory(models.Model):
     """A NIST CSF 2.0 category such as GV.RM or PR.AA. Reference data."""
 
-    code = models.CharField(max_length=5, unique=True)
+    catalogue = models.ForeignKey(CsfCatalogue, on_delete=models.PROTECT, related_name="categories")
+    code = models.CharField(max_length=5)
     function = models.ForeignKey(CsfFunction, on_delete=models.PROTECT, related_name="categories")
     name = models.CharField(max_length=120)
     description = models.TextField(blank=True)
@@ -59,9 +84,34 @@ class CsfCategory(models.Model):
         ordering = ["order"]
         verbose_name = "CSF category"
         verbose_name_plural = "CSF categories"
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "code"], name="csf_category_code_per_catalogue")
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class CsfSubcategory(models.Model):
+    """A NIST CSF outcome such as GV.OC-01, with NIST's implementation examples. Reference data."""
+
+    catalogue = models.ForeignKey(CsfCatalogue, on_delete=models.PROTECT, related_name="subcategories")
+    category = models.ForeignKey(CsfCategory, on_delete=models.PROTECT, related_name="subcategories")
+    code = models.CharField(max_length=9, help_text="For example GV.OC-01.")
+    statement = models.TextField()
+    examples = models.JSONField(default=list, blank=True, help_text="NIST's implementation examples.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order"]
+        verbose_name = "CSF subcategory"
+        verbose_name_plural = "CSF subcategories"
+        constraints = [
+            models.UniqueConstraint(fields=["catalogue", "code"], name="csf_subcategory_code_per_catalogue")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.statement}"
 
 
 class ControlTheme(models.TextChoices):
