@@ -14,7 +14,9 @@ from django.utils import timezone
 from core.roles import Role
 
 from . import services
+from .evidence.demo import seed_evidence
 from .models import AnnexAControl, CsfCategory, Risk
+from .soa.demo import seed_soa
 
 # title, impact, category, origin, owner role, services, CSF, Annex A,
 # CIO (L, I, residual L, residual I, why), CISO (same), loss (low, likely, high, per year) or None,
@@ -751,3 +753,5 @@ def seed(organization, people) -> None:
                     else "treatment_planned",
                 )
         _flow(risk, flow, cio, ciso, today)
+    seed_soa(organization, people)
+    seed_evidence(organization, people)

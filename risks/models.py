@@ -474,5 +474,5 @@ class Mitigation(OrgScopedModel):
 
 # The statement of applicability and evidence live in their own sub-packages
 # (risks/soa/, risks/evidence/); importing them here registers their models.
-from .evidence.models import Evidence, EvidenceKind  # noqa: E402
-from .soa.models import ImplementationStatus, OwnerLens, SoaEntry, SoaStatement  # noqa: E402
+from .evidence.models import Evidence  # noqa: E402, F401
+from .soa.models import SoaEntry, SoaStatement  # noqa: E402, F401

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date
 
 
-
 @dataclass(frozen=True)
 class EffectiveLevel:
     level: int  # index into the ordered levels, 0 = lowest

@@ -29,7 +29,7 @@ def _codes(items, attr="code") -> str:
 def evidence_rows(items):
     today = timezone.localdate()
     for e in items:
-        outcomes = e.csf_subcategories.all() if hasattr(e, "csf_subcategories") else []
+        outcomes = e.csf_subcategories.all()
         yield (
             e.title,
             e.get_kind_display(),

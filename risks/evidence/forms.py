@@ -11,6 +11,7 @@ from core.members import MemberChoiceField
 
 from ..models import AnnexAControl, Mitigation, Risk
 from .models import Evidence, EvidenceKind
+from .selectors import csf_outcomes
 from .uploads import ALLOWED, ALLOWED_TEXT
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,6 +21,12 @@ ACCEPT = ",".join(f".{extension}" for extension in ALLOWED)
 class ControlField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj):
         return f"{obj.code} {obj.title}"
+
+
+class OutcomeField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        text = obj.statement if len(obj.statement) <= 90 else obj.statement[:89] + "…"
+        return f"{obj.code} {text}"
 
 
 class RiskField(forms.ModelMultipleChoiceField):
@@ -37,8 +44,7 @@ def _multi(size=6):
 
 
 class EvidenceLinksMixin(forms.Form):
-    """What a piece of evidence supports. The CSF outcomes field is added when
-    the profile's catalogue is installed (``risks.CsfSubcategory``)."""
+    """What a piece of evidence supports (CSF outcomes first)."""
 
     annex_a_controls = ControlField(
         queryset=AnnexAControl.objects.all(), required=False, label="Annex A controls", widget=_multi(8)
@@ -49,19 +55,14 @@ class EvidenceLinksMixin(forms.Form):
     def setup_links(self, organization):
         self.fields["risks"].queryset = Risk.objects.filter(organization=organization).order_by("number")
         self.fields["mitigations"].queryset = (
-            Mitigation.objects.filter(organization=organization).select_related("risk").order_by("risk__number")
+            Mitigation.objects.filter(organization=organization)
+            .select_related("risk")
+            .order_by("risk__number")
         )
-        try:
-            from ..models import CsfSubcategory
-        except ImportError:
-            return
-        field = forms.ModelMultipleChoiceField(
-            queryset=CsfSubcategory.objects.all(), required=False, label="CSF outcomes", widget=_multi(8)
+        outcomes = OutcomeField(
+            queryset=csf_outcomes(), required=False, label="CSF outcomes", widget=_multi(8)
         )
-        field.label_from_instance = lambda obj: f"{obj.code} {obj.statement_short}" if hasattr(
-            obj, "statement_short"
-        ) else str(obj)
-        self.fields = {"csf_subcategories": field, **self.fields}
+        self.fields = {"csf_subcategories": outcomes, **self.fields}
 
     def links(self) -> dict:
         names = ("csf_subcategories", "annex_a_controls", "risks", "mitigations")
@@ -70,7 +71,10 @@ class EvidenceLinksMixin(forms.Form):
 
 class EvidenceAddForm(StyledFormMixin, EvidenceLinksMixin, forms.Form):
     kind = forms.ChoiceField(
-        choices=EvidenceKind.choices, widget=forms.RadioSelect, initial=EvidenceKind.FILE, label="Evidence is a"
+        choices=EvidenceKind.choices,
+        widget=forms.RadioSelect,
+        initial=EvidenceKind.FILE,
+        label="Evidence is a",
     )
     title = forms.CharField(max_length=200)
     file = forms.FileField(
@@ -78,10 +82,17 @@ class EvidenceAddForm(StyledFormMixin, EvidenceLinksMixin, forms.Form):
         help_text=f"{ALLOWED_TEXT}; at most {settings.EVIDENCE_MAX_BYTES // 1_048_576} MB.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
     )
-    url = forms.URLField(label="Link", required=False, max_length=1000, assume_scheme="https",
-                         help_text="For a document kept elsewhere, e.g. the policy on the intranet.")
+    url = forms.URLField(
+        label="Link",
+        required=False,
+        max_length=1000,
+        assume_scheme="https",
+        help_text="For a document kept elsewhere, e.g. the policy on the intranet.",
+    )
     owner = MemberChoiceField(help_text="Who keeps it up to date.")
-    valid_until = forms.DateField(widget=DATE, help_text="After this date it counts as expired and shows as a to-do.")
+    valid_until = forms.DateField(
+        widget=DATE, help_text="After this date it counts as expired and shows as a to-do."
+    )
     description = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
     field_order = ["kind", "title", "file", "url", "owner", "valid_until", "description"]
@@ -119,5 +130,5 @@ class EvidenceEditForm(StyledFormMixin, EvidenceLinksMixin, forms.ModelForm):
             self.fields["url"].required = True
         if self.instance.pk:
             for name in ("csf_subcategories", "annex_a_controls", "risks", "mitigations"):
-                if name in self.fields and hasattr(self.instance, name):
+                if name in self.fields:
                     self.initial[name] = list(getattr(self.instance, name).all())

@@ -20,7 +20,7 @@ from simple_history.models import HistoricalRecords
 from core.models import Membership, OrgScopedModel, OrgScopedQuerySet
 from core.roles import Perm, roles_with
 
-from ..models import AnnexAControl, Mitigation, Risk
+from ..models import AnnexAControl, CsfSubcategory, Mitigation, Risk
 
 
 class EvidenceKind(models.TextChoices):
@@ -57,9 +57,14 @@ class Evidence(OrgScopedModel):
     file_type = models.CharField(max_length=8, blank=True, editable=False, help_text="pdf, png, docx, ...")
     file_size = models.PositiveIntegerField(null=True, blank=True, editable=False)
     url = models.URLField("link", max_length=1000, blank=True)
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_evidence")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="owned_evidence"
+    )
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     valid_until = models.DateField("valid until")
+    csf_subcategories = models.ManyToManyField(
+        CsfSubcategory, blank=True, related_name="evidence", verbose_name="CSF outcomes"
+    )
     annex_a_controls = models.ManyToManyField(
         AnnexAControl, blank=True, related_name="evidence", verbose_name="Annex A controls"
     )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from core.models import Organization
 
+from ..models import CsfCatalogue, CsfSubcategory
 from .filters import EXPIRING_DAYS, EvidenceFilterSet
 from .models import Evidence, EvidenceKind
 
@@ -20,16 +21,24 @@ def evidence_base(user, organization: Organization):
     return Evidence.objects.visible_to(user).filter(organization=organization)
 
 
+def csf_outcomes():
+    """The CSF subcategories of the newest catalogue loaded, in the framework's order."""
+    catalogue = CsfCatalogue.objects.order_by("-version").first()
+    return CsfSubcategory.objects.filter(catalogue=catalogue).order_by("order")
+
+
 def with_links(queryset):
-    related = ["annex_a_controls", "risks", "mitigations"]
-    if hasattr(Evidence, "csf_subcategories"):
-        related.append("csf_subcategories")
-    return queryset.select_related("owner", "added_by").prefetch_related(*related)
+    return queryset.select_related("owner", "added_by").prefetch_related(
+        "csf_subcategories", "annex_a_controls", "risks", "mitigations__risk"
+    )
 
 
 def evidence_filterset(user, organization: Organization, params) -> EvidenceFilterSet:
-    return EvidenceFilterSet(params or None, queryset=with_links(evidence_base(user, organization)),
-                             organization=organization)
+    return EvidenceFilterSet(
+        params if params is not None else {},
+        queryset=with_links(evidence_base(user, organization)),
+        organization=organization,
+    )
 
 
 def evidence_list(user, organization: Organization, params=None):
@@ -43,9 +52,12 @@ def evidence_detail(user, organization: Organization, pk: int) -> Evidence:
 
 def evidence_todo(user, organization: Organization):
     """Expired evidence this person can see: each is a to-do (renew or replace it)."""
-    return evidence_base(user, organization).filter(valid_until__lt=timezone.localdate()).select_related(
-        "owner"
-    ).order_by("valid_until", "pk")
+    return (
+        evidence_base(user, organization)
+        .filter(valid_until__lt=timezone.localdate())
+        .select_related("owner")
+        .order_by("valid_until", "pk")
+    )
 
 
 @dataclass(frozen=True)

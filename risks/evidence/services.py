@@ -78,7 +78,7 @@ def _check_values(organization: Organization, *, title: str, owner, valid_until:
 
 def _set_links(evidence: Evidence, links: dict) -> None:
     for name in LINK_FIELDS:
-        if name in links and hasattr(evidence, name):
+        if name in links:
             getattr(evidence, name).set(links[name] or [])
 
 
@@ -176,12 +176,11 @@ def evidence_update(
         url=evidence.url,
     )
     if links:
-        current = {name: list(getattr(evidence, name).all()) for name in LINK_FIELDS if hasattr(evidence, name)}
+        current = {name: list(getattr(evidence, name).all()) for name in LINK_FIELDS}
         _check_links(evidence.organization, {**current, **links})
     changed_links = links and any(
         {o.pk for o in links[name] or []} != set(getattr(evidence, name).values_list("pk", flat=True))
         for name in links
-        if hasattr(evidence, name)
     )
     if is_unchanged(evidence) and not changed_links:
         return evidence

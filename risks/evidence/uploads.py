@@ -73,7 +73,7 @@ def extension_of(name: str) -> str:
 
 
 def _office_kind(head: bytes, data) -> str | None:
-    """"docx" or "xlsx" for an Office Open XML package, else None."""
+    """ "docx" or "xlsx" for an Office Open XML package, else None."""
     if not head.startswith(ZIP):
         return None
     try:

@@ -25,8 +25,12 @@ from .models import Evidence
 from .uploads import ALLOWED
 
 PAGE_SIZE = 25
-LINK_PARAMS = {"control": "annex_a_controls", "risk": "risks", "mitigation": "mitigations",
-               "outcome": "csf_subcategories"}
+LINK_PARAMS = {
+    "control": "annex_a_controls",
+    "risk": "risks",
+    "mitigation": "mitigations",
+    "outcome": "csf_subcategories",
+}
 
 
 class EvidenceMixin(OrgViewMixin):
@@ -131,7 +135,7 @@ class EvidenceDetailView(EvidenceMixin, TemplateView):
         context.update(
             evidence=evidence,
             history=history_entries(evidence),
-            outcomes=list(evidence.csf_subcategories.all()) if hasattr(evidence, "csf_subcategories") else [],
+            outcomes=list(evidence.csf_subcategories.all()),
         )
         return context
 

@@ -7,6 +7,8 @@ from django import forms
 
 from core.forms import StyledFormMixin
 
+from ..evidence.forms import OutcomeField
+from ..evidence.selectors import csf_outcomes
 from .models import ImplementationStatus, OwnerLens
 
 APPLICABLE_CHOICES = [("", "Not decided yet"), ("yes", "Yes, it applies"), ("no", "No, it is excluded")]
@@ -28,18 +30,13 @@ class SoaEntryForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        try:
-            from ..models import CsfSubcategory
-        except ImportError:
-            return
-        field = forms.ModelMultipleChoiceField(
-            queryset=CsfSubcategory.objects.all(),
+        field = OutcomeField(
+            queryset=csf_outcomes(),
             required=False,
             label="CSF 2.0 outcomes it maps to",
             help_text="Your organization's own mapping; Concord ships none.",
             widget=forms.SelectMultiple(attrs={"size": 8, "class": "form-select"}),
         )
-        field.label_from_instance = lambda obj: f"{obj.code} {obj.statement[:90]}"
         self.fields["csf_subcategories"] = field
 
     def values(self) -> dict:
@@ -50,8 +47,7 @@ class SoaEntryForm(StyledFormMixin, forms.Form):
             "status": data["status"],
             "owner_lens": data["owner_lens"],
         }
-        if "csf_subcategories" in data:
-            values["csf_subcategories"] = list(data["csf_subcategories"])
+        values["csf_subcategories"] = list(data["csf_subcategories"])
         return values
 
 
@@ -65,6 +61,5 @@ def initial_for(entry) -> dict:
         "status": entry.status,
         "owner_lens": entry.owner_lens,
     }
-    if hasattr(entry, "csf_subcategories"):
-        initial["csf_subcategories"] = list(entry.csf_subcategories.all())
+    initial["csf_subcategories"] = list(entry.csf_subcategories.all())
     return initial

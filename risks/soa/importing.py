@@ -20,10 +20,16 @@ _UNDECIDED = {"", "not decided", "undecided"}
 STATUSES = {label.lower(): value for value, label in ImplementationStatus.choices} | {
     value: value for value in ImplementationStatus.values
 }
-OWNERS = {label.lower(): value for value, label in OwnerLens.choices} | {v: v for v in OwnerLens.values} | {
-    "joint": OwnerLens.JOINT,
-    "cio and ciso": OwnerLens.JOINT,
-}
+OWNERS = (
+    {label.lower(): value for value, label in OwnerLens.choices}
+    | {v: v for v in OwnerLens.values}
+    | {
+        "cio": OwnerLens.CIO,
+        "ciso": OwnerLens.CISO,
+        "joint": OwnerLens.JOINT,
+        "cio and ciso": OwnerLens.JOINT,
+    }
+)
 
 
 @dataclass
@@ -68,7 +74,9 @@ def parse_rows(rows: list[dict], organization) -> tuple[list[ParsedLine], list[s
         code = (row.get("control") or "").strip().upper()
         control = controls.get(code)
         if control is None:
-            errors.append(f"row {index}, control: “{code[:20]}” is not an ISO/IEC 27001:2022 Annex A control.")
+            errors.append(
+                f"row {index}, control: “{code[:20]}” is not an ISO/IEC 27001:2022 Annex A control."
+            )
             continue
         if code in seen:
             errors.append(f"row {index}, control: {code} appears twice in the file.")

@@ -17,12 +17,14 @@ from simple_history.models import HistoricalRecords
 from core.models import OrgScopedModel
 from core.roles import Perm
 
-from ..models import AnnexAControl
+from ..models import AnnexAControl, CsfSubcategory
 
 
 class OwnerLens(models.TextChoices):
-    CIO = "cio", "CIO"
-    CISO = "ciso", "CISO"
+    """Who owns a control: the stored values of ``core.choices.Domain`` (as the profile's owner lens)."""
+
+    CIO = "it", "CIO"
+    CISO = "security", "CISO"
     JOINT = "joint", "Joint (CIO and CISO)"
 
 
@@ -42,7 +44,11 @@ class SoaEntry(OrgScopedModel):
     status = models.CharField(
         "implementation status", max_length=16, choices=ImplementationStatus.choices, blank=True
     )
-    owner_lens = models.CharField("owner", max_length=5, choices=OwnerLens.choices, blank=True)
+    owner_lens = models.CharField("owner", max_length=10, choices=OwnerLens.choices, blank=True)
+    # The organization's own mapping to CSF 2.0 outcomes (Concord ships none).
+    csf_subcategories = models.ManyToManyField(
+        CsfSubcategory, blank=True, related_name="soa_entries", verbose_name="CSF outcomes it maps to"
+    )
 
     view_permission = Perm.RISK_VIEW
     history = HistoricalRecords()

@@ -42,10 +42,7 @@ class SoaRow:
 
 
 def _entries(organization: Organization):
-    queryset = SoaEntry.objects.filter(organization=organization)
-    if hasattr(SoaEntry, "csf_subcategories"):
-        queryset = queryset.prefetch_related("csf_subcategories")
-    return queryset
+    return SoaEntry.objects.filter(organization=organization).prefetch_related("csf_subcategories")
 
 
 def soa_rows(user, organization: Organization, params=None, *, codes=None) -> list[SoaRow]:
@@ -62,7 +59,7 @@ def soa_rows(user, organization: Organization, params=None, *, codes=None) -> li
     rows = []
     for control in controls:
         entry = control.org_entries[0] if control.org_entries else None
-        outcomes = list(entry.csf_subcategories.all()) if entry and hasattr(entry, "csf_subcategories") else []
+        outcomes = list(entry.csf_subcategories.all()) if entry else []
         rows.append(SoaRow(control=control, entry=entry, evidence=control.org_evidence, outcomes=outcomes))
     return [row for row in rows if _matches(row, params)]
 

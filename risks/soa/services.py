@@ -4,8 +4,9 @@ Rules kept here:
 - a decided line (applicable or not) carries a justification; an excluded
   control has no implementation status; an applicable one has a status and an
   owner (the CIO, the CISO or both);
-- every change raises the statement's version, so that an approval (given for
-  one version) lapses until the CIO or the CISO approves again;
+- the first change after an approval starts the statement's next version, so
+  that the approval (given for one version) lapses until the CIO or the CISO
+  approves again;
 - the CSF outcomes a control maps to are the organization's own record.
 """
 
@@ -58,8 +59,14 @@ def check_entry(*, applicable, justification: str, status: str, owner_lens: str)
 
 
 def _bump_statement(organization: Organization, actor) -> None:
+    """A change to an approved statement starts its next version (the approval
+    stays with the version it was given for); further changes before the next
+    approval belong to that same version."""
     statement = statement_for(organization, lock=True)
-    record_change(statement, actor=actor, reason="A line of the statement changed.")
+    if statement.is_approved:
+        record_change(statement, actor=actor, reason="Changed after approval: a new version starts.")
+    else:
+        statement.save(update_fields=["updated_at"])
 
 
 @transaction.atomic
@@ -92,8 +99,9 @@ def soa_entry_save(
         status=entry.status,
         owner_lens=entry.owner_lens,
     )
-    mapping_changed = csf_subcategories is not None and hasattr(entry, "csf_subcategories") and (
-        creating or {s.pk for s in csf_subcategories} != set(entry.csf_subcategories.values_list("pk", flat=True))
+    mapping_changed = csf_subcategories is not None and (
+        creating
+        or {s.pk for s in csf_subcategories} != set(entry.csf_subcategories.values_list("pk", flat=True))
     )
     if creating:
         record_creation(entry, actor=actor)
@@ -108,7 +116,9 @@ def soa_entry_save(
 
 
 @transaction.atomic
-def soa_approve(*, actor: User, organization: Organization, expected_version: int | None = None) -> SoaStatement:
+def soa_approve(
+    *, actor: User, organization: Organization, expected_version: int | None = None
+) -> SoaStatement:
     """Approve the statement as it stands (this version)."""
     require_perm(actor, organization, Perm.SIGN, "Only the CIO or the CISO can approve the statement.")
     statement = statement_for(organization)

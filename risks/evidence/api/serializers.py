@@ -8,10 +8,7 @@ from core.members import MemberField
 
 from ...models import AnnexAControl, Mitigation, Risk
 from ..models import Evidence
-
-
-def _has_outcomes() -> bool:
-    return hasattr(Evidence, "csf_subcategories")
+from ..selectors import csf_outcomes
 
 
 class EvidenceSerializer(serializers.ModelSerializer):
@@ -57,7 +54,7 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_csf_subcategories(self, obj):
-        return [s.code for s in obj.csf_subcategories.all()] if _has_outcomes() else []
+        return [s.code for s in obj.csf_subcategories.all()]
 
     def get_download_url(self, obj) -> str | None:
         if obj.kind != "file":
@@ -77,9 +74,13 @@ class EvidenceWriteSerializer(serializers.Serializer):
         slug_field="code", many=True, required=False, queryset=AnnexAControl.objects.all()
     )
     risks = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Risk.objects.none())
-    mitigations = serializers.PrimaryKeyRelatedField(many=True, required=False, queryset=Mitigation.objects.none())
+    mitigations = serializers.PrimaryKeyRelatedField(
+        many=True, required=False, queryset=Mitigation.objects.none()
+    )
     csf_subcategories = serializers.ListField(
-        child=serializers.CharField(max_length=12), required=False, help_text="CSF outcome codes, e.g. PR.AA-01."
+        child=serializers.CharField(max_length=12),
+        required=False,
+        help_text="CSF outcome codes, e.g. PR.AA-01.",
     )
     version = serializers.IntegerField(required=False, min_value=1)
 
@@ -93,11 +94,7 @@ class EvidenceWriteSerializer(serializers.Serializer):
             )
 
     def validate_csf_subcategories(self, codes):
-        if not _has_outcomes():
-            raise serializers.ValidationError("The CSF catalogue is not installed.")
-        from ...models import CsfSubcategory
-
-        found = list(CsfSubcategory.objects.filter(code__in=codes))
+        found = list(csf_outcomes().filter(code__in=codes))
         missing = set(codes) - {s.code for s in found}
         if missing:
             raise serializers.ValidationError(f"Unknown CSF outcome: {', '.join(sorted(missing))}.")

@@ -41,10 +41,15 @@ class EvidenceFilterBackend(DjangoFilterBackend):
 
 @extend_schema_view(
     list=extend_schema(summary="Evidence I may see (files' metadata and links)"),
-    retrieve=extend_schema(summary="One piece of evidence", responses={200: s.EvidenceSerializer, **ERROR_RESPONSES}),
+    retrieve=extend_schema(
+        summary="One piece of evidence", responses={200: s.EvidenceSerializer, **ERROR_RESPONSES}
+    ),
     create=extend_schema(
         summary="Add evidence: a file (multipart) or a link",
-        request={"multipart/form-data": s.EvidenceWriteSerializer, "application/json": s.EvidenceWriteSerializer},
+        request={
+            "multipart/form-data": s.EvidenceWriteSerializer,
+            "application/json": s.EvidenceWriteSerializer,
+        },
         responses={201: s.EvidenceSerializer, **ERROR_RESPONSES},
     ),
     partial_update=extend_schema(
@@ -52,7 +57,9 @@ class EvidenceFilterBackend(DjangoFilterBackend):
         request=s.EvidenceWriteSerializer,
         responses={200: s.EvidenceSerializer, **ERROR_RESPONSES},
     ),
-    destroy=extend_schema(summary="Delete a piece of evidence and its file", responses={204: None, **ERROR_RESPONSES}),
+    destroy=extend_schema(
+        summary="Delete a piece of evidence and its file", responses={204: None, **ERROR_RESPONSES}
+    ),
 )
 class EvidenceViewSet(
     OrgScopedViewSet,
@@ -87,19 +94,25 @@ class EvidenceViewSet(
         return selectors.with_links(selectors.evidence_base(self.request.user, self.organization))
 
     def _payload(self, partial=False) -> dict:
-        payload = s.EvidenceWriteSerializer(data=self.request.data, partial=partial, context=self.get_serializer_context())
+        payload = s.EvidenceWriteSerializer(
+            data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
         payload.is_valid(raise_exception=True)
         return dict(payload.validated_data)
 
     def _fresh(self, pk, code=status.HTTP_200_OK):
         evidence = self.get_queryset().get(pk=pk)
-        return Response(s.EvidenceSerializer(evidence, context=self.get_serializer_context()).data, status=code)
+        return Response(
+            s.EvidenceSerializer(evidence, context=self.get_serializer_context()).data, status=code
+        )
 
     def create(self, request, *args, **kwargs):
         data = self._payload()
         data.pop("version", None)
         upload, url = data.pop("file", None), data.pop("url", "")
-        missing = {name: ["This field is required."] for name in ("title", "valid_until") if not data.get(name)}
+        missing = {
+            name: ["This field is required."] for name in ("title", "valid_until") if not data.get(name)
+        }
         if missing:
             raise ValidationError(missing)
         if bool(upload) == bool(url):
@@ -117,7 +130,9 @@ class EvidenceViewSet(
         evidence = self.get_object()
         data = self._payload(partial=True)
         if "file" in data:
-            raise ValidationError({"file": ["A file cannot be replaced: add a new piece and delete this one."]})
+            raise ValidationError(
+                {"file": ["A file cannot be replaced: add a new piece and delete this one."]}
+            )
         version = data.pop("version", None)
         services.evidence_update(actor=request.user, evidence=evidence, expected_version=version, **data)
         return self._fresh(evidence.pk)
@@ -144,7 +159,9 @@ class EvidenceViewSet(
         file = ExportFile(handle, evidence.file_name, ALLOWED[evidence.file_type].content_type)
         return download(request, self.organization, file, what=f"Evidence file “{evidence.title}”")
 
-    @extend_schema(summary="How much evidence there is (counts only)", responses={200: s.EvidenceCountsSerializer})
+    @extend_schema(
+        summary="How much evidence there is (counts only)", responses={200: s.EvidenceCountsSerializer}
+    )
     @action(detail=False, methods=["get"], url_path="summary", pagination_class=None, filter_backends=[])
     def summary(self, request, *args, **kwargs):
         counts = selectors.evidence_counts(self.organization)

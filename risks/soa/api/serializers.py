@@ -3,6 +3,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ...evidence.selectors import csf_outcomes
 from ..models import ImplementationStatus, OwnerLens
 
 
@@ -25,7 +26,9 @@ class SoaLineSerializer(serializers.Serializer):
     owner_lens = serializers.SerializerMethodField()
     csf_subcategories = serializers.SerializerMethodField(help_text="The organization's own mapping.")
     evidence = SoaEvidenceSerializer(many=True)
-    version = serializers.SerializerMethodField(help_text="The line's version (null before its first change).")
+    version = serializers.SerializerMethodField(
+        help_text="The line's version (null before its first change)."
+    )
 
     def get_applicable(self, row) -> bool | None:
         return row.entry.applicable if row.entry else None
@@ -53,18 +56,14 @@ class SoaLineWriteSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ImplementationStatus.choices, required=False, allow_blank=True)
     owner_lens = serializers.ChoiceField(choices=OwnerLens.choices, required=False, allow_blank=True)
     csf_subcategories = serializers.ListField(
-        child=serializers.CharField(max_length=12), required=False, help_text="CSF outcome codes, e.g. PR.AA-01."
+        child=serializers.CharField(max_length=12),
+        required=False,
+        help_text="CSF outcome codes, e.g. PR.AA-01.",
     )
     version = serializers.IntegerField(required=False, min_value=1)
 
     def validate_csf_subcategories(self, codes):
-        from ...models import SoaEntry
-
-        if not hasattr(SoaEntry, "csf_subcategories"):
-            raise serializers.ValidationError("The CSF catalogue is not installed.")
-        from ...models import CsfSubcategory
-
-        found = list(CsfSubcategory.objects.filter(code__in=codes))
+        found = list(csf_outcomes().filter(code__in=codes))
         missing = set(codes) - {s.code for s in found}
         if missing:
             raise serializers.ValidationError(f"Unknown CSF outcome: {', '.join(sorted(missing))}.")
@@ -85,4 +84,6 @@ class SoaStatementSerializer(serializers.Serializer):
 
 
 class SoaApproveSerializer(serializers.Serializer):
-    version = serializers.IntegerField(required=False, min_value=1, help_text="The statement version you read.")
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="The statement version you read."
+    )

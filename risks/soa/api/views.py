@@ -24,10 +24,12 @@ from . import serializers as s
 
 READ, EDIT = Perm.RISK_VIEW, Perm.RISK_EDIT
 FILTER_PARAMETERS = [
-    OpenApiParameter("theme", OpenApiTypes.STR, description="organizational, people, physical, technological"),
+    OpenApiParameter(
+        "theme", OpenApiTypes.STR, description="organizational, people, physical, technological"
+    ),
     OpenApiParameter("applicable", OpenApiTypes.STR, description="yes, no or undecided"),
     OpenApiParameter("status", OpenApiTypes.STR, description="An implementation status"),
-    OpenApiParameter("owner", OpenApiTypes.STR, description="cio, ciso or joint"),
+    OpenApiParameter("owner", OpenApiTypes.STR, description="it (the CIO), security (the CISO) or joint"),
 ]
 
 
@@ -72,7 +74,11 @@ class SoaLineViewSet(OrgScopedViewSet):
         except AnnexAControl.DoesNotExist:
             raise Http404("No such Annex A control.") from None
 
-    @extend_schema(summary="The statement's lines", parameters=FILTER_PARAMETERS, responses={200: s.SoaLineSerializer(many=True)})
+    @extend_schema(
+        summary="The statement's lines",
+        parameters=FILTER_PARAMETERS,
+        responses={200: s.SoaLineSerializer(many=True)},
+    )
     def list(self, request, *args, **kwargs):
         params = {k: request.query_params.get(k, "") for k in selectors.FILTERS}
         rows = selectors.soa_rows(request.user, self.organization, params)
@@ -96,11 +102,17 @@ class SoaLineViewSet(OrgScopedViewSet):
         data = dict(payload.validated_data)
         version = data.pop("version", None)
         services.soa_entry_save(
-            actor=request.user, organization=self.organization, control=row.control, expected_version=version, **data
+            actor=request.user,
+            organization=self.organization,
+            control=row.control,
+            expected_version=version,
+            **data,
         )
         return Response(s.SoaLineSerializer(self._row()).data)
 
-    @extend_schema(summary="The statement: version, approval and counts", responses={200: s.SoaStatementSerializer})
+    @extend_schema(
+        summary="The statement: version, approval and counts", responses={200: s.SoaStatementSerializer}
+    )
     @action(detail=False, methods=["get"], url_path="statement")
     def statement(self, request, *args, **kwargs):
         rows = selectors.soa_rows(request.user, self.organization)
@@ -116,10 +128,14 @@ class SoaLineViewSet(OrgScopedViewSet):
         payload = s.SoaApproveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.soa_approve(
-            actor=request.user, organization=self.organization, expected_version=payload.validated_data.get("version")
+            actor=request.user,
+            organization=self.organization,
+            expected_version=payload.validated_data.get("version"),
         )
         rows = selectors.soa_rows(request.user, self.organization)
-        return Response(s.SoaStatementSerializer(_statement_data(self.organization, rows)).data, status=status.HTTP_200_OK)
+        return Response(
+            s.SoaStatementSerializer(_statement_data(self.organization, rows)).data, status=status.HTTP_200_OK
+        )
 
     @extend_schema(
         summary="The auditor's copy (XLSX or PDF)",
