@@ -113,6 +113,7 @@ class EvidenceAddForm(StyledFormMixin, EvidenceLinksMixin, forms.Form):
 
 class EvidenceEditForm(StyledFormMixin, EvidenceLinksMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    url = forms.URLField(label="Link", required=False, max_length=1000, assume_scheme="https")
 
     class Meta:
         model = Evidence
