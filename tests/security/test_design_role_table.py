@@ -22,6 +22,7 @@ from tests.budgets.factories import ProposalFactory
 from tests.governance.factories_intake import make_request
 from tests.governance.factories_reports import make_report
 from tests.kpis.factories import KPIFactory
+from tests.risks.evidence_factories import add_file, add_link
 from tests.risks.factories import make_risk
 
 # ------------------------------------------------------------ the design ----
@@ -131,6 +132,8 @@ def objects(org, people):
         "published_report": make_report(org, label="Q4", start="2025-10-01", end="2025-12-31"),
         "own_intake": make_request(org, people[Role.CONTRIBUTOR], title="Mine"),
         "others_intake": make_request(org, cio, title="Not the contributor's"),
+        "own_evidence": add_link(org, people[Role.CONTRIBUTOR], title="The contributor's"),
+        "cio_evidence": add_file(org, cio, title="The CIO's"),
     }
 
 
@@ -192,6 +195,19 @@ PROBES: dict[str, list[tuple[str, str, int]]] = {
     ],
     "manage organization settings": [("get", "/o/acme/settings/", 200), ("patch", "/api/v1/orgs/acme/", 400)],
     "see security and membership events": [("get", "/o/acme/audit/", 200)],
+    "read every piece of evidence and its file": [
+        ("get", "/o/acme/evidence/{cio_evidence}/", 200),
+        ("get", "/api/v1/orgs/acme/evidence/{cio_evidence}/download/", 200),
+    ],
+    "add evidence and follow one's own": [
+        ("get", "/o/acme/evidence/{own_evidence}/", 200),
+        ("get", "/api/v1/orgs/acme/evidence/{own_evidence}/", 200),
+        ("post", "/api/v1/orgs/acme/evidence/", 400),
+    ],
+    "see how much evidence there is (counts, not files)": [
+        ("get", "/o/acme/evidence/", 200),
+        ("get", "/api/v1/orgs/acme/evidence/summary/", 200),
+    ],
 }
 # Row-level rules the design states: what a role that has a capability still
 # does not see (the board: drafts; a contributor: other people's requests).
@@ -201,6 +217,8 @@ ROW_LIMITS: list[tuple[str, str, str]] = [
     ("board", "get", "/o/acme/reports/{draft_report}/"),
     ("contributor", "get", "/o/acme/intake/{others_intake}/"),
     ("contributor", "get", "/api/v1/orgs/acme/intake/requests/{others_intake}/"),
+    ("contributor", "get", "/o/acme/evidence/{cio_evidence}/"),
+    ("contributor", "get", "/api/v1/orgs/acme/evidence/{cio_evidence}/download/"),
 ]
 PATCH_BODY = {"high_from": 1}  # refused as invalid by whoever may change settings
 

@@ -14,7 +14,9 @@ from rest_framework.response import Response
 from core.api.base import OrgScopedViewSet
 from core.api.errors import ERROR_RESPONSES
 from core.api.pagination import StandardPagination
+from core.concurrency import VERSION_MISSING
 from core.downloads import download
+from core.errors import DomainError
 from core.roles import Perm
 
 from ...models import AnnexAControl
@@ -68,6 +70,9 @@ class SoaLineViewSet(OrgScopedViewSet):
         "export": READ,
     }
 
+    def versioned_writes(self) -> bool:
+        return False  # a line that does not exist yet has no version; partial_update asks once it does
+
     def _row(self):
         try:
             return selectors.soa_row(self.request.user, self.organization, self.kwargs["code"])
@@ -101,6 +106,8 @@ class SoaLineViewSet(OrgScopedViewSet):
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
         version = data.pop("version", None)
+        if row.entry is not None and version is None:
+            raise DomainError(VERSION_MISSING, field="version")
         services.soa_entry_save(
             actor=request.user,
             organization=self.organization,
