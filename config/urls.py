@@ -14,6 +14,7 @@ from core.views import healthz, livez
 api_v1 = [
     path("", include("core.api.urls")),
     path("", include("risks.api.urls")),
+    path("", include("risks.profile.api.urls")),
     path("", include("risks.soa.api.urls")),
     path("", include("risks.evidence.api.urls")),
     path("", include("kpis.api.urls")),
@@ -24,6 +25,7 @@ api_v1 = [
 urlpatterns = [
     path("", include("core.urls")),
     path("o/<org:org>/risks/", include("risks.urls")),
+    path("o/<org:org>/profile/", include("risks.profile.urls")),
     path("o/<org:org>/statement-of-applicability/", include("risks.soa.urls")),
     path("o/<org:org>/evidence/", include("risks.evidence.urls")),
     path("o/<org:org>/kpis/", include("kpis.urls")),

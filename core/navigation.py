@@ -23,6 +23,7 @@ NAVIGATION = (
     NavEntry("Evidence", "evidence:list", (Perm.EVIDENCE_VIEW, Perm.EVIDENCE_ADD), "file-earmark-check"),
     NavEntry("KPIs", "kpis:scorecard", (Perm.KPI_VIEW,), "graph-up"),
     NavEntry("Budget", "budgets:proposal_list", (Perm.BUDGET_VIEW, Perm.BUDGET_VIEW_SUBMITTED), "cash-coin"),
+    NavEntry("Profile", "profile:page", (Perm.PROFILE_VIEW,), "bullseye"),
     NavEntry("Ownership", "governance:raci", (Perm.RACI_VIEW,), "diagram-3"),
     NavEntry("Intake", "governance:intake_list", (Perm.INTAKE_REVIEW, Perm.INTAKE_FILE), "inbox"),
     NavEntry("Reports", "governance:report_list", (Perm.REPORT_VIEW_PUBLISHED,), "file-earmark-bar-graph"),

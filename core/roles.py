@@ -33,6 +33,8 @@ class Perm(StrEnum):
     BUDGET_DECIDE = "budget.decide"  # record the board's decision: approve or return
     RACI_VIEW = "raci.view"
     RACI_EDIT = "raci.edit"
+    PROFILE_VIEW = "profile.view"  # the CSF profile: current against target, per outcome
+    PROFILE_EDIT = "profile.edit"  # scope, targets, tiers, and one's own assessment
     INTAKE_FILE = "intake.file"  # file requests and follow one's own
     INTAKE_REVIEW = "intake.review"  # see and decide every request
     REPORT_VIEW_PUBLISHED = "report.view_published"
@@ -60,6 +62,8 @@ _EXECUTIVE = frozenset(
         Perm.BUDGET_DECIDE,
         Perm.RACI_VIEW,
         Perm.RACI_EDIT,
+        Perm.PROFILE_VIEW,
+        Perm.PROFILE_EDIT,
         Perm.INTAKE_FILE,
         Perm.INTAKE_REVIEW,
         Perm.REPORT_VIEW_PUBLISHED,
@@ -79,7 +83,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CISO: _EXECUTIVE,
     # The board reads; it changes nothing.
     Role.BOARD: frozenset({Perm.REPORT_VIEW_PUBLISHED, Perm.BUDGET_VIEW_SUBMITTED, Perm.EVIDENCE_SUMMARY}),
-    Role.CONTRIBUTOR: frozenset({Perm.INTAKE_FILE, Perm.RACI_VIEW, Perm.EVIDENCE_ADD, Perm.EVIDENCE_SUMMARY}),
+    Role.CONTRIBUTOR: frozenset(
+        {Perm.INTAKE_FILE, Perm.RACI_VIEW, Perm.PROFILE_VIEW, Perm.EVIDENCE_ADD, Perm.EVIDENCE_SUMMARY}
+    ),
     # An admin manages people and settings; it grants no business rights by itself.
     Role.ADMIN: frozenset({Perm.MEMBERS_MANAGE, Perm.ORG_SETTINGS, Perm.AUDIT_VIEW}),
 }

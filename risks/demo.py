@@ -753,5 +753,8 @@ def seed(organization, people) -> None:
                     else "treatment_planned",
                 )
         _flow(risk, flow, cio, ciso, today)
+    from .profile.demo import seed_profile
+
+    seed_profile(organization, people)
     seed_soa(organization, people)
     seed_evidence(organization, people)

@@ -63,3 +63,30 @@ joint_decision(
     withdraw_person=services.agreements_withdraw_for,
     url=lambda risk: reverse("risks:detail", args=[risk.organization.slug, risk.pk]),
 )
+
+
+def _sign_target(*, actor, subject, decision="approve", comment=""):
+    from .profile import services as profile_services
+
+    return profile_services.profile_sign(actor=actor, profile=subject, decision=decision, comment=comment)
+
+
+def _withdraw_target(*, actor, subject):
+    from .profile import services as profile_services
+
+    return profile_services.profile_withdraw(actor=actor, profile=subject)
+
+
+# The target CSF profile (risks/profile/): scope, owners, target levels and tiers, signed by both;
+# any change to the target voids the sign-offs (the profile's version moves on).
+joint_decision(
+    model="risks.csfprofile",
+    purpose="csf_target",
+    label="Target CSF profile",
+    sign=_sign_target,
+    withdraw=_withdraw_target,
+    page_url=lambda profile: reverse("profile:page", args=[profile.organization.slug]),
+    api_url=lambda profile: reverse(
+        "api:profile-detail", kwargs={"org_slug": profile.organization.slug, "pk": profile.pk}
+    ),
+)

@@ -82,6 +82,12 @@ def _board_ask(org, people):
     return ask
 
 
+def _csf_target(org, people):
+    from risks.profile.services import profile_get_or_create
+
+    return profile_get_or_create(organization=org)
+
+
 def _document(org, people):
     doc = Document(organization=org, title="Plan")
     core_services.record_creation(doc, actor=people[Role.CIO])
@@ -95,6 +101,7 @@ SUBJECTS = {
     ("governance.intakerequest", "intake_decision"): _intake_decision,
     ("governance.racimatrix", "raci_approval"): _raci_approval,
     ("governance.boardask", "board_ask"): _board_ask,
+    ("risks.csfprofile", "csf_target"): _csf_target,
     ("testapp.document", "approval"): _document,
     ("testapp.document", "acceptance"): _document,
     ("testapp.document", "submission"): _document,

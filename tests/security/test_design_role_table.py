@@ -23,7 +23,7 @@ from tests.governance.factories_intake import make_request
 from tests.governance.factories_reports import make_report
 from tests.kpis.factories import KPIFactory
 from tests.risks.evidence_factories import add_file, add_link
-from tests.risks.factories import make_risk
+from tests.risks.factories import make_risk, profile_outcome
 
 # ------------------------------------------------------------ the design ----
 # Capabilities named as DESIGN.md names them, each with the permissions it
@@ -38,6 +38,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "read budget proposals submitted to the board": frozenset({"budget.view_submitted"}),
     "read the RACI matrix": frozenset({"raci.view"}),
     "edit the RACI matrix": frozenset({"raci.edit"}),
+    "read the CSF profile": frozenset({"profile.view"}),
+    "set targets and assess the CSF profile": frozenset({"profile.edit"}),
     "file and follow own intake requests": frozenset({"intake.file"}),
     "review intake": frozenset({"intake.review"}),
     "read published reports": frozenset({"report.view_published"}),
@@ -60,6 +62,8 @@ _BUSINESS = {
     "read budget proposals submitted to the board",
     "read the RACI matrix",
     "edit the RACI matrix",
+    "read the CSF profile",
+    "set targets and assess the CSF profile",
     "file and follow own intake requests",
     "review intake",
     "read published reports",
@@ -82,10 +86,12 @@ DESIGN_ROLE_TABLE: dict[str, set[str]] = {
         "read budget proposals submitted to the board",
         "see how much evidence there is (counts, not files)",
     },
-    # "file intake requests, follow and comment on their own, read the RACI matrix"
+    # "file intake requests, follow and comment on their own, read the RACI matrix"; issue 22: the
+    # contributors who gather evidence read the CSF profile it supports, add evidence and see its counts.
     "contributor": {
         "file and follow own intake requests",
         "read the RACI matrix",
+        "read the CSF profile",
         "add evidence and follow one's own",
         "see how much evidence there is (counts, not files)",
     },
@@ -134,6 +140,7 @@ def objects(org, people):
         "others_intake": make_request(org, cio, title="Not the contributor's"),
         "own_evidence": add_link(org, people[Role.CONTRIBUTOR], title="The contributor's"),
         "cio_evidence": add_file(org, cio, title="The CIO's"),
+        "outcome": profile_outcome(org, "GV.OC-01"),
     }
 
 
@@ -167,6 +174,13 @@ PROBES: dict[str, list[tuple[str, str, int]]] = {
         ("get", "/api/v1/orgs/acme/raci/activities/", 200),
     ],
     "edit the RACI matrix": [("post", "/api/v1/orgs/acme/raci/activities/", 400)],
+    "read the CSF profile": [
+        ("get", "/o/acme/profile/", 200),
+        ("get", "/api/v1/orgs/acme/profile/outcomes/", 200),
+    ],
+    "set targets and assess the CSF profile": [
+        ("post", "/api/v1/orgs/acme/profile/outcomes/{outcome}/assess/", 400)
+    ],
     "file and follow own intake requests": [
         ("get", "/o/acme/intake/{own_intake}/", 200),
         ("get", "/api/v1/orgs/acme/intake/requests/{own_intake}/", 200),
