@@ -63,3 +63,14 @@ LOSS = {
     "loss_high": Decimal("200000"),
     "events_per_year": Decimal("0.5"),
 }
+
+
+def profile_outcome(org, code="GV.OC-01"):
+    """The organization's profile (created on first use) and its outcome for ``code``."""
+    from risks.profile.models import ProfileOutcome
+    from risks.profile.services import profile_get_or_create
+
+    profile = profile_get_or_create(organization=org)
+    return ProfileOutcome.objects.select_related("subcategory", "profile").get(
+        profile=profile, subcategory__code=code
+    )
