@@ -136,7 +136,9 @@ def evidence_storage_setting() -> dict:
     EVIDENCE_STORAGE_BACKEND=storages.backends.s3.S3Storage (docs/OPERATIONS.md)."""
     backend = env("EVIDENCE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
     if backend.endswith("FileSystemStorage"):
-        location = env("EVIDENCE_ROOT", default=str(BASE_DIR / "var" / "evidence"))
+        # Under MEDIA_ROOT by default (its evidence/ folder): never served as a URL, on the
+        # same volume and in the same backup as the rest of the media store.
+        location = env("EVIDENCE_ROOT", default="") or MEDIA_ROOT
         return {"BACKEND": backend, "OPTIONS": {"location": location, "base_url": "/no-public-url/"}}
     options = {
         "bucket_name": env("EVIDENCE_S3_BUCKET", default=""),

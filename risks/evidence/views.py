@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.generic import FormView, TemplateView
 
 from core.actions import ActionView, ServiceFormMixin
@@ -118,6 +119,11 @@ class EvidenceAddView(EvidenceMixin, ServiceFormMixin, FormView):
         return services.evidence_add_file(upload_name=upload.name, data=content, **common)
 
     def get_success_url(self, result=None):
+        back = self.request.GET.get("next", "")
+        if back.startswith(f"/o/{self.organization.slug}/") and url_has_allowed_host_and_scheme(
+            back, allowed_hosts=None
+        ):
+            return back  # back to the outcome or control the evidence was added from
         return reverse("evidence:detail", kwargs={"org": self.organization.slug, "pk": result.pk})
 
     def get_context_data(self, **kwargs):
