@@ -582,6 +582,39 @@ def _add_items(proposal, rows, *, actor, risks, mitigations) -> None:
             )
 
 
+# The gaps of the CSF profile (risks.profile) that items close: last year's (funded) and this year's.
+GAP_LINKS = {
+    "EDR on every clinical workstation": ["DE.CM-09", "DE.AE-02"],
+    "Immutable offline backups for the EHR": ["PR.DS-11", "RC.RP-03"],
+    "Phishing-resistant MFA for the EHR": ["PR.AA-03"],
+    "SIEM licence and storage": ["DE.AE-03", "DE.CM-01"],
+    "Identity governance": ["PR.AA-05", "PR.AA-01"],
+    "Vendor risk assessments": ["GV.SC-07", "GV.SC-06"],
+    "Disaster recovery exercise": ["RC.RP-04", "RC.RP-05"],
+    "Network segmentation for medical devices": ["PR.IR-01", "ID.AM-01"],
+    "Incident response retainer": ["RS.MA-01", "RC.RP-01"],
+}
+
+
+def _link_gaps(proposal, *, actor) -> None:
+    """Link each item to the gaps it closes (outcomes still below their target)."""
+    from risks.models import ProfileOutcome
+
+    from .gaps import gap_link_create
+
+    outcomes = {
+        o.subcategory.code: o
+        for o in ProfileOutcome.objects.filter(organization=proposal.organization).select_related(
+            "subcategory"
+        )
+    }
+    for item in proposal.items.all():
+        for code in GAP_LINKS.get(item.title, []):
+            outcome = outcomes.get(code)
+            if outcome is not None and outcome.is_gap:
+                gap_link_create(actor=actor, item=item, outcome=outcome)
+
+
 def _seed_last_year(organization, people, year, risks, mitigations) -> None:
     cio, ciso = people[Role.CIO], people[Role.CISO]
     proposal = services.proposal_create(
@@ -591,6 +624,8 @@ def _seed_last_year(organization, people, year, risks, mitigations) -> None:
         summary="Keep clinical systems running and close the ransomware gap the board asked about.",
     )
     _add_items(proposal, LAST_YEAR, actor=cio, risks=risks, mitigations=mitigations)
+    _link_gaps(proposal, actor=cio)
+    proposal.refresh_from_db()
     proposal = services.proposal_start_review(actor=cio, proposal=proposal)
     services.proposal_sign(actor=cio, proposal=proposal, comment="Covers run costs and the ransomware plan.")
     services.proposal_sign(actor=ciso, proposal=proposal, comment="EDR and immutable backups are funded.")
@@ -615,6 +650,8 @@ def _seed_this_year(organization, people, year, risks, mitigations) -> None:
     for title in THIS_YEAR_DROPPED:
         services.item_delete(actor=cio, item=items[title])
     _add_items(proposal, THIS_YEAR_NEW, actor=ciso, risks=risks, mitigations=mitigations)
+    _link_gaps(proposal, actor=ciso)
+    proposal.refresh_from_db()
     proposal = services.proposal_start_review(actor=cio, proposal=proposal)
     services.proposal_sign(actor=cio, proposal=proposal, comment="Ready for the board from the IT side.")
 

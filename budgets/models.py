@@ -283,3 +283,25 @@ class ItemRiskLink(OrgScopedModel):
     @property
     def loss_avoided(self) -> Decimal:
         return money.loss_avoided([(self.loss_before, self.loss_after)])
+
+
+class ItemGapLink(OrgScopedModel):
+    """A gap of the CSF profile (an outcome below its target) that an item closes."""
+
+    item = models.ForeignKey(BudgetItem, on_delete=models.CASCADE, related_name="gap_links")
+    outcome = models.ForeignKey("risks.ProfileOutcome", on_delete=models.CASCADE, related_name="budget_links")
+    note = models.CharField(max_length=300, blank=True, help_text="How the item closes the gap.")
+
+    objects = ProposalPartQuerySet.as_manager()
+    proposal_lookup = "item__proposal"
+    view_permission = Perm.BUDGET_VIEW_SUBMITTED
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "outcome"], name="budget_gap_link_one_per_outcome")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} closes {self.outcome}"

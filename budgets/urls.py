@@ -4,6 +4,7 @@ from django.urls import path
 
 from core.actions import signoff_paths
 
+from .views import gaps as gap_views
 from .views import items as item_views
 from .views import pages as views
 
@@ -34,6 +35,9 @@ urlpatterns = [
     path("options/<int:pk>/edit/", item_views.OptionEditView.as_view(), name="option_edit"),
     path("options/<int:pk>/choose/", item_views.OptionChooseView.as_view(), name="option_choose"),
     path("options/<int:pk>/delete/", item_views.OptionDeleteView.as_view(), name="option_delete"),
+    path("items/<int:pk>/gaps/add/", gap_views.GapLinkCreateView.as_view(), name="gap_link_create"),
+    path("gap-links/<int:pk>/delete/", gap_views.GapLinkDeleteView.as_view(), name="gap_link_delete"),
+    path("unfunded-gaps/", gap_views.UnfundedGapsView.as_view(), name="unfunded_gaps"),
     path("risk-links/<int:pk>/edit/", item_views.LinkEditView.as_view(), name="link_edit"),
     path("risk-links/<int:pk>/delete/", item_views.LinkDeleteView.as_view(), name="link_delete"),
 ]

@@ -14,7 +14,7 @@ from core.history import history_entries
 from core.mixins import OrgViewMixin
 from core.roles import Perm
 
-from .. import presenters, selectors, services
+from .. import gaps, presenters, selectors, services
 from ..forms import (
     CHOICES_SHOWN,
     NO_MITIGATION,
@@ -27,6 +27,7 @@ from ..forms import (
     mitigation_label,
     risk_label,
 )
+from .gaps import GapLinkForm
 
 
 class ItemMixin(OrgViewMixin):
@@ -214,6 +215,8 @@ class ItemDetailView(ItemMixin, TemplateView):
             row=presenters.item_rows([item], item.proposal.amortisation_years)[0],
             options=options,
             links=list(item.risk_links.all()),
+            gap_links=list(item.gap_links.all()),
+            can_see_profile=self.can(Perm.PROFILE_VIEW),
             best_score=max((o.security_score for o in options), default=None),
             lowest_cost=min((o.cost for o in options), default=None),
             fastest=min((o.timeline_weeks for o in options), default=None),
@@ -222,6 +225,9 @@ class ItemDetailView(ItemMixin, TemplateView):
         if can_edit:
             context["option_form"] = kwargs.get("option_form") or OptionForm()
             context["link_form"] = kwargs.get("link_form") or self.link_form(item)
+            context["gap_form"] = GapLinkForm(
+                outcomes=gaps.linkable_gaps(user=self.request.user, organization=self.organization, item=item)
+            )
         return context
 
 

@@ -74,6 +74,7 @@ class TiersForm(StyledFormMixin, forms.Form):
                     coerce=int,
                     empty_value=None,
                     required=False,
+                    widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
                 )
 
     def tiers(self, kind: str) -> dict:

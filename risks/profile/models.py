@@ -42,8 +42,8 @@ class CsfProfile(OrgScopedModel):
     """
 
     catalogue = models.ForeignKey("risks.CsfCatalogue", on_delete=models.PROTECT, related_name="+")
-    current_tiers = models.JSONField(default=dict, blank=True)
-    target_tiers = models.JSONField(default=dict, blank=True)
+    current_tiers = models.JSONField("current tiers", default=dict, blank=True)
+    target_tiers = models.JSONField("target tiers", default=dict, blank=True)
 
     history = HistoricalRecords()
     view_permission = Perm.PROFILE_VIEW
@@ -68,8 +68,12 @@ class ProfileOutcome(OrgScopedModel):
     target_level = models.PositiveSmallIntegerField(
         choices=ImplementationLevel.choices, default=ImplementationLevel.LARGELY
     )
-    cio_level = models.PositiveSmallIntegerField(choices=ImplementationLevel.choices, null=True, blank=True)
-    ciso_level = models.PositiveSmallIntegerField(choices=ImplementationLevel.choices, null=True, blank=True)
+    cio_level = models.PositiveSmallIntegerField(
+        "CIO's assessment", choices=ImplementationLevel.choices, null=True, blank=True
+    )
+    ciso_level = models.PositiveSmallIntegerField(
+        "CISO's assessment", choices=ImplementationLevel.choices, null=True, blank=True
+    )
     # Kept by the services from the lens's assessments (rules.current_level): sortable and countable.
     current_level = models.PositiveSmallIntegerField(
         choices=ImplementationLevel.choices, null=True, blank=True, editable=False
@@ -81,7 +85,8 @@ class ProfileOutcome(OrgScopedModel):
     )
     risks = models.ManyToManyField("risks.Risk", blank=True, related_name="profile_outcomes")
 
-    history = HistoricalRecords()
+    # Who assessed and when is said by each entry's author and reason.
+    history = HistoricalRecords(excluded_fields=["assessed_at", "assessed_by"])
     view_permission = Perm.PROFILE_VIEW
 
     class Meta:

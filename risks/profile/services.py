@@ -42,6 +42,13 @@ DEFAULT_LENS = {
     "RC": OwnerLens.CIO,
 }
 EDIT_REFUSED = "Your role does not allow changing the CSF profile."
+FIELD_WORDS = {
+    "in_scope": "scope",
+    "scope_reason": "reason for scope",
+    "owner_lens": "owner",
+    "target_level": "target level",
+    "notes": "notes",
+}
 
 
 def _require_editor(actor, organization: Organization) -> None:
@@ -198,9 +205,11 @@ def outcome_update(
     locked.current_level = rules.current_level(locked.owner_lens, locked.cio_level, locked.ciso_level)
     target_changed = [name for name in changed if name in TARGET_FIELDS]
     code = locked.subcategory.code
-    record_change(locked, actor=actor, reason=f"{code}: {', '.join(changed)}"[:100], void_signoffs=False)
+    words = ", ".join(FIELD_WORDS[name] for name in changed)
+    record_change(locked, actor=actor, reason=f"{code}: {words}"[:100], void_signoffs=False)
     if target_changed:
-        _touch_target(locked.profile, actor=actor, reason=f"{code} {', '.join(target_changed)}")
+        words = ", ".join(FIELD_WORDS[name] for name in target_changed)
+        _touch_target(locked.profile, actor=actor, reason=f"{code} {words}")
     return locked
 
 

@@ -46,6 +46,12 @@ def _my_column(user, organization) -> str | None:
     return {Role.CIO: "cio_level", Role.CISO: "ciso_level"}.get(role)
 
 
+def _halves(rows: list) -> list[tuple[str, list]]:
+    """The category bars in two columns, each with its figure id."""
+    middle = (len(rows) + 1) // 2
+    return [("profile-categories-1", rows[:middle]), ("profile-categories-2", rows[middle:])]
+
+
 def _can_assess(outcome, column) -> bool:
     if column is None or not outcome.in_scope:
         return False
@@ -81,7 +87,7 @@ class ProfilePageView(ProfileMixin, TemplateView):
             filter_form=form,
             filtered=any(filters.values()),
             function_chart=charts.bar_rows(page.function_bars),
-            category_chart=charts.bar_rows(page.category_bars),
+            category_columns=_halves(charts.bar_rows(page.category_bars)),
             ticks=charts.TICKS,
             tiers=[
                 (f, profile.current_tiers.get(f.code), profile.target_tiers.get(f.code)) for f in functions
