@@ -18,7 +18,7 @@ EVIDENCE_HEADERS = (
     "Risks",
     "Mitigations",
     "Description",
-)
+)  # the import (risks/evidence/importing.py) reads the same columns back; the owner by e-mail
 WIDTHS = (40, 8, 28, 40, 22, 12, 9, 24, 24, 18, 30, 50)
 
 
@@ -35,7 +35,7 @@ def evidence_rows(items):
             e.get_kind_display(),
             e.file_name,
             e.url,
-            str(e.owner),
+            e.owner.email,
             e.valid_until,
             "yes" if e.valid_until < today else "no",
             _codes(outcomes),

@@ -21,8 +21,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.concurrency import lock_for_update
-from core.errors import DomainError, NotAllowed
-from core.members import require_member
+from core.errors import DomainError, ImportFailed, NotAllowed
+from core.members import members_of, require_member
 from core.models import Organization, User
 from core.permissions import has_perm, require_perm
 from core.roles import Perm
@@ -212,3 +212,36 @@ def evidence_open(*, actor: User, evidence: Evidence):
             "The file could not be found in storage. Ask the CIO or CISO to upload it again.", field="file"
         ) from None
     return handle
+
+
+@transaction.atomic
+def evidence_import(*, actor: User, organization: Organization, rows: list) -> tuple[int, int]:
+    """Write every checked row (``risks.evidence.importing.ParsedLink``) or none:
+    (created, updated)."""
+    from ..models import AnnexAControl, Risk
+    from .selectors import csf_outcomes
+
+    _require_adder(actor, organization)
+    people = {u.email.lower(): u for u in members_of(organization)}
+    created = updated = 0
+    for row in rows:
+        values = {
+            "title": row.title,
+            "owner": people[row.owner_email],
+            "valid_until": date.fromisoformat(row.valid_until),
+            "description": row.description,
+            "csf_subcategories": list(csf_outcomes().filter(code__in=row.outcomes)),
+            "annex_a_controls": list(AnnexAControl.objects.filter(code__in=row.controls)),
+            "risks": list(Risk.objects.filter(organization=organization, reference__in=row.risks)),
+        }
+        try:
+            if row.evidence_id:
+                evidence = Evidence.objects.get(pk=row.evidence_id, organization=organization)
+                evidence_update(actor=actor, evidence=evidence, **values)
+                updated += 1
+            else:
+                evidence_add_link(actor=actor, organization=organization, url=row.url, **values)
+                created += 1
+        except DomainError as exc:
+            raise ImportFailed([f"row {row.line}, {exc.field or 'row'}: {exc.message}"]) from None
+    return created, updated

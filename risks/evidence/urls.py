@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.EvidenceListView.as_view(), name="list"),
     path("new/", views.EvidenceAddView.as_view(), name="add"),
     path("export.<str:fmt>", views.EvidenceExportView.as_view(), name="export"),
+    path("import/", views.EvidenceImportView.as_view(), name="import"),
     path("<int:pk>/", views.EvidenceDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EvidenceEditView.as_view(), name="edit"),
     path("<int:pk>/delete/", views.EvidenceDeleteView.as_view(), name="delete"),

@@ -14,13 +14,14 @@ from django.views.generic import FormView, TemplateView
 
 from core.actions import ActionView, ServiceFormMixin
 from core.downloads import ExportFile, download
-from core.errors import DomainError
+from core.errors import DomainError, ImportFailed
 from core.history import history_entries
+from core.imports import ImportFlowView, ImportPreview
 from core.mixins import OrgViewMixin
 from core.roles import Perm
 from core.tabular import Sheet, csv_file, xlsx_file
 
-from . import exports, selectors, services
+from . import exports, importing, selectors, services
 from .forms import EvidenceAddForm, EvidenceEditForm
 from .models import Evidence
 from .uploads import ALLOWED
@@ -223,3 +224,41 @@ class EvidenceExportView(EvidenceMixin, TemplateView):
         else:
             file = xlsx_file([Sheet("Evidence", exports.EVIDENCE_HEADERS, rows, widths=exports.WIDTHS)], name)
         return download(request, self.organization, file, what="Evidence list")
+
+
+class EvidenceImportView(EvidenceMixin, ImportFlowView):
+    """Evidence links from a spreadsheet through the one import flow (core/imports.py)."""
+
+    template_name = "risks/evidence/evidence_import.html"
+    preview_template = "risks/evidence/partials/import_preview.html"
+    columns_template = "risks/evidence/partials/import_columns.html"
+    import_key = "evidence"
+    import_perm = Perm.EVIDENCE_ADD
+    required_headers = importing.REQUIRED_HEADERS
+    max_rows = importing.MAX_ROWS
+    file_help = "Use the columns of the evidence export; links only (upload files on the Add evidence page)."
+
+    def check(self, rows):
+        parsed, errors = importing.parse_rows(rows, self.organization)
+        if not self.can(Perm.EVIDENCE_VIEW):  # a contributor updates only their own pieces
+            own = set(
+                selectors.evidence_base(self.request.user, self.organization).values_list("pk", flat=True)
+            )
+            errors += [
+                f"row {p.line}, title: a piece with this title and link exists and is not yours."
+                for p in parsed
+                if p.evidence_id and p.evidence_id not in own
+            ]
+        return ImportPreview(rows=parsed, errors=errors)
+
+    def write(self, rows, state):
+        parsed, errors = importing.parse_rows(rows, self.organization)
+        if errors:
+            raise ImportFailed(errors)
+        created, updated = services.evidence_import(
+            actor=self.request.user, organization=self.organization, rows=parsed
+        )
+        return f"Import done: {created} links added, {updated} updated."
+
+    def get_success_url(self):
+        return self.list_url()

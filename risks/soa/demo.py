@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from core.roles import Role
 
+from ..evidence.selectors import csf_outcomes
 from ..models import AnnexAControl, Risk
 from . import services
 from .models import ImplementationStatus, OwnerLens, SoaEntry
@@ -36,6 +37,15 @@ THEME_OWNER = {
     "technological": OwnerLens.CIO,
 }
 JOINT = {"A.5.24", "A.5.26", "A.5.29", "A.5.30", "A.8.7", "A.8.8", "A.8.13", "A.8.16", "A.8.15"}
+# Northwind Health's own mapping of a few controls to CSF outcomes (its record, not reference data).
+MAPPING = {
+    "A.5.1": "GV.PO-01 GV.PO-02",
+    "A.5.24": "RS.MA-01",
+    "A.6.3": "PR.AT-01",
+    "A.8.7": "DE.CM-09",
+    "A.8.8": "ID.RA-01",
+    "A.8.13": "PR.DS-11",
+}
 STATUS_CYCLE = (
     ImplementationStatus.IMPLEMENTED,
     ImplementationStatus.IMPLEMENTED,
@@ -69,6 +79,7 @@ def seed_soa(organization, people) -> None:
         )
     )
     by_risk = _risk_reasons(organization)
+    by_code = {s.code: s for s in csf_outcomes()}
     for index, control in enumerate(AnnexAControl.objects.all()):
         if control.pk in decided:
             continue
@@ -87,7 +98,10 @@ def seed_soa(organization, people) -> None:
                 "status": STATUS_CYCLE[index % len(STATUS_CYCLE)],
                 "owner_lens": OwnerLens.JOINT if control.code in JOINT else THEME_OWNER[control.theme],
             }
-        services.soa_entry_save(actor=ciso, organization=organization, control=control, **values)
+        outcomes = [by_code[c] for c in MAPPING.get(control.code, "").split() if c in by_code]
+        services.soa_entry_save(
+            actor=ciso, organization=organization, control=control, csf_subcategories=outcomes, **values
+        )
     statement = services.statement_for(organization)
     if not statement.is_approved:
         services.soa_approve(actor=ciso, organization=organization, expected_version=statement.version)

@@ -26,9 +26,16 @@ HEADERS = (
 WIDTHS = (9, 44, 15, 12, 60, 20, 20, 50, 26)
 
 
+def _day(value) -> str:
+    """6 Dec 2026 (local time for a moment)."""
+    if hasattr(value, "hour"):
+        value = timezone.localtime(value)
+    return f"{value.day} {value:%b %Y}"
+
+
 def evidence_reference(evidence, today) -> str:
     state = "expired" if evidence.valid_until < today else "valid until"
-    return f"{evidence.title} ({state} {evidence.valid_until.day} {evidence.valid_until:%b %Y})"
+    return f"{evidence.title} ({state} {_day(evidence.valid_until)})"
 
 
 def line(row, today) -> tuple:
@@ -49,7 +56,7 @@ def line(row, today) -> tuple:
 def particulars(organization, statement, generated_at) -> list[tuple[str, str]]:
     version = statement.version if statement else 1
     if statement and statement.is_approved:
-        approval = f"Approved by {statement.approved_by} on {statement.approved_at:%d %b %Y}"
+        approval = f"Approved by {statement.approved_by} on {_day(statement.approved_at)}"
     elif statement and statement.approved_at:
         approval = f"Not approved since it changed (version {statement.approved_version} was approved)"
     else:
@@ -59,9 +66,9 @@ def particulars(organization, statement, generated_at) -> list[tuple[str, str]]:
         ("Organization", organization.name),
         ("Document", "Statement of applicability, ISO/IEC 27001:2022 Annex A"),
         ("Version", str(version)),
-        ("Last changed", f"{changed:%d %b %Y}"),
+        ("Last changed", _day(changed)),
         ("Approval", approval),
-        ("Generated", f"{generated_at:%d %b %Y %H:%M}"),
+        ("Generated", f"{_day(generated_at)}, {generated_at:%H:%M}"),
     ]
 
 

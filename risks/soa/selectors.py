@@ -120,3 +120,12 @@ def soa_statement(organization: Organization) -> SoaStatement | None:
 
 def entry_for(organization: Organization, control) -> SoaEntry | None:
     return SoaEntry.objects.filter(organization=organization, control=control).first()
+
+
+def controls_for_outcome(organization: Organization, subcategory) -> list[SoaEntry]:
+    """The Annex A controls this organization maps to a CSF outcome (its own mapping)."""
+    return list(
+        SoaEntry.objects.filter(organization=organization, csf_subcategories=subcategory)
+        .select_related("control")
+        .order_by("control__order")
+    )

@@ -206,6 +206,33 @@ def test_evidence_export_holds_metadata_only(org, cio, client_as):
     assert "Exported piece" in text and "A.8.8" in text and "%PDF" not in text
 
 
+def test_evidence_links_import_round_trip(org, cio, ciso, client_as):
+    make_risk(org, cio, title="Phishing")
+    existing = add_link(org, cio, title="Policy", url="https://intranet.example/policy", days=-2)
+    client = client_as(Role.CISO)
+    header = "Title,Link,Owner,Valid until,CSF outcomes,Annex A controls,Risks,Description\n"
+    future = (TODAY + timedelta(days=200)).isoformat()
+    good = header + (
+        f"Policy,https://intranet.example/policy,{cio.email},{future},,A.5.1,,Renewed\n"
+        f"Phishing drill,https://lms.example/drill,{ciso.email},{future},PR.AT-01,,R-001,\n"
+    )
+    bad = header + "Upload,file:///etc/passwd,nobody@x.test,tomorrow,XX-1,,,\n"
+    refused = client.post(_url("import", org), {"file": SimpleUploadedFile("e.csv", bad.encode())})
+    text = refused.content.decode()
+    assert refused.status_code == 400
+    for field in ("row 2, link", "row 2, owner", "row 2, valid_until", "row 2, csf_outcomes"):
+        assert field in text, field
+    preview = client.post(_url("import", org), {"file": SimpleUploadedFile("e.csv", good.encode())})
+    assert preview.status_code == 200, preview.content.decode()[:3000]
+    done = client.post(_url("import", org), {"confirm": "1", "token": preview.context["token"]})
+    assert done.status_code == 302
+    existing.refresh_from_db()
+    assert existing.valid_until.isoformat() == future and existing.description == "Renewed"
+    drill = Evidence.objects.get(organization=org, title="Phishing drill")
+    assert [s.code for s in drill.csf_subcategories.all()] == ["PR.AT-01"]
+    assert [r.reference for r in drill.risks.all()] == ["R-001"]
+
+
 # ------------------------------------------------------------------ API ----
 
 

@@ -112,6 +112,12 @@ def test_the_mapping_to_csf_outcomes_is_the_organizations_own(org, cio, client_a
     assert not SoaEntry.objects.filter(csf_subcategories__isnull=False).exclude(organization=org).exists()
     body = client_as(Role.CISO).get(_url("control", org, code="A.8.8")).content.decode()
     assert "ID.RA-01" in body and "PR.PS-02" in body
+    # Shown on the other side too: the outcome's page names the control.
+    from .factories import profile_outcome
+
+    outcome = profile_outcome(org, "ID.RA-01")
+    page = client_as(Role.CISO).get(reverse("profile:outcome", kwargs={"org": org.slug, "pk": outcome.pk}))
+    assert "controls mapped to it" in page.content.decode() and "A.8.8" in page.content.decode()
 
 
 # -------------------------------------------------------------- exports ----

@@ -102,6 +102,7 @@ PAGES = {
     "evidence:list": (P.EVIDENCE_SUMMARY, None),
     "evidence:add": (P.EVIDENCE_ADD, None),
     "evidence:export": (P.EVIDENCE_ADD, None),
+    "evidence:import": (P.EVIDENCE_ADD, None),
     "evidence:detail": (P.EVIDENCE_ADD, None),
     "evidence:edit": (P.EVIDENCE_ADD, None),
     "evidence:delete": (P.EVIDENCE_ADD, None),
