@@ -40,7 +40,7 @@ class MitigationField(forms.ModelMultipleChoiceField):
 
 
 def _multi(size=6):
-    return forms.SelectMultiple(attrs={"size": size})
+    return forms.SelectMultiple(attrs={"size": size, "class": "form-select"})
 
 
 class EvidenceLinksMixin(forms.Form):
@@ -62,7 +62,12 @@ class EvidenceLinksMixin(forms.Form):
         outcomes = OutcomeField(
             queryset=csf_outcomes(), required=False, label="CSF outcomes", widget=_multi(8)
         )
-        self.fields = {"csf_subcategories": outcomes, **self.fields}
+        fields = {}
+        for name, field in self.fields.items():  # CSF outcomes just before the Annex A controls
+            if name == "annex_a_controls":
+                fields["csf_subcategories"] = outcomes
+            fields[name] = field
+        self.fields = fields
 
     def links(self) -> dict:
         names = ("csf_subcategories", "annex_a_controls", "risks", "mitigations")
