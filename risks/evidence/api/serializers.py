@@ -14,6 +14,7 @@ from ..selectors import csf_outcomes
 class EvidenceSerializer(serializers.ModelSerializer):
     owner = MemberField()
     owner_name = serializers.CharField(source="owner.__str__", read_only=True)
+    url = serializers.CharField(read_only=True, help_text="The link; empty for a file.")
     added_by = serializers.CharField(source="added_by.email", read_only=True)
     expired = serializers.SerializerMethodField()
     annex_a_controls = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
