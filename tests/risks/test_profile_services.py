@@ -199,3 +199,20 @@ def test_history_records_each_assessment(org, people):
         outcome.history.order_by("-history_id").values_list("history_change_reason", flat=True)[:2]
     )
     assert reasons == ["PR.AA-01: CIO assessed largely", "PR.AA-01: CIO assessed partially"]
+
+
+def test_the_definition_names_the_one_function():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "docs" / "DEFINITIONS.md").read_text()
+    assert "## Profile progress" in text and "`risks.profile.selectors.profile_progress`" in text
+
+
+def test_the_dashboard_shows_the_same_figure(client_as, org, people):
+    services.outcome_assess(actor=people[Role.CIO], outcome=profile_outcome(org, "PR.AA-01"), level=3)
+    page = client_as("cio").get(f"/o/{org.slug}/dashboard/").content.decode()
+    figure = selectors.profile_progress(org)
+    assert f'data-figure="profile.progress" data-value="{figure.percent}"' in page
+    assert f"{figure.met} of {figure.in_scope} outcomes in scope" in page

@@ -128,8 +128,8 @@ def _objects(model, organization, user, limit=2):
 def kwarg_candidates(endpoint: Endpoint, organization, user, limit: int = 30):
     """Possible kwargs for the endpoint, most likely first (at most ``limit``)."""
     app_label = endpoint.namespace.split(":")[-1] if endpoint.namespace else "core"
-    if app_label == "api":
-        app_label = _api_app(endpoint)
+    if app_label == "api" or (app_label != "core" and not org_models(app_label)):
+        app_label = _api_app(endpoint)  # the app whose module holds the view (e.g. risks/profile/)
     names = list(endpoint.kwarg_names)
     converters = endpoint.converters
     int_names = [

@@ -143,6 +143,21 @@ PAGES = {
     "budgets:option_delete": (P.BUDGET_EDIT, P.BUDGET_EDIT),
     "budgets:link_edit": (P.BUDGET_EDIT, P.BUDGET_EDIT),
     "budgets:link_delete": (P.BUDGET_EDIT, P.BUDGET_EDIT),
+    "budgets:gap_link_create": (P.BUDGET_EDIT, P.BUDGET_EDIT),
+    "budgets:gap_link_delete": (P.BUDGET_EDIT, P.BUDGET_EDIT),
+    "budgets:unfunded_gaps": (P.BUDGET_VIEW, None),
+    # The CSF profile (risks/profile/): read by CIO, CISO and contributors; changed by CIO and CISO.
+    "profile:page": (P.PROFILE_VIEW, None),
+    "profile:target_sign": (P.PROFILE_VIEW, P.SIGN),
+    "profile:target_withdraw": (P.PROFILE_VIEW, P.SIGN),
+    "profile:tiers": (P.PROFILE_VIEW, P.PROFILE_EDIT),
+    "profile:export_csv": (P.PROFILE_VIEW, None),
+    "profile:export_xlsx": (P.PROFILE_VIEW, None),
+    "profile:import": (P.PROFILE_EDIT, P.PROFILE_EDIT),
+    "profile:outcome": (P.PROFILE_VIEW, None),
+    "profile:outcome_target": (P.PROFILE_VIEW, P.PROFILE_EDIT),
+    "profile:outcome_assess": (P.PROFILE_VIEW, P.PROFILE_EDIT),
+    "profile:outcome_risks": (P.PROFILE_VIEW, P.PROFILE_EDIT),
     "governance:raci": (P.RACI_VIEW, None),
     "governance:raci_summary": (P.RACI_VIEW, None),
     "governance:raci_cell": (P.RACI_VIEW, P.RACI_EDIT),
@@ -275,6 +290,16 @@ API_OPERATIONS = {
     "orgs_memberships_partial_update": P.MEMBERS_MANAGE,  # PATCH /api/v1/orgs/{org_slug}/memberships/{id}/
     "orgs_memberships_destroy": P.MEMBERS_MANAGE,  # DELETE /api/v1/orgs/{org_slug}/memberships/{id}/
     "orgs_memberships_hand_over_create": P.MEMBERS_MANAGE,  # POST /api/v1/orgs/{org_slug}/memberships/hand-over/
+    "orgs_profile_list": P.PROFILE_VIEW,  # GET /api/v1/orgs/{org_slug}/profile/
+    "orgs_profile_retrieve": P.PROFILE_VIEW,  # GET /api/v1/orgs/{org_slug}/profile/{id}/
+    "orgs_profile_sign_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/profile/{id}/sign/
+    "orgs_profile_withdraw_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/profile/{id}/withdraw/
+    "orgs_profile_tiers_create": P.PROFILE_EDIT,  # POST /api/v1/orgs/{org_slug}/profile/{id}/tiers/
+    "orgs_profile_outcomes_list": P.PROFILE_VIEW,  # GET /api/v1/orgs/{org_slug}/profile/outcomes/
+    "orgs_profile_outcomes_retrieve": P.PROFILE_VIEW,  # GET /api/v1/orgs/{org_slug}/profile/outcomes/{id}/
+    "orgs_profile_outcomes_partial_update": P.PROFILE_EDIT,  # PATCH /api/v1/orgs/{org_slug}/profile/outcomes/{id}/
+    "orgs_profile_outcomes_assess_create": P.PROFILE_EDIT,  # POST .../profile/outcomes/{id}/assess/
+    "orgs_profile_outcomes_risks_create": P.PROFILE_EDIT,  # POST .../profile/outcomes/{id}/risks/
     "orgs_raci_activities_list": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/activities/
     "orgs_raci_activities_create": P.RACI_EDIT,  # POST /api/v1/orgs/{org_slug}/raci/activities/
     "orgs_raci_activities_retrieve": P.RACI_VIEW,  # GET /api/v1/orgs/{org_slug}/raci/activities/{id}/

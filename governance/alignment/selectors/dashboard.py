@@ -377,6 +377,24 @@ def shared_picture(
     return picture
 
 
+def profile_section(*, organization, user) -> dict | None:
+    """The CSF profile's progress figure (risks.profile.selectors.profile_progress,
+    docs/DEFINITIONS.md "Profile progress") with a link; None for a viewer who may not see the profile."""
+    from risks.profile import selectors as profile_selectors
+
+    progress = profile_selectors.profile_progress_for(user, organization)
+    if progress is None:
+        return None
+    return {
+        "percent": progress.percent,
+        "met": progress.met,
+        "in_scope": progress.in_scope,
+        "gaps": progress.gaps,
+        "sentence": progress.sentence,
+        "url": _url("profile:page", organization),
+    }
+
+
 def dashboard_data(*, organization, user, role: str | None, member_role: str) -> dict:
     """The dashboard's picture, alignment trend and charts, cached (core.cache)
     under the organization's data version, the viewer, their membership and
@@ -393,7 +411,8 @@ def dashboard_data(*, organization, user, role: str | None, member_role: str) ->
         charts = report_selectors.picture_charts(
             picture, trend=trend, thresholds=organization.level_thresholds
         )
-        return {"picture": picture, "trend": trend, "charts": charts}
+        profile = profile_section(organization=organization, user=user)
+        return {"picture": picture, "trend": trend, "charts": charts, "profile": profile}
 
     name = f"dashboard:{user.pk}:{member_role}:{role or '-'}:{timezone.localdate().isoformat()}"
     data, key = org_cache.cached_for_org_keyed(organization.pk, name, compute)

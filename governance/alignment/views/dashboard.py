@@ -36,6 +36,7 @@ class DashboardView(OrgViewMixin, TemplateView):
             change=alignment.score_change(picture["alignment"]["score"], previous),
             trend=trend,
             charts=data["charts"],
+            profile_progress=data.get("profile"),
             # The body of the page is cached under the same key as its data.
             cache_key=data["cache_key"],
             cache_timeout=DEFAULT_TIMEOUT,
