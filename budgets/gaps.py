@@ -58,6 +58,16 @@ def gap_link_delete(*, actor, link: ItemGapLink) -> None:
 # ------------------------------------------------------------------- reads ----
 
 
+def gap_links_prefetch() -> Prefetch:
+    """Each item's links to the profile's gaps, with their subcategory (one query for a page of items)."""
+    return Prefetch(
+        "gap_links",
+        queryset=ItemGapLink.objects.select_related("outcome__subcategory").order_by(
+            "outcome__subcategory__order"
+        ),
+    )
+
+
 def linkable_gaps(*, user, organization, item: BudgetItem):
     """The organization's gaps this item does not close yet, in catalogue order."""
     return profile_selectors.gap_list(user, organization).exclude(budget_links__item=item)

@@ -163,7 +163,7 @@ def item_list(*, proposal: Proposal, filters: dict | None = None, sort: str = ""
     then largest amount), each with its figures (loss avoided, counts of risks and
     options, chosen option), computed only for the rows of the page asked for."""
     filters = filters or {}
-    qs = items_with_figures(proposal.items.all()).prefetch_related(gap_links_prefetch())
+    qs = items_with_figures(proposal.items.all()).prefetch_related(_gap_links())
     for name in ("domain", "category", "kind", "priority"):
         if filters.get(name):
             qs = qs.filter(**{name: filters[name]})
@@ -194,22 +194,10 @@ def item_get(*, user, organization, pk) -> BudgetItem:
         .prefetch_related(
             Prefetch("options", ItemOption.objects.order_by("cost", "pk")),
             Prefetch("risk_links", ItemRiskLink.objects.select_related("risk")),
-            gap_links_prefetch(),
+            _gap_links(),
         )
     )
     return get_object_or_404(items_with_figures(qs), pk=pk)
-
-
-def gap_links_prefetch() -> Prefetch:
-    """Each item's links to the CSF profile's gaps, with their subcategory (one query)."""
-    from .models import ItemGapLink
-
-    return Prefetch(
-        "gap_links",
-        queryset=ItemGapLink.objects.select_related("outcome__subcategory").order_by(
-            "outcome__subcategory__order"
-        ),
-    )
 
 
 def option_get(*, user, organization, pk) -> ItemOption:
@@ -617,3 +605,9 @@ def proposals_waiting_for(organization, role: str) -> list[Proposal]:
         organization=organization, role=role, subjects_by_purpose={SIGNOFF_PURPOSE: candidates}
     )
     return [subject for _, subject in waiting]
+
+
+def _gap_links():
+    from .gaps import gap_links_prefetch
+
+    return gap_links_prefetch()

@@ -95,6 +95,7 @@ class UnfundedGapsView(OrgViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["gaps"] = gaps.unfunded_gaps(user=self.request.user, organization=self.organization)
+        context["gaps"] = found = gaps.unfunded_gaps(user=self.request.user, organization=self.organization)
+        context["planned_count"] = sum(1 for gap in found if gap.planned)
         context["can_see_profile"] = self.can(Perm.PROFILE_VIEW)
         return context

@@ -166,3 +166,47 @@ def outcome_detail(user, organization: Organization, pk: int) -> ProfileOutcome:
 def gap_list(user, organization: Organization):
     """The organization's gaps (in scope, current below target), in catalogue order."""
     return outcome_list(user, organization).filter(gaps_q())
+
+
+def profile_summary(organization: Organization) -> dict | None:
+    """The profile as plain JSON-ready values, for a frozen report: the progress
+    figure (``profile_progress``) and current against target per function.
+    None when the organization has no profile yet. Three queries."""
+    profile = CsfProfile.objects.filter(organization=organization).select_related("catalogue").first()
+    if profile is None:
+        return None
+    progress = profile_progress(organization)
+    rows: dict[str, list] = {}
+    names: dict[str, str] = {}
+    for code, name, in_scope, current, target in (
+        ProfileOutcome.objects.filter(profile=profile)
+        .values_list(
+            "subcategory__category__function__code",
+            "subcategory__category__function__name",
+            "in_scope",
+            "current_level",
+            "target_level",
+        )
+        .order_by("subcategory__order")
+    ):
+        rows.setdefault(code, []).append((in_scope, current, target))
+        names[code] = name
+    return {
+        "catalogue": profile.catalogue.version,
+        "percent": progress.percent,
+        "met": progress.met,
+        "in_scope": progress.in_scope,
+        "gaps": progress.gaps,
+        "sentence": progress.sentence,
+        "functions": [
+            {
+                "code": bar.code,
+                "name": bar.name,
+                "current": bar.current,
+                "target": bar.target,
+                "met": bar.met,
+                "outcomes": bar.outcomes,
+            }
+            for bar in rules.bars((code, names[code], group) for code, group in rows.items())
+        ],
+    }

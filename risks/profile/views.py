@@ -4,7 +4,6 @@ profile in and out of spreadsheets."""
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
@@ -312,7 +311,3 @@ class ImportView(ProfileMixin, ImportFlowView):
 
     def get_success_url(self):
         return self.page_url()
-
-
-def outcome_or_404(user, organization, pk):
-    return get_object_or_404(selectors.outcomes_visible(user, organization), pk=pk)

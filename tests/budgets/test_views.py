@@ -357,7 +357,7 @@ def test_proposal_page_query_count_is_flat(client_as, org, people, django_assert
     assert counts[0] == counts[1]
     with django_assert_max_num_queries(counts[0]):
         client.get(f"/o/acme/budget/{large.pk}/")
-    assert counts[0] <= 8  # as PROPOSAL_PAGE_QUERIES in test_scale.py
+    assert counts[0] <= 9  # as PROPOSAL_PAGE_QUERIES in test_scale.py (the gaps each item closes: one query)
 
 
 def test_proposal_list_query_count_is_flat(client_as, org, django_assert_max_num_queries):
