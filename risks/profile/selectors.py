@@ -179,12 +179,12 @@ def profile_summary(organization: Organization) -> dict | None:
     rows: dict[str, list] = {}
     names: dict[str, str] = {}
     for code, name, in_scope, current, target in (
-        ProfileOutcome.objects.filter(profile=profile)
+        with_counted_level(ProfileOutcome.objects.filter(profile=profile))
         .values_list(
             "subcategory__category__function__code",
             "subcategory__category__function__name",
             "in_scope",
-            "current_level",
+            "counted_level",  # expired evidence lowers it (risks.evidence.levels)
             "target_level",
         )
         .order_by("subcategory__order")

@@ -99,3 +99,13 @@ def test_a_lowered_level_becomes_a_gap_and_moves_the_progress_figure(org, cio, c
     row = next(r for r in api.json()["results"] if r["subcategory"] == "PR.AA-01")
     assert (row["current_level"], row["counted_level"], row["is_gap"]) == (3, 2, True)
     assert "one step lower" in row["counted_level_note"]
+
+
+def test_the_frozen_report_summary_reads_the_counted_level(org, cio, ciso):
+    outcome = _assessed(org, cio, ciso, level=3, target=3)
+    before = selectors.profile_summary(org)
+    add_link(org, cio, title="Expired review", days=-1, csf_subcategories=[outcome.subcategory])
+    after = selectors.profile_summary(org)
+    protect = {f["code"]: f for f in after["functions"]}["PR"]
+    was = {f["code"]: f for f in before["functions"]}["PR"]
+    assert protect["current"] < was["current"] and after["met"] == before["met"] - 1
