@@ -19,6 +19,8 @@ class NavEntry:
 NAVIGATION = (
     NavEntry("Dashboard", "governance:dashboard", (Perm.DASHBOARD_VIEW,), "speedometer2"),
     NavEntry("Risks", "risks:register", (Perm.RISK_VIEW,), "exclamation-triangle"),
+    NavEntry("Statement of applicability", "soa:statement", (Perm.RISK_VIEW,), "list-check"),
+    NavEntry("Evidence", "evidence:list", (Perm.EVIDENCE_VIEW, Perm.EVIDENCE_ADD), "file-earmark-check"),
     NavEntry("KPIs", "kpis:scorecard", (Perm.KPI_VIEW,), "graph-up"),
     NavEntry("Budget", "budgets:proposal_list", (Perm.BUDGET_VIEW, Perm.BUDGET_VIEW_SUBMITTED), "cash-coin"),
     NavEntry("Profile", "profile:page", (Perm.PROFILE_VIEW,), "bullseye"),

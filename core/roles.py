@@ -44,6 +44,9 @@ class Perm(StrEnum):
     MEMBERS_MANAGE = "members.manage"
     ORG_SETTINGS = "org.settings"
     AUDIT_VIEW = "audit.view"
+    EVIDENCE_VIEW = "evidence.view"  # every piece of evidence and its file
+    EVIDENCE_ADD = "evidence.add"  # add evidence; a contributor sees only what they added
+    EVIDENCE_SUMMARY = "evidence.summary"  # open the evidence page (the board: counts, not files)
 
 
 _EXECUTIVE = frozenset(
@@ -69,6 +72,9 @@ _EXECUTIVE = frozenset(
         Perm.SIGN,
         Perm.ORG_SETTINGS,
         Perm.AUDIT_VIEW,
+        Perm.EVIDENCE_VIEW,
+        Perm.EVIDENCE_ADD,
+        Perm.EVIDENCE_SUMMARY,
     }
 )
 
@@ -76,8 +82,10 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.CIO: _EXECUTIVE,
     Role.CISO: _EXECUTIVE,
     # The board reads; it changes nothing.
-    Role.BOARD: frozenset({Perm.REPORT_VIEW_PUBLISHED, Perm.BUDGET_VIEW_SUBMITTED}),
-    Role.CONTRIBUTOR: frozenset({Perm.INTAKE_FILE, Perm.RACI_VIEW, Perm.PROFILE_VIEW}),
+    Role.BOARD: frozenset({Perm.REPORT_VIEW_PUBLISHED, Perm.BUDGET_VIEW_SUBMITTED, Perm.EVIDENCE_SUMMARY}),
+    Role.CONTRIBUTOR: frozenset(
+        {Perm.INTAKE_FILE, Perm.RACI_VIEW, Perm.PROFILE_VIEW, Perm.EVIDENCE_ADD, Perm.EVIDENCE_SUMMARY}
+    ),
     # An admin manages people and settings; it grants no business rights by itself.
     Role.ADMIN: frozenset({Perm.MEMBERS_MANAGE, Perm.ORG_SETTINGS, Perm.AUDIT_VIEW}),
 }

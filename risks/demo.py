@@ -14,7 +14,9 @@ from django.utils import timezone
 from core.roles import Role
 
 from . import services
+from .evidence.demo import seed_evidence
 from .models import AnnexAControl, CsfCategory, Risk
+from .soa.demo import seed_soa
 
 # title, impact, category, origin, owner role, services, CSF, Annex A,
 # CIO (L, I, residual L, residual I, why), CISO (same), loss (low, likely, high, per year) or None,
@@ -754,3 +756,5 @@ def seed(organization, people) -> None:
     from .profile.demo import seed_profile
 
     seed_profile(organization, people)
+    seed_soa(organization, people)
+    seed_evidence(organization, people)

@@ -472,5 +472,9 @@ class Mitigation(OrgScopedModel):
         return self.is_open and self.due_date is not None and self.due_date < today
 
 
-# The CSF profile (risks/profile/): its models belong to this app.
+# The CSF profile, the statement of applicability and evidence live in their own
+# sub-packages (risks/profile/, risks/soa/, risks/evidence/); importing them here
+# registers their models with this app.
+from .evidence.models import Evidence  # noqa: E402, F401
 from .profile.models import *  # noqa: E402, F403
+from .soa.models import SoaEntry, SoaStatement  # noqa: E402, F401

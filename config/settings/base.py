@@ -136,11 +136,40 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+
+
+def evidence_storage_setting() -> dict:
+    """Evidence files (risks/evidence/storage.py): a private folder by default,
+    never served as media (downloads go through a permission-checked view);
+    S3-compatible object storage with django-storages when
+    EVIDENCE_STORAGE_BACKEND=storages.backends.s3.S3Storage (docs/OPERATIONS.md)."""
+    backend = env("EVIDENCE_STORAGE_BACKEND", default="django.core.files.storage.FileSystemStorage")
+    if backend.endswith("FileSystemStorage"):
+        # Under MEDIA_ROOT by default (its evidence/ folder): never served as a URL, on the
+        # same volume and in the same backup as the rest of the media store.
+        location = env("EVIDENCE_ROOT", default="") or MEDIA_ROOT
+        return {"BACKEND": backend, "OPTIONS": {"location": location, "base_url": "/no-public-url/"}}
+    options = {
+        "bucket_name": env("EVIDENCE_S3_BUCKET", default=""),
+        "endpoint_url": env("EVIDENCE_S3_ENDPOINT_URL", default="") or None,
+        "region_name": env("EVIDENCE_S3_REGION", default="") or None,
+        "access_key": env("EVIDENCE_S3_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("EVIDENCE_S3_SECRET_ACCESS_KEY", default="") or None,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    return {"BACKEND": backend, "OPTIONS": {k: v for k, v in options.items() if v is not None}}
+
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "evidence": evidence_storage_setting(),
 }
-MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "var" / "media"))
+# Evidence files larger than this are refused with a clear message.
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Uploads (imports) stay small: bigger files are refused with a clear message.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

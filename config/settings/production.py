@@ -33,4 +33,5 @@ CSRF_COOKIE_SECURE = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "config.staticfiles.ProductionStaticFilesStorage"},
+    "evidence": evidence_storage_setting(),  # noqa: F405
 }

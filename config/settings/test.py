@@ -10,6 +10,8 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Evidence files of tests stay in memory (tests/risks/test_evidence_storage.py also swaps it).
+    "evidence": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
 }
 
 # A minimal business model for testing core plumbing (tables created without migrations).

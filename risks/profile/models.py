@@ -110,4 +110,14 @@ class ProfileOutcome(OrgScopedModel):
         """In scope and current below target (not yet assessed counts as not implemented)."""
         from . import rules
 
-        return rules.is_gap(self.in_scope, self.current_level, self.target_level)
+        return rules.is_gap(self.in_scope, self.counted_level, self.target_level)
+
+    @property
+    def counted_level(self) -> int | None:
+        """The current level as it counts: one step lower while all the evidence behind it
+        has expired (annotated by risks.evidence.levels.with_counted_level; else as assessed)."""
+        return self.__dict__.get("counted_level", self.current_level)
+
+    @counted_level.setter
+    def counted_level(self, value) -> None:
+        self.__dict__["counted_level"] = value

@@ -13,6 +13,7 @@ from django.db.models import Count, F, Prefetch, Q
 
 from core.models import Organization
 
+from ..evidence.levels import with_counted_level
 from ..models import CsfCategory, CsfFunction, Risk
 from . import rules
 from .models import CsfProfile, ProfileOutcome
@@ -27,7 +28,9 @@ def outcome_list(user, organization: Organization, *, filters: dict | None = Non
     """Outcomes with their subcategory, category and function, in catalogue order.
     Filters: function, category (codes), lens, scope ("in"/"out"), gap (True), q (code or text)."""
     filters = filters or {}
-    qs = outcomes_visible(user, organization).select_related("subcategory__category__function")
+    qs = with_counted_level(outcomes_visible(user, organization)).select_related(
+        "subcategory__category__function"
+    )
     if filters.get("function"):
         qs = qs.filter(subcategory__category__function__code=filters["function"])
     if filters.get("category"):
@@ -51,9 +54,11 @@ def outcome_list(user, organization: Organization, *, filters: dict | None = Non
 
 
 def gaps_q() -> Q:
-    """A gap: in scope and current below target; never assessed counts as not implemented."""
+    """A gap: in scope and current below target; never assessed counts as not implemented.
+    The current level as it counts (``counted_level``: expired evidence lowers it,
+    risks.evidence.levels): querysets filtered with this are annotated by ``with_counted_level``."""
     return Q(in_scope=True) & (
-        Q(current_level__lt=F("target_level")) | Q(current_level__isnull=True, target_level__gt=0)
+        Q(counted_level__lt=F("target_level")) | Q(counted_level__isnull=True, target_level__gt=0)
     )
 
 
@@ -61,9 +66,9 @@ def profile_progress(organization: Organization) -> rules.Progress:
     """THE progress figure: of the in-scope outcomes, those whose current level
     is at or above their target. One query. The same number on the profile
     page, the dashboard, the API and the board report."""
-    counts = ProfileOutcome.objects.filter(organization=organization, in_scope=True).aggregate(
-        scoped_count=Count("pk"), met_count=Count("pk", filter=~gaps_q())
-    )
+    counts = with_counted_level(
+        ProfileOutcome.objects.filter(organization=organization, in_scope=True)
+    ).aggregate(scoped_count=Count("pk"), met_count=Count("pk", filter=~gaps_q()))
     return rules.Progress(met=counts["met_count"] or 0, in_scope=counts["scoped_count"] or 0)
 
 
@@ -97,7 +102,7 @@ class ProfilePage:
 
 
 def _rows(outcomes) -> list[tuple[bool, int | None, int]]:
-    return [(o.in_scope, o.current_level, o.target_level) for o in outcomes]
+    return [(o.in_scope, o.counted_level, o.target_level) for o in outcomes]
 
 
 def profile_page(
@@ -151,7 +156,7 @@ def outcome_detail(user, organization: Organization, pk: int) -> ProfileOutcome:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(
-        outcomes_visible(user, organization)
+        with_counted_level(outcomes_visible(user, organization))
         .select_related("subcategory__category__function", "assessed_by", "profile")
         .prefetch_related(Prefetch("risks", queryset=Risk.objects.order_by("number"))),
         pk=pk,
@@ -174,12 +179,12 @@ def profile_summary(organization: Organization) -> dict | None:
     rows: dict[str, list] = {}
     names: dict[str, str] = {}
     for code, name, in_scope, current, target in (
-        ProfileOutcome.objects.filter(profile=profile)
+        with_counted_level(ProfileOutcome.objects.filter(profile=profile))
         .values_list(
             "subcategory__category__function__code",
             "subcategory__category__function__name",
             "in_scope",
-            "current_level",
+            "counted_level",  # expired evidence lowers it (risks.evidence.levels)
             "target_level",
         )
         .order_by("subcategory__order")

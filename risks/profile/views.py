@@ -19,7 +19,9 @@ from core.roles import Perm, Role
 from core.selectors import signoff_panel
 from core.tabular import Sheet, csv_file, xlsx_file
 
+from ..evidence.levels import lowered_note, outcome_evidence
 from ..models import CsfFunction, Risk
+from ..soa.selectors import controls_for_outcome
 from . import charts, importing, rules, selectors, services
 from .forms import AssessForm, OutcomeRisksForm, OutcomeTargetForm, ProfileFilterForm, TiersForm
 from .services import TARGET_PURPOSE
@@ -134,6 +136,14 @@ class OutcomeDetailView(OutcomeMixin, TemplateView):
             can_see_risks=can_see_risks,
             divergent=rules.diverges(outcome.owner_lens, outcome.cio_level, outcome.ciso_level),
             levels=rules.LEVEL_LABELS,
+            # Evidence behind the current level (risks.evidence): expired, it lowers the level.
+            level_note=lowered_note(outcome),
+            counted_label=rules.LEVEL_LABELS.get(outcome.counted_level, ""),
+            evidence=list(outcome_evidence(self.request.user, self.organization, outcome.subcategory)[:50]),
+            can_add_evidence=self.can(Perm.EVIDENCE_ADD),
+            mapped_controls=controls_for_outcome(self.organization, outcome.subcategory)
+            if can_see_risks
+            else [],
             target_form=OutcomeTargetForm(
                 initial={
                     "version": outcome.version,

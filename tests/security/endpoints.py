@@ -25,6 +25,7 @@ STR_GUESSES = {
     "uidb64": ["MQ"],
     "token": ["set-password"],
     "role": ["cio", "ciso"],
+    "code": ["A.8.8", "A.5.1"],  # an Annex A control (statement of applicability)
 }
 
 

@@ -92,6 +92,22 @@ PAGES = {
     "risks:mitigation_create": (P.RISK_VIEW, P.RISK_EDIT),
     "risks:mitigation_edit": (P.RISK_VIEW, P.RISK_EDIT),
     "risks:mitigation_delete": (P.RISK_VIEW, P.RISK_EDIT),
+    # Statement of applicability (risks/soa): read with the register, approve in one's own capacity.
+    "soa:statement": (P.RISK_VIEW, None),
+    "soa:approve": (P.RISK_VIEW, P.SIGN),
+    "soa:export": (P.RISK_VIEW, None),
+    "soa:import": (P.RISK_VIEW, P.RISK_EDIT),
+    "soa:control": (P.RISK_VIEW, P.RISK_EDIT),
+    # Evidence (risks/evidence): the page for everyone holding evidence.summary (the board: counts
+    # only); pieces for evidence.add (a contributor: only their own, see ROW_LEVEL).
+    "evidence:list": (P.EVIDENCE_SUMMARY, None),
+    "evidence:add": (P.EVIDENCE_ADD, None),
+    "evidence:export": (P.EVIDENCE_ADD, None),
+    "evidence:import": (P.EVIDENCE_ADD, None),
+    "evidence:detail": (P.EVIDENCE_ADD, None),
+    "evidence:edit": (P.EVIDENCE_ADD, None),
+    "evidence:delete": (P.EVIDENCE_ADD, None),
+    "evidence:download": (P.EVIDENCE_ADD, None),
     "kpis:scorecard": (P.KPI_VIEW, None),
     "kpis:create": (P.KPI_EDIT, P.KPI_EDIT),
     "kpis:library": (P.KPI_VIEW, None),
@@ -340,6 +356,19 @@ API_OPERATIONS = {
     "orgs_risks_signoffs_list": P.RISK_VIEW,  # GET /api/v1/orgs/{org_slug}/risks/{id}/signoffs/
     "orgs_risks_heatmap_retrieve": P.RISK_VIEW,  # GET /api/v1/orgs/{org_slug}/risks/heatmap/
     "orgs_risks_summary_retrieve": P.RISK_VIEW,  # GET /api/v1/orgs/{org_slug}/risks/summary/
+    "orgs_soa_lines_list": P.RISK_VIEW,  # GET /api/v1/orgs/{org_slug}/soa/lines/
+    "orgs_soa_lines_retrieve": P.RISK_VIEW,  # GET /api/v1/orgs/{org_slug}/soa/lines/{code}/
+    "orgs_soa_lines_partial_update": P.RISK_EDIT,  # PATCH /api/v1/orgs/{org_slug}/soa/lines/{code}/
+    "orgs_soa_lines_export_retrieve": P.RISK_VIEW,  # GET /api/v1/orgs/{org_slug}/soa/lines/export/
+    "orgs_soa_lines_statement_retrieve": P.RISK_VIEW,  # GET /api/v1/orgs/{org_slug}/soa/lines/statement/
+    "orgs_soa_lines_statement_approve_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/soa/lines/statement/approve/
+    "orgs_evidence_list": P.EVIDENCE_ADD,  # GET /api/v1/orgs/{org_slug}/evidence/
+    "orgs_evidence_create": P.EVIDENCE_ADD,  # POST /api/v1/orgs/{org_slug}/evidence/
+    "orgs_evidence_retrieve": P.EVIDENCE_ADD,  # GET /api/v1/orgs/{org_slug}/evidence/{id}/
+    "orgs_evidence_partial_update": P.EVIDENCE_ADD,  # PATCH /api/v1/orgs/{org_slug}/evidence/{id}/
+    "orgs_evidence_destroy": P.EVIDENCE_ADD,  # DELETE /api/v1/orgs/{org_slug}/evidence/{id}/
+    "orgs_evidence_download_retrieve": P.EVIDENCE_ADD,  # GET /api/v1/orgs/{org_slug}/evidence/{id}/download/
+    "orgs_evidence_summary_retrieve": P.EVIDENCE_SUMMARY,  # GET /api/v1/orgs/{org_slug}/evidence/summary/
 }
 
 ROW_LEVEL = {
@@ -369,4 +398,13 @@ ROW_LEVEL = {
     "orgs_intake_requests_partial_update",
     "orgs_intake_requests_comments_list",
     "orgs_intake_requests_comments_create",
+    # A contributor sees only the evidence they added.
+    "evidence:detail",
+    "evidence:edit",
+    "evidence:delete",
+    "evidence:download",
+    "orgs_evidence_retrieve",
+    "orgs_evidence_partial_update",
+    "orgs_evidence_destroy",
+    "orgs_evidence_download_retrieve",
 }

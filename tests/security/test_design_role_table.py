@@ -22,6 +22,7 @@ from tests.budgets.factories import ProposalFactory
 from tests.governance.factories_intake import make_request
 from tests.governance.factories_reports import make_report
 from tests.kpis.factories import KPIFactory
+from tests.risks.evidence_factories import add_file, add_link
 from tests.risks.factories import make_risk, profile_outcome
 
 # ------------------------------------------------------------ the design ----
@@ -47,6 +48,10 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "manage memberships": frozenset({"members.manage"}),
     "manage organization settings": frozenset({"org.settings"}),
     "see security and membership events": frozenset({"audit.view"}),
+    # Issue 22: evidence files and links for the profile and the statement of applicability.
+    "read every piece of evidence and its file": frozenset({"evidence.view"}),
+    "add evidence and follow one's own": frozenset({"evidence.add"}),
+    "see how much evidence there is (counts, not files)": frozenset({"evidence.summary"}),
 }
 
 _BUSINESS = {
@@ -64,6 +69,9 @@ _BUSINESS = {
     "read published reports",
     "read draft reports, generate and publish reports",
     "sign joint decisions in own capacity",
+    "read every piece of evidence and its file",
+    "add evidence and follow one's own",
+    "see how much evidence there is (counts, not files)",
 }
 # cio / ciso: "everything inside their organization" (business, settings and
 # the audit trail); memberships are the organization admin's.
@@ -73,10 +81,20 @@ DESIGN_ROLE_TABLE: dict[str, set[str]] = {
     "cio": _EXECUTIVE,
     "ciso": _EXECUTIVE,
     # "read published alignment reports and budget proposals submitted to the board"
-    "board": {"read published reports", "read budget proposals submitted to the board"},
+    "board": {
+        "read published reports",
+        "read budget proposals submitted to the board",
+        "see how much evidence there is (counts, not files)",
+    },
     # "file intake requests, follow and comment on their own, read the RACI matrix"; issue 22: the
-    # contributors who gather evidence read the CSF profile it supports.
-    "contributor": {"file and follow own intake requests", "read the RACI matrix", "read the CSF profile"},
+    # contributors who gather evidence read the CSF profile it supports, add evidence and see its counts.
+    "contributor": {
+        "file and follow own intake requests",
+        "read the RACI matrix",
+        "read the CSF profile",
+        "add evidence and follow one's own",
+        "see how much evidence there is (counts, not files)",
+    },
     # "manage memberships and organization settings; see security and membership events"
     "admin": {"manage memberships", "manage organization settings", "see security and membership events"},
 }
@@ -120,6 +138,8 @@ def objects(org, people):
         "published_report": make_report(org, label="Q4", start="2025-10-01", end="2025-12-31"),
         "own_intake": make_request(org, people[Role.CONTRIBUTOR], title="Mine"),
         "others_intake": make_request(org, cio, title="Not the contributor's"),
+        "own_evidence": add_link(org, people[Role.CONTRIBUTOR], title="The contributor's"),
+        "cio_evidence": add_file(org, cio, title="The CIO's"),
         "outcome": profile_outcome(org, "GV.OC-01"),
     }
 
@@ -189,6 +209,19 @@ PROBES: dict[str, list[tuple[str, str, int]]] = {
     ],
     "manage organization settings": [("get", "/o/acme/settings/", 200), ("patch", "/api/v1/orgs/acme/", 400)],
     "see security and membership events": [("get", "/o/acme/audit/", 200)],
+    "read every piece of evidence and its file": [
+        ("get", "/o/acme/evidence/{cio_evidence}/", 200),
+        ("get", "/api/v1/orgs/acme/evidence/{cio_evidence}/download/", 200),
+    ],
+    "add evidence and follow one's own": [
+        ("get", "/o/acme/evidence/{own_evidence}/", 200),
+        ("get", "/api/v1/orgs/acme/evidence/{own_evidence}/", 200),
+        ("post", "/api/v1/orgs/acme/evidence/", 400),
+    ],
+    "see how much evidence there is (counts, not files)": [
+        ("get", "/o/acme/evidence/", 200),
+        ("get", "/api/v1/orgs/acme/evidence/summary/", 200),
+    ],
 }
 # Row-level rules the design states: what a role that has a capability still
 # does not see (the board: drafts; a contributor: other people's requests).
@@ -198,6 +231,8 @@ ROW_LIMITS: list[tuple[str, str, str]] = [
     ("board", "get", "/o/acme/reports/{draft_report}/"),
     ("contributor", "get", "/o/acme/intake/{others_intake}/"),
     ("contributor", "get", "/api/v1/orgs/acme/intake/requests/{others_intake}/"),
+    ("contributor", "get", "/o/acme/evidence/{cio_evidence}/"),
+    ("contributor", "get", "/api/v1/orgs/acme/evidence/{cio_evidence}/download/"),
 ]
 PATCH_BODY = {"high_from": 1}  # refused as invalid by whoever may change settings
 

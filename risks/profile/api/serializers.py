@@ -6,6 +6,7 @@ from rest_framework import serializers
 
 from core.api.base import SignOffSerializer, VersionedSerializerMixin
 
+from ...evidence.levels import lowered_note
 from .. import rules
 from ..models import CsfProfile, ImplementationLevel, OwnerLens, ProfileOutcome
 
@@ -20,6 +21,13 @@ class OutcomeSerializer(serializers.ModelSerializer):
     current_level_label = serializers.SerializerMethodField()
     target_level_label = serializers.SerializerMethodField()
     is_gap = serializers.BooleanField(read_only=True)
+    # Expired evidence lowers the current level it supports (risks.evidence.levels).
+    counted_level = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text="The current level as it counts: one lower while all its evidence has expired.",
+    )
+    counted_level_note = serializers.SerializerMethodField()
     divergent = serializers.SerializerMethodField()
     risks = serializers.SerializerMethodField()
 
@@ -40,6 +48,8 @@ class OutcomeSerializer(serializers.ModelSerializer):
             "ciso_level",
             "current_level",
             "current_level_label",
+            "counted_level",
+            "counted_level_note",
             "is_gap",
             "divergent",
             "notes",
@@ -52,6 +62,9 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
     def get_current_level_label(self, outcome) -> str:
         return "" if outcome.current_level is None else rules.LEVEL_LABELS[outcome.current_level]
+
+    def get_counted_level_note(self, outcome) -> str:
+        return lowered_note(outcome)
 
     def get_target_level_label(self, outcome) -> str:
         return rules.LEVEL_LABELS[outcome.target_level]

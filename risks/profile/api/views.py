@@ -20,6 +20,7 @@ from core.permissions import has_perm
 from core.roles import Perm
 from core.selectors import signoff_log, signoff_status
 
+from ...evidence.levels import with_counted_level
 from ...models import Risk
 from .. import selectors, services
 from ..models import CsfProfile, OwnerLens, ProfileOutcome
@@ -139,8 +140,7 @@ class OutcomeViewSet(
             return ProfileOutcome.objects.none()
         services.profile_get_or_create(organization=self.organization)
         return (
-            super()
-            .get_queryset()
+            with_counted_level(super().get_queryset())
             .select_related("subcategory__category__function")
             .prefetch_related("risks")
             .order_by("subcategory__order")
