@@ -406,6 +406,7 @@ def kpi_overview(organization, *, user, today: date | None = None, item_limit: i
         .values(
             "id",
             "name",
+            "key",
             "domain",
             "unit",
             "direction",
@@ -436,6 +437,7 @@ def kpi_overview(organization, *, user, today: date | None = None, item_limit: i
         {
             "id": row["id"],
             "name": row["name"],
+            "key": row["key"],
             "domain": row["domain"],
             "unit": row["unit"],
             "direction": row["direction"],
