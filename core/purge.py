@@ -41,7 +41,7 @@ def _fk_fields(model):
     return [
         f
         for f in model._meta.concrete_fields
-        if f.is_relation and f.many_to_one and f.related_model is not None and f.related_model != "self"
+        if f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model is not None
     ]
 
 
