@@ -382,3 +382,22 @@ def test_landing_portfolio_with_several_organizations_else_the_last_used(org, ot
 def test_landing_in_the_only_organization(org, people, client):
     client.force_login(people[Role.CIO])
     assert client.get("/")["Location"] == reverse("core:org_home", args=[org.slug])
+
+
+def test_purge_command_and_task_carry_out_due_deletions(org, people):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from core import tasks
+
+    organizations.organization_deletion_request(actor=people[Role.ADMIN], organization=org)
+    organizations.organization_deletion_confirm(actor=people[Role.CIO], organization=org)
+    out = StringIO()
+    call_command("purge_organizations", stdout=out)
+    assert "No organization is due" in out.getvalue()
+    Organization.objects.filter(pk=org.pk).update(deletion_due_at=timezone.now() - timedelta(minutes=1))
+    call_command("purge_organizations", "--dry-run", stdout=out)
+    assert "Due: Acme Corp" in out.getvalue()
+    assert tasks.organizations_purge_due() == ["Acme Corp"]
+    assert "core-organizations-purge" in tasks.BEAT_SCHEDULE
