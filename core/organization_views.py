@@ -8,18 +8,15 @@ import json
 from django.conf import settings
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import FormView, TemplateView
 
 from . import organizations
 from .actions import ActionView, ServiceFormMixin
-from .audit import record_event
-from .downloads import content_disposition
+from .downloads import FORMATS, ExportFile, download
 from .forms import OrganizationCreateForm
 from .mixins import OrgViewMixin
-from .models import SecurityEventKind
 from .permissions import forget_memberships, may_create_organization, memberships_of
 from .portability import ExportEncoder, export_organization
 from .roles import Perm, Role
@@ -144,15 +141,7 @@ class LifecycleExportView(OrgViewMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         data = export_organization(self.organization)
-        body = json.dumps(data, cls=ExportEncoder, indent=1, sort_keys=True)
+        body = json.dumps(data, cls=ExportEncoder, indent=1, sort_keys=True).encode()
         filename = f"{self.organization.slug}-{timezone.localdate().isoformat()}.json"
-        record_event(
-            SecurityEventKind.EXPORT,
-            actor=request.user,
-            organization=self.organization,
-            request=request,
-            detail=f"Whole organization exported ({filename}).",
-        )
-        response = HttpResponse(body, content_type="application/json")
-        response["Content-Disposition"] = content_disposition(filename)
-        return response
+        file = ExportFile(content=body, filename=filename, content_type=FORMATS["json"])
+        return download(request, self.organization, file, what="Whole organization (every record)")
