@@ -91,6 +91,7 @@ class OrganizationViewSet(
     def create(self, request, *args, **kwargs):
         """Create an organization: you become its admin (or its CIO or CISO who
         also administers it: ``founder_role``), then invite the others."""
+        check_text_input(request, model=Organization)
         payload = OrganizationCreateSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
