@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -82,6 +83,7 @@ class LifecycleView(OrgViewMixin, TemplateView):
             and org.deletion_requested_by_id != user.pk,
             can_cancel=(is_admin or leads) and org.deletion_requested_at,
             role_label=Role(role).label,
+            can_export=self.can(Perm.DASHBOARD_VIEW),
         )
         return context
 
@@ -133,14 +135,18 @@ class DeletionCancelView(LifecycleActionView):
 
 
 class LifecycleExportView(OrgViewMixin, TemplateView):
-    """Everything of the organization as one JSON file (the same as
-    ``manage.py export_org``), offered before a deletion. Admins only."""
+    """Everything of the organization as one JSON file (``manage.py
+    export_org``'s format), offered before a deletion to the CIO and the CISO:
+    the people who see all of its records (an admin sees none). Passwords stay
+    out: after an import, people choose a new one ("Forgot your password?")."""
 
-    required_perm = Perm.MEMBERS_MANAGE
+    required_perm = Perm.DASHBOARD_VIEW  # the CIO and the CISO: every record is theirs to see
     allowed_when_archived = True
 
     def get(self, request, *args, **kwargs):
         data = export_organization(self.organization)
+        for person in data["users"]:
+            person["password"] = UNUSABLE_PASSWORD_PREFIX
         body = json.dumps(data, cls=ExportEncoder, indent=1, sort_keys=True).encode()
         filename = f"{self.organization.slug}-{timezone.localdate().isoformat()}.json"
         file = ExportFile(content=body, filename=filename, content_type=FORMATS["json"])

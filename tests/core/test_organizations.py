@@ -346,13 +346,21 @@ def test_deletion_can_be_cancelled_and_stays_archived(org, people):
     assert organizations.organization_purge_due(now=timezone.now() + timedelta(days=365)) == []
 
 
-def test_export_is_offered_to_the_admin_before_deletion(org, people, client_as):
-    response = client_as(Role.ADMIN).get(reverse("core:org_lifecycle_export", args=[org.slug]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert b'"concord-organization-export"' in response.content
+def test_export_is_offered_to_the_executives_before_deletion(org, people, client_as):
+    import json
+
+    organizations.organization_deletion_request(actor=people[Role.ADMIN], organization=org)
+    response = client_as(Role.CISO).get(reverse("core:org_lifecycle_export", args=[org.slug]))
+    assert response.status_code == 200  # archived meanwhile: still readable
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
+    assert data["format"] == "concord-organization-export"
+    assert {u["password"] for u in data["users"]} == {"!"}  # nobody's password hash leaves
     assert SecurityEvent.objects.filter(organization=org, kind=SecurityEventKind.EXPORT).exists()
-    assert client_as(Role.CIO).get(reverse("core:org_lifecycle_export", args=[org.slug])).status_code == 404
+    # The admin sees no business records, so not the export either.
+    assert client_as(Role.ADMIN).get(reverse("core:org_lifecycle_export", args=[org.slug])).status_code == 404
+    page = client_as(Role.CISO).get(reverse("core:org_lifecycle", args=[org.slug])).content.decode()
+    assert "Download everything first" in page and "Confirm deletion" in page
 
 
 def test_lifecycle_api(org, people, client_as):
