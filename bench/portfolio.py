@@ -1,5 +1,5 @@
 """The portfolio of a person in 50 organizations (``make bench``, large data
-set): queries and time of ``governance.portfolio.selectors.portfolio``, cold
+set): queries and time of ``governance.alignment.selectors.portfolio.portfolio``, cold
 (empty cache, every dashboard computed) and warm (each dashboard's cached
 data), for 25 and for 50 organizations, so the cost per organization shows.
 
@@ -26,7 +26,7 @@ class _Rollback(Exception):
 
 
 def _measure(user) -> dict:
-    from governance.portfolio.selectors import portfolio
+    from governance.alignment.selectors.portfolio import portfolio
 
     figures = {}
     for label in ("cold", "warm"):

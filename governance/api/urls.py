@@ -2,9 +2,9 @@
 
 from django.urls import path
 
+from ..alignment.api import portfolio as portfolio_views
 from ..alignment.api.urls import urlpatterns as alignment_urlpatterns
 from ..intake.api.urls import urlpatterns as intake_urlpatterns
-from ..portfolio.api import views as portfolio_views
 from ..raci.api.urls import urlpatterns as raci_urlpatterns
 
 urlpatterns = [

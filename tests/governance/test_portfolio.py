@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from core.models import Membership
 from core.roles import Role
-from governance.portfolio import selectors
+from governance.alignment.selectors import portfolio as selectors
 from tests.factories import OrganizationFactory, UserFactory, member
 from tests.kpis.factories import KPIFactory, MeasurementFactory
 

@@ -49,7 +49,7 @@ PAGES = {
     "core:org_deletion_request": (P.ORG_SETTINGS, None),
     "core:org_deletion_confirm": (P.ORG_SETTINGS, None),
     "core:org_deletion_cancel": (P.ORG_SETTINGS, None),
-    # A person's organizations side by side: only what each membership shows (governance/portfolio).
+    # A person's organizations side by side: only what each membership shows (governance/alignment/selectors/portfolio.py).
     "portfolio:portfolio": (AUTHENTICATED, None),
     "portfolio:compare": (AUTHENTICATED, None),
     "core:audit_export": (P.AUDIT_VIEW, None),

@@ -8,8 +8,7 @@ from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
 from core.roles import Role
-
-from . import selectors
+from governance.alignment.selectors import portfolio as selectors
 
 COLUMNS = (
     ("name", "Organization"),
@@ -31,7 +30,7 @@ class PortfolioMixin(LoginRequiredMixin):
 
 
 class PortfolioView(PortfolioMixin, TemplateView):
-    template_name = "governance/portfolio/portfolio.html"
+    template_name = "governance/alignment/portfolio.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -78,7 +77,7 @@ class PortfolioView(PortfolioMixin, TemplateView):
 
 
 class CompareView(PortfolioMixin, TemplateView):
-    template_name = "governance/portfolio/compare.html"
+    template_name = "governance/alignment/portfolio_compare.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -9,8 +9,7 @@ from rest_framework.views import APIView
 
 from core.api.permissions import TokenScopePermission
 from core.roles import Role
-
-from .. import selectors
+from governance.alignment.selectors import portfolio as selectors
 
 
 class PortfolioRowSerializer(serializers.Serializer):

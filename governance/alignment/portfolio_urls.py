@@ -1,8 +1,8 @@
-"""/portfolio/: every organization of a person at a glance, and the KPI comparison."""
+"""/portfolio/: every organization of a person at a glance, and the KPI comparison (alignment sub-domain)."""
 
 from django.urls import path
 
-from . import views
+from .views import portfolio as views
 
 app_name = "portfolio"
 
