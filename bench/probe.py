@@ -212,6 +212,7 @@ def main(argv: list[str]) -> int:
     pages.add_argument("--pages", default="", help="comma-separated page keys (default: all)")
     pages.add_argument("--sessions", type=int, default=8)
     sub.add_parser("report")
+    sub.add_parser("portfolio", help="a person in 50 organizations: the portfolio's queries and time")
     sql = sub.add_parser("sql", help="print the SQL of one page (python -m bench.probe sql dashboard)")
     sql.add_argument("page", choices=[p.key for p in PAGES])
     args = parser.parse_args(argv)
@@ -220,6 +221,10 @@ def main(argv: list[str]) -> int:
         out = probe_pages([k for k in args.pages.split(",") if k], args.sessions)
     elif args.command == "sql":
         out = page_sql(args.page)
+    elif args.command == "portfolio":
+        from bench.portfolio import time_portfolio
+
+        out = time_portfolio()
     else:
         out = probe_report()
     out["probe_seconds"] = round(time.perf_counter() - started, 2)

@@ -153,6 +153,25 @@ def evaluate_targets(results: dict, rows: list[dict] | None = None) -> list[dict
     ]
 
 
+def portfolio_line(portfolio: dict | None) -> str:
+    """The portfolio of a person in 25 and in 50 organizations, cold and warm."""
+    if not portfolio or "missing" in portfolio or "error" in portfolio:
+        why = (portfolio or {}).get("missing") or (portfolio or {}).get("error") or "not measured"
+        return f"Portfolio (a person in 50 organizations): {why}"
+    by_count = portfolio["organizations"]
+    parts = [
+        f"{count} organizations: {f['cold_queries']} queries in {f['cold_ms']:.0f} ms cold, "
+        f"{f['warm_queries']} in {f['warm_ms']:.0f} ms warm"
+        for count, f in by_count.items()
+    ]
+    return (
+        "Portfolio: "
+        + "; ".join(parts)
+        + f" ({portfolio['cold_queries_per_org']} queries per organization cold, "
+        f"{portfolio['warm_queries_per_org']} warm)"
+    )
+
+
 def _secs(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} s"
 
@@ -223,6 +242,7 @@ def format_table(results: dict) -> str:
             else f"build {_secs(report.get('build_seconds'))}, PDF {_secs(report.get('pdf_seconds'))}"
         )
     )
+    out.append(portfolio_line(results.get("portfolio")))
     rss = results.get("rss_mb")
     out.append(
         "Gunicorn worker RSS after the run: "
@@ -295,6 +315,7 @@ def format_markdown(results: dict) -> str:
             f"(second render {_secs(report.get('pdf_seconds_warm'))})"
         )
         + ".",
+        portfolio_line(results.get("portfolio")) + ".",
         "Gunicorn workers after the run: "
         + (", ".join(f"{v:.0f} MB" for v in results.get("rss_mb") or []) or "not measured")
         + ".",

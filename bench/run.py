@@ -128,6 +128,9 @@ def run_dataset(label: str, env: dict, args) -> dict:
     if label == "large" and not args.skip_report:
         infra.log("large: timing the alignment report and its PDF")
         data["report"] = infra.probe(env, "report", timeout=600)
+    if label == "large":
+        infra.log("large: the portfolio of a person in 25 and in 50 organizations")
+        data["portfolio"] = infra.probe(env, "portfolio", timeout=900)
     if label == "large" and not args.skip_explain:
         explain = Path(args.out).with_name("explain-large.md")
         explain.parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         results["datasets"][label] = run_dataset(label, env, args)
     large = results["datasets"].get("large", {})
     results["report"] = large.get("report")
+    results["portfolio"] = large.get("portfolio")
     results["rss_mb"] = large.get("worker_rss_mb")
     results["machine"]["load_average_after"] = [round(x, 2) for x in os.getloadavg()]
     print()

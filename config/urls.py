@@ -31,6 +31,7 @@ urlpatterns = [
     path("o/<org:org>/kpis/", include("kpis.urls")),
     path("o/<org:org>/budget/", include("budgets.urls")),
     path("o/<org:org>/", include("governance.urls")),
+    path("portfolio/", include("governance.alignment.portfolio_urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=SignInForm, redirect_authenticated_user=True),

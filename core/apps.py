@@ -26,3 +26,5 @@ class CoreConfig(AppConfig):
         from .notifications import catalogue  # noqa: F401
 
         autodiscover_modules("notification_events")
+        # Each app's org_templates.py says how a new organization starts its library (core.org_templates).
+        autodiscover_modules("org_templates")

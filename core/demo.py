@@ -49,3 +49,21 @@ def seed_people() -> tuple[Organization, dict[str, User], Organization]:
         user=people[Role.ADMIN], organization=second, defaults={"role": Role.ADMIN}
     )
     return org, people, second
+
+
+def seed_second(second: Organization) -> None:
+    """The virtual CISO's second organization starts from the starter
+    libraries (KPIs, ownership matrix), once: the portfolio then shows two
+    organizations and the comparison has KPIs in common."""
+    from .models import SecurityEvent, SecurityEventKind
+    from .org_templates import Template
+    from .organizations import apply_template
+
+    if SecurityEvent.objects.filter(organization=second, kind=SecurityEventKind.ORG_CREATED).exists():
+        return
+    started = apply_template(second, template=Template.STARTER, source=None)
+    SecurityEvent.objects.create(
+        organization=second,
+        kind=SecurityEventKind.ORG_CREATED,
+        detail=f"Demo organization. {started}",
+    )

@@ -212,3 +212,98 @@ class HeadlineKpisForm(StyledFormMixin, forms.Form):
         self.fields["headline_kpis"].choices = kpi_choices(organization)
         self.fields["version"].initial = organization.version
         self.fields["headline_kpis"].initial = state.proposal or state.in_force
+
+
+MONTHS = [
+    (1, "January"),
+    (2, "February"),
+    (3, "March"),
+    (4, "April"),
+    (5, "May"),
+    (6, "June"),
+    (7, "July"),
+    (8, "August"),
+    (9, "September"),
+    (10, "October"),
+    (11, "November"),
+    (12, "December"),
+]
+
+
+def _time_zones() -> list[tuple[str, str]]:
+    import zoneinfo
+
+    return [
+        (z, z.replace("_", " ")) for z in sorted(zoneinfo.available_timezones()) if "/" in z or z == "UTC"
+    ]
+
+
+class OrganizationCreateForm(StyledFormMixin, forms.Form):
+    name = forms.CharField(max_length=120, label="Name")
+    slug = forms.RegexField(
+        regex=r"^[a-z0-9]+(?:-[a-z0-9]+)*$",
+        max_length=60,
+        label="Short name (in links)",
+        help_text="Lower-case letters, digits and hyphens, e.g. harbor-logistics.",
+        error_messages={"invalid": "Use lower-case letters, digits and hyphens."},
+    )
+    currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        initial="USD",
+        max_length=3,
+        help_text="Three-letter code, e.g. USD or EUR.",
+        error_messages={"invalid": "Use a three-letter code such as USD or EUR."},
+    )
+    fiscal_year_start_month = forms.TypedChoiceField(
+        choices=MONTHS, coerce=int, initial=1, label="Fiscal year starts in"
+    )
+    time_zone = forms.ChoiceField(initial="UTC", label="Time zone")
+    risk_appetite = forms.IntegerField(
+        min_value=1,
+        max_value=25,
+        initial=9,
+        label="Risk appetite (score)",
+        help_text="Risks scoring above this (likelihood × impact, 1 to 25) must be treated or jointly accepted.",
+    )
+    founder_role = forms.ChoiceField(
+        choices=[
+            ("admin", "Admin only: I invite the CIO and the CISO"),
+            ("ciso", "CISO, and admin"),
+            ("cio", "CIO, and admin"),
+        ],
+        initial="admin",
+        widget=forms.RadioSelect,
+        label="Your role",
+        help_text="You administer the organization. Naming yourself its CIO or CISO here is the one time "
+        "anybody gives themselves a role; it is recorded in the audit log.",
+    )
+    template = forms.ChoiceField(widget=forms.RadioSelect, initial="starter", label="Start from")
+    source = forms.ChoiceField(
+        required=False,
+        label="Organization to copy",
+        help_text="Its settings and libraries (KPI definitions, ownership matrix) — never its risks, values, "
+        "budgets, requests, reports or people.",
+    )
+
+    def __init__(self, *args, led=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from .org_templates import Template, libraries
+
+        self.fields["time_zone"].choices = _time_zones()
+        starter = ", ".join(lib.label for lib in libraries())
+        choices = [
+            ("empty", "Empty"),
+            ("starter", f"Starter libraries ({starter})"),
+        ]
+        if led:
+            choices.append((Template.COPY.value, "A copy of another organization I lead"))
+        self.fields["template"].choices = choices
+        self.fields["source"].choices = [("", "—")] + [(o.slug, o.name) for o in led]
+        if not led:
+            del self.fields["source"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("template") == "copy" and not data.get("source"):
+            self.add_error("source", "Choose the organization to copy.")
+        return data

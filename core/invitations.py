@@ -24,7 +24,7 @@ from . import outbox
 from .audit import record_event
 from .errors import DomainError, NotAllowed
 from .models import Invitation, Membership, Organization, SecurityEventKind, User
-from .permissions import forget_memberships, has_perm
+from .permissions import check_writable, forget_memberships, has_perm
 from .roles import Perm, Role
 
 logger = logging.getLogger(__name__)
@@ -86,6 +86,7 @@ def invitation_create(
         raise DomainError("Enter the person's e-mail address.", field="email")
     if role not in Role.values:
         raise DomainError("Choose a role.", field="role")
+    check_writable(organization)
     if not has_perm(actor, organization, Perm.MEMBERS_MANAGE):
         raise NotAllowed("Your role does not allow inviting people.")
     if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
@@ -205,6 +206,7 @@ def invitation_decline(*, user: User, invitation: Invitation) -> None:
 @transaction.atomic
 def invitation_cancel(*, actor: User, invitation: Invitation) -> None:
     invitation = Invitation.objects.select_for_update().select_related("organization").get(pk=invitation.pk)
+    check_writable(invitation.organization)
     if not has_perm(actor, invitation.organization, Perm.MEMBERS_MANAGE):
         raise NotAllowed("Your role does not allow cancelling invitations.")
     if invitation.accepted_at or invitation.declined_at or invitation.cancelled_at:

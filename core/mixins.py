@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from .errors import DomainError
-from .permissions import has_perm, membership_or_404
+from .permissions import ARCHIVED_MESSAGE, has_perm, membership_or_404
 from .roles import Perm
 
 
@@ -25,6 +25,8 @@ class OrgViewMixin(LoginRequiredMixin):
     # Signing a joint decision or changing security settings: a change (POST)
     # needs a recent second-factor check (core/security/stepup.py).
     step_up_required = False
+    # The few changes allowed in an archived organization (restoring it, deciding its deletion).
+    allowed_when_archived = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
@@ -40,6 +42,8 @@ class OrgViewMixin(LoginRequiredMixin):
             raise Http404("Not found.")
         if request.method not in ("GET", "HEAD", "OPTIONS"):
             needed = self.post_perm or self.required_perm
+            if self.organization.archived_at is not None and not self.allowed_when_archived:
+                raise PermissionDenied(ARCHIVED_MESSAGE.format(name=self.organization.name))
             if needed is None or not has_perm(request.user, self.organization, needed):
                 raise PermissionDenied("Your role does not allow this action.")
             if self.step_up_required:

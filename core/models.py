@@ -17,7 +17,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .converters import ORG_SLUG_PATTERN
-from .roles import Perm, Role, roles_with
+from .roles import Perm, Role, role_has, roles_with
 
 
 class UserManager(BaseUserManager):
@@ -135,6 +135,24 @@ class Organization(models.Model):
     headline_kpis_proposal = models.JSONField(
         default=dict, blank=True, help_text="A selection one executive proposed, waiting for the other."
     )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", help_text="Where the organization works, e.g. Europe/Paris."
+    )
+    # The organization's life (core/organizations.py): archived is read-only for
+    # everyone and hidden from the switcher; deletion is asked by an admin,
+    # confirmed by the CIO or CISO, and carried out after a grace period.
+    archived_at = models.DateTimeField(null=True, blank=True)
+    deletion_requested_at = models.DateTimeField(null=True, blank=True)
+    deletion_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deletion_confirmed_at = models.DateTimeField(null=True, blank=True)
+    deletion_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    deletion_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the confirmed deletion is carried out."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1)
@@ -158,6 +176,10 @@ class Organization(models.Model):
     def level_thresholds(self) -> tuple[int, int, int]:
         return (self.medium_from, self.high_from, self.critical_from)
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
 
 class Membership(models.Model):
     """A person's role in one organization. Roles live here, not on the user."""
@@ -165,6 +187,11 @@ class Membership(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices)
+    # The one bootstrap exception: whoever creates an organization administers it
+    # and may also name themselves its CIO or CISO (core/organizations.py).
+    is_admin = models.BooleanField(
+        default=False, help_text="Also administers the organization (its founder, as CIO or CISO)."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,7 +228,10 @@ class OrgScopedQuerySet(models.QuerySet):
         perm = perm or self.model.view_permission
         if user is None or not user.is_authenticated or perm is None:
             return self.none()
-        orgs = Membership.objects.filter(user=user, role__in=roles_with(perm)).values("organization_id")
+        holders = models.Q(role__in=roles_with(perm))
+        if role_has(Role.ADMIN, perm):
+            holders |= models.Q(is_admin=True)
+        orgs = Membership.objects.filter(holders, user=user).values("organization_id")
         return self.filter(organization_id__in=orgs)
 
     def in_org(self, organization):
@@ -377,6 +407,13 @@ class SecurityEventKind(models.TextChoices):
     MEMBER_INVITED = "member_invited", "Person invited"
     INVITATION_DECLINED = "invitation_declined", "Invitation declined"
     INVITATION_CANCELLED = "invitation_cancelled", "Invitation cancelled"
+    ORG_CREATED = "org_created", "Organization created"
+    ORG_ARCHIVED = "org_archived", "Organization archived"
+    ORG_RESTORED = "org_restored", "Organization restored"
+    ORG_DELETION_REQUESTED = "org_deletion_requested", "Deletion of the organization asked"
+    ORG_DELETION_CONFIRMED = "org_deletion_confirmed", "Deletion of the organization confirmed"
+    ORG_DELETION_CANCELLED = "org_deletion_cancelled", "Deletion of the organization cancelled"
+    ORG_DELETED = "org_deleted", "Organization deleted"
 
 
 class InvitationQuerySet(models.QuerySet):

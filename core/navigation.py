@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from .roles import Perm, role_has
+from .roles import Perm, membership_has
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,10 @@ NAVIGATION = (
 )
 
 
-def navigation_for(role: str, org_slug: str, current_path: str) -> list[dict]:
+def navigation_for(role: str, org_slug: str, current_path: str, *, is_admin: bool = False) -> list[dict]:
     items = []
     for entry in NAVIGATION:
-        if not any(role_has(role, perm) for perm in entry.perms):
+        if not any(membership_has(role, is_admin, perm) for perm in entry.perms):
             continue
         try:
             url = reverse(entry.url_name, kwargs={"org": org_slug})

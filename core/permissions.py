@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from .models import Membership, Organization
-from .roles import Perm, Role, role_has
+from .roles import CHANGE_PERMS, Perm, Role, membership_has
 
 _CACHE_ATTR = "_concord_memberships"
 
@@ -47,14 +47,41 @@ def role_in(user, organization: Organization) -> str | None:
 
 
 def has_perm(user, organization: Organization, perm: Perm) -> bool:
-    role = role_in(user, organization)
-    return role is not None and role_has(role, perm)
+    """Whether ``user`` holds ``perm`` in ``organization``. In an archived
+    organization nobody holds a permission that only changes things."""
+    membership = memberships_of(user).get(organization.slug)
+    if membership is None:
+        return False
+    if perm in CHANGE_PERMS and membership.organization.archived_at is not None:
+        return False
+    return membership_has(membership.role, membership.is_admin, perm)
+
+
+ARCHIVED_MESSAGE = "{name} is archived: it is read-only until an admin restores it."
+
+
+def check_writable(organization: Organization) -> None:
+    """Refuse any change in an archived organization (``NotAllowed``, a 403).
+    Pages (``OrgViewMixin``), the API (``OrgRolePermission``) and services
+    (``require_perm``, ``core.services.record_change`` and its siblings) all call it."""
+    from .errors import NotAllowed
+
+    if organization is not None and organization.archived_at is not None:
+        raise NotAllowed(ARCHIVED_MESSAGE.format(name=organization.name))
+
+
+def organization_is_archived(organization_id: int | None) -> bool:
+    """Whether the organization with this id is archived, read fresh (services
+    holding a record rather than its organization)."""
+    if organization_id is None:
+        return False
+    return Organization.objects.filter(pk=organization_id, archived_at__isnull=False).exists()
 
 
 def signing_role(user, organization: Organization) -> Role | None:
     """The capacity in which this person signs joint decisions here, if any."""
     role = role_in(user, organization)
-    if role in (Role.CIO, Role.CISO) and role_has(role, Perm.SIGN):
+    if role in (Role.CIO, Role.CISO) and has_perm(user, organization, Perm.SIGN):
         return Role(role)
     return None
 
@@ -69,5 +96,15 @@ def require_perm(actor, organization: Organization, perm: Perm, message: str) ->
     is ever passed as None: views and the API pass the signed-in user."""
     from .errors import NotAllowed
 
+    check_writable(organization)
     if actor is not None and not has_perm(actor, organization, perm):
         raise NotAllowed(message)
+
+
+def may_create_organization(user) -> bool:
+    """The instance setting ``CONCORD_ORG_CREATION``: "anyone" signed in, or "staff" only."""
+    from django.conf import settings
+
+    if user is None or not user.is_authenticated:
+        return False
+    return settings.CONCORD_ORG_CREATION == "anyone" or user.is_staff

@@ -64,6 +64,14 @@ def register_row_check(label: str, check) -> None:
         _ROW_CHECKS[label].append(check)
 
 
+LIFECYCLE_FIELDS = (
+    "archived_at",
+    "deletion_requested_at",
+    "deletion_requested_by",
+    "deletion_confirmed_at",
+    "deletion_confirmed_by",
+    "deletion_due_at",
+)
 USER_FIELDS = ("email", "full_name", "password", "is_active", "date_joined", "last_login")
 _SKIP_APPS = {"admin", "auth", "contenttypes", "sessions", "axes", "otp_totp", "otp_static", "django_otp"}
 
@@ -187,6 +195,8 @@ def _export(organization: Organization) -> dict:
         "order": [m._meta.label_lower for m in order],
     }
     data["organization"] = serializers.serialize("python", [organization])[0]["fields"]
+    for field in LIFECYCLE_FIELDS:  # an imported organization starts live, whatever its source's state
+        data["organization"].pop(field, None)
     exported_ids: dict[str, set] = defaultdict(set)
     user_ids: set[int] = set()
     content_types = {ct.pk: f"{ct.app_label}.{ct.model}" for ct in ContentType.objects.all()}

@@ -91,9 +91,30 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
 }
 
 
+# What a role may only do, never merely see: refused everywhere in an archived
+# organization (core.permissions.has_perm), so the buttons disappear too.
+CHANGE_PERMS = frozenset(
+    {
+        Perm.RISK_EDIT,
+        Perm.KPI_EDIT,
+        Perm.BUDGET_EDIT,
+        Perm.BUDGET_DECIDE,
+        Perm.RACI_EDIT,
+        Perm.REPORT_MANAGE,
+        Perm.SIGN,
+    }
+)
+
+
 def role_has(role: str, perm: Perm) -> bool:
     return perm in ROLE_PERMISSIONS.get(role, frozenset())
 
 
 def roles_with(perm: Perm) -> list[str]:
     return [role for role, perms in ROLE_PERMISSIONS.items() if perm in perms]
+
+
+def membership_has(role: str, is_admin: bool, perm: Perm) -> bool:
+    """A membership's rights: its role's, plus an admin's for the founder who
+    named themselves CIO or CISO (``Membership.is_admin``)."""
+    return role_has(role, perm) or (is_admin and role_has(Role.ADMIN, perm))

@@ -28,7 +28,7 @@ from .models import (
     TokenScope,
     User,
 )
-from .permissions import forget_memberships, has_perm
+from .permissions import check_writable, forget_memberships, has_perm, organization_is_archived
 from .roles import SIGNING_ROLES, Perm, Role, role_has
 
 # ---------------------------------------------------------------- changes ----
@@ -57,9 +57,20 @@ def is_unchanged(subject: models.Model) -> bool:
     return True
 
 
+def check_subject_writable(subject: models.Model) -> None:
+    """Refuse a change to a record of an archived organization (the service side
+    of ``core.permissions.check_writable``; free when the organization is loaded)."""
+    organization = subject._state.fields_cache.get("organization")
+    if organization is not None:
+        check_writable(organization)
+    elif organization_is_archived(getattr(subject, "organization_id", None)):
+        check_writable(Organization.objects.get(pk=subject.organization_id))
+
+
 def record_change(subject: models.Model, *, actor, reason: str = "", void_signoffs: bool = True) -> None:
     """Save a changed business object: next version, history entry by ``actor``,
     and every active sign-off on it voided (they were given for the old version)."""
+    check_subject_writable(subject)
     subject.version = (subject.version or 0) + 1
     subject._history_user = actor
     if reason:
@@ -70,11 +81,13 @@ def record_change(subject: models.Model, *, actor, reason: str = "", void_signof
 
 
 def record_creation(subject: models.Model, *, actor) -> None:
+    check_subject_writable(subject)
     subject._history_user = actor
     subject.save()
 
 
 def record_deletion(subject: models.Model, *, actor) -> None:
+    check_subject_writable(subject)
     subject._history_user = actor
     subject.delete()
 
@@ -153,6 +166,7 @@ def signoff_sign(
     _check_registered(subject, purpose)
     locked = _lock_subject(subject)
     organization = locked.organization
+    check_writable(organization)
     role = signing_role_locked(actor=actor, organization=organization)
     if role is None:
         raise NotAllowed("Only the CIO or the CISO of this organization can sign.")
@@ -207,6 +221,7 @@ def signoff_sign(
 @transaction.atomic
 def signoff_withdraw(*, actor: User, subject, purpose: str) -> None:
     locked = _lock_subject(subject)
+    check_writable(locked.organization)
     role = signing_role_locked(actor=actor, organization=locked.organization)
     updated = SignOff.objects.filter(
         **_subject_filter(locked, purpose), role=role, signer=actor, voided_at__isnull=True
@@ -236,7 +251,11 @@ def signoffs_void(
 
 
 def _admin_count(organization: Organization) -> int:
-    return Membership.objects.filter(organization=organization, role=Role.ADMIN).count()
+    return (
+        Membership.objects.filter(organization=organization)
+        .filter(models.Q(role=Role.ADMIN) | models.Q(is_admin=True))
+        .count()
+    )
 
 
 @transaction.atomic
@@ -279,6 +298,7 @@ def membership_add(
 
 
 def _members_manager(actor: User, organization: Organization) -> None:
+    check_writable(organization)
     if not has_perm(actor, organization, Perm.MEMBERS_MANAGE):
         raise NotAllowed("Only an organization admin manages people and their roles.")
 
@@ -651,6 +671,7 @@ def organization_update(
     from .concurrency import lock_for_update
 
     org = lock_for_update(Organization, pk=organization.pk, expected_version=expected_version)
+    check_writable(org)
     unknown = set(changes) - set(SETTINGS_FIELDS)
     if unknown:
         raise DomainError(f"Unknown setting: {', '.join(sorted(unknown))}.")

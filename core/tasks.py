@@ -33,9 +33,22 @@ BEAT_SCHEDULE = {
         "task": "core.notification_sweeps",
         "schedule": crontab(minute=5),  # hourly: each event is told once (keyed by day or threshold)
     },
+    # Confirmed deletions of organizations whose grace period has passed (core/organizations.py).
+    "core-organizations-purge": {
+        "task": "core.organizations_purge_due",
+        "schedule": crontab(minute=20),  # hourly
+    },
 }
 
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
+
+
+@shared_task(name="core.organizations_purge_due")
+def organizations_purge_due() -> list[str]:
+    """Carry out the confirmed deletions whose grace period has passed."""
+    from .organizations import organization_purge_due
+
+    return organization_purge_due()
 
 
 @shared_task(name="core.outbox_dispatch")

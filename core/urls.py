@@ -7,6 +7,7 @@ from . import (
     export_views,
     headline_views,
     invitation_views,
+    organization_views,
     views,
 )
 from .notifications import views as notification_views
@@ -41,6 +42,29 @@ urlpatterns = [
         "o/<org:org>/settings/headline-kpis/",
         headline_views.HeadlineKpisView.as_view(),
         name="org_headline_kpis",
+    ),
+    path("o/<org:org>/settings/lifecycle/", organization_views.LifecycleView.as_view(), name="org_lifecycle"),
+    path(
+        "o/<org:org>/settings/lifecycle/export.json",
+        organization_views.LifecycleExportView.as_view(),
+        name="org_lifecycle_export",
+    ),
+    path("o/<org:org>/settings/archive/", organization_views.ArchiveView.as_view(), name="org_archive"),
+    path("o/<org:org>/settings/restore/", organization_views.RestoreView.as_view(), name="org_restore"),
+    path(
+        "o/<org:org>/settings/deletion/request/",
+        organization_views.DeletionRequestView.as_view(),
+        name="org_deletion_request",
+    ),
+    path(
+        "o/<org:org>/settings/deletion/confirm/",
+        organization_views.DeletionConfirmView.as_view(),
+        name="org_deletion_confirm",
+    ),
+    path(
+        "o/<org:org>/settings/deletion/cancel/",
+        organization_views.DeletionCancelView.as_view(),
+        name="org_deletion_cancel",
     ),
     path("o/<org:org>/audit/", audit_views.AuditView.as_view(), name="audit"),
     path("o/<org:org>/audit/export.<str:fmt>", audit_views.AuditExportView.as_view(), name="audit_export"),
@@ -115,6 +139,9 @@ urlpatterns = [
     ),
     path("calendar/<str:token>.ics", notification_views.CalendarFeedView.as_view(), name="calendar_feed"),
     path("", views.HomeView.as_view(), name="home"),
+    path(
+        "organizations/new/", organization_views.OrganizationCreateView.as_view(), name="organization_create"
+    ),
     path("no-organization/", views.NoOrganizationView.as_view(), name="no_organization"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
     path("invitations/<str:token>/", invitation_views.InvitationView.as_view(), name="invitation"),

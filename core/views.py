@@ -22,7 +22,8 @@ from .security import lockout, mfa, stepup
 
 
 class HomeView(LoginRequiredMixin, View):
-    """Send a person to the organization they last used, or their first one."""
+    """Send a person to the organization they last used; straight after
+    sign-in, to their portfolio when they have several organizations."""
 
     def get(self, request):
         if invitations.pending_for(request.user) and not request.session.get("invitations_seen"):
@@ -33,10 +34,14 @@ class HomeView(LoginRequiredMixin, View):
         memberships = memberships_of(request.user)
         if not memberships:
             return redirect("core:no_organization")
+        active = [m for m in memberships.values() if m.organization.archived_at is None]
         slug = request.session.get("org")
-        if slug not in memberships:
-            slug = sorted(memberships.values(), key=lambda m: m.organization.name)[0].organization.slug
-        return redirect("core:org_home", org=slug)
+        if slug in memberships:
+            return redirect("core:org_home", org=slug)
+        if len(active) >= 2:
+            return redirect("portfolio:portfolio")
+        first = sorted(active or memberships.values(), key=lambda m: m.organization.name)[0]
+        return redirect("core:org_home", org=first.organization.slug)
 
 
 class NoOrganizationView(LoginRequiredMixin, TemplateView):

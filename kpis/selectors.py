@@ -418,6 +418,7 @@ def kpi_overview(
         .values(
             "id",
             "name",
+            "key",
             "domain",
             "unit",
             "direction",
@@ -448,6 +449,7 @@ def kpi_overview(
         {
             "id": row["id"],
             "name": row["name"],
+            "key": row["key"],
             "domain": row["domain"],
             "unit": row["unit"],
             "direction": row["direction"],

@@ -408,5 +408,14 @@ CONCORD_ROLE_HOME = {
 }
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Who may create an organization: "anyone" signed in, or "staff" only.
+CONCORD_ORG_CREATION = env.str("CONCORD_ORG_CREATION", default="anyone")
+if CONCORD_ORG_CREATION not in ("anyone", "staff"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured('CONCORD_ORG_CREATION must be "anyone" or "staff".')
+# Days between a confirmed deletion of an organization and its removal (it can be cancelled meanwhile).
+CONCORD_ORG_DELETION_GRACE_DAYS = env.int("CONCORD_ORG_DELETION_GRACE_DAYS", default=14)
+
 # Demo sign-in password printed by seed_demo.
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="concord-demo-2026")

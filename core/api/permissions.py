@@ -22,7 +22,7 @@ the browser.
 from rest_framework import exceptions, permissions
 
 from core.models import ApiToken, TokenScope
-from core.permissions import has_perm, membership_or_404
+from core.permissions import ARCHIVED_MESSAGE, has_perm, membership_or_404
 from core.roles import Perm
 from core.security import stepup
 
@@ -86,6 +86,10 @@ class OrgRolePermission(permissions.BasePermission):
             or not has_perm(request.user, membership.organization, view_perm)
         ):
             raise exceptions.NotFound("Not found.")
+        archived = membership.organization.archived_at is not None
+        if archived and request.method not in permissions.SAFE_METHODS:
+            if not getattr(view, "allowed_when_archived", False):
+                raise exceptions.PermissionDenied(ARCHIVED_MESSAGE.format(name=membership.organization.name))
         if not has_perm(request.user, membership.organization, needed):
             raise exceptions.PermissionDenied("Your role does not allow this action.")
         check_scope(request, view)

@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
+from core.converters import ORG_SLUG_PATTERN
 from core.models import Invitation, Membership, Organization, User
+from core.org_templates import Template
 from core.roles import Role
 
 
@@ -17,7 +19,7 @@ class MyMembershipSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["organization", "organization_name", "role"]
+        fields = ["organization", "organization_name", "role", "is_admin"]
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -48,10 +50,12 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "critical_from",
             "report_schedule",
             "mfa_required_roles",
+            "time_zone",
+            "archived_at",
             "version",
             "updated_at",
         ]
-        read_only_fields = ["slug", "updated_at"]
+        read_only_fields = ["slug", "updated_at", "time_zone", "archived_at"]
 
     def validate(self, attrs):
         org = self.instance
@@ -125,3 +129,59 @@ class InvitationSerializer(serializers.ModelSerializer):
         if obj.cancelled_at:
             return "cancelled"
         return "pending" if obj.is_pending else "expired"
+
+
+class OrganizationCreateSerializer(serializers.Serializer):
+    """A new organization; ``founder_role`` is the creator's role in it (admin,
+    or CIO or CISO while also administering it), ``template`` how it starts."""
+
+    name = serializers.CharField(max_length=120)
+    slug = serializers.RegexField(
+        rf"^{ORG_SLUG_PATTERN}$",
+        max_length=60,
+        error_messages={"invalid": "Use lower-case letters, digits and hyphens."},
+    )
+    currency = serializers.RegexField(
+        r"^[A-Z]{3}$",
+        default="USD",
+        error_messages={"invalid": "Use a three-letter code such as USD or EUR."},
+    )
+    fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12, default=1)
+    time_zone = serializers.CharField(max_length=64, default="UTC")
+    risk_appetite = serializers.IntegerField(min_value=1, max_value=25, default=9)
+    founder_role = serializers.ChoiceField(choices=["admin", "cio", "ciso"], default="admin")
+    template = serializers.ChoiceField(choices=Template.choices, default=Template.EMPTY)
+    source = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="With template 'copy': the short name of an organization you lead.",
+    )
+
+
+class OrganizationLifecycleSerializer(serializers.ModelSerializer):
+    """Where an organization stands in its life (archive and deletion)."""
+
+    deletion_requested_by = serializers.EmailField(source="deletion_requested_by.email", default=None)
+    deletion_confirmed_by = serializers.EmailField(source="deletion_confirmed_by.email", default=None)
+
+    class Meta:
+        model = Organization
+        fields = [
+            "slug",
+            "name",
+            "archived_at",
+            "deletion_requested_at",
+            "deletion_requested_by",
+            "deletion_confirmed_at",
+            "deletion_confirmed_by",
+            "deletion_due_at",
+        ]
+        read_only_fields = fields
+
+
+class InstanceSettingsSerializer(serializers.Serializer):
+    organization_creation = serializers.ChoiceField(
+        choices=["anyone", "staff"], help_text="Who may create an organization here."
+    )
+    can_create_organizations = serializers.BooleanField(help_text="Whether you may.")
+    deletion_grace_days = serializers.IntegerField()

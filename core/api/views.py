@@ -5,21 +5,30 @@ from rest_framework import generics, mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from core import invitations, selectors, services
+from core import invitations, organizations, selectors, services
 from core.errors import DomainError
 from core.models import Invitation, Membership, Organization
-from core.permissions import has_perm, membership_or_404
+from core.permissions import (
+    forget_memberships,
+    has_perm,
+    may_create_organization,
+    membership_or_404,
+    memberships_of,
+)
 from core.roles import Perm
 
 from .base import OrgScopedViewSet, check_text_input, check_version_input
 from .permissions import TokenScopePermission
 from .serializers import (
     HandOverSerializer,
+    InstanceSettingsSerializer,
     InvitationSerializer,
     InviteSerializer,
     MembershipSerializer,
     MeSerializer,
     MyMembershipSerializer,
+    OrganizationCreateSerializer,
+    OrganizationLifecycleSerializer,
     OrganizationSerializer,
 )
 
@@ -34,18 +43,104 @@ class MeView(generics.RetrieveAPIView):
         return self.request.user
 
 
+class InstanceView(generics.GenericAPIView):
+    """This Concord's settings that concern you: who may create organizations, and whether you may."""
+
+    serializer_class = InstanceSettingsSerializer
+    permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
+
+    def get(self, request):
+        from django.conf import settings
+
+        return Response(
+            InstanceSettingsSerializer(
+                {
+                    "organization_creation": settings.CONCORD_ORG_CREATION,
+                    "can_create_organizations": may_create_organization(request.user),
+                    "deletion_grace_days": settings.CONCORD_ORG_DELETION_GRACE_DAYS,
+                }
+            ).data
+        )
+
+
 class OrganizationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
 ):
-    """Organizations you belong to. Settings can be changed by admins, CIO and CISO."""
+    """Organizations you belong to. Settings can be changed by admins, CIO and CISO.
+    Anyone (or only staff: ``GET /api/v1/instance/``) creates one; its admin
+    archives, restores and asks for its deletion, which the CIO or CISO confirms."""
 
     serializer_class = OrganizationSerializer
     permission_classes = [permissions.IsAuthenticated, TokenScopePermission]
     security_fields = ("mfa_required_roles",)  # who must use two-factor: needs the 'security' scope
+    # Giving oneself a role, archiving and deleting are security changes.
+    token_scopes = {
+        "create": "security",
+        "archive": "security",
+        "restore": "security",
+        "request_deletion": "security",
+        "confirm_deletion": "security",
+        "cancel_deletion": "security",
+    }
     lookup_field = "slug"
     lookup_value_converter = "org"  # core.converters
     lookup_url_kwarg = "org_slug"
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @extend_schema(request=OrganizationCreateSerializer, responses={201: OrganizationSerializer})
+    def create(self, request, *args, **kwargs):
+        """Create an organization: you become its admin (or its CIO or CISO who
+        also administers it: ``founder_role``), then invite the others."""
+        check_text_input(request, model=Organization)
+        payload = OrganizationCreateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        source_slug = data.pop("source", "")
+        source = memberships_of(request.user).get(source_slug) if source_slug else None
+        organization = organizations.organization_create(
+            actor=request.user,
+            source=source.organization if source else None,
+            request=request,
+            **data,
+        )
+        return Response(OrganizationSerializer(organization).data, status=status.HTTP_201_CREATED)
+
+    def _lifecycle(self, request, service):
+        organization = service(actor=request.user, organization=self.get_object(), request=request)
+        forget_memberships(request.user)
+        return Response(OrganizationLifecycleSerializer(organization).data)
+
+    @extend_schema(request=None, responses={200: OrganizationLifecycleSerializer})
+    @action(detail=True, methods=["post"])
+    def archive(self, request, *args, **kwargs):
+        """Archive: read-only for everyone and hidden from the switcher (admins)."""
+        return self._lifecycle(request, organizations.organization_archive)
+
+    @extend_schema(request=None, responses={200: OrganizationLifecycleSerializer})
+    @action(detail=True, methods=["post"])
+    def restore(self, request, *args, **kwargs):
+        """Restore an archived organization (admins)."""
+        return self._lifecycle(request, organizations.organization_restore)
+
+    @extend_schema(request=None, responses={200: OrganizationLifecycleSerializer})
+    @action(detail=True, methods=["post"], url_path="deletion/request")
+    def request_deletion(self, request, *args, **kwargs):
+        """Ask for the organization's deletion (admins; fetch the export first:
+        ``manage.py export_org`` or the page's download). It is archived at once."""
+        return self._lifecycle(request, organizations.organization_deletion_request)
+
+    @extend_schema(request=None, responses={200: OrganizationLifecycleSerializer})
+    @action(detail=True, methods=["post"], url_path="deletion/confirm")
+    def confirm_deletion(self, request, *args, **kwargs):
+        """Confirm the deletion (the CIO or the CISO, not whoever asked); it is
+        carried out after the grace period."""
+        return self._lifecycle(request, organizations.organization_deletion_confirm)
+
+    @extend_schema(request=None, responses={200: OrganizationLifecycleSerializer})
+    @action(detail=True, methods=["post"], url_path="deletion/cancel")
+    def cancel_deletion(self, request, *args, **kwargs):
+        """Stop a deletion under way (admins, the CIO or the CISO)."""
+        return self._lifecycle(request, organizations.organization_deletion_cancel)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):

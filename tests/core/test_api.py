@@ -7,7 +7,9 @@ from tests.contract import expect_api
 def test_me_lists_memberships(client_as):
     data = client_as("cio", api=True).get("/api/v1/me/").json()
     assert data["email"] == "cio@acme.test"
-    assert data["memberships"] == [{"organization": "acme", "organization_name": "Acme Corp", "role": "cio"}]
+    assert data["memberships"] == [
+        {"organization": "acme", "organization_name": "Acme Corp", "role": "cio", "is_admin": False}
+    ]
 
 
 def test_me_needs_authentication(client_as):

@@ -130,6 +130,10 @@ def test_organization_switcher_for_a_person_in_two_organizations(signed_in_page,
     ciso = people[Role.CISO]
     Membership.objects.create(user=ciso, organization=other_org, role=Role.CISO)
     page = signed_in_page(ciso)
+    # Two organizations: sign-in lands on the portfolio, both at a glance; each row opens its organization.
+    assert page.url.endswith(reverse("portfolio:portfolio")), page.url
+    with page.expect_navigation():
+        page.get_by_test_id("portfolio").get_by_role("link", name=org.name, exact=True).click()
     switcher = page.get_by_role("button", name=SWITCHER)
     assert org.name in switcher.inner_text()
 

@@ -39,6 +39,19 @@ PAGES = {
     "core:org_settings": (P.ORG_SETTINGS, None),
     "core:org_headline_kpis": (P.ORG_SETTINGS, P.SIGN),
     "core:audit": (P.AUDIT_VIEW, None),
+    # The life of an organization (core/organizations.py): the page for admins, CIO and CISO; each
+    # step's service narrows further (archive and ask: admins; confirm: the CIO or CISO).
+    "core:organization_create": (AUTHENTICATED, None),
+    "core:org_lifecycle": (P.ORG_SETTINGS, None),
+    "core:org_lifecycle_export": (P.DASHBOARD_VIEW, None),  # the CIO and CISO: every record is theirs
+    "core:org_archive": (P.ORG_SETTINGS, None),
+    "core:org_restore": (P.ORG_SETTINGS, None),
+    "core:org_deletion_request": (P.ORG_SETTINGS, None),
+    "core:org_deletion_confirm": (P.ORG_SETTINGS, None),
+    "core:org_deletion_cancel": (P.ORG_SETTINGS, None),
+    # A person's organizations side by side: only what each membership shows (governance/alignment/selectors/portfolio.py).
+    "portfolio:portfolio": (AUTHENTICATED, None),
+    "portfolio:compare": (AUTHENTICATED, None),
     "core:audit_export": (P.AUDIT_VIEW, None),
     # A prepared export: its requester only, while they may still see what it holds (core/exports.py).
     "core:export_job": (MEMBER, None),
@@ -221,6 +234,15 @@ API_OPERATIONS = {
     "orgs_list": AUTHENTICATED,  # GET /api/v1/orgs/
     "orgs_retrieve": MEMBER,  # GET /api/v1/orgs/{org_slug}/
     "orgs_partial_update": P.ORG_SETTINGS,  # PATCH /api/v1/orgs/{org_slug}/
+    "orgs_create": AUTHENTICATED,  # POST /api/v1/orgs/ (or staff only: CONCORD_ORG_CREATION)
+    "orgs_archive_create": P.MEMBERS_MANAGE,  # POST /api/v1/orgs/{org_slug}/archive/
+    "orgs_restore_create": P.MEMBERS_MANAGE,  # POST /api/v1/orgs/{org_slug}/restore/
+    "orgs_deletion_request_create": P.MEMBERS_MANAGE,  # POST /api/v1/orgs/{org_slug}/deletion/request/
+    "orgs_deletion_confirm_create": P.SIGN,  # POST /api/v1/orgs/{org_slug}/deletion/confirm/ (CIO or CISO)
+    "orgs_deletion_cancel_create": P.ORG_SETTINGS,  # POST /api/v1/orgs/{org_slug}/deletion/cancel/
+    "instance_retrieve": AUTHENTICATED,  # GET /api/v1/instance/
+    "portfolio_list": AUTHENTICATED,  # GET /api/v1/portfolio/
+    "portfolio_compare_retrieve": AUTHENTICATED,  # GET /api/v1/portfolio/compare/
     "orgs_budget_items_list": P.BUDGET_VIEW_SUBMITTED,  # GET /api/v1/orgs/{org_slug}/budget/items/
     "orgs_budget_items_create": P.BUDGET_EDIT,  # POST /api/v1/orgs/{org_slug}/budget/items/
     "orgs_budget_items_retrieve": P.BUDGET_VIEW_SUBMITTED,  # GET /api/v1/orgs/{org_slug}/budget/items/{id}/

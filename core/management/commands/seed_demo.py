@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from core.demo import DEMO_PEOPLE, seed_people
+from core.demo import DEMO_PEOPLE, seed_people, seed_second
 
 # Dependency order: each app may rely on the demo data of the apps before it.
 DEMO_APPS = ("kpis", "risks", "budgets", "governance")
@@ -17,7 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            org, people, _second = seed_people()
+            org, people, second = seed_people()
             for app in DEMO_APPS:
                 try:
                     module = importlib.import_module(f"{app}.demo")
@@ -26,6 +26,7 @@ class Command(BaseCommand):
                         raise
                     continue
                 module.seed(org, people)
+            seed_second(second)
             from core.notifications import demo as notifications_demo
 
             notifications_demo.seed(org, people)  # last: it reports on every app's demo data

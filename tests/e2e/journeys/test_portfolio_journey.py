@@ -1,0 +1,63 @@
+"""A virtual CISO in two organizations: lands on the portfolio, creates a third
+from the starter libraries, invites its CIO, and sees it in the portfolio."""
+
+from django.urls import reverse
+
+from core.models import Invitation, Membership, Organization
+from core.roles import Role
+from kpis.models import KPI
+
+from ..conftest import E2E, PHONE
+from ..journey_helpers import assert_accessible, axe_serious, expect_message, no_horizontal_overflow
+
+pytestmark = E2E
+
+
+def test_create_an_organization_from_a_template_invite_the_cio_and_see_it_in_the_portfolio(
+    signed_in_page, people, other_org
+):
+    ciso = people[Role.CISO]
+    Membership.objects.create(user=ciso, organization=other_org, role=Role.CISO)
+    page = signed_in_page("ciso")
+    page.goto("/")
+    assert page.url.endswith(reverse("portfolio:portfolio")), page.url
+    table = page.get_by_test_id("portfolio")
+    assert table.locator("tbody tr").count() == 2
+    assert_accessible(axe_serious(page))
+
+    page.get_by_role("link", name="New organization").first.click()
+    page.wait_for_url("**" + reverse("core:organization_create"))
+    page.locator("#id_name").fill("Harbor Freight")
+    page.get_by_label("Short name (in links)").fill("harbor-freight")
+    page.locator("#id_currency").fill("EUR")
+    page.get_by_label("Time zone").select_option("Europe/Paris")
+    page.get_by_label("CISO, and admin").check()
+    page.get_by_label("Starter libraries", exact=False).check()
+    assert_accessible(axe_serious(page))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create the organization").click()
+    expect_message(page, "Harbor Freight is ready")
+    org = Organization.objects.get(slug="harbor-freight")
+    assert KPI.objects.filter(organization=org).exists()
+    assert page.url.endswith(reverse("core:members", args=[org.slug]))
+
+    page.locator("#id_email").fill("new.cio@harbor.test")
+    page.locator("#id_role").select_option("cio")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send invitation").click()
+    assert Invitation.objects.filter(organization=org, email="new.cio@harbor.test", role="cio").exists()
+
+    page.goto(reverse("portfolio:portfolio"))
+    row = page.locator('tr[data-org="harbor-freight"]')
+    assert row.count() == 1
+    assert "CISO and admin" in row.inner_text()
+    row.get_by_role("link", name="Harbor Freight").click()
+    page.wait_for_url(f"**/o/{org.slug}/**")
+
+
+def test_the_portfolio_at_phone_width(signed_in_page, people, other_org):
+    Membership.objects.create(user=people[Role.CISO], organization=other_org, role=Role.CISO)
+    page = signed_in_page("ciso", viewport=PHONE)
+    page.goto(reverse("portfolio:portfolio"))
+    no_horizontal_overflow(page, PHONE["width"])
+    assert page.locator(".portfolio-cards section").count() == 2
