@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from core.concurrency import lock_for_update
 from core.errors import DomainError, ImportFailed, NotAllowed
@@ -88,6 +88,40 @@ def _profile_create(organization: Organization) -> CsfProfile:
             for sub in subcategories
         ],
         ProfileOutcome,
+    )
+    return profile
+
+
+@transaction.atomic
+def profile_copy_targets(*, source: Organization, organization: Organization) -> CsfProfile:
+    """A new organization's profile laid out like ``source``'s: the same scope
+    (and reasons), owners, targets and target tiers; nothing assessed, nothing
+    signed. Without a profile at ``source`` it is the starter profile."""
+    profile = profile_get_or_create(organization=organization)
+    model = CsfProfile.objects.filter(organization=source).first()
+    if model is None:
+        return profile
+    profile.target_tiers = dict(model.target_tiers)
+    profile.save(update_fields=["target_tiers"])
+    wanted = {
+        o.subcategory_id: o
+        for o in ProfileOutcome.objects.filter(profile=model).only(
+            "subcategory_id", "in_scope", "scope_reason", "owner_lens", "target_level"
+        )
+    }
+    changed = []
+    for outcome in ProfileOutcome.objects.filter(profile=profile):
+        like = wanted.get(outcome.subcategory_id)
+        if like is None:
+            continue
+        outcome.in_scope, outcome.scope_reason = like.in_scope, like.scope_reason
+        outcome.owner_lens, outcome.target_level = like.owner_lens, like.target_level
+        changed.append(outcome)
+    bulk_update_with_history(
+        changed,
+        ProfileOutcome,
+        ["in_scope", "scope_reason", "owner_lens", "target_level"],
+        default_change_reason="Laid out from a template chosen at creation",
     )
     return profile
 
