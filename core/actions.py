@@ -38,6 +38,7 @@ from .concurrency import parse_version
 from .errors import ConflictError, DomainError
 from .mixins import OrgViewMixin, add_domain_error
 from .roles import Perm
+from .services import sign_as_read
 
 
 class ServiceActionMixin:
@@ -207,9 +208,11 @@ class SignOffView(ActionView):
         decision = self.decision(subject)
         if self.operation == "withdraw":
             return decision.withdraw(actor=self.request.user, subject=subject)
-        return decision.sign(
+        return sign_as_read(
+            sign=decision.sign,
             actor=self.request.user,
             subject=subject,
+            read_version=self.posted_version(),
             decision=self.request.POST.get("decision", "approve"),
             comment=self.request.POST.get("comment", ""),
         )

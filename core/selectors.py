@@ -161,6 +161,7 @@ def signoff_panel(
         "purpose": purpose,
         "can_sign": can_sign,
         "signoff_log": log,
+        "subject_version": getattr(subject, "version", None),
     }
 
 

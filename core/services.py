@@ -119,6 +119,27 @@ def _lock_subject(subject):
     return locked
 
 
+@transaction.atomic
+def sign_as_read(*, sign, actor: User, subject, read_version: int | None, **fields):
+    """Give a part through a joint decision's registered ``sign`` only if the
+    subject is still at the version the signer read (the page's hidden field,
+    the API's ``version``): a change made meanwhile by the other executive is a
+    conflict, never signed unseen. The row stays locked until the part is given."""
+    if read_version is not None:
+        model = subject._meta.concrete_model
+        current = (
+            model._default_manager.select_for_update(of=("self",))
+            .filter(pk=subject.pk)
+            .values_list("version", flat=True)
+            .first()
+        )
+        if current is None:
+            raise DomainError("This record no longer exists.")
+        if current != read_version:
+            raise ConflictError()
+    return sign(actor=actor, subject=subject, **fields)
+
+
 def signing_role_locked(*, actor: User, organization: Organization) -> Role | None:
     """The capacity in which ``actor`` signs here, read from their membership
     under a row lock: a concurrent role change and a signature serialize, and a

@@ -190,6 +190,11 @@ class SignOffSerializer(serializers.Serializer):
 class SignRequestSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(choices=["approve", "reject"], default="approve")
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=4000)
+    version = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text="The version of the record you reviewed; if it changed since, the sign-off is refused (409).",
+    )
 
 
 __all__ = [

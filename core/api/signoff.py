@@ -25,6 +25,7 @@ from rest_framework.decorators import action
 from .. import joint
 from ..errors import DomainError
 from ..roles import Perm
+from ..services import sign_as_read
 from .base import SignRequestSerializer
 from .errors import ERROR_RESPONSES
 
@@ -72,7 +73,14 @@ class SignOffViewSetMixin:
         payload = SignRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         subject = self.get_signoff_subject()
-        result = self._decision(subject).sign(actor=request.user, subject=subject, **payload.validated_data)
+        fields = dict(payload.validated_data)
+        result = sign_as_read(  # a change since the version read is a 409
+            sign=self._decision(subject).sign,
+            actor=request.user,
+            subject=subject,
+            read_version=fields.pop("version", None),
+            **fields,
+        )
         return self.signoff_answer(subject, result)
 
     @action(detail=True, methods=["post"])

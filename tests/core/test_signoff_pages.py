@@ -7,6 +7,7 @@ it registers ``withdraw``, ``page_url`` and ``api_url`` and has a subject in
 tests/core/joint_subjects.py."""
 
 import pytest
+from django.db.models import F
 from django.urls import resolve
 
 from core import joint
@@ -113,3 +114,29 @@ def test_the_one_api_action_signs_and_withdraws(decision, org, people, client_as
     assert refused.status_code in (403, 404)
     response = api.post(f"{base}sign/", {"decision": "maybe"}, format="json")
     assert response.status_code == 400 and "decision" in response.json()["errors"]
+
+
+@pytest.mark.parametrize("decision", DECISIONS, ids=_ids)
+def test_a_signature_applies_only_to_the_version_the_signer_read(decision, org, people, client_as):
+    """A page left open while the other executive changed the subject must not
+    sign the change unseen: the panel carries the version read; page and API
+    refuse a stale one as a conflict and record nothing."""
+    subject = _subject(decision, org, people)
+    sign_url, _ = joint.signoff_urls(subject, decision.purpose)
+    cio = client_as("cio")
+    page = cio.get(decision.page_url(subject)).content.decode()
+    assert f'name="version" value="{subject.version}"' in page
+    stale = subject.version
+    # The other executive changes it meanwhile (any change takes the next version).
+    type(subject).objects.filter(pk=subject.pk).update(version=F("version") + 1)
+    subject.refresh_from_db()
+    response = cio.post(sign_url, {"decision": "approve", "version": stale}, follow=True)
+    said = " ".join(str(message) for message in response.context["messages"])
+    assert "changed this record since you opened it" in said, said
+    assert not _active(subject, decision, people["cio"])
+    api = client_as("cio", api=True)
+    base = decision.api_url(subject)
+    refused = api.post(f"{base}sign/", {"decision": "approve", "version": stale}, format="json")
+    assert refused.status_code == 409 and not _active(subject, decision, people["cio"])
+    accepted = api.post(f"{base}sign/", {"decision": "approve", "version": subject.version}, format="json")
+    assert accepted.status_code == 200 and _active(subject, decision, people["cio"])
