@@ -293,6 +293,10 @@ def report_build(*, report_id: int) -> AlignmentReport:
         report.build_progress = 100
         report.build_step = "Ready"
         report.failure_reason = ""
+        # A finished build ends the count: the guard is against one build that
+        # keeps crashing, not against the many rebuilds a draft gets (each
+        # confirmed or withdrawn ask queues one).
+        report.build_attempts = 0
         record_change(report, actor=report.generated_by, reason="Snapshot built")
         notification_events.report_ready(report)
     return report

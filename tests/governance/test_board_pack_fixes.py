@@ -1,0 +1,60 @@
+"""Defects an outside tester found in the board pack (issue 20), each pinned."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from core.errors import DomainError
+from governance.alignment import services
+from governance.models import AlignmentReport, AskKind, BuildStatus
+
+from .factories_reports import populate
+
+
+@pytest.fixture
+def draft(org, people):
+    populate(org, people)
+    report = services.report_request(actor=people["cio"], organization=org, enqueue=False)
+    return services.report_build(report_id=report.pk)
+
+
+def _propose(people, report, role="cio", **changes):
+    data = dict(
+        kind=AskKind.BUDGET,
+        title="Approve the FY2027 budget",
+        recommendation="Approve it as proposed.",
+        deadline=timezone.localdate() + timedelta(days=40),
+        amount=Decimal("1000000"),
+    )
+    return services.board_ask_propose(actor=people[role], report=report, **(data | changes))
+
+
+# 1. Rebuilds that finish never add up to a failure; a crash loop still does.
+
+
+@pytest.mark.django_db
+def test_many_successful_rebuilds_never_fail_the_draft(org, people, draft):
+    for n in range(services.MAX_BUILD_ATTEMPTS + 3):
+        ask = _propose(people, draft, title=f"Decision {n}")
+        services.board_ask_sign(actor=people["ciso"], ask=ask)
+        report = services.report_build(report_id=draft.pk)
+        assert report.build_status == BuildStatus.READY, report.failure_reason
+        assert AlignmentReport.objects.get(pk=draft.pk).build_attempts == 0
+
+
+@pytest.mark.django_db
+def test_a_build_that_keeps_crashing_is_given_up(org, people, draft, monkeypatch):
+    def crash(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "build_snapshot", crash)
+    for _ in range(services.MAX_BUILD_ATTEMPTS):
+        with pytest.raises(RuntimeError):
+            services.report_build(report_id=draft.pk)
+    services.report_build(report_id=draft.pk)
+    report = AlignmentReport.objects.get(pk=draft.pk)
+    assert report.build_status == BuildStatus.FAILED and "without finishing" in report.failure_reason
