@@ -58,3 +58,40 @@ def test_a_build_that_keeps_crashing_is_given_up(org, people, draft, monkeypatch
     services.report_build(report_id=draft.pk)
     report = AlignmentReport.objects.get(pk=draft.pk)
     assert report.build_status == BuildStatus.FAILED and "without finishing" in report.failure_reason
+
+
+# 2. One very long word in an ask's title wraps in the tables of the page and the PDF.
+
+
+@pytest.mark.django_db
+def test_a_long_word_in_an_ask_title_wraps_in_the_pdf_and_on_the_page(client_as, org, people, draft):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from core.pdf import render_pdf
+    from governance.alignment.views.reports import pdf_context, pdf_template
+
+    word = "X" * 200
+    ask = _propose(people, draft, title=word, amount=Decimal("4321987"))
+    services.board_ask_sign(actor=people["ciso"], ask=ask)
+    report = services.report_build(report_id=draft.pk)
+    pdf = render_pdf(pdf_template(report), pdf_context(report))
+    reader = PdfReader(io.BytesIO(pdf))
+    one = re.sub(r"\s+", " ", reader.pages[0].extract_text())
+    assert "4,321,987 USD" in one
+    assert f"{ask.deadline:%-d %b %Y}" in one
+    # Every page stays within its width: the text of the page is there, not cut off.
+    assert "X" * 20 in one
+    html = client_as("cio").get(f"/o/{org.slug}/reports/{draft.pk}/").content.decode()
+    tables = re.findall(r'<table class="([^"]*pack-table[^"]*)"', html)
+    assert tables and all("pack-wrap" in classes.split() for classes in tables)
+    from pathlib import Path
+
+    from django.conf import settings
+
+    css = Path(settings.BASE_DIR, "static/css/board_pack.css").read_text()
+    pdf_css = Path(settings.BASE_DIR, "static/css/pdf.css").read_text()
+    assert re.search(r"\.pack-wrap td, \.pack-wrap th \{ overflow-wrap: anywhere;", css)
+    assert "overflow-wrap: anywhere" in pdf_css
