@@ -48,7 +48,9 @@ class BoardAskForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of decision", choices=AskKind.choices)
     title = forms.CharField(label="What the board is asked to decide", max_length=200)
     recommendation = forms.CharField(label="Our recommendation", widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label="Amount at stake", required=False, min_value=0, max_digits=14)
+    amount = forms.DecimalField(
+        label="Amount at stake", required=False, min_value=0, max_digits=14, decimal_places=2
+    )
     deadline = forms.DateField(label="Decide by", widget=forms.DateInput(attrs={"type": "date"}))
     risk = forms.ModelChoiceField(label="Risk concerned", queryset=Risk.objects.none(), required=False)
 

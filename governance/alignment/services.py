@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -505,6 +506,21 @@ def _editable(report: AlignmentReport) -> None:
         )
 
 
+def _full_clean(instance) -> None:
+    """The model's own checks, refused as a DomainError naming the first field at
+    fault (a form message on the page, a 400 in the API), never a 500."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages}
+        field, messages = next(iter(errors.items()))
+        label = field.replace("_", " ")
+        raise DomainError(
+            f"{label.capitalize()}: {' '.join(messages)}" if field != "__all__" else " ".join(messages),
+            field=None if field in ("__all__", "non_field_errors") else field,
+        ) from exc
+
+
 @transaction.atomic
 def board_ask_propose(
     *,
@@ -541,6 +557,8 @@ def board_ask_propose(
         raise DomainError("Give the date by which the board must decide.", field="deadline")
     if amount is not None and amount < 0:
         raise DomainError("The amount cannot be negative.", field="amount")
+    if amount is not None and (not amount.is_finite() or amount.as_tuple().exponent < -2):
+        raise DomainError("Give the amount with at most 2 decimal places (cents).", field="amount")
     if risk is not None and risk.organization_id != organization.pk:
         raise DomainError("Choose a risk of this organization.", field="risk")
     ask = BoardAsk(
@@ -554,7 +572,7 @@ def board_ask_propose(
         risk=risk,
         proposed_by=actor,
     )
-    ask.full_clean()
+    _full_clean(ask)
     record_creation(ask, actor=actor)
     signoff_sign(actor=actor, subject=ask, purpose=ASK_PURPOSE, comment="Proposed.")
     return ask

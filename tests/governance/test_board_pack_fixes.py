@@ -95,3 +95,33 @@ def test_a_long_word_in_an_ask_title_wraps_in_the_pdf_and_on_the_page(client_as,
     pdf_css = Path(settings.BASE_DIR, "static/css/pdf.css").read_text()
     assert re.search(r"\.pack-wrap td, \.pack-wrap th \{ overflow-wrap: anywhere;", css)
     assert "overflow-wrap: anywhere" in pdf_css
+
+
+# 3. Amounts with more than two decimals, or too large, are refused naming the field.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("amount", ["0.001", "12.345", "1000000000000000"])
+def test_an_amount_that_does_not_fit_is_refused_naming_the_field(org, people, draft, amount):
+    with pytest.raises(DomainError) as error:
+        _propose(people, draft, amount=Decimal(amount))
+    assert error.value.field == "amount"
+
+
+@pytest.mark.django_db
+def test_an_amount_with_three_decimals_on_the_page_is_a_message_not_a_500(client_as, org, people, draft):
+    from governance.models import BoardAsk
+
+    url = f"/o/{org.slug}/reports/{draft.pk}/asks/"
+    data = {
+        "kind": "budget",
+        "title": "Approve the tools budget",
+        "recommendation": "Approve it.",
+        "deadline": f"{timezone.localdate() + timedelta(days=30):%Y-%m-%d}",
+        "amount": "12.345",
+    }
+    response = client_as("cio").post(url, data, follow=True)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "The decision was not added" in page and "Amount at stake" in page
+    assert not BoardAsk.objects.filter(report=draft).exists()
