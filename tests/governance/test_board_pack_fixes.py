@@ -125,3 +125,31 @@ def test_an_amount_with_three_decimals_on_the_page_is_a_message_not_a_500(client
     page = response.content.decode()
     assert "The decision was not added" in page and "Amount at stake" in page
     assert not BoardAsk.objects.filter(report=draft).exists()
+
+
+# 4. A published report's running header names the organization as it was then.
+
+
+@pytest.mark.django_db
+def test_published_pdf_header_keeps_the_name_at_publication(org, people, draft):
+    import io
+
+    from pypdf import PdfReader
+
+    from core.models import Organization
+    from core.pdf import render_pdf
+    from governance.alignment.views.reports import pdf_context, pdf_template
+
+    report = services.report_publish(actor=people["cio"], report=draft)
+    name = report.snapshot["organization"]["name"]
+
+    def header():
+        report.organization.refresh_from_db()
+        pdf = render_pdf(pdf_template(report), pdf_context(report))
+        return [p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages]
+
+    before = header()
+    Organization.objects.filter(pk=org.pk).update(name="Harbor RENAMED")
+    after = header()
+    assert after == before and all("RENAMED" not in page for page in after)
+    assert name in after[-1]
