@@ -123,6 +123,8 @@ def _earlier_snapshot(
             taken=[t for t in pack["taken"] if since < (t["on"] or "") <= end.isoformat()],
             accepted=[r for r in pack["accepted"] if r["accepted_on"] <= end.isoformat() <= r["until"]],
         )
+        # One truth: the count the appendix shows is the list the pack shows, as of that quarter.
+        snapshot["risks"]["accepted"] = len(pack["accepted"])
         pack["headline_kpis"]["items"] = kpi_selectors.kpi_headline(organization, headline_ids, as_of=end)
         pack["reasons_rest"] = reasons_rest(snapshot["alignment"]["change"], pack["reasons"])
         pack["sentences"] = pack_sentences(snapshot, pack)

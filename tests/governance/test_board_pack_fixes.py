@@ -153,3 +153,21 @@ def test_published_pdf_header_keeps_the_name_at_publication(org, people, draft):
     after = header()
     assert after == before and all("RENAMED" not in page for page in after)
     assert name in after[-1]
+
+
+# 5. The demo's published reports count the accepted risks they list.
+
+
+@pytest.mark.django_db
+def test_demo_reports_count_the_accepted_risks_they_list():
+    from django.core.management import call_command
+
+    from core.models import Organization
+
+    call_command("seed_demo", verbosity=0)
+    org = Organization.objects.get(slug="northwind-health")
+    reports = AlignmentReport.objects.filter(organization=org)
+    assert reports.filter(status="published").count() == 4
+    for report in reports:
+        snapshot = report.snapshot
+        assert snapshot["risks"]["accepted"] == len(snapshot["pack"]["accepted"]), report.period_label
