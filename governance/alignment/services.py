@@ -29,6 +29,8 @@ from governance.alignment.selectors.dashboard import shared_picture
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
 from kpis.services import computed_kpis_refresh
+from risks.models import Risk
+from risks.selectors import above_appetite_q
 
 logger = logging.getLogger(__name__)
 
@@ -506,6 +508,23 @@ def _editable(report: AlignmentReport) -> None:
         )
 
 
+MAX_RECOMMENDATION = 2000  # characters (the form says so)
+MAX_DEADLINE_YEARS = 2
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def tolerable_risks(organization: Organization):
+    """The risks the board may be asked to tolerate: open (not accepted, not
+    closed) and above the organization's appetite, by number."""
+    return Risk.objects.in_org(organization).filter(above_appetite_q(organization)).order_by("number")
+
+
 def _full_clean(instance) -> None:
     """The model's own checks, refused as a DomainError naming the first field at
     fault (a form message on the page, a 400 in the API), never a 500."""
@@ -553,14 +572,39 @@ def board_ask_propose(
         raise DomainError(
             "Give your recommendation, so the board knows what you advise.", field="recommendation"
         )
+    if len(recommendation) > MAX_RECOMMENDATION:
+        raise DomainError(
+            f"Keep the recommendation to {MAX_RECOMMENDATION:,} characters at most "
+            f"(it has {len(recommendation):,}).",
+            field="recommendation",
+        )
     if deadline is None:
         raise DomainError("Give the date by which the board must decide.", field="deadline")
+    today = timezone.localdate()
+    if deadline < today:
+        raise DomainError("The deadline has passed. Give a date from today on.", field="deadline")
+    if deadline > _years_after(today, MAX_DEADLINE_YEARS):
+        raise DomainError(
+            f"The deadline is more than {MAX_DEADLINE_YEARS} years away. Give a date the board can plan for.",
+            field="deadline",
+        )
+    if kind == AskKind.BUDGET and amount is None:
+        raise DomainError("Give the amount the board is asked to approve.", field="amount")
     if amount is not None and amount < 0:
         raise DomainError("The amount cannot be negative.", field="amount")
     if amount is not None and (not amount.is_finite() or amount.as_tuple().exponent < -2):
         raise DomainError("Give the amount with at most 2 decimal places (cents).", field="amount")
     if risk is not None and risk.organization_id != organization.pk:
         raise DomainError("Choose a risk of this organization.", field="risk")
+    if kind == AskKind.TOLERANCE:
+        if risk is None:
+            raise DomainError("Choose the risk the board is asked to tolerate.", field="risk")
+        if not tolerable_risks(organization).filter(pk=risk.pk).exists():
+            raise DomainError(
+                "The board can only be asked to tolerate an open risk that is above appetite "
+                "(not one already accepted or closed, nor one within appetite).",
+                field="risk",
+            )
     ask = BoardAsk(
         organization=organization,
         report=report,

@@ -171,3 +171,77 @@ def test_demo_reports_count_the_accepted_risks_they_list():
     for report in reports:
         snapshot = report.snapshot
         assert snapshot["risks"]["accepted"] == len(snapshot["pack"]["accepted"]), report.period_label
+
+
+# 6. What an ask must say: a deadline ahead (not too far), the amount of a budget,
+#    an open risk above appetite to tolerate, a recommendation of reasonable length,
+#    and no bidirectional control characters in its title.
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "changes, field, words",
+    [
+        ({"deadline": date(2020, 1, 1)}, "deadline", "The deadline has passed"),
+        ({"deadline_days": -1}, "deadline", "The deadline has passed"),
+        ({"deadline_days": 3 * 365}, "deadline", "more than 2 years"),
+        ({"amount": None}, "amount", "amount"),
+        ({"recommendation": "x" * 2001}, "recommendation", "2,000"),
+        ({"title": "Approve \u202ebudget"}, "title", "control characters"),
+        ({"title": "Approve \u2067budget\u2069"}, "title", "control characters"),
+    ],
+)
+def test_asks_refuse_what_the_board_cannot_decide_on(org, people, draft, changes, field, words):
+    if "deadline_days" in changes:
+        changes = {"deadline": timezone.localdate() + timedelta(days=changes.pop("deadline_days"))}
+    with pytest.raises(DomainError) as error:
+        _propose(people, draft, **changes)
+    assert error.value.field == field and words in error.value.message
+
+
+@pytest.mark.django_db
+def test_only_an_open_risk_above_appetite_can_be_tolerated(org, people, draft):
+    from governance.alignment.forms import BoardAskForm
+    from risks.models import Risk, RiskStatus
+
+    tolerance = dict(kind=AskKind.TOLERANCE, amount=None)
+    risks = {r.number: r for r in Risk.objects.filter(organization=org)}
+    above = [r for r in risks.values() if r.inherent_score > org.risk_appetite and r.status != "closed"]
+    within = [r for r in risks.values() if r.inherent_score <= org.risk_appetite]
+    assert above and within
+    for risk in (None, within[0], risks[4]):  # none, within appetite, closed
+        with pytest.raises(DomainError) as error:
+            _propose(people, draft, risk=risk, **tolerance)
+        assert error.value.field == "risk"
+    form = BoardAskForm(organization=org)
+    assert set(form.fields["risk"].queryset) == set(above)
+    assert "2,000 characters" in str(form["recommendation"].help_text)
+    Risk.objects.filter(pk=above[0].pk).update(status=RiskStatus.ACCEPTED)
+    with pytest.raises(DomainError) as error:
+        _propose(people, draft, risk=above[0], **tolerance)
+    assert error.value.field == "risk"
+    Risk.objects.filter(pk=above[0].pk).update(status=RiskStatus.ASSESSED)
+    assert _propose(people, draft, risk=above[0], **tolerance).risk == above[0]
+
+
+@pytest.mark.django_db
+def test_a_past_deadline_on_the_page_is_a_message(client_as, org, people, draft):
+    from governance.models import BoardAsk
+
+    data = {
+        "kind": "exception",
+        "title": "Keep the old lab system a year",
+        "recommendation": "Grant it.",
+        "deadline": "2020-01-01",
+    }
+    response = client_as("cio").post(f"/o/{org.slug}/reports/{draft.pk}/asks/", data, follow=True)
+    assert response.status_code == 200 and "The deadline has passed" in response.content.decode()
+    assert not BoardAsk.objects.filter(report=draft).exists()
+
+
+def test_one_line_text_refuses_bidirectional_controls():
+    from core.validation import text_problem
+
+    for char in [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]:
+        assert text_problem(f"a{char}b", one_line=True)
+    assert text_problem("Plain title – with a dash", one_line=True) is None
