@@ -26,6 +26,7 @@ from core.services import record_change, record_creation, record_deletion, signo
 from core.validation import text_problem
 from governance import notification_events
 from governance.alignment.selectors.dashboard import shared_picture
+from governance.alignment.selectors.reports import asks_not_confirmed
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
 from kpis.services import computed_kpis_refresh
@@ -354,10 +355,19 @@ def report_publish(*, actor: User, report: AlignmentReport) -> AlignmentReport:
         raise DomainError(
             "The report is not ready yet. Wait for it to finish building, then publish.", code="not_ready"
         )
+    left_out = asks_not_confirmed(report)
+    for ask in left_out:  # a half-signed ask would otherwise be stuck on a report nobody can change
+        notification_events.board_ask_left_out(ask, report=report)
+        ask._change_reason = "Left out when the report was published: not confirmed by both"
+        record_deletion(ask, actor=actor)
     report.status = ReportStatus.PUBLISHED
     report.published_by = actor
     report.published_at = timezone.now()
-    record_change(report, actor=actor, reason="Published")
+    reason = "Published"
+    if left_out:
+        n = len(left_out)
+        reason += f"; {n} decision{'s' if n != 1 else ''} not confirmed by both left out"
+    record_change(report, actor=actor, reason=reason)
     # The board and the executives are told through the notification catalogue
     # (their preferences, the inbox); the e-mails are sent by the worker after
     # commit (core.outbox): an outage is retried there and never undoes or fails it.

@@ -245,3 +245,50 @@ def test_one_line_text_refuses_bidirectional_controls():
     for char in [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]:
         assert text_problem(f"a{char}b", one_line=True)
     assert text_problem("Plain title – with a dash", one_line=True) is None
+
+
+# 7. Publishing leaves out the asks not confirmed by both, says so first, and tells the proposer.
+
+
+@pytest.mark.django_db
+def test_publishing_leaves_out_half_signed_asks(client_as, org, people, draft):
+    from core.models_notifications import Notification
+    from core.selectors import signoff_status
+    from governance.models import ASK_PURPOSE, BoardAsk
+
+    confirmed = _propose(people, draft, title="Approve the confirmed one")
+    services.board_ask_sign(actor=people["ciso"], ask=confirmed)
+    half = _propose(people, draft, title="Approve the half-signed one", role="ciso")
+    report = services.report_build(report_id=draft.pk)
+    page = client_as("cio").get(f"/o/{org.slug}/reports/{draft.pk}/").content.decode()
+    assert "1 decision not confirmed by both will be left out of the report." in page
+
+    services.report_publish(actor=people["cio"], report=report)
+    assert list(BoardAsk.objects.filter(report=draft)) == [confirmed]
+    assert not BoardAsk.objects.filter(pk=half.pk).exists()
+    assert signoff_status(confirmed, ASK_PURPOSE).approved
+    removed = BoardAsk.history.filter(id=half.pk, history_type="-").get()
+    assert "not confirmed by both" in removed.history_change_reason
+    told = Notification.objects.filter(recipient=people["ciso"], event="report.ask_left_out")
+    assert told.count() == 1 and "Approve the half-signed one" in told.get().title
+    assert [a["title"] for a in AlignmentReport.objects.get(pk=draft.pk).snapshot["pack"]["asks"]] == [
+        "Approve the confirmed one"
+    ]
+    from governance.alignment.selectors.dashboard import decisions_section
+
+    waiting = decisions_section(organization=org, user=people["cio"])["waiting"]
+    assert not any("half-signed" in str(row) for row in waiting)
+
+
+# 8. Publishing a period that is still running says so plainly first.
+
+
+@pytest.mark.django_db
+def test_publish_confirmation_warns_when_the_period_is_still_running(client_as, org, people, draft):
+    from governance.alignment.selectors.reports import publish_notes
+
+    assert draft.period_end >= timezone.localdate()
+    page = client_as("cio").get(f"/o/{org.slug}/reports/{draft.pk}/").content.decode()
+    assert f"{draft.period_label} is still running" in page
+    assert f"this will be the report for {draft.period_label}" in page
+    assert publish_notes(draft, today=draft.period_end + timedelta(days=1)) == []
