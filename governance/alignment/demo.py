@@ -17,10 +17,12 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from budgets.models import Proposal, ProposalStatus
+from core.models import SignOff
 from core.roles import Role
 from core.services import record_creation
 from governance.alignment import rules as alignment
@@ -140,6 +142,10 @@ def _backdate_budget_decisions(organization, today: date) -> None:
         if proposal.status in (ProposalStatus.APPROVED, ProposalStatus.RETURNED):
             changes["decided_at"] = _stamp(submitted + timedelta(days=28))
         Proposal.objects.filter(pk=proposal.pk).update(**changes)
+        # Their joint submission was signed then too, not on the day the demo was seeded.
+        SignOff.objects.filter(
+            content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal.pk
+        ).update(signed_at=_stamp(submitted - timedelta(days=1)))
 
 
 @transaction.atomic

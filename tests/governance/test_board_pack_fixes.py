@@ -292,3 +292,24 @@ def test_publish_confirmation_warns_when_the_period_is_still_running(client_as, 
     assert f"{draft.period_label} is still running" in page
     assert f"this will be the report for {draft.period_label}" in page
     assert publish_notes(draft, today=draft.period_end + timedelta(days=1)) == []
+
+
+# 9. "Taken since the last report": the real actor and date, after the last report's period.
+
+
+@pytest.mark.django_db
+def test_decisions_taken_carry_their_real_actor_and_date():
+    from django.core.management import call_command
+
+    from core.models import Organization
+
+    call_command("seed_demo", verbosity=0)
+    org = Organization.objects.get(slug="northwind-health")
+    reports = list(AlignmentReport.objects.filter(organization=org).order_by("period_end"))
+    draft, previous = reports[-1], reports[-2]
+    taken = draft.snapshot["pack"]["taken"]
+    assert all(t["on"] > previous.period_end.isoformat() for t in taken), taken
+    for t in taken:
+        if "board" in (t["outcome"] or "").lower() and t["outcome"] != "Submitted to the board":
+            assert t["who"] == "The board", t
+    assert not any(t["title"].endswith("FY2026") or "FY2026" in t["title"] for t in taken), taken

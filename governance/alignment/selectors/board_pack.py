@@ -10,11 +10,12 @@ selectors, core sign-offs); this module only selects and names."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
+from budgets.models import Proposal
 from core import joint
 from core.models import SignOff, SignOffDecision
 from core.money import money_text
@@ -101,6 +102,14 @@ def _signers(signoffs: list[SignOff]) -> dict[str, SignOff]:
 # ------------------------------------------------------- decisions taken ----
 
 
+def _joint_outcome(subject) -> str:
+    """What the CIO and the CISO decided together. A budget proposal's later
+    state is the board's decision (a row of its own, by the board, on its date)."""
+    if isinstance(subject, Proposal):
+        return "Submitted to the board"
+    return getattr(subject, "get_status_display", lambda: "")()
+
+
 def _taken(organization, since: datetime, budget: dict) -> list[dict]:
     """Joint decisions completed since ``since`` (each with both signers and the
     date), plus the board's own budget decision. Read from the sign-off table
@@ -124,7 +133,7 @@ def _taken(organization, since: datetime, budget: dict) -> list[dict]:
         decision = joint.lookup(subject, purpose) if subject is not None else None
         if decision is None or not decision.is_complete(subject):
             continue
-        outcome = getattr(subject, "get_status_display", lambda: "")()
+        outcome = _joint_outcome(subject)
         taken.append(
             {
                 "kind": decision.label,
@@ -210,11 +219,10 @@ def board_pack(report: AlignmentReport, picture: dict, *, user=None, now=None) -
     organization = report.organization
     previous = previous_report(report)
     prev_snapshot = (previous.snapshot or {}) if previous else {}
-    since = (
-        datetime.fromisoformat(prev_snapshot["built_at"])
-        if prev_snapshot.get("built_at")
-        else timezone.make_aware(datetime.combine(report.period_start, datetime.min.time()))
-    )
+    # Decisions taken after the previous report's period ended (that report
+    # covered the ones before), else since this period began.
+    first_day = previous.period_end + timedelta(days=1) if previous else report.period_start
+    since = timezone.make_aware(datetime.combine(first_day, datetime.min.time()))
     risks = picture["risks"]
     # Every risk above appetite (up to ABOVE_APPETITE_MAX), not only the dashboard's first few.
     above = risk_selectors.above_appetite_digests(organization, ABOVE_APPETITE_MAX, user=user)
