@@ -107,6 +107,8 @@ def _report_link(report: AlignmentReport) -> str:
 
 
 def report_ready(report: AlignmentReport) -> None:
+    """The CIO and the CISO are told once that a draft is ready to publish; the
+    automatic rebuilds that follow (each confirmed or withdrawn ask) tell nobody again."""
     notify(
         event="report.ready",
         organization=report.organization,
@@ -114,7 +116,7 @@ def report_ready(report: AlignmentReport) -> None:
         subject=report,
         title=f"Alignment report {report.period_label} is ready to publish",
         link=_report_link(report),
-        key=f"report-ready:{report.pk}:v{report.version}",
+        key=f"report-ready:{report.pk}",  # once per report: rebuilds of a draft add nothing
     )
 
 

@@ -313,3 +313,19 @@ def test_decisions_taken_carry_their_real_actor_and_date():
         if "board" in (t["outcome"] or "").lower() and t["outcome"] != "Submitted to the board":
             assert t["who"] == "The board", t
     assert not any(t["title"].endswith("FY2026") or "FY2026" in t["title"] for t in taken), taken
+
+
+# 11. "Ready to publish" is said once per report, not once per rebuild.
+
+
+@pytest.mark.django_db
+def test_ready_to_publish_is_said_once_per_report(org, people, draft):
+    from core.models_notifications import Notification
+
+    for n in range(3):
+        ask = _propose(people, draft, title=f"Decision {n}")
+        services.board_ask_sign(actor=people["ciso"], ask=ask)
+        services.report_build(report_id=draft.pk)
+    for role in ("cio", "ciso"):
+        ready = Notification.objects.filter(recipient=people[role], event="report.ready")
+        assert ready.count() == 1
