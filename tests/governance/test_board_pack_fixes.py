@@ -329,3 +329,35 @@ def test_ready_to_publish_is_said_once_per_report(org, people, draft):
     for role in ("cio", "ciso"):
         ready = Notification.objects.filter(recipient=people[role], event="report.ready")
         assert ready.count() == 1
+
+
+# 12. Plain wording: an empty organization, a risk with no loss estimate, the budget's state once.
+
+
+def test_pack_sentences_for_an_organization_without_risks():
+    from governance.alignment.selectors.board_pack import pack_sentences
+
+    picture = {
+        "alignment": {"score": None, "band": ""},
+        "risks": {"open": 0, "levels": {"critical": 0, "high": 0}, "above_appetite_count": 0},
+        "kpis": {"total": 0},
+    }
+    lines = pack_sentences(picture, {"accepted": [], "asks": []})
+    assert "No open risks are recorded yet." in lines
+    assert not any("Of 0" in line for line in lines)
+    picture["risks"] = {"open": 1, "levels": {"critical": 1, "high": 0}, "above_appetite_count": 1}
+    lines = pack_sentences(picture, {"accepted": [], "asks": []})
+    assert "Of 1 open risk, 1 is high or critical and 1 exceeds" in lines[0]
+
+
+@pytest.mark.django_db
+def test_pack_page_words_for_missing_estimates_and_the_budget_state(client_as, org, people, draft):
+    from risks.models import Risk
+
+    Risk.objects.filter(organization=org).update(expected_annual_loss=None)
+    report = services.report_build(report_id=draft.pk)
+    html = client_as("cio").get(f"/o/{org.slug}/reports/{report.pk}/").content.decode()
+    if report.snapshot["pack"]["top_risks"]:
+        assert "not estimated" in html
+    assert "None a year" not in html and "— a year" not in html
+    assert "(approved by the board on" not in html and "(submitted to the board on" not in html

@@ -192,10 +192,14 @@ def pack_sentences(picture: dict, pack: dict) -> list[str]:
         how = {"good": "well", "fair": "fairly well", "poor": "poorly"}.get(a["band"], "")
         lines.append(f"IT and security work together {how}: the alignment score is {a['score']} out of 100.")
     crit_high = risks["levels"]["critical"] + risks["levels"]["high"]
-    lines.append(
-        f"Of {risks['open']} open risks, {crit_high} are high or critical and "
-        f"{risks['above_appetite_count']} exceed what the organization has agreed to tolerate."
-    )
+    if risks["open"]:
+        lines.append(
+            f"Of {risks['open']} open risk{'s' if risks['open'] != 1 else ''}, {crit_high} "
+            f"{'are' if crit_high != 1 else 'is'} high or critical and {risks['above_appetite_count']} "
+            f"exceed{'s' if risks['above_appetite_count'] == 1 else ''} what the organization has agreed to tolerate."
+        )
+    else:
+        lines.append("No open risks are recorded yet.")
     if pack["accepted"]:
         n = len(pack["accepted"])
         lines.append(
