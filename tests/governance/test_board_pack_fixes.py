@@ -361,3 +361,23 @@ def test_pack_page_words_for_missing_estimates_and_the_budget_state(client_as, o
         assert "not estimated" in html
     assert "None a year" not in html and "— a year" not in html
     assert "(approved by the board on" not in html and "(submitted to the board on" not in html
+
+
+# 10. On a phone the charts scroll sideways in their frame rather than shrink their text.
+
+
+@pytest.mark.django_db
+def test_pack_charts_keep_readable_text_on_phones(client_as, org, people, draft):
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    report = services.report_publish(actor=people["cio"], report=draft)
+    html = client_as("board").get(f"/o/{org.slug}/reports/{report.pk}/").content.decode()
+    frames = re.findall(r'<div class="pack-chart[^"]*"[^>]*>', html)
+    assert frames and all('tabindex="0"' in f and 'role="region"' in f for f in frames)
+    css = Path(settings.BASE_DIR, "static/css/board_pack.css").read_text()
+    assert ".pack-web .pack-chart { overflow-x: auto;" in css
+    # The trend chart's text is 11 units of a 720-unit box: drawn at least 720 px wide.
+    assert ".pack-web .pack-chart svg { min-width: 720px; }" in css
