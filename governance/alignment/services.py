@@ -30,8 +30,7 @@ from governance.alignment.selectors.reports import asks_not_confirmed
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
 from kpis.services import computed_kpis_refresh
-from risks.models import Risk
-from risks.selectors import above_appetite_q
+from risks.selectors import above_appetite_q, risk_scope
 
 logger = logging.getLogger(__name__)
 
@@ -532,7 +531,7 @@ def _years_after(day: date, years: int) -> date:
 def tolerable_risks(organization: Organization):
     """The risks the board may be asked to tolerate: open (not accepted, not
     closed) and above the organization's appetite, by number."""
-    return Risk.objects.in_org(organization).filter(above_appetite_q(organization)).order_by("number")
+    return risk_scope(organization, None).filter(above_appetite_q(organization)).order_by("number")
 
 
 def _full_clean(instance) -> None:

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from budgets.models import Proposal
 from core import joint
 from core.models import SignOff, SignOffDecision
 from core.money import money_text
@@ -105,7 +104,7 @@ def _signers(signoffs: list[SignOff]) -> dict[str, SignOff]:
 def _joint_outcome(subject) -> str:
     """What the CIO and the CISO decided together. A budget proposal's later
     state is the board's decision (a row of its own, by the board, on its date)."""
-    if isinstance(subject, Proposal):
+    if subject._meta.label_lower == "budgets.proposal":
         return "Submitted to the board"
     return getattr(subject, "get_status_display", lambda: "")()
 
