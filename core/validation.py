@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 
 # One-line text (titles, names, keys): no control characters at all, including
 # tabs, line breaks and the Unicode line and paragraph separators.
-_ONE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# The bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) are
+# refused too: they make a title read differently from what is stored.
+_ONE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # Longer text keeps tabs and line breaks; other control characters (NUL first of
 # all: PostgreSQL cannot store it) are refused.
 _TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

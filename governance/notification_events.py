@@ -35,6 +35,11 @@ register_event("intake.sla_at_risk", category="intake", label="An intake request
 register_event("intake.sla_breached", category="intake", label="Intake requests past the decision SLA")
 register_event("report.ready", category="reports", label="An alignment report is ready to publish")
 register_event("report.published", category="reports", label="An alignment report was published")
+register_event(
+    "report.ask_left_out",
+    category="reports",
+    label="A decision you put to the board was left out of a published report",
+)
 
 _INTAKE_EVENTS = {
     "new_request": "intake.submitted",
@@ -102,6 +107,8 @@ def _report_link(report: AlignmentReport) -> str:
 
 
 def report_ready(report: AlignmentReport) -> None:
+    """The CIO and the CISO are told once that a draft is ready to publish; the
+    automatic rebuilds that follow (each confirmed or withdrawn ask) tell nobody again."""
     notify(
         event="report.ready",
         organization=report.organization,
@@ -109,7 +116,7 @@ def report_ready(report: AlignmentReport) -> None:
         subject=report,
         title=f"Alignment report {report.period_label} is ready to publish",
         link=_report_link(report),
-        key=f"report-ready:{report.pk}:v{report.version}",
+        key=f"report-ready:{report.pk}",  # once per report: rebuilds of a draft add nothing
     )
 
 
@@ -130,6 +137,22 @@ def report_published(report: AlignmentReport) -> list:
         body=f"The alignment report for {report.period_label} is published for the board of {organization.name}.",
         link=_report_link(report),
         key=f"report-published:{report.pk}",
+    )
+
+
+def board_ask_left_out(ask, *, report: AlignmentReport) -> list:
+    """The proposer of an ask not confirmed by both when the report was published:
+    it was taken off the report."""
+    return notify(
+        event="report.ask_left_out",
+        organization=report.organization,
+        recipients=[ask.proposed_by],
+        subject=report,
+        title=f"“{ask.title[:80]}” was left out of alignment report {report.period_label}",
+        body="The report was published before both the CIO and the CISO confirmed this decision, "
+        "so it was taken off the report. Put it to the board again in the next report if it still stands.",
+        link=_report_link(report),
+        key=f"report-ask-left-out:{ask.pk}",
     )
 
 

@@ -17,10 +17,12 @@ from __future__ import annotations
 import copy
 from datetime import date, datetime, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
 from budgets.models import Proposal, ProposalStatus
+from core.models import SignOff
 from core.roles import Role
 from core.services import record_creation
 from governance.alignment import rules as alignment
@@ -123,6 +125,8 @@ def _earlier_snapshot(
             taken=[t for t in pack["taken"] if since < (t["on"] or "") <= end.isoformat()],
             accepted=[r for r in pack["accepted"] if r["accepted_on"] <= end.isoformat() <= r["until"]],
         )
+        # One truth: the count the appendix shows is the list the pack shows, as of that quarter.
+        snapshot["risks"]["accepted"] = len(pack["accepted"])
         pack["headline_kpis"]["items"] = kpi_selectors.kpi_headline(organization, headline_ids, as_of=end)
         pack["reasons_rest"] = reasons_rest(snapshot["alignment"]["change"], pack["reasons"])
         pack["sentences"] = pack_sentences(snapshot, pack)
@@ -138,6 +142,10 @@ def _backdate_budget_decisions(organization, today: date) -> None:
         if proposal.status in (ProposalStatus.APPROVED, ProposalStatus.RETURNED):
             changes["decided_at"] = _stamp(submitted + timedelta(days=28))
         Proposal.objects.filter(pk=proposal.pk).update(**changes)
+        # Their joint submission was signed then too, not on the day the demo was seeded.
+        SignOff.objects.filter(
+            content_type=ContentType.objects.get_for_model(Proposal), object_id=proposal.pk
+        ).update(signed_at=_stamp(submitted - timedelta(days=1)))
 
 
 @transaction.atomic

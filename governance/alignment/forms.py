@@ -6,7 +6,12 @@ from django import forms
 from django.utils import timezone
 
 from core.forms import StyledFormMixin
-from governance.alignment.services import current_period, last_closed_period
+from governance.alignment.services import (
+    MAX_RECOMMENDATION,
+    current_period,
+    last_closed_period,
+    tolerable_risks,
+)
 from governance.models import AskKind
 from risks.models import Risk
 
@@ -47,11 +52,23 @@ class ReportGenerateForm(forms.Form):
 class BoardAskForm(StyledFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Kind of decision", choices=AskKind.choices)
     title = forms.CharField(label="What the board is asked to decide", max_length=200)
-    recommendation = forms.CharField(label="Our recommendation", widget=forms.Textarea(attrs={"rows": 3}))
-    amount = forms.DecimalField(label="Amount at stake", required=False, min_value=0, max_digits=14)
+    recommendation = forms.CharField(
+        label="Our recommendation",
+        max_length=MAX_RECOMMENDATION,
+        help_text=f"At most {MAX_RECOMMENDATION:,} characters.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    amount = forms.DecimalField(
+        label="Amount at stake", required=False, min_value=0, max_digits=14, decimal_places=2
+    )
     deadline = forms.DateField(label="Decide by", widget=forms.DateInput(attrs={"type": "date"}))
-    risk = forms.ModelChoiceField(label="Risk concerned", queryset=Risk.objects.none(), required=False)
+    risk = forms.ModelChoiceField(
+        label="Risk concerned",
+        queryset=Risk.objects.none(),
+        required=False,
+        help_text="Open risks above appetite: required to ask the board to tolerate one.",
+    )
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["risk"].queryset = Risk.objects.in_org(organization).order_by("number")
+        self.fields["risk"].queryset = tolerable_risks(organization)

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -25,9 +26,11 @@ from core.services import record_change, record_creation, record_deletion, signo
 from core.validation import text_problem
 from governance import notification_events
 from governance.alignment.selectors.dashboard import shared_picture
+from governance.alignment.selectors.reports import asks_not_confirmed
 from governance.models import ASK_PURPOSE, AlignmentReport, AskKind, BoardAsk, BuildStatus, ReportStatus
 from kpis import status as periods
 from kpis.services import computed_kpis_refresh
+from risks.selectors import above_appetite_q, risk_scope
 
 logger = logging.getLogger(__name__)
 
@@ -297,6 +300,10 @@ def report_build(*, report_id: int) -> AlignmentReport:
         report.build_progress = 100
         report.build_step = "Ready"
         report.failure_reason = ""
+        # A finished build ends the count: the guard is against one build that
+        # keeps crashing, not against the many rebuilds a draft gets (each
+        # confirmed or withdrawn ask queues one).
+        report.build_attempts = 0
         record_change(report, actor=report.generated_by, reason="Snapshot built")
         notification_events.report_ready(report)
     return report
@@ -351,10 +358,19 @@ def report_publish(*, actor: User, report: AlignmentReport) -> AlignmentReport:
         raise DomainError(
             "The report is not ready yet. Wait for it to finish building, then publish.", code="not_ready"
         )
+    left_out = asks_not_confirmed(report)
+    for ask in left_out:  # a half-signed ask would otherwise be stuck on a report nobody can change
+        notification_events.board_ask_left_out(ask, report=report)
+        ask._change_reason = "Left out when the report was published: not confirmed by both"
+        record_deletion(ask, actor=actor)
     report.status = ReportStatus.PUBLISHED
     report.published_by = actor
     report.published_at = timezone.now()
-    record_change(report, actor=actor, reason="Published")
+    reason = "Published"
+    if left_out:
+        n = len(left_out)
+        reason += f"; {n} decision{'s' if n != 1 else ''} not confirmed by both left out"
+    record_change(report, actor=actor, reason=reason)
     # The board and the executives are told through the notification catalogue
     # (their preferences, the inbox); the e-mails are sent by the worker after
     # commit (core.outbox): an outage is retried there and never undoes or fails it.
@@ -505,6 +521,38 @@ def _editable(report: AlignmentReport) -> None:
         )
 
 
+MAX_RECOMMENDATION = 2000  # characters (the form says so)
+MAX_DEADLINE_YEARS = 2
+
+
+def _years_after(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def tolerable_risks(organization: Organization):
+    """The risks the board may be asked to tolerate: open (not accepted, not
+    closed) and above the organization's appetite, by number."""
+    return risk_scope(organization, None).filter(above_appetite_q(organization)).order_by("number")
+
+
+def _full_clean(instance) -> None:
+    """The model's own checks, refused as a DomainError naming the first field at
+    fault (a form message on the page, a 400 in the API), never a 500."""
+    try:
+        instance.full_clean()
+    except ValidationError as exc:
+        errors = getattr(exc, "message_dict", None) or {"non_field_errors": exc.messages}
+        field, messages = next(iter(errors.items()))
+        label = field.replace("_", " ")
+        raise DomainError(
+            f"{label.capitalize()}: {' '.join(messages)}" if field != "__all__" else " ".join(messages),
+            field=None if field in ("__all__", "non_field_errors") else field,
+        ) from exc
+
+
 @transaction.atomic
 def board_ask_propose(
     *,
@@ -537,12 +585,39 @@ def board_ask_propose(
         raise DomainError(
             "Give your recommendation, so the board knows what you advise.", field="recommendation"
         )
+    if len(recommendation) > MAX_RECOMMENDATION:
+        raise DomainError(
+            f"Keep the recommendation to {MAX_RECOMMENDATION:,} characters at most "
+            f"(it has {len(recommendation):,}).",
+            field="recommendation",
+        )
     if deadline is None:
         raise DomainError("Give the date by which the board must decide.", field="deadline")
+    today = timezone.localdate()
+    if deadline < today:
+        raise DomainError("The deadline has passed. Give a date from today on.", field="deadline")
+    if deadline > _years_after(today, MAX_DEADLINE_YEARS):
+        raise DomainError(
+            f"The deadline is more than {MAX_DEADLINE_YEARS} years away. Give a date the board can plan for.",
+            field="deadline",
+        )
+    if kind == AskKind.BUDGET and amount is None:
+        raise DomainError("Give the amount the board is asked to approve.", field="amount")
     if amount is not None and amount < 0:
         raise DomainError("The amount cannot be negative.", field="amount")
+    if amount is not None and (not amount.is_finite() or amount.as_tuple().exponent < -2):
+        raise DomainError("Give the amount with at most 2 decimal places (cents).", field="amount")
     if risk is not None and risk.organization_id != organization.pk:
         raise DomainError("Choose a risk of this organization.", field="risk")
+    if kind == AskKind.TOLERANCE:
+        if risk is None:
+            raise DomainError("Choose the risk the board is asked to tolerate.", field="risk")
+        if not tolerable_risks(organization).filter(pk=risk.pk).exists():
+            raise DomainError(
+                "The board can only be asked to tolerate an open risk that is above appetite "
+                "(not one already accepted or closed, nor one within appetite).",
+                field="risk",
+            )
     ask = BoardAsk(
         organization=organization,
         report=report,
@@ -554,7 +629,7 @@ def board_ask_propose(
         risk=risk,
         proposed_by=actor,
     )
-    ask.full_clean()
+    _full_clean(ask)
     record_creation(ask, actor=actor)
     signoff_sign(actor=actor, subject=ask, purpose=ASK_PURPOSE, comment="Proposed.")
     return ask

@@ -104,7 +104,8 @@ def test_a_stalled_build_is_retried_with_the_reason_shown(
     for callback in callbacks:
         callback()
     report.refresh_from_db()
-    assert report.is_ready and report.failure_reason == "" and report.build_attempts == 2
+    # Two starts, then a finished build: the count is reset (it guards against crash loops only).
+    assert report.is_ready and report.failure_reason == "" and report.build_attempts == 0
 
 
 @pytest.mark.django_db

@@ -10,7 +10,7 @@ selectors, core sign-offs); this module only selects and names."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
@@ -101,6 +101,14 @@ def _signers(signoffs: list[SignOff]) -> dict[str, SignOff]:
 # ------------------------------------------------------- decisions taken ----
 
 
+def _joint_outcome(subject) -> str:
+    """What the CIO and the CISO decided together. A budget proposal's later
+    state is the board's decision (a row of its own, by the board, on its date)."""
+    if subject._meta.label_lower == "budgets.proposal":
+        return "Submitted to the board"
+    return getattr(subject, "get_status_display", lambda: "")()
+
+
 def _taken(organization, since: datetime, budget: dict) -> list[dict]:
     """Joint decisions completed since ``since`` (each with both signers and the
     date), plus the board's own budget decision. Read from the sign-off table
@@ -124,7 +132,7 @@ def _taken(organization, since: datetime, budget: dict) -> list[dict]:
         decision = joint.lookup(subject, purpose) if subject is not None else None
         if decision is None or not decision.is_complete(subject):
             continue
-        outcome = getattr(subject, "get_status_display", lambda: "")()
+        outcome = _joint_outcome(subject)
         taken.append(
             {
                 "kind": decision.label,
@@ -183,10 +191,14 @@ def pack_sentences(picture: dict, pack: dict) -> list[str]:
         how = {"good": "well", "fair": "fairly well", "poor": "poorly"}.get(a["band"], "")
         lines.append(f"IT and security work together {how}: the alignment score is {a['score']} out of 100.")
     crit_high = risks["levels"]["critical"] + risks["levels"]["high"]
-    lines.append(
-        f"Of {risks['open']} open risks, {crit_high} are high or critical and "
-        f"{risks['above_appetite_count']} exceed what the organization has agreed to tolerate."
-    )
+    if risks["open"]:
+        lines.append(
+            f"Of {risks['open']} open risk{'s' if risks['open'] != 1 else ''}, {crit_high} "
+            f"{'are' if crit_high != 1 else 'is'} high or critical and {risks['above_appetite_count']} "
+            f"exceed{'s' if risks['above_appetite_count'] == 1 else ''} what the organization has agreed to tolerate."
+        )
+    else:
+        lines.append("No open risks are recorded yet.")
     if pack["accepted"]:
         n = len(pack["accepted"])
         lines.append(
@@ -210,11 +222,10 @@ def board_pack(report: AlignmentReport, picture: dict, *, user=None, now=None) -
     organization = report.organization
     previous = previous_report(report)
     prev_snapshot = (previous.snapshot or {}) if previous else {}
-    since = (
-        datetime.fromisoformat(prev_snapshot["built_at"])
-        if prev_snapshot.get("built_at")
-        else timezone.make_aware(datetime.combine(report.period_start, datetime.min.time()))
-    )
+    # Decisions taken after the previous report's period ended (that report
+    # covered the ones before), else since this period began.
+    first_day = previous.period_end + timedelta(days=1) if previous else report.period_start
+    since = timezone.make_aware(datetime.combine(first_day, datetime.min.time()))
     risks = picture["risks"]
     # Every risk above appetite (up to ABOVE_APPETITE_MAX), not only the dashboard's first few.
     above = risk_selectors.above_appetite_digests(organization, ABOVE_APPETITE_MAX, user=user)

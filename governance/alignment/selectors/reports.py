@@ -6,10 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from core.formatting import score_change_text, share_text
+from core.selectors import is_jointly_approved
 from governance.alignment import rules as alignment
-from governance.models import AlignmentReport, BuildStatus, ReportStatus
+from governance.models import ASK_PURPOSE, AlignmentReport, BoardAsk, BuildStatus, ReportStatus
 from risks import heatmap
 
 SORTS = {
@@ -32,6 +34,32 @@ def report_list(*, user, organization, status: str = "", sort: str = ""):
     if status in ReportStatus.values:
         qs = qs.filter(status=status)
     return qs.order_by(SORTS.get(sort, "-period_end"), "-pk")
+
+
+def asks_not_confirmed(report: AlignmentReport) -> list[BoardAsk]:
+    """A draft's asks not (yet) confirmed by both executives: publishing leaves them out."""
+    asks = BoardAsk.objects.filter(report=report).select_related("proposed_by", "organization")
+    return [ask for ask in asks if not is_jointly_approved(ask, ASK_PURPOSE)]
+
+
+def publish_notes(report: AlignmentReport, *, today=None) -> list[str]:
+    """What a director should know before publishing this draft, in plain words:
+    decisions that will be left out, and a period that is still running."""
+    today = today or timezone.localdate()
+    notes = []
+    left_out = len(asks_not_confirmed(report))
+    if left_out:
+        notes.append(
+            f"{left_out} decision{'s' if left_out != 1 else ''} not confirmed by both "
+            f"will be left out of the report."
+        )
+    if report.period_end >= today:
+        notes.append(
+            f"{report.period_label} is still running: the figures are as of today, not the end of the "
+            f"period. Once published, this will be the report for {report.period_label}; no other report "
+            f"can be made for that period afterwards."
+        )
+    return notes
 
 
 def report_get(*, user, organization, pk: int) -> AlignmentReport:

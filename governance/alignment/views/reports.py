@@ -109,6 +109,7 @@ class ReportDetailView(OrgViewMixin, TemplateView):
             from governance.alignment.views.board_asks import asks_context
 
             context.update(asks_context(report=report, user=self.request.user))
+            context["publish_notes"] = selectors.publish_notes(report)
         if context["snapshot"] and not is_board_pack(report):
             # Reports built before the board pack keep their bounded KPI table; the
             # board pack lists the whole scorecard from its snapshot (no query).
