@@ -27,7 +27,7 @@ from ..models_notifications import (
     redact,
 )
 from ..roles import SIGNING_ROLES
-from .destinations import check_destination, pinned
+from .destinations import check_destination, guarded, pinned
 
 logger = logging.getLogger(__name__)
 
@@ -147,8 +147,17 @@ def _post(channel: ChatChannel, *, title: str, body: str) -> None:
     client = apprise.Apprise()
     if not client.add(channel.url):
         raise ChatPostFailed("the webhook URL is not understood")
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log, pinned(checked):
+    with (
+        apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log,
+        pinned(checked),
+        guarded() as redirects,
+    ):
         ok = client.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
+    if redirects:
+        raise ChatPostFailed(
+            f"the webhook answered with a redirect (HTTP {redirects[0]}); Concord never follows "
+            "redirects: use the webhook's final address"
+        )
     if not ok:
         detail = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
         raise ChatPostFailed(detail[:1500] or "the chat service refused the message")

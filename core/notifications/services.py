@@ -321,6 +321,20 @@ def _require_manager(actor: User, organization: Organization) -> None:
         raise NotAllowed("Only the CIO or the CISO manage the organization's chat channels.")
 
 
+def _refuse_unverified_tls(url: str) -> None:
+    """Apprise reads ``verify=no`` (or any other spelling of false) as "do
+    not check the TLS certificate": a channel must always check it."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if name.strip().lower() == "verify" and value.strip().lower() not in ("yes", "true", "1", "on", "y"):
+            raise DomainError(
+                "Remove “verify=…” from the webhook URL: Concord always checks the chat service's "
+                "TLS certificate.",
+                field="url",
+            )
+
+
 def _check_url(kind: str, url: str) -> str:
     import apprise
 
@@ -333,6 +347,7 @@ def _check_url(kind: str, url: str) -> str:
         raise DomainError("A Slack incoming webhook starts with https://hooks.slack.com/.", field="url")
     if kind == ChatKind.TEAMS and not url.startswith(("https://", "workflow://", "workflows://")):
         raise DomainError("A Teams Workflows webhook starts with https://.", field="url")
+    _refuse_unverified_tls(url)
     check_destination(url)
     if apprise.Apprise.instantiate(url) is None:
         raise DomainError("This URL is not a webhook Concord can post to.", field="url")

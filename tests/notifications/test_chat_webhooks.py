@@ -27,21 +27,31 @@ def _celery_retries_in_process():
     conf.task_eager_propagates = before
 
 
-@pytest.fixture(autouse=True)
-def local_webhook_servers(settings):
-    """These tests post to servers on this machine, which a real channel may not."""
-    settings.NOTIFY_CHAT_ALLOW_PRIVATE_HOSTS = True
+@pytest.fixture
+def allow(settings):
+    """These tests post to servers on this machine, which a real channel may
+    not: each test names the one server it may reach."""
+    settings.NOTIFY_CHAT_ALLOWED_PRIVATE_ADDRESSES = []
+
+    def allow(server: WebhookServer):
+        settings.NOTIFY_CHAT_ALLOWED_PRIVATE_ADDRESSES = [
+            *settings.NOTIFY_CHAT_ALLOWED_PRIVATE_ADDRESSES,
+            f"127.0.0.1:{server.port}",
+        ]
+
+    return allow
 
 
 SLACK_URL = "https://hooks.slack.com/services/T0ACME000/B0ACME000/abcdefghijklmnopqrstuvwx"
 
 
 @pytest.fixture
-def slack_endpoint(monkeypatch):
+def slack_endpoint(monkeypatch, allow):
     """Slack's webhook host, pointed at the local server (the Slack plugin posts
     to hooks.slack.com; everything else, payload included, is Apprise's own)."""
 
     def point(server: WebhookServer):
+        allow(server)
         monkeypatch.setattr(
             apprise.plugins.slack.NotifySlack, "webhook_url", f"http://127.0.0.1:{server.port}/services"
         )
@@ -88,12 +98,11 @@ def test_slack_post_failing_with_500_is_retried_and_recovers(org, people, slack_
     assert channel.is_active
 
 
-def test_teams_workflow_post_uses_an_adaptive_card(org, people, tmp_path):
+def test_teams_workflow_post_uses_an_adaptive_card(org, people, tmp_path, allow, monkeypatch):
     with WebhookServer() as server:
-        server.use_tls(tmp_path)
-        channel = _channel(
-            org, people, "teams", f"workflows://127.0.0.1:{server.port}/flow123/sig456/?verify=no"
-        )
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.use_tls(tmp_path)))  # the certificate is checked
+        allow(server)
+        channel = _channel(org, people, "teams", f"workflows://127.0.0.1:{server.port}/flow123/sig456/")
         _emit(org, people)
     assert len(server.posts) == 1
     post = server.posts[0]
@@ -162,3 +171,44 @@ def test_security_events_never_go_to_chat_and_bad_channels_are_refused(org, peop
             key="s:1",
         )
     assert server.posts == [] and ChatChannel.objects.count() == 1
+
+
+@override_settings(NOTIFY_CHAT_MAX_RETRIES=0)
+def test_a_redirect_is_never_followed_and_the_delivery_fails_with_the_reason(org, people, slack_endpoint):
+    """The webhook answers 307 to another server on this machine: the post is
+    not sent again there (nor anywhere) and the delivery is recorded failed."""
+    with WebhookServer() as inside, WebhookServer(statuses=[307] * 5, location="") as hook:
+        hook.location = f"http://127.0.0.1:{inside.port}/admin"
+        slack_endpoint(hook)
+        channel = _channel(org, people, "slack", SLACK_URL)
+        _emit(org, people)
+    assert inside.posts == []
+    assert [p["status"] for p in hook.posts] == [307]
+    delivery = Delivery.objects.get(chat_channel=channel)
+    assert delivery.status == "failed" and "redirect (HTTP 307)" in delivery.last_error
+
+
+def test_every_connection_during_a_post_must_go_to_a_public_address(allow):
+    """Not only the first host: any connection the post makes (after a
+    redirect, through a second request) to an address not checked is refused."""
+    import socket
+
+    from core.notifications.destinations import guarded
+
+    with WebhookServer() as allowed, WebhookServer() as other:
+        allow(allowed)
+        with guarded():
+            socket.create_connection(("127.0.0.1", allowed.port), timeout=5).close()
+            with pytest.raises(ConnectionRefusedError, match="private or local address"):
+                socket.create_connection(("127.0.0.1", other.port), timeout=5)
+            with pytest.raises(ConnectionRefusedError):
+                socket.create_connection(("169.254.169.254", 80), timeout=5)
+
+
+@pytest.mark.parametrize("option", ["verify=no", "verify=False", "verify=0", "cto=4&verify=off"])
+def test_a_chat_url_turning_off_certificate_checks_is_refused(org, people, option):
+    from core.errors import DomainError
+
+    with pytest.raises(DomainError) as exc:
+        _channel(org, people, "teams", f"https://prod-01.westeurope.logic.azure.com/workflows/abc?{option}")
+    assert exc.value.field == "url" and "verify" in exc.value.message
