@@ -11,6 +11,7 @@ from celery import shared_task
 from celery.schedules import crontab
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import DatabaseError
 
 from . import exports, outbox
 
@@ -36,6 +37,9 @@ BEAT_SCHEDULE = {
 }
 
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
+# Notification deliveries also retry a database error (a locked database): the
+# delivery record makes the retry send nothing twice.
+DELIVERY_ERRORS = (*MAIL_ERRORS, DatabaseError)
 
 
 @shared_task(name="core.outbox_dispatch")
@@ -127,7 +131,7 @@ def export_jobs_resend() -> int:
 @shared_task(
     bind=True,
     name="core.notification_email",
-    autoretry_for=MAIL_ERRORS,
+    autoretry_for=DELIVERY_ERRORS,
     retry_backoff=30,
     retry_backoff_max=1800,
     retry_jitter=True,
@@ -150,6 +154,8 @@ def notification_chat(self, *, channel_id: int, event: str, event_key: str, titl
         return delivery.send_chat(
             channel_id=channel_id, event=event, event_key=event_key, title=title, link=link
         )
+    except DatabaseError as exc:  # the normal retry path; the delivery record prevents a second post
+        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
     except delivery.ChatPostFailed as exc:
         # Counted on the recorded delivery, so retries by Celery and re-sends by the outbox add up alike.
         if (
@@ -172,7 +178,7 @@ def notification_digests() -> int:
 @shared_task(
     bind=True,
     name="core.notification_digest",
-    autoretry_for=MAIL_ERRORS,
+    autoretry_for=DELIVERY_ERRORS,
     retry_backoff=30,
     retry_backoff_max=1800,
     retry_jitter=True,

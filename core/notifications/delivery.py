@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -42,29 +43,63 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path if path else settings.SITE_URL.rstrip("/") + "/"
 
 
-def _send_once(*, key: str, defaults: dict, send) -> int:
-    """Send through ``send()`` unless the delivery ``key`` was already sent;
-    record the outcome. Raises the sending error after recording it."""
-    Delivery.objects.get_or_create(key=key, defaults=defaults)
-    failure = None
+OUTCOME_SAVE_TRIES = 4
+
+
+def _claim(key: str, defaults: dict) -> bool:
+    """Record the attempt, in its own committed transaction, before sending.
+    False when the delivery was sent, or claimed by an earlier attempt whose
+    outcome is unknown (sent, then the record could not be saved): never a
+    second message."""
     with transaction.atomic():
+        Delivery.objects.get_or_create(key=key, defaults=defaults)
         delivery = Delivery.objects.select_for_update().get(key=key)
         if delivery.status == DeliveryStatus.SENT:
-            return 0
+            return False
+        if delivery.status == DeliveryStatus.PENDING and delivery.attempts:
+            return False  # claimed: in flight, or sent with its outcome unsaved
+        delivery.status = DeliveryStatus.PENDING
         delivery.attempts += 1
+        delivery.save(update_fields=["status", "attempts"])
+    return True
+
+
+def _record_outcome(key: str, failure: Exception | None, after=None) -> None:
+    """Save how the send went; only the save is tried again (a database
+    locked for a moment), never the send."""
+    for attempt in range(OUTCOME_SAVE_TRIES):
         try:
-            send()
-        except Exception as exc:
-            failure = exc
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        else:
-            delivery.status = DeliveryStatus.SENT
-            delivery.sent_at = timezone.now()
-            delivery.last_error = ""
-        delivery.save(update_fields=["attempts", "status", "last_error", "sent_at"])
-    if failure is not None:
-        raise failure
+            with transaction.atomic():
+                if failure is None:
+                    Delivery.objects.filter(key=key).update(
+                        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+                    )
+                    if after is not None:
+                        after()
+                else:
+                    Delivery.objects.filter(key=key).update(
+                        status=DeliveryStatus.FAILED, last_error=f"{type(failure).__name__}: {failure}"[:2000]
+                    )
+            return
+        except DatabaseError:
+            if attempt == OUTCOME_SAVE_TRIES - 1:
+                raise
+            logger.warning("Saving the outcome of delivery %s failed; trying again", key, exc_info=True)
+            time.sleep(0.2 * 2**attempt)
+
+
+def _send_once(*, key: str, defaults: dict, send, after=None) -> int:
+    """Send through ``send()`` unless the delivery ``key`` was already sent or
+    claimed; record the outcome (then run ``after()`` in the same transaction
+    as a success). Raises the sending error after recording it."""
+    if not _claim(key, defaults):
+        return 0
+    try:
+        send()
+    except Exception as exc:
+        _record_outcome(key, exc)
+        raise
+    _record_outcome(key, None, after)
     return 1
 
 

@@ -132,8 +132,7 @@ def send_digest(
     )
     ids = [n.pk for n in notes]
 
-    def send():
-        message.send(fail_silently=False)
+    def digested():
         Notification.objects.filter(pk__in=ids).update(digested_at=now)
 
     return _send_once(
@@ -145,5 +144,6 @@ def send_digest(
             "title": f"{period} digest ({len(notes)})",
             "target": user.email,
         },
-        send=send,
+        send=lambda: message.send(fail_silently=False),
+        after=digested,
     )

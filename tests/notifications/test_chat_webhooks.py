@@ -212,3 +212,28 @@ def test_a_chat_url_turning_off_certificate_checks_is_refused(org, people, optio
     with pytest.raises(DomainError) as exc:
         _channel(org, people, "teams", f"https://prod-01.westeurope.logic.azure.com/workflows/abc?{option}")
     assert exc.value.field == "url" and "verify" in exc.value.message
+
+
+def test_a_chat_post_whose_record_fails_to_save_once_is_posted_once_and_recorded_sent(
+    org, people, slack_endpoint, monkeypatch
+):
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    real, failed = QuerySet.update, []
+
+    def update(self, **values):  # fault injection: "database is locked" once, after the post
+        if self.model is Delivery and values.get("status") == "sent" and not failed:
+            failed.append(1)
+            raise OperationalError("database is locked")
+        return real(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    with WebhookServer() as server:
+        slack_endpoint(server)
+        channel = _channel(org, people, "slack", SLACK_URL)
+        _emit(org, people)
+        _emit(org, people)  # the same event again: nothing more
+    assert failed == [1] and len(server.posts) == 1
+    delivery = Delivery.objects.get(chat_channel=channel)
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
