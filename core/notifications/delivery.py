@@ -6,6 +6,7 @@ sends nothing more."""
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import time
 
@@ -172,8 +173,32 @@ def send_notification_email(notification_id: int) -> int:
 # ------------------------------------------------------------------- chat ---
 
 
-def _post(channel: ChatChannel, *, title: str, body: str) -> None:
+ZERO_WIDTH_SPACE = "\u200b"
+_SLACK_SYNTAX = re.compile(r"([\\\[\]()<>!#])")  # backslash-escaped: Apprise makes them literal text in Slack
+_SLACK_EMPHASIS = re.compile(r"([*_~`])")
+_MARKDOWN_SYNTAX = re.compile(r"([\[\]()<>*_~`#!|\\])")
+
+
+def chat_text(text: str, *, slack: bool) -> str:
+    """``text`` (a title a person wrote) as literal text in the chat format:
+    no mention (``<!channel>``), no link of its own (``<https://…|label>``,
+    ``[label](https://…)`` or a bare address) and no formatting. Slack gets
+    CommonMark escapes, which Apprise turns into ``&lt;`` ``&gt;`` and plain
+    brackets; other (Markdown) services get an invisible space after each
+    syntax character, so nothing pairs up into a link or emphasis."""
+    text = " ".join(text.split()).replace("://", ":" + ZERO_WIDTH_SPACE + "//")
+    if slack:
+        text = _SLACK_SYNTAX.sub(r"\\\1", text)
+        return _SLACK_EMPHASIS.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, text)
+    return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, text)
+
+
+def _post(channel: ChatChannel, *, title: str, body: str, link: str | None = None) -> None:
+    """Post to the channel. With ``link``, ``body`` is a person's text: it is
+    escaped for the service's format and the Concord link is the message's
+    only link."""
     import apprise
+    from apprise.plugins.slack import NotifySlack
 
     try:  # checked again at send time, and the post pinned to what was checked (DNS rebinding)
         checked = check_destination(channel.url)
@@ -182,6 +207,12 @@ def _post(channel: ChatChannel, *, title: str, body: str) -> None:
     client = apprise.Apprise()
     if not client.add(channel.url):
         raise ChatPostFailed("the webhook URL is not understood")
+    if link is not None:
+        slack = isinstance(client[0], NotifySlack)
+        where = chat_text(channel.organization.name, slack=slack)
+        body = f"{chat_text(body, slack=slack)}\n\n[Open in Concord]({link}) · {where}"
+        if not slack:  # Slack's header is plain text (escaped by Apprise); a Teams card's is Markdown
+            title = chat_text(title, slack=False)
     with (
         apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log,
         pinned(checked),
@@ -212,7 +243,6 @@ def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: 
     if channel is None or not channel.is_active:
         return 0
     url = absolute(link) if link else absolute("")
-    body = f"{title}\n\n[Open in Concord]({url}) · {channel.organization.name}"
     return _send_once(
         key=_chat_key(channel.pk, event_key),
         defaults={
@@ -223,14 +253,16 @@ def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: 
             "target": channel.name,
             "chat_channel": channel,
         },
-        send=lambda: _post_redacted(channel, title=f"Concord · {channel.organization.name}", body=body),
+        send=lambda: _post_redacted(
+            channel, title=f"Concord · {channel.organization.name}", body=title, link=url
+        ),
     )
 
 
-def _post_redacted(channel: ChatChannel, *, title: str, body: str) -> None:
+def _post_redacted(channel: ChatChannel, *, title: str, body: str, link: str) -> None:
     """Post; a failure is recorded without the webhook URL's secret parts."""
     try:
-        _post(channel, title=title, body=body)
+        _post(channel, title=title, body=body, link=link)
     except Exception as exc:
         raise ChatPostFailed(redact(str(exc), channel.url) or type(exc).__name__) from None
 

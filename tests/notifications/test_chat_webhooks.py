@@ -237,3 +237,34 @@ def test_a_chat_post_whose_record_fails_to_save_once_is_posted_once_and_recorded
     assert failed == [1] and len(server.posts) == 1
     delivery = Delivery.objects.get(chat_channel=channel)
     assert (delivery.status, delivery.attempts) == ("sent", 1)
+
+
+HOSTILE = (
+    "<!channel> read <https://evil.example/x|the board pack> or [this](https://evil.example/y) **now** & then"
+)
+
+
+def test_a_title_cannot_ping_the_channel_or_carry_its_own_link_in_slack(org, people, slack_endpoint):
+    with WebhookServer() as server:
+        slack_endpoint(server)
+        _channel(org, people, "slack", SLACK_URL)
+        _emit(org, people, title=HOSTILE)
+    text = server.posts[0]["body"]["attachments"][0]["text"]  # Slack mrkdwn
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+    assert "<https://evil" not in text and "](https://evil" not in text and "https://evil" not in text
+    assert "&amp; then" in text
+    assert text.count("<http") == 1 and "<http://127.0.0.1:8000/o/acme/risks/1/|Open in Concord>" in text
+
+
+def test_a_title_cannot_carry_its_own_link_or_formatting_in_a_teams_card(
+    org, people, tmp_path, allow, monkeypatch
+):
+    with WebhookServer() as server:
+        monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(server.use_tls(tmp_path)))
+        allow(server)
+        _channel(org, people, "teams", f"workflows://127.0.0.1:{server.port}/flow123/sig456/")
+        _emit(org, people, title=HOSTILE)
+    card = str(server.posts[0]["body"]["attachments"][0]["content"])
+    assert "](https://evil" not in card and "https://evil" not in card and "**now**" not in card
+    assert "[Open in Concord](http://127.0.0.1:8000/o/acme/risks/1/)" in card
+    assert card.count("](") == 1
