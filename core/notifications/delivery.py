@@ -115,11 +115,18 @@ def unsubscribe_url(*, user, organization: Organization, category: str) -> str:
 
 
 def build_email(
-    *, user, organization: Organization, category: str | None, subject: str, template: str, context: dict
+    *,
+    user,
+    organization: Organization,
+    category: str | None,
+    subject: str,
+    template: str,
+    context: dict,
+    unsubscribe: str | None = None,
 ) -> EmailMultiAlternatives:
     """An HTML and plain-text e-mail with the organization's name, links under
-    SITE_URL and (except for security notices) a one-click unsubscribe for the
-    category (RFC 8058)."""
+    SITE_URL and (except for security notices) a one-click unsubscribe (RFC
+    8058) for ``unsubscribe``: the category, or DIGEST for a digest."""
     headers = {}
     context = {
         **context,
@@ -130,8 +137,9 @@ def build_email(
         "preferences_url": absolute(reverse("core:notification_preferences", args=[organization.slug])),
         "category_label": NotificationCategory(category).label if category else "digest",
     }
-    if category and category != NotificationCategory.SECURITY:
-        link = unsubscribe_url(user=user, organization=organization, category=category)
+    unsubscribe = unsubscribe or category
+    if unsubscribe and unsubscribe != NotificationCategory.SECURITY:
+        link = unsubscribe_url(user=user, organization=organization, category=unsubscribe)
         context["unsubscribe_url"] = link
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

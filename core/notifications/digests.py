@@ -26,6 +26,7 @@ from ..models_notifications import (
     NotificationProfile,
 )
 from .delivery import _send_once, absolute, build_email
+from .services import DIGEST
 
 DIGEST_WINDOW_HOURS = 4
 DUE_CATEGORIES = {NotificationCategory.ACCEPTANCES, NotificationCategory.OVERDUE}
@@ -115,14 +116,15 @@ def send_digest(
     period = "Daily" if kind == DeliveryMode.DAILY else "Weekly"
     for note in notes:
         note.item_url = absolute(note.link)
-    # A digest gathers several categories: it links to the preferences page rather
-    # than carrying a one-click unsubscribe that would turn off a single category.
+    # A digest gathers several categories: its one-click unsubscribe turns off
+    # every category this person receives in a digest (services.unsubscribe).
     message = build_email(
         user=user,
         organization=organization,
         category=None,
         subject=f"{period} digest: {len(notes)} update{'s' if len(notes) != 1 else ''}",
         template="core/email/digest",
+        unsubscribe=DIGEST,
         context={
             "sections": sections(notes),
             "period": period,

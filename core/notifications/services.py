@@ -35,6 +35,7 @@ from .destinations import check_destination
 MANAGE_PERM_DOC = "The CIO and the CISO (the role table's SIGN permission) manage chat channels."
 UNSUBSCRIBE_SALT = "concord.notifications.unsubscribe"
 UNSUBSCRIBE_MAX_AGE_DAYS = 90  # RFC 8058 one-click POST works within it
+DIGEST = "digest"  # an unsubscribe token's "category" for a digest e-mail
 
 
 def _manage_perm():
@@ -276,6 +277,11 @@ def unsubscribe(*, token: str) -> tuple[User, Organization, str]:
     """One-click unsubscribe (RFC 8058): turn the token's category off for its
     person, if the link is at most UNSUBSCRIBE_MAX_AGE_DAYS old."""
     user, organization, category = unsubscribe_read(token=token)
+    if category == DIGEST:  # every category this person receives in a digest
+        for each in NotificationCategory.values:
+            if modes_for(organization, [user.pk], each)[user.pk] in (DeliveryMode.DAILY, DeliveryMode.WEEKLY):
+                preference_set(actor=user, organization=organization, category=each, mode=DeliveryMode.OFF)
+        return user, organization, category
     preference_set(actor=user, organization=organization, category=category, mode=DeliveryMode.OFF)
     return user, organization, category
 

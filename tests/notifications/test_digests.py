@@ -77,7 +77,7 @@ def test_daily_digest_arrives_in_the_local_morning_once_with_its_sections(
     assert "http://127.0.0.1:8000/o/acme/risks/1/" in body
     html = message.alternatives[0][0]
     assert 'href="http://127.0.0.1:8000/o/acme/risks/2/"' in html
-    assert "List-Unsubscribe" not in message.extra_headers  # several categories: the page, not one-click
+    assert "List-Unsubscribe" in message.extra_headers  # one click turns the digest off (test_email_smtp)
     assert Notification.objects.filter(digested_at__isnull=True).count() == 0
     with at(2026, 3, 3, 6, 30):  # the next quarter hour: already sent
         assert _run(django_capture_on_commit_callbacks) == 0

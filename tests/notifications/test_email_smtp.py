@@ -203,3 +203,31 @@ def test_a_mail_sent_whose_record_cannot_be_saved_is_not_sent_again_by_a_retry_o
     assert [m["Subject"] for m in smtp.messages] == [f"[{org.name}] Once"]
     delivery = Delivery.objects.get()
     assert delivery.attempts == 1 and delivery.status == "pending"  # claimed: never a second send
+
+
+def test_a_digest_carries_a_one_click_unsubscribe_that_turns_the_digest_off(org, people, client):
+    from core.notifications import digests
+    from core.notifications.services import notify, preference_set
+
+    cio = people[Role.CIO]
+    for category in ("decisions", "reports"):
+        preference_set(actor=cio, organization=org, category=category, mode="daily")
+    notify(event="decision.decided", organization=org, recipients=[cio], title="Decided", key="d:1")
+    with smtp_server() as smtp, _smtp(smtp.port):
+        day = timezone.now().date().isoformat()
+        assert digests.send_digest(user_id=cio.pk, organization_id=org.pk, kind="daily", day=day) == 1
+    (message,) = smtp.messages
+    assert "digest" in str(message["Subject"])
+    unsubscribe = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert unsubscribe.startswith(settings.SITE_URL + "/notifications/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in message.get_body(preferencelist=("plain",)).get_content()
+    assert unsubscribe in message.get_body(preferencelist=("html",)).get_content()
+    # The mail client's one-click POST (no cookies) turns off what came in the digest.
+    response = client.post(urlsplit(unsubscribe).path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "daily and weekly digests" in response.content.decode()
+    modes = dict(
+        NotificationPreference.objects.filter(user=cio, organization=org).values_list("category", "mode")
+    )
+    assert modes["decisions"] == "off" and modes["reports"] == "off"
+    assert "signatures" not in modes  # what comes at once is left as it was
