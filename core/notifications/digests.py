@@ -88,7 +88,21 @@ def send_due_digests(*, now: datetime | None = None) -> int:
     return queued
 
 
+def _grouped(notes: list[Notification]) -> list[Notification]:
+    """One line per title: the newest of the repeated items, with ``repeats``
+    saying how many there were."""
+    latest: dict[str, Notification] = {}
+    counts: dict[str, int] = {}
+    for note in notes:
+        counts[note.title] = counts.get(note.title, 0) + 1
+        latest[note.title] = note
+    for title, note in latest.items():
+        note.repeats = counts[title]
+    return sorted(latest.values(), key=lambda n: (n.created_at, n.pk))
+
+
 def sections(notes: list[Notification]) -> list[tuple[str, list[Notification]]]:
+    notes = _grouped(notes)
     waiting = [n for n in notes if n.event in WAITING_EVENTS]
     due = [n for n in notes if n not in waiting and n.category in DUE_CATEGORIES]
     changed = [n for n in notes if n not in waiting and n not in due]

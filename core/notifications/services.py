@@ -96,13 +96,17 @@ def notify(
     link: str = "",
     body: str = "",
     subject=None,
+    chat_title: str = "",
 ) -> list[Notification]:
     """Tell ``recipients`` about one event, inside the caller's transaction.
 
     Only members of ``organization`` who may see ``subject`` are told; each
     gets one inbox row per ``key`` (a repeated emit adds nothing). E-mail (for
     those who want it at once) and the organization's chat channels are sent by
-    the worker after commit (core.outbox)."""
+    the worker after commit (core.outbox). A chat channel is shared by the
+    organization: it gets ``chat_title`` (the event in neutral words) when the
+    title speaks to its recipients, and nothing for a personal event (one
+    registered with ``chat=False``)."""
     kind = event_kind(event)
     unique = {u.pk: u for u in recipients if u is not None}
     members = set(
@@ -150,7 +154,7 @@ def notify(
                     channel_id=channel.pk,
                     event=event,
                     event_key=key[:200],
-                    title=title[:300],
+                    title=(chat_title or title)[:300],
                     link=link[:500],
                 )
     return created

@@ -268,3 +268,28 @@ def test_a_title_cannot_carry_its_own_link_or_formatting_in_a_teams_card(
     assert "](https://evil" not in card and "https://evil" not in card and "**now**" not in card
     assert "[Open in Concord](http://127.0.0.1:8000/o/acme/risks/1/)" in card
     assert card.count("](") == 1
+
+
+def test_chat_gets_organization_events_in_neutral_words_never_personal_notices(org, people, slack_endpoint):
+    from core.models_notifications import NotificationCategory
+    from risks import services as risk_services
+    from tests.risks.factories import assessed_risk, request_acceptance
+
+    everything = [c for c in NotificationCategory.values if c != "security"]
+    with WebhookServer() as server:
+        slack_endpoint(server)
+        _channel(org, people, "slack", SLACK_URL, categories=everything)
+        risk = request_acceptance(assessed_risk(org, people, cio=(4, 4), ciso=(4, 5)), people[Role.CIO])
+        risk_services.acceptance_sign(actor=people[Role.CIO], risk=risk, decision="approve", comment="")
+        for event in ("intake.status_changed", "intake.awaiting_requester", "decision.voided"):
+            services.notify(
+                event=event,
+                organization=org,
+                recipients=[people[Role.CONTRIBUTOR]],
+                title="We have received your request",
+                key=f"personal:{event}",
+            )
+    texts = [p["body"]["attachments"][0]["text"] for p in server.posts]
+    assert not any("your" in text.lower() for text in texts), texts
+    assert any("The CIO signed" in t and "the CISO's signature completes it" in t for t in texts), texts
+    assert any("was put up for the joint decision of the CIO and the CISO" in t for t in texts), texts
