@@ -150,21 +150,23 @@ def notification_chat(self, *, channel_id: int, event: str, event_key: str, titl
     ``NOTIFY_CHAT_MAX_RETRIES`` failures the channel is disabled with a notice."""
     from .notifications import delivery
 
+    countdown = min(30 * 2**self.request.retries, 1800)
     try:
-        return delivery.send_chat(
-            channel_id=channel_id, event=event, event_key=event_key, title=title, link=link
-        )
-    except DatabaseError as exc:  # the normal retry path; the delivery record prevents a second post
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
-    except delivery.ChatPostFailed as exc:
-        # Counted on the recorded delivery, so retries by Celery and re-sends by the outbox add up alike.
-        if (
-            delivery.chat_attempts(channel_id=channel_id, event_key=event_key)
-            > settings.NOTIFY_CHAT_MAX_RETRIES
-        ):
-            delivery.chat_channel_disable(channel_id=channel_id, reason=str(exc)[:250])
-            return 0
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+        try:
+            return delivery.send_chat(
+                channel_id=channel_id, event=event, event_key=event_key, title=title, link=link
+            )
+        except delivery.ChatPostFailed as exc:
+            # Counted on the recorded delivery, so retries by Celery and re-sends by the outbox add up alike.
+            if (
+                delivery.chat_attempts(channel_id=channel_id, event_key=event_key)
+                > settings.NOTIFY_CHAT_MAX_RETRIES
+            ):
+                delivery.chat_channel_disable(channel_id=channel_id, reason=str(exc)[:250])
+                return 0
+            raise self.retry(exc=exc, countdown=countdown) from exc
+    except DatabaseError as exc:  # the normal retry path (also while handling a failed post)
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="core.notification_digests")

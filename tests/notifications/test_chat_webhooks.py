@@ -293,3 +293,29 @@ def test_chat_gets_organization_events_in_neutral_words_never_personal_notices(o
     assert not any("your" in text.lower() for text in texts), texts
     assert any("The CIO signed" in t and "the CISO's signature completes it" in t for t in texts), texts
     assert any("was put up for the joint decision of the CIO and the CISO" in t for t in texts), texts
+
+
+@override_settings(NOTIFY_CHAT_MAX_RETRIES=1)
+def test_a_database_error_while_handling_a_failure_is_retried_and_the_channel_still_disabled(
+    org, people, slack_endpoint, monkeypatch
+):
+    from django.db import OperationalError
+
+    from core.notifications import delivery
+
+    real, failed = delivery.chat_attempts, []
+
+    def chat_attempts(**kwargs):  # fault injection: "database is locked" once
+        if not failed:
+            failed.append(1)
+            raise OperationalError("database is locked")
+        return real(**kwargs)
+
+    monkeypatch.setattr(delivery, "chat_attempts", chat_attempts)
+    with WebhookServer(statuses=[500] * 10) as server:
+        slack_endpoint(server)
+        channel = _channel(org, people, "slack", SLACK_URL)
+        _emit(org, people)
+    assert failed == [1] and len(server.posts) == 2
+    channel.refresh_from_db()
+    assert not channel.is_active
