@@ -11,6 +11,7 @@ from celery import shared_task
 from celery.schedules import crontab
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import DatabaseError
 
 from . import exports, outbox
 
@@ -41,6 +42,9 @@ BEAT_SCHEDULE = {
 }
 
 MAIL_ERRORS = (OSError, smtplib.SMTPException)
+# Notification deliveries also retry a database error (a locked database): the
+# delivery record makes the retry send nothing twice.
+DELIVERY_ERRORS = (*MAIL_ERRORS, DatabaseError)
 
 
 @shared_task(name="core.organizations_purge_due")
@@ -140,7 +144,7 @@ def export_jobs_resend() -> int:
 @shared_task(
     bind=True,
     name="core.notification_email",
-    autoretry_for=MAIL_ERRORS,
+    autoretry_for=DELIVERY_ERRORS,
     retry_backoff=30,
     retry_backoff_max=1800,
     retry_jitter=True,
@@ -159,19 +163,23 @@ def notification_chat(self, *, channel_id: int, event: str, event_key: str, titl
     ``NOTIFY_CHAT_MAX_RETRIES`` failures the channel is disabled with a notice."""
     from .notifications import delivery
 
+    countdown = min(30 * 2**self.request.retries, 1800)
     try:
-        return delivery.send_chat(
-            channel_id=channel_id, event=event, event_key=event_key, title=title, link=link
-        )
-    except delivery.ChatPostFailed as exc:
-        # Counted on the recorded delivery, so retries by Celery and re-sends by the outbox add up alike.
-        if (
-            delivery.chat_attempts(channel_id=channel_id, event_key=event_key)
-            > settings.NOTIFY_CHAT_MAX_RETRIES
-        ):
-            delivery.chat_channel_disable(channel_id=channel_id, reason=str(exc)[:250])
-            return 0
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 1800)) from exc
+        try:
+            return delivery.send_chat(
+                channel_id=channel_id, event=event, event_key=event_key, title=title, link=link
+            )
+        except delivery.ChatPostFailed as exc:
+            # Counted on the recorded delivery, so retries by Celery and re-sends by the outbox add up alike.
+            if (
+                delivery.chat_attempts(channel_id=channel_id, event_key=event_key)
+                > settings.NOTIFY_CHAT_MAX_RETRIES
+            ):
+                delivery.chat_channel_disable(channel_id=channel_id, reason=str(exc)[:250])
+                return 0
+            raise self.retry(exc=exc, countdown=countdown) from exc
+    except DatabaseError as exc:  # the normal retry path (also while handling a failed post)
+        raise self.retry(exc=exc, countdown=countdown) from exc
 
 
 @shared_task(name="core.notification_digests")
@@ -185,7 +193,7 @@ def notification_digests() -> int:
 @shared_task(
     bind=True,
     name="core.notification_digest",
-    autoretry_for=MAIL_ERRORS,
+    autoretry_for=DELIVERY_ERRORS,
     retry_backoff=30,
     retry_backoff_max=1800,
     retry_jitter=True,

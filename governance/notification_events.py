@@ -26,9 +26,13 @@ def _day(value) -> str:
 
 
 register_event("intake.submitted", category="intake", label="A new intake request")
-register_event("intake.status_changed", category="intake", label="Your intake request moved on")
+# Told to the requester alone ("We have received your request"): not for a shared chat channel.
+register_event("intake.status_changed", category="intake", label="Your intake request moved on", chat=False)
 register_event(
-    "intake.awaiting_requester", category="intake", label="An intake request waits for your answer"
+    "intake.awaiting_requester",
+    category="intake",
+    label="An intake request waits for your answer",
+    chat=False,
 )
 register_event("intake.answered", category="intake", label="A requester answered")
 register_event("intake.sla_at_risk", category="intake", label="An intake request's decision SLA is at risk")

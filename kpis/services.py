@@ -21,6 +21,7 @@ from core.permissions import require_perm
 from core.roles import Perm
 from core.services import record_change, record_creation, record_deletion
 
+from . import notification_events
 from . import status as kpi_status
 from .library import library_entry
 from .models import KPI, Measurement, Source
@@ -211,6 +212,7 @@ def measurement_record(
     period = clean_period(period, kpi.frequency, today or timezone.localdate())
     value = clean_value(value, kpi.unit)
     _lock_kpis([kpi.pk])
+    notification_events.on_values_committed([kpi.pk])  # a value that turns it red is told at once
     existing = Measurement.objects.select_for_update().filter(kpi=kpi, period=period).first()
     if existing is None:
         measurement = Measurement(
@@ -283,6 +285,7 @@ def measurements_bulk_upsert(
         raise BulkValidationError(errors, label=label)
     kpi_ids = {c.kpi.pk for c in clean}
     _lock_kpis(kpi_ids)
+    notification_events.on_values_committed(kpi_ids)
     existing = {
         (m.kpi_id, m.period): m
         for m in Measurement.objects.select_for_update()

@@ -102,7 +102,9 @@ register_event(
 )
 register_event("decision.decided", category="decisions", label="A joint decision was taken")
 register_event("decision.rejected", category="decisions", label="A joint decision was rejected")
-register_event("decision.voided", category="decisions", label="Your signature was voided by a change")
+register_event(
+    "decision.voided", category="decisions", label="Your signature was voided by a change", chat=False
+)
 register_event("security.role_changed", category="security", label="Your role changed")
 register_event(
     "security.members_changed",

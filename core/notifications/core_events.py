@@ -61,6 +61,7 @@ def decision_opened(*, subject, purpose: str, actor=None) -> None:
         recipients=recipients,
         subject=subject,
         title=f"{label} waits for your signature",
+        chat_title=f"{label} was put up for the joint decision of the CIO and the CISO",
         body=f"{opener} for the joint decision of the CIO and the CISO. Nobody has signed yet.",
         link=subject_link(subject, purpose),
         key=f"decision-waiting:{_subject_key(subject, purpose)}:v{getattr(subject, 'version', 0)}",
@@ -113,6 +114,9 @@ def part_given(
         recipients=missing,
         subject=subject,
         title=f"The {signer_role} signed {label}: your signature completes it",
+        chat_title=f"The {signer_role} signed {label}; the "
+        + " and the ".join(Role(r).label for r in SIGNING_ROLES if r not in approvals)
+        + "'s signature completes it",
         body=f"{signer} approved it{': ' + comment if comment else ''}.",
         link=link,
         key=f"decision-signed:{key}",

@@ -6,11 +6,13 @@ sends nothing more."""
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
+import time
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,7 +29,7 @@ from ..models_notifications import (
     redact,
 )
 from ..roles import SIGNING_ROLES
-from .destinations import check_destination, pinned
+from .destinations import check_destination, guarded, pinned
 
 logger = logging.getLogger(__name__)
 
@@ -42,29 +44,63 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path if path else settings.SITE_URL.rstrip("/") + "/"
 
 
-def _send_once(*, key: str, defaults: dict, send) -> int:
-    """Send through ``send()`` unless the delivery ``key`` was already sent;
-    record the outcome. Raises the sending error after recording it."""
-    Delivery.objects.get_or_create(key=key, defaults=defaults)
-    failure = None
+OUTCOME_SAVE_TRIES = 4
+
+
+def _claim(key: str, defaults: dict) -> bool:
+    """Record the attempt, in its own committed transaction, before sending.
+    False when the delivery was sent, or claimed by an earlier attempt whose
+    outcome is unknown (sent, then the record could not be saved): never a
+    second message."""
     with transaction.atomic():
+        Delivery.objects.get_or_create(key=key, defaults=defaults)
         delivery = Delivery.objects.select_for_update().get(key=key)
         if delivery.status == DeliveryStatus.SENT:
-            return 0
+            return False
+        if delivery.status == DeliveryStatus.PENDING and delivery.attempts:
+            return False  # claimed: in flight, or sent with its outcome unsaved
+        delivery.status = DeliveryStatus.PENDING
         delivery.attempts += 1
+        delivery.save(update_fields=["status", "attempts"])
+    return True
+
+
+def _record_outcome(key: str, failure: Exception | None, after=None) -> None:
+    """Save how the send went; only the save is tried again (a database
+    locked for a moment), never the send."""
+    for attempt in range(OUTCOME_SAVE_TRIES):
         try:
-            send()
-        except Exception as exc:
-            failure = exc
-            delivery.status = DeliveryStatus.FAILED
-            delivery.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-        else:
-            delivery.status = DeliveryStatus.SENT
-            delivery.sent_at = timezone.now()
-            delivery.last_error = ""
-        delivery.save(update_fields=["attempts", "status", "last_error", "sent_at"])
-    if failure is not None:
-        raise failure
+            with transaction.atomic():
+                if failure is None:
+                    Delivery.objects.filter(key=key).update(
+                        status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
+                    )
+                    if after is not None:
+                        after()
+                else:
+                    Delivery.objects.filter(key=key).update(
+                        status=DeliveryStatus.FAILED, last_error=f"{type(failure).__name__}: {failure}"[:2000]
+                    )
+            return
+        except DatabaseError:
+            if attempt == OUTCOME_SAVE_TRIES - 1:
+                raise
+            logger.warning("Saving the outcome of delivery %s failed; trying again", key, exc_info=True)
+            time.sleep(0.2 * 2**attempt)
+
+
+def _send_once(*, key: str, defaults: dict, send, after=None) -> int:
+    """Send through ``send()`` unless the delivery ``key`` was already sent or
+    claimed; record the outcome (then run ``after()`` in the same transaction
+    as a success). Raises the sending error after recording it."""
+    if not _claim(key, defaults):
+        return 0
+    try:
+        send()
+    except Exception as exc:
+        _record_outcome(key, exc)
+        raise
+    _record_outcome(key, None, after)
     return 1
 
 
@@ -79,11 +115,18 @@ def unsubscribe_url(*, user, organization: Organization, category: str) -> str:
 
 
 def build_email(
-    *, user, organization: Organization, category: str | None, subject: str, template: str, context: dict
+    *,
+    user,
+    organization: Organization,
+    category: str | None,
+    subject: str,
+    template: str,
+    context: dict,
+    unsubscribe: str | None = None,
 ) -> EmailMultiAlternatives:
     """An HTML and plain-text e-mail with the organization's name, links under
-    SITE_URL and (except for security notices) a one-click unsubscribe for the
-    category (RFC 8058)."""
+    SITE_URL and (except for security notices) a one-click unsubscribe (RFC
+    8058) for ``unsubscribe``: the category, or DIGEST for a digest."""
     headers = {}
     context = {
         **context,
@@ -94,8 +137,9 @@ def build_email(
         "preferences_url": absolute(reverse("core:notification_preferences", args=[organization.slug])),
         "category_label": NotificationCategory(category).label if category else "digest",
     }
-    if category and category != NotificationCategory.SECURITY:
-        link = unsubscribe_url(user=user, organization=organization, category=category)
+    unsubscribe = unsubscribe or category
+    if unsubscribe and unsubscribe != NotificationCategory.SECURITY:
+        link = unsubscribe_url(user=user, organization=organization, category=unsubscribe)
         context["unsubscribe_url"] = link
         headers["List-Unsubscribe"] = f"<{link}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
@@ -137,8 +181,32 @@ def send_notification_email(notification_id: int) -> int:
 # ------------------------------------------------------------------- chat ---
 
 
-def _post(channel: ChatChannel, *, title: str, body: str) -> None:
+ZERO_WIDTH_SPACE = "\u200b"
+_SLACK_SYNTAX = re.compile(r"([\\\[\]()<>!#])")  # backslash-escaped: Apprise makes them literal text in Slack
+_SLACK_EMPHASIS = re.compile(r"([*_~`])")
+_MARKDOWN_SYNTAX = re.compile(r"([\[\]()<>*_~`#!|\\])")
+
+
+def chat_text(text: str, *, slack: bool) -> str:
+    """``text`` (a title a person wrote) as literal text in the chat format:
+    no mention (``<!channel>``), no link of its own (``<https://…|label>``,
+    ``[label](https://…)`` or a bare address) and no formatting. Slack gets
+    CommonMark escapes, which Apprise turns into ``&lt;`` ``&gt;`` and plain
+    brackets; other (Markdown) services get an invisible space after each
+    syntax character, so nothing pairs up into a link or emphasis."""
+    text = " ".join(text.split()).replace("://", ":" + ZERO_WIDTH_SPACE + "//")
+    if slack:
+        text = _SLACK_SYNTAX.sub(r"\\\1", text)
+        return _SLACK_EMPHASIS.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, text)
+    return _MARKDOWN_SYNTAX.sub(lambda m: m.group(1) + ZERO_WIDTH_SPACE, text)
+
+
+def _post(channel: ChatChannel, *, title: str, body: str, link: str | None = None) -> None:
+    """Post to the channel. With ``link``, ``body`` is a person's text: it is
+    escaped for the service's format and the Concord link is the message's
+    only link."""
     import apprise
+    from apprise.plugins.slack import NotifySlack
 
     try:  # checked again at send time, and the post pinned to what was checked (DNS rebinding)
         checked = check_destination(channel.url)
@@ -147,8 +215,23 @@ def _post(channel: ChatChannel, *, title: str, body: str) -> None:
     client = apprise.Apprise()
     if not client.add(channel.url):
         raise ChatPostFailed("the webhook URL is not understood")
-    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log, pinned(checked):
+    if link is not None:
+        slack = isinstance(client[0], NotifySlack)
+        where = chat_text(channel.organization.name, slack=slack)
+        body = f"{chat_text(body, slack=slack)}\n\n[Open in Concord]({link}) · {where}"
+        if not slack:  # Slack's header is plain text (escaped by Apprise); a Teams card's is Markdown
+            title = chat_text(title, slack=False)
+    with (
+        apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as log,
+        pinned(checked),
+        guarded() as redirects,
+    ):
         ok = client.notify(title=title, body=body, body_format=apprise.NotifyFormat.MARKDOWN)
+    if redirects:
+        raise ChatPostFailed(
+            f"the webhook answered with a redirect (HTTP {redirects[0]}); Concord never follows "
+            "redirects: use the webhook's final address"
+        )
     if not ok:
         detail = " ".join(line.strip() for line in log.getvalue().splitlines() if line.strip())
         raise ChatPostFailed(detail[:1500] or "the chat service refused the message")
@@ -168,7 +251,6 @@ def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: 
     if channel is None or not channel.is_active:
         return 0
     url = absolute(link) if link else absolute("")
-    body = f"{title}\n\n[Open in Concord]({url}) · {channel.organization.name}"
     return _send_once(
         key=_chat_key(channel.pk, event_key),
         defaults={
@@ -179,14 +261,16 @@ def send_chat(*, channel_id: int, event: str, event_key: str, title: str, link: 
             "target": channel.name,
             "chat_channel": channel,
         },
-        send=lambda: _post_redacted(channel, title=f"Concord · {channel.organization.name}", body=body),
+        send=lambda: _post_redacted(
+            channel, title=f"Concord · {channel.organization.name}", body=title, link=url
+        ),
     )
 
 
-def _post_redacted(channel: ChatChannel, *, title: str, body: str) -> None:
+def _post_redacted(channel: ChatChannel, *, title: str, body: str, link: str) -> None:
     """Post; a failure is recorded without the webhook URL's secret parts."""
     try:
-        _post(channel, title=title, body=body)
+        _post(channel, title=title, body=body, link=link)
     except Exception as exc:
         raise ChatPostFailed(redact(str(exc), channel.url) or type(exc).__name__) from None
 

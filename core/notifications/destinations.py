@@ -59,6 +59,13 @@ def _public(address: str) -> bool:
     return ip.is_global and not ip.is_multicast
 
 
+def allowed_private(address: str, port: int) -> bool:
+    """A local test server named, address and port, in the test-only setting
+    ``NOTIFY_CHAT_ALLOWED_PRIVATE_ADDRESSES`` (empty in every real deployment)."""
+    allowed = getattr(settings, "NOTIFY_CHAT_ALLOWED_PRIVATE_ADDRESSES", ())
+    return f"{address.split('%', 1)[0]}:{port}" in set(allowed)
+
+
 def check_destination(url: str) -> tuple[str, frozenset[str]] | None:
     """DomainError on ``url`` unless it posts to a chat service or a public host.
 
@@ -80,7 +87,7 @@ def check_destination(url: str) -> tuple[str, frozenset[str]] | None:
         raise DomainError("The webhook URL names no host.", field="url")
     if host in TRUSTED_HOSTS or host.endswith(TRUSTED_HOST_SUFFIXES):
         return None
-    if getattr(settings, "NOTIFY_CHAT_ALLOW_PRIVATE_HOSTS", False):
+    if allowed_private(host, parts.port or 443):
         return None
     try:
         addresses = {
@@ -127,3 +134,39 @@ def pinned(checked: tuple[str, frozenset[str]] | None):
         yield
     finally:
         socket.getaddrinfo = previous
+
+
+class RedirectRefused(Exception):
+    """The chat service answered with a redirect, which Concord never follows."""
+
+
+@contextlib.contextmanager
+def guarded():
+    """During a post: every connection must go to a public address (whatever
+    host the HTTP library was led to: a redirect, a proxy, a second request),
+    and redirects are never followed (a 3xx answer is returned as is and
+    recorded in the yielded list as its status code)."""
+    import requests
+
+    redirects: list[int] = []
+    previous_connect, previous_send = socket.socket.connect, requests.Session.send
+
+    def connect(sock, address):
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            ip, port = address[0], address[1]
+            if not (_public(ip) or allowed_private(ip, port)):
+                raise ConnectionRefusedError(REFUSED.format(where=f"{ip}, a private or local address"))
+        return previous_connect(sock, address)
+
+    def send(session, request, **kwargs):
+        kwargs["allow_redirects"] = False
+        response = previous_send(session, request, **kwargs)
+        if 300 <= response.status_code < 400:
+            redirects.append(response.status_code)
+        return response
+
+    socket.socket.connect, requests.Session.send = connect, send
+    try:
+        yield redirects
+    finally:
+        socket.socket.connect, requests.Session.send = previous_connect, previous_send

@@ -26,6 +26,7 @@ from ..models_notifications import (
     NotificationProfile,
 )
 from .delivery import _send_once, absolute, build_email
+from .services import DIGEST
 
 DIGEST_WINDOW_HOURS = 4
 DUE_CATEGORIES = {NotificationCategory.ACCEPTANCES, NotificationCategory.OVERDUE}
@@ -87,7 +88,21 @@ def send_due_digests(*, now: datetime | None = None) -> int:
     return queued
 
 
+def _grouped(notes: list[Notification]) -> list[Notification]:
+    """One line per title: the newest of the repeated items, with ``repeats``
+    saying how many there were."""
+    latest: dict[str, Notification] = {}
+    counts: dict[str, int] = {}
+    for note in notes:
+        counts[note.title] = counts.get(note.title, 0) + 1
+        latest[note.title] = note
+    for title, note in latest.items():
+        note.repeats = counts[title]
+    return sorted(latest.values(), key=lambda n: (n.created_at, n.pk))
+
+
 def sections(notes: list[Notification]) -> list[tuple[str, list[Notification]]]:
+    notes = _grouped(notes)
     waiting = [n for n in notes if n.event in WAITING_EVENTS]
     due = [n for n in notes if n not in waiting and n.category in DUE_CATEGORIES]
     changed = [n for n in notes if n not in waiting and n not in due]
@@ -115,14 +130,15 @@ def send_digest(
     period = "Daily" if kind == DeliveryMode.DAILY else "Weekly"
     for note in notes:
         note.item_url = absolute(note.link)
-    # A digest gathers several categories: it links to the preferences page rather
-    # than carrying a one-click unsubscribe that would turn off a single category.
+    # A digest gathers several categories: its one-click unsubscribe turns off
+    # every category this person receives in a digest (services.unsubscribe).
     message = build_email(
         user=user,
         organization=organization,
         category=None,
         subject=f"{period} digest: {len(notes)} update{'s' if len(notes) != 1 else ''}",
         template="core/email/digest",
+        unsubscribe=DIGEST,
         context={
             "sections": sections(notes),
             "period": period,
@@ -132,8 +148,7 @@ def send_digest(
     )
     ids = [n.pk for n in notes]
 
-    def send():
-        message.send(fail_silently=False)
+    def digested():
         Notification.objects.filter(pk__in=ids).update(digested_at=now)
 
     return _send_once(
@@ -145,5 +160,6 @@ def send_digest(
             "title": f"{period} digest ({len(notes)})",
             "target": user.email,
         },
-        send=send,
+        send=lambda: message.send(fail_silently=False),
+        after=digested,
     )

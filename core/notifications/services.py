@@ -35,6 +35,7 @@ from .destinations import check_destination
 MANAGE_PERM_DOC = "The CIO and the CISO (the role table's SIGN permission) manage chat channels."
 UNSUBSCRIBE_SALT = "concord.notifications.unsubscribe"
 UNSUBSCRIBE_MAX_AGE_DAYS = 90  # RFC 8058 one-click POST works within it
+DIGEST = "digest"  # an unsubscribe token's "category" for a digest e-mail
 
 
 def _manage_perm():
@@ -95,13 +96,17 @@ def notify(
     link: str = "",
     body: str = "",
     subject=None,
+    chat_title: str = "",
 ) -> list[Notification]:
     """Tell ``recipients`` about one event, inside the caller's transaction.
 
     Only members of ``organization`` who may see ``subject`` are told; each
     gets one inbox row per ``key`` (a repeated emit adds nothing). E-mail (for
     those who want it at once) and the organization's chat channels are sent by
-    the worker after commit (core.outbox)."""
+    the worker after commit (core.outbox). A chat channel is shared by the
+    organization: it gets ``chat_title`` (the event in neutral words) when the
+    title speaks to its recipients, and nothing for a personal event (one
+    registered with ``chat=False``)."""
     kind = event_kind(event)
     unique = {u.pk: u for u in recipients if u is not None}
     members = set(
@@ -149,7 +154,7 @@ def notify(
                     channel_id=channel.pk,
                     event=event,
                     event_key=key[:200],
-                    title=title[:300],
+                    title=(chat_title or title)[:300],
                     link=link[:500],
                 )
     return created
@@ -276,6 +281,11 @@ def unsubscribe(*, token: str) -> tuple[User, Organization, str]:
     """One-click unsubscribe (RFC 8058): turn the token's category off for its
     person, if the link is at most UNSUBSCRIBE_MAX_AGE_DAYS old."""
     user, organization, category = unsubscribe_read(token=token)
+    if category == DIGEST:  # every category this person receives in a digest
+        for each in NotificationCategory.values:
+            if modes_for(organization, [user.pk], each)[user.pk] in (DeliveryMode.DAILY, DeliveryMode.WEEKLY):
+                preference_set(actor=user, organization=organization, category=each, mode=DeliveryMode.OFF)
+        return user, organization, category
     preference_set(actor=user, organization=organization, category=category, mode=DeliveryMode.OFF)
     return user, organization, category
 
@@ -321,6 +331,20 @@ def _require_manager(actor: User, organization: Organization) -> None:
         raise NotAllowed("Only the CIO or the CISO manage the organization's chat channels.")
 
 
+def _refuse_unverified_tls(url: str) -> None:
+    """Apprise reads ``verify=no`` (or any other spelling of false) as "do
+    not check the TLS certificate": a channel must always check it."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True):
+        if name.strip().lower() == "verify" and value.strip().lower() not in ("yes", "true", "1", "on", "y"):
+            raise DomainError(
+                "Remove “verify=…” from the webhook URL: Concord always checks the chat service's "
+                "TLS certificate.",
+                field="url",
+            )
+
+
 def _check_url(kind: str, url: str) -> str:
     import apprise
 
@@ -333,6 +357,7 @@ def _check_url(kind: str, url: str) -> str:
         raise DomainError("A Slack incoming webhook starts with https://hooks.slack.com/.", field="url")
     if kind == ChatKind.TEAMS and not url.startswith(("https://", "workflow://", "workflows://")):
         raise DomainError("A Teams Workflows webhook starts with https://.", field="url")
+    _refuse_unverified_tls(url)
     check_destination(url)
     if apprise.Apprise.instantiate(url) is None:
         raise DomainError("This URL is not a webhook Concord can post to.", field="url")

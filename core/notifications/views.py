@@ -227,7 +227,13 @@ class UnsubscribeView(View):
         return render(
             request,
             "core/notifications/unsubscribe.html",
-            {"done": done, "organization": organization, "label": NotificationCategory(category).label},
+            {
+                "done": done,
+                "organization": organization,
+                "label": "daily and weekly digests"
+                if category == services.DIGEST
+                else NotificationCategory(category).label,
+            },
         )
 
 

@@ -49,10 +49,11 @@ def smtp_server(port: int | None = None):
 
 class WebhookServer:
     """Records each POST (path, headers, JSON body); answers with the next
-    status in ``statuses`` (then 200)."""
+    status in ``statuses`` (then 200); a 3xx answer sends ``location``."""
 
-    def __init__(self, statuses=()):
+    def __init__(self, statuses=(), location=""):
         self.statuses = list(statuses)
+        self.location = location
         self.posts: list[dict] = []
         server = self
 
@@ -75,6 +76,8 @@ class WebhookServer:
                 )
                 self.send_response(status)
                 self.send_header("Content-Type", "text/plain")
+                if 300 <= status < 400 and server.location:
+                    self.send_header("Location", server.location)
                 payload = b"ok" if status < 400 else b"server error"
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -86,8 +89,10 @@ class WebhookServer:
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.port = self.httpd.server_address[1]
 
-    def use_tls(self, directory: Path) -> None:
-        """Serve HTTPS with a throw-away self-signed certificate (Teams Workflows URLs are https)."""
+    def use_tls(self, directory: Path) -> Path:
+        """Serve HTTPS with a throw-away self-signed certificate for 127.0.0.1
+        (Teams Workflows URLs are https); returns the certificate, for the
+        client to trust (REQUESTS_CA_BUNDLE)."""
         key, cert = directory / "key.pem", directory / "cert.pem"
         subprocess.run(
             [
@@ -105,6 +110,8 @@ class WebhookServer:
                 "1",
                 "-subj",
                 "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
             ],
             check=True,
             capture_output=True,
@@ -112,6 +119,7 @@ class WebhookServer:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
+        return cert
 
     def __enter__(self):
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)

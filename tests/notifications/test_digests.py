@@ -77,7 +77,7 @@ def test_daily_digest_arrives_in_the_local_morning_once_with_its_sections(
     assert "http://127.0.0.1:8000/o/acme/risks/1/" in body
     html = message.alternatives[0][0]
     assert 'href="http://127.0.0.1:8000/o/acme/risks/2/"' in html
-    assert "List-Unsubscribe" not in message.extra_headers  # several categories: the page, not one-click
+    assert "List-Unsubscribe" in message.extra_headers  # one click turns the digest off (test_email_smtp)
     assert Notification.objects.filter(digested_at__isnull=True).count() == 0
     with at(2026, 3, 3, 6, 30):  # the next quarter hour: already sent
         assert _run(django_capture_on_commit_callbacks) == 0
@@ -147,3 +147,24 @@ def test_the_preferences_form_names_the_time_zone_field_and_keeps_the_old_value(
     )
     assert response.status_code == 302
     assert NotificationProfile.objects.get(user=people[Role.CIO]).timezone == "America/New_York"
+
+
+def test_repeated_items_make_one_line_with_a_count(
+    org, people, paris_cio, django_capture_on_commit_callbacks
+):
+    with at(2026, 3, 2, 15, 0), django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            notify(
+                event="report.published",
+                organization=org,
+                recipients=[paris_cio],
+                title="Q1 report published",
+                key=f"rep:{n}",
+            )
+        notify(event="report.published", organization=org, recipients=[paris_cio], title="Q2", key="rep:q2")
+    with at(2026, 3, 3, 6, 15):
+        assert _run(django_capture_on_commit_callbacks) == 1
+    (message,) = mail.outbox
+    assert message.body.count("Q1 report published") == 1 and "Q1 report published (3 times)" in message.body
+    assert "- Q2\n" in message.body
+    assert "Q1 report published</a> (3 times)" in message.alternatives[0][0]

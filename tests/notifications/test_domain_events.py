@@ -117,3 +117,37 @@ def test_budget_sent_to_the_board_and_returned(org, people):
     budget_services.proposal_return(actor=people[Role.CISO], proposal=proposal, reason="Too much opex")
     assert _told("budget.returned") == ["board@acme.test", *EXECUTIVES]
     assert "Too much opex" in Notification.objects.filter(event="budget.returned").first().body
+
+
+def test_a_value_turning_a_kpi_red_is_told_on_commit_and_the_sweep_adds_nothing(
+    org, people, django_capture_on_commit_callbacks
+):
+    from kpis import services as kpi_services
+
+    kpi = KPIFactory(organization=org, name="Patch coverage", frequency="monthly")
+    today = timezone.localdate().replace(day=15)
+    this_month = today.replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    MeasurementFactory(kpi=kpi, period=(last_month - timedelta(days=1)).replace(day=1), value=Decimal("97"))
+    with django_capture_on_commit_callbacks(execute=True):
+        kpi_services.measurement_record(
+            actor=people[Role.CIO], kpi=kpi, period=last_month, value=Decimal("70"), today=today
+        )
+    assert _told("kpi.turned_red") == EXECUTIVES  # at once, not at the next sweep
+    with django_capture_on_commit_callbacks(execute=True):
+        sweeps.run_sweeps(today=today)
+    assert _told("kpi.turned_red") == EXECUTIVES
+    assert Notification.objects.filter(event="kpi.turned_red").count() == 2
+
+
+def test_a_value_that_keeps_a_kpi_green_tells_nobody(org, people, django_capture_on_commit_callbacks):
+    from kpis import services as kpi_services
+
+    kpi = KPIFactory(organization=org, name="Patch coverage", frequency="monthly")
+    today = timezone.localdate().replace(day=15)
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        kpi_services.measurement_record(
+            actor=people[Role.CIO], kpi=kpi, period=last_month, value=Decimal("99"), today=today
+        )
+    assert _told("kpi.turned_red") == []

@@ -140,3 +140,94 @@ def test_an_unsubscribe_link_expires_after_90_days_with_a_way_to_manage_preferen
     )
     assert response.status_code == 200
     assert NotificationPreference.objects.get(user=people[Role.CISO], category="kpis").mode == "off"
+
+
+def _outcome_save_fails(monkeypatch, times: int):
+    """Fault injection: saving a delivery as sent meets "database is locked"
+    ``times`` times (the send itself has already happened)."""
+    from django.db import OperationalError
+    from django.db.models.query import QuerySet
+
+    real, failed = QuerySet.update, []
+
+    def update(self, **values):
+        if self.model is Delivery and values.get("status") == "sent" and len(failed) < times:
+            failed.append(1)
+            raise OperationalError("database is locked")
+        return real(self, **values)
+
+    monkeypatch.setattr(QuerySet, "update", update)
+    return failed
+
+
+def _redispatch_later():
+    return time_machine.travel(
+        timezone.now() + timedelta(seconds=settings.OUTBOX_REDISPATCH_AFTER_SECONDS + 60)
+    )
+
+
+def test_a_sent_mail_whose_record_fails_to_save_once_is_recorded_sent_and_never_sent_again(
+    org, people, monkeypatch
+):
+    from core.notifications.services import notify
+
+    failed = _outcome_save_fails(monkeypatch, times=1)
+    with smtp_server() as smtp, _smtp(smtp.port):
+        notify(
+            event="decision.decided", organization=org, recipients=[people[Role.CIO]], title="Once", key="k"
+        )
+        with _redispatch_later():
+            outbox.dispatch_waiting()  # a re-dispatch finds the delivery sent
+    assert failed == [1]
+    assert [m["Subject"] for m in smtp.messages] == [f"[{org.name}] Once"]
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("sent", 1)
+    assert OutboxJob.objects.get(task="core.notification_email").done_at is not None
+
+
+def test_a_mail_sent_whose_record_cannot_be_saved_is_not_sent_again_by_a_retry_or_redispatch(
+    org, people, monkeypatch
+):
+    from core.notifications.services import notify
+
+    _outcome_save_fails(monkeypatch, times=100)
+    monkeypatch.setattr("core.notifications.delivery.time.sleep", lambda seconds: None)
+    with smtp_server() as smtp, _smtp(smtp.port):
+        notify(
+            event="decision.decided", organization=org, recipients=[people[Role.CIO]], title="Once", key="k"
+        )
+        with _redispatch_later():
+            outbox.dispatch_waiting()
+        with time_machine.travel(timezone.now() + timedelta(hours=2)):
+            outbox.dispatch_waiting()
+    assert [m["Subject"] for m in smtp.messages] == [f"[{org.name}] Once"]
+    delivery = Delivery.objects.get()
+    assert delivery.attempts == 1 and delivery.status == "pending"  # claimed: never a second send
+
+
+def test_a_digest_carries_a_one_click_unsubscribe_that_turns_the_digest_off(org, people, client):
+    from core.notifications import digests
+    from core.notifications.services import notify, preference_set
+
+    cio = people[Role.CIO]
+    for category in ("decisions", "reports"):
+        preference_set(actor=cio, organization=org, category=category, mode="daily")
+    notify(event="decision.decided", organization=org, recipients=[cio], title="Decided", key="d:1")
+    with smtp_server() as smtp, _smtp(smtp.port):
+        day = timezone.now().date().isoformat()
+        assert digests.send_digest(user_id=cio.pk, organization_id=org.pk, kind="daily", day=day) == 1
+    (message,) = smtp.messages
+    assert "digest" in str(message["Subject"])
+    unsubscribe = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert unsubscribe.startswith(settings.SITE_URL + "/notifications/unsubscribe/")
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe in message.get_body(preferencelist=("plain",)).get_content()
+    assert unsubscribe in message.get_body(preferencelist=("html",)).get_content()
+    # The mail client's one-click POST (no cookies) turns off what came in the digest.
+    response = client.post(urlsplit(unsubscribe).path, {"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200 and "daily and weekly digests" in response.content.decode()
+    modes = dict(
+        NotificationPreference.objects.filter(user=cio, organization=org).values_list("category", "mode")
+    )
+    assert modes["decisions"] == "off" and modes["reports"] == "off"
+    assert "signatures" not in modes  # what comes at once is left as it was

@@ -168,3 +168,37 @@ def test_the_inbox_keeps_the_sidebar_of_the_organization_last_worked_in(client_a
     client.get(f"/o/{other_org.slug}/")  # now works in the second one
     page = client.get("/notifications/").content.decode()
     assert f'href="/o/{other_org.slug}/risks/"' in page and 'href="/o/acme/risks/"' not in page
+
+
+def test_long_words_wrap_and_the_delivery_log_stacks_on_a_phone(client_as, org, people):
+    """A 280-character word must not widen the page; the delivery log's cells
+    carry their labels for the stacked phone layout (static/css/concord.css)."""
+    from pathlib import Path
+
+    from core.models import Delivery
+
+    word = "A" * 280
+    notify(event="decision.decided", organization=org, recipients=[people[Role.CIO]], title=word, key="w")
+    Delivery.objects.create(organization=org, channel="email", key="e:w", title=word, target="cio@acme.test")
+    inbox = client_as(Role.CIO).get("/notifications/").content.decode()
+    assert '<td class="notify-wrap">' in inbox and word in inbox
+    log = client_as(Role.CIO).get("/o/acme/notifications/deliveries/").content.decode()
+    assert 'class="table align-middle delivery-stack"' in log
+    assert 'data-label="What"' in log and 'data-label="State"' in log and 'class="small notify-wrap"' in log
+    css = (Path(__file__).resolve().parents[2] / "static/css/concord.css").read_text()
+    assert ".notify-wrap { overflow-wrap: anywhere; }" in css
+    assert ".delivery-stack td[data-label]::before" in css
+
+
+def test_a_chat_url_turning_off_certificate_checks_is_refused_on_the_form(client_as):
+    response = client_as(Role.CIO).post(
+        "/o/acme/notifications/chat/",
+        {
+            "name": "Teams",
+            "kind": "teams",
+            "url": "https://prod-01.westeurope.logic.azure.com/workflows/abc?verify=no",
+            "categories": ["decisions"],
+        },
+    )
+    page = response.content.decode()
+    assert response.status_code == 400 and 'data-error-field="url"' in page and "verify" in page
