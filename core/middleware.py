@@ -1,7 +1,7 @@
 """Security headers Django 5.2 does not set by itself, and the upload size gate."""
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -28,9 +28,11 @@ class SecurityHeadersMiddleware:
 
 
 class UploadSizeLimitMiddleware:
-    """Refuse an upload larger than any import may be from its declared length,
-    before anything reads its body (CSRF checks and form parsing would read it
-    all first). Listed before CsrfViewMiddleware."""
+    """Refuse an upload larger than anything Concord accepts (an import or a
+    piece of evidence) from its declared length, before anything reads its body
+    (CSRF checks and form parsing would read it all first). Listed before
+    CsrfViewMiddleware. Each form still checks its own, smaller limit and says so
+    on the form; this gate only stops what no form would take."""
 
     OVERHEAD = 1024 * 1024  # the form's other fields and multipart boundaries
 
@@ -43,11 +45,12 @@ class UploadSizeLimitMiddleware:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            limit = settings.IMPORT_MAX_BYTES
+            limit = max(settings.IMPORT_MAX_BYTES, getattr(settings, "EVIDENCE_MAX_BYTES", 0))
             if length > limit + self.OVERHEAD:
-                return HttpResponse(
-                    f"The file is larger than {limit / (1024 * 1024):g} MB. Split it and import the parts.",
-                    status=400,
-                    content_type="text/plain; charset=utf-8",
-                )
+                message = f"The file is larger than {limit / (1024 * 1024):g} MB, the most Concord accepts."
+                if request.path.startswith("/api/"):
+                    return JsonResponse(
+                        {"detail": message, "code": "too_large", "errors": {"file": [message]}}, status=400
+                    )
+                return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
