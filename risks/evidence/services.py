@@ -48,7 +48,7 @@ def _require_changer(actor, evidence: Evidence) -> None:
     raise NotAllowed("Only the CIO, the CISO or the person who added it can change this evidence.")
 
 
-def _check_links(organization: Organization, links: dict) -> None:
+def _check_links(organization: Organization, links: dict, *, actor=None) -> None:
     if not any(links.get(name) for name in LINK_FIELDS):
         raise DomainError(
             "Link the evidence to at least one CSF outcome, Annex A control, risk or mitigation.",
@@ -58,6 +58,20 @@ def _check_links(organization: Organization, links: dict) -> None:
         for item in links.get(name) or ():
             if item.organization_id != organization.pk:
                 raise DomainError("Choose risks and mitigations of this organization.", field=name)
+            # Nobody links evidence to a risk they may not read (a contributor
+            # sees only what the register shows them).
+            if actor is not None and not type(item).objects.visible_to(actor).filter(pk=item.pk).exists():
+                raise DomainError("Choose risks and mitigations you can see.", field=name)
+
+
+def _check_fresh(actor, organization: Organization, valid_until: date) -> None:
+    """Only the CIO and CISO record evidence that has already expired (a past
+    audit, say): expired evidence lowers the level it supports, which is theirs
+    to judge, not a contributor's."""
+    if actor is None or has_perm(actor, organization, Perm.EVIDENCE_VIEW):
+        return
+    if valid_until is not None and valid_until < timezone.localdate():
+        raise DomainError("Evidence you add must still be valid: give a date from today on.", field="valid_until")
 
 
 def _check_values(organization: Organization, *, title: str, owner, valid_until: date, url: str = "") -> None:
@@ -98,7 +112,8 @@ def evidence_add_file(
     """Check the file, store it through the storage API, record the piece."""
     _require_adder(actor, organization)
     _check_values(organization, title=title, owner=owner, valid_until=valid_until)
-    _check_links(organization, links)
+    _check_fresh(actor, organization, valid_until)
+    _check_links(organization, links, actor=actor)
     checked = uploads.check_upload(upload_name, data, max_bytes=settings.EVIDENCE_MAX_BYTES)
     stored = storage.save(uploads.storage_name(organization.pk, checked.extension), data)
     try:
@@ -137,7 +152,8 @@ def evidence_add_link(
 ) -> Evidence:
     _require_adder(actor, organization)
     _check_values(organization, title=title, owner=owner, valid_until=valid_until, url=url)
-    _check_links(organization, links)
+    _check_fresh(actor, organization, valid_until)
+    _check_links(organization, links, actor=actor)
     evidence = Evidence(
         organization=organization,
         title=title.strip(),
@@ -175,9 +191,11 @@ def evidence_update(
         valid_until=evidence.valid_until,
         url=evidence.url,
     )
+    if "valid_until" in values:
+        _check_fresh(actor, evidence.organization, evidence.valid_until)
     if links:
         current = {name: list(getattr(evidence, name).all()) for name in LINK_FIELDS}
-        _check_links(evidence.organization, {**current, **links})
+        _check_links(evidence.organization, {**current, **links}, actor=actor)
     changed_links = links and any(
         {o.pk for o in links[name] or []} != set(getattr(evidence, name).values_list("pk", flat=True))
         for name in links

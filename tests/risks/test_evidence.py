@@ -339,3 +339,16 @@ def test_expired_evidence_lowers_the_level_it_supports(level, dates, expected, l
 
 def test_an_unassessed_level_stays_unassessed():
     assert expiry.effective_level(None, [TODAY - timedelta(days=1)], TODAY) is None
+
+
+def test_a_contributor_neither_adds_expired_evidence_nor_links_risks_they_cannot_see(org, cio, people):
+    contributor = people[Role.CONTRIBUTOR]
+    with pytest.raises(DomainError) as caught:
+        add_link(org, contributor, title="Old audit", days=-1)
+    assert caught.value.field == "valid_until"
+    hidden = make_risk(org, cio)  # the register shows a contributor only what they own
+    with pytest.raises(DomainError) as caught:
+        add_link(org, contributor, title="Screenshot", risks=[hidden])
+    assert caught.value.field == "risks"
+    assert not Evidence.objects.filter(organization=org, added_by=contributor).exists()
+    assert add_link(org, cio, title="2025 audit report", days=-1).valid_until < timezone.localdate()
