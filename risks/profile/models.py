@@ -121,3 +121,9 @@ class ProfileOutcome(OrgScopedModel):
     @counted_level.setter
     def counted_level(self, value) -> None:
         self.__dict__["counted_level"] = value
+
+    @property
+    def counted_level_label(self) -> str:
+        """The level as it counts, in words ("Partially implemented"), or "" if not assessed."""
+        level = self.counted_level
+        return ImplementationLevel(level).label if level is not None else ""

@@ -93,6 +93,7 @@ def test_a_lowered_level_becomes_a_gap_and_moves_the_progress_figure(org, cio, c
     page = client_as(Role.CIO).get(reverse("profile:outcome", kwargs={"org": org.slug, "pk": outcome.pk}))
     body = page.content.decode()
     assert "Counted one step lower than assessed" in body and "Expired pen test" in body
+    assert "Gap: Largely implemented against a target of fully implemented" in body  # the counted level
     api = client_as(Role.CISO, api=True).get(
         f"/api/v1/orgs/{org.slug}/profile/outcomes/?gap=true&category=PR.AA"
     )
