@@ -21,10 +21,12 @@ from .mixins import OrgViewMixin
 from .permissions import forget_memberships, may_create_organization, memberships_of
 from .portability import ExportEncoder, export_organization
 from .roles import Perm, Role
+from .security.stepup import StepUpRequiredMixin
 
 
-class OrganizationCreateView(ServiceFormMixin, LoginRequiredMixin, FormView):
-    """Create an organization, from a template; then invite the others."""
+class OrganizationCreateView(StepUpRequiredMixin, ServiceFormMixin, LoginRequiredMixin, FormView):
+    """Create an organization, from a template; then invite the others. Like
+    ``POST /api/v1/orgs/``, creating one needs a fresh "confirm it's you"."""
 
     template_name = "core/organization_create.html"
     form_class = OrganizationCreateForm
