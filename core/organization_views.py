@@ -60,6 +60,18 @@ class OrganizationCreateView(StepUpRequiredMixin, ServiceFormMixin, LoginRequire
         return reverse("core:members", args=[result.slug])
 
 
+class ArchivedOrganizationsView(LoginRequiredMixin, TemplateView):
+    """The archived organizations a person belongs to (hidden from the switcher
+    and the portfolio): where each stands, and the way to restore or delete it."""
+
+    template_name = "core/organizations_archived.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["archived"] = organizations.archived_organizations(self.request.user)
+        return context
+
+
 class LifecycleView(OrgViewMixin, TemplateView):
     """Archive, restore, delete: what stands, and what each role may do next."""
 

@@ -10,6 +10,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -18,7 +19,13 @@ from .audit import record_event
 from .errors import DomainError, NotAllowed
 from .models import Membership, Organization, SecurityEventKind, User
 from .org_templates import Template
-from .permissions import forget_memberships, has_perm, may_create_organization, memberships_of
+from .permissions import (
+    forget_memberships,
+    has_perm,
+    may_create_organization,
+    membership_has,
+    memberships_of,
+)
 from .roles import Perm, Role
 
 FOUNDER_ROLES = (Role.ADMIN, Role.CIO, Role.CISO)
@@ -279,3 +286,40 @@ def organization_purge_due(*, now=None) -> list[str]:
             )
         removed.append(name)
     return removed
+
+
+# ---------------------------------------------------------------- archived ---
+
+
+def archived_organizations(user) -> list[dict]:
+    """The archived organizations ``user`` belongs to, by name: where each stands
+    (archived, deletion asked, deletion confirmed and when it is removed) and, for
+    those who may act on it, the archive-or-delete page. No query beyond the
+    person's memberships."""
+    rows = []
+    for membership in memberships_of(user).values():
+        org = membership.organization
+        if org.archived_at is None:
+            continue
+        if org.deletion_due_at:
+            state = f"Deletion confirmed: removed on {date_format(timezone.localtime(org.deletion_due_at), 'j M Y')}"
+        elif org.deletion_requested_at:
+            state = "Deletion asked: waiting for the CIO or the CISO to confirm"
+        elif membership.is_admin or membership.role == Role.ADMIN:
+            state = "Archived: an admin can restore it"
+        else:
+            state = "Archived: ask an admin to restore it"
+        manages = membership_has(membership.role, membership.is_admin, Perm.ORG_SETTINGS)
+        rows.append(
+            {
+                "name": org.name,
+                "slug": org.slug,
+                "role_label": Role(membership.role).label + (" and admin" if membership.is_admin else ""),
+                "archived_on": timezone.localtime(org.archived_at),
+                "state": state,
+                "deletion_requested": org.deletion_requested_at is not None,
+                "url": reverse("core:org_home", args=[org.slug]),
+                "settings_url": reverse("core:org_lifecycle", args=[org.slug]) if manages else "",
+            }
+        )
+    return sorted(rows, key=lambda r: r["name"].lower())

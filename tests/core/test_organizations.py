@@ -288,6 +288,24 @@ def test_archived_organization_is_hidden_from_the_switcher_and_restored(org, oth
     assert {SecurityEventKind.ORG_ARCHIVED, SecurityEventKind.ORG_RESTORED} <= kinds
 
 
+def test_archived_organizations_page_for_a_person_with_one_organization(org, people, client_as):
+    _archive(org, people)
+    board = client_as(Role.BOARD)
+    home = board.get(reverse("core:my_invitations"))
+    assert home.context["has_archived"] and reverse("core:organizations_archived") in home.content.decode()
+    page = board.get(reverse("core:organizations_archived"))
+    assert page.status_code == 200
+    (row,) = page.context["archived"]
+    assert row["slug"] == org.slug and row["state"] == "Archived: ask an admin to restore it"
+    assert row["settings_url"] == ""  # the board cannot restore or delete
+    (row,) = client_as(Role.ADMIN).get(reverse("core:organizations_archived")).context["archived"]
+    assert row["settings_url"] == reverse("core:org_lifecycle", args=[org.slug])
+    assert (
+        "Restore or delete"
+        in client_as(Role.ADMIN).get(reverse("core:organizations_archived")).content.decode()
+    )
+
+
 def test_only_an_admin_archives(org, people):
     with pytest.raises(NotAllowed):
         organizations.organization_archive(actor=people[Role.CIO], organization=org)
