@@ -211,6 +211,7 @@ def organization_deletion_request(*, actor: User, organization: Organization, re
         request=request,
         detail="Archived until the CIO or the CISO confirms; removed after the grace period.",
     )
+    _tell_deletion(org, actor, "requested")
     return org
 
 
@@ -240,6 +241,7 @@ def organization_deletion_confirm(*, actor: User, organization: Organization, re
         detail=f"Confirmed as {Role(membership.role).label}; everything is removed on "
         f"{date_format(timezone.localtime(org.deletion_due_at), 'j M Y')}.",
     )
+    _tell_deletion(org, actor, "confirmed")
     return org
 
 
@@ -258,7 +260,14 @@ def organization_deletion_cancel(*, actor: User, organization: Organization, req
     org.deletion_confirmed_at = org.deletion_confirmed_by = org.deletion_due_at = None
     _save(org, actor, "Deletion cancelled")
     record_event(SecurityEventKind.ORG_DELETION_CANCELLED, actor=actor, organization=org, request=request)
+    _tell_deletion(org, actor, "cancelled")
     return org
+
+
+def _tell_deletion(organization: Organization, actor: User, step: str) -> None:
+    from .notifications import core_events
+
+    core_events.organization_deletion(organization=organization, actor=actor, step=step)
 
 
 def organizations_due_for_deletion(now=None):
