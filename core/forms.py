@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator
 
 from .concurrency import VERSION_MALFORMED, VERSION_MISSING
+from .currencies import validate_currency
 from .models import Organization, TokenScope
 from .roles import Role
 from .validation import is_one_line_field, validate_one_line, validate_text
@@ -157,6 +158,10 @@ class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):
             "critical_from": "Critical from score",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].validators.append(validate_currency)
+
     def clean(self):
         data = super().clean()
         medium, high, critical = data.get("medium_from"), data.get("high_from"), data.get("critical_from")
@@ -253,6 +258,7 @@ class OrganizationCreateForm(StyledFormMixin, forms.Form):
         max_length=3,
         help_text="Three-letter code, e.g. USD or EUR.",
         error_messages={"invalid": "Use a three-letter code such as USD or EUR."},
+        validators=[validate_currency],
     )
     fiscal_year_start_month = forms.TypedChoiceField(
         choices=MONTHS, coerce=int, initial=1, label="Fiscal year starts in"

@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 
 from . import org_templates
 from .audit import record_event
+from .currencies import CURRENCY_MESSAGE, is_currency
 from .errors import DomainError, NotAllowed
 from .models import Membership, Organization, SecurityEventKind, User
 from .org_templates import Template
@@ -27,8 +28,16 @@ from .permissions import (
     memberships_of,
 )
 from .roles import Perm, Role
+from .validation import text_problem
 
 FOUNDER_ROLES = (Role.ADMIN, Role.CIO, Role.CISO)
+# Short names that collide with the app's own paths or read as the system's.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "api", "new", "portfolio", "static", "media", "o", "organizations", "compare",
+        "accounts", "notifications", "settings", "help", "www", "login", "logout",
+    }
+)  # fmt: skip
 LEADING_ROLES = (Role.CIO, Role.CISO)
 
 
@@ -82,6 +91,16 @@ def organization_create(
     if template not in Template.values:
         raise DomainError("Choose how the organization starts.", field="template")
     slug = (slug or "").strip().lower()
+    problem = text_problem(name, one_line=True)
+    if problem:
+        raise DomainError(f"The name {problem}", field="name")
+    if slug in RESERVED_SLUGS:
+        raise DomainError(
+            f"The short name “{slug}” is reserved by Concord (it is part of its own links). Choose another.",
+            field="slug",
+        )
+    if not is_currency(currency):
+        raise DomainError(CURRENCY_MESSAGE, field="currency")
     if Organization.objects.filter(slug=slug).exists():
         raise DomainError(f"The short name “{slug}” is taken. Choose another.", field="slug")
     if template == Template.COPY:

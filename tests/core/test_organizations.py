@@ -172,6 +172,47 @@ def test_create_page_shows_the_error_on_the_field(client, org):
     assert "is taken" in response.context["form"].errors["slug"][0]
 
 
+@pytest.mark.parametrize("slug", sorted(organizations.RESERVED_SLUGS))
+def test_reserved_short_names_are_refused(slug):
+    with pytest.raises(DomainError) as caught:
+        _create(UserFactory(), slug=slug)
+    assert caught.value.field == "slug" and "reserved" in str(caught.value)
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_names_with_reading_direction_overrides_are_refused(mark, client):
+    with pytest.raises(DomainError) as caught:
+        _create(UserFactory(), name=f"Acme{mark}evil")
+    assert caught.value.field == "name"
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("core:organization_create"),
+        {"name": f"Acme{mark}evil", "slug": "acme-two", "currency": "USD", "fiscal_year_start_month": 1,
+         "time_zone": "UTC", "risk_appetite": 9, "founder_role": "admin", "template": "empty"},
+    )  # fmt: skip
+    assert "reading direction" in response.context["form"].errors["name"][0]
+
+
+def test_currency_must_be_a_real_iso_4217_code(client, org, people, client_as):
+    from rest_framework.test import APIClient
+
+    with pytest.raises(DomainError) as caught:
+        _create(UserFactory(), currency="XYZ")
+    assert caught.value.field == "currency"
+    assert _create(UserFactory(), currency="GBP").currency == "GBP"
+    api = APIClient()
+    api.force_login(UserFactory())
+    bad = api.post("/api/v1/orgs/", {"name": "Y", "slug": "why", "currency": "ABC"}, format="json")
+    assert bad.status_code == 400 and "currency" in bad.json()["errors"]
+    admin_page = client_as(Role.CIO).post(
+        reverse("core:org_settings", args=[org.slug]),
+        {"name": org.name, "currency": "QQQ", "fiscal_year_start_month": 1, "risk_appetite": 9,
+         "medium_from": 5, "high_from": 10, "critical_from": 17, "report_schedule": org.report_schedule,
+         "version": org.version},
+    )  # fmt: skip
+    assert "ISO 4217" in admin_page.context["form"].errors["currency"][0]
+
+
 def test_create_page_refused_when_staff_only(client, settings):
     settings.CONCORD_ORG_CREATION = "staff"
     client.force_login(UserFactory())
