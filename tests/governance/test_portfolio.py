@@ -145,6 +145,16 @@ def test_sort_and_filter(vciso):
     assert bad.status_code == 400 and "sort" in bad.json()["errors"]
 
 
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("sort", ["score", "risks", "kpis"])
+def test_rows_without_a_figure_sort_last_in_both_directions(vciso, sort, descending):
+    _org("alpha", vciso)
+    _org("aardvark", vciso, role=Role.CONTRIBUTOR, data=False)  # no dashboard: no figures
+    rows = selectors.portfolio(user=vciso, sort=sort, descending=descending)
+    assert [r["slug"] for r in rows] == ["alpha", "aardvark"]
+    assert rows[-1]["score"] is None and rows[0]["has_figures"]
+
+
 def test_archived_organizations_leave_the_portfolio(vciso):
     alpha = _org("alpha", vciso, data=False)
     _org("bravo", vciso, data=False)
