@@ -31,6 +31,8 @@ from .roles import Perm, Role
 from .validation import text_problem
 
 FOUNDER_ROLES = (Role.ADMIN, Role.CIO, Role.CISO)
+# A new organization's settings when none are given (and nothing is copied).
+DEFAULT_SETTINGS = {"currency": "USD", "fiscal_year_start_month": 1, "time_zone": "UTC", "risk_appetite": 9}
 # Short names that collide with the app's own paths or read as the system's.
 RESERVED_SLUGS = frozenset(
     {
@@ -73,17 +75,20 @@ def organization_create(
     actor: User,
     name: str,
     slug: str,
-    currency: str = "USD",
-    fiscal_year_start_month: int = 1,
-    time_zone: str = "UTC",
-    risk_appetite: int = 9,
+    currency: str | None = None,
+    fiscal_year_start_month: int | None = None,
+    time_zone: str | None = None,
+    risk_appetite: int | None = None,
     founder_role: str = Role.ADMIN,
     template: str = Template.EMPTY,
     source: Organization | None = None,
     request=None,
 ) -> Organization:
     """Create an organization; ``actor`` administers it and, as the one bootstrap
-    exception to "nobody gives themselves a role", may be its CIO or CISO."""
+    exception to "nobody gives themselves a role", may be its CIO or CISO.
+
+    Settings left blank (None or "") are the copied organization's with the
+    "copy" template, else ``DEFAULT_SETTINGS``."""
     if not may_create_organization(actor):
         raise NotAllowed("On this Concord, only staff create organizations. Ask your Concord administrator.")
     if founder_role not in FOUNDER_ROLES:
@@ -91,6 +96,19 @@ def organization_create(
     if template not in Template.values:
         raise DomainError("Choose how the organization starts.", field="template")
     slug = (slug or "").strip().lower()
+    if template == Template.COPY and source is not None:
+        fallback = {field: getattr(source, field) for field in DEFAULT_SETTINGS}
+    else:
+        fallback = DEFAULT_SETTINGS
+    given = {
+        "currency": currency,
+        "fiscal_year_start_month": fiscal_year_start_month,
+        "time_zone": time_zone,
+        "risk_appetite": risk_appetite,
+    }
+    chosen = {f: fallback[f] if v is None or v == "" else v for f, v in given.items()}
+    currency, fiscal_year_start_month = chosen["currency"], chosen["fiscal_year_start_month"]
+    time_zone, risk_appetite = chosen["time_zone"], chosen["risk_appetite"]
     problem = text_problem(name, one_line=True)
     if problem:
         raise DomainError(f"The name {problem}", field="name")

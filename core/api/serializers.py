@@ -153,13 +153,20 @@ class OrganizationCreateSerializer(serializers.Serializer):
     )
     currency = serializers.RegexField(
         r"^[A-Z]{3}$",
-        default="USD",
+        required=False,
+        help_text="Left out: the copied organization's (template 'copy'), else USD.",
         error_messages={"invalid": "Use a three-letter code such as USD or EUR."},
         validators=[validate_currency],
     )
-    fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12, default=1)
-    time_zone = serializers.CharField(max_length=64, default="UTC")
-    risk_appetite = serializers.IntegerField(min_value=1, max_value=25, default=9)
+    fiscal_year_start_month = serializers.IntegerField(
+        min_value=1, max_value=12, required=False, help_text="Left out: the copied organization's, else 1."
+    )
+    time_zone = serializers.CharField(
+        max_length=64, required=False, help_text="Left out: the copied organization's, else UTC."
+    )
+    risk_appetite = serializers.IntegerField(
+        min_value=1, max_value=25, required=False, help_text="Left out: the copied organization's, else 9."
+    )
     founder_role = serializers.ChoiceField(choices=["admin", "cio", "ciso"], default="admin")
     template = serializers.ChoiceField(choices=Template.choices, default=Template.EMPTY)
     source = serializers.CharField(

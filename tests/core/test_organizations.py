@@ -121,6 +121,42 @@ def test_copy_takes_settings_and_libraries_never_business_data(org, people):
     assert set(Membership.objects.filter(organization=new).values_list("user_id", flat=True)) == {cio.pk}
 
 
+def test_copy_page_takes_the_source_settings_unless_changed(org, people, client_as):
+    """The form leaves the settings blank: the copy keeps the source's fiscal
+    year, currency, time zone and appetite; a setting the person chose wins."""
+    Organization.objects.filter(pk=org.pk).update(
+        fiscal_year_start_month=7, currency="EUR", time_zone="Europe/Paris", risk_appetite=12
+    )
+    page = client_as(Role.CIO).get(reverse("core:organization_create"))
+    assert page.context["form"]["fiscal_year_start_month"].value() in (None, "")
+    assert page.context["form"]["currency"].value() in (None, "")
+    common = {"name": "Copy Co", "founder_role": "cio", "template": "copy", "source": org.slug}
+    response = client_as(Role.CIO).post(
+        reverse("core:organization_create"),
+        {**common, "slug": "copy-co", "currency": "", "fiscal_year_start_month": "", "time_zone": "",
+         "risk_appetite": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    copy = Organization.objects.get(slug="copy-co")
+    assert (copy.fiscal_year_start_month, copy.currency, copy.time_zone, copy.risk_appetite) == (
+        7, "EUR", "Europe/Paris", 12,
+    )  # fmt: skip
+    client_as(Role.CIO).post(
+        reverse("core:organization_create"),
+        {**common, "slug": "copy-two", "fiscal_year_start_month": 1, "currency": "GBP"},
+    )
+    changed = Organization.objects.get(slug="copy-two")
+    assert (changed.fiscal_year_start_month, changed.currency, changed.time_zone) == (
+        1,
+        "GBP",
+        "Europe/Paris",
+    )
+    plain = _create(UserFactory(), slug="plain")
+    assert (plain.fiscal_year_start_month, plain.currency, plain.time_zone, plain.risk_appetite) == (
+        1, "USD", "UTC", 9,
+    )  # fmt: skip
+
+
 def test_copy_only_from_an_organization_one_leads(org, people, other_org):
     admin = people[Role.ADMIN]
     with pytest.raises(DomainError) as caught:
