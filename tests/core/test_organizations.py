@@ -441,6 +441,31 @@ def test_deletion_can_be_cancelled_and_stays_archived(org, people):
     assert organizations.organization_purge_due(now=timezone.now() + timedelta(days=365)) == []
 
 
+def test_export_holds_only_this_organizations_security_events(org, other_org, people, client_as):
+    """A member's sign-ins and addresses, and what they did elsewhere, never
+    leave with the organization; nor anything from before it existed."""
+    import json
+
+    from core.audit import record_event
+
+    cio = people[Role.CIO]
+    record_event(SecurityEventKind.SIGN_IN, actor=cio, subject=cio, detail="Signed in from 203.0.113.9")
+    record_event(
+        SecurityEventKind.ROLE_CHANGED, actor=cio, organization=other_org, subject=cio, detail="Elsewhere"
+    )
+    old = record_event(
+        SecurityEventKind.ROLE_CHANGED, actor=cio, organization=org, subject=cio, detail="Too old"
+    )
+    # The organization came (back) into being after that event (e.g. a reused id).
+    Organization.objects.filter(pk=org.pk).update(created_at=old.created_at + timedelta(microseconds=1))
+    record_event(SecurityEventKind.ROLE_CHANGED, actor=cio, organization=org, subject=cio, detail="Here")
+    data = json.loads(client_as(Role.CISO).get(reverse("core:org_lifecycle_export", args=[org.slug])).content)
+    details = {e["detail"] for e in data["security_events"]}
+    assert "Here" in details
+    assert not details & {"Signed in from 203.0.113.9", "Elsewhere", "Too old"}
+    assert all(e["organization"] for e in data["security_events"])
+
+
 def test_export_is_offered_to_the_executives_before_deletion(org, people, client_as):
     import json
 
