@@ -383,6 +383,24 @@ def test_archived_organizations_page_for_a_person_with_one_organization(org, peo
     )
 
 
+def test_archived_banner_only_on_that_organizations_pages(org, other_org, people, client_as):
+    cio = people[Role.CIO]
+    Membership.objects.create(user=cio, organization=other_org, role=Role.BOARD)
+    _archive(org, people)
+    client = client_as(Role.CIO)
+    client.get(reverse("core:org_home", args=[org.slug]))  # the session's last organization
+    assert client.session["org"] == org.slug
+    assert (
+        'data-testid="archived-banner"'
+        in client.get(reverse("core:org_lifecycle", args=[org.slug])).content.decode()
+    )
+    # The session's last organization is the archived one; other pages say nothing of it.
+    for url in (reverse("portfolio:portfolio"), reverse("core:profile"), reverse("core:my_invitations")):
+        response = client.get(url)
+        assert response.status_code in (200, 302)
+        assert 'data-testid="archived-banner"' not in response.content.decode(), url
+
+
 def test_only_an_admin_archives(org, people):
     with pytest.raises(NotAllowed):
         organizations.organization_archive(actor=people[Role.CIO], organization=org)
