@@ -18,6 +18,10 @@ def concord(request):
         "my_memberships": sorted(listed, key=lambda m: m.organization.name),
         "has_portfolio": len(listed) >= 2,
         "can_create_organization": may_create_organization(user),
+        # An organization's own pages (not the inbox, profile or portfolio, which
+        # only borrow the last organization's navigation).
+        "on_org_page": membership is not None,
+        "has_archived": any(m.organization.archived_at is not None for m in memberships.values()),
     }
     if membership is None:
         # Pages outside an organization (inbox, profile) keep the navigation of

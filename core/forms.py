@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxValueValidator
 
 from .concurrency import VERSION_MALFORMED, VERSION_MISSING
+from .currencies import validate_currency
 from .models import Organization, TokenScope
 from .roles import Role
 from .validation import is_one_line_field, validate_one_line, validate_text
@@ -157,6 +158,10 @@ class OrganizationSettingsForm(StyledFormMixin, forms.ModelForm):
             "critical_from": "Critical from score",
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].validators.append(validate_currency)
+
     def clean(self):
         data = super().clean()
         medium, high, critical = data.get("medium_from"), data.get("high_from"), data.get("critical_from")
@@ -249,21 +254,27 @@ class OrganizationCreateForm(StyledFormMixin, forms.Form):
     )
     currency = forms.RegexField(
         regex=r"^[A-Z]{3}$",
-        initial="USD",
+        required=False,
         max_length=3,
-        help_text="Three-letter code, e.g. USD or EUR.",
+        help_text="Three-letter code, e.g. USD or EUR. Left blank: the copied organization's, else USD.",
         error_messages={"invalid": "Use a three-letter code such as USD or EUR."},
+        validators=[validate_currency],
     )
     fiscal_year_start_month = forms.TypedChoiceField(
-        choices=MONTHS, coerce=int, initial=1, label="Fiscal year starts in"
+        choices=[("", "As the copied organization, else January"), *MONTHS],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Fiscal year starts in",
     )
-    time_zone = forms.ChoiceField(initial="UTC", label="Time zone")
+    time_zone = forms.ChoiceField(required=False, label="Time zone")
     risk_appetite = forms.IntegerField(
         min_value=1,
         max_value=25,
-        initial=9,
+        required=False,
         label="Risk appetite (score)",
-        help_text="Risks scoring above this (likelihood × impact, 1 to 25) must be treated or jointly accepted.",
+        help_text="Risks scoring above this (likelihood × impact, 1 to 25) must be treated or jointly accepted. "
+        "Left blank: the copied organization's, else 9.",
     )
     founder_role = forms.ChoiceField(
         choices=[
@@ -289,7 +300,7 @@ class OrganizationCreateForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         from .org_templates import Template, libraries
 
-        self.fields["time_zone"].choices = _time_zones()
+        self.fields["time_zone"].choices = [("", "As the copied organization, else UTC"), *_time_zones()]
         starter = ", ".join(lib.label for lib in libraries())
         choices = [
             ("empty", "Empty"),

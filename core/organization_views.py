@@ -21,10 +21,12 @@ from .mixins import OrgViewMixin
 from .permissions import forget_memberships, may_create_organization, memberships_of
 from .portability import ExportEncoder, export_organization
 from .roles import Perm, Role
+from .security.stepup import StepUpRequiredMixin
 
 
-class OrganizationCreateView(ServiceFormMixin, LoginRequiredMixin, FormView):
-    """Create an organization, from a template; then invite the others."""
+class OrganizationCreateView(StepUpRequiredMixin, ServiceFormMixin, LoginRequiredMixin, FormView):
+    """Create an organization, from a template; then invite the others. Like
+    ``POST /api/v1/orgs/``, creating one needs a fresh "confirm it's you"."""
 
     template_name = "core/organization_create.html"
     form_class = OrganizationCreateForm
@@ -56,6 +58,18 @@ class OrganizationCreateView(ServiceFormMixin, LoginRequiredMixin, FormView):
     def get_success_url(self, result=None) -> str:
         forget_memberships(self.request.user)
         return reverse("core:members", args=[result.slug])
+
+
+class ArchivedOrganizationsView(LoginRequiredMixin, TemplateView):
+    """The archived organizations a person belongs to (hidden from the switcher
+    and the portfolio): where each stands, and the way to restore or delete it."""
+
+    template_name = "core/organizations_archived.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["archived"] = organizations.archived_organizations(self.request.user)
+        return context
 
 
 class LifecycleView(OrgViewMixin, TemplateView):

@@ -10,18 +10,36 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from . import org_templates
 from .audit import record_event
+from .currencies import CURRENCY_MESSAGE, is_currency
 from .errors import DomainError, NotAllowed
 from .models import Membership, Organization, SecurityEventKind, User
 from .org_templates import Template
-from .permissions import forget_memberships, has_perm, may_create_organization, memberships_of
+from .permissions import (
+    forget_memberships,
+    has_perm,
+    may_create_organization,
+    membership_has,
+    memberships_of,
+)
 from .roles import Perm, Role
+from .validation import text_problem
 
 FOUNDER_ROLES = (Role.ADMIN, Role.CIO, Role.CISO)
+# A new organization's settings when none are given (and nothing is copied).
+DEFAULT_SETTINGS = {"currency": "USD", "fiscal_year_start_month": 1, "time_zone": "UTC", "risk_appetite": 9}
+# Short names that collide with the app's own paths or read as the system's.
+RESERVED_SLUGS = frozenset(
+    {
+        "admin", "api", "new", "portfolio", "static", "media", "o", "organizations", "compare",
+        "accounts", "notifications", "settings", "help", "www", "login", "logout",
+    }
+)  # fmt: skip
 LEADING_ROLES = (Role.CIO, Role.CISO)
 
 
@@ -57,17 +75,20 @@ def organization_create(
     actor: User,
     name: str,
     slug: str,
-    currency: str = "USD",
-    fiscal_year_start_month: int = 1,
-    time_zone: str = "UTC",
-    risk_appetite: int = 9,
+    currency: str | None = None,
+    fiscal_year_start_month: int | None = None,
+    time_zone: str | None = None,
+    risk_appetite: int | None = None,
     founder_role: str = Role.ADMIN,
     template: str = Template.EMPTY,
     source: Organization | None = None,
     request=None,
 ) -> Organization:
     """Create an organization; ``actor`` administers it and, as the one bootstrap
-    exception to "nobody gives themselves a role", may be its CIO or CISO."""
+    exception to "nobody gives themselves a role", may be its CIO or CISO.
+
+    Settings left blank (None or "") are the copied organization's with the
+    "copy" template, else ``DEFAULT_SETTINGS``."""
     if not may_create_organization(actor):
         raise NotAllowed("On this Concord, only staff create organizations. Ask your Concord administrator.")
     if founder_role not in FOUNDER_ROLES:
@@ -75,6 +96,29 @@ def organization_create(
     if template not in Template.values:
         raise DomainError("Choose how the organization starts.", field="template")
     slug = (slug or "").strip().lower()
+    if template == Template.COPY and source is not None:
+        fallback = {field: getattr(source, field) for field in DEFAULT_SETTINGS}
+    else:
+        fallback = DEFAULT_SETTINGS
+    given = {
+        "currency": currency,
+        "fiscal_year_start_month": fiscal_year_start_month,
+        "time_zone": time_zone,
+        "risk_appetite": risk_appetite,
+    }
+    chosen = {f: fallback[f] if v is None or v == "" else v for f, v in given.items()}
+    currency, fiscal_year_start_month = chosen["currency"], chosen["fiscal_year_start_month"]
+    time_zone, risk_appetite = chosen["time_zone"], chosen["risk_appetite"]
+    problem = text_problem(name, one_line=True)
+    if problem:
+        raise DomainError(f"The name {problem}", field="name")
+    if slug in RESERVED_SLUGS:
+        raise DomainError(
+            f"The short name “{slug}” is reserved by Concord (it is part of its own links). Choose another.",
+            field="slug",
+        )
+    if not is_currency(currency):
+        raise DomainError(CURRENCY_MESSAGE, field="currency")
     if Organization.objects.filter(slug=slug).exists():
         raise DomainError(f"The short name “{slug}” is taken. Choose another.", field="slug")
     if template == Template.COPY:
@@ -204,6 +248,7 @@ def organization_deletion_request(*, actor: User, organization: Organization, re
         request=request,
         detail="Archived until the CIO or the CISO confirms; removed after the grace period.",
     )
+    _tell_deletion(org, actor, "requested")
     return org
 
 
@@ -233,6 +278,7 @@ def organization_deletion_confirm(*, actor: User, organization: Organization, re
         detail=f"Confirmed as {Role(membership.role).label}; everything is removed on "
         f"{date_format(timezone.localtime(org.deletion_due_at), 'j M Y')}.",
     )
+    _tell_deletion(org, actor, "confirmed")
     return org
 
 
@@ -251,7 +297,14 @@ def organization_deletion_cancel(*, actor: User, organization: Organization, req
     org.deletion_confirmed_at = org.deletion_confirmed_by = org.deletion_due_at = None
     _save(org, actor, "Deletion cancelled")
     record_event(SecurityEventKind.ORG_DELETION_CANCELLED, actor=actor, organization=org, request=request)
+    _tell_deletion(org, actor, "cancelled")
     return org
+
+
+def _tell_deletion(organization: Organization, actor: User, step: str) -> None:
+    from .notifications import core_events
+
+    core_events.organization_deletion(organization=organization, actor=actor, step=step)
 
 
 def organizations_due_for_deletion(now=None):
@@ -279,3 +332,40 @@ def organization_purge_due(*, now=None) -> list[str]:
             )
         removed.append(name)
     return removed
+
+
+# ---------------------------------------------------------------- archived ---
+
+
+def archived_organizations(user) -> list[dict]:
+    """The archived organizations ``user`` belongs to, by name: where each stands
+    (archived, deletion asked, deletion confirmed and when it is removed) and, for
+    those who may act on it, the archive-or-delete page. No query beyond the
+    person's memberships."""
+    rows = []
+    for membership in memberships_of(user).values():
+        org = membership.organization
+        if org.archived_at is None:
+            continue
+        if org.deletion_due_at:
+            state = f"Deletion confirmed: removed on {date_format(timezone.localtime(org.deletion_due_at), 'j M Y')}"
+        elif org.deletion_requested_at:
+            state = "Deletion asked: waiting for the CIO or the CISO to confirm"
+        elif membership.is_admin or membership.role == Role.ADMIN:
+            state = "Archived: an admin can restore it"
+        else:
+            state = "Archived: ask an admin to restore it"
+        manages = membership_has(membership.role, membership.is_admin, Perm.ORG_SETTINGS)
+        rows.append(
+            {
+                "name": org.name,
+                "slug": org.slug,
+                "role_label": Role(membership.role).label + (" and admin" if membership.is_admin else ""),
+                "archived_on": timezone.localtime(org.archived_at),
+                "state": state,
+                "deletion_requested": org.deletion_requested_at is not None,
+                "url": reverse("core:org_home", args=[org.slug]),
+                "settings_url": reverse("core:org_lifecycle", args=[org.slug]) if manages else "",
+            }
+        )
+    return sorted(rows, key=lambda r: r["name"].lower())

@@ -242,13 +242,13 @@ def _export(organization: Organization) -> dict:
 
 
 def _security_events(organization):
-    """The organization's own events, and the person-level ones (sign-ins, MFA)
-    of its members."""
-    members = organization.memberships.values("user_id")
-    person_level = models.Q(organization__isnull=True) & (
-        models.Q(actor_id__in=members) | models.Q(subject_id__in=members)
-    )
-    return SecurityEvent.objects.filter(models.Q(organization=organization) | person_level).order_by("pk")
+    """The security events about this organization only, since it exists. A
+    member's account-wide events (sign-ins, addresses, two-factor changes, what
+    they did in other organizations) are theirs, not the organization's: they
+    never leave with it."""
+    return SecurityEvent.objects.filter(
+        organization=organization, created_at__gte=organization.created_at
+    ).order_by("pk")
 
 
 def _plain(value):

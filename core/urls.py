@@ -142,6 +142,11 @@ urlpatterns = [
     path(
         "organizations/new/", organization_views.OrganizationCreateView.as_view(), name="organization_create"
     ),
+    path(
+        "organizations/archived/",
+        organization_views.ArchivedOrganizationsView.as_view(),
+        name="organizations_archived",
+    ),
     path("no-organization/", views.NoOrganizationView.as_view(), name="no_organization"),
     path("accounts/profile/", views.ProfileView.as_view(), name="profile"),
     path("invitations/<str:token>/", invitation_views.InvitationView.as_view(), name="invitation"),

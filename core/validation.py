@@ -19,9 +19,15 @@ _ONE_LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\
 # all: PostgreSQL cannot store it) are refused.
 _TEXT_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
+# Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) make a
+# name read differently from what it is ("Trojan Source" spoofing): refused in
+# one-line text (names, titles, keys).
+_BIDI_CONTROLS = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
 NUL_MESSAGE = "contains a NUL character (\\0); remove it."
 ONE_LINE_MESSAGE = "must be one line of plain text, without line breaks, tabs or control characters."
 TEXT_MESSAGE = "contains control characters; remove them."
+BIDI_MESSAGE = "contains invisible characters that reverse the reading direction; remove them."
 
 
 def text_problem(value, *, one_line: bool) -> str | None:
@@ -30,6 +36,8 @@ def text_problem(value, *, one_line: bool) -> str | None:
         return None
     if "\x00" in value:
         return NUL_MESSAGE
+    if one_line and _BIDI_CONTROLS.search(value):
+        return BIDI_MESSAGE
     if (_ONE_LINE_FORBIDDEN if one_line else _TEXT_FORBIDDEN).search(value):
         return ONE_LINE_MESSAGE if one_line else TEXT_MESSAGE
     return None

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from core.converters import ORG_SLUG_PATTERN
+from core.currencies import validate_currency
 from core.models import Invitation, Membership, Organization, User
 from core.org_templates import Template
 from core.roles import Role
@@ -56,6 +57,15 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["slug", "updated_at", "time_zone", "archived_at"]
+
+    def validate_currency(self, value):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+
+        try:
+            validate_currency(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.messages) from None
+        return value
 
     def validate(self, attrs):
         org = self.instance
@@ -143,12 +153,20 @@ class OrganizationCreateSerializer(serializers.Serializer):
     )
     currency = serializers.RegexField(
         r"^[A-Z]{3}$",
-        default="USD",
+        required=False,
+        help_text="Left out: the copied organization's (template 'copy'), else USD.",
         error_messages={"invalid": "Use a three-letter code such as USD or EUR."},
+        validators=[validate_currency],
     )
-    fiscal_year_start_month = serializers.IntegerField(min_value=1, max_value=12, default=1)
-    time_zone = serializers.CharField(max_length=64, default="UTC")
-    risk_appetite = serializers.IntegerField(min_value=1, max_value=25, default=9)
+    fiscal_year_start_month = serializers.IntegerField(
+        min_value=1, max_value=12, required=False, help_text="Left out: the copied organization's, else 1."
+    )
+    time_zone = serializers.CharField(
+        max_length=64, required=False, help_text="Left out: the copied organization's, else UTC."
+    )
+    risk_appetite = serializers.IntegerField(
+        min_value=1, max_value=25, required=False, help_text="Left out: the copied organization's, else 9."
+    )
     founder_role = serializers.ChoiceField(choices=["admin", "cio", "ciso"], default="admin")
     template = serializers.ChoiceField(choices=Template.choices, default=Template.EMPTY)
     source = serializers.CharField(

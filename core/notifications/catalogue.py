@@ -113,5 +113,20 @@ register_event(
 )
 register_event("security.new_device", category="security", label="A sign-in from a new device")
 register_event(
+    "security.org_deletion_requested",
+    category="security",
+    label="Deletion of the organization asked (CIO, CISO and admins)",
+)
+register_event(
+    "security.org_deletion_confirmed",
+    category="security",
+    label="Deletion of the organization confirmed, with the day it is removed (CIO, CISO and admins)",
+)
+register_event(
+    "security.org_deletion_cancelled",
+    category="security",
+    label="Deletion of the organization cancelled (CIO, CISO and admins)",
+)
+register_event(
     "chat.channel_disabled", category="security", label="A chat channel was disabled after repeated failures"
 )

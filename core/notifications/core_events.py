@@ -210,6 +210,55 @@ def members_changed(*, organization, actor, recipients, summary: str) -> list:
     )
 
 
+ORG_DELETION_STEPS = {
+    "requested": (
+        "Deletion of {name} was asked",
+        "{actor} asked to delete {name}. It is archived (read-only) from now on; the CIO or the CISO "
+        "confirms, then everything is removed after the grace period. If you did not expect this, "
+        "cancel it on the archive-or-delete page.",
+    ),
+    "confirmed": (
+        "Deletion of {name} confirmed: removed on {due}",
+        "{actor} confirmed the deletion. Every record, its history and its files are removed on {due}, "
+        "unless someone cancels before then. Download everything first from the archive-or-delete page.",
+    ),
+    "cancelled": (
+        "Deletion of {name} cancelled",
+        "{actor} cancelled the deletion. {name} stays archived until an admin restores it.",
+    ),
+}
+
+
+def organization_deletion(*, organization, actor, step: str) -> list:
+    """A deletion was asked, confirmed or cancelled: the CIO, the CISO and the
+    admins are told (security: never turned off), with the archive-or-delete page."""
+    from django.db.models import Q
+    from django.utils.formats import date_format
+
+    title, body = ORG_DELETION_STEPS[step]
+    due = (
+        date_format(timezone.localtime(organization.deletion_due_at), "j M Y")
+        if organization.deletion_due_at
+        else ""
+    )
+    words = {"name": organization.name, "actor": actor or "Concord", "due": due}
+    recipients = [
+        m.user
+        for m in Membership.objects.filter(organization=organization)
+        .filter(Q(role__in=SIGNING_ROLES) | Q(role=Role.ADMIN) | Q(is_admin=True))
+        .select_related("user")
+    ]
+    return notify(
+        event=f"security.org_deletion_{step}",
+        organization=organization,
+        recipients=recipients,
+        title=title.format(**words),
+        body=body.format(**words),
+        link=reverse("core:org_lifecycle", args=[organization.slug]),
+        key=f"org-deletion-{step}:{organization.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+    )
+
+
 def signed_in(*, user, event: SecurityEvent) -> None:
     """A sign-in from a browser (user agent) never seen for this person before."""
     if not event.user_agent:

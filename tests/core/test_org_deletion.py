@@ -174,3 +174,35 @@ def _has_history(org) -> bool:
     from kpis.models import KPI
 
     return KPI.history.filter(organization_id=org.pk).exists()
+
+
+def test_the_cio_ciso_and_admins_are_told_of_each_deletion_step(org, people, settings):
+    """Asked, confirmed (with the day it goes, "21 Dec 2026") and cancelled:
+    a security notice to the CIO, the CISO and the admins, never turned off,
+    linking to the archive-or-delete page."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    from core.models import Notification
+    from core.notifications.catalogue import event_kind
+
+    admin, cio, ciso = people[Role.ADMIN], people[Role.CIO], people[Role.CISO]
+    organizations.organization_deletion_request(actor=admin, organization=org)
+    asked = Notification.objects.filter(event="security.org_deletion_requested")
+    assert {n.recipient for n in asked} == {admin, cio, ciso}
+    assert all(n.category == "security" for n in asked)
+    assert event_kind("security.org_deletion_requested").category == "security"
+    link = reverse("core:org_lifecycle", args=[org.slug])
+    assert {n.link for n in asked} == {link}
+    done = organizations.organization_deletion_confirm(actor=cio, organization=org)
+    confirmed = Notification.objects.filter(event="security.org_deletion_confirmed")
+    due = date_format(timezone.localtime(done.deletion_due_at), "j M Y")
+    assert {n.recipient for n in confirmed} == {admin, cio, ciso}
+    assert all(due in n.title and due in n.body for n in confirmed)
+    assert "-" not in due  # people's format, e.g. 21 Dec 2026
+    organizations.organization_deletion_cancel(actor=ciso, organization=org)
+    cancelled = Notification.objects.filter(event="security.org_deletion_cancelled")
+    assert {n.recipient for n in cancelled} == {admin, cio, ciso}
+    assert not Notification.objects.filter(
+        recipient=people[Role.BOARD], event__startswith="security.org_"
+    ).exists()

@@ -121,6 +121,42 @@ def test_copy_takes_settings_and_libraries_never_business_data(org, people):
     assert set(Membership.objects.filter(organization=new).values_list("user_id", flat=True)) == {cio.pk}
 
 
+def test_copy_page_takes_the_source_settings_unless_changed(org, people, client_as):
+    """The form leaves the settings blank: the copy keeps the source's fiscal
+    year, currency, time zone and appetite; a setting the person chose wins."""
+    Organization.objects.filter(pk=org.pk).update(
+        fiscal_year_start_month=7, currency="EUR", time_zone="Europe/Paris", risk_appetite=12
+    )
+    page = client_as(Role.CIO).get(reverse("core:organization_create"))
+    assert page.context["form"]["fiscal_year_start_month"].value() in (None, "")
+    assert page.context["form"]["currency"].value() in (None, "")
+    common = {"name": "Copy Co", "founder_role": "cio", "template": "copy", "source": org.slug}
+    response = client_as(Role.CIO).post(
+        reverse("core:organization_create"),
+        {**common, "slug": "copy-co", "currency": "", "fiscal_year_start_month": "", "time_zone": "",
+         "risk_appetite": ""},
+    )  # fmt: skip
+    assert response.status_code == 302, response.context["form"].errors
+    copy = Organization.objects.get(slug="copy-co")
+    assert (copy.fiscal_year_start_month, copy.currency, copy.time_zone, copy.risk_appetite) == (
+        7, "EUR", "Europe/Paris", 12,
+    )  # fmt: skip
+    client_as(Role.CIO).post(
+        reverse("core:organization_create"),
+        {**common, "slug": "copy-two", "fiscal_year_start_month": 1, "currency": "GBP"},
+    )
+    changed = Organization.objects.get(slug="copy-two")
+    assert (changed.fiscal_year_start_month, changed.currency, changed.time_zone) == (
+        1,
+        "GBP",
+        "Europe/Paris",
+    )
+    plain = _create(UserFactory(), slug="plain")
+    assert (plain.fiscal_year_start_month, plain.currency, plain.time_zone, plain.risk_appetite) == (
+        1, "USD", "UTC", 9,
+    )  # fmt: skip
+
+
 def test_copy_only_from_an_organization_one_leads(org, people, other_org):
     admin = people[Role.ADMIN]
     with pytest.raises(DomainError) as caught:
@@ -170,6 +206,47 @@ def test_create_page_shows_the_error_on_the_field(client, org):
     )
     assert response.status_code == 200
     assert "is taken" in response.context["form"].errors["slug"][0]
+
+
+@pytest.mark.parametrize("slug", sorted(organizations.RESERVED_SLUGS))
+def test_reserved_short_names_are_refused(slug):
+    with pytest.raises(DomainError) as caught:
+        _create(UserFactory(), slug=slug)
+    assert caught.value.field == "slug" and "reserved" in str(caught.value)
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_names_with_reading_direction_overrides_are_refused(mark, client):
+    with pytest.raises(DomainError) as caught:
+        _create(UserFactory(), name=f"Acme{mark}evil")
+    assert caught.value.field == "name"
+    client.force_login(UserFactory())
+    response = client.post(
+        reverse("core:organization_create"),
+        {"name": f"Acme{mark}evil", "slug": "acme-two", "currency": "USD", "fiscal_year_start_month": 1,
+         "time_zone": "UTC", "risk_appetite": 9, "founder_role": "admin", "template": "empty"},
+    )  # fmt: skip
+    assert "reading direction" in response.context["form"].errors["name"][0]
+
+
+def test_currency_must_be_a_real_iso_4217_code(client, org, people, client_as):
+    from rest_framework.test import APIClient
+
+    with pytest.raises(DomainError) as caught:
+        _create(UserFactory(), currency="XYZ")
+    assert caught.value.field == "currency"
+    assert _create(UserFactory(), currency="GBP").currency == "GBP"
+    api = APIClient()
+    api.force_login(UserFactory())
+    bad = api.post("/api/v1/orgs/", {"name": "Y", "slug": "why", "currency": "ABC"}, format="json")
+    assert bad.status_code == 400 and "currency" in bad.json()["errors"]
+    admin_page = client_as(Role.CIO).post(
+        reverse("core:org_settings", args=[org.slug]),
+        {"name": org.name, "currency": "QQQ", "fiscal_year_start_month": 1, "risk_appetite": 9,
+         "medium_from": 5, "high_from": 10, "critical_from": 17, "report_schedule": org.report_schedule,
+         "version": org.version},
+    )  # fmt: skip
+    assert "ISO 4217" in admin_page.context["form"].errors["currency"][0]
 
 
 def test_create_page_refused_when_staff_only(client, settings):
@@ -288,6 +365,42 @@ def test_archived_organization_is_hidden_from_the_switcher_and_restored(org, oth
     assert {SecurityEventKind.ORG_ARCHIVED, SecurityEventKind.ORG_RESTORED} <= kinds
 
 
+def test_archived_organizations_page_for_a_person_with_one_organization(org, people, client_as):
+    _archive(org, people)
+    board = client_as(Role.BOARD)
+    home = board.get(reverse("core:my_invitations"))
+    assert home.context["has_archived"] and reverse("core:organizations_archived") in home.content.decode()
+    page = board.get(reverse("core:organizations_archived"))
+    assert page.status_code == 200
+    (row,) = page.context["archived"]
+    assert row["slug"] == org.slug and row["state"] == "Archived: ask an admin to restore it"
+    assert row["settings_url"] == ""  # the board cannot restore or delete
+    (row,) = client_as(Role.ADMIN).get(reverse("core:organizations_archived")).context["archived"]
+    assert row["settings_url"] == reverse("core:org_lifecycle", args=[org.slug])
+    assert (
+        "Restore or delete"
+        in client_as(Role.ADMIN).get(reverse("core:organizations_archived")).content.decode()
+    )
+
+
+def test_archived_banner_only_on_that_organizations_pages(org, other_org, people, client_as):
+    cio = people[Role.CIO]
+    Membership.objects.create(user=cio, organization=other_org, role=Role.BOARD)
+    _archive(org, people)
+    client = client_as(Role.CIO)
+    client.get(reverse("core:org_home", args=[org.slug]))  # the session's last organization
+    assert client.session["org"] == org.slug
+    assert (
+        'data-testid="archived-banner"'
+        in client.get(reverse("core:org_lifecycle", args=[org.slug])).content.decode()
+    )
+    # The session's last organization is the archived one; other pages say nothing of it.
+    for url in (reverse("portfolio:portfolio"), reverse("core:profile"), reverse("core:my_invitations")):
+        response = client.get(url)
+        assert response.status_code in (200, 302)
+        assert 'data-testid="archived-banner"' not in response.content.decode(), url
+
+
 def test_only_an_admin_archives(org, people):
     with pytest.raises(NotAllowed):
         organizations.organization_archive(actor=people[Role.CIO], organization=org)
@@ -344,6 +457,31 @@ def test_deletion_can_be_cancelled_and_stays_archived(org, people):
     cancelled = organizations.organization_deletion_cancel(actor=people[Role.CISO], organization=org)
     assert cancelled.deletion_due_at is None and cancelled.archived_at is not None
     assert organizations.organization_purge_due(now=timezone.now() + timedelta(days=365)) == []
+
+
+def test_export_holds_only_this_organizations_security_events(org, other_org, people, client_as):
+    """A member's sign-ins and addresses, and what they did elsewhere, never
+    leave with the organization; nor anything from before it existed."""
+    import json
+
+    from core.audit import record_event
+
+    cio = people[Role.CIO]
+    record_event(SecurityEventKind.SIGN_IN, actor=cio, subject=cio, detail="Signed in from 203.0.113.9")
+    record_event(
+        SecurityEventKind.ROLE_CHANGED, actor=cio, organization=other_org, subject=cio, detail="Elsewhere"
+    )
+    old = record_event(
+        SecurityEventKind.ROLE_CHANGED, actor=cio, organization=org, subject=cio, detail="Too old"
+    )
+    # The organization came (back) into being after that event (e.g. a reused id).
+    Organization.objects.filter(pk=org.pk).update(created_at=old.created_at + timedelta(microseconds=1))
+    record_event(SecurityEventKind.ROLE_CHANGED, actor=cio, organization=org, subject=cio, detail="Here")
+    data = json.loads(client_as(Role.CISO).get(reverse("core:org_lifecycle_export", args=[org.slug])).content)
+    details = {e["detail"] for e in data["security_events"]}
+    assert "Here" in details
+    assert not details & {"Signed in from 203.0.113.9", "Elsewhere", "Too old"}
+    assert all(e["organization"] for e in data["security_events"])
 
 
 def test_export_is_offered_to_the_executives_before_deletion(org, people, client_as):

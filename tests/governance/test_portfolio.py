@@ -145,6 +145,16 @@ def test_sort_and_filter(vciso):
     assert bad.status_code == 400 and "sort" in bad.json()["errors"]
 
 
+@pytest.mark.parametrize("descending", [True, False])
+@pytest.mark.parametrize("sort", ["score", "risks", "kpis"])
+def test_rows_without_a_figure_sort_last_in_both_directions(vciso, sort, descending):
+    _org("alpha", vciso)
+    _org("aardvark", vciso, role=Role.CONTRIBUTOR, data=False)  # no dashboard: no figures
+    rows = selectors.portfolio(user=vciso, sort=sort, descending=descending)
+    assert [r["slug"] for r in rows] == ["alpha", "aardvark"]
+    assert rows[-1]["score"] is None and rows[0]["has_figures"]
+
+
 def test_archived_organizations_leave_the_portfolio(vciso):
     alpha = _org("alpha", vciso, data=False)
     _org("bravo", vciso, data=False)
@@ -152,6 +162,24 @@ def test_archived_organizations_leave_the_portfolio(vciso):
     alpha.archived_at = alpha.created_at
     alpha.save()
     assert [r["slug"] for r in selectors.portfolio(user=vciso)] == ["bravo", "charlie"]
+
+
+def test_archived_organizations_are_listed_under_the_portfolio(vciso):
+    """Hidden from the rows and the switcher, but found again in their own section."""
+    from django.utils import timezone
+
+    alpha = _org("alpha", vciso, data=False)
+    _org("bravo", vciso, data=False)
+    _org("charlie", vciso, data=False)
+    alpha.archived_at = alpha.deletion_requested_at = timezone.now()
+    alpha.save()
+    response = _client(vciso).get(reverse("portfolio:portfolio"))
+    archived = response.context["archived"]
+    assert [a["slug"] for a in archived] == ["alpha"]
+    assert archived[0]["state"].startswith("Deletion asked")
+    assert archived[0]["settings_url"] == reverse("core:org_lifecycle", args=["alpha"])  # the CISO may act
+    body = response.content.decode()
+    assert "Archived organizations" in body and reverse("core:org_lifecycle", args=["alpha"]) in body
 
 
 def test_one_organization_has_no_portfolio(vciso):

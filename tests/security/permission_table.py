@@ -42,6 +42,7 @@ PAGES = {
     # The life of an organization (core/organizations.py): the page for admins, CIO and CISO; each
     # step's service narrows further (archive and ask: admins; confirm: the CIO or CISO).
     "core:organization_create": (AUTHENTICATED, None),
+    "core:organizations_archived": (AUTHENTICATED, None),  # only the person's own memberships
     "core:org_lifecycle": (P.ORG_SETTINGS, None),
     "core:org_lifecycle_export": (P.DASHBOARD_VIEW, None),  # the CIO and CISO: every record is theirs
     "core:org_archive": (P.ORG_SETTINGS, None),

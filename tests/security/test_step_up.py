@@ -287,3 +287,27 @@ def test_after_setting_up_a_second_factor_the_person_returns_and_can_sign(
     # Setting it up was a fresh check.
     assert client.post("/o/acme/raci/sign/", {"decision": "approve"}).status_code == 302
     assert SignOff.objects.filter(signer=cio).exists()
+
+
+def test_creating_an_organization_on_the_page_needs_a_fresh_code(step_up_on, client_as, cio):
+    """The page asks for the same check as ``POST /api/v1/orgs/`` (403 step_up_required)."""
+    from core.models import Organization
+
+    device = enrol_totp(cio)
+    client = client_as("cio")
+    data = {
+        "name": "Harbor Freight",
+        "slug": "harbor-freight",
+        "currency": "USD",
+        "fiscal_year_start_month": 1,
+        "time_zone": "UTC",
+        "risk_appetite": 9,
+        "founder_role": "admin",
+        "template": "empty",
+    }
+    assert client.get("/organizations/new/").status_code == 200  # reading never asks
+    assert _to_confirm(client.post("/organizations/new/", data))
+    assert not Organization.objects.filter(slug="harbor-freight").exists()
+    _confirm(client, device, next_url="/organizations/new/")
+    assert client.post("/organizations/new/", data).status_code == 302
+    assert Organization.objects.filter(slug="harbor-freight").exists()

@@ -25,11 +25,11 @@ from kpis import status as periods
 
 SORTS = {
     "name": (lambda r: r["name"].lower(), False),
-    "score": (lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0), False),
-    "risks": (lambda r: r["risks_above"] or 0, True),
-    "decisions": (lambda r: r["decisions_mine"] or 0, True),
-    "intake": (lambda r: r["intake_breached"] or 0, True),
-    "kpis": (lambda r: r["kpis_red"] or 0, True),
+    "score": (lambda r: r["score"], False),
+    "risks": (lambda r: r["risks_above"], True),
+    "decisions": (lambda r: r["decisions_mine"], True),
+    "intake": (lambda r: r["intake_breached"], True),
+    "kpis": (lambda r: r["kpis_red"], True),
     "report": (lambda r: r["next_report"] or date.max, False),
 }
 LEADING_ROLES = (Role.CIO, Role.CISO)
@@ -148,8 +148,12 @@ def portfolio(
         rows = [r for r in rows if needs_attention(r)]
     key, default_desc = SORTS.get(sort, SORTS["name"])
     rows.sort(key=lambda r: r["name"].lower())
-    rows.sort(key=key, reverse=default_desc if descending is None else descending)
-    return rows
+    # Rows without the figure (a role with no dashboard, no score yet) always
+    # come last, in either direction, by name.
+    with_figure = [r for r in rows if key(r) is not None]
+    without = [r for r in rows if key(r) is None]
+    with_figure.sort(key=key, reverse=default_desc if descending is None else descending)
+    return with_figure + without
 
 
 # ---------------------------------------------------------------- compare ----

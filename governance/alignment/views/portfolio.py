@@ -7,6 +7,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.views.generic import TemplateView
 
+from core.organizations import archived_organizations
 from core.roles import Role
 from governance.alignment.selectors import portfolio as selectors
 
@@ -71,6 +72,7 @@ class PortfolioView(PortfolioMixin, TemplateView):
             attention=attention,
             roles=Role.choices,
             extra_labels=sorted({(e["key"], e["label"]) for r in rows for e in r["extras"]}),
+            archived=archived_organizations(self.request.user),
             can_compare=len(selectors.organizations_compared(self.request.user)) >= 2,
         )
         return context
