@@ -71,7 +71,9 @@ def _check_fresh(actor, organization: Organization, valid_until: date) -> None:
     if actor is None or has_perm(actor, organization, Perm.EVIDENCE_VIEW):
         return
     if valid_until is not None and valid_until < timezone.localdate():
-        raise DomainError("Evidence you add must still be valid: give a date from today on.", field="valid_until")
+        raise DomainError(
+            "Evidence you add must still be valid: give a date from today on.", field="valid_until"
+        )
 
 
 def _check_values(organization: Organization, *, title: str, owner, valid_until: date, url: str = "") -> None:

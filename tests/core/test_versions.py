@@ -10,7 +10,9 @@ from tests.budgets.factories import ItemFactory, OptionFactory, ProposalFactory,
 from tests.governance.factories_intake import make_request
 from tests.governance.factories_raci import RaciActivityFactory, RaciPartyFactory
 from tests.kpis.factories import KPIFactory
-from tests.risks.factories import make_risk
+from tests.risks.evidence_factories import add_link
+from tests.risks.factories import make_risk, profile_outcome
+from tests.risks.test_soa import _save as soa_line
 
 pytestmark = pytest.mark.django_db
 
@@ -72,6 +74,14 @@ def records(org, people):
             "cio",
         ),
         "organization": (f"{API}/", org, {"risk_appetite": 9}, "cio"),
+        "evidence": (f"{API}/evidence/{{pk}}/", add_link(org, cio), {"title": "Renamed"}, "cio"),
+        "profile-outcome": (
+            f"{API}/profile/outcomes/{{pk}}/",
+            profile_outcome(org),
+            {"notes": "Reviewed with the CISO"},
+            "cio",
+        ),
+        "soa-line": (f"{API}/soa/lines/A.8.8/", soa_line(org, cio), {"justification": "Renamed"}, "cio"),
     }
 
 
@@ -88,6 +98,9 @@ RESOURCES = [
     "raci-party",
     "raci-activity",
     "organization",
+    "evidence",
+    "profile-outcome",
+    "soa-line",
 ]
 
 
@@ -145,6 +158,9 @@ def test_every_patch_and_put_in_the_schema_is_covered():
         "/api/v1/orgs/{org_slug}/raci/activities/{id}/",
         "/api/v1/orgs/{org_slug}/",
         "/api/v1/orgs/{org_slug}/memberships/{id}/",
+        "/api/v1/orgs/{org_slug}/evidence/{id}/",
+        "/api/v1/orgs/{org_slug}/profile/outcomes/{id}/",
+        "/api/v1/orgs/{org_slug}/soa/lines/{code}/",
     }  # memberships carry no version (role changes)
     writable = {path for path, methods in schema["paths"].items() if {"patch", "put"} & set(methods)}
     assert writable <= covered, sorted(writable - covered)

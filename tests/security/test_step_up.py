@@ -33,6 +33,8 @@ SIGN_PAGES = [
     "/o/acme/raci/withdraw/",
     "/o/acme/reports/999999/asks/999999/sign/",  # a decision asked of the board
     "/o/acme/reports/999999/asks/999999/withdraw/",
+    "/o/acme/profile/sign/",  # the target CSF profile
+    "/o/acme/profile/withdraw/",
 ]
 
 
