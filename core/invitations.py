@@ -104,7 +104,10 @@ def invitation_create(
     )
     if any(inv.expires_at > now for inv in open_ones):
         raise DomainError(ALREADY_INVITED, field="email")
-    open_ones.update(cancelled_at=now)  # expired: make room for the new one
+    # Only the expired ones make room for the new one: under READ COMMITTED this
+    # UPDATE also sees an invitation committed by a simultaneous call after the
+    # check above, which must stay open (and win) rather than be cancelled.
+    open_ones.filter(expires_at__lte=now).update(cancelled_at=now)
     token = secrets.token_urlsafe(32)  # never sent: the worker mints the e-mailed link's secret
     try:
         with transaction.atomic():  # two admins inviting the same address at once: one wins

@@ -384,6 +384,9 @@ SPECTACULAR_SETTINGS = {
         "MitigationStatusEnum": "risks.models.MitigationStatus",
         "DomainEnum": "core.choices.Domain",
         "ProposalStatusEnum": "budgets.models.ProposalStatus",
+        "ImplementationLevelEnum": "risks.profile.models.ImplementationLevel",
+        "ProfileOwnerLensEnum": "risks.profile.models.OwnerLens",
+        "SoaOwnerLensEnum": "risks.soa.models.OwnerLens",
     },
 }
 

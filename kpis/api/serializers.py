@@ -46,7 +46,7 @@ class KPISerializer(VersionedSerializerMixin, serializers.ModelSerializer):
 class KpiMeasurementSerializer(serializers.ModelSerializer):
     kpi_key = serializers.CharField(source="kpi.key", read_only=True)
     kpi_name = serializers.CharField(source="kpi.name", read_only=True)
-    recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True)
+    recorded_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
 
     class Meta:
         model = Measurement

@@ -24,7 +24,8 @@ from core.permissions import require_perm, signing_role
 from core.roles import Perm, Role
 from core.services import record_change, signoff_sign, signoff_withdraw
 
-from ..models import CsfCatalogue, CsfFunction, CsfSubcategory, Risk
+from ..catalogues import load_csf_core
+from ..models import CsfCatalogue, CsfCategory, CsfFunction, CsfSubcategory, Risk
 from . import rules
 from .models import CsfProfile, ImplementationLevel, OwnerLens, ProfileOutcome
 
@@ -63,6 +64,7 @@ def profile_get_or_create(*, organization: Organization) -> CsfProfile:
     catalogue in scope, at the default lens and a "largely implemented" target."""
     profile = CsfProfile.objects.filter(organization=organization).first()
     if profile is None:
+        _catalogue_ensure()
         try:
             with transaction.atomic():
                 profile = _profile_create(organization)
@@ -70,6 +72,19 @@ def profile_get_or_create(*, organization: Organization) -> CsfProfile:
             profile = CsfProfile.objects.get(organization=organization)
     profile.organization = organization  # the caller's object: reading it back costs no query
     return profile
+
+
+def _catalogue_ensure() -> None:
+    """The reference catalogue is loaded by a data migration; a database emptied
+    since (a flush in tests, a restore of data only) gets it back from the same
+    idempotent loader."""
+    if CsfSubcategory.objects.filter(catalogue__version=CATALOGUE_VERSION).exists():
+        return
+    try:
+        with transaction.atomic():
+            load_csf_core(CsfCatalogue, CsfFunction, CsfCategory, CsfSubcategory, version=CATALOGUE_VERSION)
+    except IntegrityError:  # loaded at the same moment by another request
+        pass
 
 
 def _profile_create(organization: Organization) -> CsfProfile:

@@ -294,7 +294,7 @@ def test_bad_values_typed_into_the_risk_form_are_refused(client_as, people):
 
 
 def test_an_oversized_upload_is_refused_before_its_body_is_read(client_as, settings, kpi):
-    settings.IMPORT_MAX_BYTES = 1000
+    settings.IMPORT_MAX_BYTES = settings.EVIDENCE_MAX_BYTES = 1000  # the gate stops what nothing takes
     big = SimpleUploadedFile("big.csv", b"kpi,period,value\n" + b"edr,2026-01-01,90\n" * 100_000)  # 1.8 MB
     response = client_as("cio").post("/o/acme/kpis/import/", {"file": big})
     assert response.status_code == 400 and b"larger than" in response.content

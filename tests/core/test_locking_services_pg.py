@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import ast
 import pathlib
+import threading
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from budgets import services as budgets
-from core import exports, invitations, outbox
+from core import exports, invitations, joint, outbox
 from core import services as core
-from core.models import Membership
+from core.concurrency import lock_for_update
+from core.errors import ConflictError
+from core.models import Membership, SignOff
 from core.roles import Role
 from governance.alignment import services as reports
 from governance.intake import services as intake
@@ -257,6 +260,11 @@ CASES = {
     "core.signoff_sign": lambda w: core.signoff_sign(
         actor=w.cio, subject=w.subject("testapp.document", "approval"), purpose="approval"
     ),
+    "core.sign_as_read": lambda w: (
+        lambda doc: core.sign_as_read(
+            sign=joint.lookup(doc, "approval").sign, actor=w.cio, subject=doc, read_version=doc.version
+        )
+    )(w.subject("testapp.document", "approval")),
     "core.signoff_withdraw": lambda w: (
         lambda doc: (
             core.signoff_sign(actor=w.cio, subject=doc, purpose="approval"),
@@ -546,3 +554,66 @@ def test_locking_services_run_outside_a_wrapping_transaction(group):
         except Exception as exc:
             failures.append(f"{name}: {type(exc).__name__}: {exc}")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_signature_as_read_and_a_simultaneous_change_serialize_on_the_subject():
+    """``core.sign_as_read`` against a change of the same subject, both from the
+    version the two executives read, at the same moment on two connections: the
+    signature is refused as a conflict (the change came first), or it was given
+    and the change that followed voided it. Never a signature standing on a
+    version its signer did not read."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs row locks and concurrent connections (PostgreSQL)")
+    from tests.testapp.models import Document
+
+    for index in range(4):
+        world = _fresh_world(index)
+        doc = world.subject("testapp.document", "approval")
+        read = doc.version
+        barrier, outcomes = threading.Barrier(2), {}
+
+        def sign():
+            return core.sign_as_read(
+                sign=joint.lookup(doc, "approval").sign,
+                actor=world.cio,
+                subject=Document.objects.get(pk=doc.pk),
+                read_version=read,
+            )
+
+        def change():
+            with transaction.atomic():
+                locked = lock_for_update(Document, pk=doc.pk, expected_version=read)
+                locked.title = "Changed meanwhile"
+                core.record_change(locked, actor=world.ciso)
+
+        def run(name, work):
+            try:
+                barrier.wait(timeout=10)
+                outcomes[name] = work()
+            except Exception as exc:  # the outcome is what is checked
+                outcomes[name] = exc
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=run, args=a) for a in (("sign", sign), ("change", change))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+        assert not isinstance(outcomes["change"], Exception), outcomes["change"]
+        doc.refresh_from_db()
+        assert doc.version == read + 1
+        signoffs = list(SignOff.objects.filter(object_id=doc.pk, purpose="approval", signer=world.cio))
+        if isinstance(outcomes["sign"], Exception):
+            assert isinstance(outcomes["sign"], ConflictError), outcomes["sign"]
+            assert signoffs == []
+        else:
+            assert len(signoffs) == 1 and signoffs[0].subject_version == read
+            assert signoffs[0].voided_at is not None  # given first, then voided by the change
+        assert (
+            not SignOff.objects.filter(object_id=doc.pk, voided_at__isnull=True)
+            .exclude(subject_version=doc.version)
+            .exists()
+        )

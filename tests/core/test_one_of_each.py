@@ -16,6 +16,16 @@ EXCEPT_DOMAIN_ERROR_ALLOWED = {
     "risks/services.py": 1,
     "kpis/views.py": 1,
     "risks/views_io.py": 1,
+    # Imports gather every row's problem before refusing the file as a whole.
+    "risks/evidence/services.py": 1,
+    "risks/profile/services.py": 1,
+    "risks/soa/importing.py": 1,
+    "risks/soa/services.py": 1,
+    # A stored file that cannot be opened is "not found", on the page and in the API.
+    "risks/evidence/views.py": 1,
+    "risks/evidence/api/views.py": 1,
+    # A report still builds when computed KPIs cannot be refreshed (their last values stand).
+    "governance/alignment/services.py": 1,
 }
 
 

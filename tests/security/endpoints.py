@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.urls import URLResolver, get_resolver, reverse
 
-from core.models import ApiToken, Membership
+from core.models import ApiToken, ChatChannel, Membership
 
 INT_CONVERTERS = ("IntConverter",)
 STR_GUESSES = {
@@ -81,9 +81,9 @@ def all_endpoints() -> list[Endpoint]:
 
 
 def org_models(app_label: str):
-    """Models of an app that belong to an organization (core: memberships and tokens)."""
+    """Models of an app that belong to an organization (core: memberships, tokens, chat channels)."""
     if app_label == "core":
-        return [Membership, ApiToken]
+        return [Membership, ApiToken, ChatChannel]
     try:
         config = apps.get_app_config(app_label)
     except LookupError:

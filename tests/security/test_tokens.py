@@ -37,6 +37,8 @@ SIGN_ACTIONS = [
     "/api/v1/orgs/acme/raci/matrix/999999/withdraw/",
     "/api/v1/orgs/acme/board-asks/999999/sign/",
     "/api/v1/orgs/acme/board-asks/999999/withdraw/",
+    "/api/v1/orgs/acme/profile/999999/sign/",
+    "/api/v1/orgs/acme/profile/999999/withdraw/",
 ]
 
 
