@@ -30,6 +30,16 @@ def _report_id(location: str) -> int:
     return int(location.rstrip("/").split("/")[-1])
 
 
+def _snapshots_built(site, report_id):
+    """Finished builds of a report: each leaves one "Snapshot built" history entry
+    (build_attempts no longer tells: a finished build resets it to 0)."""
+    return site.sql(
+        "SELECT count(*) FROM governance_historicalalignmentreport "
+        "WHERE id = %s AND history_change_reason = 'Snapshot built'",
+        (report_id,),
+    )[0][0]
+
+
 def _outbox(site, task):
     return site.sql(
         "SELECT id, dispatched_at IS NOT NULL, picked_up_at IS NOT NULL, done_at IS NOT NULL, "
@@ -85,12 +95,16 @@ def test_a_worker_killed_mid_build_is_redelivered_and_builds_one_report(site):
     wait_until(lambda: site.report(report_id)["build_progress"] >= 10, 60, "the build to be under way", log)
     os.kill(first.pid, signal.SIGKILL)  # no goodbye: the message stays unacknowledged in Redis
     first.wait(timeout=10)
-    assert site.report(report_id)["build_status"] == "running"
+    killed = site.report(report_id)
+    assert killed["build_status"] == "running" and killed["build_attempts"] == 1
 
     site.slow_flag.unlink()
     _, log2 = site.start_worker("w2", beat=False)
     report = _built(site, report_id, log2, seconds=120)
-    assert report["build_status"] == "ready" and report["build_attempts"] == 2  # redelivered, built again
+    # Redelivered and built again by w2; a finished build resets the attempt count.
+    assert report["build_status"] == "ready" and report["build_attempts"] == 0
+    assert "governance.build_alignment_report[" in log2.read_text(errors="replace")  # w2 got the redelivery
+    assert _snapshots_built(site, report_id) == 1  # one finished build, one report
     assert site.sql("SELECT count(*) FROM governance_alignmentreport")[0][0] == 1
     [(_, _, picked, done, _)] = _outbox(site, "governance.build_alignment_report")
     assert picked and done
@@ -107,8 +121,9 @@ def test_postgresql_restarted_mid_build_is_retried_and_completed(site):
     site.cluster.restart()  # every connection is cut, the worker's included
     report = _built(site, report_id, log, seconds=120)
     assert report["build_status"] == "ready", (report, log.read_text()[-4000:])
-    assert report["build_attempts"] >= 2
+    assert report["build_attempts"] == 0  # a finished build resets the count
     assert "Retry in" in log.read_text(errors="replace")  # retried by Celery, not rebuilt by hand
+    assert _snapshots_built(site, report_id) == 1
     assert site.sql("SELECT count(*) FROM governance_alignmentreport")[0][0] == 1
 
 
@@ -140,6 +155,8 @@ def test_scheduler_down_three_periods_then_several_schedulers_at_once(site):
         "SELECT period_label, build_attempts FROM governance_alignmentreport ORDER BY period_start"
     )
     assert [label for label, _ in rows] == ["Jul 2026", "Aug 2026", "Sep 2026", "Oct 2026"]
-    assert [attempts for _, attempts in rows[1:]] == [1, 1, 1]  # one build each, however many dispatchers
+    assert [attempts for _, attempts in rows[1:]] == [0, 0, 0]  # finished builds reset the count
+    built = [_snapshots_built(site, pk) for pk in sorted(requested)]
+    assert built == [1, 1, 1]  # one build each, however many dispatchers
     builds = _outbox(site, "governance.build_alignment_report")
     assert len(builds) == 3 and all(done for _, _, _, done, _ in builds)
